@@ -1,0 +1,51 @@
+// What every subcommand receives: the merged configuration and the logger.
+import type { Command } from 'commander';
+import { loadConfig } from '../common/config/load.js';
+import type { ConfigInput, ToolkitConfig } from '../common/config/schema.js';
+import { configureRootLogger, type Logger, type LogLevel } from '../common/logging.js';
+
+export interface GlobalOptions {
+  config?: string;
+  logLevel?: LogLevel;
+}
+
+export interface CliContext {
+  /** Load config: file < env < these flag values. */
+  config(flags?: ConfigInput): ToolkitConfig;
+  logger(): Logger;
+}
+
+export function contextFor(cmd: Command): CliContext {
+  // Global options live on the root program.
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const globals = root.opts<GlobalOptions>();
+  let logger: Logger | undefined;
+  return {
+    config(flags) {
+      const merged: ConfigInput = { ...(flags ?? {}) };
+      if (globals.logLevel) merged.log = { ...(merged.log ?? {}), level: globals.logLevel };
+      return loadConfig({ file: globals.config, flags: merged });
+    },
+    logger() {
+      if (!logger) {
+        const cfg = this.config();
+        logger = configureRootLogger({ level: cfg.log.level, json: cfg.log.json });
+      }
+      return logger;
+    },
+  };
+}
+
+/** Parse a port flag value (commander argParser). */
+export function parsePortFlag(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${JSON.stringify(value)} is not a port (0-65535)`);
+  return n;
+}
+
+export function parseIntFlag(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new Error(`${JSON.stringify(value)} is not an integer`);
+  return n;
+}

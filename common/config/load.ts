@@ -103,12 +103,13 @@ function readYamlFile(file: string): Plain {
   } catch (e) {
     throw new UsageError(`config error: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const err = doc.errors[0];
     const pos = err.linePos?.[0];
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-    throw new UsageError(`config error: ${where}: invalid YAML: ${err.message.split('\n')[0]}`);
+    const reason = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new UsageError(`config error: ${where}: invalid YAML: ${reason}`);
   }
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return {};

@@ -3,6 +3,12 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from '../common/exit-codes.js';
 import { logLevels } from '../common/logging.js';
+import { registerAlertsCommands } from '../alerts/cli.js';
+import { registerBrokerCommands } from '../broker/cli.js';
+import { registerChaosCommands } from '../chaos/cli.js';
+import { registerDashboardsCommands } from '../dashboards/cli.js';
+import { registerExporterCommands } from '../exporter/cli.js';
+import { registerOpsCommands } from '../ops/cli.js';
 import { registerDoctor } from './doctor.js';
 import { registerUp } from './up.js';
 
@@ -15,7 +21,13 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerUp(program);
+  registerAlertsCommands(program);
+  registerBrokerCommands(program);
   registerDoctor(program);
+  registerChaosCommands(program);
+  registerDashboardsCommands(program);
+  registerExporterCommands(program);
+  registerOpsCommands(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

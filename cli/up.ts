@@ -1,12 +1,15 @@
 // `kafka-sre up`: the whole toolkit on the embedded reference cluster, as far as it is built.
 // Starts each part's service in order, prints every URL and port, stops all on SIGINT/SIGTERM.
 import type { Command } from 'commander';
+import { alertingService } from '../alerts/up-service.js';
+import { brokerService } from '../broker/up-service.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
+import { exporterService } from '../exporter/up-service.js';
 import { contextFor } from './context.js';
 import type { RunningService, ServiceStarter } from './services.js';
 
 /** Services in start order; each part appends its starter here when it lands. */
-export const upServices: ServiceStarter[] = [];
+export const upServices: ServiceStarter[] = [brokerService, exporterService, alertingService];
 
 export function registerUp(program: Command): void {
   program

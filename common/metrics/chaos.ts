@@ -7,6 +7,8 @@ export const chaosMetrics = defineMetrics('chaos', {
 });
 
 export const proxyMetrics = defineMetrics('proxy', {
-  receivedBytes: { name: 'toxiproxy_proxy_received_bytes_total', type: 'counter', help: 'Bytes received by the proxy', labels: ['direction', 'listener', 'proxy'] },
-  sentBytes: { name: 'toxiproxy_proxy_sent_bytes_total', type: 'counter', help: 'Bytes sent by the proxy', labels: ['direction', 'listener', 'proxy'] },
+  // Toxiproxy's names and labels (--proxy-metrics): direction is upstream (client -> server) or
+  // downstream (server -> client); listener and upstream are the proxy's addresses.
+  receivedBytes: { name: 'toxiproxy_proxy_received_bytes_total', type: 'counter', help: 'Bytes the fault proxy read from the sending side of a connection', labels: ['direction', 'proxy', 'listener', 'upstream'] },
+  sentBytes: { name: 'toxiproxy_proxy_sent_bytes_total', type: 'counter', help: 'Bytes the fault proxy wrote to the receiving side of a connection', labels: ['direction', 'proxy', 'listener', 'upstream'] },
 });

@@ -1,0 +1,702 @@
+// The group coordinator: every consumer group and committed offset this broker coordinates, and
+// the classic group protocol state machine over them:
+//
+//   Empty --join--> PreparingRebalance --all joined / rebalance timeout--> CompletingRebalance
+//   CompletingRebalance --leader's SyncGroup--> Stable --join, leave, session expiry--> PreparingRebalance
+//   PreparingRebalance --everyone gone--> Empty;  Empty --DeleteGroups--> Dead
+//
+// All state lives here and is changed only by these plain methods, called from the broker's single
+// event loop: no locks. JoinGroup and SyncGroup answers wait for other members, so those return
+// promises that resolve when the round completes. Offsets and group metadata are appended to
+// `__consumer_offsets` through a GroupStore and replayed with load() on startup.
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { JoinGroupRequest } from '../../protocol/apis/11-join-group.js';
+import type { SyncGroupRequest } from '../../protocol/apis/14-sync-group.js';
+import type { HeartbeatRequest } from '../../protocol/apis/12-heartbeat.js';
+import type { LeaveGroupRequest, LeaveGroupResponse } from '../../protocol/apis/13-leave-group.js';
+import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/apis/08-offset-commit.js';
+import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/apis/09-offset-fetch.js';
+import type { DescribedGroup } from '../../protocol/apis/15-describe-groups.js';
+import {
+  decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue, encodeGroupMetadataKey, encodeGroupMetadataValue,
+  encodeOffsetCommitKey, encodeOffsetCommitValue, offsetsPartitionFor,
+} from '../../protocol/consumer-offsets/formats.js';
+import { systemClock, type Clock } from './clock.js';
+import { Group, GroupStates, type GroupState, type JoinResult, type Member, type SyncResult } from './group.js';
+
+/** A record of `__consumer_offsets` (null value = tombstone). */
+export interface StoredRecord {
+  key: Buffer;
+  value: Buffer | null;
+}
+
+/** Where the coordinator persists: the `__consumer_offsets` partitions of the log. */
+export interface GroupStore {
+  /** Resolves once the records are appended to the partition's log. */
+  append(partition: number, records: StoredRecord[]): Promise<void>;
+}
+
+export interface CoordinatorConfig {
+  /** offsets.topic.num.partitions (Kafka default 50). */
+  offsetsTopicPartitions: number;
+  /** group.min.session.timeout.ms / group.max.session.timeout.ms. */
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+  /** group.initial.rebalance.delay.ms: how long a new group's first round waits for more members. */
+  initialRebalanceDelayMs: number;
+  /** offset.metadata.max.bytes. */
+  offsetMetadataMaxBytes: number;
+}
+
+export const defaultCoordinatorConfig: CoordinatorConfig = {
+  offsetsTopicPartitions: 50,
+  minSessionTimeoutMs: 6000,
+  maxSessionTimeoutMs: 1_800_000,
+  initialRebalanceDelayMs: 0,
+  offsetMetadataMaxBytes: 4096,
+};
+
+export interface CommittedOffset {
+  offset: number;
+  leaderEpoch: number;
+  metadata: string;
+  commitTimestamp: number;
+}
+
+export interface GroupCoordinatorStats {
+  numGroups: number;
+  groupsByState: Record<GroupState, number>;
+  numOffsets: number;
+  rebalancesTotal: number;
+}
+
+export interface ClientInfo {
+  clientId: string;
+  clientHost: string;
+}
+
+const NO_MEMBERS: JoinResult['members'] = [];
+
+function joinError(errorCode: number, memberId: string): JoinResult {
+  return { errorCode, generationId: -1, protocolName: '', leader: '', memberId, members: NO_MEMBERS };
+}
+
+function tpKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+export class GroupCoordinator {
+  private readonly groups = new Map<string, Group>();
+  private readonly offsets = new Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>();
+  private rebalances = 0;
+  private readonly config: CoordinatorConfig;
+  /** True while `__consumer_offsets` is being replayed: requests get COORDINATOR_LOAD_IN_PROGRESS. */
+  loading = false;
+
+  constructor(
+    private readonly store: GroupStore | null = null,
+    config: Partial<CoordinatorConfig> = {},
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.config = { ...defaultCoordinatorConfig, ...config };
+    if (!Number.isInteger(this.config.offsetsTopicPartitions) || this.config.offsetsTopicPartitions < 1) {
+      throw new RangeError(`offsetsTopicPartitions must be a positive integer, got ${this.config.offsetsTopicPartitions}`);
+    }
+  }
+
+  /** The `__consumer_offsets` partition that holds this group (its coordinator is that partition's leader). */
+  partitionFor(groupId: string): number {
+    return offsetsPartitionFor(groupId, this.config.offsetsTopicPartitions);
+  }
+
+  get offsetsTopicPartitions(): number {
+    return this.config.offsetsTopicPartitions;
+  }
+
+  // ---------------------------------------------------------------- JoinGroup
+
+  joinGroup(req: JoinGroupRequest, version: number, client: ClientInfo): Promise<JoinResult> {
+    const { groupId, memberId } = req;
+    if (groupId === '') return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, memberId));
+    if (req.sessionTimeoutMs < this.config.minSessionTimeoutMs || req.sessionTimeoutMs > this.config.maxSessionTimeoutMs) {
+      return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId));
+    }
+    let group = this.groups.get(groupId);
+    if (!group) {
+      if (memberId !== '') return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId));
+      group = new Group(groupId);
+      this.groups.set(groupId, group);
+    }
+    if (group.state === 'Dead') return Promise.resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId));
+    if (!group.supportsProtocols(req.protocolType, req.protocols)) {
+      return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId));
+    }
+
+    if (memberId === '') {
+      const newId = `${client.clientId}-${randomUUID()}`;
+      if (version >= 4) {
+        // KIP-394: hand out the id first; the member must come back with it within its session timeout.
+        const g = group;
+        group.pending.set(newId, this.clock.schedule(req.sessionTimeoutMs, () => this.expirePending(g, newId)));
+        return Promise.resolve(joinError(ErrorCode.MEMBER_ID_REQUIRED, newId));
+      }
+      return this.addMemberAndRebalance(group, newId, req, client);
+    }
+
+    const pendingTimer = group.pending.get(memberId);
+    if (pendingTimer) {
+      pendingTimer.cancel();
+      group.pending.delete(memberId);
+      return this.addMemberAndRebalance(group, memberId, req, client);
+    }
+
+    const member = group.members.get(memberId);
+    if (!member) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId));
+    const sameProtocols = sameProtocolList(member.protocols, req.protocols);
+    switch (group.state) {
+      case 'PreparingRebalance':
+        return this.updateMemberAndRebalance(group, member, req);
+      case 'CompletingRebalance':
+        if (sameProtocols) return Promise.resolve(this.currentJoinResult(group, member));
+        return this.updateMemberAndRebalance(group, member, req);
+      default: // Stable (Empty has no members)
+        if (member.memberId === group.leaderId || !sameProtocols) return this.updateMemberAndRebalance(group, member, req);
+        this.touch(group, member);
+        return Promise.resolve(this.currentJoinResult(group, member));
+    }
+  }
+
+  private addMemberAndRebalance(group: Group, memberId: string, req: JoinGroupRequest, client: ClientInfo): Promise<JoinResult> {
+    return new Promise((resolve) => {
+      const member: Member = {
+        memberId,
+        groupInstanceId: req.groupInstanceId,
+        clientId: client.clientId,
+        clientHost: client.clientHost,
+        sessionTimeoutMs: req.sessionTimeoutMs,
+        rebalanceTimeoutMs: req.rebalanceTimeoutMs,
+        protocolType: req.protocolType,
+        protocols: req.protocols,
+        assignment: Buffer.alloc(0),
+        awaitingJoin: resolve,
+        awaitingSync: null,
+        sessionTimer: null,
+      };
+      if (group.members.size === 0) group.protocolType = req.protocolType;
+      group.members.set(memberId, member);
+      if (group.leaderId === null) group.leaderId = memberId;
+      this.touch(group, member);
+      if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
+      else this.prepareRebalance(group);
+    });
+  }
+
+  private updateMemberAndRebalance(group: Group, member: Member, req: JoinGroupRequest): Promise<JoinResult> {
+    return new Promise((resolve) => {
+      member.protocols = req.protocols;
+      member.sessionTimeoutMs = req.sessionTimeoutMs;
+      member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
+      // A member that joins again while already waiting replaces its earlier wait.
+      member.awaitingJoin?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
+      member.awaitingJoin = resolve;
+      this.touch(group, member);
+      if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
+      else this.prepareRebalance(group);
+    });
+  }
+
+  private currentJoinResult(group: Group, member: Member): JoinResult {
+    const isLeader = member.memberId === group.leaderId;
+    return {
+      errorCode: ErrorCode.NONE,
+      generationId: group.generation,
+      protocolName: group.protocol ?? '',
+      leader: group.leaderId ?? '',
+      memberId: member.memberId,
+      members: isLeader ? this.memberList(group) : NO_MEMBERS,
+    };
+  }
+
+  private memberList(group: Group): JoinResult['members'] {
+    return [...group.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: group.metadataFor(m) }));
+  }
+
+  private prepareRebalance(group: Group): void {
+    if (group.state === 'CompletingRebalance') {
+      // The assignment being synced is stale now: members waiting on SyncGroup must rejoin.
+      for (const m of group.members.values()) {
+        m.assignment = Buffer.alloc(0);
+        this.answerSync(m, { errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) });
+      }
+    }
+    const wasEmpty = group.state === 'Empty';
+    group.state = 'PreparingRebalance';
+    this.rebalances += 1;
+    group.rebalanceTimer?.cancel();
+    if (wasEmpty && this.config.initialRebalanceDelayMs > 0) {
+      group.initialDelayUntil = this.clock.now() + this.config.initialRebalanceDelayMs;
+      const delay = Math.min(this.config.initialRebalanceDelayMs, group.rebalanceTimeoutMs());
+      group.rebalanceTimer = this.clock.schedule(delay, () => {
+        group.initialDelayUntil = 0;
+        group.rebalanceTimer = this.clock.schedule(Math.max(0, group.rebalanceTimeoutMs() - delay), () => this.completeJoin(group));
+        this.maybeCompleteJoin(group);
+      });
+      return;
+    }
+    group.initialDelayUntil = 0;
+    group.rebalanceTimer = this.clock.schedule(group.rebalanceTimeoutMs(), () => this.completeJoin(group));
+    this.maybeCompleteJoin(group);
+  }
+
+  private maybeCompleteJoin(group: Group): void {
+    if (group.state !== 'PreparingRebalance' || group.initialDelayUntil > this.clock.now()) return;
+    if (group.allJoined()) this.completeJoin(group);
+  }
+
+  /** End of a join round (everyone rejoined, or the rebalance timeout fired). */
+  private completeJoin(group: Group): void {
+    if (group.state !== 'PreparingRebalance') return;
+    group.rebalanceTimer?.cancel();
+    group.rebalanceTimer = null;
+    group.initialDelayUntil = 0;
+    for (const [id, timer] of group.pending) {
+      timer.cancel();
+      group.pending.delete(id);
+    }
+    for (const m of [...group.members.values()]) if (!m.awaitingJoin) this.dropMember(group, m);
+    group.generation += 1;
+    if (group.members.size === 0) {
+      group.state = 'Empty';
+      group.protocol = null;
+      group.leaderId = null;
+      void this.persistGroup(group);
+      return;
+    }
+    if (group.leaderId === null || !group.members.has(group.leaderId)) group.leaderId = group.members.keys().next().value ?? null;
+    group.protocol = group.selectProtocol();
+    group.state = 'CompletingRebalance';
+    for (const m of group.members.values()) {
+      const answer = m.awaitingJoin;
+      m.awaitingJoin = null;
+      this.touch(group, m);
+      answer?.(this.currentJoinResult(group, m));
+    }
+  }
+
+  private expirePending(group: Group, memberId: string): void {
+    if (!group.pending.delete(memberId)) return;
+    if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
+    this.maybeForget(group);
+  }
+
+  // ---------------------------------------------------------------- SyncGroup
+
+  syncGroup(req: SyncGroupRequest): Promise<SyncResult> {
+    const fail = (errorCode: number): Promise<SyncResult> => Promise.resolve({ errorCode, assignment: Buffer.alloc(0) });
+    const group = this.groups.get(req.groupId);
+    if (!group) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (group.state === 'Dead') return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const member = group.members.get(req.memberId);
+    if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (req.generationId !== group.generation) return fail(ErrorCode.ILLEGAL_GENERATION);
+    switch (group.state) {
+      case 'PreparingRebalance':
+        return fail(ErrorCode.REBALANCE_IN_PROGRESS);
+      case 'Stable':
+        this.touch(group, member);
+        return Promise.resolve({ errorCode: ErrorCode.NONE, assignment: member.assignment });
+      case 'CompletingRebalance':
+        return new Promise((resolve) => {
+          member.awaitingSync?.({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) });
+          member.awaitingSync = resolve;
+          this.touch(group, member);
+          if (member.memberId === group.leaderId) this.completeSync(group, req);
+        });
+      default:
+        return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    }
+  }
+
+  private completeSync(group: Group, req: SyncGroupRequest): void {
+    const given = new Map(req.assignments.map((a) => [a.memberId, a.assignment]));
+    for (const m of group.members.values()) m.assignment = given.get(m.memberId) ?? Buffer.alloc(0);
+    const generation = group.generation;
+    // Kafka stores the group before answering; a failed write sends members back to rejoin.
+    void this.persistGroup(group).then((errorCode) => {
+      if (group.state !== 'CompletingRebalance' || group.generation !== generation) return;
+      if (errorCode !== ErrorCode.NONE) {
+        for (const m of group.members.values()) this.answerSync(m, { errorCode, assignment: Buffer.alloc(0) });
+        this.prepareRebalance(group);
+        return;
+      }
+      group.state = 'Stable';
+      for (const m of group.members.values()) this.answerSync(m, { errorCode: ErrorCode.NONE, assignment: m.assignment });
+    });
+  }
+
+  private answerSync(m: Member, result: SyncResult): void {
+    const answer = m.awaitingSync;
+    m.awaitingSync = null;
+    answer?.(result);
+  }
+
+  // ---------------------------------------------------------------- Heartbeat, LeaveGroup, expiry
+
+  heartbeat(req: HeartbeatRequest): number {
+    const group = this.groups.get(req.groupId);
+    if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    const member = group.members.get(req.memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (req.generationId !== group.generation) return ErrorCode.ILLEGAL_GENERATION;
+    this.touch(group, member);
+    return group.state === 'PreparingRebalance' ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
+  }
+
+  leaveGroup(req: LeaveGroupRequest): Omit<LeaveGroupResponse, 'throttleTimeMs'> {
+    const group = this.groups.get(req.groupId);
+    if (!group || group.state === 'Dead') {
+      const members = req.members.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID }));
+      return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members };
+    }
+    const members = req.members.map((m) => {
+      const pendingTimer = group.pending.get(m.memberId);
+      if (pendingTimer) {
+        pendingTimer.cancel();
+        group.pending.delete(m.memberId);
+        if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
+        return { ...m, errorCode: ErrorCode.NONE };
+      }
+      const member = group.members.get(m.memberId);
+      if (!member) return { ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
+      this.removeMemberAndRebalance(group, member);
+      return { ...m, errorCode: ErrorCode.NONE };
+    });
+    // v0-2 carry one member: its error is the response's error.
+    const errorCode = req.members.length === 1 ? members[0].errorCode : ErrorCode.NONE;
+    this.maybeForget(group);
+    return { errorCode, members };
+  }
+
+  private removeMemberAndRebalance(group: Group, member: Member): void {
+    this.dropMember(group, member);
+    switch (group.state) {
+      case 'Stable':
+      case 'CompletingRebalance':
+        this.prepareRebalance(group);
+        break;
+      case 'PreparingRebalance':
+        this.maybeCompleteJoin(group);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private dropMember(group: Group, member: Member): void {
+    member.sessionTimer?.cancel();
+    member.sessionTimer = null;
+    group.members.delete(member.memberId);
+    if (group.leaderId === member.memberId) group.leaderId = group.members.keys().next().value ?? null;
+    member.awaitingJoin?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
+    member.awaitingJoin = null;
+    this.answerSync(member, { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) });
+  }
+
+  /** (Re)start the member's session timer: any request from it proves it alive. */
+  private touch(group: Group, member: Member): void {
+    member.sessionTimer?.cancel();
+    member.sessionTimer = this.clock.schedule(member.sessionTimeoutMs, () => this.expireSession(group, member));
+  }
+
+  private expireSession(group: Group, member: Member): void {
+    member.sessionTimer = null;
+    if (group.members.get(member.memberId) !== member) return;
+    // Members parked in JoinGroup/SyncGroup are waiting on us, not silent: keep them.
+    if (member.awaitingJoin || member.awaitingSync) {
+      this.touch(group, member);
+      return;
+    }
+    this.removeMemberAndRebalance(group, member);
+  }
+
+  /** A group with no members, no pending joins and no offsets is not worth keeping (Kafka expires it). */
+  private maybeForget(group: Group): void {
+    if (group.state === 'Empty' && group.members.size === 0 && group.pending.size === 0 && !this.offsets.get(group.groupId)?.size && group.generation === 0) {
+      this.groups.delete(group.groupId);
+    }
+  }
+
+  // ---------------------------------------------------------------- Offsets
+
+  async commitOffsets(req: OffsetCommitRequest): Promise<Omit<OffsetCommitResponse, 'throttleTimeMs'>> {
+    const all = (errorCode: number) => ({
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+    });
+    if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
+    let group = this.groups.get(req.groupId);
+    if (!group) {
+      if (req.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
+      group = new Group(req.groupId);
+      this.groups.set(req.groupId, group);
+    }
+    if (group.state === 'Dead') return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (req.generationId < 0) {
+      // Standalone (assign()) consumers commit without a generation, only into a group with no members.
+      if (group.members.size > 0) return all(ErrorCode.UNKNOWN_MEMBER_ID);
+    } else {
+      if (group.state === 'CompletingRebalance') return all(ErrorCode.REBALANCE_IN_PROGRESS);
+      const member = group.members.get(req.memberId);
+      if (!member) return all(ErrorCode.UNKNOWN_MEMBER_ID);
+      if (req.generationId !== group.generation) return all(ErrorCode.ILLEGAL_GENERATION);
+      this.touch(group, member);
+    }
+
+    const now = this.clock.now();
+    const records: StoredRecord[] = [];
+    const accepted: { topic: string; partition: number; entry: CommittedOffset }[] = [];
+    const topics = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        const metadata = p.committedMetadata ?? '';
+        if (Buffer.byteLength(metadata) > this.config.offsetMetadataMaxBytes) {
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE as number };
+        }
+        const entry = { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp: now };
+        accepted.push({ topic: t.name, partition: p.partitionIndex, entry });
+        records.push({
+          key: encodeOffsetCommitKey(req.groupId, t.name, p.partitionIndex),
+          value: encodeOffsetCommitValue({ offset: entry.offset, leaderEpoch: entry.leaderEpoch, metadata, commitTimestamp: now }),
+        });
+        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE as number };
+      }),
+    }));
+    const errorCode = await this.persist(req.groupId, records);
+    if (errorCode !== ErrorCode.NONE) {
+      for (const t of topics) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = errorCode;
+      return { topics };
+    }
+    const byGroup = this.offsetsOf(req.groupId);
+    for (const a of accepted) byGroup.set(tpKey(a.topic, a.partition), { ...a.entry, topic: a.topic, partition: a.partition });
+    return { topics };
+  }
+
+  fetchOffsets(req: OffsetFetchRequest): Omit<OffsetFetchResponse, 'throttleTimeMs'> {
+    const byGroup = this.offsets.get(req.groupId);
+    const none = (partitionIndex: number) => ({ partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE });
+    if (req.topics === null) {
+      const topics = new Map<string, OffsetFetchResponse['topics'][number]>();
+      for (const o of byGroup?.values() ?? []) {
+        let t = topics.get(o.topic);
+        if (!t) topics.set(o.topic, (t = { name: o.topic, partitions: [] }));
+        t.partitions.push({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE });
+      }
+      return { topics: [...topics.values()], errorCode: ErrorCode.NONE };
+    }
+    const topics = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitionIndexes.map((p) => {
+        const o = byGroup?.get(tpKey(t.name, p));
+        return o ? { partitionIndex: p, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE } : none(p);
+      }),
+    }));
+    return { topics, errorCode: ErrorCode.NONE };
+  }
+
+  /** Committed offset of one partition (for the operator CLI and tests); undefined when none. */
+  committed(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
+    return this.offsets.get(groupId)?.get(tpKey(topic, partition));
+  }
+
+  private offsetsOf(groupId: string): Map<string, CommittedOffset & { topic: string; partition: number }> {
+    let m = this.offsets.get(groupId);
+    if (!m) this.offsets.set(groupId, (m = new Map()));
+    return m;
+  }
+
+  // ---------------------------------------------------------------- Describe, List, Delete
+
+  describeGroup(groupId: string): DescribedGroup {
+    const group = this.groups.get(groupId);
+    if (!group) return { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
+    const stable = group.state === 'Stable';
+    return {
+      errorCode: ErrorCode.NONE,
+      groupId,
+      groupState: group.state,
+      protocolType: group.protocolType ?? '',
+      protocolData: stable ? group.protocol ?? '' : '',
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: stable ? group.metadataFor(m) : Buffer.alloc(0),
+        memberAssignment: stable ? m.assignment : Buffer.alloc(0),
+      })),
+    };
+  }
+
+  listGroups(): { groupId: string; protocolType: string }[] {
+    return [...this.groups.values()].filter((g) => g.state !== 'Dead').map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '' }));
+  }
+
+  async deleteGroup(groupId: string): Promise<number> {
+    const group = this.groups.get(groupId);
+    if (!group || group.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (group.state !== 'Empty' || group.members.size > 0) return ErrorCode.NON_EMPTY_GROUP;
+    group.state = 'Dead';
+    const records: StoredRecord[] = [{ key: encodeGroupMetadataKey(groupId), value: null }];
+    for (const o of this.offsets.get(groupId)?.values() ?? []) records.push({ key: encodeOffsetCommitKey(groupId, o.topic, o.partition), value: null });
+    const errorCode = await this.persist(groupId, records);
+    if (errorCode !== ErrorCode.NONE) {
+      group.state = 'Empty';
+      return errorCode;
+    }
+    this.groups.delete(groupId);
+    this.offsets.delete(groupId);
+    return ErrorCode.NONE;
+  }
+
+  // ---------------------------------------------------------------- Persistence
+
+  private async persistGroup(group: Group): Promise<number> {
+    const value = encodeGroupMetadataValue({
+      protocolType: group.protocolType ?? '',
+      generation: group.generation,
+      protocol: group.protocol,
+      leader: group.leaderId,
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+        sessionTimeoutMs: m.sessionTimeoutMs,
+        subscription: group.metadataFor(m),
+        assignment: m.assignment,
+      })),
+    });
+    return this.persist(group.groupId, [{ key: encodeGroupMetadataKey(group.groupId), value }]);
+  }
+
+  private async persist(groupId: string, records: StoredRecord[]): Promise<number> {
+    if (!this.store || records.length === 0) return ErrorCode.NONE;
+    try {
+      await this.store.append(this.partitionFor(groupId), records);
+      return ErrorCode.NONE;
+    } catch {
+      // Kafka maps a failed offsets-topic append to a retriable coordinator error.
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+  }
+
+  /**
+   * Replays `__consumer_offsets` records (in log order) into memory at startup. Groups stored with
+   * members come back Stable with fresh session timers, so live consumers carry on heartbeating and
+   * vanished ones expire. Returns how many records were applied; undecodable records are skipped.
+   */
+  load(records: Iterable<StoredRecord>): { applied: number; skipped: number } {
+    let applied = 0;
+    let skipped = 0;
+    const groupValues = new Map<string, Buffer | null>();
+    for (const rec of records) {
+      try {
+        const key = decodeKey(rec.key);
+        if (key.kind === 'offset') {
+          const byGroup = this.offsetsOf(key.group);
+          if (rec.value === null) byGroup.delete(tpKey(key.topic, key.partition));
+          else {
+            const v = decodeOffsetCommitValue(rec.value);
+            byGroup.set(tpKey(key.topic, key.partition), { offset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: v.commitTimestamp, topic: key.topic, partition: key.partition });
+          }
+        } else {
+          groupValues.set(key.group, rec.value);
+        }
+        applied += 1;
+      } catch {
+        skipped += 1;
+      }
+    }
+    for (const [groupId, byGroup] of this.offsets) {
+      if (byGroup.size === 0) this.offsets.delete(groupId);
+      else if (!this.groups.has(groupId)) this.groups.set(groupId, new Group(groupId));
+    }
+    for (const [groupId, value] of groupValues) {
+      if (value === null) {
+        if (!this.offsets.has(groupId)) this.groups.delete(groupId);
+        continue;
+      }
+      try {
+        this.restoreGroup(groupId, value);
+      } catch {
+        skipped += 1;
+      }
+    }
+    return { applied, skipped };
+  }
+
+  private restoreGroup(groupId: string, value: Buffer): void {
+    const v = decodeGroupMetadataValue(value);
+    const group = this.groups.get(groupId) ?? new Group(groupId);
+    for (const m of group.members.values()) m.sessionTimer?.cancel();
+    group.members.clear();
+    group.generation = v.generation;
+    group.protocolType = v.protocolType === '' ? null : v.protocolType;
+    group.protocol = v.protocol;
+    group.leaderId = v.leader;
+    for (const sm of v.members) {
+      const member: Member = {
+        memberId: sm.memberId,
+        groupInstanceId: sm.groupInstanceId,
+        clientId: sm.clientId,
+        clientHost: sm.clientHost,
+        sessionTimeoutMs: sm.sessionTimeoutMs,
+        rebalanceTimeoutMs: sm.rebalanceTimeoutMs >= 0 ? sm.rebalanceTimeoutMs : sm.sessionTimeoutMs,
+        protocolType: v.protocolType,
+        protocols: v.protocol ? [{ name: v.protocol, metadata: sm.subscription }] : [],
+        assignment: sm.assignment,
+        awaitingJoin: null,
+        awaitingSync: null,
+        sessionTimer: null,
+      };
+      group.members.set(member.memberId, member);
+      this.touch(group, member);
+    }
+    group.state = group.members.size > 0 ? 'Stable' : 'Empty';
+    this.groups.set(groupId, group);
+  }
+
+  // ---------------------------------------------------------------- Stats and shutdown
+
+  stats(): GroupCoordinatorStats {
+    const groupsByState = Object.fromEntries(GroupStates.map((s) => [s, 0])) as Record<GroupState, number>;
+    for (const g of this.groups.values()) groupsByState[g.state] += 1;
+    let numOffsets = 0;
+    for (const m of this.offsets.values()) numOffsets += m.size;
+    return { numGroups: this.groups.size, groupsByState, numOffsets, rebalancesTotal: this.rebalances };
+  }
+
+  /** State name of a group, or undefined when unknown. */
+  groupState(groupId: string): GroupState | undefined {
+    return this.groups.get(groupId)?.state;
+  }
+
+  /** Cancels every timer and answers parked requests with COORDINATOR_NOT_AVAILABLE (broker stopping). */
+  shutdown(): void {
+    for (const g of this.groups.values()) {
+      g.rebalanceTimer?.cancel();
+      for (const t of g.pending.values()) t.cancel();
+      for (const m of g.members.values()) {
+        m.sessionTimer?.cancel();
+        m.awaitingJoin?.(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, m.memberId));
+        m.awaitingJoin = null;
+        this.answerSync(m, { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, assignment: Buffer.alloc(0) });
+      }
+    }
+  }
+}
+
+function sameProtocolList(a: { name: string; metadata: Buffer }[], b: { name: string; metadata: Buffer }[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.name === b[i].name && p.metadata.equals(b[i].metadata));
+}

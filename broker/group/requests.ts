@@ -1,0 +1,91 @@
+// The ten group APIs as plain functions from a decoded request to a response, over one
+// GroupCoordinator. The handler files in broker/handlers/ only adapt these to the server's contract,
+// so the request logic is testable without sockets.
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/apis/08-offset-commit.js';
+import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/apis/09-offset-fetch.js';
+import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../../protocol/apis/10-find-coordinator.js';
+import type { JoinGroupRequest, JoinGroupResponse } from '../../protocol/apis/11-join-group.js';
+import type { HeartbeatRequest, HeartbeatResponse } from '../../protocol/apis/12-heartbeat.js';
+import type { LeaveGroupRequest, LeaveGroupResponse } from '../../protocol/apis/13-leave-group.js';
+import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/apis/14-sync-group.js';
+import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../../protocol/apis/15-describe-groups.js';
+import type { ListGroupsResponse } from '../../protocol/apis/16-list-groups.js';
+import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../../protocol/apis/42-delete-groups.js';
+import type { ClientInfo, GroupCoordinator } from './coordinator.js';
+
+/** The broker that coordinates a group: where FindCoordinator points clients. */
+export interface CoordinatorNode {
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+/** Looks up the node leading a `__consumer_offsets` partition; null when it has no live leader. */
+export type CoordinatorLocator = (offsetsPartition: number) => CoordinatorNode | null;
+
+export function findCoordinator(gc: GroupCoordinator, req: FindCoordinatorRequest, locate: CoordinatorLocator): FindCoordinatorResponse {
+  const none = { throttleTimeMs: 0, nodeId: -1, host: '', port: -1 };
+  if (req.keyType !== 0) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'transactions are not supported by this broker' };
+  if (req.key === '') return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'empty group id' };
+  const node = locate(gc.partitionFor(req.key));
+  if (!node) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'no leader for the group\'s offsets partition' };
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, ...node };
+}
+
+export async function joinGroup(gc: GroupCoordinator, req: JoinGroupRequest, version: number, client: ClientInfo): Promise<JoinGroupResponse> {
+  if (gc.loading) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] };
+  return { throttleTimeMs: 0, ...(await gc.joinGroup(req, version, client)) };
+}
+
+export async function syncGroup(gc: GroupCoordinator, req: SyncGroupRequest): Promise<SyncGroupResponse> {
+  if (gc.loading) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, assignment: Buffer.alloc(0) };
+  return { throttleTimeMs: 0, ...(await gc.syncGroup(req)) };
+}
+
+export function heartbeat(gc: GroupCoordinator, req: HeartbeatRequest): HeartbeatResponse {
+  return { throttleTimeMs: 0, errorCode: gc.loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : gc.heartbeat(req) };
+}
+
+export function leaveGroup(gc: GroupCoordinator, req: LeaveGroupRequest): LeaveGroupResponse {
+  if (gc.loading) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, members: req.members.map((m) => ({ ...m, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS })) };
+  return { throttleTimeMs: 0, ...gc.leaveGroup(req) };
+}
+
+export async function offsetCommit(gc: GroupCoordinator, req: OffsetCommitRequest): Promise<OffsetCommitResponse> {
+  if (gc.loading) {
+    const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS })) }));
+    return { throttleTimeMs: 0, topics };
+  }
+  return { throttleTimeMs: 0, ...(await gc.commitOffsets(req)) };
+}
+
+export function offsetFetch(gc: GroupCoordinator, req: OffsetFetchRequest, version: number): OffsetFetchResponse {
+  if (gc.loading) {
+    // v1 has no top-level error code: the error goes on every partition.
+    const code = ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+    const topics = (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: code })) }));
+    return { throttleTimeMs: 0, topics, errorCode: version >= 2 ? code : ErrorCode.NONE };
+  }
+  return { throttleTimeMs: 0, ...gc.fetchOffsets(req) };
+}
+
+export function describeGroups(gc: GroupCoordinator, req: DescribeGroupsRequest): DescribeGroupsResponse {
+  if (gc.loading) {
+    return { throttleTimeMs: 0, groups: req.groups.map((groupId) => ({ errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, groupId, groupState: '', protocolType: '', protocolData: '', members: [] })) };
+  }
+  return { throttleTimeMs: 0, groups: req.groups.map((g) => gc.describeGroup(g)) };
+}
+
+export function listGroups(gc: GroupCoordinator): ListGroupsResponse {
+  if (gc.loading) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, groups: [] };
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: gc.listGroups() };
+}
+
+export async function deleteGroups(gc: GroupCoordinator, req: DeleteGroupsRequest): Promise<DeleteGroupsResponse> {
+  const results = [];
+  for (const groupId of req.groupsNames) {
+    results.push({ groupId, errorCode: gc.loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : await gc.deleteGroup(groupId) });
+  }
+  return { throttleTimeMs: 0, results };
+}

@@ -1,0 +1,50 @@
+// Produce (0), versions 3-7 (RecordBatch v2 only).
+// - acks=0: appended, no response at all. acks=1: answered after the leader's append.
+//   acks=-1 (all): NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas before the append;
+//   answered once the high watermark passes the batch (at once with a single-node ISR), or
+//   REQUEST_TIMED_OUT after timeout_ms. Other acks values: INVALID_REQUIRED_ACKS.
+// - The records are never decoded here: the log validates batch headers and CRCs, patches
+//   offsets in place and enforces producer sequences (idempotence).
+// - Transactions are not supported: a request with a transactional id gets
+//   TRANSACTIONAL_ID_AUTHORIZATION_FAILED on every partition (as a broker denying the id would).
+import { produceCodec, type ProducePartitionResponse, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/00-produce.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import type { HandlerModule } from './types.js';
+
+export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
+  codec: produceCodec,
+  handle(req, ctx) {
+    const s = ctx.services;
+    const badAcks = req.acks !== 0 && req.acks !== 1 && req.acks !== -1;
+    const waits: { topic: string; partition: number; requiredOffset: number; res: ProducePartitionResponse }[] = [];
+    const topics = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p): ProducePartitionResponse => {
+        let errorCode: number;
+        let res: ProducePartitionResponse;
+        if (badAcks) errorCode = ErrorCode.INVALID_REQUIRED_ACKS;
+        else if (req.transactionalId !== null) errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        else errorCode = ErrorCode.NONE;
+        if (errorCode !== ErrorCode.NONE) {
+          res = { index: p.index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+        } else {
+          const out = s.replicas.appendRecords(t.name, p.index, p.records, req.acks);
+          res = { index: p.index, errorCode: out.errorCode, baseOffset: out.baseOffset, logAppendTimeMs: out.logAppendTime, logStartOffset: out.logStartOffset };
+          if (out.errorCode === ErrorCode.NONE && req.acks === -1) waits.push({ topic: t.name, partition: p.index, requiredOffset: out.requiredOffset, res });
+        }
+        s.metrics.produceRequest(t.name, res.errorCode !== ErrorCode.NONE);
+        return res;
+      }),
+    }));
+    if (req.acks === 0) {
+      ctx.skipResponse();
+      return { topics, throttleTimeMs: 0 };
+    }
+    const pending = waits.length > 0 ? s.replicas.awaitHighWatermark(waits, req.timeoutMs) : null;
+    if (!pending) return { topics, throttleTimeMs: 0 };
+    return pending.then((late) => {
+      for (const w of waits) if (late.has(`${w.topic}\u0000${w.partition}`)) w.res.errorCode = ErrorCode.REQUEST_TIMED_OUT;
+      return { topics, throttleTimeMs: 0 };
+    });
+  },
+};

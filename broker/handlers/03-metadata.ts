@@ -1,0 +1,65 @@
+// Metadata (3), versions 0-6.
+// - v0: an empty topic list means all topics; v1+: null means all, empty means none.
+// - Unknown topics are auto-created when the broker allows it (auto.create.topics.enable) and the
+//   request does (v4+ allow_auto_topic_creation); otherwise UNKNOWN_TOPIC_OR_PARTITION.
+//   Listing all topics never creates any.
+// - Internal topics (`__consumer_offsets`) are listed with is_internal = true.
+// - A partition without a live leader gets LEADER_NOT_AVAILABLE and leader -1.
+import { metadataCodec, type MetadataPartition, type MetadataRequest, type MetadataResponse, type MetadataTopic } from '../../protocol/apis/03-metadata.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { TopicError, validateTopicName, type TopicInfo } from '../state/topic-store.js';
+import type { BrokerServices, HandlerModule } from './types.js';
+
+function describeTopic(t: TopicInfo, services: BrokerServices): MetadataTopic {
+  const live = new Set(services.liveBrokers().map((b) => b.nodeId));
+  const partitions: MetadataPartition[] = t.partitions.map((p) => {
+    const leaderLive = live.has(p.leader);
+    return {
+      errorCode: leaderLive ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
+      partitionIndex: p.partition,
+      leaderId: leaderLive ? p.leader : -1,
+      replicaNodes: p.replicas,
+      isrNodes: p.isr,
+      offlineReplicas: p.replicas.filter((r) => !live.has(r)),
+    };
+  });
+  return { errorCode: ErrorCode.NONE, name: t.name, isInternal: t.internal, partitions };
+}
+
+const missing = (name: string, errorCode: number): MetadataTopic => ({ errorCode, name, isInternal: false, partitions: [] });
+
+export const handler: HandlerModule<MetadataRequest, MetadataResponse> = {
+  codec: metadataCodec,
+  handle(req, ctx) {
+    const s = ctx.services;
+    let topics: MetadataTopic[];
+    if (req.topics === null) {
+      topics = s.topics.list().map((t) => describeTopic(t, s));
+    } else {
+      topics = [];
+      for (const name of req.topics) {
+        const t = s.topics.get(name);
+        if (t) {
+          topics.push(describeTopic(t, s));
+          continue;
+        }
+        if (validateTopicName(name) !== null) {
+          topics.push(missing(name, ErrorCode.INVALID_TOPIC_EXCEPTION));
+          continue;
+        }
+        if (!(s.config.autoCreateTopics && req.allowAutoTopicCreation)) {
+          topics.push(missing(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+          continue;
+        }
+        try {
+          const created = s.topics.create({ name, numPartitions: s.config.defaultPartitions, replicationFactor: 1 });
+          s.logger.info({ topic: name, partitions: created.partitions.length }, 'auto-created topic on metadata request');
+          topics.push(describeTopic(created, s));
+        } catch (e) {
+          topics.push(missing(name, e instanceof TopicError ? e.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR));
+        }
+      }
+    }
+    return { throttleTimeMs: 0, brokers: s.liveBrokers(), clusterId: s.clusterId, controllerId: s.controllerId(), topics };
+  },
+};

@@ -1,0 +1,12 @@
+// OffsetCommit (8), v2-7: group members commit with their generation, standalone consumers with
+// generation -1. Acknowledged once the commit is appended to `__consumer_offsets`.
+// Skipped: retention_time_ms (no offset expiry), topic existence checks.
+import { offsetCommitCodec, type OffsetCommitRequest, type OffsetCommitResponse } from '../../protocol/apis/08-offset-commit.js';
+import { offsetCommit } from '../group/requests.js';
+import { coordinatorOf } from './group-services.js';
+import type { HandlerModule } from './types.js';
+
+export const handler: HandlerModule<OffsetCommitRequest, OffsetCommitResponse> = {
+  codec: offsetCommitCodec,
+  handle: (req, ctx) => offsetCommit(coordinatorOf(ctx), req),
+};

@@ -1,0 +1,41 @@
+// AlterConfigs (33), versions 0-1. Non-incremental, as Kafka: the given configs REPLACE the
+// topic's overrides (configs left out return to their defaults). Every value is validated first
+// (INVALID_CONFIG names the bad one); validate_only changes nothing. Broker configs are static
+// here (INVALID_REQUEST).
+import { alterConfigsCodec, type AlterConfigsRequest, type AlterConfigsResponse } from '../../protocol/apis/33-alter-configs.js';
+import { ConfigResourceType } from '../../protocol/apis/32-describe-configs.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { InvalidLogConfigError, parseKafkaLogConfig } from '../log/config.js';
+import { validateTopicConfig, type TopicConfigs } from '../state/topic-config.js';
+import type { HandlerModule } from './types.js';
+
+export const handler: HandlerModule<AlterConfigsRequest, AlterConfigsResponse> = {
+  codec: alterConfigsCodec,
+  handle(req, ctx) {
+    const s = ctx.services;
+    const responses = req.resources.map((r) => {
+      const out = (errorCode: number, errorMessage: string | null) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName });
+      if (r.resourceType === ConfigResourceType.broker) return out(ErrorCode.INVALID_REQUEST, 'broker configs of the reference broker are static (set them in the toolkit config)');
+      if (r.resourceType !== ConfigResourceType.topic) return out(ErrorCode.INVALID_REQUEST, `unsupported resource type ${r.resourceType}`);
+      if (!s.topics.get(r.resourceName)) return out(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic '${r.resourceName}'`);
+      const configs: TopicConfigs = {};
+      for (const c of r.configs) {
+        const bad = validateTopicConfig(c.name, c.value);
+        if (bad) return out(ErrorCode.INVALID_CONFIG, bad);
+        if (c.value !== null) configs[c.name] = c.value;
+      }
+      try {
+        parseKafkaLogConfig(configs);
+      } catch (e) {
+        if (e instanceof InvalidLogConfigError) return out(ErrorCode.INVALID_CONFIG, e.message);
+        throw e;
+      }
+      if (!req.validateOnly) {
+        s.topics.setConfigs(r.resourceName, configs);
+        s.logger.info({ topic: r.resourceName, configs }, 'altered topic configs');
+      }
+      return out(ErrorCode.NONE, null);
+    });
+    return { throttleTimeMs: 0, responses };
+  },
+};

@@ -1,0 +1,109 @@
+// The handler contract of the reference broker (stable: other helpers code against it).
+//
+// One file per API in broker/handlers/, named `<NN>-<name>.ts` (NN = zero-padded api key), exporting
+//
+//   export const handler: HandlerModule<Req, Res> = { codec, handle(req, ctx) { ... } };
+//
+// - `codec` is the API's protocol codec (protocol/apis/<NN>-<name>.ts). The broker advertises the
+//   codec's [minVersion, maxVersion] unless the module narrows it with `minVersion`/`maxVersion`.
+//   Version checks happen centrally in the server before `handle` runs.
+// - `handle` gets the decoded request and a RequestContext, and returns the response (or a promise
+//   for it: responses still leave each connection in request order). Throwing is allowed: the
+//   server logs it and closes the connection (Kafka's behaviour for an internal error).
+// - `ctx.skipResponse()` sends no response at all (Produce with acks=0 only).
+// - Error metrics: the server counts every numeric `errorCode` field found in the response
+//   (errors_total{request,error}); a module may supply `errorCodes(res)` to do it faster.
+// - Register the module with one line in broker/handlers/registry.ts.
+//
+// Handlers never touch sockets or raw bytes; state lives in BrokerServices (broker/state,
+// broker/log, broker/group, broker/replica), so replication (issue 4) changes the services, not the
+// handlers.
+import type { ApiCodec } from '../../protocol/api.js';
+import type { Logger } from '../../common/logging.js';
+import type { GroupCoordinator } from '../group/coordinator.js';
+import type { BrokerMetrics } from '../metrics/broker-metrics.js';
+import type { BrokerConfig } from '../config.js';
+import type { TopicStore } from '../state/topic-store.js';
+import type { ReplicaManager } from '../replica/replica-manager.js';
+import type { ProducerIdManager } from '../state/producer-ids.js';
+import type { LogManager } from '../log/index.js';
+
+/** A broker as clients see it: id and advertised client endpoint. */
+export interface BrokerEndpoint {
+  nodeId: number;
+  host: string;
+  port: number;
+  rack: string | null;
+}
+
+/** What every handler can use. One instance per broker process. */
+export interface BrokerServices {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  readonly config: BrokerConfig;
+  readonly logger: Logger;
+  /** Live brokers with advertised client endpoints (Metadata, FindCoordinator). */
+  liveBrokers(): BrokerEndpoint[];
+  /** Endpoint of one live broker, or null. */
+  broker(nodeId: number): BrokerEndpoint | null;
+  /** Node id of the active controller (-1 when none). */
+  controllerId(): number;
+  /** Topics, partitions, leaders, ISR, leader epochs and topic configs (persisted in the data dir). */
+  readonly topics: TopicStore;
+  /**
+   * Local replicas (each with its broker/log partition log) and the append/read paths with high
+   * watermarks and long-poll waiters. Internal writers (the group coordinator) append with
+   * `replicas.appendRecords(topic, partition, batch, -1)` and read back with
+   * `replicas.replica(topic, partition).log.read(...)`.
+   */
+  readonly replicas: ReplicaManager;
+  /** The broker's log directory (broker/log): health, capacity, DescribeLogDirs data. */
+  readonly logs: LogManager;
+  /** Producer ids for idempotent producers (InitProducerId). */
+  readonly producerIds: ProducerIdManager;
+  readonly metrics: BrokerMetrics;
+  /** The group coordinator; filled by the group plugin (broker/group) at start, null until then. */
+  groups: GroupCoordinator | null;
+}
+
+/** Per-request information the server hands to a handler. */
+export interface RequestContext {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly correlationId: number;
+  readonly clientId: string | null;
+  /** Remote address of the connection. */
+  readonly clientHost: string;
+  /** Unique per connection within this broker process. */
+  readonly connectionId: string;
+  /** Authenticated principal ("User:ANONYMOUS" on PLAINTEXT). */
+  readonly principal: string;
+  /** Listener name the request came in on (e.g. "PLAINTEXT"). */
+  readonly listener: string;
+  readonly services: BrokerServices;
+  /** Send no response for this request (Produce acks=0). */
+  skipResponse(): void;
+}
+
+export interface HandlerModule<Req, Res> {
+  readonly codec: ApiCodec<Req, Res>;
+  /** Narrow the advertised range below what the codec supports (defaults: the codec's range). */
+  readonly minVersion?: number;
+  readonly maxVersion?: number;
+  handle(req: Req, ctx: RequestContext): Res | Promise<Res>;
+  /** Error codes of a response for errors_total; default: every numeric `errorCode` field. */
+  errorCodes?(res: Res): number[];
+  /** Expected encoded size, so a large response (Fetch) is written without regrowing the buffer. */
+  responseSizeHint?(res: Res): number;
+}
+
+/**
+ * Something that plugs services into the broker at start (the group coordinator does this:
+ * it sets `services.groups`). Listed in broker/handlers/registry.ts; started in list order after
+ * the log and topic state are loaded and before the listener opens; stopped in reverse order.
+ */
+export interface BrokerPlugin {
+  readonly name: string;
+  start(services: BrokerServices): Promise<void> | void;
+  stop?(services: BrokerServices): Promise<void> | void;
+}

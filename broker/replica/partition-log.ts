@@ -1,0 +1,36 @@
+// What the replica manager needs from one partition's log. The adapter in log-adapter.ts maps the
+// log helper's PartitionLog (broker/log) onto it; keeping this port narrow lets replication
+// (issue 4) add follower appends without touching the handlers.
+
+export interface AppendResult {
+  /** Offset of the first appended record (for an exact idempotent retry: of the original append). */
+  firstOffset: number;
+  lastOffset: number;
+  /** Broker time stamped into the batches when the topic uses LogAppendTime, else -1. */
+  logAppendTime: number;
+  /** Records and bytes actually appended (0 for a dropped duplicate). */
+  records: number;
+  bytes: number;
+}
+
+export interface ReadResult {
+  /** Whole batches, back to back. */
+  records: Buffer[];
+  bytes: number;
+}
+
+export interface LocalLog {
+  logStartOffset(): number;
+  logEndOffset(): number;
+  /** Validate (CRC, sizes, producer sequence) and append producer batches as leader. Throws LogError. */
+  appendAsLeader(records: Buffer, leaderEpoch: number): AppendResult;
+  /**
+   * Whole batches from the one containing `offset`, below `maxOffset`, up to `maxBytes`; when
+   * `minOneBatch`, at least the first batch even if it is larger than `maxBytes`.
+   */
+  read(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): ReadResult;
+  /** First offset whose timestamp is >= ts (ListOffsets), or null when none. */
+  offsetForTimestamp(ts: number): { offset: number; timestamp: number } | null;
+  sizeBytes(): number;
+  numSegments(): number;
+}

@@ -1,0 +1,248 @@
+// One client connection: splits the byte stream into frames, decodes each request with the
+// registered codec, runs its handler and writes responses strictly in request order.
+//
+// Requests are handled one at a time per connection, as Kafka does (it mutes a channel while a
+// request is in flight): a handler that returns a promise holds back later frames of the same
+// connection until it settles. Synchronous handlers (Produce acks=0/1 on the fast path, Metadata...)
+// are answered in the same tick, so pipelined requests cost no extra turns of the event loop.
+//
+// Anything malformed (bad size, truncated header or body, unknown API key, unsupported version
+// other than ApiVersions, oversized frame) closes the connection with one log line; nothing is
+// thrown out of here, so a bad client can never crash the broker.
+import type { Socket } from 'node:net';
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { beginResponse, finishFrame, FrameSplitter, FrameTooLargeError, peekRequestHeader, readRequestHeader, responseHeaderFlexible } from '../../protocol/frame.js';
+import { ProtocolDecodeError } from '../../protocol/primitives/errors.js';
+import { ProtocolReader } from '../../protocol/primitives/reader.js';
+import { ProtocolWriter } from '../../protocol/primitives/writer.js';
+import { apiVersionsCodec } from '../../protocol/apis/18-api-versions.js';
+import { advertisedVersions, apiFor, type RegisteredApi } from '../handlers/registry.js';
+import type { BrokerServices, RequestContext } from '../handlers/types.js';
+import type { RequestTimes } from '../metrics/broker-metrics.js';
+
+const API_VERSIONS_KEY = 18;
+
+/** Hooks the socket server gives each connection (metrics, bookkeeping). */
+export interface ConnectionHooks {
+  onClose(conn: Connection): void;
+}
+
+const nowMs = () => performance.now();
+
+export class Connection {
+  private readonly splitter: FrameSplitter;
+  /** Frames waiting for the in-flight request to finish. */
+  private readonly waiting: { frame: Buffer; at: number }[] = [];
+  private busy = false;
+  /** Encoded responses waiting for the socket to drain. */
+  private sendPending = 0;
+  private closed = false;
+  private paused = false;
+  readonly remote: string;
+
+  constructor(
+    readonly id: string,
+    private readonly socket: Socket,
+    private readonly services: BrokerServices,
+    private readonly listener: string,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    this.remote = socket.remoteAddress ?? 'unknown';
+    this.splitter = new FrameSplitter(services.config.socketRequestMaxBytes);
+    socket.setNoDelay(true);
+    // connections.max.idle.ms: an idle (or half-sent, slowloris) connection is closed.
+    socket.setTimeout(services.config.connectionsMaxIdleMs, () => this.closeWith(`idle for ${services.config.connectionsMaxIdleMs} ms`));
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => services.logger.debug({ conn: id, err: err.message }, 'connection error'));
+    socket.on('close', () => this.onClosed());
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    try {
+      this.splitter.push(chunk);
+      for (let frame = this.splitter.next(); frame !== null; frame = this.splitter.next()) {
+        this.services.metrics.requestQueued(1);
+        this.waiting.push({ frame, at: nowMs() });
+      }
+    } catch (e) {
+      this.closeWith(e instanceof FrameTooLargeError ? e.message : `malformed frame: ${(e as Error).message}`);
+      return;
+    }
+    this.pump();
+  }
+
+  /** Run queued frames until one needs to wait (async handler) or the queue is empty. */
+  private pump(): void {
+    while (!this.busy && !this.closed && this.waiting.length > 0) {
+      const { frame, at } = this.waiting.shift()!;
+      this.services.metrics.requestQueued(-1);
+      this.handleFrame(frame, at);
+    }
+  }
+
+  private handleFrame(frame: Buffer, receivedAt: number): void {
+    let head: { apiKey: number; apiVersion: number; correlationId: number };
+    try {
+      head = peekRequestHeader(frame);
+    } catch (e) {
+      this.closeWith(`malformed request header: ${(e as Error).message}`);
+      return;
+    }
+    const api = apiFor(head.apiKey);
+    if (!api) {
+      this.closeWith(`unknown API key ${head.apiKey} (correlation id ${head.correlationId})`);
+      return;
+    }
+    if (head.apiVersion < api.minVersion || head.apiVersion > api.maxVersion) {
+      if (head.apiKey === API_VERSIONS_KEY) {
+        // Answer in a v0 body listing our ranges and keep the connection: the client retries lower.
+        this.services.metrics.requestSeen('ApiVersions', head.apiVersion);
+        this.services.metrics.requestErrors('ApiVersions', [ErrorCode.UNSUPPORTED_VERSION]);
+        const w = new ProtocolWriter(512);
+        const start = beginResponse(w, head.correlationId, false);
+        apiVersionsCodec.encodeResponse(w, 0, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: advertisedVersions(), throttleTimeMs: 0 });
+        this.send(Buffer.from(finishFrame(w, start)), null);
+        return;
+      }
+      this.closeWith(`unsupported version ${head.apiVersion} of ${api.name} (supported ${api.minVersion}-${api.maxVersion})`);
+      return;
+    }
+    let req: unknown;
+    let clientId: string | null;
+    try {
+      const r = new ProtocolReader(frame);
+      clientId = readRequestHeader(r, (_k, v) => v >= api.flexibleFrom).clientId;
+      req = api.decode(r, head.apiVersion);
+    } catch (e) {
+      const why = e instanceof ProtocolDecodeError ? e.message : String(e);
+      this.closeWith(`malformed ${api.name} v${head.apiVersion} request (correlation id ${head.correlationId}): ${why}`);
+      return;
+    }
+    this.services.metrics.requestSeen(api.name, head.apiVersion);
+    let skip = false;
+    const ctx: RequestContext = {
+      apiKey: head.apiKey,
+      apiVersion: head.apiVersion,
+      correlationId: head.correlationId,
+      clientId,
+      clientHost: this.remote,
+      connectionId: this.id,
+      principal: 'User:ANONYMOUS',
+      listener: this.listener,
+      services: this.services,
+      skipResponse: () => {
+        skip = true;
+      },
+    };
+    const start = nowMs();
+    const times: RequestTimes = { requestQueue: start - receivedAt, local: 0, remote: 0, responseQueue: 0, responseSend: 0, total: 0 };
+    let result: unknown;
+    try {
+      result = api.handle(req, ctx);
+    } catch (e) {
+      this.handlerFailed(api, head.apiVersion, e);
+      return;
+    }
+    times.local = nowMs() - start;
+    if (result instanceof Promise) {
+      this.busy = true;
+      result.then(
+        (res: unknown) => {
+          this.busy = false;
+          times.remote = nowMs() - start - times.local;
+          this.complete(api, head.apiVersion, head.correlationId, res, skip, times, receivedAt);
+          this.pump();
+        },
+        (e: unknown) => {
+          this.busy = false;
+          this.handlerFailed(api, head.apiVersion, e);
+        },
+      );
+      return;
+    }
+    this.complete(api, head.apiVersion, head.correlationId, result, skip, times, receivedAt);
+  }
+
+  private complete(api: RegisteredApi, version: number, correlationId: number, res: unknown, skip: boolean, times: RequestTimes, receivedAt: number): void {
+    if (this.closed) return;
+    const metrics = this.services.metrics;
+    metrics.requestErrors(api.name, api.errorCodes(res));
+    if (skip) {
+      times.total = nowMs() - receivedAt;
+      metrics.requestTimes(api.name, times);
+      return;
+    }
+    let frame: Buffer;
+    try {
+      const w = new ProtocolWriter(api.sizeHint(res) + 64);
+      const start = beginResponse(w, correlationId, responseHeaderFlexible(api.apiKey, version >= api.flexibleFrom));
+      api.encode(w, version, res);
+      frame = finishFrame(w, start);
+    } catch (e) {
+      this.handlerFailed(api, version, e);
+      return;
+    }
+    this.send(frame, { api: api.name, times, receivedAt });
+  }
+
+  private send(frame: Buffer, timing: { api: string; times: RequestTimes; receivedAt: number } | null): void {
+    if (this.closed) return;
+    const queuedAt = nowMs();
+    this.sendPending++;
+    this.services.metrics.responseQueued(1);
+    const flushed = this.socket.write(frame, () => {
+      this.sendPending--;
+      this.services.metrics.responseQueued(-1);
+      if (timing) {
+        const t = timing.times;
+        t.responseSend = nowMs() - queuedAt;
+        t.total = nowMs() - timing.receivedAt;
+        this.services.metrics.requestTimes(timing.api, t);
+      }
+    });
+    // Backpressure: a client that does not read its responses stops being read.
+    if (!flushed && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+      this.socket.once('drain', () => {
+        this.paused = false;
+        this.socket.resume();
+      });
+    }
+  }
+
+  private handlerFailed(api: RegisteredApi, version: number, e: unknown): void {
+    this.services.logger.error({ conn: this.id, err: e }, `${api.name} v${version} handler failed; closing the connection`);
+    this.services.metrics.requestErrors(api.name, [ErrorCode.UNKNOWN_SERVER_ERROR]);
+    this.close();
+  }
+
+  /** Log why and close (Kafka's answer to a request it cannot parse). */
+  closeWith(reason: string): void {
+    this.services.logger.warn({ conn: this.id, client: this.remote }, `closing connection: ${reason}`);
+    this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.services.metrics.requestQueued(-this.waiting.length);
+    this.waiting.length = 0;
+    this.socket.destroy();
+  }
+
+  /** Graceful: stop reading, let written responses go out, then close. */
+  end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.services.metrics.requestQueued(-this.waiting.length);
+    this.waiting.length = 0;
+    this.socket.end();
+  }
+
+  private onClosed(): void {
+    this.closed = true;
+    this.hooks.onClose(this);
+  }
+}

@@ -1,0 +1,52 @@
+// The client listener: accepts TCP connections and gives each a Connection. Tracks open
+// connections for the connection-count metric and closes them all on shutdown.
+import { createServer, type Server } from 'node:net';
+import type { BrokerServices } from '../handlers/types.js';
+import { Connection } from './connection.js';
+
+export class SocketServer {
+  private server: Server | null = null;
+  private readonly connections = new Set<Connection>();
+  private seq = 0;
+
+  constructor(
+    private readonly services: BrokerServices,
+    readonly listener = 'PLAINTEXT',
+  ) {}
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  async listen(host: string, port: number): Promise<number> {
+    const server = createServer({ noDelay: true }, (socket) => {
+      const id = `${this.listener}-${socket.localPort ?? 0}-${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}-${this.seq++}`;
+      const conn = new Connection(id, socket, this.services, this.listener, { onClose: (c) => this.connections.delete(c) });
+      this.connections.add(conn);
+    });
+    server.on('error', (err) => this.services.logger.error({ err }, `${this.listener} listener error`));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, backlog: 1024 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const addr = server.address();
+    return typeof addr === 'object' && addr ? addr.port : port;
+  }
+
+  /** Stop accepting, let sent responses drain briefly, then close every connection. */
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const c of this.connections) c.end();
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))]);
+    clearTimeout(timer);
+    for (const c of this.connections) c.close();
+    await closed;
+  }
+}

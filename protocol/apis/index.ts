@@ -1,0 +1,56 @@
+// Every API codec of the project, by key: the broker's handlers and the exporter's client share
+// them. (What the broker advertises is broker/handlers/registry.ts, built from its handlers.)
+import type { ApiCodec } from '../api.js';
+import { produceCodec } from './00-produce.js';
+import { fetchCodec } from './01-fetch.js';
+import { listOffsetsCodec } from './02-list-offsets.js';
+import { metadataCodec } from './03-metadata.js';
+import { offsetCommitCodec } from './08-offset-commit.js';
+import { offsetFetchCodec } from './09-offset-fetch.js';
+import { findCoordinatorCodec } from './10-find-coordinator.js';
+import { joinGroupCodec } from './11-join-group.js';
+import { heartbeatCodec } from './12-heartbeat.js';
+import { leaveGroupCodec } from './13-leave-group.js';
+import { syncGroupCodec } from './14-sync-group.js';
+import { describeGroupsCodec } from './15-describe-groups.js';
+import { listGroupsCodec } from './16-list-groups.js';
+import { saslHandshakeCodec } from './17-sasl-handshake.js';
+import { apiVersionsCodec } from './18-api-versions.js';
+import { createTopicsCodec } from './19-create-topics.js';
+import { deleteTopicsCodec } from './20-delete-topics.js';
+import { initProducerIdCodec } from './22-init-producer-id.js';
+import { describeConfigsCodec } from './32-describe-configs.js';
+import { alterConfigsCodec } from './33-alter-configs.js';
+import { describeLogDirsCodec } from './35-describe-log-dirs.js';
+import { saslAuthenticateCodec } from './36-sasl-authenticate.js';
+import { createPartitionsCodec } from './37-create-partitions.js';
+import { deleteGroupsCodec } from './42-delete-groups.js';
+import { electLeadersCodec } from './43-elect-leaders.js';
+import { describeClusterCodec } from './60-describe-cluster.js';
+
+export {
+  produceCodec, fetchCodec, listOffsetsCodec, metadataCodec, offsetCommitCodec, offsetFetchCodec, findCoordinatorCodec, joinGroupCodec,
+  heartbeatCodec, leaveGroupCodec, syncGroupCodec, describeGroupsCodec, listGroupsCodec, saslHandshakeCodec, apiVersionsCodec, createTopicsCodec,
+  deleteTopicsCodec, initProducerIdCodec, describeConfigsCodec, alterConfigsCodec, describeLogDirsCodec, saslAuthenticateCodec,
+  createPartitionsCodec, deleteGroupsCodec, electLeadersCodec, describeClusterCodec,
+};
+
+export const codecs: readonly ApiCodec<never, never>[] = [
+  produceCodec, fetchCodec, listOffsetsCodec, metadataCodec, offsetCommitCodec, offsetFetchCodec, findCoordinatorCodec, joinGroupCodec,
+  heartbeatCodec, leaveGroupCodec, syncGroupCodec, describeGroupsCodec, listGroupsCodec, saslHandshakeCodec, apiVersionsCodec, createTopicsCodec,
+  deleteTopicsCodec, initProducerIdCodec, describeConfigsCodec, alterConfigsCodec, describeLogDirsCodec, saslAuthenticateCodec,
+  createPartitionsCodec, deleteGroupsCodec, electLeadersCodec, describeClusterCodec,
+] as unknown as readonly ApiCodec<never, never>[];
+
+const byKey = new Map<number, ApiCodec<never, never>>(codecs.map((c) => [c.apiKey, c]));
+
+/** The codec for an API key, if the project has one. */
+export function codecFor(apiKey: number): ApiCodec<never, never> | undefined {
+  return byKey.get(apiKey);
+}
+
+/** Whether `version` of `apiKey` is a flexible version (request header v2, response header v1). */
+export function isFlexibleVersion(apiKey: number, version: number): boolean {
+  const c = byKey.get(apiKey);
+  return c !== undefined && version >= c.flexibleFrom;
+}

@@ -5,17 +5,14 @@
 // durable path). A window that is not yet covered by history uses what is there (like
 // Prometheus' rate() over a range with fewer samples); with no events in the window it is 0.
 
-/** The standard multi-window, multi-burn-rate windows (SRE Workbook), in seconds. */
-export const burnRateWindows = [
-  { name: '5m', seconds: 5 * 60 },
-  { name: '30m', seconds: 30 * 60 },
-  { name: '1h', seconds: 60 * 60 },
-  { name: '2h', seconds: 2 * 60 * 60 },
-  { name: '6h', seconds: 6 * 60 * 60 },
-  { name: '1d', seconds: 24 * 60 * 60 },
-  { name: '3d', seconds: 3 * 24 * 60 * 60 },
-] as const;
-export type BurnRateWindowName = (typeof burnRateWindows)[number]['name'];
+import { durationSeconds, errorRatioWindows } from '../../alerts/burn-rate-windows.js';
+
+/**
+ * The standard windows (5m, 30m, 1h, 2h, 6h, 1d, 3d), taken from the alerts part's pure table so
+ * the exporter's estimate and the generated recording rules always cover the same windows.
+ */
+export const burnRateWindows = errorRatioWindows.map((name) => ({ name, seconds: durationSeconds(name) }));
+export type BurnRateWindowName = string;
 
 interface CounterSample {
   timeMs: number;
@@ -41,9 +38,12 @@ export class SliAccount {
   /** Count `events` SLI events of which `errors` were bad. */
   record(events: number, errors: number, nowMs: number): void {
     if (events < 0 || errors < 0 || errors > events) throw new Error(`invalid SLI increment: ${errors} errors of ${events} events`);
-    this.sample(nowMs); // the base before this increment, so a window starting now excludes it
+    // Samples hold the totals after the increments at their time, so a window (from, now]
+    // excludes what happened exactly at `from`, like Prometheus' increase().
+    if (this.history.length === 0) this.history.push({ timeMs: nowMs - 1, events: 0, errors: 0 });
     this.eventsTotal += events;
     this.errorsTotal += errors;
+    this.sample(nowMs);
   }
 
   totals(): { events: number; errors: number } {

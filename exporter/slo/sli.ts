@@ -1,8 +1,8 @@
-// Built-in SLIs: how each cycle's observations turn into (events, errors) increments.
-// Pure functions; the collector and the probe call them and feed SliAccount.
+// Built-in SLIs (kinds as in common/config/sections/alerts.ts): how each observation turns into
+// (events, errors) increments. Pure functions; the collector and the probe feed SliAccount.
+import type { SliKind } from '../../common/config/sections/alerts.js';
 
-export const sliKinds = ['produce-availability', 'e2e-latency', 'consumer-lag', 'broker-availability'] as const;
-export type SliKind = (typeof sliKinds)[number];
+export type { SliKind };
 
 export interface SliIncrement {
   events: number;
@@ -15,22 +15,17 @@ export function produceAvailability(attempts: number, failures: number): SliIncr
 }
 
 /** Probe records that came back (or were declared lost): bad when slower than the threshold or lost. */
-export function e2eLatency(roundtripsMs: readonly number[], lost: number, thresholdMs: number): SliIncrement {
-  const slow = roundtripsMs.filter((ms) => ms > thresholdMs).length;
-  return { events: roundtripsMs.length + lost, errors: slow + lost };
+export function e2eLatency(roundtripsSeconds: readonly number[], lost: number, thresholdSeconds: number): SliIncrement {
+  const slow = roundtripsSeconds.filter((s) => s > thresholdSeconds).length;
+  return { events: roundtripsSeconds.length + lost, errors: slow + lost };
 }
 
 /**
- * Consumer lag, time-based: each collection is one event per listed group; it is bad when the
- * group's max lag in seconds is above the threshold, or the group is missing (no data is bad data).
+ * Consumer lag, time-based: each collection contributes one event per measured group/partition
+ * sample; it is bad when its lag in seconds is above the threshold.
  */
-export function consumerLag(groups: readonly string[], maxLagSecondsOf: (group: string) => number | undefined, thresholdSeconds: number): SliIncrement {
-  let errors = 0;
-  for (const g of groups) {
-    const lag = maxLagSecondsOf(g);
-    if (lag === undefined || lag > thresholdSeconds) errors++;
-  }
-  return { events: groups.length, errors };
+export function consumerLag(lagSeconds: readonly number[], maxLagSeconds: number): SliIncrement {
+  return { events: lagSeconds.length, errors: lagSeconds.filter((s) => s > maxLagSeconds).length };
 }
 
 /** Broker availability per collection: expected brokers are events, missing ones errors. */

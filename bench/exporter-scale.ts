@@ -1,0 +1,136 @@
+// Exporter at scale on the reference broker: builds N topics x 10 partitions and N consumer
+// groups each committed on 2 topics, runs `kafka-sre exporter` as its own process and prints
+// JSON: collection cycle time, /metrics latency p50/p99 under repeated scrapes, series count and
+// exporter RSS. Runs the full size (default 1000) and 10x fewer objects to show how cost grows.
+// Usage: node --import tsx bench/exporter-scale.ts [topics=1000] [scrapes=200]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { ClusterClient, mapLimit } from '../exporter/client/cluster-client.js';
+import { freePort } from '../test/support/ports.js';
+import { cliEntry, repoRoot, waitFor, waitForPort } from '../test/support/processes.js';
+
+const PARTITIONS = 10;
+
+function startCli(args: string[]): ChildProcess {
+  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.on('data', () => undefined);
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(t);
+}
+
+function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+async function metric(url: string, name: string): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+async function run(topics: number, scrapes: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kafka-sre-bench-'));
+  const brokerPort = await freePort();
+  const broker = startCli(['broker', '--brokers', '1', '--data-dir', dataDir, '--port', String(brokerPort), '--metrics-port', String(await freePort())]);
+  let exporter: ChildProcess | undefined;
+  try {
+    await waitForPort(brokerPort, 60_000);
+    const kafka = new Kafka({ clientId: 'bench', brokers: [`127.0.0.1:${brokerPort}`], logLevel: logLevel.NOTHING, requestTimeout: 60_000 });
+    const admin = kafka.admin();
+    await admin.connect();
+    const names = Array.from({ length: topics }, (_, i) => `bench-${String(i).padStart(5, '0')}`);
+    const setupStart = Date.now();
+    for (let i = 0; i < names.length; i += 100) await admin.createTopics({ waitForLeaders: false, topics: names.slice(i, i + 100).map((topic) => ({ topic, numPartitions: PARTITIONS })) });
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let i = 0; i < names.length; i += 50) {
+      await producer.sendBatch({ acks: 1, topicMessages: names.slice(i, i + 50).map((topic) => ({ topic, messages: Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, value: 'x' })) })) });
+    }
+    await producer.disconnect();
+    const groups = topics; // as many groups as topics, each committed on 2 topics
+    const client = new ClusterClient({ name: 'bench', bootstrap: [`127.0.0.1:${brokerPort}`], requestTimeoutMs: 60_000 });
+    await mapLimit(
+      Array.from({ length: groups }, (_, i) => i),
+      16,
+      (i) =>
+        client.commitOffsets(
+          `bench-g-${i}`,
+          [names[i % topics], names[(i + 1) % topics]].flatMap((topic) => Array.from({ length: PARTITIONS }, (_, p) => ({ topic, partition: p, offset: 0 }))),
+        ),
+    );
+    await client.close();
+    await admin.disconnect();
+    const setupSeconds = (Date.now() - setupStart) / 1000;
+
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    exporter = startCli(['exporter', '--bootstrap', `127.0.0.1:${brokerPort}`, '--cluster-name', 'bench', '--port', String(port), '--interval', '5000', '--no-probe', '--log-level', 'warn', '--series-limit', '300000']);
+    await waitFor('first collection', async () => (await metric(url, 'kafka_sre_exporter_up')) === 1, 180_000, 500);
+    const cycles: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = await metric(url, 'kafka_sre_exporter_last_success_timestamp_seconds');
+      await waitFor('next collection', async () => (await metric(url, 'kafka_sre_exporter_last_success_timestamp_seconds')) !== before, 120_000, 200);
+      cycles.push((await metric(url, 'kafka_sre_exporter_collection_duration_seconds')) ?? NaN);
+    }
+    const latencies: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < scrapes; i++) {
+      const t0 = process.hrtime.bigint();
+      const body = await (await fetch(`${url}/metrics`)).text();
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      bytes = body.length;
+    }
+    return {
+      topics,
+      partitions: topics * PARTITIONS,
+      groups,
+      groupPartitionSeries: groups * 2 * PARTITIONS,
+      setupSeconds,
+      cycleSeconds: { min: Math.min(...cycles), max: Math.max(...cycles), samples: cycles },
+      scrapeMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), scrapes },
+      series: await metric(url, 'kafka_sre_exporter_series'),
+      metricsBytes: bytes,
+      rssMB: Math.round(rssBytes(exporter.pid!) / 1024 / 1024),
+    };
+  } finally {
+    if (exporter) await stop(exporter);
+    await stop(broker);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const topics = Number(process.argv[2] ?? 1000);
+const scrapes = Number(process.argv[3] ?? 200);
+const small = await run(Math.max(1, Math.round(topics / 10)), scrapes);
+const large = await run(topics, scrapes);
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? Number((b / a).toFixed(2)) : null);
+process.stdout.write(
+  JSON.stringify(
+    {
+      benchmark: 'exporter-scale',
+      targets: { cycleSeconds: 2, scrapeP99Ms: 50, rssMB: 250 },
+      small,
+      large,
+      growth10x: { cycle: ratio(small.cycleSeconds.max, large.cycleSeconds.max), scrapeP99: ratio(small.scrapeMs.p99, large.scrapeMs.p99), series: ratio(small.series, large.series), rss: ratio(small.rssMB, large.rssMB) },
+    },
+    null,
+    2,
+  ) + '\n',
+);

@@ -1,0 +1,92 @@
+// `kafka-sre exporter`: Prometheus scrape target for one or many Kafka-protocol clusters.
+import type { Command } from 'commander';
+import type { ConfigInput, ToolkitConfig } from '../common/config/schema.js';
+import type { ExporterClusterConfig } from '../common/config/sections/exporter.js';
+import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
+import { contextFor, parseIntFlag, parsePortFlag } from '../cli/context.js';
+import { parseBootstrap } from './client/connection.js';
+import { startExporter } from './service.js';
+
+interface ExporterFlags {
+  bootstrap?: string;
+  clusterName: string;
+  port?: number;
+  host?: string;
+  interval?: number;
+  probe?: boolean;
+  seriesLimit?: number;
+  topicAllow?: string[];
+  topicDeny?: string[];
+  groupAllow?: string[];
+  groupDeny?: string[];
+  aggregateLag?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** Clusters to collect: --bootstrap wins, then exporter.clusters, else nothing (an error). */
+export function resolveClusters(config: ToolkitConfig, bootstrap: string | undefined, clusterName: string): ExporterClusterConfig[] {
+  if (bootstrap !== undefined) {
+    let list: string[];
+    try {
+      list = parseBootstrap(bootstrap);
+    } catch (e) {
+      throw new UsageError(`--bootstrap: ${(e as Error).message}`);
+    }
+    return [{ name: clusterName, bootstrap: list, connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 }];
+  }
+  return config.exporter.clusters;
+}
+
+export function registerExporterCommands(program: Command): void {
+  program
+    .command('exporter')
+    .description('Prometheus exporter: lag in offsets and seconds, partition health, end-to-end probe, SLIs and burn rates')
+    .option('--bootstrap <host:port,...>', 'bootstrap brokers of one cluster (else exporter.clusters from the config file)')
+    .option('--cluster-name <name>', 'value of the cluster label for --bootstrap', 'default')
+    .option('--port <port>', '/metrics port (default 9308, 0 picks a free one)', parsePortFlag)
+    .option('--host <address>', 'bind address of /metrics')
+    .option('--interval <ms>', 'collection interval in milliseconds (default 15000)', parseIntFlag)
+    .option('--probe', 'run the end-to-end probe')
+    .option('--no-probe', 'do not run the end-to-end probe')
+    .option('--series-limit <n>', 'cardinality guard: most series per cluster', parseIntFlag)
+    .option('--topic-allow <regex>', 'only these topics (repeatable)', collect)
+    .option('--topic-deny <regex>', 'never these topics (repeatable)', collect)
+    .option('--group-allow <regex>', 'only these consumer groups (repeatable)', collect)
+    .option('--group-deny <regex>', 'never these consumer groups (repeatable)', collect)
+    .option('--aggregate-lag', 'only topic-level lag series')
+    .action(async (flags: ExporterFlags, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const exporter: NonNullable<ConfigInput['exporter']> = {};
+      if (flags.port !== undefined) exporter.port = flags.port;
+      if (flags.host !== undefined) exporter.host = flags.host;
+      if (flags.interval !== undefined) exporter.intervalMs = flags.interval;
+      if (flags.seriesLimit !== undefined) exporter.seriesLimit = flags.seriesLimit;
+      if (flags.aggregateLag) exporter.aggregateLagToTopic = true;
+      if (flags.probe !== undefined) exporter.probe = { enabled: flags.probe };
+      if (flags.topicAllow || flags.topicDeny) exporter.topics = { allow: flags.topicAllow ?? [], deny: flags.topicDeny ?? [] };
+      if (flags.groupAllow || flags.groupDeny) exporter.groups = { allow: flags.groupAllow ?? [], deny: flags.groupDeny ?? [] };
+      const config = ctx.config({ exporter });
+      const logger = ctx.logger();
+      const clusters = resolveClusters(config, flags.bootstrap, flags.clusterName);
+      if (clusters.length === 0) throw new UsageError('no cluster to collect: pass --bootstrap host:port[,...] or list exporter.clusters in the config file');
+      let running;
+      try {
+        running = await startExporter({ config: config.exporter, clusters, slos: config.alerts.slos, logger });
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (err.code === 'EADDRINUSE') throw new RuntimeFailure(`port ${config.exporter.port} is already in use`);
+        if (/regular expression|used twice|sasl|tls|bootstrap/.test(err.message)) throw new UsageError(err.message);
+        throw new RuntimeFailure(err.message);
+      }
+      process.stdout.write(`kafka-sre exporter listening on ${running.url}/metrics (clusters: ${clusters.map((c) => `${c.name}=${c.bootstrap.join(',')}`).join(' ')})\n`);
+      await new Promise<void>((resolve) => {
+        const onSignal = (sig: string) => {
+          process.stderr.write(`kafka-sre exporter: ${sig} received, stopping\n`);
+          void running.stop().then(resolve);
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      });
+    });
+}

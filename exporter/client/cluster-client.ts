@@ -1,0 +1,448 @@
+// The one Kafka client layer of the toolkit (exporter, operator CLI, chaos runner): kafkajs for
+// the wire, with requests batched per broker and brokers asked in parallel. Topic and group
+// filters are applied before requests are sent. A dead broker or a leaderless partition only
+// costs the partitions it owns: their offsets are missing this cycle, everything else is there.
+import { Kafka, type Admin } from 'kafkajs';
+import type { Logger } from '../../common/logging.js';
+import type { NameFilter } from '../filters.js';
+import { isInternalTopic } from '../filters.js';
+import type { BrokerInfo, ClusterState, GroupState, LogDirState, TopicState } from '../model.js';
+import type { ElectLeadersResponse } from '../../protocol/apis/43-elect-leaders.js';
+import { traced } from '../otel.js';
+import type { ApiCodec } from '../../protocol/api.js';
+import { callApi, describeCluster, describeLogDirs, electLeaders, UnsupportedApiError } from './protocol-apis.js';
+import { kafkaConfig, type ClusterConnection } from './connection.js';
+import { createAdminOn, createInternalCluster, decodeConsumerAssignment, type KjsBroker, type KjsCluster, type KjsMetadata } from './kafkajs-internals.js';
+
+export const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/** Failed requests of one cycle, by Kafka API name. */
+export class RequestErrors {
+  readonly byApi = new Map<string, number>();
+  readonly messages: string[] = [];
+  add(api: string, err: unknown): void {
+    this.byApi.set(api, (this.byApi.get(api) ?? 0) + 1);
+    if (this.messages.length < 20) this.messages.push(`${api}: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+/** APIs kafkajs lacks, provided by the project's protocol/ codecs when available. */
+export interface ExtraApis {
+  describeLogDirs?(brokers: readonly BrokerInfo[], errors: RequestErrors): Promise<LogDirState[] | undefined>;
+}
+
+export interface CollectFilters {
+  topics: NameFilter;
+  groups: NameFilter;
+  /** Include internal topics such as __consumer_offsets. */
+  includeInternal: boolean;
+}
+
+export interface PartitionRef {
+  topic: string;
+  partition: number;
+  leader: number;
+}
+
+const OFFSET_FETCH_API_KEY = 9;
+const EARLIEST = -2;
+const LATEST = -1;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/** Run `fn` over `items` with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => number): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    let l = m.get(k);
+    if (!l) m.set(k, (l = []));
+    l.push(it);
+  }
+  return m;
+}
+
+function byTopic<T extends { topic: string }>(items: readonly T[]): { topic: string; items: T[] }[] {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    let l = m.get(it.topic);
+    if (!l) m.set(it.topic, (l = []));
+    l.push(it);
+  }
+  return [...m].map(([topic, list]) => ({ topic, items: list }));
+}
+
+export class ClusterClient {
+  readonly kafka: Kafka;
+  private readonly cluster: KjsCluster;
+  private adminClient?: Admin;
+  private readonly timeoutMs: number;
+
+  private readonly extras: ExtraApis;
+
+  constructor(
+    readonly connection: ClusterConnection,
+    private readonly logger?: Logger,
+    extras?: ExtraApis,
+  ) {
+    this.extras = extras ?? { describeLogDirs: (brokers, errors) => this.logDirs(brokers, errors) };
+    this.kafka = new Kafka(kafkaConfig(connection, logger));
+    this.cluster = createInternalCluster(this.kafka);
+    this.timeoutMs = (connection.requestTimeoutMs ?? 10_000) + 1000;
+  }
+
+  /** kafkajs Admin sharing this client's connections (topic/config management for ops). */
+  admin(): Admin {
+    this.adminClient ??= createAdminOn(this.kafka, this.cluster);
+    return this.adminClient;
+  }
+
+  async connect(): Promise<void> {
+    if (!this.cluster.isConnected()) await withTimeout(this.cluster.connect(), this.timeoutMs, 'connect');
+  }
+
+  async close(): Promise<void> {
+    await this.cluster.disconnect().catch(() => undefined);
+  }
+
+  private async broker(nodeId: number): Promise<KjsBroker> {
+    return withTimeout(this.cluster.findBroker({ nodeId }), this.timeoutMs, `connect to broker ${nodeId}`);
+  }
+
+  /** One Metadata request for every topic; the topic filter decides what the rest asks about. */
+  async metadata(filters: CollectFilters): Promise<{ clusterId?: string; controllerId: number; brokers: BrokerInfo[]; topics: TopicState[] }> {
+    await this.connect();
+    const md: KjsMetadata = await withTimeout(this.cluster.metadata({ topics: [] }), this.timeoutMs, 'Metadata');
+    const brokers = md.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? undefined })).sort((a, b) => a.id - b.id);
+    const topics: TopicState[] = [];
+    for (const t of md.topicMetadata) {
+      const internal = t.isInternal === true || isInternalTopic(t.topic);
+      if (internal && !filters.includeInternal) continue;
+      if (!filters.topics(t.topic)) continue;
+      topics.push({
+        name: t.topic,
+        internal,
+        partitions: t.partitionMetadata
+          .map((p) => ({ topic: t.topic, partition: p.partitionId, leader: p.leader ?? -1, replicas: p.replicas ?? [], isr: p.isr ?? [], offlineReplicas: p.offlineReplicas ?? [] }))
+          .sort((a, b) => a.partition - b.partition),
+      });
+    }
+    topics.sort((a, b) => a.name.localeCompare(b.name));
+    return { clusterId: md.clusterId, controllerId: md.controllerId ?? -1, brokers, topics };
+  }
+
+  /** min.insync.replicas per topic (DescribeConfigs, chunked). */
+  async minInsyncReplicas(topics: readonly string[], errors: RequestErrors): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const chunks: string[][] = [];
+    for (let i = 0; i < topics.length; i += 500) chunks.push(topics.slice(i, i + 500));
+    await mapLimit(chunks, 2, async (chunk) => {
+      try {
+        const res = await withTimeout(
+          this.admin().describeConfigs({ includeSynonyms: false, resources: chunk.map((name) => ({ type: 2, name, configNames: ['min.insync.replicas'] })) }),
+          this.timeoutMs,
+          'DescribeConfigs',
+        );
+        for (const r of res.resources) {
+          const v = r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue;
+          if (r.errorCode === 0 && v !== undefined && v !== null && v !== '') out.set(r.resourceName, Number(v));
+        }
+      } catch (e) {
+        errors.add('DescribeConfigs', e);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * ListOffsets for many partitions: one request per leader broker per timestamp, brokers in
+   * parallel. Leaderless partitions and failed brokers are simply absent from the result.
+   */
+  async listOffsets(partitions: readonly PartitionRef[], timestamp: number, errors: RequestErrors): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const byLeader = groupBy(partitions.filter((p) => p.leader >= 0), (p) => p.leader);
+    await Promise.all(
+      [...byLeader].map(async ([leader, parts]) => {
+        try {
+          const broker = await this.broker(leader);
+          const topics = byTopic(parts).map(({ topic, items }) => ({ topic, partitions: items.map((p) => ({ partition: p.partition, timestamp })) }));
+          const res = await withTimeout(broker.listOffsets({ replicaId: -1, isolationLevel: 0, topics }), this.timeoutMs, 'ListOffsets');
+          for (const t of res.responses)
+            for (const p of t.partitions) {
+              if (p.errorCode === 0 && p.offset !== undefined) out.set(tpKey(t.topic, p.partition), Number(p.offset));
+              else if (p.errorCode !== 0) errors.add('ListOffsets', new Error(`${t.topic}/${p.partition}: error code ${p.errorCode}`));
+            }
+        } catch (e) {
+          errors.add('ListOffsets', e);
+        }
+      }),
+    );
+    return out;
+  }
+
+  /** Log start and high watermark per partition (two batched ListOffsets rounds per broker). */
+  async partitionOffsets(partitions: readonly PartitionRef[], errors: RequestErrors): Promise<Map<string, { logStartOffset: number; highWatermark: number }>> {
+    const [start, end] = await Promise.all([this.listOffsets(partitions, EARLIEST, errors), this.listOffsets(partitions, LATEST, errors)]);
+    const out = new Map<string, { logStartOffset: number; highWatermark: number }>();
+    for (const [k, hw] of end) {
+      const ls = start.get(k);
+      if (ls !== undefined) out.set(k, { logStartOffset: ls, highWatermark: hw });
+    }
+    return out;
+  }
+
+  /**
+   * Timestamp of the record at each requested offset: Fetch from the leader, a few KB per
+   * partition, one request per broker per round (a partition appears once per request).
+   * Key of the result: tpKey + '\u0000' + offset.
+   */
+  async recordTimestamps(requests: readonly (PartitionRef & { offset: number })[], errors: RequestErrors): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const unique = new Map<string, PartitionRef & { offset: number }>();
+    for (const r of requests) if (r.leader >= 0) unique.set(`${tpKey(r.topic, r.partition)}\u0000${r.offset}`, r);
+    // Rounds: the n-th distinct offset of a partition goes into round n.
+    const rounds: (PartitionRef & { offset: number })[][] = [];
+    const seen = new Map<string, number>();
+    for (const r of unique.values()) {
+      const k = tpKey(r.topic, r.partition);
+      const n = seen.get(k) ?? 0;
+      seen.set(k, n + 1);
+      (rounds[n] ??= []).push(r);
+    }
+    for (const round of rounds) {
+      await Promise.all(
+        [...groupBy(round, (r) => r.leader)].map(async ([leader, parts]) => {
+          try {
+            const broker = await this.broker(leader);
+            for (let i = 0; i < parts.length; i += 1000) {
+              const chunk = parts.slice(i, i + 1000);
+              const topics = byTopic(chunk).map(({ topic, items }) => ({ topic, partitions: items.map((p) => ({ partition: p.partition, fetchOffset: String(p.offset), maxBytes: 2048 })) }));
+              const res = await withTimeout(broker.fetch({ replicaId: -1, isolationLevel: 0, maxWaitTime: 0, minBytes: 0, maxBytes: 4 * 1024 * 1024, topics }), this.timeoutMs, 'Fetch');
+              const wanted = new Map(chunk.map((p) => [tpKey(p.topic, p.partition), p.offset]));
+              for (const t of res.responses)
+                for (const p of t.partitions) {
+                  const offset = wanted.get(tpKey(t.topicName, p.partition));
+                  if (offset === undefined || p.errorCode !== 0) continue;
+                  // A batch may start before the requested offset: take the first record at or after it.
+                  const m = p.messages.find((x) => Number(x.offset) >= offset);
+                  if (m && Number(m.timestamp) > 0) out.set(`${tpKey(t.topicName, p.partition)}\u0000${offset}`, Number(m.timestamp));
+                }
+            }
+          } catch (e) {
+            errors.add('Fetch', e);
+          }
+        }),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * Every group (ListGroups on every broker; the broker that lists a group coordinates it), then
+   * DescribeGroups batched per coordinator and OffsetFetch per group with bounded concurrency.
+   */
+  async groups(brokers: readonly BrokerInfo[], filter: NameFilter, errors: RequestErrors, concurrency = 8, topics: readonly TopicState[] = []): Promise<GroupState[]> {
+    const listed = new Map<number, { groupId: string; protocolType: string }[]>();
+    await Promise.all(
+      brokers.map(async (b) => {
+        try {
+          const broker = await this.broker(b.id);
+          const res = await withTimeout(broker.listGroups(), this.timeoutMs, 'ListGroups');
+          listed.set(b.id, res.groups.filter((g) => filter(g.groupId)));
+        } catch (e) {
+          errors.add('ListGroups', e);
+        }
+      }),
+    );
+    const out: GroupState[] = [];
+    await Promise.all(
+      [...listed].map(async ([coordinatorId, groups]) => {
+        if (groups.length === 0) return;
+        let broker: KjsBroker;
+        try {
+          broker = await this.broker(coordinatorId);
+        } catch (e) {
+          errors.add('DescribeGroups', e);
+          return;
+        }
+        const described = new Map<string, GroupState>();
+        for (let i = 0; i < groups.length; i += 200) {
+          const ids = groups.slice(i, i + 200).map((g) => g.groupId);
+          try {
+            const res = await withTimeout(broker.describeGroups({ groupIds: ids }), this.timeoutMs, 'DescribeGroups');
+            for (const g of res.groups) {
+              if (g.errorCode !== 0) continue;
+              described.set(g.groupId, {
+                groupId: g.groupId,
+                state: g.state,
+                protocolType: g.protocolType,
+                members: g.members.map((m) => ({
+                  memberId: m.memberId,
+                  clientId: m.clientId,
+                  clientHost: m.clientHost,
+                  assignments: g.protocolType === 'consumer' ? safeDecode(m.memberAssignment) : [],
+                })),
+                offsets: [],
+              });
+            }
+          } catch (e) {
+            errors.add('DescribeGroups', e);
+          }
+        }
+        // OffsetFetch "all topics" (null) needs v2+, which kafkajs sends as v3+; older brokers get
+        // the explicit (already filtered) topic list instead.
+        const allTopics = (broker.versions?.[OFFSET_FETCH_API_KEY]?.maxVersion ?? 0) >= 3;
+        const request = allTopics ? [] : topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition })) }));
+        await mapLimit([...described.values()], concurrency, async (g) => {
+          try {
+            const res = await withTimeout(broker.offsetFetch({ groupId: g.groupId, topics: request }), this.timeoutMs, 'OffsetFetch');
+            const offsets = [];
+            for (const t of res.responses) for (const p of t.partitions) if (p.errorCode === 0) offsets.push({ topic: t.topic, partition: p.partition, offset: Number(p.offset) });
+            out.push({ ...g, offsets });
+          } catch (e) {
+            errors.add('OffsetFetch', e);
+            out.push(g);
+          }
+        });
+      }),
+    );
+    return out.sort((a, b) => a.groupId.localeCompare(b.groupId));
+  }
+
+  /**
+   * Commit offsets for a group that has no active members (OffsetCommit with generation -1, as
+   * Kafka's tools do for offset resets). One request to the group's coordinator.
+   */
+  async commitOffsets(groupId: string, offsets: readonly { topic: string; partition: number; offset: number }[]): Promise<void> {
+    await this.connect();
+    const coordinator = await withTimeout(this.cluster.findGroupCoordinator({ groupId }), this.timeoutMs, 'FindCoordinator');
+    const topics = byTopic(offsets).map(({ topic, items }) => ({ topic, partitions: items.map((o) => ({ partition: o.partition, offset: String(o.offset) })) }));
+    const res = await withTimeout(coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics }), this.timeoutMs, 'OffsetCommit');
+    const failed = res.responses.flatMap((t) => t.partitions.filter((p) => p.errorCode !== 0).map((p) => `${t.topic}/${p.partition}: error code ${p.errorCode}`));
+    if (failed.length) throw new Error(`OffsetCommit for ${groupId} failed: ${failed.slice(0, 5).join(', ')}`);
+  }
+
+  /**
+   * DescribeLogDirs on every broker (protocol/ codec). Undefined when no broker offers the API
+   * (the log-dir series are then absent rather than zero); a failing broker is counted and skipped.
+   */
+  async logDirs(brokers: readonly BrokerInfo[], errors: RequestErrors): Promise<LogDirState[] | undefined> {
+    let supported = false;
+    const all = await Promise.all(
+      brokers.map(async (b) => {
+        try {
+          const broker = await this.broker(b.id);
+          const dirs = await withTimeout(describeLogDirs(broker), this.timeoutMs, 'DescribeLogDirs');
+          supported = true;
+          return dirs;
+        } catch (e) {
+          if (!(e instanceof UnsupportedApiError)) {
+            supported = true;
+            errors.add('DescribeLogDirs', e);
+          }
+          return [];
+        }
+      }),
+    );
+    return supported ? all.flat() : undefined;
+  }
+
+  /** Any protocol/ codec against one broker over the client's connections (version negotiated). */
+  async call<Req, Res>(brokerId: number, codec: ApiCodec<Req, Res>, req: Req): Promise<{ version: number; response: Res }> {
+    return callApi(await this.broker(brokerId), codec, req);
+  }
+
+  /** Like `call`, returning only the decoded response (what ops/ asked for). */
+  async request<Req, Res>(brokerId: number, codec: ApiCodec<Req, Res>, req: Req): Promise<Res> {
+    return (await this.call(brokerId, codec, req)).response;
+  }
+
+  /** DescribeCluster (protocol/ codec) from any broker; falls back to Metadata when unsupported. */
+  async describeCluster(): Promise<{ clusterId?: string; controllerId: number; brokers: BrokerInfo[] }> {
+    const md = await this.metadata({ topics: () => false, groups: () => false, includeInternal: false });
+    try {
+      const res = await describeCluster(await this.broker(md.brokers[0].id));
+      if (res.errorCode === 0) return { clusterId: res.clusterId, controllerId: res.controllerId, brokers: res.brokers.map((b) => ({ id: b.brokerId, host: b.host, port: b.port, rack: b.rack ?? undefined })) };
+    } catch (e) {
+      if (!(e instanceof UnsupportedApiError)) throw e;
+    }
+    return { clusterId: md.clusterId, controllerId: md.controllerId, brokers: md.brokers };
+  }
+
+  /** ElectLeaders (protocol/ codec) through the controller: 0 preferred, 1 unclean. */
+  async electLeaders(electionType: 0 | 1, topicPartitions: { topic: string; partitions: number[] }[] | null): Promise<ElectLeadersResponse> {
+    const { controllerId, brokers } = await this.describeCluster();
+    const target = controllerId >= 0 ? controllerId : brokers[0].id;
+    return electLeaders(await this.broker(target), electionType, topicPartitions);
+  }
+
+  /** API versions one broker supports (from its ApiVersions handshake), keyed by API key. */
+  async apiVersions(brokerId: number): Promise<Map<number, { minVersion: number; maxVersion: number }>> {
+    const broker = await this.broker(brokerId);
+    const out = new Map<number, { minVersion: number; maxVersion: number }>();
+    for (const [k, v] of Object.entries(broker.versions ?? {})) out.set(Number(k), v);
+    return out;
+  }
+
+  /** One full read of the cluster. Throws only when metadata cannot be read at all. */
+  async collect(filters: CollectFilters, opts: { groupConcurrency?: number } = {}): Promise<{ state: ClusterState; errors: RequestErrors }> {
+    const errors = new RequestErrors();
+    let md: Awaited<ReturnType<ClusterClient['metadata']>>;
+    try {
+      md = await traced('kafka.Metadata', { 'kafka.cluster': this.connection.name }, () => this.metadata(filters));
+    } catch (e) {
+      errors.add('Metadata', e);
+      throw e;
+    }
+    const refs = md.topics.flatMap((t) => t.partitions.map((p) => ({ topic: p.topic, partition: p.partition, leader: p.leader })));
+    const attrs = { 'kafka.cluster': this.connection.name };
+    const [offsets, minIsr, groups, logDirs] = await Promise.all([
+      traced('kafka.ListOffsets', { ...attrs, 'kafka.partitions': refs.length }, () => this.partitionOffsets(refs, errors)),
+      traced('kafka.DescribeConfigs', { ...attrs, 'kafka.topics': md.topics.length }, () => this.minInsyncReplicas(md.topics.map((t) => t.name), errors)),
+      traced('kafka.groups', attrs, () => this.groups(md.brokers, filters.groups, errors, opts.groupConcurrency, md.topics)),
+      this.extras.describeLogDirs
+        ? traced('kafka.DescribeLogDirs', attrs, () => this.extras.describeLogDirs!(md.brokers, errors)).catch((e: unknown) => (errors.add('DescribeLogDirs', e), undefined))
+        : Promise.resolve(undefined),
+    ]);
+    const topics = md.topics.map((t) => ({
+      ...t,
+      minInsyncReplicas: minIsr.get(t.name),
+      partitions: t.partitions.map((p) => ({ ...p, ...offsets.get(tpKey(p.topic, p.partition)) })),
+    }));
+    const topicNames = new Set(topics.map((t) => t.name));
+    // Group offsets on filtered-out topics are dropped here too, so lag series obey the topic filter.
+    const visibleGroups = groups.map((g) => ({ ...g, offsets: g.offsets.filter((o) => topicNames.has(o.topic)) }));
+    this.logger?.debug({ topics: topics.length, groups: groups.length, errors: Object.fromEntries(errors.byApi) }, 'collected cluster state');
+    return {
+      state: { clusterId: md.clusterId, controllerId: md.controllerId, brokers: md.brokers, topics, groups: visibleGroups, logDirs: logDirs ?? undefined, requestErrors: errors.byApi },
+      errors,
+    };
+  }
+}
+
+function safeDecode(buf: Buffer): { topic: string; partitions: number[] }[] {
+  try {
+    return decodeConsumerAssignment(buf);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,170 @@
+// The background collector: every interval, each cluster is read in parallel into a new
+// immutable snapshot and published. A failed cycle keeps the previous snapshot (stale, up=0).
+// Cycles never overlap: the next one is scheduled when the previous one finished.
+import type { Logger } from '../../common/logging.js';
+import { ClusterClient, type CollectFilters } from '../client/cluster-client.js';
+import type { MetricsHub } from '../metrics/exposition.js';
+import { traced } from '../otel.js';
+import { brokerAvailability, consumerLag } from '../slo/sli.js';
+import type { SloTracker } from '../slo/tracker.js';
+import { deriveSnapshot, timestampsToRead, type GroupSummary } from './derive.js';
+import { ClusterHistory, tpKey } from './history.js';
+
+export interface CollectorOptions {
+  intervalMs: number;
+  filters: CollectFilters;
+  seriesLimit: number;
+  aggregateLagToTopic: boolean;
+  statusWindow: number;
+  groupConcurrency: number;
+  readRecordTimestamps: boolean;
+}
+
+export interface CycleResult {
+  cluster: string;
+  ok: boolean;
+  durationMs: number;
+  error?: string;
+  groups?: ReadonlyMap<string, GroupSummary>;
+}
+
+export class ClusterCollector {
+  private readonly history: ClusterHistory;
+  private maxBrokersSeen = 0;
+  private succeeded = false;
+  private warnedLimit = false;
+  private lastOk?: boolean;
+
+  constructor(
+    readonly name: string,
+    readonly client: ClusterClient,
+    private readonly hub: MetricsHub,
+    private readonly slo: SloTracker | undefined,
+    private readonly opts: CollectorOptions,
+    private readonly logger: Logger,
+  ) {
+    this.history = new ClusterHistory(opts.statusWindow);
+  }
+
+  get hasSucceeded(): boolean {
+    return this.succeeded;
+  }
+
+  async runOnce(): Promise<CycleResult> {
+    const started = Date.now();
+    try {
+      const result = await traced('kafka-sre.collect', { 'kafka.cluster': this.name }, async (span) => {
+        const { state, errors } = await this.client.collect(this.opts.filters, { groupConcurrency: this.opts.groupConcurrency });
+        if (this.opts.readRecordTimestamps) {
+          const wanted = timestampsToRead(state, this.history);
+          if (wanted.length > 0) {
+            const leaders = new Map<string, number>();
+            for (const t of state.topics) for (const p of t.partitions) leaders.set(tpKey(t.name, p.partition), p.leader);
+            const refs = wanted.map((w) => ({ ...w, leader: leaders.get(tpKey(w.topic, w.partition)) ?? -1 }));
+            const times = await traced('kafka-sre.fetch_record_timestamps', { 'kafka.cluster': this.name, 'kafka.partitions': refs.length }, () => this.client.recordTimestamps(refs, errors));
+            const now = Date.now();
+            for (const w of wanted) {
+              const ts = times.get(`${tpKey(w.topic, w.partition)}\u0000${w.offset}`);
+              if (ts !== undefined) this.history.setRecordTime(w.group, w.topic, w.partition, w.offset, ts, now);
+            }
+          }
+        }
+        const now = Date.now();
+        const derived = await deriveSnapshot(state, this.history, { cluster: this.name, seriesLimit: this.opts.seriesLimit, aggregateLagToTopic: this.opts.aggregateLagToTopic, nowMs: now });
+        span.setAttributes({ 'kafka.topics': state.topics.length, 'kafka.groups': state.groups.length, 'kafka_sre.series': derived.snapshot.seriesCount });
+        await this.hub.publish(derived.snapshot, (Date.now() - started) / 1000);
+        this.hub.countRequestErrors(this.name, errors.byApi);
+        if (errors.messages.length) this.logger.debug({ cluster: this.name, errors: errors.messages }, 'some requests failed this cycle');
+        if (derived.snapshot.droppedSeries > 0 && !this.warnedLimit) {
+          this.warnedLimit = true;
+          this.logger.warn({ cluster: this.name, limit: this.opts.seriesLimit, dropped: derived.snapshot.droppedSeries }, 'series limit reached: the most detailed series are dropped (raise exporter.seriesLimit or narrow the filters)');
+        } else if (derived.snapshot.droppedSeries === 0) this.warnedLimit = false;
+        this.recordSlis(state.brokers.length, derived.groups, now);
+        this.history.expire(now - 20 * this.opts.intervalMs);
+        return derived.groups;
+      });
+      if (!this.succeeded) this.logger.info({ cluster: this.name, ms: Date.now() - started }, 'first collection done');
+      else if (this.lastOk === false) this.logger.info({ cluster: this.name }, 'collection recovered');
+      this.lastOk = true;
+      this.succeeded = true;
+      return { cluster: this.name, ok: true, durationMs: Date.now() - started, groups: result };
+    } catch (e) {
+      const msg = (e as Error).message ?? String(e);
+      this.hub.markFailed(this.name, (Date.now() - started) / 1000);
+      this.hub.countRequestErrors(this.name, new Map([['Metadata', 1]]));
+      this.recordSlis(undefined, undefined, Date.now());
+      // Warn on the transition only; a cluster that stays down would flood the log otherwise.
+      if (this.lastOk !== false) this.logger.warn({ cluster: this.name, err: msg }, this.succeeded ? 'collection failed: serving the previous snapshot as stale (up=0)' : 'collection failed (up=0); retrying every interval');
+      else this.logger.debug({ cluster: this.name, err: msg }, 'collection failed again');
+      this.lastOk = false;
+      return { cluster: this.name, ok: false, durationMs: Date.now() - started, error: msg };
+    }
+  }
+
+  private recordSlis(brokers: number | undefined, groups: ReadonlyMap<string, GroupSummary> | undefined, now: number): void {
+    if (!this.slo) return;
+    if (brokers !== undefined) this.maxBrokersSeen = Math.max(this.maxBrokersSeen, brokers);
+    for (const s of this.slo.ofKind('broker_availability')) {
+      const expected = s.expectedBrokers > 0 ? s.expectedBrokers : this.maxBrokersSeen;
+      this.slo.record(this.name, s.name, brokerAvailability(expected, brokers), now);
+    }
+    if (groups) {
+      for (const s of this.slo.ofKind('consumer_lag')) {
+        const re = new RegExp(`^(?:${s.consumerGroups})$`);
+        const samples: number[] = [];
+        for (const g of groups.values()) if (re.test(g.groupId)) samples.push(...g.partitionLagSeconds);
+        this.slo.record(this.name, s.name, consumerLag(samples, s.maxLagSeconds), now);
+      }
+    }
+    this.slo.updateBurnRates(this.name, now);
+  }
+}
+
+/** Runs every cluster's collector on the interval until stopped. */
+export class Collector {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+  private stopped = false;
+  private cycles = 0;
+
+  constructor(
+    readonly clusters: readonly ClusterCollector[],
+    private readonly intervalMs: number,
+    private readonly onCycle?: (results: CycleResult[]) => void,
+  ) {}
+
+  /** Every cluster has completed one successful collection. */
+  ready(): boolean {
+    return this.clusters.every((c) => c.hasSucceeded);
+  }
+
+  get cyclesCompleted(): number {
+    return this.cycles;
+  }
+
+  async runCycle(): Promise<CycleResult[]> {
+    const results = await Promise.all(this.clusters.map((c) => c.runOnce()));
+    this.cycles++;
+    this.onCycle?.(results);
+    return results;
+  }
+
+  start(): void {
+    const loop = async () => {
+      if (this.stopped) return;
+      const started = Date.now();
+      this.running = this.runCycle();
+      await this.running;
+      if (this.stopped) return;
+      this.timer = setTimeout(() => void loop(), Math.max(0, this.intervalMs - (Date.now() - started)));
+    };
+    void loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    await Promise.all(this.clusters.map((c) => c.client.close()));
+  }
+}

@@ -1,0 +1,189 @@
+// Turns one cycle's ClusterState (plus the history kept between cycles) into the snapshot of
+// series. Pure apart from updating `history`; no Kafka calls here. Async only to yield to the
+// event loop every few hundred objects, so scrapes are answered during a large derivation.
+import { estimateLagSeconds } from '../lag/lag-seconds.js';
+import { groupLag, type GroupPartitionInput, type PartitionOffsets } from '../lag/offset-lag.js';
+import { evaluateGroupStatus, evaluatePartitionStatus, type PartitionStatus } from '../lag/status.js';
+import type { ClusterState, GroupState, PartitionState } from '../model.js';
+import { labelFragment, SnapshotBuilder, Tier, type ClusterSnapshot } from '../snapshot/snapshot.js';
+import { tpKey, type ClusterHistory } from './history.js';
+
+export interface DeriveOptions {
+  cluster: string;
+  seriesLimit: number;
+  /** Only topic-level lag series (no per-partition group series). */
+  aggregateLagToTopic: boolean;
+  nowMs: number;
+}
+
+export interface GroupSummary {
+  groupId: string;
+  maxLagSeconds: number;
+  totalLag: number;
+  status: number;
+  /** Lag seconds of every committed partition (consumer-lag SLI samples). */
+  partitionLagSeconds: number[];
+}
+
+export interface Derived {
+  snapshot: ClusterSnapshot;
+  groups: ReadonlyMap<string, GroupSummary>;
+}
+
+/**
+ * Partitions a group covers: every committed one plus the rest of the topics it consumes (by
+ * commit or by assignment). Exported so ops/ `groups describe` matches kafka_consumergroup_lag.
+ */
+export function groupPartitions(group: GroupState, partitionsOf: (topic: string) => readonly PartitionState[] | undefined): GroupPartitionInput[] {
+  const committed = new Map<string, number>();
+  const topics = new Set<string>();
+  for (const o of group.offsets) {
+    // -1 means "no commit": it does not make the topic one the group consumes.
+    if (o.offset < 0) continue;
+    topics.add(o.topic);
+    committed.set(tpKey(o.topic, o.partition), o.offset);
+  }
+  for (const m of group.members) for (const a of m.assignments) topics.add(a.topic);
+  const out: GroupPartitionInput[] = [];
+  for (const topic of [...topics].sort()) {
+    const parts = partitionsOf(topic);
+    if (!parts) continue;
+    for (const p of parts) out.push({ topic, partition: p.partition, committed: committed.get(tpKey(topic, p.partition)) });
+  }
+  return out;
+}
+
+/** Give pending I/O (scrapes) a turn during a long derivation. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+const BREATHE_EVERY = 100;
+
+export async function deriveSnapshot(state: ClusterState, history: ClusterHistory, opts: DeriveOptions): Promise<Derived> {
+  const b = new SnapshotBuilder(opts.cluster, opts.seriesLimit);
+  const now = opts.nowMs;
+  const liveBrokers = new Set(state.brokers.map((x) => x.id));
+
+  // Cluster and brokers.
+  b.add(Tier.cluster, 'brokers', {}, state.brokers.length);
+  b.add(Tier.cluster, 'controllerId', {}, state.controllerId);
+  b.add(Tier.cluster, 'clusterInfo', { cluster_id: state.clusterId ?? '', controller_id: state.controllerId }, 1);
+  for (const br of state.brokers) b.add(Tier.broker, 'brokerInfo', { id: br.id, address: `${br.host}:${br.port}`, rack: br.rack ?? '' }, 1);
+  for (const d of state.logDirs ?? []) {
+    const l = { broker: d.broker, logdir: d.path };
+    b.add(Tier.broker, 'logDirOffline', l, d.error ? 1 : 0);
+    b.add(Tier.broker, 'logDirSizeBytes', l, d.partitions.reduce((s, p) => s + p.sizeBytes, 0));
+    if (d.totalBytes !== undefined && d.totalBytes >= 0) b.add(Tier.broker, 'logDirTotalBytes', l, d.totalBytes);
+    if (d.usableBytes !== undefined && d.usableBytes >= 0) b.add(Tier.broker, 'logDirUsableBytes', l, d.usableBytes);
+    for (const p of d.partitions) b.add(Tier.partition, 'partitionLogSizeBytes', { broker: d.broker, topic: p.topic, partition: p.partition }, p.sizeBytes);
+  }
+
+  // Topics and partitions.
+  let offline = 0;
+  let urp = 0;
+  let underMinIsr = 0;
+  const partitionsByTopic = new Map<string, readonly PartitionState[]>();
+  const offsetsByTp = new Map<string, PartitionOffsets>();
+  let n = 0;
+  for (const t of state.topics) {
+    if (++n % BREATHE_EVERY === 0) await breathe();
+    partitionsByTopic.set(t.name, t.partitions);
+    b.add(Tier.topic, 'topicPartitions', { topic: t.name }, t.partitions.length);
+    for (const p of t.partitions) {
+      const l = labelFragment([['topic', t.name], ['partition', p.partition]]);
+      const isOffline = p.leader < 0 || !liveBrokers.has(p.leader);
+      const isUrp = p.isr.length < p.replicas.length;
+      if (isOffline) offline++;
+      if (isUrp) urp++;
+      b.addFragment(Tier.partition, 'partitionLeader', l, p.leader);
+      b.addFragment(Tier.partition, 'partitionReplicas', l, p.replicas.length);
+      b.addFragment(Tier.partition, 'partitionInSyncReplica', l, p.isr.length);
+      b.addFragment(Tier.partition, 'partitionLeaderIsPreferred', l, p.leader >= 0 && p.replicas[0] === p.leader ? 1 : 0);
+      b.addFragment(Tier.partition, 'partitionUnderReplicated', l, isUrp ? 1 : 0);
+      b.addFragment(Tier.partition, 'partitionOffline', l, isOffline ? 1 : 0);
+      if (t.minInsyncReplicas !== undefined) {
+        const under = p.isr.length < t.minInsyncReplicas;
+        if (under) underMinIsr++;
+        b.addFragment(Tier.partition, 'partitionUnderMinIsr', l, under ? 1 : 0);
+        b.addFragment(Tier.partition, 'partitionAtMinIsr', l, p.isr.length === t.minInsyncReplicas ? 1 : 0);
+      }
+      if (p.highWatermark !== undefined && p.logStartOffset !== undefined) {
+        offsetsByTp.set(tpKey(t.name, p.partition), { logStartOffset: p.logStartOffset, highWatermark: p.highWatermark });
+        b.addFragment(Tier.partition, 'partitionCurrentOffset', l, p.highWatermark);
+        b.addFragment(Tier.partition, 'partitionOldestOffset', l, p.logStartOffset);
+        const h = history.offsetHistory(t.name, p.partition, now);
+        h.observe(p.highWatermark, now);
+        h.trimBelow(p.logStartOffset);
+      }
+    }
+  }
+  b.add(Tier.cluster, 'offlinePartitions', {}, offline);
+  b.add(Tier.cluster, 'underReplicatedPartitions', {}, urp);
+  b.add(Tier.cluster, 'underMinIsrPartitions', {}, underMinIsr);
+
+  // Groups.
+  const summaries = new Map<string, GroupSummary>();
+  for (const g of state.groups) {
+    if (++n % BREATHE_EVERY === 0) await breathe();
+    const gl = { consumergroup: g.groupId };
+    b.add(Tier.group, 'consumerGroupMembers', gl, g.members.length);
+    b.add(Tier.group, 'consumerGroupState', { ...gl, state: g.state }, 1);
+    const owned = new Set<string>();
+    for (const m of g.members) for (const a of m.assignments) for (const p of a.partitions) owned.add(tpKey(a.topic, p));
+    const lag = groupLag(groupPartitions(g, (t) => partitionsByTopic.get(t)), (t, p) => offsetsByTp.get(tpKey(t, p)));
+    let maxLagSeconds = 0;
+    let totalLag = 0;
+    const partitionLagSeconds: number[] = [];
+    const statuses: PartitionStatus[] = [];
+    for (const p of lag.partitions) {
+      if (p.lag.kind !== 'committed') continue;
+      const offs = offsetsByTp.get(tpKey(p.topic, p.partition))!;
+      const window = history.commitWindow(g.groupId, p.topic, p.partition, now);
+      window.push({ offset: p.lag.committed, lag: p.lag.lag, timeMs: now });
+      const status = evaluatePartitionStatus({ window: window.observations(), currentLag: p.lag.lag, ownedByMember: owned.has(tpKey(p.topic, p.partition)) });
+      statuses.push(status);
+      const seconds = estimateLagSeconds({
+        committed: p.lag.effectiveOffset,
+        highWatermark: offs.highWatermark,
+        nowMs: now,
+        recordTimestampMs: history.recordTime(g.groupId, p.topic, p.partition, p.lag.effectiveOffset),
+        points: history.offsetHistory(p.topic, p.partition, now).points(),
+      }).seconds;
+      maxLagSeconds = Math.max(maxLagSeconds, seconds);
+      partitionLagSeconds.push(seconds);
+      totalLag += p.lag.lag;
+      if (!opts.aggregateLagToTopic) {
+        const l = labelFragment([['consumergroup', g.groupId], ['topic', p.topic], ['partition', p.partition]]);
+        b.addFragment(Tier.groupPartition, 'consumerGroupCurrentOffset', l, p.lag.committed);
+        b.addFragment(Tier.groupPartition, 'consumerGroupLag', l, p.lag.lag);
+        b.addFragment(Tier.groupPartition, 'consumerGroupLagSeconds', l, seconds);
+        b.addFragment(Tier.groupPartition, 'consumerGroupPartitionStatus', l, status);
+        b.addFragment(Tier.groupPartition, 'consumerGroupLagLostRecords', l, p.lag.lostRecords);
+      }
+    }
+    for (const t of lag.topics) {
+      b.add(Tier.group, 'consumerGroupLagSum', { ...gl, topic: t.topic }, t.lagSum);
+      b.add(Tier.group, 'consumerGroupUncommittedPartitions', { ...gl, topic: t.topic }, t.uncommittedPartitions);
+    }
+    const status = evaluateGroupStatus(g.state !== 'Dead', statuses);
+    b.add(Tier.group, 'consumerGroupStatus', gl, status);
+    b.add(Tier.group, 'consumerGroupMaxLagSeconds', gl, maxLagSeconds);
+    summaries.set(g.groupId, { groupId: g.groupId, maxLagSeconds, totalLag, status, partitionLagSeconds });
+  }
+  return { snapshot: b.build(now), groups: summaries };
+}
+
+/** Group-partitions whose record timestamp at the committed offset should be read this cycle. */
+export function timestampsToRead(state: ClusterState, history: ClusterHistory): { group: string; topic: string; partition: number; offset: number }[] {
+  const hw = new Map<string, { start: number; end: number }>();
+  for (const t of state.topics) for (const p of t.partitions) if (p.highWatermark !== undefined && p.logStartOffset !== undefined) hw.set(tpKey(t.name, p.partition), { start: p.logStartOffset, end: p.highWatermark });
+  const out: { group: string; topic: string; partition: number; offset: number }[] = [];
+  for (const g of state.groups) {
+    for (const o of g.offsets) {
+      const range = hw.get(tpKey(o.topic, o.partition));
+      if (!range || o.offset < 0) continue;
+      const offset = Math.max(o.offset, range.start);
+      if (offset >= range.end) continue; // caught up: nothing unconsumed to date
+      if (history.recordTime(g.groupId, o.topic, o.partition, offset) === undefined) out.push({ group: g.groupId, topic: o.topic, partition: o.partition, offset });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+// HTTP endpoints: /metrics (latest snapshot + live metrics), /healthz (process alive), /ready
+// (every cluster has completed one successful collection). Scrapes never fail because Kafka
+// does: the hub always has something to render.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MetricsHub } from '../metrics/exposition.js';
+
+export interface ExporterHttp {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startHttp(hub: MetricsHub, isReady: () => boolean, port: number, host = '0.0.0.0'): Promise<ExporterHttp> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/metrics') {
+      hub.render().then(
+        (body) => res.writeHead(200, { 'content-type': hub.contentType }).end(body),
+        (e: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`render failed: ${String(e)}\n`),
+      );
+    } else if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    } else if (path === '/ready') {
+      const ready = isReady();
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'waiting for the first full collection\n');
+    } else if (path === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>kafka-sre exporter</h1><a href="/metrics">/metrics</a> <a href="/healthz">/healthz</a> <a href="/ready">/ready</a></body></html>\n');
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    }
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    port: actual,
+    url: `http://${shownHost}:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MetricsHub } from './exposition.js';
+import { SnapshotBuilder, Tier } from '../snapshot/snapshot.js';
+import { startHttp } from '../http/server.js';
+
+function snap(cluster: string, brokers: number, at: number) {
+  const b = new SnapshotBuilder(cluster, 100);
+  b.add(Tier.cluster, 'brokers', {}, brokers);
+  b.add(Tier.partition, 'consumerGroupLag', { consumergroup: 'g"1', topic: 't', partition: 0 }, 5);
+  return b.build(at);
+}
+
+test('Several clusters render into one exposition with one HELP line per family and a cluster label each.', async () => {
+  const hub = new MetricsHub(['a', 'b']);
+  await hub.publish(snap('a', 3, 1000), 0.1);
+  await hub.publish(snap('b', 1, 1000), 0.1);
+  const text = (await hub.render()).toString();
+  assert.equal(text.match(/^# HELP kafka_brokers /gm)?.length, 1);
+  assert.match(text, /^kafka_brokers\{cluster="a"\} 3$/m);
+  assert.match(text, /^kafka_brokers\{cluster="b"\} 1$/m);
+  assert.match(text, /consumergroup="g\\"1"/, 'label values are escaped');
+  assert.match(text, /^kafka_sre_exporter_up\{cluster="a"\} 1$/m);
+});
+
+test('A failed collection keeps the previous snapshot, sets up to 0 and marks the snapshot stale.', async () => {
+  const hub = new MetricsHub(['a']);
+  await hub.publish(snap('a', 3, 1000), 0.1);
+  hub.markFailed('a', 2);
+  const text = (await hub.render()).toString();
+  assert.match(text, /^kafka_brokers\{cluster="a"\} 3$/m);
+  assert.match(text, /^kafka_sre_exporter_up\{cluster="a"\} 0$/m);
+  assert.match(text, /^kafka_sre_exporter_snapshot_stale\{cluster="a"\} 1$/m);
+  assert.match(text, /^kafka_sre_exporter_last_success_timestamp_seconds\{cluster="a"\} 1$/m);
+});
+
+test('The HTTP server serves /metrics, /healthz and /ready only after the first full collection.', async () => {
+  const hub = new MetricsHub(['a']);
+  let ready = false;
+  const http = await startHttp(hub, () => ready, 0, '127.0.0.1');
+  try {
+    assert.equal((await fetch(`${http.url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${http.url}/ready`)).status, 503);
+    const before = await fetch(`${http.url}/metrics`);
+    assert.equal(before.status, 200, 'a scrape before any collection is not an error');
+    assert.match(await before.text(), /kafka_sre_exporter_up\{cluster="a"\} 0/);
+    await hub.publish(snap('a', 3, 1000), 0.1);
+    ready = true;
+    assert.equal((await fetch(`${http.url}/ready`)).status, 200);
+    const res = await fetch(`${http.url}/metrics`);
+    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+    assert.match(await res.text(), /kafka_brokers\{cluster="a"\} 3/);
+    assert.equal((await fetch(`${http.url}/nope`)).status, 404);
+  } finally {
+    await http.close();
+  }
+});

@@ -1,0 +1,132 @@
+// /metrics exposition. Two registries, disjoint families:
+// - the snapshot registry: a fresh prom-client Registry built from the latest immutable snapshot
+//   of every cluster when one is published; its text is rendered once and cached, so a scrape
+//   costs a string copy however large the cluster is and however many scrapers there are;
+// - the live registry: exporter self-metrics, SLI counters and burn rates, and probe histograms,
+//   which change between collections.
+// Every name comes from the catalog (common/metrics/exporter.ts).
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { exporterMetrics } from '../../common/metrics/exporter.js';
+import type { ClusterSnapshot, FamilyKey } from '../snapshot/snapshot.js';
+
+type Key = keyof typeof exporterMetrics;
+type KeysOfType<T extends string> = { [K in Key]: (typeof exporterMetrics)[K]['type'] extends T ? K : never }[Key];
+
+/** Probe latency buckets in seconds: 1 ms .. 10 s. */
+export const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function catalogGauge<K extends KeysOfType<'gauge'>>(key: K, registry: Registry): Gauge<string> {
+  const d = exporterMetrics[key];
+  return new Gauge({ name: d.name, help: d.help, labelNames: [...d.labels], registers: [registry] });
+}
+export function catalogCounter<K extends KeysOfType<'counter'>>(key: K, registry: Registry): Counter<string> {
+  const d = exporterMetrics[key];
+  return new Counter({ name: d.name, help: d.help, labelNames: [...d.labels], registers: [registry] });
+}
+export function catalogHistogram<K extends KeysOfType<'histogram'>>(key: K, registry: Registry, buckets = latencyBuckets): Histogram<string> {
+  const d = exporterMetrics[key];
+  return new Histogram({ name: d.name, help: d.help, labelNames: [...d.labels], buckets, registers: [registry] });
+}
+
+const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+
+/**
+ * Render the snapshots of all clusters into one exposition text (Prometheus text format 0.0.4,
+ * as prom-client writes it: one HELP/TYPE per family, labels in catalog order). Snapshot series
+ * are finished lines already (snapshot.ts), so this is a join; going through prom-client's
+ * per-series Gauge.set would cost seconds at 200k series. The live registry (counters,
+ * histograms) still renders through prom-client.
+ */
+export function renderSnapshots(snapshots: readonly ClusterSnapshot[]): string {
+  const out: string[] = [];
+  for (const key of Object.keys(exporterMetrics) as FamilyKey[]) {
+    const d = exporterMetrics[key];
+    let header = false;
+    for (const snap of snapshots) {
+      const text = snap.families.get(key);
+      if (!text) continue;
+      if (!header) out.push(`# HELP ${d.name} ${escapeHelp(d.help)}\n# TYPE ${d.name} gauge\n`);
+      header = true;
+      out.push(text);
+    }
+  }
+  return out.join('');
+}
+
+/** Self-metrics of the exporter per cluster. */
+export class SelfMetrics {
+  readonly up: Gauge<string>;
+  readonly lastSuccess: Gauge<string>;
+  readonly duration: Gauge<string>;
+  readonly stale: Gauge<string>;
+  readonly requestErrors: Counter<string>;
+  readonly series: Gauge<string>;
+  readonly limitReached: Gauge<string>;
+
+  constructor(registry: Registry) {
+    this.up = catalogGauge('exporterUp', registry);
+    this.lastSuccess = catalogGauge('exporterLastSuccess', registry);
+    this.duration = catalogGauge('exporterCollectionDuration', registry);
+    this.stale = catalogGauge('exporterSnapshotStale', registry);
+    this.requestErrors = catalogCounter('exporterRequestErrors', registry);
+    this.series = catalogGauge('exporterSeries', registry);
+    this.limitReached = catalogGauge('exporterSeriesLimitReached', registry);
+  }
+}
+
+/**
+ * What /metrics serves: the cached snapshot text plus the live registry. `publish` replaces a
+ * cluster's snapshot; a failed collection calls `markFailed`, which keeps the previous snapshot
+ * and flips up/stale, so a scrape never fails because Kafka did.
+ */
+export class MetricsHub {
+  readonly live = new Registry();
+  readonly self = new SelfMetrics(this.live);
+  private readonly snapshots = new Map<string, ClusterSnapshot>();
+  /** The rendered snapshots, encoded once per publish (a scrape only copies bytes). */
+  private snapshotBytes = Buffer.alloc(0);
+
+  constructor(clusters: readonly string[]) {
+    for (const c of clusters) {
+      this.self.up.set({ cluster: c }, 0);
+      this.self.stale.set({ cluster: c }, 0);
+      this.self.series.set({ cluster: c }, 0);
+      this.self.limitReached.set({ cluster: c }, 0);
+    }
+  }
+
+  async publish(snapshot: ClusterSnapshot, durationSeconds: number): Promise<void> {
+    const c = { cluster: snapshot.cluster };
+    this.snapshots.set(snapshot.cluster, snapshot);
+    this.snapshotBytes = Buffer.from(renderSnapshots([...this.snapshots.values()]));
+    this.self.up.set(c, 1);
+    this.self.stale.set(c, 0);
+    this.self.lastSuccess.set(c, snapshot.takenAtMs / 1000);
+    this.self.duration.set(c, durationSeconds);
+    this.self.series.set(c, snapshot.seriesCount);
+    this.self.limitReached.set(c, snapshot.droppedSeries > 0 ? 1 : 0);
+  }
+
+  markFailed(cluster: string, durationSeconds: number): void {
+    const c = { cluster };
+    this.self.up.set(c, 0);
+    this.self.stale.set(c, this.snapshots.has(cluster) ? 1 : 0);
+    this.self.duration.set(c, durationSeconds);
+  }
+
+  countRequestErrors(cluster: string, errors: ReadonlyMap<string, number>): void {
+    for (const [api, n] of errors) if (n > 0) this.self.requestErrors.inc({ cluster, api }, n);
+  }
+
+  snapshot(cluster: string): ClusterSnapshot | undefined {
+    return this.snapshots.get(cluster);
+  }
+
+  async render(): Promise<Buffer> {
+    return Buffer.concat([this.snapshotBytes, Buffer.from(await this.live.metrics())]);
+  }
+
+  get contentType(): string {
+    return this.live.contentType;
+  }
+}

@@ -1,0 +1,84 @@
+// Wires the exporter together: clients per cluster, collector, SLO tracker, probe, HTTP server.
+// Used by `kafka-sre exporter` and by `kafka-sre up`.
+import type { SloDefinition } from '../common/config/sections/alerts.js';
+import type { ExporterClusterConfig, ExporterConfig } from '../common/config/sections/exporter.js';
+import type { Logger } from '../common/logging.js';
+import { ClusterClient } from './client/cluster-client.js';
+import { ClusterCollector, Collector } from './collect/collector.js';
+import { nameFilter } from './filters.js';
+import { startHttp, type ExporterHttp } from './http/server.js';
+import { MetricsHub } from './metrics/exposition.js';
+import { startOtel } from './otel.js';
+import { bridgeMetricsToOtel } from './otel-metrics.js';
+import { Probe } from './probe/probe.js';
+import { SloTracker } from './slo/tracker.js';
+
+export interface RunningExporter {
+  readonly url: string;
+  readonly port: number;
+  readonly hub: MetricsHub;
+  readonly collector: Collector;
+  readonly probes: readonly Probe[];
+  stop(): Promise<void>;
+}
+
+export interface ExporterSetup {
+  config: ExporterConfig;
+  clusters: readonly ExporterClusterConfig[];
+  slos: readonly SloDefinition[];
+  logger: Logger;
+}
+
+export async function startExporter({ config, clusters, slos, logger }: ExporterSetup): Promise<RunningExporter> {
+  if (clusters.length === 0) throw new Error('no cluster to collect: pass --bootstrap or set exporter.clusters');
+  const names = new Set<string>();
+  for (const c of clusters) {
+    if (names.has(c.name)) throw new Error(`exporter.clusters: cluster name ${JSON.stringify(c.name)} is used twice`);
+    names.add(c.name);
+  }
+  const filters = {
+    topics: nameFilter(config.topics, 'exporter.topics'),
+    groups: nameFilter(config.groups, 'exporter.groups'),
+    includeInternal: config.includeInternalTopics,
+  };
+  const otel = await startOtel(config.otel);
+
+  const hub = new MetricsHub(clusters.map((c) => c.name));
+  if (otel?.metrics) bridgeMetricsToOtel(hub, clusters.map((c) => c.name));
+  const slo = new SloTracker(slos, hub.live);
+  const collectors = clusters.map((c) => {
+    slo.addCluster(c.name);
+    const client = new ClusterClient(c, logger.child({ cluster: c.name }));
+    return new ClusterCollector(c.name, client, hub, slo, { ...config, filters }, logger);
+  });
+  const collector = new Collector(collectors, config.intervalMs);
+  const http = await startHttp(hub, () => collector.ready(), config.port, config.host);
+  collector.start();
+  const probes: Probe[] = [];
+  if (config.probe.enabled) {
+    for (const c of collectors) {
+      const probe = new Probe(c.name, c.client, config.probe, hub.live, slo, logger.child({ cluster: c.name, part: 'probe' }));
+      probes.push(probe);
+      probe.start();
+    }
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    url: http.url,
+    port: http.port,
+    hub,
+    collector,
+    probes,
+    stop: () =>
+      (stopping ??= (async () => {
+        await Promise.all(probes.map((p) => p.stop()));
+        await collector.stop();
+        await closeQuietly(http);
+        await otel?.shutdown().catch(() => undefined);
+      })()),
+  };
+}
+
+async function closeQuietly(http: ExporterHttp): Promise<void> {
+  await http.close().catch(() => undefined);
+}

@@ -1,0 +1,23 @@
+// Which alerts a cause silences (Alertmanager inhibit rules): a symptom is not worth a
+// notification while the alert that explains it fires on the same cluster.
+export interface Inhibition {
+  readonly source: string;
+  readonly targets: readonly string[];
+  readonly equal: readonly string[];
+  readonly why: string;
+}
+
+/** Alerts computed from the exporter's consumer-group data. */
+export const lagAlerts = ['KafkaConsumerLagHigh', 'KafkaConsumerLagSecondsHigh', 'KafkaConsumerStalled', 'KafkaRecordsLostToRetention', 'KafkaConsumerGroupRebalancing'] as const;
+
+export const inhibitions: readonly Inhibition[] = [
+  {
+    source: 'KafkaBrokerDown',
+    targets: ['KafkaUnderReplicatedPartitions', 'KafkaUnderMinIsrPartitions', 'KafkaAtMinIsrPartitions', 'KafkaIsrShrinking', 'KafkaReplicaFetchFailing', 'KafkaPreferredLeaderImbalance', 'KafkaRequestLatencyHigh', 'KafkaRequestHandlerSaturated', 'KafkaBrokerPaused'],
+    equal: ['cluster'],
+    why: 'a down broker explains under-replication, ISR churn, leader imbalance and request trouble on its cluster',
+  },
+  { source: 'KafkaNoActiveController', targets: ['KafkaOfflinePartitions'], equal: ['cluster'], why: 'without a controller no leader can be elected, so offline partitions are a consequence' },
+  { source: 'KafkaExporterDown', targets: lagAlerts, equal: ['cluster'], why: 'lag data comes from the exporter' },
+  { source: 'KafkaExporterCollectionStale', targets: lagAlerts, equal: ['cluster'], why: 'lag values are frozen while collections fail' },
+];

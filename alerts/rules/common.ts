@@ -1,0 +1,22 @@
+// Shared pieces of the rule modules: the context with selectors and case builders.
+import type { AlertsConfig } from '../../common/config/sections/alerts.js';
+import { caseKit, type CaseKit } from '../spec/cases.js';
+import { selectorsFor, type Selectors } from '../spec/promql.js';
+import type { RuleContext } from '../spec/types.js';
+
+export interface RuleKit extends RuleContext {
+  readonly s: Selectors;
+  readonly k: CaseKit;
+}
+
+export function ruleKit(config: AlertsConfig): RuleKit {
+  return { config, t: config.thresholds, s: selectorsFor(config), k: caseKit(config) };
+}
+
+/** Minutes in a simple duration (1h -> 60), for sizing test series. */
+export function minutes(d: string): number {
+  const m = /^(\d+)([smhd])$/.exec(d);
+  if (!m) throw new Error(`not a simple duration: ${d}`);
+  const n = Number(m[1]);
+  return m[2] === 's' ? Math.ceil(n / 60) : m[2] === 'm' ? n : m[2] === 'h' ? n * 60 : n * 1440;
+}

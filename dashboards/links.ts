@@ -36,11 +36,13 @@ export const alertNames = [
 ] as const;
 export type AlertName = (typeof alertNames)[number];
 
-/** Default runbook base: the repository's docs, relative (alerts/ uses the same default). */
-export const defaultRunbookBase = 'docs/runbooks/';
-
-export function runbookUrl(alert: AlertName, base = defaultRunbookBase): string {
-  return `${base.endsWith('/') || base === '' ? base : `${base}/`}${alert}.md`;
+/**
+ * Runbook link, the same as the alerts' runbook_url: `<base>/<Alert>.md`, or the repository's
+ * relative `docs/runbooks/<Alert>.md` when no base is configured (alerts.runbookBaseUrl).
+ */
+export function runbookUrl(alert: AlertName, base = ''): string {
+  const trimmed = base.replace(/\/+$/, '');
+  return trimmed ? `${trimmed}/${alert}.md` : `docs/runbooks/${alert}.md`;
 }
 
 export const dashboardTitles: Record<DashboardUid, string> = {

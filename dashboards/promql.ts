@@ -85,3 +85,12 @@ export function summaryQuantile(def: MetricDef, quantile: '0.50' | '0.75' | '0.9
   const match: MatcherValue = quantile === '0.50' ? ['=~', '0.5|0.50'] : quantile;
   return sel(def, { ...opts, where: { ...(opts.where ?? {}), quantile: match } });
 }
+
+/**
+ * Records per second from an offset gauge (high watermark or committed offset). Offsets only
+ * grow, so `rate()` is right and also copes with a partition being recreated (a reset).
+ */
+export function offsetRate(def: MetricDef, opts: SelectOptions = {}, window = '$__rate_interval'): string {
+  if (def.type !== 'gauge' || !def.name.endsWith('_offset')) throw new Error(`${def.name} is not an offset gauge`);
+  return `rate(${sel(def, opts)}[${window}])`;
+}

@@ -5,6 +5,11 @@ import type { AlertName } from './links.js';
 
 export type PanelKind = 'timeseries' | 'stat' | 'gauge' | 'bargauge' | 'table' | 'heatmap' | 'state-timeline' | 'text';
 export type VariableName = 'cluster' | 'instance' | 'broker' | 'topic' | 'consumergroup';
+/**
+ * Every dashboard declares every filter variable: promql.ts adds a matcher for each label a
+ * series has, so a query may reference any of them.
+ */
+export const allVariables: readonly VariableName[] = ['cluster', 'instance', 'broker', 'topic', 'consumergroup'];
 export type DashboardUid = 'kafka-sre-executive' | 'kafka-sre-oncall' | 'kafka-sre-debug' | 'kafka-sre-lag' | 'kafka-sre-slo' | 'kafka-sre-gameday';
 
 export interface QuerySpec {
@@ -68,7 +73,7 @@ export interface DashboardSpec {
   title: string;
   description: string;
   tags: string[];
-  variables: VariableName[];
+  variables: readonly VariableName[];
   rows: RowSpec[];
   /** Default time range, e.g. now-6h. */
   from: string;

@@ -1,0 +1,212 @@
+// Built-in load driver on kafkajs: producers at a fixed total rate with a key distribution
+// (uniform, hot key, none), consumer groups, and per-record bookkeeping for the data check:
+// every record carries "<run>:<producer>:<seq>" as a header; an acknowledged send records the id,
+// a consumed record records it again. It also implements LoadControl for client-side faults.
+// WAITS FOR A CLUSTER: it is plain kafkajs, so it runs against any Kafka, but it has not run
+// against the reference broker yet (not usable when this was written).
+import { Kafka, logLevel, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
+import type { LoadSpec } from '../spec/schema.js';
+import type { LoadControl } from '../faults/types.js';
+import { dataCheck, type DataCheckResult } from './data-check.js';
+import { LoadMetrics, type K6Summary } from './k6-metrics.js';
+
+const idHeader = 'kafka-sre-gameday-id';
+const acksOf = { all: -1, leader: 1, none: 0 } as const;
+
+export interface LoadDriverOptions {
+  bootstrapServers: string[];
+  runId: string;
+  spec: LoadSpec;
+  /** SASL used by the clients; "credentials-revoke" swaps the password for a wrong one. */
+  sasl?: SASLOptions;
+}
+
+interface ConsumerSlot {
+  consumer?: Consumer;
+  delayMs: number;
+}
+
+export class LoadDriver implements LoadControl {
+  readonly metrics = new LoadMetrics();
+  private readonly acked = new Set<string>();
+  private readonly consumed: string[] = [];
+  private producers: Producer[] = [];
+  private readonly consumers = new Map<string, ConsumerSlot[]>();
+  private timers: NodeJS.Timeout[] = [];
+  private hot: { share: number; key: string } | undefined;
+  private revoked = { producers: false, consumers: false };
+  private seq = 0;
+  private running = false;
+
+  constructor(private readonly opts: LoadDriverOptions) {}
+
+  private kafka(revoked: boolean): Kafka {
+    const sasl = this.opts.sasl && revoked ? ({ ...this.opts.sasl, password: 'revoked-by-gameday' } as SASLOptions) : this.opts.sasl;
+    return new Kafka({ clientId: `kafka-sre-gameday-${this.opts.runId}`, brokers: this.opts.bootstrapServers, logLevel: logLevel.NOTHING, sasl, retry: { retries: 3 } });
+  }
+
+  async start(): Promise<void> {
+    const { spec } = this.opts;
+    if (spec.createTopic) {
+      const admin = this.kafka(false).admin();
+      await admin.connect();
+      try {
+        const topics = await admin.listTopics();
+        if (!topics.includes(spec.topic)) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: [{ topic: spec.topic, numPartitions: spec.createTopic.partitions, replicationFactor: spec.createTopic.replicationFactor, configEntries: [{ name: 'min.insync.replicas', value: String(spec.createTopic.minInsyncReplicas) }] }],
+          });
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    this.running = true;
+    if (spec.consumers) await this.startConsumers(spec.consumers.groupId);
+    await this.startProducers();
+  }
+
+  private async startProducers(): Promise<void> {
+    const { spec } = this.opts;
+    const kafka = this.kafka(this.revoked.producers);
+    for (let p = 0; p < spec.producers; p++) {
+      const producer = kafka.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      this.producers.push(producer);
+      // 10 ticks a second; fractional rates carry over so the total rate is exact on average.
+      const perTick = spec.rate / spec.producers / 10;
+      let carry = 0;
+      const timer = setInterval(() => {
+        carry += perTick;
+        const n = Math.floor(carry);
+        carry -= n;
+        if (n > 0) void this.sendBatch(producer, p, n);
+      }, 100);
+      this.timers.push(timer);
+    }
+  }
+
+  private key(): string | null {
+    const k = this.opts.spec.keys;
+    const hot = this.hot ?? (k.distribution === 'hot' ? { share: k.hotKeyShare, key: k.hotKey } : undefined);
+    if (hot && Math.random() < hot.share) return hot.key;
+    if (k.distribution === 'none') return null;
+    return `key-${Math.floor(Math.random() * k.cardinality)}`;
+  }
+
+  private async sendBatch(producer: Producer, p: number, n: number): Promise<void> {
+    const { spec, runId } = this.opts;
+    const messages = [];
+    for (let i = 0; i < n; i++) {
+      const id = `${runId}:${p}:${this.seq++}`;
+      const value = Buffer.alloc(spec.recordSize, 0x61);
+      value.write(`${id}|${Date.now()}|`);
+      messages.push({ key: this.key(), value, headers: { [idHeader]: id } });
+    }
+    const started = process.hrtime.bigint();
+    this.metrics.add('kafka_writer_write_count');
+    try {
+      await producer.send({ topic: spec.topic, acks: acksOf[spec.acks], messages });
+      for (const m of messages) this.acked.add(m.headers[idHeader]);
+      this.metrics.add('kafka_writer_message_count', n);
+      this.metrics.add('kafka_writer_acked_count', n);
+      this.metrics.add('kafka_writer_message_bytes', n * spec.recordSize);
+    } catch {
+      this.metrics.add('kafka_writer_error_count');
+    } finally {
+      this.metrics.add('kafka_writer_write_seconds', Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  async startConsumers(group: string): Promise<void> {
+    const { spec } = this.opts;
+    if (!spec.consumers || spec.consumers.groupId !== group) throw new Error(`the load driver has no consumer group ${group}`);
+    const existing = this.consumers.get(group) ?? [];
+    if (existing.some((s) => s.consumer)) return;
+    const kafka = this.kafka(this.revoked.consumers);
+    const slots: ConsumerSlot[] = existing.length ? existing : Array.from({ length: spec.consumers.count }, () => ({ delayMs: 0 }));
+    this.consumers.set(group, slots);
+    for (const slot of slots) {
+      const consumer = kafka.consumer({ groupId: group });
+      slot.consumer = consumer;
+      consumer.on(consumer.events.REBALANCING, () => this.metrics.add('kafka_reader_rebalance_count'));
+      consumer.on(consumer.events.CRASH, () => this.metrics.add('kafka_reader_error_count'));
+      await consumer.connect();
+      await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const id = message.headers?.[idHeader]?.toString();
+          if (id?.startsWith(`${this.opts.runId}:`)) {
+            this.consumed.push(id);
+            const sentAt = Number(message.value?.toString('latin1', 0, 80).split('|')[1]);
+            if (Number.isFinite(sentAt)) this.metrics.add('kafka_reader_end_to_end_seconds', (Date.now() - sentAt) / 1000);
+          }
+          this.metrics.add('kafka_reader_message_count');
+          this.metrics.add('kafka_reader_message_bytes', message.value?.length ?? 0);
+          if (slot.delayMs > 0) await new Promise((r) => setTimeout(r, slot.delayMs));
+        },
+      });
+    }
+  }
+
+  async stopConsumers(group: string): Promise<void> {
+    for (const slot of this.consumers.get(group) ?? []) {
+      await slot.consumer?.disconnect();
+      slot.consumer = undefined;
+    }
+  }
+
+  setConsumerDelay(group: string, delayMs: number): void {
+    for (const slot of this.consumers.get(group) ?? []) slot.delayMs = delayMs;
+  }
+
+  setHotKey(share: number, key: string): void {
+    this.hot = share > 0 ? { share, key } : undefined;
+  }
+
+  async setCredentialsRevoked(clients: 'producers' | 'consumers' | 'all', revoked: boolean): Promise<void> {
+    if (!this.opts.sasl) throw new Error('credentials-revoke needs the load clients to authenticate (SASL); the target has no credentials configured');
+    if (clients !== 'consumers') {
+      this.revoked.producers = revoked;
+      await this.stopProducers();
+      if (this.running) await this.startProducers();
+    }
+    if (clients !== 'producers' && this.opts.spec.consumers) {
+      this.revoked.consumers = revoked;
+      await this.stopConsumers(this.opts.spec.consumers.groupId);
+      await this.startConsumers(this.opts.spec.consumers.groupId);
+    }
+  }
+
+  private async stopProducers(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await Promise.allSettled(this.producers.map((p) => p.disconnect()));
+    this.producers = [];
+  }
+
+  /** Stop producing, let consumers catch up (up to drainTimeout), then disconnect everything. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.stopProducers();
+    const deadline = Date.now() + this.opts.spec.drainTimeout;
+    if (this.opts.spec.consumers) {
+      const consumedSet = new Set(this.consumed);
+      while (Date.now() < deadline) {
+        for (const id of this.consumed) consumedSet.add(id);
+        if ([...this.acked].every((id) => consumedSet.has(id))) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await this.stopConsumers(this.opts.spec.consumers.groupId);
+    }
+  }
+
+  dataCheck(): DataCheckResult {
+    return dataCheck(this.acked, this.consumed);
+  }
+
+  summary(): K6Summary {
+    return this.metrics.summary(this.opts.spec.thresholds);
+  }
+}

@@ -1,0 +1,129 @@
+// One direction of a proxied connection: source socket -> toxic stages -> destination socket
+// (Toxiproxy's ToxicLink). With no toxics, chunks go straight to the destination; backpressure is
+// end to end: a full stage or a destination that needs to drain pauses the source socket.
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { ByteCounts } from './metrics.js';
+import { Stage, type ChunkTarget, type StageHost } from './stage.js';
+import type { Direction, ToxicDefinition } from './toxic.js';
+import type { Chunk } from './toxics/types.js';
+
+/** The destination end of a link: writes to the socket, closes it at end of stream. */
+class SocketSink implements ChunkTarget {
+  private done = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly counts: ByteCounts,
+    private readonly onEnd: () => void,
+  ) {}
+
+  push(item: Chunk | null): boolean {
+    if (this.done || this.socket.destroyed) return true;
+    if (item === null) {
+      this.done = true;
+      this.onEnd();
+      return true;
+    }
+    this.counts.sent += item.data.length;
+    return this.socket.write(item.data);
+  }
+
+  room(): Promise<void> {
+    const s = this.socket;
+    if (this.done || s.destroyed || !s.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const ready = () => {
+        s.off('drain', ready);
+        s.off('close', ready);
+        resolve();
+      };
+      s.on('drain', ready);
+      s.on('close', ready);
+    });
+  }
+}
+
+export interface LinkHost extends StageHost {
+  /** The link's stream ended: close its destination (FIN, or RST after reset_peer). */
+  endOfStream(dest: Socket): void;
+}
+
+export class Link {
+  private stages: Stage[] = [];
+  private readonly sink: SocketSink;
+  private inputEnded = false;
+  private waitingForRoom = false;
+
+  constructor(
+    readonly direction: Direction,
+    private readonly source: Socket,
+    dest: Socket,
+    private readonly counts: ByteCounts,
+    private readonly host: LinkHost,
+  ) {
+    this.sink = new SocketSink(dest, counts, () => host.endOfStream(dest));
+  }
+
+  /** Attach the proxy's current toxics for this direction and start moving data. */
+  start(chain: readonly ToxicDefinition[]): void {
+    for (const t of chain) this.addStage(t);
+    const source = this.source;
+    source.on('data', (data: Buffer) => this.onData(data));
+    const end = () => this.endInput();
+    source.on('end', end);
+    source.on('close', end);
+  }
+
+  private head(): ChunkTarget {
+    return this.stages[0] ?? this.sink;
+  }
+
+  private onData(data: Buffer): void {
+    this.counts.received += data.length;
+    const target = this.head();
+    if (target.push({ data, at: performance.now() }) || this.waitingForRoom) return;
+    this.waitingForRoom = true;
+    this.source.pause();
+    void target.room().then(() => {
+      this.waitingForRoom = false;
+      if (!this.source.destroyed) this.source.resume();
+    });
+  }
+
+  private endInput(): void {
+    if (this.inputEnded) return;
+    this.inputEnded = true;
+    this.head().push(null);
+  }
+
+  /** Append a toxic at the end of the chain (new toxics apply to live connections too). */
+  addStage(toxic: ToxicDefinition): void {
+    const stage = new Stage(toxic, this.sink, this.host);
+    const last = this.stages[this.stages.length - 1];
+    if (last) last.next = stage;
+    this.stages.push(stage);
+    stage.start();
+  }
+
+  /** Restart a toxic with its updated attributes and a fresh toxicity roll. */
+  async restartStage(toxic: ToxicDefinition): Promise<void> {
+    const stage = this.stages.find((s) => s.toxic === toxic);
+    if (stage && (await stage.interrupt())) stage.start();
+  }
+
+  /** Take a toxic out of the chain without losing or reordering data. */
+  async removeStage(toxic: ToxicDefinition): Promise<void> {
+    const stage = this.stages.find((s) => s.toxic === toxic);
+    if (!stage) return;
+    const running = await stage.interrupt();
+    if (running && stage.active && toxic.kind.cleanup) toxic.kind.cleanup(stage);
+    const i = this.stages.indexOf(stage);
+    this.stages.splice(i, 1);
+    // Whatever waits in its queue goes on, in order, before anything the previous stage sends.
+    if (!stage.closed) for (const item of stage.drain()) stage.next.push(item);
+    const prev = this.stages[i - 1];
+    if (prev) prev.next = stage.next;
+    stage.releaseWaiters();
+  }
+}

@@ -1,0 +1,74 @@
+// The HTML report: verdict, TTD/TTR per expectation, fault and alert timelines, charts of the
+// drill window from Prometheus, SLO budget burned, data check, load summary and follow-ups.
+import type { RunOutcome } from '../runner/runner.js';
+import { alertTimeline } from '../verify/alerts.js';
+import type { PromSeries } from '../verify/prometheus.js';
+import { lineChart, timeline, type Span } from './charts.js';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const ms = (v: number | undefined) => (v === undefined ? '-' : `${(v / 1000).toFixed(1)} s`);
+
+export interface ChartData {
+  title: string;
+  query: string;
+  series: PromSeries[];
+  error?: string;
+}
+
+export interface BudgetRow {
+  slo: string;
+  errors: number;
+  events: number;
+  /** Share of a 30-day error budget the drill used, at the given objective. */
+  burned: number;
+}
+
+export function faultSpans(o: RunOutcome): Span[] {
+  return o.faults.filter((f) => f.injectedAt !== undefined).map((f) => ({ label: `fault ${f.fault}`, from: f.injectedAt!, to: f.rolledBackAt ?? o.windowEndMs, kind: 'fault' as const }));
+}
+
+export function renderHtml(o: RunOutcome, charts: ChartData[], budget: BudgetRow[], objective: number): string {
+  const start = o.windowStartMs;
+  const end = o.windowEndMs;
+  const faults = faultSpans(o);
+  const alertSpans: Span[] = alertTimeline(o.polls).map((a) => ({ label: `alert ${a.name}${Object.keys(a.labels).length ? ` ${Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`, from: a.from, to: a.to, kind: 'alert' }));
+  const status = o.journal.status;
+  const rows: string[] = [];
+  for (const a of o.alerts) rows.push(`<tr class="${a.passed ? 'ok' : 'bad'}"><td>${a.passed ? 'PASS' : 'FAIL'}</td><td>${esc(a.alert)} fires on ${esc(a.fault)}</td><td>${ms(a.ttdMs)} / ${ms(a.fireWithinMs)}</td><td>${ms(a.ttrMs)} / ${ms(a.resolveWithinMs)}</td><td>${esc(a.reason)}</td></tr>`);
+  for (const s of o.silent) rows.push(`<tr class="${s.passed ? 'ok' : 'bad'}"><td>${s.passed ? 'PASS' : 'FAIL'}</td><td>${esc(s.alert)} must not fire</td><td>-</td><td>-</td><td>${esc(s.reason)}</td></tr>`);
+  for (const n of o.notified) rows.push(`<tr class="${n.passed ? 'ok' : 'bad'}"><td>${n.passed ? 'PASS' : 'FAIL'}</td><td>${esc(n.alert)} routed to ${esc(n.receiver)}</td><td>${ms(n.latencyMs)}</td><td>-</td><td>${esc(n.reason)}</td></tr>`);
+  if (o.data) rows.push(`<tr class="${o.data.passed ? 'ok' : 'bad'}"><td>${o.data.passed ? 'PASS' : 'FAIL'}</td><td>data check</td><td>-</td><td>-</td><td>${esc(o.data.reason)}</td></tr>`);
+  const followUps = [...o.spec.followUps];
+  for (const a of o.alerts.filter((x) => !x.passed)) followUps.push(`Alert ${a.alert} did not behave as expected (${a.reason}): check the rule, its "for" duration and the signal behind it.`);
+  for (const s of o.silent.filter((x) => !x.passed)) followUps.push(`Alert ${s.alert} fired although it must not (${s.reason}): check inhibition rules and thresholds.`);
+  if (o.data && o.data.result.lost > 0) followUps.push(`${o.data.result.lost} acknowledged records were lost: review acks, min.insync.replicas and unclean leader election.`);
+  if (status === 'aborted') followUps.push(`The drill was aborted (${o.journal.reason ?? ''}): find out why before repeating it.`);
+  const ev = o.journal.events.map((e) => `<tr><td>${(e.t / 1000).toFixed(2)} s</td><td>${esc(e.type)}</td><td><code>${esc(JSON.stringify(Object.fromEntries(Object.entries(e).filter(([k]) => !['at', 't', 'type'].includes(k)))))}</code></td></tr>`);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Game day ${esc(o.spec.name)}: ${status}</title>
+<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px;text-align:left}tr.ok td:first-child{color:#2a7}tr.bad td:first-child{color:#c22;font-weight:bold}.status{font-size:20px;font-weight:bold}.passed{color:#2a7}.failed,.aborted,.error{color:#c22}code{font-size:11px}</style></head>
+<body>
+<h1>Game day: ${esc(o.spec.name)}</h1>
+<p class="status ${status}">${status.toUpperCase()}${o.journal.reason ? `: ${esc(o.journal.reason)}` : ''}</p>
+<p>${esc(o.spec.description)}</p>
+<p>Run <code>${esc(o.journal.runId)}</code> on target <code>${esc(o.journal.target)}</code>, ${new Date(start).toISOString()} to ${new Date(end).toISOString()} (${ms(end - start)}).</p>
+<h2>Expectations</h2>
+<table><tr><th></th><th>expectation</th><th>time to detect / limit</th><th>time to recover / limit</th><th>detail</th></tr>${rows.join('')}</table>
+<h2>Faults</h2>
+<table><tr><th>fault</th><th>type</th><th>what</th><th>injected</th><th>rolled back</th></tr>${o.faults.map((f) => `<tr><td>${esc(f.fault)}</td><td>${esc(f.type)}</td><td>${esc(f.description)}</td><td>${f.injectedAt ? `+${ms(f.injectedAt - start)}` : 'never'}</td><td>${f.rolledBackAt ? `+${ms(f.rolledBackAt - start)}` : '-'}</td></tr>`).join('')}</table>
+<h2>Timeline</h2>
+${timeline([...faults, ...alertSpans], start, end)}
+<h2>Signals over the drill</h2>
+${charts.map((c) => (c.error ? `<p>${esc(c.title)}: ${esc(c.error)}</p>` : lineChart(c.title, c.series, start, end, faults))).join('\n')}
+<h2>SLO budget burned (30-day budget, objective ${objective})</h2>
+${budget.length ? `<table><tr><th>SLO</th><th>bad events</th><th>events</th><th>budget burned</th></tr>${budget.map((b) => `<tr><td>${esc(b.slo)}</td><td>${b.errors}</td><td>${b.events}</td><td>${(b.burned * 100).toFixed(4)} %</td></tr>`).join('')}</table>` : '<p>No SLI series (kafka_sre_slo_*) in Prometheus for the drill window.</p>'}
+<h2>Data</h2>
+${o.data ? `<table><tr><th>acknowledged</th><th>consumed</th><th>unique</th><th>lost</th><th>duplicates</th><th>unacknowledged but consumed</th></tr><tr><td>${o.data.result.acknowledged}</td><td>${o.data.result.consumed}</td><td>${o.data.result.uniqueConsumed}</td><td>${o.data.result.lost}</td><td>${o.data.result.duplicates}</td><td>${o.data.result.unacknowledgedButConsumed}</td></tr></table>` : '<p>No data check in this spec.</p>'}
+${o.load ? `<h3>Load (k6-style metrics)</h3><table><tr><th>metric</th><th>values</th><th>thresholds</th></tr>${Object.entries(o.load.summary.metrics).map(([n, m]) => `<tr><td>${esc(n)}</td><td><code>${esc(JSON.stringify(m.values))}</code></td><td>${esc(Object.entries(m.thresholds ?? {}).map(([e, r]) => `${e}: ${r.ok ? 'ok' : 'FAILED'}`).join(', '))}</td></tr>`).join('')}</table>` : ''}
+<h2>Follow-ups</h2>
+${followUps.length ? `<ul>${followUps.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : '<p>None.</p>'}
+<h2>Journal</h2>
+<table><tr><th>t</th><th>event</th><th>data</th></tr>${ev.join('')}</table>
+</body></html>
+`;
+}

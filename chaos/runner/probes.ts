@@ -1,0 +1,81 @@
+// Steady-state probes: a Prometheus query compared against a value with a tolerance, and a
+// produce/consume round trip. Each returns ok plus a sentence for the journal.
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import type { ProbeSpec } from '../spec/schema.js';
+import type { PrometheusClient } from '../verify/prometheus.js';
+
+export interface ProbeResult {
+  probe: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** value `op` threshold, with `tolerance` of slack in the comparison's favour. */
+export function compare(value: number, op: '==' | '!=' | '<' | '<=' | '>' | '>=', threshold: number, tolerance = 0): boolean {
+  switch (op) {
+    case '<':
+      return value < threshold + tolerance;
+    case '<=':
+      return value <= threshold + tolerance;
+    case '>':
+      return value > threshold - tolerance;
+    case '>=':
+      return value >= threshold - tolerance;
+    case '==':
+      return Math.abs(value - threshold) <= tolerance;
+    case '!=':
+      return Math.abs(value - threshold) > tolerance;
+  }
+}
+
+export async function prometheusCheck(prom: PrometheusClient, name: string, q: { query: string; comparator: Parameters<typeof compare>[1]; value: number; tolerance?: number; ifEmpty?: 'pass' | 'fail' }): Promise<ProbeResult> {
+  try {
+    const samples = await prom.query(q.query);
+    if (samples.length === 0) return { probe: name, ok: (q.ifEmpty ?? 'fail') === 'pass', detail: `empty result for ${q.query}` };
+    const bad = samples.filter((s) => !compare(s.value, q.comparator, q.value, q.tolerance ?? 0));
+    const show = (s: (typeof samples)[number]) => `${s.value}${Object.keys(s.metric).length ? JSON.stringify(s.metric) : ''}`;
+    return bad.length
+      ? { probe: name, ok: false, detail: `${bad.map(show).slice(0, 3).join(', ')} not ${q.comparator} ${q.value}${q.tolerance ? ` ±${q.tolerance}` : ''}` }
+      : { probe: name, ok: true, detail: `${samples.map(show).slice(0, 3).join(', ')} ${q.comparator} ${q.value}` };
+  } catch (e) {
+    return { probe: name, ok: false, detail: (e as Error).message };
+  }
+}
+
+/** Produce one uniquely marked record and read it back from the partition it landed on. */
+export async function produceConsumeCheck(bootstrapServers: string[], name: string, topic: string, timeoutMs: number): Promise<ProbeResult> {
+  const kafka = new Kafka({ clientId: 'kafka-sre-gameday-probe', brokers: bootstrapServers, logLevel: logLevel.NOTHING, retry: { retries: 1 } });
+  const marker = randomUUID();
+  const producer = kafka.producer();
+  const consumer = kafka.consumer({ groupId: `kafka-sre-gameday-probe-${marker}` });
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await producer.connect();
+    const [meta] = await producer.send({ topic, acks: -1, timeout: timeoutMs, messages: [{ value: marker }] });
+    await consumer.connect();
+    await consumer.subscribe({ topic });
+    const seen = new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`record not read back within ${timeoutMs} ms`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.value?.toString() === marker) resolve();
+        },
+      });
+    });
+    consumer.seek({ topic, partition: meta.partition, offset: meta.baseOffset ?? '0' });
+    await seen;
+    return { probe: name, ok: true, detail: `round trip ${Date.now() - started} ms via partition ${meta.partition}` };
+  } catch (e) {
+    return { probe: name, ok: false, detail: `produce/consume on ${topic}: ${(e as Error).message}` };
+  } finally {
+    clearTimeout(timer);
+    await Promise.allSettled([producer.disconnect(), consumer.disconnect()]);
+  }
+}
+
+export async function runProbe(probe: ProbeSpec, prom: PrometheusClient, bootstrapServers: string[]): Promise<ProbeResult> {
+  if (probe.type === 'prometheus') return prometheusCheck(prom, probe.name, probe);
+  return produceConsumeCheck(bootstrapServers, probe.name, probe.topic, probe.timeout);
+}

@@ -1,0 +1,50 @@
+// Resolve the spec's target into concrete URLs, and enforce the allow-list before anything runs.
+import { UsageError } from '../../common/exit-codes.js';
+import type { TargetSpec } from '../spec/schema.js';
+import type { ResolvedTarget } from '../faults/types.js';
+
+function hostOf(hostPort: string): string {
+  const m = /^\[([^\]]+)\]:\d+$/.exec(hostPort);
+  return m ? m[1] : hostPort.slice(0, hostPort.lastIndexOf(':'));
+}
+
+/**
+ * An existing cluster resolves directly. The embedded reference cluster needs the cluster
+ * launcher of issue 4, which this build does not have yet: a clear error, before anything runs.
+ */
+export function resolveTarget(t: TargetSpec): ResolvedTarget {
+  if (t.kind === 'embedded') {
+    throw new UsageError('target.kind "embedded" needs the reference cluster launcher (issue 4), which is not available in this build; start the toolkit with `kafka-sre up` and use target.kind "existing" with its addresses');
+  }
+  return {
+    id: t.name ?? t.bootstrapServers.join(','),
+    bootstrapServers: t.bootstrapServers,
+    prometheusUrl: t.prometheusUrl,
+    proxyApiUrl: t.proxyApiUrl,
+    launcherUrl: t.launcherUrl,
+    alertmanagerUrl: t.alertmanagerUrl,
+    webhookListen: t.webhookListen,
+    proxyNaming: t.proxyNaming,
+  };
+}
+
+/** Every host the drill would touch must be on target.allowedHosts (loopback by default). */
+export function checkAllowList(target: ResolvedTarget, allowedHosts: readonly string[]): string[] {
+  const problems: string[] = [];
+  const allowed = new Set(allowedHosts.map((h) => h.toLowerCase().replace(/^\[|\]$/g, '')));
+  const check = (what: string, host: string) => {
+    const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+    if (!allowed.has(h)) problems.push(`${what} host ${host} is not on target.allowedHosts (${[...allowed].join(', ')})`);
+  };
+  for (const b of target.bootstrapServers) check('bootstrap server', hostOf(b));
+  if (target.webhookListen) check('webhookListen', hostOf(target.webhookListen));
+  for (const [what, url] of [
+    ['prometheusUrl', target.prometheusUrl],
+    ['proxyApiUrl', target.proxyApiUrl],
+    ['launcherUrl', target.launcherUrl],
+    ['alertmanagerUrl', target.alertmanagerUrl],
+  ] as const) {
+    if (url) check(what, new URL(url).hostname);
+  }
+  return problems;
+}

@@ -1,0 +1,90 @@
+// test-budget: 90s
+// The load driver, the produce/consume probe and a whole drill with load and a data check
+// against the real reference broker (single node: `kafka-sre broker` supports one broker so far).
+// Records are counted end to end: every acknowledged record must be consumed.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { processFixture, runCli } from './support/processes.js';
+import { freePort } from './support/ports.js';
+import { startPrometheus, tempDir, type TestPrometheus } from './chaos-fixtures.js';
+import { LoadDriver } from '../chaos/load/driver.js';
+import { loadSchema } from '../chaos/spec/schema.js';
+import { produceConsumeCheck } from '../chaos/runner/probes.js';
+
+const fx = processFixture();
+let bootstrap: string;
+let prom: TestPrometheus;
+let dir: string;
+
+before(async () => {
+  dir = await tempDir('chaos-load-');
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const [, p] = await Promise.all([
+    fx.startCli(['broker', '--port', String(port), '--metrics-port', String(metricsPort), '--data-dir', join(dir, 'data')], { readyWhen: /listening on/ }),
+    startPrometheus(fx),
+  ]);
+  prom = p;
+  bootstrap = `127.0.0.1:${port}`;
+});
+
+test('the load driver records every acknowledged record as consumed, through a consumer stop and restart', async () => {
+  const spec = loadSchema.parse({ topic: 'load-a', createTopic: { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 }, producers: 2, rate: 200, recordSize: 128, consumers: { groupId: 'load-a-g', count: 2 }, drainTimeout: '15s', thresholds: { kafka_writer_error_count: ['count<1'] } });
+  const d = new LoadDriver({ bootstrapServers: [bootstrap], runId: 'ra', spec });
+  await d.start();
+  await new Promise((r) => setTimeout(r, 1500));
+  await d.stopConsumers('load-a-g');
+  d.setHotKey(0.9, 'hot');
+  await new Promise((r) => setTimeout(r, 1000));
+  await d.startConsumers('load-a-g');
+  await new Promise((r) => setTimeout(r, 1000));
+  await d.stop();
+  const check = d.dataCheck();
+  assert.ok(check.acknowledged > 300, JSON.stringify(check));
+  assert.equal(check.lost, 0, JSON.stringify(check));
+  const summary = d.summary();
+  assert.equal(summary.metrics.kafka_writer_acked_count.values.count, check.acknowledged);
+  assert.equal(summary.metrics.kafka_writer_error_count.thresholds?.['count<1'].ok, true);
+});
+
+test('the produce/consume probe reads its record back', async () => {
+  const r = await produceConsumeCheck([bootstrap], 'pc', 'probe-topic', 10_000);
+  assert.equal(r.ok, true, r.detail);
+});
+
+test('a drill with load, a consumer-stop fault and a data check passes and writes summary.json', async () => {
+  const f = join(dir, 'load.yaml');
+  await writeFile(
+    f,
+    `version: 1
+name: load-drill
+target: { kind: existing, name: load-target, bootstrapServers: [${bootstrap}], prometheusUrl: ${prom.url} }
+pollInterval: 250ms
+steadyState:
+  probes:
+    - { type: produce-consume, name: round-trip, topic: load-probe, when: [before, after] }
+load:
+  topic: load-b
+  createTopic: { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 }
+  producers: 1
+  rate: 100
+  recordSize: 100
+  consumers: { groupId: load-b-g, count: 1 }
+  drainTimeout: 15s
+  thresholds: { kafka_writer_error_count: ["count<1"] }
+faults:
+  - { type: consumer-stop, name: stop, target: { group: load-b-g }, start: 500ms, duration: 1500ms }
+expectations:
+  mustNotFire: [{ alert: ChaosTestNeverFiring }]
+  data: { maxLost: 0 }
+`,
+  );
+  const report = join(dir, 'report');
+  const r = await runCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /PASS data: \d+ acknowledged, 0 lost, 0 duplicates/);
+  const summary = JSON.parse(await readFile(join(report, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
+  assert.ok(summary.metrics.kafka_writer_message_count.values.count > 50);
+  assert.match(await readFile(join(report, 'junit.xml'), 'utf8'), /no acknowledged record lost/);
+});

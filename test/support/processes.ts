@@ -178,7 +178,8 @@ export async function runCommand(
       reject(new Error(`${command} ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
     }, timeoutMs);
     child.once('error', reject);
-    child.once('exit', (code) => {
+    // 'close' (not 'exit'): stdout and stderr are fully read only once the pipes close.
+    child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });

@@ -1,0 +1,175 @@
+// `groups list`, `groups describe`: group state, members and per-partition lag computed with the
+// exporter's lag code (exporter/lag/), so the numbers are the ones /metrics shows.
+import { RequestErrors, tpKey, type ClusterClient } from '../exporter/client/cluster-client.js';
+import { estimateLagSeconds, type LagSecondsMethod } from '../exporter/lag/lag-seconds.js';
+import { groupLag } from '../exporter/lag/offset-lag.js';
+import type { GroupState, TopicState } from '../exporter/model.js';
+import { RuntimeFailure } from '../common/exit-codes.js';
+
+const everything = { topics: () => true, groups: () => true, includeInternal: true };
+
+export interface GroupSummary {
+  groupId: string;
+  state: string;
+  protocolType: string;
+  members: number;
+  topics: string[];
+}
+
+export async function listGroups(client: ClusterClient): Promise<GroupSummary[]> {
+  const md = await client.metadata(everything);
+  const errors = new RequestErrors();
+  const groups = await client.groups(md.brokers, () => true, errors, 8, md.topics);
+  if (groups.length === 0 && errors.messages.length > 0) throw new RuntimeFailure(`cannot list groups: ${errors.messages.join('; ')}`);
+  return groups.map((g) => ({ groupId: g.groupId, state: g.state, protocolType: g.protocolType, members: g.members.length, topics: topicsOf(g) }));
+}
+
+function topicsOf(g: GroupState): string[] {
+  const s = new Set<string>();
+  for (const o of g.offsets) if (o.offset >= 0) s.add(o.topic);
+  for (const m of g.members) for (const a of m.assignments) s.add(a.topic);
+  return [...s].sort();
+}
+
+/**
+ * The partitions a group's lag covers, as the exporter's collector picks them: every partition of
+ * a topic the group committed on or is assigned, committed or not.
+ */
+export function lagInputs(g: GroupState, topics: readonly TopicState[]): { topic: string; partition: number; committed: number | undefined }[] {
+  const byName = new Map(topics.map((t) => [t.name, t]));
+  const committed = new Map<string, number>();
+  for (const o of g.offsets) if (o.offset >= 0) committed.set(tpKey(o.topic, o.partition), o.offset);
+  const out: { topic: string; partition: number; committed: number | undefined }[] = [];
+  for (const topic of topicsOf(g)) for (const p of byName.get(topic)?.partitions ?? []) out.push({ topic, partition: p.partition, committed: committed.get(tpKey(topic, p.partition)) });
+  return out;
+}
+
+export interface PartitionLagRow {
+  topic: string;
+  partition: number;
+  currentOffset: number | null;
+  logStartOffset: number | null;
+  logEndOffset: number | null;
+  lag: number | null;
+  lagSeconds: number | null;
+  lagSecondsMethod?: LagSecondsMethod;
+  lostRecords: number;
+  memberId: string | null;
+  clientId: string | null;
+  host: string | null;
+  /** Burrow-style status from the exporter (OK, WARN, STOP, STALL, REWIND) with --exporter. */
+  status?: string;
+}
+
+export interface GroupDescription {
+  groupId: string;
+  state: string;
+  protocolType: string;
+  members: { memberId: string; clientId: string; host: string; assignments: { topic: string; partitions: readonly number[] }[] }[];
+  partitions: PartitionLagRow[];
+  totalLag: number;
+  status?: string;
+}
+
+export async function fetchGroups(client: ClusterClient, ids: readonly string[]): Promise<{ groups: GroupState[]; topics: readonly TopicState[]; leaderOf: Map<string, number> }> {
+  const md = await client.metadata(everything);
+  const errors = new RequestErrors();
+  const wanted = new Set(ids);
+  const groups = await client.groups(md.brokers, (g) => wanted.has(g), errors, 8, md.topics);
+  const missing = ids.filter((id) => !groups.some((g) => g.groupId === id));
+  if (missing.length > 0) {
+    const why = errors.messages.length > 0 ? ` (request errors: ${errors.messages.join('; ')})` : '';
+    throw new RuntimeFailure(`unknown consumer group${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}${why}`);
+  }
+  const leaderOf = new Map<string, number>();
+  for (const t of md.topics) for (const p of t.partitions) leaderOf.set(tpKey(t.name, p.partition), p.leader);
+  return { groups: ids.map((id) => groups.find((g) => g.groupId === id)!), topics: md.topics, leaderOf };
+}
+
+export async function describeGroups(client: ClusterClient, ids: readonly string[], statuses?: ExporterStatuses): Promise<GroupDescription[]> {
+  const { groups, topics, leaderOf } = await fetchGroups(client, ids);
+  const errors = new RequestErrors();
+  const inputs = new Map(groups.map((g) => [g.groupId, lagInputs(g, topics)]));
+  const refs = new Map<string, { topic: string; partition: number; leader: number }>();
+  for (const list of inputs.values()) for (const i of list) refs.set(tpKey(i.topic, i.partition), { topic: i.topic, partition: i.partition, leader: leaderOf.get(tpKey(i.topic, i.partition)) ?? -1 });
+  const offsets = await client.partitionOffsets([...refs.values()], errors);
+  const now = Date.now();
+  const out: GroupDescription[] = [];
+  for (const g of groups) {
+    const lag = groupLag(inputs.get(g.groupId)!, (t, p) => offsets.get(tpKey(t, p)));
+    // The record at each lagging committed offset gives the exact lag in seconds (the exporter's "record" method).
+    const tsRequests = lag.partitions.flatMap((p) => (p.lag.kind === 'committed' && p.lag.lag > 0 ? [{ ...refs.get(tpKey(p.topic, p.partition))!, offset: p.lag.effectiveOffset }] : []));
+    const timestamps = await client.recordTimestamps(tsRequests, errors);
+    const owner = new Map<string, GroupState['members'][number]>();
+    for (const m of g.members) for (const a of m.assignments) for (const p of a.partitions) owner.set(tpKey(a.topic, p), m);
+    let totalLag = 0;
+    const rows = lag.partitions.map((p): PartitionLagRow => {
+      const k = tpKey(p.topic, p.partition);
+      const o = offsets.get(k)!;
+      const m = owner.get(k);
+      const row: PartitionLagRow = { topic: p.topic, partition: p.partition, currentOffset: null, logStartOffset: o.logStartOffset, logEndOffset: o.highWatermark, lag: null, lagSeconds: null, lostRecords: 0, memberId: m?.memberId ?? null, clientId: m?.clientId ?? null, host: m?.clientHost ?? null };
+      if (p.lag.kind === 'committed') {
+        const est = estimateLagSeconds({ committed: p.lag.effectiveOffset, highWatermark: o.highWatermark, nowMs: now, recordTimestampMs: timestamps.get(`${k}\u0000${p.lag.effectiveOffset}`), points: [] });
+        // Without the record's timestamp and without offset history there is no honest estimate: unknown, not 0.
+        const known = est.method === 'record' || est.method === 'caught-up';
+        Object.assign(row, { currentOffset: p.lag.committed, lag: p.lag.lag, lagSeconds: known ? Math.round(est.seconds * 1000) / 1000 : null, lagSecondsMethod: known ? est.method : undefined, lostRecords: p.lag.lostRecords });
+        totalLag += p.lag.lag;
+      }
+      const st = statuses?.partitions.get(`${g.groupId}\u0000${k}`);
+      if (st !== undefined) row.status = st;
+      return row;
+    });
+    out.push({
+      groupId: g.groupId,
+      state: g.state,
+      protocolType: g.protocolType,
+      members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignments: m.assignments.map((a) => ({ topic: a.topic, partitions: a.partitions })) })),
+      partitions: rows,
+      totalLag,
+      status: statuses?.groups.get(g.groupId),
+    });
+  }
+  return out;
+}
+
+export interface ExporterStatuses {
+  /** key: group \0 topic \0 partition */
+  partitions: Map<string, string>;
+  groups: Map<string, string>;
+}
+
+const PARTITION_STATUS: Record<number, string> = { 1: 'OK', 2: 'WARN', 4: 'STOP', 5: 'STALL', 6: 'REWIND' };
+const GROUP_STATUS: Record<number, string> = { 0: 'NOTFOUND', 1: 'OK', 2: 'WARN', 3: 'ERR' };
+
+function labelsOf(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of s.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) out[m[1]] = m[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  return out;
+}
+
+/** Lag status series from an exporter's /metrics text (needs its commit history, hence the exporter). */
+export function parseExporterStatuses(text: string): ExporterStatuses {
+  const partitions = new Map<string, string>();
+  const groups = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^(kafka_consumergroup_partition_status|kafka_consumergroup_status)\{([^}]*)\}\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const l = labelsOf(m[2]);
+    const v = Number(m[3]);
+    if (m[1] === 'kafka_consumergroup_status') groups.set(l.consumergroup, GROUP_STATUS[v] ?? String(v));
+    else partitions.set(`${l.consumergroup}\u0000${tpKey(l.topic, Number(l.partition))}`, PARTITION_STATUS[v] ?? String(v));
+  }
+  return { partitions, groups };
+}
+
+export async function fetchExporterStatuses(url: string): Promise<ExporterStatuses> {
+  const target = /\/metrics\/?$/.test(url) ? url : `${url.replace(/\/$/, '')}/metrics`;
+  let res: Response;
+  try {
+    res = await fetch(target, { signal: AbortSignal.timeout(10_000) });
+  } catch (e) {
+    throw new RuntimeFailure(`--exporter ${target}: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new RuntimeFailure(`--exporter ${target}: HTTP ${res.status}`);
+  return parseExporterStatuses(await res.text());
+}

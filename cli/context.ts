@@ -1,5 +1,5 @@
 // What every subcommand receives: the merged configuration and the logger.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../common/config/load.js';
 import type { ConfigInput, ToolkitConfig } from '../common/config/schema.js';
 import { configureRootLogger, type Logger, type LogLevel } from '../common/logging.js';
@@ -40,12 +40,12 @@ export function contextFor(cmd: Command): CliContext {
 /** Parse a port flag value (commander argParser). */
 export function parsePortFlag(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${JSON.stringify(value)} is not a port (0-65535)`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${JSON.stringify(value)} is not a port (0-65535)`);
   return n;
 }
 
 export function parseIntFlag(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new Error(`${JSON.stringify(value)} is not an integer`);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${JSON.stringify(value)} is not an integer`);
   return n;
 }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../common/exit-codes.js';
 import { withCluster, withConnectionOptions, type ConnectionFlags } from './connect.js';
 import { alterTopicConfig, parseSetPairs } from './alter-config.js';
+import { deleteRecords, parseDeleteTarget } from './delete-records.js';
 import { electPreferredLeaders } from './elect-leaders.js';
 import { describeLogDirs } from './log-dirs.js';
 import { dumpOffsets, formatOffsetsEntry } from './offsets-dump.js';
@@ -138,6 +139,39 @@ function registerTopics(program: Command): void {
         return note + renderTable({ columns: ['TOPIC', 'PARTITION', 'LEADER', 'PREFERRED', ...(r.executed ? ['RESULT'] : [])], rows: r.partitions.map((p) => [p.topic, p.partition, p.leader, p.preferred, ...(r.executed ? [p.result ?? null] : [])]) }, color);
       });
       if (r.executed && r.partitions.some((p) => p.result !== undefined && p.result !== 'NONE')) foundProblems();
+    });
+  withConnectionOptions(
+    topics
+      .command('delete-records')
+      .description('delete records below an offset (moves the log start offset): a dry run printing what would go unless --execute')
+      .argument('<topic>', 'topic'),
+  )
+    .option('--partition <n>', 'only this partition (repeatable; default: every partition)', collect)
+    .option('--before <offset>', 'new log start offset: records below it are deleted')
+    .option('--to-high-watermark', 'delete every committed record (new log start = high watermark)')
+    .option('--execute', 'send DeleteRecords to the leaders (default: dry run)')
+    .action(async (topic: string, f: ConnectionFlags & { partition?: string[]; before?: string; toHighWatermark?: boolean; execute?: boolean }, cmd: Command) => {
+      const target = parseDeleteTarget(f.before, f.toHighWatermark);
+      const partitions = (f.partition ?? []).map((v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(`--partition ${JSON.stringify(v)}: expected a partition number`);
+        return n;
+      });
+      const r = await withCluster(cmd, f, (c) => deleteRecords(c, topic, partitions, target, f.execute === true, Number(f.timeout ?? 10_000)));
+      emit(f.output, r, (color) => {
+        const note = r.executed ? `DeleteRecords sent for ${r.topic}:\n` : `Dry run for ${r.topic} (nothing deleted; add --execute to delete):\n`;
+        return (
+          note +
+          renderTable(
+            {
+              columns: ['PARTITION', 'LEADER', 'LOG-START', 'HIGH-WATERMARK', 'NEW-LOG-START', 'RECORDS', ...(r.executed ? ['RESULT'] : [])],
+              rows: r.partitions.map((p) => [p.partition, p.leader, p.logStartOffset, p.highWatermark, p.newLogStartOffset, p.records, ...(r.executed ? [p.result ?? null] : [])]),
+            },
+            color,
+          )
+        );
+      });
+      if (r.executed && r.partitions.some((p) => p.result !== undefined && p.result !== 'NONE')) process.exitCode = ExitCode.runtimeFailure;
     });
 }
 

@@ -1,51 +1,28 @@
-// Requests kafkajs lacks (DescribeLogDirs, ElectLeaders), sent over the exporter's kafkajs
-// connections with the exporter's raw transport and the project's protocol/ codecs. The
-// ClusterClient keeps its per-broker lookup private, so this asks the exporter's kafkajs-internals
-// for a Cluster on the same Kafka instance (same TLS/SASL settings). See exporter/REQUESTS.md:
-// once ClusterClient has a public raw-request method, this module uses it instead.
+// Requests kafkajs lacks (DescribeLogDirs, ElectLeaders, standalone OffsetCommit, raw Fetch),
+// sent through the exporter's ClusterClient (`request`: its kafkajs connections, the raw
+// transport and the project's protocol/ codecs, version negotiated per broker), so ops/ has no
+// connection layer of its own. A broker without the API gives a clear RuntimeFailure.
 import type { ClusterClient } from '../exporter/client/cluster-client.js';
-import { createInternalCluster, type KjsCluster } from '../exporter/client/kafkajs-internals.js';
-import { sendRaw, type KjsConnectionPool } from '../exporter/client/raw-transport.js';
+import { UnsupportedApiError } from '../exporter/client/protocol-apis.js';
 import type { ApiCodec } from '../protocol/api.js';
-import { isFlexible } from '../protocol/api.js';
 import { describeLogDirsCodec, type DescribeLogDirsResponse } from '../protocol/apis/35-describe-log-dirs.js';
 import { electLeadersCodec, ElectionType, type ElectLeadersResponse } from '../protocol/apis/43-elect-leaders.js';
 import { offsetCommitCodec } from '../protocol/apis/08-offset-commit.js';
 import { findCoordinatorCodec } from '../protocol/apis/10-find-coordinator.js';
 import { errorName } from '../protocol/error-codes.js';
-import { ProtocolReader } from '../protocol/primitives/reader.js';
-import { ProtocolWriter } from '../protocol/primitives/writer.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
 
-interface PooledBroker {
-  connectionPool: KjsConnectionPool;
-  versions?: Record<string, { minVersion: number; maxVersion: number }>;
-}
-
 export class RawApis {
-  private cluster?: KjsCluster;
   constructor(private readonly client: ClusterClient) {}
-
-  private async brokerOf(nodeId: number): Promise<PooledBroker> {
-    if (!this.cluster) {
-      this.cluster = createInternalCluster(this.client.kafka);
-      await this.cluster.connect();
-      await this.cluster.refreshMetadata();
-    }
-    return (await this.cluster.findBroker({ nodeId })) as unknown as PooledBroker;
-  }
 
   /** Highest version both sides speak; a clear error when the broker lacks the API. */
   async request<Req, Res>(nodeId: number, codec: ApiCodec<Req, Res>, req: Req): Promise<Res> {
-    const broker = await this.brokerOf(nodeId);
-    const range = broker.versions?.[codec.apiKey];
-    if (!range) throw new RuntimeFailure(`broker ${nodeId} does not support ${codec.name} (API key ${codec.apiKey})`);
-    const version = Math.min(range.maxVersion, codec.maxVersion);
-    if (version < Math.max(range.minVersion, codec.minVersion)) throw new RuntimeFailure(`broker ${nodeId}: no common ${codec.name} version`);
-    const w = new ProtocolWriter(256);
-    codec.encodeRequest!(w, version, req);
-    const body = await sendRaw(broker.connectionPool, { apiKey: codec.apiKey, name: codec.name }, version, isFlexible(codec, version), w.toBuffer());
-    return codec.decodeResponse!(new ProtocolReader(body), version);
+    try {
+      return await this.client.request(nodeId, codec, req);
+    } catch (e) {
+      if (e instanceof UnsupportedApiError) throw new RuntimeFailure(`broker ${nodeId} does not support ${codec.name} (API key ${codec.apiKey})`);
+      throw e;
+    }
   }
 
   describeLogDirs(nodeId: number): Promise<DescribeLogDirsResponse> {
@@ -78,7 +55,6 @@ export class RawApis {
     return out;
   }
 
-  async close(): Promise<void> {
-    await this.cluster?.disconnect().catch(() => undefined);
-  }
+  /** Connections belong to the ClusterClient; nothing of its own to release. */
+  async close(): Promise<void> {}
 }

@@ -14,6 +14,7 @@ import { handler as metadata } from './03-metadata.js';
 import { handler as apiVersions } from './18-api-versions.js';
 import { handler as createTopics } from './19-create-topics.js';
 import { handler as deleteTopics } from './20-delete-topics.js';
+import { handler as deleteRecords } from './21-delete-records.js';
 import { handler as initProducerId } from './22-init-producer-id.js';
 import { handler as describeConfigs } from './32-describe-configs.js';
 import { handler as alterConfigs } from './33-alter-configs.js';
@@ -92,6 +93,7 @@ export const apis: readonly RegisteredApi[] = [
   register(apiVersions),
   register(createTopics),
   register(deleteTopics),
+  register(deleteRecords),
   register(initProducerId),
   register(describeConfigs),
   register(alterConfigs),

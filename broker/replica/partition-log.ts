@@ -29,6 +29,8 @@ export interface LocalLog {
    * `minOneBatch`, at least the first batch even if it is larger than `maxBytes`.
    */
   read(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): ReadResult;
+  /** DeleteRecords: advance the log start offset to `offset` (<= log end); returns the new log start. Throws LogError. */
+  deleteRecordsBefore(offset: number): number;
   /** First offset whose timestamp is >= ts (ListOffsets), or null when none. */
   offsetForTimestamp(ts: number): { offset: number; timestamp: number } | null;
   sizeBytes(): number;

@@ -18,6 +18,7 @@ import { saslHandshakeCodec } from './17-sasl-handshake.js';
 import { apiVersionsCodec } from './18-api-versions.js';
 import { createTopicsCodec } from './19-create-topics.js';
 import { deleteTopicsCodec } from './20-delete-topics.js';
+import { deleteRecordsCodec } from './21-delete-records.js';
 import { initProducerIdCodec } from './22-init-producer-id.js';
 import { describeConfigsCodec } from './32-describe-configs.js';
 import { alterConfigsCodec } from './33-alter-configs.js';
@@ -31,14 +32,14 @@ import { describeClusterCodec } from './60-describe-cluster.js';
 export {
   produceCodec, fetchCodec, listOffsetsCodec, metadataCodec, offsetCommitCodec, offsetFetchCodec, findCoordinatorCodec, joinGroupCodec,
   heartbeatCodec, leaveGroupCodec, syncGroupCodec, describeGroupsCodec, listGroupsCodec, saslHandshakeCodec, apiVersionsCodec, createTopicsCodec,
-  deleteTopicsCodec, initProducerIdCodec, describeConfigsCodec, alterConfigsCodec, describeLogDirsCodec, saslAuthenticateCodec,
+  deleteTopicsCodec, deleteRecordsCodec, initProducerIdCodec, describeConfigsCodec, alterConfigsCodec, describeLogDirsCodec, saslAuthenticateCodec,
   createPartitionsCodec, deleteGroupsCodec, electLeadersCodec, describeClusterCodec,
 };
 
 export const codecs: readonly ApiCodec<never, never>[] = [
   produceCodec, fetchCodec, listOffsetsCodec, metadataCodec, offsetCommitCodec, offsetFetchCodec, findCoordinatorCodec, joinGroupCodec,
   heartbeatCodec, leaveGroupCodec, syncGroupCodec, describeGroupsCodec, listGroupsCodec, saslHandshakeCodec, apiVersionsCodec, createTopicsCodec,
-  deleteTopicsCodec, initProducerIdCodec, describeConfigsCodec, alterConfigsCodec, describeLogDirsCodec, saslAuthenticateCodec,
+  deleteTopicsCodec, deleteRecordsCodec, initProducerIdCodec, describeConfigsCodec, alterConfigsCodec, describeLogDirsCodec, saslAuthenticateCodec,
   createPartitionsCodec, deleteGroupsCodec, electLeadersCodec, describeClusterCodec,
 ] as unknown as readonly ApiCodec<never, never>[];
 

@@ -1,15 +1,18 @@
-// Reference broker throughput (issue 3): one broker, a librdkafka producer (kcat, so the client
-// is not the bottleneck), acks=1 with batching. Prints one JSON document:
-//   produce records/s and MB/s for 100-byte and 1 KiB records, consume records/s and MB/s
-//   (kcat -C), and produce latency p50/p99 at a fixed moderate rate (confluent-kafka, linger 0).
+// Reference broker throughput. Prints one JSON document with two parts:
+// - single (issue 3): one broker, a librdkafka producer (kcat, so the client is not the bottleneck),
+//   acks=1 with batching: produce records/s and MB/s for 100-byte and 1 KiB records, consume
+//   records/s and MB/s (kcat -C), produce latency p50/p99 at a fixed moderate rate.
+// - cluster (issue 4, bench/support/cluster-bench.ts): 3 brokers as OS processes under the launcher, RF=3.
 // Env: BENCH_RECORDS_100B (default 1,000,000), BENCH_RECORDS_1K (default 200,000),
-//      BENCH_RATE (latency run, records/s, default 2000), BENCH_KEEP=1 keeps the data dir.
+//      BENCH_RATE (latency runs, records/s, default 2000), BENCH_KEEP=1 keeps the data dir,
+//      BENCH_ONLY=single|cluster runs one part; cluster knobs in bench/support/cluster-bench.ts.
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runClusterBench } from './support/cluster-bench.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N100 = Number(process.env.BENCH_RECORDS_100B ?? 1_000_000);
@@ -87,7 +90,7 @@ q = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))] if lat else None
 print(json.dumps({'records': len(lat), 'p50_ms': q(0.5), 'p99_ms': q(0.99), 'max_ms': lat[-1] if lat else None}))
 `;
 
-async function main(): Promise<void> {
+async function single(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-broker-'));
   const port = await freePort();
   const metricsPort = await freePort();
@@ -137,7 +140,11 @@ async function main(): Promise<void> {
     await new Promise((r) => broker.once('exit', r));
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  return result;
 }
 
-await main();
+const only = process.env.BENCH_ONLY;
+const out: Record<string, unknown> = {};
+if (only !== 'cluster') out.single = await single();
+if (only !== 'single') out.cluster = await runClusterBench(RATE);
+process.stdout.write(JSON.stringify(out, null, 2) + '\n');

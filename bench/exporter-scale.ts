@@ -2,8 +2,21 @@
 // groups each committed on 2 topics, runs `kafka-sre exporter` as its own process and prints
 // JSON: collection cycle time, /metrics latency p50/p99 under repeated scrapes, series count and
 // exporter RSS. Runs the full size (default 1000) and 10x fewer objects to show how cost grows.
-// Usage: node --import tsx bench/exporter-scale.ts [topics=1000] [scrapes=200]
+// Usage: node --import tsx bench/exporter-scale.ts [topics=1000] [scrapes=200 per encoding]
+//
+// What is measured, so the numbers stay honest:
+// - scrape latency: request sent to last body byte received (node:http, bytes neither
+//   decompressed nor decoded to a string: that is the scraper's cost, not the exporter's), for
+//   gzip (what Prometheus asks for) and identity, alternating. Scrapes run 20 ms apart for at
+//   least `scrapes` requests AND until two more collections have finished, so they land at every
+//   point of the cycle and the p99 includes the collections' interference.
+// - RSS: of the exporter process only (its own PID; the broker and this script are separate
+//   processes), sampled from /proc every 100 ms during the scrape phase: `rssMB` is the highest
+//   sample, `peakMB` the kernel's high-water mark (VmHWM) over the whole run including the
+//   first collection. `idleProcessMB` is the same CLI with no reachable cluster: the fixed cost of
+//   Node, the tsx loader and the CLI's modules, which the exporter's data adds to.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +26,7 @@ import { freePort } from '../test/support/ports.js';
 import { cliEntry, repoRoot, waitFor, waitForPort } from '../test/support/processes.js';
 
 const PARTITIONS = 10;
+const SCRAPE_GAP_MS = 20;
 
 function startCli(args: string[]): ChildProcess {
   const child = spawn(process.execPath, [cliEntry, ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -29,11 +43,40 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(t);
 }
 
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
+/** VmRSS and VmHWM of one process, in MB. */
+function memoryMB(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { rss: Math.round(kb('VmRSS') / 1024), hwm: Math.round(kb('VmHWM') / 1024) };
 }
 
+/** One scrape: milliseconds from request to last body byte, and the body size (as sent). */
+function scrapeOnce(url: string, encoding: 'identity' | 'gzip'): Promise<{ ms: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    get(`${url}/metrics`, { headers: { 'accept-encoding': encoding } }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => (bytes += c.length));
+      res.on('end', () => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, bytes }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** RSS of the exporter CLI when it has nothing to collect (no reachable cluster). */
+async function idleProcessMB(): Promise<number> {
+  const port = await freePort();
+  const idle = startCli(['exporter', '--bootstrap', '127.0.0.1:1', '--port', String(port), '--no-probe', '--log-level', 'error']);
+  try {
+    await waitForPort(port, 60_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    return memoryMB(idle.pid!).rss;
+  } finally {
+    await stop(idle);
+  }
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
@@ -89,14 +132,33 @@ async function run(topics: number, scrapes: number) {
       await waitFor('next collection', async () => (await metric(url, 'kafka_sre_exporter_last_success_timestamp_seconds')) !== before, 120_000, 200);
       cycles.push((await metric(url, 'kafka_sre_exporter_collection_duration_seconds')) ?? NaN);
     }
-    const latencies: number[] = [];
-    let bytes = 0;
-    for (let i = 0; i < scrapes; i++) {
-      const t0 = process.hrtime.bigint();
-      const body = await (await fetch(`${url}/metrics`)).text();
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      bytes = body.length;
+    const latencies = { identity: [] as number[], gzip: [] as number[] };
+    const bytes = { identity: 0, gzip: 0 };
+    let rssMB = 0;
+    const sampler = setInterval(() => (rssMB = Math.max(rssMB, memoryMB(exporter!.pid!).rss)), 100);
+    let collectionsSeen = 0;
+    let lastSeen = await metric(url, 'kafka_sre_exporter_last_success_timestamp_seconds');
+    try {
+      for (let i = 0; i < 2 * scrapes || collectionsSeen < 2; i++) {
+        // Alternate encodings (Prometheus asks for gzip; curl and many tools do not), and pause
+        // between scrapes so they land at any point of a collection cycle, as real scrapes do.
+        const encoding = i % 2 === 0 ? 'gzip' : 'identity';
+        const r = await scrapeOnce(url, encoding);
+        latencies[encoding].push(r.ms);
+        bytes[encoding] = r.bytes;
+        await new Promise((resolve) => setTimeout(resolve, SCRAPE_GAP_MS));
+        if (i % 20 === 0) {
+          const ts = await metric(url, 'kafka_sre_exporter_last_success_timestamp_seconds');
+          if (ts !== lastSeen) {
+            collectionsSeen++;
+            lastSeen = ts;
+          }
+        }
+      }
+    } finally {
+      clearInterval(sampler);
     }
+    const stats = (xs: number[]) => ({ p50: round(quantile(xs, 0.5)), p99: round(quantile(xs, 0.99)), max: round(Math.max(...xs)), scrapes: xs.length });
     return {
       topics,
       partitions: topics * PARTITIONS,
@@ -104,10 +166,12 @@ async function run(topics: number, scrapes: number) {
       groupPartitionSeries: groups * 2 * PARTITIONS,
       setupSeconds,
       cycleSeconds: { min: Math.min(...cycles), max: Math.max(...cycles), samples: cycles },
-      scrapeMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), scrapes },
+      scrapeMs: { gzip: stats(latencies.gzip), identity: stats(latencies.identity), collectionsDuringScrapes: collectionsSeen },
       series: await metric(url, 'kafka_sre_exporter_series'),
-      metricsBytes: bytes,
-      rssMB: Math.round(rssBytes(exporter.pid!) / 1024 / 1024),
+      metricsBytes: bytes.identity,
+      metricsGzipBytes: bytes.gzip,
+      rssMB,
+      peakMB: memoryMB(exporter.pid!).hwm,
     };
   } finally {
     if (exporter) await stop(exporter);
@@ -118,6 +182,7 @@ async function run(topics: number, scrapes: number) {
 
 const topics = Number(process.argv[2] ?? 1000);
 const scrapes = Number(process.argv[3] ?? 200);
+const idleMB = await idleProcessMB();
 const small = await run(Math.max(1, Math.round(topics / 10)), scrapes);
 const large = await run(topics, scrapes);
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? Number((b / a).toFixed(2)) : null);
@@ -126,9 +191,11 @@ process.stdout.write(
     {
       benchmark: 'exporter-scale',
       targets: { cycleSeconds: 2, scrapeP99Ms: 50, rssMB: 250 },
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+      idleProcessMB: idleMB,
       small,
       large,
-      growth10x: { cycle: ratio(small.cycleSeconds.max, large.cycleSeconds.max), scrapeP99: ratio(small.scrapeMs.p99, large.scrapeMs.p99), series: ratio(small.series, large.series), rss: ratio(small.rssMB, large.rssMB) },
+      growth10x: { cycle: ratio(small.cycleSeconds.max, large.cycleSeconds.max), scrapeP99Gzip: ratio(small.scrapeMs.gzip.p99, large.scrapeMs.gzip.p99), scrapeP99Identity: ratio(small.scrapeMs.identity.p99, large.scrapeMs.identity.p99), series: ratio(small.series, large.series), rss: ratio(small.rssMB, large.rssMB) },
     },
     null,
     2,

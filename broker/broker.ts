@@ -5,7 +5,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Logger } from '../common/logging.js';
-import type { BrokerConfig } from './config.js';
+import type { BrokerConfig, ClusterSpec } from './config.js';
+import { LocalControllerChannel } from './controller/local-channel.js';
+import { securityOf } from './security/index.js';
+import { QuorumNode } from './controller/quorum-node.js';
+import { ReplicaFetcherManager } from './replication/fetcher-manager.js';
 import { brokerPlugins } from './handlers/registry.js';
 import type { BrokerEndpoint, BrokerServices } from './handlers/types.js';
 import { BrokerMetrics } from './metrics/broker-metrics.js';
@@ -37,31 +41,49 @@ function clusterIdFor(metadataDir: string): string {
   return id;
 }
 
-export async function startBroker(config: BrokerConfig, logger: Logger): Promise<RunningBroker> {
+/**
+ * Start one broker. Without `cluster` it is the single broker (`--brokers 1`): its own controller,
+ * metadata persisted in topics.json. With `cluster` it is node `config.nodeId` of a replicated
+ * cluster: metadata comes from the Raft quorum, replicas follow their leaders.
+ */
+export async function startBroker(config: BrokerConfig, logger: Logger, cluster?: ClusterSpec): Promise<RunningBroker> {
   let state: number = BrokerState.starting;
   mkdirSync(config.metadataDir, { recursive: true });
   mkdirSync(config.logDir, { recursive: true });
-  const clusterId = clusterIdFor(config.metadataDir);
-  const topics = new TopicStore(config.metadataDir, config.nodeId);
-  topics.load();
-  const producerIds = new ProducerIdManager(config.metadataDir);
+  const clusterId = cluster ? clusterIdFor(config.dataDir) : clusterIdFor(config.metadataDir);
+  const topics = new TopicStore(config.metadataDir, config.nodeId, !cluster);
+  if (!cluster) topics.load();
+  const producerIds = new ProducerIdManager(config.metadataDir, cluster ? config.nodeId : 0, cluster ? 16 : 1);
   producerIds.load();
   const metrics = new BrokerMetrics();
   state = BrokerState.recovery;
   const logs = openLogs(config, logger);
-  const replicas = new ReplicaManager(config, topics, logs.provider, metrics, logger);
+  const quorum = cluster ? new QuorumNode(config, cluster, topics, metrics, logger) : null;
+  const channel = quorum ?? new LocalControllerChannel(topics, config.nodeId);
+  const replicas = new ReplicaManager(config, topics, logs.provider, metrics, logger, channel, quorum !== null);
   replicas.start();
 
   const advertisedHost = config.advertisedHost ?? (config.host === '0.0.0.0' ? '127.0.0.1' : config.host);
   const self: BrokerEndpoint = { nodeId: config.nodeId, host: advertisedHost, port: config.listenPort, rack: null };
+  const endpointOf = (id: number): BrokerEndpoint | null => {
+    if (!quorum) return id === self.nodeId ? self : null;
+    const b = quorum.image.brokers.get(id);
+    return b && !b.fenced ? { nodeId: id, host: b.client.host, port: b.client.port, rack: b.rack } : null;
+  };
   const services: BrokerServices = {
     nodeId: config.nodeId,
     clusterId,
     config,
     logger,
-    liveBrokers: () => [self],
-    broker: (id) => (id === self.nodeId ? self : null),
-    controllerId: () => config.nodeId,
+    liveBrokers: () => (quorum ? quorum.image.liveBrokerIds().map((id) => endpointOf(id)!) : [self]),
+    broker: endpointOf,
+    controllerId: () => (quorum ? quorum.activeController() : config.nodeId),
+    clustered: quorum !== null,
+    interBrokerEndpoint: (id) => {
+      const b = quorum?.image.brokers.get(id);
+      return b && !b.fenced ? b.interBroker : null;
+    },
+    controller: channel,
     topics,
     replicas,
     logs: logs.manager,
@@ -71,6 +93,8 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
   };
 
   const server = new SocketServer(services);
+  const interBroker = cluster ? new SocketServer(services, 'REPLICATION') : null;
+  const fetchers = quorum ? new ReplicaFetcherManager(config, services, replicas, metrics, logger.child({ part: 'replica-fetcher' })) : null;
   metrics.setSource({
     partitions: () =>
       replicas.allReplicas().map((r) => {
@@ -93,17 +117,37 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
     groups: () => services.groups?.stats() ?? null,
     connections: () => ({ [server.listener]: server.connectionCount }),
     brokerState: () => state,
-    isActiveController: () => services.controllerId() === config.nodeId,
+    isActiveController: () => (quorum ? quorum.controller?.isActive === true : true),
     offlinePartitions: () => topics.list().reduce((n, t) => n + t.partitions.filter((p) => p.leader < 0).length, 0),
-    replicaFetcherMaxLag: () => 0,
-    quorum: () => ({ state: 'leader', leader: config.nodeId, epoch: 1, highWatermark: topics.version }),
+    replicaFetcherMaxLag: () => fetchers?.maxLag() ?? 0,
+    replicaFetcherFailedPartitions: () => fetchers?.failedPartitions() ?? 0,
+    quorum: () => (quorum ? { state: quorum.raft.role, leader: quorum.raft.leaderId, epoch: quorum.raft.term, highWatermark: quorum.raft.commitIndex } : { state: 'leader', leader: config.nodeId, epoch: 1, highWatermark: topics.version }),
+    preferredImbalance: () => quorum?.controller?.imbalanced().length ?? 0,
+    brokerCounts: () => {
+      if (!quorum) return { active: 1, fenced: 0 };
+      const all = [...quorum.image.brokers.values()];
+      return { active: all.filter((b) => !b.fenced).length, fenced: all.filter((b) => b.fenced).length };
+    },
   });
 
   const started: typeof brokerPlugins[number][] = [];
   let metricsServer: Server | null = null;
+  let stopped = false;
   const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (quorum && state === BrokerState.running) {
+      // Controlled shutdown: hand leaderships to in-sync replicas before going away.
+      state = BrokerState.pendingControlledShutdown;
+      const { remaining } = await quorum.controlledShutdown(config.controlledShutdownTimeoutMs);
+      if (remaining !== 0) logger.warn({ remaining }, 'controlled shutdown incomplete: stopping with partitions still led here');
+    }
     state = BrokerState.shuttingDown;
+    fetchers?.stop();
+    replicas.stop();
     await server.close();
+    await interBroker?.close();
+    await quorum?.stop();
     replicas.wakeAll();
     for (const p of [...started].reverse()) {
       try {
@@ -119,15 +163,39 @@ export async function startBroker(config: BrokerConfig, logger: Logger): Promise
   };
 
   try {
+    if (quorum && cluster) {
+      const me = cluster.nodes.find((n) => n.nodeId === config.nodeId)!;
+      await interBroker!.listen(me.bind.interBroker.host, me.bind.interBroker.port);
+      // Committed ACL changes reach this node's authorizer (replayed from the metadata log on start).
+      quorum.image.onAcl = (change) => securityOf(services).acls.apply(change);
+      await quorum.start();
+      fetchers!.start();
+    }
     for (const p of brokerPlugins) {
       await p.start(services);
       started.push(p);
     }
     const port = await server.listen(config.host, config.listenPort);
     self.port = port;
+    if (quorum) await quorum.waitUnfenced(Math.max(30_000, config.brokerSessionTimeoutMs * 3));
     let metricsPort: number | null = null;
     if (config.listenMetricsPort >= 0) {
-      const m = await startMetricsServer(metrics, config.host, config.listenMetricsPort);
+      const admin = quorum
+        ? {
+            state: () => ({
+              nodeId: config.nodeId,
+              pid: process.pid,
+              brokerState: state,
+              raft: { role: quorum.raft.role, leader: quorum.raft.leaderId, term: quorum.raft.term, commitIndex: quorum.raft.commitIndex },
+              activeController: quorum.controller?.isActive === true,
+              fenced: !quorum.image.isLive(config.nodeId),
+              logDir: { ...logs.manager.state(), capacityBytes: logs.manager.capacityBytes },
+              leaderCount: replicas.allReplicas().filter((r) => r.state.leader === config.nodeId).length,
+            }),
+            setLogDirCapacity: (bytes: number | null) => logs.manager.setCapacityBytes(bytes),
+          }
+        : undefined;
+      const m = await startMetricsServer(metrics, config.host, config.listenMetricsPort, admin);
       metricsServer = m.server;
       metricsPort = m.port;
     }

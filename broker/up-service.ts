@@ -1,9 +1,12 @@
-// The reference broker as a `kafka-sre up` service: runs `kafka-sre broker` as a child process
-// (so it can be killed and restarted like a real broker), waits until it prints where it listens,
-// and stops it with SIGTERM (SIGKILL after 10 s).
+// The reference cluster as a `kafka-sre up` service: runs `kafka-sre broker --brokers N` as a child
+// process (with N > 1 that is the launcher, each broker its own process, so brokers can be killed
+// and restarted like real ones), waits until it is ready, and stops it with SIGTERM (SIGKILL once
+// every broker's controlled shutdown has had its time).
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
 import type { RunningService, ServiceStarter } from '../cli/services.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
 import { brokerListenerPort, brokerMetricsPort } from '../common/ports.js';
@@ -14,17 +17,25 @@ export const brokerService: ServiceStarter = {
   name: 'broker',
   async start({ config, logger }): Promise<RunningService> {
     const b = config.broker;
-    const args = [cliEntry, 'broker', '--brokers', String(b.brokers), '--data-dir', b.dataDir, '--port', String(b.port), '--metrics-port', String(b.metricsPort), '--host', b.host];
+    const cluster = b.brokers > 1;
+    // The child gets the whole resolved `broker` section (ports, timeouts, capacity...), not just
+    // the few settings that have flags: written next to the data it belongs to.
+    mkdirSync(b.dataDir, { recursive: true });
+    const configFile = join(b.dataDir, 'up-broker.yaml');
+    writeFileSync(configFile, stringify({ log: config.log, broker: b }));
+    const args = [cliEntry, '--config', configFile, 'broker'];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The launcher prints one line per broker, then the admin API line once all are up.
+    const readyLine = cluster ? /cluster launcher admin API on/ : /listening on/;
+    const startMs = cluster ? 120_000 : 60_000;
     let out = '';
-    const ready = await new Promise<string>((ok, fail) => {
-      const timer = setTimeout(() => fail(new RuntimeFailure(`broker did not start within 60 s:\n${out}`)), 60_000);
+    await new Promise<void>((ok, fail) => {
+      const timer = setTimeout(() => fail(new RuntimeFailure(`broker did not start within ${startMs / 1000} s:\n${out}`)), startMs);
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
-        const line = out.split('\n').find((l) => /listening on/.test(l));
-        if (line) {
+        if (readyLine.test(out)) {
           clearTimeout(timer);
-          ok(line);
+          ok();
         }
       });
       child.once('exit', (code) => {
@@ -32,20 +43,23 @@ export const brokerService: ServiceStarter = {
         fail(new RuntimeFailure(`broker exited with code ${code} before it was ready:\n${out}`));
       });
     });
-    logger.info(ready.trim());
+    for (const line of out.split('\n').filter((l) => /listening on|admin API on/.test(l))) logger.info(line.trim());
     const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
     const endpoints = [];
     for (let i = 0; i < b.brokers; i++) {
       endpoints.push({ what: `broker ${i} (Kafka protocol)`, url: `${b.host}:${brokerListenerPort(b.port, i)}` });
       endpoints.push({ what: `broker ${i} /metrics`, url: `http://${b.host}:${brokerMetricsPort(b.metricsPort, i)}/metrics` });
     }
+    if (cluster) endpoints.push({ what: 'cluster launcher admin API (GET /nodes, /cluster)', url: `http://127.0.0.1:${b.launcherPort}` });
+    // The launcher SIGKILLs a broker whose controlled shutdown overruns by 15 s; give it that plus slack.
+    const graceMs = cluster ? b.controlledShutdownTimeoutMs + 25_000 : 10_000;
     return {
       name: 'broker',
       endpoints,
       async stop() {
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
         await exited;
         clearTimeout(timer);
       },

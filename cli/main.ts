@@ -1,18 +1,40 @@
 // The `kafka-sre` program: global options, one registration call per part, exit codes.
 // A part's commands are registered here only once they work (`--help` lists only those).
+// Parts load lazily: a command loads only the part that owns it (the exporter process does not
+// carry the broker, chaos runner or dashboards in memory); help and unknown commands load all.
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from '../common/exit-codes.js';
 import { logLevels } from '../common/logging.js';
-import { registerAlertsCommands } from '../alerts/cli.js';
-import { registerBrokerCommands } from '../broker/cli.js';
-import { registerChaosCommands } from '../chaos/cli.js';
-import { registerDashboardsCommands } from '../dashboards/cli.js';
-import { registerExporterCommands } from '../exporter/cli.js';
-import { registerOpsCommands } from '../ops/cli.js';
-import { registerDoctor } from './doctor.js';
-import { registerUp } from './up.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Each part: the top-level commands it registers and how to load its registration. */
+const parts: { commands: string[]; load(): Promise<Register> }[] = [
+  { commands: ['up'], load: async () => (await import('./up.js')).registerUp },
+  { commands: ['alerts'], load: async () => (await import('../alerts/cli.js')).registerAlertsCommands },
+  { commands: ['broker', 'broker-node'], load: async () => (await import('../broker/cli.js')).registerBrokerCommands },
+  { commands: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
+  { commands: ['chaos'], load: async () => (await import('../chaos/cli.js')).registerChaosCommands },
+  { commands: ['dashboards'], load: async () => (await import('../dashboards/cli.js')).registerDashboardsCommands },
+  { commands: ['exporter'], load: async () => (await import('../exporter/cli.js')).registerExporterCommands },
+  { commands: ['cluster', 'topics', 'groups', 'offsets', 'log'], load: async () => (await import('../ops/cli.js')).registerOpsCommands },
+];
+
+/** The first argument that is not a global option (or its value): the command name, if any. */
+export function commandNameOf(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-c' || a === '--config' || a === '--log-level') {
+      i += 1;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('kafka-sre')
     .description('Observability and SRE toolkit for Apache Kafka')
     .version(process.env.npm_package_version ?? '0.1.0')
@@ -20,20 +42,15 @@ export function buildProgram(): Command {
     .option('--log-level <level>', `log level: ${logLevels.join(', ')}`)
     .showHelpAfterError()
     .exitOverride();
-  registerUp(program);
-  registerAlertsCommands(program);
-  registerBrokerCommands(program);
-  registerDoctor(program);
-  registerChaosCommands(program);
-  registerDashboardsCommands(program);
-  registerExporterCommands(program);
-  registerOpsCommands(program);
+  const name = commandNameOf(argv.slice(2));
+  const owner = parts.find((p) => name !== undefined && p.commands.includes(name));
+  for (const part of owner ? [owner] : parts) (await part.load())(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;

@@ -8,10 +8,15 @@ import { startBrokerProc, tempDir } from './broker-support.js';
 const fx = processFixture();
 const dir = tempDir('broker-cli');
 
-test('--brokers 3 is a usage error that says what is supported', async () => {
-  const r = await runCli(['broker', '--brokers', '3', '--data-dir', dir, '--port', '0', '--metrics-port', '0']);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /only a single broker is supported so far/);
+test('cluster flags that cannot work are usage errors that say why', async () => {
+  const single = await runCli(['broker', '--brokers', '1', '--advertise', '0:client=127.0.0.1:1', '--data-dir', dir]);
+  assert.equal(single.code, 2);
+  assert.match(single.stderr, /--advertise needs a cluster/);
+  const bad = await runCli(['broker', '--brokers', '3', '--advertise', 'zero:client=x', '--data-dir', dir]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /expected NODE:LISTENER=HOST:PORT/);
+  const zero = await runCli(['broker', '--brokers', '0']);
+  assert.equal(zero.code, 2);
 });
 
 test('a bad port is a usage error', async () => {
@@ -33,7 +38,7 @@ test('the `up` service starts the broker as a child process, lists its endpoints
   const { loadConfig } = await import('../common/config/load.js');
   const { createLogger } = await import('../common/logging.js');
   const { freePort } = await import('./support/ports.js');
-  const config = loadConfig({ flags: { broker: { dataDir: `${dir}/up`, port: await freePort(), metricsPort: await freePort() } } });
+  const config = loadConfig({ flags: { broker: { brokers: 1, dataDir: `${dir}/up`, port: await freePort(), metricsPort: await freePort() } } });
   const svc = await brokerService.start({ config, logger: createLogger({ level: 'silent' }), started: [] });
   try {
     assert.deepEqual(svc.endpoints.map((e) => e.what), ['broker 0 (Kafka protocol)', 'broker 0 /metrics']);

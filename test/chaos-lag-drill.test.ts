@@ -29,7 +29,7 @@ const rules = `groups:
 before(async () => {
   dir = await tempDir('chaos-lag-');
   const [port, metricsPort, exporterPort] = [await freePort(), await freePort(), await freePort()];
-  await fx.startCli(['broker', '--port', String(port), '--metrics-port', String(metricsPort), '--data-dir', join(dir, 'data')], { readyWhen: /listening on/ });
+  await fx.startCli(['broker', '--brokers', '1', '--port', String(port), '--metrics-port', String(metricsPort), '--data-dir', join(dir, 'data')], { readyWhen: /listening on/ });
   bootstrap = `127.0.0.1:${port}`;
   await fx.startCli(['exporter', '--bootstrap', bootstrap, '--port', String(exporterPort), '--host', '127.0.0.1', '--interval', '1000', '--no-probe'], { readyPort: exporterPort });
   prom = await startPrometheus(fx, rules, [`127.0.0.1:${exporterPort}`]);

@@ -22,7 +22,7 @@ before(async () => {
   dir = await tempDir('chaos-load-');
   const [port, metricsPort] = [await freePort(), await freePort()];
   const [, p] = await Promise.all([
-    fx.startCli(['broker', '--port', String(port), '--metrics-port', String(metricsPort), '--data-dir', join(dir, 'data')], { readyWhen: /listening on/ }),
+    fx.startCli(['broker', '--brokers', '1', '--port', String(port), '--metrics-port', String(metricsPort), '--data-dir', join(dir, 'data')], { readyWhen: /listening on/ }),
     startPrometheus(fx),
   ]);
   prom = p;

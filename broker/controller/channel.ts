@@ -5,6 +5,7 @@
 // broker registrations, ACLs). Data-plane code codes against these types only.
 import type { PartitionState } from '../state/topic-store.js';
 import type { TopicConfigs } from '../state/topic-config.js';
+import type { AclEntry } from '../../protocol/apis/acl-common.js';
 
 /** A failure the controller reports with a Kafka error code (NOT_CONTROLLER, FENCED_LEADER_EPOCH, ...). */
 export class ControllerError extends Error {
@@ -28,22 +29,8 @@ export interface AlterPartitionRequest {
   newIsr: number[];
 }
 
-/** ACL binding as DescribeAcls/CreateAcls/DeleteAcls carry it (Kafka's enum codes). */
-export interface AclBinding {
-  /** 2 topic, 3 group, 4 cluster, 5 transactional id. */
-  resourceType: number;
-  resourceName: string;
-  /** 3 literal, 4 prefixed. */
-  patternType: number;
-  /** "User:alice" or "User:*". */
-  principal: string;
-  /** "*" or a host. */
-  host: string;
-  /** 2 all, 3 read, 4 write, 5 create, 6 delete, 7 alter, 8 describe, 9 cluster action, 10 describe configs, 11 alter configs, 12 idempotent write. */
-  operation: number;
-  /** 2 deny, 3 allow. */
-  permissionType: number;
-}
+/** ACL binding as DescribeAcls/CreateAcls/DeleteAcls carry it (Kafka's enum codes; protocol/apis/acl-common.ts). */
+export type AclBinding = AclEntry;
 
 export interface CreateTopicSpec {
   name: string;

@@ -667,6 +667,22 @@ export class GroupCoordinator {
     this.groups.set(groupId, group);
   }
 
+  /**
+   * Forgets the groups and offsets of one `__consumer_offsets` partition (this broker stopped
+   * leading it): a later leadership reloads them from the log, which the new leader kept writing.
+   */
+  unloadPartition(partition: number): number {
+    let n = 0;
+    for (const [groupId, g] of this.groups) {
+      if (this.partitionFor(groupId) !== partition) continue;
+      this.release(g, ErrorCode.NOT_COORDINATOR);
+      this.groups.delete(groupId);
+      n += 1;
+    }
+    for (const groupId of this.offsets.keys()) if (this.partitionFor(groupId) === partition) this.offsets.delete(groupId);
+    return n;
+  }
+
   // ---------------------------------------------------------------- Stats and shutdown
 
   stats(): GroupCoordinatorStats {
@@ -684,15 +700,18 @@ export class GroupCoordinator {
 
   /** Cancels every timer and answers parked requests with COORDINATOR_NOT_AVAILABLE (broker stopping). */
   shutdown(): void {
-    for (const g of this.groups.values()) {
-      g.rebalanceTimer?.cancel();
-      for (const t of g.pending.values()) t.cancel();
-      for (const m of g.members.values()) {
-        m.sessionTimer?.cancel();
-        m.awaitingJoin?.(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, m.memberId));
-        m.awaitingJoin = null;
-        this.answerSync(m, { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, assignment: Buffer.alloc(0) });
-      }
+    for (const g of this.groups.values()) this.release(g, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+  }
+
+  /** Cancel a group's timers and answer its parked joins and syncs with `errorCode`. */
+  private release(g: Group, errorCode: number): void {
+    g.rebalanceTimer?.cancel();
+    for (const t of g.pending.values()) t.cancel();
+    for (const m of g.members.values()) {
+      m.sessionTimer?.cancel();
+      m.awaitingJoin?.(joinError(errorCode, m.memberId));
+      m.awaitingJoin = null;
+      this.answerSync(m, { errorCode, assignment: Buffer.alloc(0) });
     }
   }
 }

@@ -22,14 +22,51 @@ export function coordinatorConfigOf(
 
 const started = new Map<BrokerServices, GroupCoordinator>();
 
+/**
+ * Cluster mode: load the groups of each `__consumer_offsets` partition when this broker becomes its
+ * leader, forget them when it stops leading it (the coordinator moves with the partition).
+ */
+function followLeadership(services: BrokerServices, gc: GroupCoordinator, store: OffsetsTopicStore): void {
+  const loaded = new Set<number>();
+  const sync = (p: { partition: number; leader: number }) => {
+    const mine = p.leader === services.nodeId;
+    if (mine && !loaded.has(p.partition)) {
+      loaded.add(p.partition);
+      const r = gc.load(store.readAll(p.partition));
+      services.logger.info({ partition: p.partition, records: r.applied }, `now coordinating the groups of ${CONSUMER_OFFSETS_TOPIC}-${p.partition}`);
+    } else if (!mine && loaded.has(p.partition)) {
+      loaded.delete(p.partition);
+      const n = gc.unloadPartition(p.partition);
+      services.logger.info({ partition: p.partition, groups: n }, `no longer coordinating the groups of ${CONSUMER_OFFSETS_TOPIC}-${p.partition}`);
+    }
+  };
+  services.topics.onChange((c) => {
+    if (c.topic.name !== CONSUMER_OFFSETS_TOPIC) return;
+    if (c.kind === 'partition-changed') sync(c.partition);
+    else if (c.kind === 'created' || c.kind === 'partitions-added') c.topic.partitions.forEach(sync);
+    else if (c.kind === 'deleted') for (const p of [...loaded]) sync({ partition: p, leader: -1 });
+  });
+  services.topics.get(CONSUMER_OFFSETS_TOPIC)?.partitions.forEach(sync);
+}
+
 export const groupPlugin: BrokerPlugin & { stop(services?: BrokerServices): void } = {
   name: 'group-coordinator',
 
-  start(services: BrokerServices): void {
+  async start(services: BrokerServices): Promise<void> {
     const config = coordinatorConfigOf(services.config);
     const existing = services.topics.get(CONSUMER_OFFSETS_TOPIC);
+    if (services.clustered) {
+      // Created on the first FindCoordinator (as Kafka does), once enough brokers are registered.
+      if (existing) config.offsetsTopicPartitions = existing.partitions.length;
+      const store = new OffsetsTopicStore(services.replicas);
+      const gc = new GroupCoordinator(store, config);
+      services.groups = gc;
+      started.set(services, gc);
+      followLeadership(services, gc, store);
+      return;
+    }
     if (!existing) {
-      services.topics.create({ name: CONSUMER_OFFSETS_TOPIC, numPartitions: config.offsetsTopicPartitions, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } });
+      await services.controller.createTopic({ name: CONSUMER_OFFSETS_TOPIC, numPartitions: config.offsetsTopicPartitions, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } });
     } else if (existing.partitions.length !== config.offsetsTopicPartitions) {
       // Kafka never changes the partition count of __consumer_offsets: groups would move partitions.
       services.logger.warn({ existing: existing.partitions.length, configured: config.offsetsTopicPartitions }, `${CONSUMER_OFFSETS_TOPIC} keeps its existing partition count`);

@@ -2,14 +2,18 @@
 // - acks=0: appended, no response at all. acks=1: answered after the leader's append.
 //   acks=-1 (all): NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas before the append;
 //   answered once the high watermark passes the batch (at once with a single-node ISR), or
-//   REQUEST_TIMED_OUT after timeout_ms. Other acks values: INVALID_REQUIRED_ACKS.
+//   REQUEST_TIMED_OUT after timeout_ms; NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below
+//   min.insync.replicas while waiting, NOT_LEADER_OR_FOLLOWER when leadership moved. acks=1 ignores
+//   min.insync.replicas. Other acks values: INVALID_REQUIRED_ACKS.
 // - The records are never decoded here: the log validates batch headers and CRCs, patches
 //   offsets in place and enforces producer sequences (idempotence).
 // - Transactions are not supported: a request with a transactional id gets
 //   TRANSACTIONAL_ID_AUTHORIZATION_FAILED on every partition (as a broker denying the id would).
 import { produceCodec, type ProducePartitionResponse, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/00-produce.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
+import { topicConfigNumber } from '../state/topic-config.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canTopic } from '../security/index.js';
 
 export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
   codec: produceCodec,
@@ -24,6 +28,7 @@ export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
         let res: ProducePartitionResponse;
         if (badAcks) errorCode = ErrorCode.INVALID_REQUIRED_ACKS;
         else if (req.transactionalId !== null) errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        else if (!canTopic(ctx, AclOperation.WRITE, t.name)) errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
         else errorCode = ErrorCode.NONE;
         if (errorCode !== ErrorCode.NONE) {
           res = { index: p.index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
@@ -43,7 +48,16 @@ export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
     const pending = waits.length > 0 ? s.replicas.awaitHighWatermark(waits, req.timeoutMs) : null;
     if (!pending) return { topics, throttleTimeMs: 0 };
     return pending.then((late) => {
-      for (const w of waits) if (late.has(`${w.topic}\u0000${w.partition}`)) w.res.errorCode = ErrorCode.REQUEST_TIMED_OUT;
+      for (const w of waits) {
+        if (late.has(`${w.topic}\u0000${w.partition}`)) {
+          w.res.errorCode = ErrorCode.REQUEST_TIMED_OUT;
+          continue;
+        }
+        // Done waiting: leadership may have moved, or the ISR shrunk below min.insync.replicas meanwhile.
+        const state = s.topics.partition(w.topic, w.partition);
+        if (!state || state.leader !== s.nodeId) w.res.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+        else if (state.isr.length < topicConfigNumber(s.topics.get(w.topic)?.configs ?? {}, s.config, 'min.insync.replicas')) w.res.errorCode = ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+      }
       return { topics, throttleTimeMs: 0 };
     });
   },

@@ -7,11 +7,14 @@
 // - Consumers read up to the high watermark; last_stable_offset = high watermark (no transactions),
 //   aborted_transactions empty for read_committed and null for read_uncommitted.
 // - Below log start or past the log end: OFFSET_OUT_OF_RANGE. Fetch sessions are not kept
-//   (session_id 0, every fetch is full). Replica fetches (replica_id >= 0) read to the log end.
+//   (session_id 0, every fetch is full). Replica fetches (replica_id >= 0) read to the log end,
+//   report the follower's log end offset (its fetch_offset) to the leader's replica manager (HW,
+//   ISR) and are woken by every append, so acks=all waits about one fetch round trip.
 import { fetchCodec, type FetchRequest, type FetchResponse, type FetchTopicResponse } from '../../protocol/apis/01-fetch.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { FetchPartitionResult } from '../replica/replica-manager.js';
 import type { HandlerModule, RequestContext } from './types.js';
+import { AclOperation, canTopic } from '../security/index.js';
 
 function toResponse(req: FetchRequest, results: FetchPartitionResult[], ctx: RequestContext): FetchResponse {
   const m = ctx.services.metrics;
@@ -21,7 +24,9 @@ function toResponse(req: FetchRequest, results: FetchPartitionResult[], ctx: Req
     const partitions = t.partitions.map(() => {
       const r = results[i++];
       m.fetchRequest(r.topic, r.errorCode !== ErrorCode.NONE);
-      if (r.bytes > 0) m.fetched(r.topic, r.bytes);
+      // As Kafka: bytes served to followers count as replication traffic, not BytesOut.
+      if (r.bytes > 0 && req.replicaId >= 0) m.replicationBytes('out', r.bytes);
+      else if (r.bytes > 0) m.fetched(r.topic, r.bytes);
       return {
         partitionIndex: r.partition,
         errorCode: r.errorCode,
@@ -52,10 +57,22 @@ function sizeHint(res: FetchResponse): number {
   return n;
 }
 
+function withDenied(res: FetchResponse | Promise<FetchResponse>, denied: FetchRequest['topics']): FetchResponse | Promise<FetchResponse> {
+  const add = (r: FetchResponse): FetchResponse => {
+    const err = { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: null };
+    return { ...r, topics: [...r.topics, ...denied.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, ...err })) }))] };
+  };
+  return res instanceof Promise ? res.then(add) : add(res);
+}
+
 export const handler: HandlerModule<FetchRequest, FetchResponse> = {
   codec: fetchCodec,
   responseSizeHint: sizeHint,
-  handle(req, ctx) {
+  handle(fullReq, ctx) {
+    // Topics the principal may not READ are answered TOPIC_AUTHORIZATION_FAILED, the rest fetched.
+    const denied = fullReq.topics.filter((t) => !canTopic(ctx, AclOperation.READ, t.topic));
+    if (denied.length > 0) return withDenied(handler.handle({ ...fullReq, topics: fullReq.topics.filter((t) => !denied.includes(t)) }, ctx), denied);
+    const req = fullReq;
     const partitions = req.topics.flatMap((t) =>
       t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, currentLeaderEpoch: p.currentLeaderEpoch })),
     );

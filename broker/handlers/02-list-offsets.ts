@@ -6,6 +6,7 @@
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsCodec, type ListOffsetsPartitionResponse, type ListOffsetsRequest, type ListOffsetsResponse } from '../../protocol/apis/02-list-offsets.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canTopic } from '../security/index.js';
 
 export const handler: HandlerModule<ListOffsetsRequest, ListOffsetsResponse> = {
   codec: listOffsetsCodec,
@@ -15,6 +16,7 @@ export const handler: HandlerModule<ListOffsetsRequest, ListOffsetsResponse> = {
       name: t.name,
       partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
         const none = { partitionIndex: p.partitionIndex, oldStyleOffsets: [], timestamp: -1, offset: -1 };
+        if (!canTopic(ctx, AclOperation.DESCRIBE, t.name)) return { ...none, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
         const state = s.topics.partition(t.name, p.partitionIndex);
         if (!state) return { ...none, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
         const replica = s.replicas.replica(t.name, p.partitionIndex);

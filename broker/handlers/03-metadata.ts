@@ -7,8 +7,10 @@
 // - A partition without a live leader gets LEADER_NOT_AVAILABLE and leader -1.
 import { metadataCodec, type MetadataPartition, type MetadataRequest, type MetadataResponse, type MetadataTopic } from '../../protocol/apis/03-metadata.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { TopicError, validateTopicName, type TopicInfo } from '../state/topic-store.js';
+import { validateTopicName, type TopicInfo } from '../state/topic-store.js';
+import { ControllerError } from '../controller/channel.js';
 import type { BrokerServices, HandlerModule } from './types.js';
+import { AclOperation, canCluster, canTopic } from '../security/index.js';
 
 function describeTopic(t: TopicInfo, services: BrokerServices): MetadataTopic {
   const live = new Set(services.liveBrokers().map((b) => b.nodeId));
@@ -30,14 +32,18 @@ const missing = (name: string, errorCode: number): MetadataTopic => ({ errorCode
 
 export const handler: HandlerModule<MetadataRequest, MetadataResponse> = {
   codec: metadataCodec,
-  handle(req, ctx) {
+  async handle(req, ctx) {
     const s = ctx.services;
     let topics: MetadataTopic[];
     if (req.topics === null) {
-      topics = s.topics.list().map((t) => describeTopic(t, s));
+      topics = s.topics.list().filter((t) => canTopic(ctx, AclOperation.DESCRIBE, t.name)).map((t) => describeTopic(t, s));
     } else {
       topics = [];
       for (const name of req.topics) {
+        if (!canTopic(ctx, AclOperation.DESCRIBE, name)) {
+          topics.push(missing(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+          continue;
+        }
         const t = s.topics.get(name);
         if (t) {
           topics.push(describeTopic(t, s));
@@ -47,16 +53,23 @@ export const handler: HandlerModule<MetadataRequest, MetadataResponse> = {
           topics.push(missing(name, ErrorCode.INVALID_TOPIC_EXCEPTION));
           continue;
         }
-        if (!(s.config.autoCreateTopics && req.allowAutoTopicCreation)) {
+        if (!(s.config.autoCreateTopics && req.allowAutoTopicCreation && (canCluster(ctx, AclOperation.CREATE) || canTopic(ctx, AclOperation.CREATE, name)))) {
           topics.push(missing(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
           continue;
         }
         try {
-          const created = s.topics.create({ name, numPartitions: s.config.defaultPartitions, replicationFactor: 1 });
-          s.logger.info({ topic: name, partitions: created.partitions.length }, 'auto-created topic on metadata request');
-          topics.push(describeTopic(created, s));
+          await s.controller.createTopic({ name, numPartitions: s.config.defaultPartitions, replicationFactor: -1 });
+          const created = s.topics.get(name);
+          s.logger.info({ topic: name, partitions: created?.partitions.length }, 'auto-created topic on metadata request');
+          topics.push(created ? describeTopic(created, s) : missing(name, ErrorCode.LEADER_NOT_AVAILABLE));
         } catch (e) {
-          topics.push(missing(name, e instanceof TopicError ? e.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR));
+          // A concurrent creation is fine: the topic exists now.
+          const now = s.topics.get(name);
+          if (now) topics.push(describeTopic(now, s));
+          // Created elsewhere but not applied here yet, or too few brokers registered so far: both pass,
+          // so answer with a retriable error rather than a final one.
+          else if (e instanceof ControllerError && (e.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS || e.errorCode === ErrorCode.INVALID_REPLICATION_FACTOR || e.errorCode === ErrorCode.REQUEST_TIMED_OUT)) topics.push(missing(name, ErrorCode.LEADER_NOT_AVAILABLE));
+          else topics.push(missing(name, e instanceof ControllerError ? e.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR));
         }
       }
     }

@@ -5,8 +5,14 @@ import { offsetCommitCodec, type OffsetCommitRequest, type OffsetCommitResponse 
 import { offsetCommit } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canGroup } from '../security/index.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+
 
 export const handler: HandlerModule<OffsetCommitRequest, OffsetCommitResponse> = {
   codec: offsetCommitCodec,
-  handle: (req, ctx) => offsetCommit(coordinatorOf(ctx), req),
+  handle: (req, ctx) =>
+    canGroup(ctx, AclOperation.READ, req.groupId)
+      ? offsetCommit(coordinatorOf(ctx), req)
+      : { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED })) })) },
 };

@@ -4,8 +4,11 @@ import { offsetFetchCodec, type OffsetFetchRequest, type OffsetFetchResponse } f
 import { offsetFetch } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canGroup } from '../security/index.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+
 
 export const handler: HandlerModule<OffsetFetchRequest, OffsetFetchResponse> = {
   codec: offsetFetchCodec,
-  handle: (req, ctx) => offsetFetch(coordinatorOf(ctx), req, ctx.apiVersion),
+  handle: (req, ctx) => (canGroup(ctx, AclOperation.DESCRIBE, req.groupId) ? offsetFetch(coordinatorOf(ctx), req, ctx.apiVersion) : { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }),
 };

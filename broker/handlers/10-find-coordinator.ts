@@ -4,8 +4,11 @@ import { findCoordinatorCodec, type FindCoordinatorRequest, type FindCoordinator
 import { findCoordinator } from '../group/requests.js';
 import { coordinatorOf, locateCoordinator } from './group-services.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canGroup } from '../security/index.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
 
 export const handler: HandlerModule<FindCoordinatorRequest, FindCoordinatorResponse> = {
   codec: findCoordinatorCodec,
-  handle: (req, ctx) => findCoordinator(coordinatorOf(ctx), req, locateCoordinator(ctx.services)),
+  handle: (req, ctx) =>
+    req.keyType !== 0 || canGroup(ctx, AclOperation.DESCRIBE, req.key) ? findCoordinator(coordinatorOf(ctx), req, locateCoordinator(ctx.services)) : { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: null, nodeId: -1, host: '', port: -1 },
 };

@@ -5,8 +5,12 @@ import { joinGroupCodec, type JoinGroupRequest, type JoinGroupResponse } from '.
 import { joinGroup } from '../group/requests.js';
 import { clientInfo, coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canGroup } from '../security/index.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+
 
 export const handler: HandlerModule<JoinGroupRequest, JoinGroupResponse> = {
   codec: joinGroupCodec,
-  handle: (req, ctx) => joinGroup(coordinatorOf(ctx), req, ctx.apiVersion, clientInfo(ctx)),
+  handle: (req, ctx) =>
+    canGroup(ctx, AclOperation.READ, req.groupId) ? joinGroup(coordinatorOf(ctx), req, ctx.apiVersion, clientInfo(ctx)) : { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] },
 };

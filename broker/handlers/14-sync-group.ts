@@ -4,8 +4,11 @@ import { syncGroupCodec, type SyncGroupRequest, type SyncGroupResponse } from '.
 import { syncGroup } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canGroup } from '../security/index.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
+
 
 export const handler: HandlerModule<SyncGroupRequest, SyncGroupResponse> = {
   codec: syncGroupCodec,
-  handle: (req, ctx) => syncGroup(coordinatorOf(ctx), req),
+  handle: (req, ctx) => (canGroup(ctx, AclOperation.READ, req.groupId) ? syncGroup(coordinatorOf(ctx), req) : { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, assignment: Buffer.alloc(0) }),
 };

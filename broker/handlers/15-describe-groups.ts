@@ -4,8 +4,15 @@ import { describeGroupsCodec, type DescribeGroupsRequest, type DescribeGroupsRes
 import { describeGroups } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canGroup } from '../security/index.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
 
 export const handler: HandlerModule<DescribeGroupsRequest, DescribeGroupsResponse> = {
   codec: describeGroupsCodec,
-  handle: (req, ctx) => describeGroups(coordinatorOf(ctx), req),
+  handle(req, ctx) {
+    // Groups the principal may not DESCRIBE are answered GROUP_AUTHORIZATION_FAILED in place.
+    const res = describeGroups(coordinatorOf(ctx), { groups: req.groups.filter((g) => canGroup(ctx, AclOperation.DESCRIBE, g)) });
+    const byId = new Map(res.groups.map((g) => [g.groupId, g]));
+    return { ...res, groups: req.groups.map((g) => byId.get(g) ?? { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, groupId: g, groupState: '', protocolType: '', protocolData: '', members: [] }) };
+  },
 };

@@ -2,15 +2,16 @@
 // Internal topics (__consumer_offsets) cannot be deleted (INVALID_REQUEST, logged).
 import { deleteTopicsCodec, type DeleteTopicsRequest, type DeleteTopicsResponse } from '../../protocol/apis/20-delete-topics.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { TopicError } from '../state/topic-store.js';
+import { ControllerError } from '../controller/channel.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canTopic } from '../security/index.js';
 
 export const handler: HandlerModule<DeleteTopicsRequest, DeleteTopicsResponse> = {
   codec: deleteTopicsCodec,
-  handle(req, ctx) {
+  async handle(req, ctx) {
     const s = ctx.services;
-    const responses = req.topicNames.map((name) => {
-      if (s.controllerId() !== s.nodeId) return { name, errorCode: ErrorCode.NOT_CONTROLLER };
+    const responses = await Promise.all(req.topicNames.map(async (name) => {
+      if (!canTopic(ctx, AclOperation.DELETE, name)) return { name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
       const t = s.topics.get(name);
       if (!t) return { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
       if (t.internal) {
@@ -18,14 +19,14 @@ export const handler: HandlerModule<DeleteTopicsRequest, DeleteTopicsResponse> =
         return { name, errorCode: ErrorCode.INVALID_REQUEST };
       }
       try {
-        s.topics.delete(name);
+        await s.controller.deleteTopic(name);
         s.logger.info({ topic: name }, 'deleted topic');
         return { name, errorCode: ErrorCode.NONE };
       } catch (e) {
-        if (e instanceof TopicError) return { name, errorCode: e.errorCode };
+        if (e instanceof ControllerError) return { name, errorCode: e.errorCode };
         throw e;
       }
-    });
+    }));
     return { throttleTimeMs: 0, responses };
   },
 };

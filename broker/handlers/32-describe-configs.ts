@@ -8,6 +8,7 @@ import { ConfigResourceType, ConfigSource, describeConfigsCodec, type DescribeCo
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { effectiveTopicConfigs, topicConfigDefs } from '../state/topic-config.js';
 import type { BrokerServices, HandlerModule } from './types.js';
+import { AclOperation, canCluster, canTopic } from '../security/index.js';
 
 function brokerConfigs(s: BrokerServices): Record<string, string> {
   const c = s.config;
@@ -80,6 +81,7 @@ export const handler: HandlerModule<DescribeConfigsRequest, DescribeConfigsRespo
   handle(req, ctx) {
     const s = ctx.services;
     const results = req.resources.map((r): DescribeConfigsResult => {
+      if (!(r.resourceType === ConfigResourceType.topic ? canTopic(ctx, AclOperation.DESCRIBE_CONFIGS, r.resourceName) : canCluster(ctx, AclOperation.DESCRIBE_CONFIGS))) return { errorCode: r.resourceType === ConfigResourceType.topic ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] };
       if (r.resourceType === ConfigResourceType.topic) return describeTopic(r.resourceName, r.configurationKeys, req.includeSynonyms, s);
       if (r.resourceType === ConfigResourceType.broker) return describeBroker(r.resourceName, r.configurationKeys, req.includeSynonyms, s);
       return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `unsupported resource type ${r.resourceType}`, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] };

@@ -7,16 +7,19 @@ import { ConfigResourceType } from '../../protocol/apis/32-describe-configs.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { InvalidLogConfigError, parseKafkaLogConfig } from '../log/config.js';
 import { validateTopicConfig, type TopicConfigs } from '../state/topic-config.js';
+import { ControllerError } from '../controller/channel.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canTopic } from '../security/index.js';
 
 export const handler: HandlerModule<AlterConfigsRequest, AlterConfigsResponse> = {
   codec: alterConfigsCodec,
-  handle(req, ctx) {
+  async handle(req, ctx) {
     const s = ctx.services;
-    const responses = req.resources.map((r) => {
+    const responses = await Promise.all(req.resources.map(async (r) => {
       const out = (errorCode: number, errorMessage: string | null) => ({ errorCode, errorMessage, resourceType: r.resourceType, resourceName: r.resourceName });
       if (r.resourceType === ConfigResourceType.broker) return out(ErrorCode.INVALID_REQUEST, 'broker configs of the reference broker are static (set them in the toolkit config)');
       if (r.resourceType !== ConfigResourceType.topic) return out(ErrorCode.INVALID_REQUEST, `unsupported resource type ${r.resourceType}`);
+      if (!canTopic(ctx, AclOperation.ALTER_CONFIGS, r.resourceName)) return out(ErrorCode.TOPIC_AUTHORIZATION_FAILED, null);
       if (!s.topics.get(r.resourceName)) return out(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic '${r.resourceName}'`);
       const configs: TopicConfigs = {};
       for (const c of r.configs) {
@@ -31,11 +34,16 @@ export const handler: HandlerModule<AlterConfigsRequest, AlterConfigsResponse> =
         throw e;
       }
       if (!req.validateOnly) {
-        s.topics.setConfigs(r.resourceName, configs);
+        try {
+          await s.controller.alterTopicConfigs(r.resourceName, configs);
+        } catch (e) {
+          if (e instanceof ControllerError) return out(e.errorCode, e.message);
+          throw e;
+        }
         s.logger.info({ topic: r.resourceName, configs }, 'altered topic configs');
       }
       return out(ErrorCode.NONE, null);
-    });
+    }));
     return { throttleTimeMs: 0, responses };
   },
 };

@@ -1,5 +1,6 @@
-// SaslAuthenticate (36), versions 0-1. Without a SASL listener there is nothing to authenticate:
-// ILLEGAL_SASL_STATE, counted as a failed authentication on the listener.
+// SaslAuthenticate (36), versions 0-1. The tokens of a SASL exchange are handled by the connection
+// (broker/server/connection.ts); one reaching this module came on a listener without SASL or
+// after authentication: ILLEGAL_SASL_STATE, counted as a failed authentication on the listener.
 import { saslAuthenticateCodec, type SaslAuthenticateRequest, type SaslAuthenticateResponse } from '../../protocol/apis/36-sasl-authenticate.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { HandlerModule } from './types.js';
@@ -8,6 +9,6 @@ export const handler: HandlerModule<SaslAuthenticateRequest, SaslAuthenticateRes
   codec: saslAuthenticateCodec,
   handle(_req, ctx) {
     ctx.services.metrics.authentication(ctx.listener, false);
-    return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: `listener ${ctx.listener} does not use SASL`, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 };
+    return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: `no SASL exchange in progress on this ${ctx.listener} connection`, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 };
   },
 };

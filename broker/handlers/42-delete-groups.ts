@@ -4,8 +4,15 @@ import { deleteGroupsCodec, type DeleteGroupsRequest, type DeleteGroupsResponse 
 import { deleteGroups } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canGroup } from '../security/index.js';
+import { ErrorCode } from '../../protocol/error-codes.js';
 
 export const handler: HandlerModule<DeleteGroupsRequest, DeleteGroupsResponse> = {
   codec: deleteGroupsCodec,
-  handle: (req, ctx) => deleteGroups(coordinatorOf(ctx), req),
+  async handle(req, ctx) {
+    // Groups the principal may not DELETE are answered GROUP_AUTHORIZATION_FAILED in place.
+    const res = await deleteGroups(coordinatorOf(ctx), { groupsNames: req.groupsNames.filter((g) => canGroup(ctx, AclOperation.DELETE, g)) });
+    const byId = new Map(res.results.map((r) => [r.groupId, r]));
+    return { ...res, results: req.groupsNames.map((g) => byId.get(g) ?? { groupId: g, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }) };
+  },
 };

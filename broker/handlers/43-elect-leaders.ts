@@ -1,25 +1,31 @@
-// ElectLeaders (43), versions 0-2 (flexible from 2). Single broker: every partition is already led
-// by its preferred (first) replica, so named partitions answer ELECTION_NOT_NEEDED (84) and unknown
-// ones UNKNOWN_TOPIC_OR_PARTITION; a null list (all partitions) elects nothing and lists nothing.
-// Unclean elections (election_type 1) get the same answers. Issue 4 moves leaders through the controller.
+// ElectLeaders (43), versions 0-2 (flexible from 2): preferred (0) or unclean (1) elections, decided
+// by the active controller. A null list means every partition not led by its preferred replica
+// (preferred) or without a live leader (unclean). Per partition: NONE, ELECTION_NOT_NEEDED (84),
+// PREFERRED_LEADER_NOT_AVAILABLE (80), ELIGIBLE_LEADERS_NOT_AVAILABLE (83) or UNKNOWN_TOPIC_OR_PARTITION.
 import { electLeadersCodec, type ElectLeadersRequest, type ElectLeadersResponse } from '../../protocol/apis/43-elect-leaders.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
+import { ControllerError } from '../controller/channel.js';
 import type { HandlerModule } from './types.js';
+import { AclOperation, canCluster } from '../security/index.js';
 
 export const handler: HandlerModule<ElectLeadersRequest, ElectLeadersResponse> = {
   codec: electLeadersCodec,
-  handle(req, ctx) {
+  async handle(req, ctx) {
     const s = ctx.services;
-    if (req.topicPartitions === null) return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, results: [] };
-    const results = req.topicPartitions.map((t) => ({
-      topic: t.topic,
-      partitions: t.partitions.map((p) => {
-        const st = s.topics.partition(t.topic, p);
-        if (!st) return { partitionId: p, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `unknown partition ${t.topic}-${p}` };
-        if (st.leader === st.replicas[0]) return { partitionId: p, errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: 'the preferred replica is already the leader' };
-        return { partitionId: p, errorCode: ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, errorMessage: 'leader changes need the controller of the replicated cluster' };
-      }),
-    }));
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, results };
+    if (!canCluster(ctx, AclOperation.ALTER)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
+    const wanted =
+      req.topicPartitions === null
+        ? s.topics.list().flatMap((t) => t.partitions.filter((p) => (req.electionType === 0 ? p.leader !== p.replicas[0] : p.leader < 0)).map((p) => ({ topic: t.name, partition: p.partition })))
+        : req.topicPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+    let decided: { topic: string; partition: number; errorCode: number; message: string | null }[];
+    try {
+      decided = wanted.length > 0 ? await s.controller.electLeaders(req.electionType, wanted) : [];
+    } catch (e) {
+      if (e instanceof ControllerError) return { throttleTimeMs: 0, errorCode: e.errorCode, results: [] };
+      throw e;
+    }
+    const byTopic = new Map<string, { partitionId: number; errorCode: number; errorMessage: string | null }[]>();
+    for (const d of decided) byTopic.set(d.topic, [...(byTopic.get(d.topic) ?? []), { partitionId: d.partition, errorCode: d.errorCode, errorMessage: d.message }]);
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, results: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) };
   },
 };

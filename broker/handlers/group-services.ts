@@ -18,9 +18,22 @@ export function clientInfo(ctx: RequestContext): ClientInfo {
   return { clientId: ctx.clientId ?? '', clientHost: ctx.clientHost.startsWith('/') ? ctx.clientHost : `/${ctx.clientHost}` };
 }
 
+let creatingOffsetsTopic = false;
+
+/** Kafka creates __consumer_offsets on the first FindCoordinator; clients retry meanwhile. */
+function ensureOffsetsTopic(services: BrokerServices): void {
+  if (creatingOffsetsTopic || services.topics.get(CONSUMER_OFFSETS_TOPIC)) return;
+  creatingOffsetsTopic = true;
+  services.controller
+    .createTopic({ name: CONSUMER_OFFSETS_TOPIC, numPartitions: services.config.offsetsTopicPartitions, replicationFactor: -1, configs: { 'cleanup.policy': 'compact' } })
+    .catch((e: unknown) => services.logger.debug({ err: (e as Error).message }, `creating ${CONSUMER_OFFSETS_TOPIC} failed (retried on the next FindCoordinator)`))
+    .finally(() => (creatingOffsetsTopic = false));
+}
+
 /** The coordinator of an offsets partition is that partition's leader, if it is live. */
 export function locateCoordinator(services: BrokerServices): CoordinatorLocator {
   return (partition) => {
+    ensureOffsetsTopic(services);
     const leader = services.topics.partition(CONSUMER_OFFSETS_TOPIC, partition)?.leader ?? -1;
     const node = leader >= 0 ? services.broker(leader) : null;
     return node ? { nodeId: node.nodeId, host: node.host, port: node.port } : null;

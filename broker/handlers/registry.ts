@@ -16,10 +16,14 @@ import { handler as createTopics } from './19-create-topics.js';
 import { handler as deleteTopics } from './20-delete-topics.js';
 import { handler as deleteRecords } from './21-delete-records.js';
 import { handler as initProducerId } from './22-init-producer-id.js';
+import { handler as offsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
 import { handler as describeConfigs } from './32-describe-configs.js';
 import { handler as alterConfigs } from './33-alter-configs.js';
 import { handler as saslHandshake } from './17-sasl-handshake.js';
 import { handler as saslAuthenticate } from './36-sasl-authenticate.js';
+import { handler as describeAcls } from './29-describe-acls.js';
+import { handler as createAcls } from './30-create-acls.js';
+import { handler as deleteAcls } from './31-delete-acls.js';
 import { handler as createPartitions } from './37-create-partitions.js';
 import { handler as describeLogDirs } from './35-describe-log-dirs.js';
 import { handler as electLeaders } from './43-elect-leaders.js';
@@ -94,11 +98,15 @@ export const apis: readonly RegisteredApi[] = [
   register(createTopics),
   register(deleteTopics),
   register(deleteRecords),
+  register(offsetForLeaderEpoch),
   register(initProducerId),
   register(describeConfigs),
   register(alterConfigs),
   register(saslHandshake),
   register(saslAuthenticate),
+  register(describeAcls),
+  register(createAcls),
+  register(deleteAcls),
   register(createPartitions),
   register(describeLogDirs),
   register(electLeaders),

@@ -27,6 +27,7 @@ import type { TopicStore } from '../state/topic-store.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 import type { ProducerIdManager } from '../state/producer-ids.js';
 import type { LogManager } from '../log/index.js';
+import type { ControllerChannel } from '../controller/channel.js';
 
 /** A broker as clients see it: id and advertised client endpoint. */
 export interface BrokerEndpoint {
@@ -48,6 +49,12 @@ export interface BrokerServices {
   broker(nodeId: number): BrokerEndpoint | null;
   /** Node id of the active controller (-1 when none). */
   controllerId(): number;
+  /** True on a node of a replicated cluster (metadata from the quorum), false on the single broker. */
+  readonly clustered: boolean;
+  /** Advertised inter-broker (replication) endpoint of a live broker, or null. */
+  interBrokerEndpoint(nodeId: number): { host: string; port: number } | null;
+  /** Every metadata change goes through here (broker/controller/channel.ts). */
+  readonly controller: ControllerChannel;
   /** Topics, partitions, leaders, ISR, leader epochs and topic configs (persisted in the data dir). */
   readonly topics: TopicStore;
   /**

@@ -52,7 +52,12 @@ export interface MetricsSource {
   isActiveController(): boolean;
   offlinePartitions(): number;
   replicaFetcherMaxLag(): number;
+  /** Followed partitions whose last replica fetch failed. */
+  replicaFetcherFailedPartitions?(): number;
   quorum(): { state: string; leader: number; epoch: number; highWatermark: number };
+  /** Cluster mode (read on the active controller): partitions not led by their preferred replica, brokers by fencing state. */
+  preferredImbalance?(): number;
+  brokerCounts?(): { active: number; fenced: number };
 }
 
 const labelsOf = (def: MetricDef) => def.labels.filter((l) => l !== 'quantile');
@@ -72,6 +77,7 @@ export class BrokerMetrics {
   private utilAt = -Infinity;
   private lastUtil = 0;
   private lastGroupRebalances = 0;
+  private readonly leaderElections: Summary;
 
   constructor() {
     const r = this.registry;
@@ -92,7 +98,7 @@ export class BrokerMetrics {
       responseSend: summary(M.responseSendTimeMs),
     };
     summary(M.logFlushRateAndTimeMs);
-    summary(M.leaderElectionRateAndTimeMs);
+    this.leaderElections = summary(M.leaderElectionRateAndTimeMs);
 
     const gauge = (def: MetricDef, collect: (g: Gauge) => void) =>
       new Gauge({ name: def.name, help: def.help, labelNames: labelsOf(def), registers: [r], collect(this: Gauge) { this.reset(); collect(this); } });
@@ -140,9 +146,9 @@ export class BrokerMetrics {
     gauge(M.offlinePartitionsCount, (g) => g.set(active() ? (this.source?.offlinePartitions() ?? 0) : 0));
     gauge(M.globalTopicCount, (g) => g.set(active() ? (this.source?.topicCount() ?? 0) : 0));
     gauge(M.globalPartitionCount, (g) => g.set(active() ? (this.source?.partitions().length ?? 0) : 0));
-    gauge(M.preferredReplicaImbalanceCount, (g) => g.set(0));
-    gauge(M.fencedBrokerCount, (g) => g.set(0));
-    gauge(M.activeBrokerCount, (g) => g.set(active() ? 1 : 0));
+    gauge(M.preferredReplicaImbalanceCount, (g) => g.set(active() ? (this.source?.preferredImbalance?.() ?? 0) : 0));
+    gauge(M.fencedBrokerCount, (g) => g.set(active() ? (this.source?.brokerCounts?.().fenced ?? 0) : 0));
+    gauge(M.activeBrokerCount, (g) => g.set(active() ? (this.source?.brokerCounts?.().active ?? 1) : 0));
 
     const group = (def: MetricDef, fn: (s: GroupGauges) => number) => gauge(def, (g) => g.set(this.groupStats(fn)));
     group(M.numGroups, (s) => s.numGroups);
@@ -157,7 +163,7 @@ export class BrokerMetrics {
 
     // Replica fetchers (issue 4): none on a single broker; Kafka still exposes clientid="Replica".
     gauge(M.replicaFetcherMaxLag, (g) => g.set({ clientid: 'Replica' }, this.source?.replicaFetcherMaxLag() ?? 0));
-    gauge(M.replicaFetcherFailedPartitions, (g) => g.set({ clientid: 'Replica' }, 0));
+    gauge(M.replicaFetcherFailedPartitions, (g) => g.set({ clientid: 'Replica' }, this.source?.replicaFetcherFailedPartitions?.() ?? 0));
     // Metadata quorum: a single broker is its own one-voter quorum (always leader); the metadata
     // log's high watermark is the number of metadata changes (topic store version).
     gauge(M.raftCurrentState, (g) => {
@@ -262,6 +268,23 @@ export class BrokerMetrics {
   }
   fetched(topic: string, bytes: number): void {
     this.topicInc('bytesOut', topic, bytes);
+  }
+  // --- replication and controller events ---
+  isrChanged(kind: 'shrink' | 'expand' | 'failed'): void {
+    this.c[kind === 'shrink' ? 'isrShrinks' : kind === 'expand' ? 'isrExpands' : 'failedIsrUpdates'].inc();
+  }
+  uncleanLeaderElection(): void {
+    this.c.uncleanLeaderElections.inc();
+  }
+  /** One leader election decided by the active controller and how long until it was committed. */
+  leaderElected(ms: number): void {
+    this.leaderElections.observe(ms);
+  }
+  followerFetchError(): void {
+    this.c.followerFetchErrors.inc();
+  }
+  replicationBytes(direction: 'in' | 'out', bytes: number): void {
+    if (bytes > 0) this.c[direction === 'in' ? 'replicationBytesIn' : 'replicationBytesOut'].inc(bytes);
   }
   authentication(listener: string, ok: boolean): void {
     this.c[ok ? 'successfulAuthentication' : 'failedAuthentication'].inc({ listener });

@@ -29,6 +29,17 @@ export interface LocalLog {
    * `minOneBatch`, at least the first batch even if it is larger than `maxBytes`.
    */
   read(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): ReadResult;
+  /** Append a leader's batches as they are (offsets, epochs, producer state kept). Throws LogError. */
+  appendAsFollower(records: Buffer): AppendResult;
+  /** Remove every record at or above `offset` (divergent tail of a former leader). */
+  truncateTo(offset: number): number;
+  /** Drop everything and start the log empty at `offset` (the leader no longer has what we had). */
+  truncateFullyAndStartAt(offset: number): void;
+  /** Follow the leader's log start offset (DeleteRecords, retention) without deleting past our end. */
+  maybeIncrementLogStartOffset(offset: number): void;
+  /** Latest leader epoch in this log (-1 when empty) and the end offset of an epoch (OffsetForLeaderEpoch). */
+  latestEpoch(): number;
+  endOffsetForEpoch(epoch: number): { leaderEpoch: number; endOffset: number };
   /** DeleteRecords: advance the log start offset to `offset` (<= log end); returns the new log start. Throws LogError. */
   deleteRecordsBefore(offset: number): number;
   /** First offset whose timestamp is >= ts (ListOffsets), or null when none. */

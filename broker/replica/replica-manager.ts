@@ -14,6 +14,8 @@ import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { topicConfigNumber, type TopicConfigs } from '../state/topic-config.js';
 import type { PartitionState, TopicChange, TopicStore } from '../state/topic-store.js';
 import type { BrokerConfig } from '../config.js';
+import type { ControllerChannel } from '../controller/channel.js';
+import { HighWatermarkCheckpoint } from './hw-checkpoint.js';
 import type { LocalLog, ReadResult } from './partition-log.js';
 
 /** Opens and deletes partition logs (implemented over broker/log's LogManager). */
@@ -23,16 +25,40 @@ export interface LogProvider {
   configsChanged(topic: string, partitions: number, configs: TopicConfigs): void;
 }
 
+/** What the leader knows of one follower, from its fetches (Kafka's Replica state). */
+export interface FollowerState {
+  /** Log end offset the follower reported (its fetch offset). */
+  leo: number;
+  /** Last time the follower was caught up to the leader's log end (replica.lag.time.max.ms). */
+  lastCaughtUpMs: number;
+  /** Leader log end offset and time at the follower's previous fetch. */
+  lastFetchLeaderLeo: number;
+  lastFetchMs: number;
+}
+
 export class Replica {
   highWatermark: number;
-  /** Log end offsets of followers, from their fetches (issue 4). */
-  readonly followerLeo = new Map<number, number>();
+  /** Follower progress while this broker leads the partition. */
+  readonly followers = new Map<number, FollowerState>();
+  /** First offset of the current leader epoch on this leader (a follower must reach it to rejoin the ISR). */
+  leaderEpochStartOffset = 0;
+  /** An AlterPartition is in flight (one at a time per partition, as Kafka). */
+  isrChangePending = false;
+  /** After a rejected AlterPartition (stale epoch, fenced follower): no new attempt before this time. */
+  isrRetryAt = 0;
   constructor(
     public state: PartitionState,
     readonly log: LocalLog,
+    clustered: boolean,
   ) {
-    // Single-node ISR: everything in the recovered log is committed.
-    this.highWatermark = log.logEndOffset();
+    // Single-node ISR: everything in the recovered log is committed. In a cluster the leader
+    // learns the HW from its followers and a follower from its leader's fetch responses.
+    this.highWatermark = clustered ? 0 : log.logEndOffset();
+  }
+
+  /** Log end offset of a follower as far as this leader knows (0 when it never fetched). */
+  followerLeo(id: number): number {
+    return this.followers.get(id)?.leo ?? 0;
   }
 }
 
@@ -87,24 +113,77 @@ export class ReplicaManager {
   private readonly replicas = new Map<string, Replica>();
   private readonly waiters = new Map<string, Set<Waiter>>();
 
+  private isrTimer: NodeJS.Timeout | null = null;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private readonly clustered: boolean;
+  /** Cluster mode: HWs survive restarts (Kafka's replication-offset-checkpoint). */
+  private readonly hwCheckpoint: HighWatermarkCheckpoint | null;
+  private checkpointed = new Map<string, number>();
+
   constructor(
     private readonly config: BrokerConfig,
     private readonly topics: TopicStore,
     private readonly logs: LogProvider,
     private readonly metrics: BrokerMetrics,
     private readonly logger: Logger,
-  ) {}
+    private readonly controller: ControllerChannel | null = null,
+    clustered = false,
+  ) {
+    this.clustered = clustered;
+    this.hwCheckpoint = clustered ? new HighWatermarkCheckpoint(config.logDir) : null;
+  }
 
   /** Open the local replica of every known partition and follow topic changes. */
   start(): void {
+    if (this.hwCheckpoint) this.checkpointed = this.hwCheckpoint.read();
     for (const t of this.topics.list()) for (const p of t.partitions) this.openReplica(p, t.configs);
     this.topics.onChange((c) => this.onTopicChange(c));
+    if (this.clustered) {
+      // Kafka checks every replica.lag.time.max.ms / 2, so a follower is out within 1.5x the lag time.
+      const every = Math.min(5000, Math.max(50, Math.floor(this.config.replicaLagTimeMaxMs / 2)));
+      this.isrTimer = setInterval(() => this.shrinkIsrs(), every);
+      // replica.high.watermark.checkpoint.interval.ms (5 s in Kafka).
+      this.checkpointTimer = setInterval(() => this.checkpointHighWatermarks(), 5000);
+    }
+  }
+
+  stop(): void {
+    if (this.isrTimer) clearInterval(this.isrTimer);
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    this.isrTimer = this.checkpointTimer = null;
+    this.checkpointHighWatermarks();
+  }
+
+  private checkpointHighWatermarks(): void {
+    if (!this.hwCheckpoint) return;
+    try {
+      this.hwCheckpoint.write([...this.replicas.values()].map((r) => ({ topic: r.state.topic, partition: r.state.partition, hw: r.highWatermark })));
+    } catch (e) {
+      // An offline or full log directory: the next pass (or the next start's log) will do.
+      this.logger.warn({ err: (e as Error).message }, 'could not write the high-watermark checkpoint');
+    }
   }
 
   private openReplica(p: PartitionState, configs: TopicConfigs): void {
     if (!p.replicas.includes(this.config.nodeId)) return;
     const log = this.logs.open(p.topic, p.partition, configs);
-    this.replicas.set(key(p.topic, p.partition), new Replica(p, log));
+    const replica = new Replica(p, log, this.clustered);
+    const saved = HighWatermarkCheckpoint.lookup(this.checkpointed, p.topic, p.partition);
+    if (saved !== undefined) replica.highWatermark = Math.min(saved, log.logEndOffset());
+    this.replicas.set(key(p.topic, p.partition), replica);
+    if (p.leader === this.config.nodeId) this.becomeLeader(replica);
+  }
+
+  /** This broker leads the partition from now on (new epoch): followers start from scratch. */
+  private becomeLeader(replica: Replica): void {
+    const now = Date.now();
+    replica.followers.clear();
+    replica.isrChangePending = false;
+    replica.isrRetryAt = 0;
+    replica.leaderEpochStartOffset = replica.log.logEndOffset();
+    // Followers in the ISR get a full lag window to show up at the new leader.
+    for (const id of replica.state.isr) if (id !== this.config.nodeId) replica.followers.set(id, { leo: 0, lastCaughtUpMs: now, lastFetchLeaderLeo: 0, lastFetchMs: now });
+    this.maybeIncrementHighWatermark(replica);
   }
 
   private onTopicChange(c: TopicChange): void {
@@ -127,7 +206,81 @@ export class ReplicaManager {
       case 'configs-changed':
         this.logs.configsChanged(t.name, t.partitions.length, t.configs);
         break;
+      case 'partition-changed': {
+        const k = key(t.name, c.partition.partition);
+        const replica = this.replicas.get(k);
+        if (!replica) {
+          this.openReplica(c.partition, t.configs);
+          break;
+        }
+        replica.state = c.partition;
+        const me = this.config.nodeId;
+        if (c.partition.leader === me && (c.previous.leader !== me || c.previous.leaderEpoch !== c.partition.leaderEpoch)) this.becomeLeader(replica);
+        else if (c.partition.leader === me) {
+          replica.isrChangePending = false;
+          this.maybeIncrementHighWatermark(replica);
+        }
+        // Parked acks=all produces re-check (ISR shrink may complete them, a lost leadership ends them).
+        this.wake(k);
+        break;
+      }
     }
+  }
+
+  // ---------------------------------------------------------------- replication (leader side)
+
+  /**
+   * A follower fetched `fetchOffset` (= its log end offset). Tracks its progress with Kafka's
+   * caught-up rule, moves the high watermark, and asks the controller to add it back to the ISR
+   * once it has reached the high watermark and this leader's epoch.
+   */
+  private recordFollowerFetch(replica: Replica, followerId: number, fetchOffset: number): void {
+    const now = Date.now();
+    const leaderLeo = replica.log.logEndOffset();
+    const f = replica.followers.get(followerId) ?? { leo: 0, lastCaughtUpMs: 0, lastFetchLeaderLeo: 0, lastFetchMs: 0 };
+    f.leo = fetchOffset;
+    if (fetchOffset >= leaderLeo) f.lastCaughtUpMs = now;
+    else if (fetchOffset >= f.lastFetchLeaderLeo) f.lastCaughtUpMs = Math.max(f.lastCaughtUpMs, f.lastFetchMs);
+    f.lastFetchLeaderLeo = leaderLeo;
+    f.lastFetchMs = now;
+    replica.followers.set(followerId, f);
+    this.maybeIncrementHighWatermark(replica);
+    const s = replica.state;
+    if (!s.isr.includes(followerId) && s.replicas.includes(followerId) && fetchOffset >= replica.highWatermark && fetchOffset >= replica.leaderEpochStartOffset) {
+      this.changeIsr(replica, [...s.isr, followerId], 'expand');
+    }
+  }
+
+  /** Followers that have not caught up within replica.lag.time.max.ms leave the ISR. */
+  private shrinkIsrs(): void {
+    const now = Date.now();
+    for (const replica of this.replicas.values()) {
+      const s = replica.state;
+      if (s.leader !== this.config.nodeId || replica.isrChangePending) continue;
+      const out = s.isr.filter((id) => id !== this.config.nodeId && now - (replica.followers.get(id)?.lastCaughtUpMs ?? 0) > this.config.replicaLagTimeMaxMs);
+      if (out.length === 0) continue;
+      this.logger.info({ topic: s.topic, partition: s.partition, followers: out, lagTimeMaxMs: this.config.replicaLagTimeMaxMs }, 'shrinking ISR: follower(s) not caught up');
+      this.changeIsr(replica, s.isr.filter((id) => !out.includes(id)), 'shrink');
+    }
+  }
+
+  private changeIsr(replica: Replica, newIsr: number[], kind: 'shrink' | 'expand'): void {
+    if (!this.controller || replica.isrChangePending || Date.now() < replica.isrRetryAt) return;
+    replica.isrChangePending = true;
+    const s = replica.state;
+    this.controller.alterPartition({ topic: s.topic, partition: s.partition, leaderEpoch: s.leaderEpoch, partitionEpoch: s.partitionEpoch, newIsr }).then(
+      () => {
+        replica.isrChangePending = false;
+        this.metrics.isrChanged(kind);
+      },
+      (e: unknown) => {
+        replica.isrChangePending = false;
+        // A restarted follower fetches before the controller unfences it: wait instead of asking at fetch rate.
+        replica.isrRetryAt = Date.now() + 1000;
+        this.metrics.isrChanged('failed');
+        this.logger.debug({ topic: s.topic, partition: s.partition, err: (e as Error).message }, 'ISR change rejected');
+      },
+    );
   }
 
   replica(topic: string, partition: number): Replica | undefined {
@@ -163,6 +316,8 @@ export class ReplicaManager {
       const r = replica.log.appendAsLeader(records, replica.state.leaderEpoch);
       if (r.records > 0) this.metrics.produced(topic, r.records, r.bytes);
       this.maybeIncrementHighWatermark(replica);
+      // Followers long-polling for this partition fetch the new batches now, not after their max wait.
+      if (replica.state.isr.length > 1 || replica.followers.size > 0) this.wake(key(topic, partition));
       return { errorCode: ErrorCode.NONE, baseOffset: r.firstOffset, logAppendTime: r.logAppendTime, logStartOffset: replica.log.logStartOffset(), requiredOffset: r.lastOffset + 1 };
     } catch (e) {
       const code = errorCodeOf(e);
@@ -178,7 +333,7 @@ export class ReplicaManager {
     let hw = replica.log.logEndOffset();
     for (const id of replica.state.isr) {
       if (id === this.config.nodeId) continue;
-      hw = Math.min(hw, replica.followerLeo.get(id) ?? 0);
+      hw = Math.min(hw, replica.followerLeo(id));
     }
     if (hw > replica.highWatermark) {
       replica.highWatermark = hw;
@@ -190,7 +345,7 @@ export class ReplicaManager {
   awaitHighWatermark(targets: { topic: string; partition: number; requiredOffset: number }[], timeoutMs: number): Promise<Set<string>> | null {
     const pending = () => targets.filter((t) => {
       const r = this.replicas.get(key(t.topic, t.partition));
-      return r !== undefined && r.highWatermark < t.requiredOffset;
+      return r !== undefined && r.state.leader === this.config.nodeId && r.highWatermark < t.requiredOffset;
     });
     if (pending().length === 0) return null;
     return new Promise((resolve) => {
@@ -243,6 +398,7 @@ export class ReplicaManager {
     if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== replica.state.leaderEpoch) {
       return { ...base, errorCode: p.currentLeaderEpoch < replica.state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH };
     }
+    if (replicaId >= 0) this.recordFollowerFetch(replica, replicaId, p.fetchOffset);
     const log = replica.log;
     const hw = replica.highWatermark;
     const info = { ...base, highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset() };
@@ -286,6 +442,22 @@ export class ReplicaManager {
     const set = this.waiters.get(k);
     if (!set || set.size === 0) return;
     for (const w of [...set]) if (w.check()) w.fire();
+  }
+
+  // ---------------------------------------------------------------- replication (follower side)
+
+  /** Batches fetched from the leader, appended as they are; the follower's HW follows the leader's. */
+  appendAsFollower(replica: Replica, batches: Buffer[], leaderHighWatermark: number, leaderLogStartOffset: number): number {
+    let bytes = 0;
+    for (const b of batches) {
+      if (b.length === 0) continue;
+      replica.log.appendAsFollower(b);
+      bytes += b.length;
+    }
+    const leo = replica.log.logEndOffset();
+    replica.highWatermark = Math.max(replica.highWatermark, Math.min(leaderHighWatermark, leo));
+    if (leaderLogStartOffset > replica.log.logStartOffset()) replica.log.maybeIncrementLogStartOffset(Math.min(leaderLogStartOffset, leo));
+    return bytes;
   }
 
   /** Answer every parked operation now (shutdown). */

@@ -9,6 +9,13 @@
 // Anything malformed (bad size, truncated header or body, unknown API key, unsupported version
 // other than ApiVersions, oversized frame) closes the connection with one log line; nothing is
 // thrown out of here, so a bad client can never crash the broker.
+//
+// On a SASL listener (SASL_PLAINTEXT, SASL_SSL) a connection starts unauthenticated: only
+// ApiVersions, SaslHandshake and then the SASL tokens are accepted, either in SaslAuthenticate
+// requests (handshake v1, what kafkajs and librdkafka use) or as raw size-prefixed frames right
+// after a v0 handshake (older kafka-python). Anything else before authentication closes the
+// connection; a failed authentication is answered with SASL_AUTHENTICATION_FAILED, counted and
+// closed. The authenticated principal goes on every RequestContext.
 import type { Socket } from 'node:net';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { beginResponse, finishFrame, FrameSplitter, FrameTooLargeError, peekRequestHeader, readRequestHeader, responseHeaderFlexible } from '../../protocol/frame.js';
@@ -19,6 +26,15 @@ import { apiVersionsCodec } from '../../protocol/apis/18-api-versions.js';
 import { advertisedVersions, apiFor, type RegisteredApi } from '../handlers/registry.js';
 import type { BrokerServices, RequestContext } from '../handlers/types.js';
 import type { RequestTimes } from '../metrics/broker-metrics.js';
+import { securityOf } from '../security/index.js';
+import { saslExchange, type SaslExchange, type SaslStep } from '../security/sasl.js';
+import type { SaslAuthenticateResponse } from '../../protocol/apis/36-sasl-authenticate.js';
+
+const SASL_HANDSHAKE_KEY = 17;
+const SASL_AUTHENTICATE_KEY = 36;
+
+/** Where a connection is in authentication: open = authenticated (or no SASL on the listener). */
+type SaslState = 'open' | 'handshake' | 'authenticate' | 'raw-token';
 
 const API_VERSIONS_KEY = 18;
 
@@ -39,6 +55,9 @@ export class Connection {
   private closed = false;
   private paused = false;
   readonly remote: string;
+  private principal = 'User:ANONYMOUS';
+  private sasl: SaslState;
+  private exchange: SaslExchange | null = null;
 
   constructor(
     readonly id: string,
@@ -49,6 +68,7 @@ export class Connection {
   ) {
     this.remote = socket.remoteAddress ?? 'unknown';
     this.splitter = new FrameSplitter(services.config.socketRequestMaxBytes);
+    this.sasl = securityOf(services).protocolOf(listener).startsWith('SASL_') ? 'handshake' : 'open';
     socket.setNoDelay(true);
     // connections.max.idle.ms: an idle (or half-sent, slowloris) connection is closed.
     socket.setTimeout(services.config.connectionsMaxIdleMs, () => this.closeWith(`idle for ${services.config.connectionsMaxIdleMs} ms`));
@@ -82,6 +102,10 @@ export class Connection {
   }
 
   private handleFrame(frame: Buffer, receivedAt: number): void {
+    if (this.sasl === 'raw-token') {
+      this.rawToken(frame);
+      return;
+    }
     let head: { apiKey: number; apiVersion: number; correlationId: number };
     try {
       head = peekRequestHeader(frame);
@@ -120,6 +144,10 @@ export class Connection {
       return;
     }
     this.services.metrics.requestSeen(api.name, head.apiVersion);
+    if (this.sasl !== 'open' && head.apiKey !== API_VERSIONS_KEY) {
+      this.saslRequest(api, head, req, receivedAt);
+      return;
+    }
     let skip = false;
     const ctx: RequestContext = {
       apiKey: head.apiKey,
@@ -128,7 +156,7 @@ export class Connection {
       clientId,
       clientHost: this.remote,
       connectionId: this.id,
-      principal: 'User:ANONYMOUS',
+      principal: this.principal,
       listener: this.listener,
       services: this.services,
       skipResponse: () => {
@@ -162,6 +190,68 @@ export class Connection {
       return;
     }
     this.complete(api, head.apiVersion, head.correlationId, result, skip, times, receivedAt);
+  }
+
+  /** SaslHandshake / SaslAuthenticate on a connection that has not authenticated yet. */
+  private saslRequest(api: RegisteredApi, head: { apiKey: number; apiVersion: number; correlationId: number }, req: unknown, receivedAt: number): void {
+    const times: RequestTimes = { requestQueue: nowMs() - receivedAt, local: 0, remote: 0, responseQueue: 0, responseSend: 0, total: 0 };
+    const answer = (res: unknown) => this.complete(api, head.apiVersion, head.correlationId, res, false, times, receivedAt);
+    if (head.apiKey === SASL_HANDSHAKE_KEY && this.sasl === 'handshake') {
+      const sec = securityOf(this.services);
+      const mechanism = (req as { mechanism: string }).mechanism;
+      if (!sec.mechanisms.includes(mechanism)) {
+        answer({ errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: [...sec.mechanisms] });
+        return;
+      }
+      this.exchange = saslExchange(mechanism, sec.credentials);
+      this.sasl = head.apiVersion === 0 ? 'raw-token' : 'authenticate';
+      answer({ errorCode: ErrorCode.NONE, mechanisms: [...sec.mechanisms] });
+      return;
+    }
+    if (head.apiKey === SASL_AUTHENTICATE_KEY && this.sasl === 'authenticate') {
+      const step = this.saslStep((req as { authBytes: Buffer }).authBytes);
+      const res: SaslAuthenticateResponse =
+        step.kind === 'failed'
+          ? { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: step.reason, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 }
+          : { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.token, sessionLifetimeMs: 0 };
+      answer(res);
+      // Kafka sends the failure, then closes the connection.
+      if (step.kind === 'failed') this.end();
+      return;
+    }
+    this.services.metrics.requestErrors(api.name, [ErrorCode.ILLEGAL_SASL_STATE]);
+    this.closeWith(`${api.name} before SASL authentication completed on listener ${this.listener}`);
+  }
+
+  /** A raw SASL token after a v0 handshake: answered with a raw size-prefixed token. */
+  private rawToken(token: Buffer): void {
+    const step = this.saslStep(token);
+    if (step.kind === 'failed') {
+      this.close();
+      return;
+    }
+    const out = Buffer.allocUnsafe(4 + step.token.length);
+    out.writeInt32BE(step.token.length, 0);
+    step.token.copy(out, 4);
+    this.send(out, null);
+  }
+
+  /** Feed one token to the exchange; on the last step, open the connection or count the failure. */
+  private saslStep(token: Buffer): SaslStep {
+    const step = this.exchange ? this.exchange.step(token) : ({ kind: 'failed', reason: 'no SASL handshake' } as const);
+    if (step.kind === 'done') {
+      this.principal = step.principal;
+      this.sasl = 'open';
+      this.exchange = null;
+      this.services.metrics.authentication(this.listener, true);
+      this.services.logger.debug({ conn: this.id, principal: step.principal }, 'SASL authentication succeeded');
+    } else if (step.kind === 'failed') {
+      this.exchange = null;
+      this.services.metrics.authentication(this.listener, false);
+      // The reason names the mechanism, never the user's secret.
+      this.services.logger.info({ conn: this.id, client: this.remote, listener: this.listener }, `SASL authentication failed: ${step.reason}`);
+    }
+    return step;
   }
 
   private complete(api: RegisteredApi, version: number, correlationId: number, res: unknown, skip: boolean, times: RequestTimes, receivedAt: number): void {

@@ -1,6 +1,9 @@
 // The client listener: accepts TCP connections and gives each a Connection. Tracks open
 // connections for the connection-count metric and closes them all on shutdown.
-import { createServer, type Server } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { securityOf } from '../security/index.js';
 import type { BrokerServices } from '../handlers/types.js';
 import { Connection } from './connection.js';
 
@@ -19,11 +22,19 @@ export class SocketServer {
   }
 
   async listen(host: string, port: number): Promise<number> {
-    const server = createServer({ noDelay: true }, (socket) => {
+    const onSocket = (socket: Socket) => {
       const id = `${this.listener}-${socket.localPort ?? 0}-${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}-${this.seq++}`;
       const conn = new Connection(id, socket, this.services, this.listener, { onClose: (c) => this.connections.delete(c) });
       this.connections.add(conn);
-    });
+    };
+    // SSL / SASL_SSL listeners terminate TLS here; the Connection sees a decrypted stream.
+    const protocol = securityOf(this.services).protocolOf(this.listener);
+    const tls = this.services.config.security?.tls;
+    if (protocol.endsWith('SSL') && !tls) throw new Error(`listener ${this.listener} is ${protocol} but security.tls (certFile, keyFile) is not configured`);
+    const server: Server =
+      protocol.endsWith('SSL') && tls
+        ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}), noDelay: true }, onSocket)
+        : createServer({ noDelay: true }, onSocket);
     server.on('error', (err) => this.services.logger.error({ err }, `${this.listener} listener error`));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

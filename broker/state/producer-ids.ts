@@ -11,7 +11,15 @@ export class ProducerIdManager {
   private blockEnd = 0;
   private readonly file: string;
 
-  constructor(private readonly metadataDir: string) {
+  /**
+   * In a cluster every broker hands out ids of its own residue class (id = n * stride + nodeId), so
+   * two brokers never give the same id without coordinating through the controller.
+   */
+  constructor(
+    private readonly metadataDir: string,
+    private readonly nodeId = 0,
+    private readonly stride = 1,
+  ) {
     this.file = join(metadataDir, 'producer-ids.json');
   }
 
@@ -30,7 +38,7 @@ export class ProducerIdManager {
       this.blockEnd = this.next + BLOCK;
       this.persist(this.blockEnd);
     }
-    return this.next++;
+    return this.next++ * this.stride + this.nodeId;
   }
 
   private persist(nextBlockStart: number): void {

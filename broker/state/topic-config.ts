@@ -26,7 +26,7 @@ export const topicConfigDefs: Record<string, ConfigDef> = {
   'segment.ms': { default: () => '604800000', validate: long(1), brokerName: 'log.roll.ms' },
   'segment.index.bytes': { default: () => '10485760', validate: long(8), brokerName: 'log.index.size.max.bytes' },
   'index.interval.bytes': { default: () => '4096', validate: long(0), brokerName: 'log.index.interval.bytes' },
-  'min.insync.replicas': { default: () => '1', validate: long(1), brokerName: 'min.insync.replicas' },
+  'min.insync.replicas': { default: (c) => String(c.minInsyncReplicas ?? 1), validate: long(1), brokerName: 'min.insync.replicas' },
   'max.message.bytes': { default: (c) => String(c.messageMaxBytes), validate: long(0), brokerName: 'message.max.bytes' },
   'flush.messages': { default: (c) => String(c.logFlushMessages ?? 9223372036854775807n), validate: long(1), brokerName: 'log.flush.interval.messages' },
   'flush.ms': { default: (c) => String(c.logFlushMs ?? 9223372036854775807n), validate: long(0), brokerName: 'log.flush.interval.ms' },
@@ -35,7 +35,7 @@ export const topicConfigDefs: Record<string, ConfigDef> = {
   'min.cleanable.dirty.ratio': { default: () => '0.5', validate: (v) => (Number(v) >= 0 && Number(v) <= 1 ? null : 'must be between 0 and 1'), brokerName: 'log.cleaner.min.cleanable.ratio' },
   'compression.type': { default: () => 'producer', validate: oneOf('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'), brokerName: 'compression.type' },
   'message.timestamp.type': { default: () => 'CreateTime', validate: oneOf('CreateTime', 'LogAppendTime'), brokerName: 'log.message.timestamp.type' },
-  'unclean.leader.election.enable': { default: () => 'false', validate: oneOf('true', 'false'), brokerName: 'unclean.leader.election.enable' },
+  'unclean.leader.election.enable': { default: (c) => String(c.uncleanLeaderElectionEnable ?? false), validate: oneOf('true', 'false'), brokerName: 'unclean.leader.election.enable' },
 };
 
 /** Error message for a bad topic config, or null when it is valid. */

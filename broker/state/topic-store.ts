@@ -34,7 +34,8 @@ export type TopicChange =
   | { kind: 'created'; topic: TopicInfo }
   | { kind: 'deleted'; topic: TopicInfo }
   | { kind: 'partitions-added'; topic: TopicInfo; from: number }
-  | { kind: 'configs-changed'; topic: TopicInfo };
+  | { kind: 'configs-changed'; topic: TopicInfo }
+  | { kind: 'partition-changed'; topic: TopicInfo; partition: PartitionState; previous: PartitionState };
 
 export class TopicError extends Error {
   constructor(
@@ -70,6 +71,8 @@ export class TopicStore {
   constructor(
     private readonly metadataDir: string,
     private readonly nodeId: number,
+    /** False in a cluster: there the metadata log is the record and this store is rebuilt from it. */
+    private readonly persistent = true,
   ) {
     this.file = join(metadataDir, 'topics.json');
   }
@@ -157,6 +160,48 @@ export class TopicStore {
     this.emit({ kind: 'configs-changed', topic });
   }
 
+  // ---- cluster mode: committed metadata records applied in log order (broker/controller/image.ts)
+
+  applyTopic(topic: TopicInfo): void {
+    const copy: TopicInfo = { ...topic, partitions: topic.partitions.map((p) => ({ ...p })), configs: { ...topic.configs } };
+    this.topics.set(copy.name, copy);
+    this.version++;
+    this.emit({ kind: 'created', topic: copy });
+  }
+
+  applyRemoveTopic(name: string): void {
+    const topic = this.topics.get(name);
+    if (!topic) return;
+    this.topics.delete(name);
+    this.version++;
+    this.emit({ kind: 'deleted', topic });
+  }
+
+  applyConfigs(name: string, configs: TopicConfigs): void {
+    const topic = this.topics.get(name);
+    if (!topic) return;
+    topic.configs = { ...configs };
+    this.version++;
+    this.emit({ kind: 'configs-changed', topic });
+  }
+
+  /** A partition's new leader/epochs/replicas/ISR; a partition one past the end is added. */
+  applyPartition(state: PartitionState): void {
+    const topic = this.topics.get(state.topic);
+    if (!topic) return;
+    const next = { ...state, replicas: [...state.replicas], isr: [...state.isr] };
+    this.version++;
+    if (state.partition === topic.partitions.length) {
+      topic.partitions.push(next);
+      this.emit({ kind: 'partitions-added', topic, from: state.partition });
+      return;
+    }
+    const previous = topic.partitions[state.partition];
+    if (!previous) return;
+    topic.partitions[state.partition] = next;
+    this.emit({ kind: 'partition-changed', topic, partition: next, previous });
+  }
+
   private newPartition(topic: string, partition: number): PartitionState {
     return { topic, partition, leader: this.nodeId, leaderEpoch: 0, partitionEpoch: 0, replicas: [this.nodeId], isr: [this.nodeId] };
   }
@@ -167,6 +212,7 @@ export class TopicStore {
 
   private persist(): void {
     this.version++;
+    if (!this.persistent) return;
     const tmp = `${this.file}.tmp`;
     const fd = openSync(tmp, 'w');
     try {

@@ -1,17 +1,17 @@
-// Typed client for the reference cluster launcher's admin API (issue 4, "small admin API, HTTP on
-// loopback"). WAITING FOR ISSUE 4: the launcher is not built yet, so the routes below are the
-// contract this runner proposes from the issue's list (list nodes with pids/ports/roles, kill,
-// restart, pause, resume, set a log-directory capacity, show the cluster state). Nothing here is
-// exercised by tests until the launcher exists; the lead aligns the two when issue 4 lands.
+// Typed client for the reference cluster launcher's admin API (broker/cluster/admin-api.ts; routes
+// documented in broker/cluster/README.md). The chaos runner's process faults and the cluster tests
+// (test/cluster-support.ts) use it.
 //
 //   GET  /nodes                          -> LauncherNode[]
 //   GET  /cluster                        -> ClusterState
-//   POST /nodes/{id}/kill                -> 204   SIGKILL
-//   POST /nodes/{id}/restart             -> 204   start again from its data directory
+//   POST /nodes/{id}/kill                -> 204   SIGKILL (stays down until /restart)
+//   POST /nodes/{id}/stop                -> 204   SIGTERM: controlled shutdown, waits for the exit
+//   POST /nodes/{id}/restart             -> 204   start again from its data directory (after it is ready)
 //   POST /nodes/{id}/pause               -> 204   SIGSTOP
 //   POST /nodes/{id}/resume              -> 204   SIGCONT
-//   PUT  /nodes/{id}/log-dir-capacity    body {"bytes": N | null}  -> 204 (null = unlimited)
-// Errors: non-2xx with {"error": "..."}.
+//   PUT  /nodes/{id}/log-dir-capacity    body {"bytes": N | null}  -> 204 (null = the real file system)
+// Errors: non-2xx with {"error": "..."}: 404 unknown node or route, 409 wrong state (e.g. a stopped
+// node's capacity), 400 bad body.
 
 export type NodeRole = 'broker' | 'controller';
 export type NodeState = 'running' | 'paused' | 'stopped';
@@ -22,7 +22,15 @@ export interface LauncherNode {
   roles: NodeRole[];
   state: NodeState;
   ports: { client?: number; replication?: number; controller?: number; metrics?: number };
-  logDir: { path: string; usedBytes: number; capacityBytes: number | null };
+  /** What clients and other brokers are told per listener (a proxy when a drill routes through one). */
+  advertised?: Record<'client' | 'interBroker' | 'controller', { host: string; port: number }>;
+  logDir: { path: string; usedBytes: number; capacityBytes: number | null; offline?: boolean };
+  /** From the node itself (GET /admin/state); false / null while it is not running. */
+  activeController?: boolean;
+  fenced?: boolean | null;
+  quorumRole?: string | null;
+  /** How the node's last process ended (null if it never has). */
+  lastExit?: { code: number | null; signal: string | null; at: string } | null;
 }
 
 export interface ClusterState {
@@ -48,7 +56,7 @@ export class LauncherClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T | undefined> {
+  private async call<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T | undefined> {
     const url = new URL(path, this.baseUrl);
     let res: Response;
     try {
@@ -56,7 +64,7 @@ export class LauncherClient {
         method,
         headers: body === undefined ? undefined : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
       throw new LauncherError(`launcher admin API ${url.href} unreachable: ${(e as Error).message}`);
@@ -85,8 +93,13 @@ export class LauncherClient {
   async kill(id: number): Promise<void> {
     await this.call('POST', `/nodes/${id}/kill`);
   }
+  async stop(id: number): Promise<void> {
+    // A controlled shutdown takes up to controlledShutdownTimeoutMs (30 s by default).
+    await this.call('POST', `/nodes/${id}/stop`, undefined, Math.max(this.timeoutMs, 120_000));
+  }
   async restart(id: number): Promise<void> {
-    await this.call('POST', `/nodes/${id}/restart`);
+    // Answers once the node is ready again (recovery, registration): can take a while.
+    await this.call('POST', `/nodes/${id}/restart`, undefined, Math.max(this.timeoutMs, 120_000));
   }
   async pause(id: number): Promise<void> {
     await this.call('POST', `/nodes/${id}/pause`);

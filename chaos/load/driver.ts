@@ -33,6 +33,8 @@ export class LoadDriver implements LoadControl {
   private producers: Producer[] = [];
   private readonly consumers = new Map<string, ConsumerSlot[]>();
   private timers: NodeJS.Timeout[] = [];
+  /** Sends not answered yet: stopping waits for them, or a late acknowledgement would count as lost. */
+  private readonly inFlight = new Set<Promise<void>>();
   private hot: { share: number; key: string } | undefined;
   private revoked = { producers: false, consumers: false };
   private seq = 0;
@@ -81,7 +83,9 @@ export class LoadDriver implements LoadControl {
         carry += perTick;
         const n = Math.floor(carry);
         carry -= n;
-        if (n > 0) void this.sendBatch(producer, p, n);
+        if (n === 0) return;
+        const send = this.sendBatch(producer, p, n).finally(() => this.inFlight.delete(send));
+        this.inFlight.add(send);
       }, 100);
       this.timers.push(timer);
     }
@@ -182,6 +186,10 @@ export class LoadDriver implements LoadControl {
   private async stopProducers(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    // Let every send end (acknowledged or failed) before the producers go: a send acknowledged after
+    // the drain check would be reported lost, and one cut off by disconnect keeps retrying timers alive.
+    const bound = new Promise<void>((r) => setTimeout(r, this.opts.spec.drainTimeout).unref());
+    await Promise.race([Promise.allSettled([...this.inFlight]), bound]);
     await Promise.allSettled(this.producers.map((p) => p.disconnect()));
     this.producers = [];
   }

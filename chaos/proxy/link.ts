@@ -8,6 +8,13 @@ import { Stage, type ChunkTarget, type StageHost } from './stage.js';
 import type { Direction, ToxicDefinition } from './toxic.js';
 import type { Chunk } from './toxics/types.js';
 
+/**
+ * How much may wait in the destination socket's buffer before the source is paused. Node's default
+ * (16 KiB) pauses and resumes the source for nearly every chunk on a fast stream; a proxy, like
+ * Toxiproxy's 32 KiB copy buffers plus kernel buffers, should keep a little more in flight.
+ */
+const SINK_HIGH_WATER_BYTES = 1024 * 1024;
+
 /** The destination end of a link: writes to the socket, closes it at end of stream. */
 class SocketSink implements ChunkTarget {
   private done = false;
@@ -19,19 +26,27 @@ class SocketSink implements ChunkTarget {
   ) {}
 
   push(item: Chunk | null): boolean {
-    if (this.done || this.socket.destroyed) return true;
     if (item === null) {
-      this.done = true;
-      this.onEnd();
+      if (!this.done && !this.socket.destroyed) {
+        this.done = true;
+        this.onEnd();
+      }
       return true;
     }
-    this.counts.sent += item.data.length;
-    return this.socket.write(item.data);
+    return this.write(item.data);
+  }
+
+  /** Bytes straight to the socket (the no-toxics path skips the chunk wrapper). */
+  write(data: Buffer): boolean {
+    if (this.done || this.socket.destroyed) return true;
+    this.counts.sent += data.length;
+    this.socket.write(data);
+    return this.socket.writableLength < SINK_HIGH_WATER_BYTES;
   }
 
   room(): Promise<void> {
     const s = this.socket;
-    if (this.done || s.destroyed || !s.writableNeedDrain) return Promise.resolve();
+    if (this.done || s.destroyed || !s.writableNeedDrain || s.writableLength < SINK_HIGH_WATER_BYTES) return Promise.resolve();
     return new Promise((resolve) => {
       const ready = () => {
         s.off('drain', ready);
@@ -82,7 +97,8 @@ export class Link {
   private onData(data: Buffer): void {
     this.counts.received += data.length;
     const target = this.head();
-    if (target.push({ data, at: performance.now() }) || this.waitingForRoom) return;
+    const accepted = target === this.sink ? this.sink.write(data) : target.push({ data, at: performance.now() });
+    if (accepted || this.waitingForRoom) return;
     this.waitingForRoom = true;
     this.source.pause();
     void target.room().then(() => {

@@ -103,6 +103,9 @@ export function registerChaosRunnerCommands(chaos: Command): void {
       const files = await writeReports(outcome, dir);
       process.stdout.write(summaryLines(outcome, files));
       process.exitCode = outcome.exitCode;
+      // Everything is rolled back and written; a Kafka client retry timer left behind by a broker
+      // that vanished mid-request must not keep the command alive (schedulers wait for the exit).
+      setTimeout(() => process.exit(), 5000).unref();
     });
 
   chaos

@@ -56,7 +56,7 @@ export class ClusterCollector {
       const result = await traced('kafka-sre.collect', { 'kafka.cluster': this.name }, async (span) => {
         const { state, errors } = await this.client.collect(this.opts.filters, { groupConcurrency: this.opts.groupConcurrency });
         if (this.opts.readRecordTimestamps) {
-          const wanted = timestampsToRead(state, this.history);
+          const wanted = await timestampsToRead(state, this.history);
           if (wanted.length > 0) {
             const leaders = new Map<string, number>();
             for (const t of state.topics) for (const p of t.partitions) leaders.set(tpKey(t.name, p.partition), p.leader);

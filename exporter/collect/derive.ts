@@ -1,12 +1,13 @@
 // Turns one cycle's ClusterState (plus the history kept between cycles) into the snapshot of
 // series. Pure apart from updating `history`; no Kafka calls here. Async only to yield to the
-// event loop every few hundred objects, so scrapes are answered during a large derivation.
+// event loop every few milliseconds (yielder.ts), so scrapes are answered during a large derivation.
 import { estimateLagSeconds } from '../lag/lag-seconds.js';
 import { groupLag, type GroupPartitionInput, type PartitionOffsets } from '../lag/offset-lag.js';
 import { evaluateGroupStatus, evaluatePartitionStatus, type PartitionStatus } from '../lag/status.js';
 import type { ClusterState, GroupState, PartitionState } from '../model.js';
 import { labelFragment, SnapshotBuilder, Tier, type ClusterSnapshot } from '../snapshot/snapshot.js';
 import { tpKey, type ClusterHistory } from './history.js';
+import { Yielder } from './yielder.js';
 
 export interface DeriveOptions {
   cluster: string;
@@ -53,13 +54,10 @@ export function groupPartitions(group: GroupState, partitionsOf: (topic: string)
   return out;
 }
 
-/** Give pending I/O (scrapes) a turn during a long derivation. */
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
-const BREATHE_EVERY = 100;
-
 export async function deriveSnapshot(state: ClusterState, history: ClusterHistory, opts: DeriveOptions): Promise<Derived> {
   const b = new SnapshotBuilder(opts.cluster, opts.seriesLimit);
   const now = opts.nowMs;
+  const yielder = new Yielder();
   const liveBrokers = new Set(state.brokers.map((x) => x.id));
 
   // Cluster and brokers.
@@ -82,9 +80,8 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
   let underMinIsr = 0;
   const partitionsByTopic = new Map<string, readonly PartitionState[]>();
   const offsetsByTp = new Map<string, PartitionOffsets>();
-  let n = 0;
   for (const t of state.topics) {
-    if (++n % BREATHE_EVERY === 0) await breathe();
+    await yielder.maybe();
     partitionsByTopic.set(t.name, t.partitions);
     b.add(Tier.topic, 'topicPartitions', { topic: t.name }, t.partitions.length);
     for (const p of t.partitions) {
@@ -122,7 +119,7 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
   // Groups.
   const summaries = new Map<string, GroupSummary>();
   for (const g of state.groups) {
-    if (++n % BREATHE_EVERY === 0) await breathe();
+    await yielder.maybe();
     const gl = { consumergroup: g.groupId };
     b.add(Tier.group, 'consumerGroupMembers', gl, g.members.length);
     b.add(Tier.group, 'consumerGroupState', { ...gl, state: g.state }, 1);
@@ -172,11 +169,13 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
 }
 
 /** Group-partitions whose record timestamp at the committed offset should be read this cycle. */
-export function timestampsToRead(state: ClusterState, history: ClusterHistory): { group: string; topic: string; partition: number; offset: number }[] {
+export async function timestampsToRead(state: ClusterState, history: ClusterHistory): Promise<{ group: string; topic: string; partition: number; offset: number }[]> {
+  const yielder = new Yielder();
   const hw = new Map<string, { start: number; end: number }>();
   for (const t of state.topics) for (const p of t.partitions) if (p.highWatermark !== undefined && p.logStartOffset !== undefined) hw.set(tpKey(t.name, p.partition), { start: p.logStartOffset, end: p.highWatermark });
   const out: { group: string; topic: string; partition: number; offset: number }[] = [];
   for (const g of state.groups) {
+    await yielder.maybe();
     for (const o of g.offsets) {
       const range = hw.get(tpKey(o.topic, o.partition));
       if (!range || o.offset < 0) continue;

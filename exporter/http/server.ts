@@ -3,7 +3,9 @@
 // does: the hub always has something to render.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { foreground } from '../collect/yielder.js';
 import type { MetricsHub } from '../metrics/exposition.js';
+import { acceptsGzip } from '../metrics/gzip-exposition.js';
 
 export interface ExporterHttp {
   readonly port: number;
@@ -19,8 +21,29 @@ export async function startHttp(hub: MetricsHub, isReady: () => boolean, port: n
       return;
     }
     if (path === '/metrics') {
-      hub.render().then(
-        (body) => res.writeHead(200, { 'content-type': hub.contentType }).end(body),
+      // Counted until the last byte left (or the scraper went away), so collection slices
+      // shrink while the exposition is being written (collect/yielder.ts).
+      foreground.active++;
+      let counted = true;
+      const done = () => {
+        if (counted) foreground.active--;
+        counted = false;
+      };
+      res.once('finish', done);
+      res.once('close', done);
+      const gzip = acceptsGzip(req.headers['accept-encoding']);
+      hub.scrape(gzip).then(
+        (chunks) => {
+          let length = 0;
+          for (const c of chunks) length += c.length;
+          res.writeHead(200, { 'content-type': hub.contentType, 'content-length': length, vary: 'Accept-Encoding', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+          if (req.method === 'HEAD') return void res.end();
+          // The snapshot buffers are shared and immutable: written as they are, corked so the
+          // socket gets them in a few writev calls rather than one per family.
+          res.cork();
+          for (const c of chunks) res.write(c);
+          res.end();
+        },
         (e: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`render failed: ${String(e)}\n`),
       );
     } else if (path === '/healthz') {

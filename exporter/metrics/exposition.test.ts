@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { MetricsHub } from './exposition.js';
 import { SnapshotBuilder, Tier } from '../snapshot/snapshot.js';
 import { startHttp } from '../http/server.js';
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { acceptsGzip } from './gzip-exposition.js';
 
 function snap(cluster: string, brokers: number, at: number) {
   const b = new SnapshotBuilder(cluster, 100);
@@ -51,6 +54,37 @@ test('The HTTP server serves /metrics, /healthz and /ready only after the first 
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
     assert.match(await res.text(), /kafka_brokers\{cluster="a"\} 3/);
     assert.equal((await fetch(`${http.url}/nope`)).status, 404);
+  } finally {
+    await http.close();
+  }
+});
+
+test('A gzip scrape is one valid gzip member with the same exposition as the identity scrape.', async () => {
+  const hub = new MetricsHub(['a']);
+  const b = new SnapshotBuilder('a', 100_000);
+  for (let p = 0; p < 5000; p++) b.add(Tier.partition, 'partitionCurrentOffset', { topic: `t-${p % 7}`, partition: p }, p * 3);
+  b.add(Tier.group, 'consumerGroupMembers', { consumergroup: 'gruppe-ä' }, 2);
+  await hub.publish(b.build(1000), 0.1);
+  const http = await startHttp(hub, () => true, 0, '127.0.0.1');
+  const raw = (encoding: string) =>
+    new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      get(`${http.url}/metrics`, { headers: { 'accept-encoding': encoding } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
+      }).on('error', reject);
+    });
+  try {
+    const plain = await raw('identity');
+    const zipped = await raw('gzip');
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.ok(zipped.body.length * 5 < plain.body.length, `compressed ${zipped.body.length} of ${plain.body.length} bytes`);
+    assert.equal(gunzipSync(zipped.body).toString(), plain.body.toString());
+    assert.match(plain.body.toString(), /consumergroup="gruppe-ä"/);
+    assert.match(plain.body.toString(), /^kafka_sre_exporter_up\{cluster="a"\} 1$/m);
+    assert.equal(acceptsGzip('gzip;q=0, identity'), false);
+    assert.equal(acceptsGzip('br, gzip;q=0.5'), true);
   } finally {
     await http.close();
   }

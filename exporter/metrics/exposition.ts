@@ -1,13 +1,15 @@
 // /metrics exposition. Two registries, disjoint families:
-// - the snapshot registry: a fresh prom-client Registry built from the latest immutable snapshot
-//   of every cluster when one is published; its text is rendered once and cached, so a scrape
-//   costs a string copy however large the cluster is and however many scrapers there are;
+// - the snapshots: the latest immutable snapshot of every cluster, already exposition bytes per
+//   family (snapshot.ts); a publish only orders those buffers behind their HELP/TYPE headers, and
+//   a scrape writes them as they are, so it costs a socket write however large the cluster is and
+//   however many scrapers there are;
 // - the live registry: exporter self-metrics, SLI counters and burn rates, and probe histograms,
 //   which change between collections.
 // Every name comes from the catalog (common/metrics/exporter.ts).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { exporterMetrics } from '../../common/metrics/exporter.js';
 import type { ClusterSnapshot, FamilyKey } from '../snapshot/snapshot.js';
+import { compressPart, gzipBody, type CompressedPart } from './gzip-exposition.js';
 
 type Key = keyof typeof exporterMetrics;
 type KeysOfType<T extends string> = { [K in Key]: (typeof exporterMetrics)[K]['type'] extends T ? K : never }[Key];
@@ -30,27 +32,37 @@ export function catalogHistogram<K extends KeysOfType<'histogram'>>(key: K, regi
 
 const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
-/**
- * Render the snapshots of all clusters into one exposition text (Prometheus text format 0.0.4,
- * as prom-client writes it: one HELP/TYPE per family, labels in catalog order). Snapshot series
- * are finished lines already (snapshot.ts), so this is a join; going through prom-client's
- * per-series Gauge.set would cost seconds at 200k series. The live registry (counters,
- * histograms) still renders through prom-client.
- */
-export function renderSnapshots(snapshots: readonly ClusterSnapshot[]): string {
-  const out: string[] = [];
-  for (const key of Object.keys(exporterMetrics) as FamilyKey[]) {
+const headers = new Map<FamilyKey, Buffer>();
+const headerOf = (key: FamilyKey) => {
+  let h = headers.get(key);
+  if (!h) {
     const d = exporterMetrics[key];
+    headers.set(key, (h = Buffer.from(`# HELP ${d.name} ${escapeHelp(d.help)}\n# TYPE ${d.name} gauge\n`)));
+  }
+  return h;
+};
+
+/**
+ * The snapshots of all clusters as one exposition (Prometheus text format 0.0.4, as prom-client
+ * writes it: one HELP/TYPE per family, labels in catalog order), given as the list of buffers
+ * to write in order. Snapshot families are finished bytes already (snapshot.ts), so this only
+ * orders references: nothing is copied, and a scrape writes the same buffers again. Going
+ * through prom-client's per-series Gauge.set would cost seconds at 200k series; the live
+ * registry (counters, histograms) still renders through prom-client.
+ */
+export function snapshotChunks(snapshots: readonly ClusterSnapshot[]): Buffer[] {
+  const out: Buffer[] = [];
+  for (const key of Object.keys(exporterMetrics) as FamilyKey[]) {
     let header = false;
     for (const snap of snapshots) {
-      const text = snap.families.get(key);
-      if (!text) continue;
-      if (!header) out.push(`# HELP ${d.name} ${escapeHelp(d.help)}\n# TYPE ${d.name} gauge\n`);
+      const bytes = snap.families.get(key);
+      if (!bytes) continue;
+      if (!header) out.push(headerOf(key));
       header = true;
-      out.push(text);
+      for (const b of bytes) out.push(b);
     }
   }
-  return out.join('');
+  return out;
 }
 
 /** Self-metrics of the exporter per cluster. */
@@ -83,8 +95,11 @@ export class MetricsHub {
   readonly live = new Registry();
   readonly self = new SelfMetrics(this.live);
   private readonly snapshots = new Map<string, ClusterSnapshot>();
-  /** The rendered snapshots, encoded once per publish (a scrape only copies bytes). */
-  private snapshotBytes = Buffer.alloc(0);
+  /** The rendered snapshots, ordered once per publish (a scrape writes these buffers as they are). */
+  private chunks: readonly Buffer[] = [];
+  /** The same bytes compressed once per publish, for scrapers that accept gzip. */
+  private compressed?: CompressedPart;
+  private publishing: Promise<unknown> = Promise.resolve();
 
   constructor(clusters: readonly string[]) {
     for (const c of clusters) {
@@ -97,8 +112,18 @@ export class MetricsHub {
 
   async publish(snapshot: ClusterSnapshot, durationSeconds: number): Promise<void> {
     const c = { cluster: snapshot.cluster };
-    this.snapshots.set(snapshot.cluster, snapshot);
-    this.snapshotBytes = Buffer.from(renderSnapshots([...this.snapshots.values()]));
+    // Publishes are serialized (clusters collect in parallel), and the identity and gzip forms
+    // are swapped in together, so both encodings always serve the same snapshots.
+    const turn = this.publishing.then(async () => {
+      const snapshots = new Map(this.snapshots).set(snapshot.cluster, snapshot);
+      const chunks = snapshotChunks([...snapshots.values()]);
+      const compressed = await compressPart(chunks);
+      this.snapshots.set(snapshot.cluster, snapshot);
+      this.chunks = chunks;
+      this.compressed = compressed;
+    });
+    this.publishing = turn.catch(() => undefined);
+    await turn;
     this.self.up.set(c, 1);
     this.self.stale.set(c, 0);
     this.self.lastSuccess.set(c, snapshot.takenAtMs / 1000);
@@ -122,8 +147,20 @@ export class MetricsHub {
     return this.snapshots.get(cluster);
   }
 
+  /**
+   * What one scrape sends, in order: the snapshot buffers (shared by every scrape, never
+   * copied) and the live registry's text, rendered now. With `gzip`, one gzip member made of
+   * the snapshot compressed at publish and the live text compressed now (gzip-exposition.ts).
+   */
+  async scrape(gzip = false): Promise<Buffer[]> {
+    const live = Buffer.from(await this.live.metrics());
+    if (gzip) return gzipBody(this.compressed ?? (await compressPart([])), live);
+    return [...this.chunks, live];
+  }
+
+  /** The whole exposition as one buffer (tests, tools); the HTTP server writes `scrape()` instead. */
   async render(): Promise<Buffer> {
-    return Buffer.concat([this.snapshotBytes, Buffer.from(await this.live.metrics())]);
+    return Buffer.concat(await this.scrape());
   }
 
   get contentType(): string {

@@ -1,8 +1,9 @@
 // The immutable snapshot that /metrics serves: series per catalog family for one cluster.
 // Built once per collection by SnapshotBuilder, then only read. Each series is kept as its
-// finished exposition line (`name{labels} value\n`): one string per series instead of a sample
-// object, a label object and label strings, which keeps a 200k-series snapshot small and makes
-// rendering a join. Series are admitted by tier (cluster, broker, topic, group, partition,
+// finished exposition line (`name{labels} value\n`), written as UTF-8 into one growing buffer per
+// family and tier: no object or string per series survives the add, which keeps a 200k-series
+// snapshot at about its exposition size (outside the JS heap) and makes rendering a list of
+// buffers. Series are admitted by tier (cluster, broker, topic, group, partition,
 // group-partition), so when the cardinality guard hits the limit the most detailed series go
 // first and cluster health is always kept.
 import { exporterMetrics } from '../../common/metrics/exporter.js';
@@ -21,8 +22,12 @@ export interface Sample {
 export interface ClusterSnapshot {
   readonly cluster: string;
   readonly takenAtMs: number;
-  /** Exposition text per family: lines with labels in catalog order, each ending in a newline. */
-  readonly families: ReadonlyMap<FamilyKey, string>;
+  /**
+   * Exposition bytes (UTF-8) per family, in chunks that never split a line: lines with labels in catalog order, each ending in a
+   * newline. Bytes rather than strings: they are what a scrape writes, and they live outside the
+   * JS heap, so a large snapshot neither slows GC nor needs a second encoded copy.
+   */
+  readonly families: ReadonlyMap<FamilyKey, readonly Buffer[]>;
   readonly seriesCount: number;
   readonly droppedSeries: number;
 }
@@ -41,8 +46,14 @@ export function formatValue(v: number): string {
 }
 
 export class SnapshotBuilder {
-  // One bucket per tier: admission walks them in order, no sort and no second copy needed.
-  private readonly tiers: { key: FamilyKey; line: string }[][] = Object.values(Tier).map(() => []);
+  /** Catalog families in catalog order; a family's index is its position here. */
+  private static readonly keys = Object.keys(exporterMetrics) as FamilyKey[];
+  private static readonly index = new Map(SnapshotBuilder.keys.map((k, i) => [k, i]));
+  /** Per tier, per family index: the lines added, as bytes. */
+  private readonly sinks: (LineSink | undefined)[][] = Object.values(Tier).map(() => []);
+  /** Per tier, the family index of every line in insertion order (only read when a tier is cut). */
+  private readonly order: GrowableU16[] = Object.values(Tier).map(() => new GrowableU16());
+  private readonly prefixes: string[] = [];
   private readonly clusterLabel: string;
 
   constructor(
@@ -51,8 +62,6 @@ export class SnapshotBuilder {
   ) {
     this.clusterLabel = `cluster="${escapeLabelValue(cluster)}"`;
   }
-
-  private readonly prefixes = new Map<FamilyKey, string>();
 
   /** Add a series (without the `cluster` label, which the builder adds). Labels go in catalog order. */
   add(tier: Tier, key: FamilyKey, labels: Readonly<Record<string, string | number>>, value: number): void {
@@ -69,31 +78,114 @@ export class SnapshotBuilder {
   /**
    * Fast path for hot loops: `fragment` is the escaped label part after the cluster label, in
    * catalog order (`,topic="t",partition="0"`), built once and shared by every family of the
-   * same object (see labelFragment).
+   * same object (see labelFragment). The line goes straight into the family's byte buffer: no
+   * per-series string or object outlives this call.
    */
   addFragment(tier: Tier, key: FamilyKey, fragment: string, value: number): void {
-    let prefix = this.prefixes.get(key);
-    if (prefix === undefined) this.prefixes.set(key, (prefix = `${exporterMetrics[key].name}{${this.clusterLabel}`));
-    this.tiers[tier].push({ key, line: prefix + fragment + '} ' + formatValue(value) + '\n' });
+    const fam = SnapshotBuilder.index.get(key)!;
+    const prefix = (this.prefixes[fam] ??= `${exporterMetrics[key].name}{${this.clusterLabel}`);
+    const sinks = this.sinks[tier];
+    (sinks[fam] ??= new LineSink()).push(prefix + fragment + '} ' + formatValue(value) + '\n');
+    this.order[tier].push(fam);
   }
 
   build(takenAtMs: number): ClusterSnapshot {
     const budget = new SeriesBudget(this.seriesLimit);
-    const lines = new Map<FamilyKey, string[]>();
-    for (const bucket of this.tiers) {
-      for (const { key, line } of bucket) {
-        if (!budget.take()) continue;
-        let list = lines.get(key);
-        if (!list) lines.set(key, (list = []));
-        list.push(line);
+    const parts = new Map<FamilyKey, Buffer[]>();
+    for (let tier = 0; tier < this.sinks.length; tier++) {
+      const order = this.order[tier];
+      const wanted = order.length;
+      const admit = Math.max(0, Math.min(wanted, budget.limit - budget.admitted));
+      budget.take(admit);
+      if (admit < wanted) budget.take(wanted - admit); // over the limit: counted as dropped
+      // Lines admitted per family: all of them, or (tier cut by the limit) those among the first
+      // `admit` lines of the tier in insertion order, which are a prefix of each family's lines.
+      let perFamily: Map<number, number> | undefined;
+      if (admit < wanted) {
+        perFamily = new Map();
+        for (let i = 0; i < admit; i++) perFamily.set(order.at(i), (perFamily.get(order.at(i)) ?? 0) + 1);
       }
-      bucket.length = 0;
+      this.sinks[tier].forEach((sink, fam) => {
+        if (!sink) return;
+        const lines = perFamily ? (perFamily.get(fam) ?? 0) : sink.lines;
+        if (lines === 0) return;
+        const key = SnapshotBuilder.keys[fam];
+        let list = parts.get(key);
+        if (!list) parts.set(key, (list = []));
+        list.push(...sink.chunks(lines));
+      });
+      this.sinks[tier] = [];
+      this.order[tier] = new GrowableU16();
     }
-    // Joining flattens the concatenated line strings (V8 cons strings) into one flat string per
-    // family, so a snapshot costs about its exposition size in memory.
-    const families = new Map<FamilyKey, string>();
-    for (const [key, list] of lines) families.set(key, list.join(''));
+    const families = new Map<FamilyKey, readonly Buffer[]>();
+    for (const key of SnapshotBuilder.keys) {
+      const list = parts.get(key);
+      if (list) families.set(key, list);
+    }
     return Object.freeze({ cluster: this.cluster, takenAtMs, families, seriesCount: budget.admitted, droppedSeries: budget.droppedSeries });
+  }
+}
+
+/**
+ * Append-only UTF-8 lines in fixed-size chunks (a line never spans two), with the end offset of
+ * every line. Chunks instead of one doubling buffer: growing never copies, and the finished
+ * chunks are the snapshot's bytes as they are (no final right-sized copy).
+ */
+class LineSink {
+  private static readonly CHUNK = 64 * 1024;
+  private readonly done: Buffer[] = [];
+  private current = Buffer.allocUnsafeSlow(LineSink.CHUNK);
+  private used = 0;
+  /** Bytes in `done`. */
+  private doneBytes = 0;
+  private ends = new Uint32Array(64);
+  lines = 0;
+
+  push(line: string): void {
+    const worst = line.length * 3; // UTF-8 bytes per UTF-16 unit, at most
+    if (this.used + worst > this.current.length) {
+      if (this.used > 0) this.done.push(this.current.subarray(0, this.used));
+      this.doneBytes += this.used;
+      this.current = Buffer.allocUnsafeSlow(Math.max(LineSink.CHUNK, worst));
+      this.used = 0;
+    }
+    this.used += this.current.write(line, this.used, 'utf8');
+    if (this.lines === this.ends.length) {
+      const next = new Uint32Array(this.ends.length * 2);
+      next.set(this.ends);
+      this.ends = next;
+    }
+    this.ends[this.lines++] = this.doneBytes + this.used;
+  }
+
+  /** The chunks holding the first `lines` lines (all of them, or a prefix when the limit cut the tier). */
+  chunks(lines: number): Buffer[] {
+    const all = this.used > 0 ? [...this.done, this.current.subarray(0, this.used)] : [...this.done];
+    if (lines === this.lines) return all;
+    let left = lines === 0 ? 0 : this.ends[lines - 1];
+    const out: Buffer[] = [];
+    for (const c of all) {
+      if (left === 0) break;
+      out.push(c.length <= left ? c : c.subarray(0, left));
+      left -= Math.min(left, c.length);
+    }
+    return out;
+  }
+}
+
+class GrowableU16 {
+  private data = new Uint16Array(256);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint16Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  at(i: number): number {
+    return this.data[i];
   }
 }
 
@@ -117,6 +209,7 @@ export function parseLine(line: string): Sample {
 
 /** The samples of one family of a snapshot. */
 export function samplesOf(snapshot: ClusterSnapshot, key: FamilyKey): Sample[] {
-  const text = snapshot.families.get(key);
+  const chunks = snapshot.families.get(key);
+  const text = chunks && Buffer.concat(chunks).toString('utf8');
   return text ? text.split('\n').filter(Boolean).map(parseLine) : [];
 }

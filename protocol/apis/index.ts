@@ -20,10 +20,14 @@ import { createTopicsCodec } from './19-create-topics.js';
 import { deleteTopicsCodec } from './20-delete-topics.js';
 import { deleteRecordsCodec } from './21-delete-records.js';
 import { initProducerIdCodec } from './22-init-producer-id.js';
+import { offsetForLeaderEpochCodec } from './23-offset-for-leader-epoch.js';
 import { describeConfigsCodec } from './32-describe-configs.js';
 import { alterConfigsCodec } from './33-alter-configs.js';
 import { describeLogDirsCodec } from './35-describe-log-dirs.js';
 import { saslAuthenticateCodec } from './36-sasl-authenticate.js';
+import { describeAclsCodec } from './29-describe-acls.js';
+import { createAclsCodec } from './30-create-acls.js';
+import { deleteAclsCodec } from './31-delete-acls.js';
 import { createPartitionsCodec } from './37-create-partitions.js';
 import { deleteGroupsCodec } from './42-delete-groups.js';
 import { electLeadersCodec } from './43-elect-leaders.js';
@@ -32,15 +36,15 @@ import { describeClusterCodec } from './60-describe-cluster.js';
 export {
   produceCodec, fetchCodec, listOffsetsCodec, metadataCodec, offsetCommitCodec, offsetFetchCodec, findCoordinatorCodec, joinGroupCodec,
   heartbeatCodec, leaveGroupCodec, syncGroupCodec, describeGroupsCodec, listGroupsCodec, saslHandshakeCodec, apiVersionsCodec, createTopicsCodec,
-  deleteTopicsCodec, deleteRecordsCodec, initProducerIdCodec, describeConfigsCodec, alterConfigsCodec, describeLogDirsCodec, saslAuthenticateCodec,
-  createPartitionsCodec, deleteGroupsCodec, electLeadersCodec, describeClusterCodec,
+  deleteTopicsCodec, deleteRecordsCodec, initProducerIdCodec, offsetForLeaderEpochCodec, describeConfigsCodec, alterConfigsCodec, describeLogDirsCodec, saslAuthenticateCodec,
+  createPartitionsCodec, deleteGroupsCodec, electLeadersCodec, describeClusterCodec, describeAclsCodec, createAclsCodec, deleteAclsCodec,
 };
 
 export const codecs: readonly ApiCodec<never, never>[] = [
   produceCodec, fetchCodec, listOffsetsCodec, metadataCodec, offsetCommitCodec, offsetFetchCodec, findCoordinatorCodec, joinGroupCodec,
   heartbeatCodec, leaveGroupCodec, syncGroupCodec, describeGroupsCodec, listGroupsCodec, saslHandshakeCodec, apiVersionsCodec, createTopicsCodec,
-  deleteTopicsCodec, deleteRecordsCodec, initProducerIdCodec, describeConfigsCodec, alterConfigsCodec, describeLogDirsCodec, saslAuthenticateCodec,
-  createPartitionsCodec, deleteGroupsCodec, electLeadersCodec, describeClusterCodec,
+  deleteTopicsCodec, deleteRecordsCodec, initProducerIdCodec, offsetForLeaderEpochCodec, describeConfigsCodec, alterConfigsCodec, describeLogDirsCodec, saslAuthenticateCodec,
+  createPartitionsCodec, deleteGroupsCodec, electLeadersCodec, describeClusterCodec, describeAclsCodec, createAclsCodec, deleteAclsCodec,
 ] as unknown as readonly ApiCodec<never, never>[];
 
 const byKey = new Map<number, ApiCodec<never, never>>(codecs.map((c) => [c.apiKey, c]));

@@ -5,8 +5,33 @@ import { z } from 'zod';
 import { defaultPorts } from '../../ports.js';
 import { durationMs, port } from '../types.js';
 
+// Security of the client listener (issue 4). Passwords come from the environment or a file,
+// never inline, so a config file can be shared without leaking them.
+const aclSpec = z.strictObject({
+  resourceType: z.enum(['topic', 'group', 'cluster']),
+  name: z.string().min(1).default('kafka-cluster').describe('resource name ("*" = every resource of the type; cluster: kafka-cluster)'),
+  patternType: z.enum(['literal', 'prefixed']).default('literal'),
+  principal: z.string().regex(/^User:/).describe('"User:alice" or "User:*"'),
+  host: z.string().default('*'),
+  operation: z.enum(['all', 'read', 'write', 'create', 'delete', 'alter', 'describe', 'cluster_action', 'describe_configs', 'alter_configs', 'idempotent_write']),
+  permission: z.enum(['allow', 'deny']).default('allow'),
+});
+export const securitySection = z.strictObject({
+  listener: z.enum(['PLAINTEXT', 'SASL_PLAINTEXT', 'SSL', 'SASL_SSL']).default('PLAINTEXT').describe('security protocol of the client listener (the inter-broker listener stays PLAINTEXT)'),
+  mechanisms: z.array(z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])).min(1).default(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']).describe('sasl.enabled.mechanisms'),
+  users: z
+    .record(z.string().min(1), z.strictObject({ passwordEnv: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() }).refine((u) => (u.passwordEnv === undefined) !== (u.passwordFile === undefined), 'give exactly one of passwordEnv, passwordFile'))
+    .default({})
+    .describe('SASL users: name -> where the password is read from (env variable or file)'),
+  tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1), caFile: z.string().min(1).optional() }).optional().describe('PEM files for SSL / SASL_SSL'),
+  authorizer: z.boolean().default(false).describe('enforce ACLs (authorizer.class.name set)'),
+  superUsers: z.array(z.string().regex(/^User:/)).default([]).describe('super.users: bypass ACLs'),
+  allowEveryoneIfNoAclFound: z.boolean().default(false).describe('allow.everyone.if.no.acl.found: a resource without any ACL is open'),
+  acls: z.array(aclSpec).default([]).describe('ACLs created at startup'),
+});
+
 export const brokerSection = z.strictObject({
-  brokers: z.number().int().min(1).max(9).default(1).describe('number of brokers (each its own OS process when more than 1)'),
+  brokers: z.number().int().min(1).max(9).default(3).describe('number of brokers (each its own OS process under a launcher when more than 1)'),
   controllers: z.number().int().min(1).max(9).default(3).describe('controller quorum voters (nodes 0..n-1, co-located with brokers; capped at the broker count)'),
   dataDir: z.string().min(1).default('.kafka-sre/data').describe('data directory (one subdirectory per broker)'),
   port: port.default(defaultPorts.brokerClient).describe('first client port (+100 per broker)'),
@@ -44,4 +69,5 @@ export const brokerSection = z.strictObject({
   leaderImbalanceCheckIntervalMs: durationMs.min(1000).default(300_000).describe('leader.imbalance.check.interval.seconds (in ms)'),
   leaderImbalancePerBrokerPercentage: z.number().min(0).max(100).default(10).describe('leader.imbalance.per.broker.percentage'),
   logRetentionCheckIntervalMs: durationMs.default(300_000).describe('log.retention.check.interval.ms'),
+  security: securitySection.prefault({}).describe('listener security (SASL/TLS) and ACLs'),
 });

@@ -1,0 +1,109 @@
+// A minimal Kafka client connection from one broker to another's inter-broker listener, for the
+// replica fetchers: request header v1, the project's protocol/ codecs, responses matched by
+// correlation id. One connection per leader; a failed connection fails every pending request and
+// the next request reconnects.
+import { connect, type Socket } from 'node:net';
+import type { ApiCodec } from '../../protocol/api.js';
+import { FrameSplitter, encodeRequestFrame, readResponseHeader } from '../../protocol/frame.js';
+import { ProtocolReader } from '../../protocol/primitives/reader.js';
+import type { HostPort } from '../config.js';
+
+interface Pending {
+  decode(r: ProtocolReader): unknown;
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class PeerClient {
+  private socket: Socket | null = null;
+  private connecting: Promise<Socket> | null = null;
+  private correlationId = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(
+    readonly address: HostPort,
+    private readonly clientId: string,
+    private readonly maxFrameBytes = 256 * 1024 * 1024,
+  ) {}
+
+  private open(): Promise<Socket> {
+    if (this.socket && !this.socket.destroyed) return Promise.resolve(this.socket);
+    if (this.connecting) return this.connecting;
+    this.connecting = new Promise<Socket>((resolve, reject) => {
+      const s = connect({ host: this.address.host, port: this.address.port });
+      s.setNoDelay(true);
+      const timer = setTimeout(() => s.destroy(new Error(`connect to ${this.address.host}:${this.address.port} timed out`)), 3000);
+      const splitter = new FrameSplitter(this.maxFrameBytes);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        this.socket = s;
+        this.connecting = null;
+        resolve(s);
+      });
+      s.on('data', (chunk: Buffer) => {
+        splitter.push(chunk);
+        try {
+          for (let frame = splitter.next(); frame; frame = splitter.next()) this.onFrame(frame);
+        } catch (e) {
+          s.destroy(e as Error);
+        }
+      });
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        clearTimeout(timer);
+        if (this.connecting) {
+          this.connecting = null;
+          reject(new Error(`cannot connect to ${this.address.host}:${this.address.port}`));
+        }
+        if (this.socket === s) this.socket = null;
+        this.failAll(new Error(`connection to ${this.address.host}:${this.address.port} closed`));
+      });
+    });
+    return this.connecting;
+  }
+
+  private onFrame(frame: Buffer): void {
+    const r = new ProtocolReader(frame);
+    const { correlationId } = readResponseHeader(r, false);
+    const p = this.pending.get(correlationId);
+    if (!p) return;
+    this.pending.delete(correlationId);
+    clearTimeout(p.timer);
+    try {
+      p.resolve(p.decode(r));
+    } catch (e) {
+      p.reject(e as Error);
+    }
+  }
+
+  private failAll(e: Error): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(e);
+      this.pending.delete(id);
+    }
+  }
+
+  /** Send one request (non-flexible versions only: header v1, response header v0). */
+  async request<Req, Res>(codec: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs: number): Promise<Res> {
+    if (version >= codec.flexibleFrom) throw new Error(`${codec.name} v${version} is flexible: the peer client speaks non-flexible versions only`);
+    const socket = await this.open();
+    const correlationId = (this.correlationId = (this.correlationId + 1) & 0x7fffffff);
+    const frame = encodeRequestFrame({ apiKey: codec.apiKey, apiVersion: version, correlationId, clientId: this.clientId }, false, (w) => codec.encodeRequest!(w, version, req));
+    return new Promise<Res>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(new Error(`${codec.name} to ${this.address.host}:${this.address.port} timed out after ${timeoutMs} ms`));
+        socket.destroy();
+      }, timeoutMs);
+      this.pending.set(correlationId, { decode: (r) => codec.decodeResponse!(r, version), resolve: (v) => resolve(v as Res), reject, timer });
+      socket.write(frame);
+    });
+  }
+
+  close(): void {
+    this.socket?.destroy();
+    this.socket = null;
+  }
+}

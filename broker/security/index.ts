@@ -1,0 +1,88 @@
+// The security state of one broker process: SASL credentials, the ACL store and the authorizer
+// the handlers call. Kept beside BrokerServices (one per services object) so the handler
+// contract stays unchanged: `securityOf(ctx.services)`.
+import type { BrokerServices, RequestContext } from '../handlers/types.js';
+import type { BrokerConfig } from '../config.js';
+import { AclOperation, AclStore, CLUSTER_RESOURCE, Permission, PatternType, ResourceType } from './acl-store.js';
+import { Credentials } from './credentials.js';
+import { securitySection } from '../../common/config/sections/broker.js';
+
+export { AclOperation, ResourceType, CLUSTER_RESOURCE } from './acl-store.js';
+
+export type SecurityProtocol = BrokerConfig['security']['listener'];
+
+/** Principal of the broker's own inter-broker connections (always a super user). */
+export const INTER_BROKER_PRINCIPAL = 'User:ANONYMOUS-INTER-BROKER';
+
+export class BrokerSecurity {
+  readonly acls = new AclStore();
+  readonly credentials: Credentials;
+  private readonly superUsers: Set<string>;
+
+  private readonly config: { security: BrokerConfig['security'] };
+
+  constructor(config: BrokerConfig) {
+    // Configs built by hand (tests, older cluster.json files) may lack the section: its defaults.
+    const sec = config.security ?? securitySection.parse({});
+    this.config = { security: sec };
+    this.credentials = Credentials.load(sec.users);
+    this.superUsers = new Set([...sec.superUsers, INTER_BROKER_PRINCIPAL]);
+    for (const a of sec.acls) {
+      this.acls.apply({
+        kind: 'add',
+        binding: {
+          resourceType: ResourceType[a.resourceType.toUpperCase() as 'TOPIC' | 'GROUP' | 'CLUSTER'],
+          resourceName: a.resourceType === 'cluster' ? CLUSTER_RESOURCE : a.name,
+          patternType: a.patternType === 'prefixed' ? PatternType.PREFIXED : PatternType.LITERAL,
+          principal: a.principal,
+          host: a.host,
+          operation: AclOperation[a.operation.toUpperCase() as keyof typeof AclOperation],
+          permissionType: a.permission === 'deny' ? Permission.DENY : Permission.ALLOW,
+        },
+      });
+    }
+  }
+
+  /** Security protocol of a listener: the client listener's is configured, the others are PLAINTEXT. */
+  protocolOf(listener: string): SecurityProtocol {
+    return listener === 'PLAINTEXT' || listener === 'CLIENT' ? this.config.security.listener : 'PLAINTEXT';
+  }
+
+  get mechanisms(): readonly string[] {
+    return this.config.security.mechanisms;
+  }
+
+  get authorizerEnabled(): boolean {
+    return this.config.security.authorizer;
+  }
+
+  /** Kafka's Authorizer.authorize for one action; always true without an authorizer. */
+  authorize(ctx: Pick<RequestContext, 'principal' | 'clientHost' | 'listener'>, op: number, resourceType: number, name: string): boolean {
+    if (!this.authorizerEnabled) return true;
+    // The inter-broker listener carries replication traffic from the brokers themselves.
+    const principal = ctx.listener === 'REPLICATION' ? INTER_BROKER_PRINCIPAL : ctx.principal;
+    return this.acls.authorize(principal, ctx.clientHost, op, resourceType, name, { superUsers: this.superUsers, allowEveryoneIfNoAclFound: this.config.security.allowEveryoneIfNoAclFound });
+  }
+}
+
+const byServices = new WeakMap<BrokerServices, BrokerSecurity>();
+
+export function securityOf(services: BrokerServices): BrokerSecurity {
+  let s = byServices.get(services);
+  if (!s) {
+    s = new BrokerSecurity(services.config);
+    byServices.set(services, s);
+  }
+  return s;
+}
+
+/** Shorthands for the handlers: one line per check. */
+export function canTopic(ctx: RequestContext, op: number, topic: string): boolean {
+  return securityOf(ctx.services).authorize(ctx, op, ResourceType.TOPIC, topic);
+}
+export function canGroup(ctx: RequestContext, op: number, group: string): boolean {
+  return securityOf(ctx.services).authorize(ctx, op, ResourceType.GROUP, group);
+}
+export function canCluster(ctx: RequestContext, op: number): boolean {
+  return securityOf(ctx.services).authorize(ctx, op, ResourceType.CLUSTER, CLUSTER_RESOURCE);
+}

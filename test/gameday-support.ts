@@ -1,0 +1,188 @@
+// The stack a game day runs against, started by a test: the replicated reference cluster
+// (`kafka-sre broker --brokers 3`, one OS process per broker under the launcher) with every client,
+// replication and (optionally) controller listener advertised behind a Toxiproxy-compatible proxy
+// per broker, the real exporter, and a real Prometheus loaded with the *generated* rules and scrape
+// config (`kafka-sre alerts generate`), with 1 s scrape/evaluation intervals and a 2 s `for` on the
+// drilled alerts so a drill takes about a minute. `runDrill` runs `kafka-sre chaos run` on a spec
+// whose target is this stack.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { stringify } from 'yaml';
+import { createLogger } from '../common/logging.js';
+import { startProxyServer, type RunningProxyServer } from '../chaos/proxy/server.js';
+import { runCli, waitFor, type ProcessFixture } from './support/processes.js';
+import { freePort } from './support/ports.js';
+import { pickClusterPorts, startClusterProc, type ClusterProc } from './cluster-support.js';
+
+export const BROKERS = 3;
+
+export interface GameDayStack {
+  dir: string;
+  cluster: ClusterProc;
+  proxy: RunningProxyServer;
+  promUrl: string;
+  /** Client bootstrap addresses (the proxies). */
+  bootstrap: string[];
+  /** The spec's `target` section for this stack (YAML flow mapping). */
+  target: string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Alerts given a 2 s `for` (the generated rules otherwise keep their production `for`). */
+  drillAlerts: string[];
+  /** `alerts.thresholds` overrides (e.g. a lag threshold a short drill can cross). */
+  thresholds?: Record<string, number>;
+  /** Also route the controller (Raft) listener through a proxy (needed by broker-isolate). */
+  proxyControllers?: boolean;
+}
+
+export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: StackOptions): Promise<GameDayStack> {
+  const ports = await pickClusterPorts(BROKERS);
+  // Proxies named as the runner's default `proxyNaming` (broker{broker}-{listener}) expects.
+  const populate = [];
+  const args: string[] = [];
+  const bootstrap: string[] = [];
+  const listeners: [name: string, flag: string, base: number][] = [
+    ['client', 'client', ports.port],
+    ['replication', 'interBroker', ports.interBrokerPort],
+    ...(opts.proxyControllers ? ([['controller', 'controller', ports.controllerPort]] as [string, string, number][]) : []),
+  ];
+  for (let i = 0; i < BROKERS; i++) {
+    for (const [name, flag, base] of listeners) {
+      const listen = await freePort();
+      if (name === 'client') bootstrap.push(`127.0.0.1:${listen}`);
+      populate.push({ name: `broker${i}-${name}`, listen: `127.0.0.1:${listen}`, upstream: `127.0.0.1:${base + 100 * i}` });
+      args.push('--advertise', `${i}:${flag}=127.0.0.1:${listen}`);
+    }
+  }
+  // 'fatal': a killed broker makes the proxy log every refused upstream connection.
+  const proxy = await startProxyServer({ port: 0, populate, logger: createLogger({ name: 'proxy', level: 'fatal' }) });
+  const exporterPort = await freePort();
+  const configFile = join(dir, 'alerts.yaml');
+  await writeFile(
+    configFile,
+    stringify({
+      broker: { brokers: BROKERS, metricsPort: ports.metricsPort },
+      exporter: { port: exporterPort },
+      alerts: {
+        evaluationInterval: '1s',
+        scrape: { interval: '1s', alertmanagers: [] },
+        thresholds: opts.thresholds ?? {},
+        overrides: Object.fromEntries(opts.drillAlerts.map((a) => [a, { for: '2s' }])),
+      },
+    }),
+  );
+  const gen = await runCli(['--config', configFile, 'alerts', 'generate', '--out', join(dir, 'alerting')]);
+  assert.equal(gen.code, 0, gen.stderr);
+  // Prometheus starts while the cluster comes up (its first scrapes just fail).
+  const clusterUp = startClusterProc(fx, dir, { brokers: BROKERS, ports, args });
+  const promPort = await freePort();
+  const promDir = join(dir, 'alerting', 'prometheus');
+  await fx.start('prometheus', [`--config.file=${join(promDir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${promPort}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, '--log.level=warn'], {
+    readyPort: promPort,
+    name: 'prometheus',
+    cwd: promDir,
+  });
+  const promUrl = `http://127.0.0.1:${promPort}`;
+  const cluster = await clusterUp;
+  await fx.startCli(['exporter', '--bootstrap', bootstrap.join(','), '--cluster-name', 'local', '--port', String(exporterPort), '--host', '127.0.0.1', '--interval', '1000', '--no-probe'], { readyPort: exporterPort, name: 'exporter' });
+  return {
+    dir,
+    cluster,
+    proxy,
+    promUrl,
+    bootstrap,
+    target: `{ kind: existing, name: gameday-cluster, bootstrapServers: [${bootstrap.join(', ')}], prometheusUrl: ${promUrl}, proxyApiUrl: ${proxy.url}, launcherUrl: ${cluster.admin.baseUrl} }`,
+    async stop() {
+      await cluster.stop();
+      await proxy.close();
+    },
+  };
+}
+
+async function promQuery(promUrl: string, q: string): Promise<number> {
+  const body = (await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { value: [number, string] }[] } };
+  return Number(body.data.result[0]?.value[1] ?? 0);
+}
+
+/** A clean start for the next drill: the cluster healthy, every broker scraped, none of `alerts` pending or firing. */
+export async function settle(stack: GameDayStack, alerts: string[]): Promise<void> {
+  await stack.cluster.waitHealthy(90_000);
+  let active: string[] = [];
+  await waitFor(
+    'every broker scraped and no drill alert pending or firing',
+    async () => {
+      const body = (await (await fetch(`${stack.promUrl}/api/v1/alerts`)).json()) as { data: { alerts: { labels: { alertname: string } }[] } };
+      active = body.data.alerts.map((a) => a.labels.alertname).filter((n) => alerts.includes(n));
+      return (await promQuery(stack.promUrl, 'sum(up{job="kafka-broker"})')) === BROKERS && active.length === 0;
+    },
+    120_000,
+    1000,
+  ).catch((e: Error) => assert.fail(`${e.message}; still active: ${active.join(', ')}`));
+}
+
+export interface DrillResult {
+  code: number;
+  stdout: string;
+  report: string;
+  /** When the data check failed: whether a fresh consumer finds the lost records in the topic. */
+  lossDiagnosis?: string;
+}
+
+/** Writes the spec (its `target` replaced by the stack's), runs `chaos run --report`, returns the outcome. */
+export async function runDrill(stack: GameDayStack, name: string, specYaml: string, timeoutMs = 170_000): Promise<DrillResult> {
+  const spec = join(stack.dir, `${name}.yaml`);
+  const body = specYaml.replace(/^target:\n(?: {2}.*\n)*/m, '').replace(/^target: \{.*\}\n/m, '');
+  await writeFile(spec, `target: ${stack.target}\n${body}`);
+  const report = join(stack.dir, `report-${name}`);
+  const r = await runCli(['chaos', 'run', spec, '--report', report, '--state-dir', join(stack.dir, 'state'), '--quiet'], { timeoutMs });
+  const out: DrillResult = { code: r.code ?? -1, stdout: `${r.stdout}\n${r.stderr}`, report };
+  if (r.code !== 0 && /acknowledged records lost/.test(r.stdout)) out.lossDiagnosis = await diagnoseLoss(stack, report);
+  return out;
+}
+
+/** Report files a finished drill must leave. */
+export function assertReports(d: DrillResult): void {
+  for (const f of ['journal.json', 'junit.xml', 'report.html']) assert.ok(existsSync(join(d.report, f)), `${f} written to ${d.report}`);
+}
+
+/**
+ * Tells broker-side loss from a consumer-side miss: reads the whole topic with a fresh consumer
+ * and reports which of the lost records (the journal's sample) the log still holds, and the HWs.
+ */
+async function diagnoseLoss(stack: GameDayStack, report: string): Promise<string> {
+  // Journal events carry their fields next to `type` (journal.ts).
+  type Ev = { type: string; lostSample?: string[] };
+  const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as { events: Ev[] } | Ev[];
+  const events = Array.isArray(journal) ? journal : journal.events;
+  const sample = events.find((e) => e.type === 'data-check')?.lostSample ?? [];
+  const spec = await readFile(join(stack.dir, `${report.split('report-')[1]}.yaml`), 'utf8');
+  const topic = /^\s+topic: (\S+)/m.exec(spec)?.[1];
+  if (!topic || sample.length === 0) return 'no lost sample in the journal';
+  const kafka = new Kafka({ clientId: 'gameday-diagnosis', brokers: stack.bootstrap, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `gameday-diagnosis-${Date.now()}` });
+  const found: string[] = [];
+  let read = 0;
+  let last = Date.now();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      read++;
+      last = Date.now();
+      const id = message.headers?.['kafka-sre-gameday-id']?.toString();
+      if (id && sample.includes(id)) found.push(`${id}@${partition}/${message.offset}`);
+    },
+  });
+  while (Date.now() - last < 8000) await new Promise((r) => setTimeout(r, 500));
+  await consumer.disconnect();
+  const admin = kafka.admin();
+  await admin.connect();
+  const hw = (await admin.fetchTopicOffsets(topic)).map((p) => `p${p.partition}:${p.high}`).join(' ');
+  await admin.disconnect();
+  return `a fresh consumer read ${read} records of ${topic} (HW ${hw}); of ${sample.length} lost ids in the sample, ${found.length} are in the log${found.length ? `: ${found.join(', ')}` : ' (broker-side loss of acknowledged records)'}`;
+}

@@ -17,7 +17,7 @@ const parts: { commands: string[]; load(): Promise<Register> }[] = [
   { commands: ['chaos'], load: async () => (await import('../chaos/cli.js')).registerChaosCommands },
   { commands: ['dashboards'], load: async () => (await import('../dashboards/cli.js')).registerDashboardsCommands },
   { commands: ['exporter'], load: async () => (await import('../exporter/cli.js')).registerExporterCommands },
-  { commands: ['cluster', 'topics', 'groups', 'offsets', 'log'], load: async () => (await import('../ops/cli.js')).registerOpsCommands },
+  { commands: ['cluster', 'topics', 'groups', 'offsets', 'log', 'acls'], load: async () => (await import('../ops/cli.js')).registerOpsCommands },
 ];
 
 /** The first argument that is not a global option (or its value): the command name, if any. */

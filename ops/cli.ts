@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../common/exit-codes.js';
 import { withCluster, withConnectionOptions, type ConnectionFlags } from './connect.js';
 import { alterTopicConfig, parseSetPairs } from './alter-config.js';
+import { listAcls, parseResourceType } from './acls.js';
 import { deleteRecords, parseDeleteTarget } from './delete-records.js';
 import { electPreferredLeaders } from './elect-leaders.js';
 import { describeLogDirs } from './log-dirs.js';
@@ -282,10 +283,29 @@ function registerOffsets(program: Command): void {
 }
 
 /** Registers the operator commands (cluster, topics, groups, log) on the program. */
+function registerAcls(program: Command): void {
+  const acls = program.command('acls').description('access control lists (operator commands)');
+  withConnectionOptions(acls.command('list').description('ACL bindings (DescribeAcls), optionally for one resource type, resource name or principal'))
+    .option('--resource-type <type>', 'topic, group, cluster or transactional-id')
+    .option('--resource-name <name>', 'bindings that apply to this resource (literal, prefixed and wildcard)')
+    .option('--principal <principal>', 'e.g. User:alice')
+    .action(async (f: ConnectionFlags & { resourceType?: string; resourceName?: string; principal?: string }, cmd: Command) => {
+      const resourceType = parseResourceType(f.resourceType);
+      if (f.resourceName !== undefined && resourceType === 1) throw new UsageError('--resource-name needs --resource-type');
+      const rows = await withCluster(cmd, f, (c) => listAcls(c, { resourceType, resourceName: f.resourceName, principal: f.principal }));
+      emit(f.output, rows, (color) =>
+        rows.length === 0
+          ? 'No ACLs match.\n'
+          : renderTable({ columns: ['RESOURCE-TYPE', 'NAME', 'PATTERN', 'PRINCIPAL', 'HOST', 'OPERATION', 'PERMISSION'], rows: rows.map((r) => [r.resourceType, r.resourceName, r.patternType, r.principal, r.host, r.operation, r.permission]) }, color),
+      );
+    });
+}
+
 export function registerOpsCommands(program: Command): void {
   registerCluster(program);
   registerTopics(program);
   registerGroups(program);
   registerLog(program);
   registerOffsets(program);
+  registerAcls(program);
 }

@@ -11,9 +11,10 @@ import type { ElectLeadersResponse } from '../../protocol/apis/43-elect-leaders.
 import { traced } from '../otel.js';
 import type { ApiCodec } from '../../protocol/api.js';
 import { listOffsetsCodec } from '../../protocol/apis/02-list-offsets.js';
+import { metadataCodec, type MetadataResponse } from '../../protocol/apis/03-metadata.js';
 import { callApi, describeCluster, describeLogDirs, electLeaders, UnsupportedApiError } from './protocol-apis.js';
 import { kafkaConfig, type ClusterConnection } from './connection.js';
-import { createAdminOn, createInternalCluster, decodeConsumerAssignment, type KjsBroker, type KjsCluster, type KjsMetadata } from './kafkajs-internals.js';
+import { createAdminOn, createInternalCluster, decodeConsumerAssignment, type KjsBroker, type KjsCluster } from './kafkajs-internals.js';
 
 export const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -126,29 +127,61 @@ export class ClusterClient {
   }
 
   private async broker(nodeId: number): Promise<KjsBroker> {
-    return withTimeout(this.cluster.findBroker({ nodeId }), this.timeoutMs, `connect to broker ${nodeId}`);
+    try {
+      return await withTimeout(this.cluster.findBroker({ nodeId }), this.timeoutMs, `connect to broker ${nodeId}`);
+    } catch (e) {
+      if ((e as Error).name !== 'KafkaJSBrokerNotFound') throw e;
+      // kafkajs knows brokers from its own Metadata (for no topics: partition errors cannot fail it).
+      await withTimeout(this.cluster.refreshMetadata(), this.timeoutMs, 'refresh broker list');
+      return withTimeout(this.cluster.findBroker({ nodeId }), this.timeoutMs, `connect to broker ${nodeId}`);
+    }
   }
 
-  /** One Metadata request for every topic; the topic filter decides what the rest asks about. */
+  /**
+   * One Metadata request for every topic; the topic filter decides what the rest asks about.
+   * Sent with the project's codec, not kafkajs: kafkajs rejects a whole Metadata response when any
+   * partition carries an error (LEADER_NOT_AVAILABLE for an offline partition, as real brokers
+   * answer), which is exactly when the exporter must keep reporting.
+   */
   async metadata(filters: CollectFilters): Promise<{ clusterId?: string; controllerId: number; brokers: BrokerInfo[]; topics: TopicState[] }> {
     await this.connect();
-    const md: KjsMetadata = await withTimeout(this.cluster.metadata({ topics: [] }), this.timeoutMs, 'Metadata');
+    const md = await withTimeout(this.rawMetadata(), this.timeoutMs, 'Metadata');
     const brokers = md.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? undefined })).sort((a, b) => a.id - b.id);
+    this.knownBrokers = brokers.map((b) => b.id);
     const topics: TopicState[] = [];
-    for (const t of md.topicMetadata) {
-      const internal = t.isInternal === true || isInternalTopic(t.topic);
+    for (const t of md.topics) {
+      if (t.errorCode !== 0) continue;
+      const internal = t.isInternal || isInternalTopic(t.name);
       if (internal && !filters.includeInternal) continue;
-      if (!filters.topics(t.topic)) continue;
+      if (!filters.topics(t.name)) continue;
       topics.push({
-        name: t.topic,
+        name: t.name,
         internal,
-        partitions: t.partitionMetadata
-          .map((p) => ({ topic: t.topic, partition: p.partitionId, leader: p.leader ?? -1, replicas: p.replicas ?? [], isr: p.isr ?? [], offlineReplicas: p.offlineReplicas ?? [] }))
+        partitions: t.partitions
+          .map((p) => ({ topic: t.name, partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas }))
           .sort((a, b) => a.partition - b.partition),
       });
     }
     topics.sort((a, b) => a.name.localeCompare(b.name));
-    return { clusterId: md.clusterId, controllerId: md.controllerId ?? -1, brokers, topics };
+    return { clusterId: md.clusterId ?? undefined, controllerId: md.controllerId, brokers, topics };
+  }
+
+  private knownBrokers: number[] = [];
+
+  /** Metadata for all topics from the first broker that answers: kafkajs's seed, then any known one. */
+  private async rawMetadata(): Promise<MetadataResponse> {
+    const request = { topics: null, allowAutoTopicCreation: false };
+    const seed = (this.cluster as unknown as { brokerPool?: { seedBroker?: KjsBroker } }).brokerPool?.seedBroker;
+    let last: unknown = new Error('no broker to ask');
+    const candidates: (() => Promise<KjsBroker>)[] = [...(seed ? [async () => seed] : []), ...this.knownBrokers.map((id) => () => this.broker(id))];
+    for (const get of candidates) {
+      try {
+        return (await callApi(await get(), metadataCodec, request)).response;
+      } catch (e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   /** min.insync.replicas per topic (DescribeConfigs, chunked). */

@@ -1,17 +1,21 @@
 // test-budget: 150s
-// The operator CLI on the replicated reference cluster: `topics describe --under-replicated` lists
-// exactly the partitions of a stopped broker and exits 3, then nothing and exit 0 once it is back;
-// `acls list` shows the cluster's ACLs.
+// The operator CLI and the exporter on the replicated reference cluster: with a broker stopped,
+// `topics describe --under-replicated` lists exactly its partitions and exits 3, and the exporter's
+// URP and offline series react (an RF=1 partition on it is offline); once it is back, nothing is
+// listed (exit 0) and the series return to 0. `acls list` shows the cluster's ACLs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
 import { processFixture, runCli, waitFor } from './support/processes.js';
 import { tempDir } from './broker-support.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
+import { scrapeUntil, valueOf } from './exporter-helpers.js';
+import { freePort } from './support/ports.js';
 
 const fx = processFixture();
 const dir = tempDir('ops-cluster-health');
 let cluster: ClusterProc;
+let exporterUrl: string;
 
 interface Described {
   name: string;
@@ -31,8 +35,11 @@ before(async () => {
   });
   const admin = new Kafka({ clientId: 'ops-health', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'orders-eu', numPartitions: 3, replicationFactor: 3 }, { topic: 'solo', numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic: 'orders-eu', numPartitions: 3, replicationFactor: 3 }, { topic: 'solo', numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
   await admin.disconnect();
+  const port = await freePort();
+  await fx.startCli(['exporter', '--bootstrap', cluster.bootstrap, '--cluster-name', 'c3', '--port', String(port), '--interval', '1000', '--no-probe'], { readyWhen: /listening on/, readyTimeoutMs: 30_000, name: 'exporter' });
+  exporterUrl = `http://127.0.0.1:${port}`;
 });
 
 after(async () => {
@@ -64,6 +71,14 @@ test('topics describe --under-replicated lists exactly the partitions of a stopp
   );
   assert.ok(listed && listed.length >= 3);
   for (const p of listed) assert.ok(p.problems.includes('underReplicated'), JSON.stringify(p));
+  // The exporter sees the same: URP in the cluster and the RF=1 partition on the stopped broker offline.
+  const solo = (JSON.parse((await runCli(['topics', 'describe', 'solo', '--output', 'json', '--bootstrap', survivors], { timeoutMs: 60_000 })).stdout) as Described[])[0];
+  const onVictim = solo.partitions.filter((p) => p.replicas.includes(victim)).map((p) => p.partition);
+  await scrapeUntil(exporterUrl, 'exporter URP and offline series', (s) => {
+    const urp = valueOf(s, 'kafka_cluster_under_replicated_partitions', { cluster: 'c3' }) ?? 0;
+    const offline = onVictim.every((p) => valueOf(s, 'kafka_topic_partition_offline', { cluster: 'c3', topic: 'solo', partition: String(p) }) === 1);
+    return urp >= 3 && offline && (valueOf(s, 'kafka_cluster_offline_partitions', { cluster: 'c3' }) ?? 0) >= onVictim.length;
+  }, 30_000);
 
   await cluster.admin.restart(victim);
   await cluster.waitHealthy();
@@ -71,6 +86,7 @@ test('topics describe --under-replicated lists exactly the partitions of a stopp
   const back = await describeUrp(cluster.bootstrap);
   assert.equal(back.code, 0, back.stderr);
   assert.deepEqual((JSON.parse(back.stdout) as Described[]).flatMap((t) => t.partitions), []);
+  await scrapeUntil(exporterUrl, 'exporter URP and offline back to 0', (s) => valueOf(s, 'kafka_cluster_under_replicated_partitions', { cluster: 'c3' }) === 0 && valueOf(s, 'kafka_cluster_offline_partitions', { cluster: 'c3' }) === 0, 30_000);
 });
 
 test('acls list shows the cluster ACLs; a filter narrows them', async () => {

@@ -51,7 +51,7 @@ export function splitConfigFlags(rawArgs: readonly string[]): { toolkit?: string
 }
 
 export function registerChaosCommands(program: Command): Command {
-  const chaos = program.command('chaos').description('game-day tools: Toxiproxy-compatible fault proxy');
+  const chaos = program.command('chaos').description('game days: run, schedule and history of drills, and the Toxiproxy-compatible fault proxy');
   chaos
     .command('proxy')
     .description('run the Toxiproxy-compatible fault proxy server (drive it with any Toxiproxy client)')

@@ -116,6 +116,12 @@ async function runClusterNode(specFile: string, nodeId: number, logger: Logger):
     process.stdout.write(`broker ${nodeId} listening on ${me.bind.client.host}:${broker.port} (data ${config.brokerDir}), metrics on http://${me.bind.metrics.host}:${broker.metricsPort}/metrics\n`);
     const sig = await stop.wait;
     logger.info(`${sig} received, stopping broker ${nodeId}`);
+    // A bound on the whole stop: controlled shutdown has its own timeout, but a stop stuck on
+    // anything else (no launcher left to SIGKILL it) must still end the process.
+    setTimeout(() => {
+      logger.error(`broker ${nodeId} did not stop within ${config.controlledShutdownTimeoutMs + 15_000} ms; exiting`);
+      process.exit(1);
+    }, config.controlledShutdownTimeoutMs + 15_000).unref();
     await broker.stop();
     process.stdout.write(`broker ${nodeId} stopped\n`);
     exitSoonAfterStop(logger);

@@ -59,7 +59,7 @@ test('broker processes stop on their own when their launcher is SIGKILLed', asyn
   const launcherPid = execFileSync('ps', ['-o', 'ppid=', '-p', String(pids[0])], { encoding: 'utf8' }).trim();
   try {
     process.kill(Number(launcherPid), 'SIGKILL');
-    await waitFor('every broker process gone', () => pids.every((p) => !alive(p)), 30_000, 200);
+    await waitFor('every broker process gone', () => pids.every((p) => !alive(p)), 45_000, 200);
   } finally {
     for (const p of pids.filter(alive)) process.kill(p, 'SIGKILL');
     await svc.stop();

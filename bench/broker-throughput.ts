@@ -7,12 +7,13 @@
 //      BENCH_RATE (latency runs, records/s, default 2000), BENCH_KEEP=1 keeps the data dir,
 //      BENCH_ONLY=single|cluster runs one part; cluster knobs in bench/support/cluster-bench.ts.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClusterBench } from './support/cluster-bench.js';
+import { writeLines } from './support/records-file.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N100 = Number(process.env.BENCH_RECORDS_100B ?? 1_000_000);
@@ -28,22 +29,6 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
     });
   });
-}
-
-async function writeLines(file: string, n: number, size: number): Promise<void> {
-  const out = createWriteStream(file);
-  const pad = 'x'.repeat(size);
-  const chunk: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const id = String(i).padStart(10, '0');
-    chunk.push(id + pad.slice(id.length));
-    if (chunk.length === 10_000) {
-      if (!out.write(chunk.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
-      chunk.length = 0;
-    }
-  }
-  if (chunk.length) out.write(chunk.join('\n') + '\n');
-  await new Promise<void>((r) => out.end(r));
 }
 
 /** CPU seconds (user + system) the broker process has used so far (Linux /proc). */

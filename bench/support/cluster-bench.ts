@@ -11,7 +11,7 @@
 // cluster runs with: BENCH_HEARTBEAT_MS (500), BENCH_SESSION_TIMEOUT_MS (2500),
 // BENCH_ELECTION_TIMEOUT_MS (1000), BENCH_REPLICA_LAG_MS (10000).
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { stringify } from 'yaml';
 import { LauncherClient } from '../../chaos/faults/launcher-client.js';
+import { writeLines } from './records-file.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RECORDS = Number(process.env.BENCH_CLUSTER_RECORDS ?? 1_000_000);
@@ -46,22 +47,6 @@ async function freeBase(step: number, offsets: number[]): Promise<number> {
     if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
   }
   throw new Error('no free port base');
-}
-
-async function writeLines(file: string, n: number, size: number): Promise<void> {
-  const out = createWriteStream(file);
-  const pad = 'x'.repeat(size);
-  const chunk: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const id = String(i).padStart(10, '0');
-    chunk.push(id + pad.slice(id.length));
-    if (chunk.length === 10_000) {
-      if (!out.write(chunk.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
-      chunk.length = 0;
-    }
-  }
-  if (chunk.length) out.write(chunk.join('\n') + '\n');
-  await new Promise<void>((r) => out.end(r));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

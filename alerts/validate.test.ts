@@ -97,3 +97,23 @@ test('config errors name the field', () => {
   assert.ok(paths?.includes('thresholds.topicIdle'));
   assert.ok(paths?.some((p) => p.startsWith('slos.0')));
 });
+
+test('alerts.windows shortens the event-alert and rebalancing windows for game days; the defaults keep 5m and [15m:1m]', () => {
+  const exprOf = (model: ReturnType<typeof buildModel>, name: string) => allAlerts(model).find((a) => a.alert === name)?.expr ?? '';
+  const prod = buildModel(defaults());
+  assert.match(exprOf(prod, 'KafkaConsumerGroupRebalancing'), /\[15m:1m\]\) >= 4$/);
+  assert.match(exprOf(prod, 'KafkaHotPartition'), /^kafka_sre:topic_partition_messages_in:rate5m\n/);
+  for (const name of ['KafkaIsrShrinking', 'KafkaAuthorizationFailures', 'KafkaAuthenticationFailures', 'KafkaBrokerPaused']) assert.match(exprOf(prod, name), /\[5m\]/, name);
+  const drill = validatedModel(alertsSection.parse({ windows: { rate: '20s', rebalancing: '1m', rebalancingStep: '1s' }, thresholds: { rebalancingMinutes: 5 } }));
+  assert.match(exprOf(drill, 'KafkaConsumerGroupRebalancing'), /\[1m:1s\]\) >= 5$/);
+  assert.match(allAlerts(drill).find((a) => a.alert === 'KafkaConsumerGroupRebalancing')?.spec.description ?? '', /samples \(one every 1 second\) of the last 1 minute/);
+  // The hot-partition alert computes its own 20s rate (the 5m recording rule stays for dashboards).
+  assert.match(exprOf(drill, 'KafkaHotPartition'), /^sum by \(cluster, topic, partition\) \(rate\(kafka_topic_partition_current_offset\{[^}]*\}\[20s\]\)\)/);
+  for (const name of ['KafkaIsrShrinking', 'KafkaAuthorizationFailures', 'KafkaAuthenticationFailures', 'KafkaBrokerPaused', 'KafkaReplicaFetchFailing']) {
+    assert.match(exprOf(drill, name), /\[20s\]/, name);
+    assert.doesNotMatch(exprOf(drill, name), /\[5m\]/, name);
+  }
+  // A threshold above the number of samples in the window could never fire.
+  const never = validateModel(buildModel(alertsSection.parse({ windows: { rebalancing: '1m', rebalancingStep: '30s' } })));
+  assert.ok(never.some((p) => p.includes('rebalancingMinutes (4) exceeds the 2 samples')), never.join('\n'));
+});

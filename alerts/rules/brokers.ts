@@ -6,7 +6,7 @@ import { num } from '../spec/promql.js';
 import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
 import type { RuleKit } from './common.js';
 
-export function brokerRules({ s, t, k }: RuleKit): RuleGroupSpec {
+export function brokerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
   const brokerLabels = { cluster: TEST_CLUSTER, instance: k.brokerTarget.instance };
   const latencyReq = `request=~"${t.requestLatencyRequests}"`;
   return {
@@ -71,16 +71,19 @@ export function brokerRules({ s, t, k }: RuleKit): RuleGroupSpec {
         expr: [
           `(max by (cluster, instance) (${s.broker(bm.eventLoopDelay, 'quantile="0.99"')}) > ${num(t.pauseP99Seconds)})`,
           `(max by (cluster, instance) (${s.broker(bm.eventLoopDelayMax)}) > ${num(t.pauseMaxSeconds)})`,
-          `(sum by (cluster, instance) (rate(${s.brokerSuffixed(bm.gcPauseSeconds, '_sum')}[5m])) > ${num(t.gcTimeRatio)})`,
-          `(sum by (cluster, instance) (rate(${s.brokerAlt('jvm_gc_collection_seconds_sum')}[5m])) > ${num(t.gcTimeRatio)})`,
+          // Total event-loop lateness per second: unlike the per-scrape max above, a counter keeps a
+          // pause that the process served to a timed-out scrape (SIGSTOP, a long GC) visible.
+          `(sum by (cluster, instance) (rate(${s.brokerSuffixed(bm.eventLoopDelay, '_sum')}[${w.rate}])) > ${num(t.gcTimeRatio)})`,
+          `(sum by (cluster, instance) (rate(${s.brokerSuffixed(bm.gcPauseSeconds, '_sum')}[${w.rate}])) > ${num(t.gcTimeRatio)})`,
+          `(sum by (cluster, instance) (rate(${s.brokerAlt('jvm_gc_collection_seconds_sum')}[${w.rate}])) > ${num(t.gcTimeRatio)})`,
         ].join('\nor on (cluster, instance)\n'),
         for: '2m',
         severity: 'ticket',
         summary: 'Kafka broker {{ $labels.instance }} in cluster {{ $labels.cluster }} is pausing',
-        description: `Broker {{ $labels.instance }} of cluster {{ $labels.cluster }} stalls: pause signal {{ $value | humanize }} (p99 event-loop delay above ${t.pauseP99Seconds} s, a single pause above ${t.pauseMaxSeconds} s, or more than ${t.gcTimeRatio * 100}% of time in GC). Requests on it wait, followers fall out of ISR.`,
+        description: `Broker {{ $labels.instance }} of cluster {{ $labels.cluster }} stalls: pause signal {{ $value | humanize }} (p99 event-loop delay above ${t.pauseP99Seconds} s, a single pause above ${t.pauseMaxSeconds} s, or more than ${t.gcTimeRatio * 100}% of the time stalled or in GC). Requests on it wait, followers fall out of ISR.`,
         dashboard: dashboardUids.debug,
         runbook: {
-          meaning: 'The broker stops serving for long stretches: the reference broker reports Node event-loop delay and GC pauses; a JVM broker reports GC time through jvm_gc_collection_seconds. Either source fires this alert.',
+          meaning: 'The broker stops serving for long stretches: the reference broker reports Node event-loop delay and GC pauses; a JVM broker reports GC time through jvm_gc_collection_seconds. Either source fires this alert. A pause shorter than the broker session timeout raises only this alert (the broker stays registered); a longer one gets the broker fenced: KafkaBrokerDown (scrapes fail) and KafkaUnderReplicatedPartitions fire as well.',
           impact: 'Request latency spikes for every client of this broker; followers on it miss replica.lag.time.max.ms and drop out of ISR; session timeouts can trigger consumer rebalances.',
           queries: [`${s.broker(bm.eventLoopDelay, 'quantile="0.99"')}`, `rate(${s.brokerSuffixed(bm.gcPauseSeconds, '_sum')}[5m])`, `rate(${s.brokerAlt('jvm_gc_collection_seconds_sum')}[5m])`],
           confirm: [cmd.brokerMetrics('^(kafka_sre_broker_(eventloop_delay|gc_pause)|jvm_gc_collection_seconds)', 'pause and GC series on this broker'), cmd.clusterDescribe],
@@ -93,9 +96,10 @@ export function brokerRules({ s, t, k }: RuleKit): RuleGroupSpec {
         },
         cases: [
           { name: 'a p99 event-loop delay of 0.5 s fires', series: [k.b(bm.eventLoopDelay.name, { quantile: '0.99' }, gauge([[0.5, 15]]))], evalTime: '10m', fires: [brokerLabels] },
+          { name: 'an event loop stalled 20% of the time fires', series: [k.b(`${bm.eventLoopDelay.name}_sum`, {}, counter([[12, 20]]))], evalTime: '15m', fires: [brokerLabels] },
           { name: 'Node GC pauses taking 20% of the time fire', series: [k.b(`${bm.gcPauseSeconds.name}_sum`, { kind: 'major' }, counter([[12, 20]]))], evalTime: '15m', fires: [brokerLabels] },
           { name: 'JVM GC taking 20% of the time fires', series: [k.b('jvm_gc_collection_seconds_sum', { gc: 'G1 Young Generation' }, counter([[12, 20]]))], evalTime: '15m', fires: [brokerLabels] },
-          { name: 'short event-loop delays and little GC do not fire', series: [k.b(bm.eventLoopDelay.name, { quantile: '0.99' }, gauge([[0.05, 15]])), k.b(bm.eventLoopDelayMax.name, {}, gauge([[0.3, 15]])), k.b('jvm_gc_collection_seconds_sum', { gc: 'G1 Young Generation' }, counter([[0.6, 20]]))], evalTime: '15m', fires: [] },
+          { name: 'short event-loop delays and little GC do not fire', series: [k.b(bm.eventLoopDelay.name, { quantile: '0.99' }, gauge([[0.05, 15]])), k.b(bm.eventLoopDelayMax.name, {}, gauge([[0.3, 15]])), k.b(`${bm.eventLoopDelay.name}_sum`, {}, counter([[0.6, 20]])), k.b('jvm_gc_collection_seconds_sum', { gc: 'G1 Young Generation' }, counter([[0.6, 20]]))], evalTime: '15m', fires: [] },
         ],
       },
       {
@@ -129,7 +133,7 @@ export function brokerRules({ s, t, k }: RuleKit): RuleGroupSpec {
         expr: [
           `max by (cluster, instance, request) (${s.broker(bm.totalTimeMs, latencyReq, `quantile="${t.requestLatencyQuantile}"`)}) > ${num(t.requestLatencyMs)}`,
           `and on (cluster, instance, request)`,
-          `sum by (cluster, instance, request) ${s.brokerCountRate(bm.totalTimeMs, '5m', latencyReq)} > ${num(t.requestLatencyMinRate)}`,
+          `sum by (cluster, instance, request) ${s.brokerCountRate(bm.totalTimeMs, w.rate, latencyReq)} > ${num(t.requestLatencyMinRate)}`,
         ].join('\n'),
         for: '10m',
         severity: 'ticket',

@@ -1,5 +1,5 @@
 // Shared pieces of the rule modules: the context with selectors and case builders.
-import type { AlertsConfig } from '../../common/config/sections/alerts.js';
+import type { AlertsConfig, AlertWindows } from '../../common/config/sections/alerts.js';
 import { caseKit, type CaseKit } from '../spec/cases.js';
 import { selectorsFor, type Selectors } from '../spec/promql.js';
 import type { RuleContext } from '../spec/types.js';
@@ -7,10 +7,12 @@ import type { RuleContext } from '../spec/types.js';
 export interface RuleKit extends RuleContext {
   readonly s: Selectors;
   readonly k: CaseKit;
+  /** Look-back windows (alerts.windows): production defaults, shortened for game days. */
+  readonly w: AlertWindows;
 }
 
 export function ruleKit(config: AlertsConfig): RuleKit {
-  return { config, t: config.thresholds, s: selectorsFor(config), k: caseKit(config) };
+  return { config, t: config.thresholds, s: selectorsFor(config), k: caseKit(config), w: config.windows };
 }
 
 /** Minutes in a simple duration (1h -> 60), for sizing test series. */
@@ -19,4 +21,12 @@ export function minutes(d: string): number {
   if (!m) throw new Error(`not a simple duration: ${d}`);
   const n = Number(m[1]);
   return m[2] === 's' ? Math.ceil(n / 60) : m[2] === 'm' ? n : m[2] === 'h' ? n * 60 : n * 1440;
+}
+
+/** A simple duration in words for descriptions (15m -> "15 minutes"); compound ones stay as written. */
+export function spoken(d: string): string {
+  const m = /^(\d+)([smhd])$/.exec(d);
+  if (!m) return d;
+  const unit = { s: 'second', m: 'minute', h: 'hour', d: 'day' }[m[2] as 's' | 'm' | 'h' | 'd'];
+  return `${m[1]} ${unit}${m[1] === '1' ? '' : 's'}`;
 }

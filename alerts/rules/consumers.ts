@@ -5,11 +5,11 @@ import { cmd } from '../runbook-commands.js';
 import { gauge, TEST_CLUSTER } from '../spec/cases.js';
 import { num } from '../spec/promql.js';
 import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
-import type { RuleKit } from './common.js';
+import { spoken, type RuleKit } from './common.js';
 
 export const REBALANCING_STATES = 'PreparingRebalance|CompletingRebalance';
 
-export function consumerRules({ s, t, k }: RuleKit): RuleGroupSpec {
+export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
   const g = { cluster: TEST_CLUSTER, consumergroup: 'orders-service', topic: 'orders' };
   const gp = (partition: string) => ({ consumergroup: 'orders-service', topic: 'orders', partition });
   const groupBy = ['consumergroup'] as const;
@@ -116,12 +116,12 @@ export function consumerRules({ s, t, k }: RuleKit): RuleGroupSpec {
       },
       {
         alert: 'KafkaConsumerGroupRebalancing',
-        expr: `count_over_time((max by (cluster, consumergroup) (${s.exporter(em.consumerGroupState, `state=~"${REBALANCING_STATES}"`)}) == 1)[15m:1m]) >= ${t.rebalancingMinutes}`,
+        expr: `count_over_time((max by (cluster, consumergroup) (${s.exporter(em.consumerGroupState, `state=~"${REBALANCING_STATES}"`)}) == 1)[${w.rebalancing}:${w.rebalancingStep}]) >= ${t.rebalancingMinutes}`,
         for: '0m',
         severity: 'ticket',
         groupBy,
         summary: 'Consumer group {{ $labels.consumergroup }} in cluster {{ $labels.cluster }} keeps rebalancing',
-        description: `Consumer group {{ $labels.consumergroup }} (cluster {{ $labels.cluster }}) was rebalancing in {{ $value }} of the last 15 minutes (threshold ${t.rebalancingMinutes}): consumption stops during every rebalance.`,
+        description: `Consumer group {{ $labels.consumergroup }} (cluster {{ $labels.cluster }}) was rebalancing in {{ $value }} ${w.rebalancingStep === '1m' ? '' : `samples (one every ${spoken(w.rebalancingStep)}) `}of the last ${spoken(w.rebalancing)} (threshold ${t.rebalancingMinutes}): consumption stops during every rebalance.`,
         dashboard: dashboardUids.lag,
         runbook: {
           meaning: 'The group spends a large share of its time in PreparingRebalance/CompletingRebalance: members join and leave repeatedly, or one rebalance never completes.',

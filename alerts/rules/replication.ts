@@ -8,7 +8,7 @@ import { num } from '../spec/promql.js';
 import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
 import type { RuleKit } from './common.js';
 
-export function replicationRules({ s, t, k }: RuleKit): RuleGroupSpec {
+export function replicationRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
   const bl = { cluster: TEST_CLUSTER, instance: k.brokerTarget.instance };
   const perBroker = (def: MetricDef) => `sum by (cluster, instance) (${s.broker(def)}) > 0`;
   return {
@@ -138,7 +138,7 @@ export function replicationRules({ s, t, k }: RuleKit): RuleGroupSpec {
       },
       {
         alert: 'KafkaIsrShrinking',
-        expr: `sum by (cluster, instance) (rate(${s.broker(bm.isrShrinks)}[5m])) > 0`,
+        expr: `sum by (cluster, instance) (rate(${s.broker(bm.isrShrinks)}[${w.rate}])) > 0`,
         for: '5m',
         severity: 'ticket',
         summary: 'ISR keeps shrinking on broker {{ $labels.instance }} in cluster {{ $labels.cluster }}',
@@ -159,7 +159,7 @@ export function replicationRules({ s, t, k }: RuleKit): RuleGroupSpec {
       },
       {
         alert: 'KafkaReplicaFetchFailing',
-        expr: `(sum by (cluster, instance) (${s.broker(bm.replicaFetcherFailedPartitions)}) > 0)\nor on (cluster, instance)\n(sum by (cluster, instance) (rate(${s.broker(bm.followerFetchErrors)}[5m])) > 0)`,
+        expr: `(sum by (cluster, instance) (${s.broker(bm.replicaFetcherFailedPartitions)}) > 0)\nor on (cluster, instance)\n(sum by (cluster, instance) (rate(${s.broker(bm.followerFetchErrors)}[${w.rate}])) > 0)`,
         for: '5m',
         severity: 'ticket',
         summary: 'Broker {{ $labels.instance }} in cluster {{ $labels.cluster }} cannot fetch from its leaders',

@@ -6,7 +6,7 @@ import { num } from '../spec/promql.js';
 import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
 import type { RuleKit } from './common.js';
 
-export function securityRules({ s, t, k }: RuleKit): RuleGroupSpec {
+export function securityRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
   const bl = { cluster: TEST_CLUSTER, instance: k.brokerTarget.instance };
   const threshold = num(t.authFailuresPerSecond);
   return {
@@ -16,7 +16,7 @@ export function securityRules({ s, t, k }: RuleKit): RuleGroupSpec {
     alerts: [
       {
         alert: 'KafkaAuthorizationFailures',
-        expr: `sum by (cluster, instance, request, error) (rate(${s.broker(bm.requestErrors, 'error=~".*_AUTHORIZATION_FAILED"')}[5m])) > ${threshold}`,
+        expr: `sum by (cluster, instance, request, error) (rate(${s.broker(bm.requestErrors, 'error=~".*_AUTHORIZATION_FAILED"')}[${w.rate}])) > ${threshold}`,
         for: '5m',
         severity: 'page',
         summary: 'Broker {{ $labels.instance }} in cluster {{ $labels.cluster }} denies {{ $labels.request }} requests ({{ $labels.error }})',
@@ -37,7 +37,7 @@ export function securityRules({ s, t, k }: RuleKit): RuleGroupSpec {
       },
       {
         alert: 'KafkaAuthenticationFailures',
-        expr: `(sum by (cluster, instance) (rate(${s.broker(bm.failedAuthentication)}[5m])) > ${threshold})\nor on (cluster, instance)\n(sum by (cluster, instance) (rate(${s.broker(bm.requestErrors, 'error="SASL_AUTHENTICATION_FAILED"')}[5m])) > ${threshold})`,
+        expr: `(sum by (cluster, instance) (rate(${s.broker(bm.failedAuthentication)}[${w.rate}])) > ${threshold})\nor on (cluster, instance)\n(sum by (cluster, instance) (rate(${s.broker(bm.requestErrors, 'error="SASL_AUTHENTICATION_FAILED"')}[${w.rate}])) > ${threshold})`,
         for: '5m',
         severity: 'page',
         summary: 'Failed authentications on broker {{ $labels.instance }} in cluster {{ $labels.cluster }}',

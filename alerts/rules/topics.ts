@@ -9,10 +9,13 @@ import type { RuleKit } from './common.js';
 
 export const PARTITION_MESSAGES_IN = 'kafka_sre:topic_partition_messages_in:rate5m';
 
-export function topicRules({ s, t, k }: RuleKit): RuleGroupSpec {
+export function topicRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
   const offsets = (topicMatcher = '') => s.exporter(em.partitionCurrentOffset, topicMatcher);
   const idleTopics = `topic=~"${t.topicIdleTopics}"`;
   const p = (partition: string, perStep: number, steps = 40) => k.e(em.partitionCurrentOffset.name, { topic: 'orders', partition }, counter([[perStep, steps]]));
+  // The alert reads the 5m recording rule (also a dashboard series) unless alerts.windows.rate asks
+  // for another window: then its own rate, so a drill's hot key stops firing soon after it ends.
+  const partitionRate = w.rate === '5m' ? PARTITION_MESSAGES_IN : `sum by (cluster, topic, partition) (rate(${offsets()}[${w.rate}]))`;
   return {
     name: 'kafka-sre-topics',
     file: 'kafka',
@@ -20,7 +23,7 @@ export function topicRules({ s, t, k }: RuleKit): RuleGroupSpec {
     alerts: [
       {
         alert: 'KafkaHotPartition',
-        expr: `${PARTITION_MESSAGES_IN}\n  > on (cluster, topic) group_left ()\n  (${num(t.hotPartitionFactor)} * avg by (cluster, topic) (${PARTITION_MESSAGES_IN}))\nand\n${PARTITION_MESSAGES_IN} > ${num(t.hotPartitionMinRate)}`,
+        expr: `${partitionRate}\n  > on (cluster, topic) group_left ()\n  (${num(t.hotPartitionFactor)} * avg by (cluster, topic) (${partitionRate}))\nand\n${partitionRate} > ${num(t.hotPartitionMinRate)}`,
         for: '15m',
         severity: 'ticket',
         groupBy: ['topic'],

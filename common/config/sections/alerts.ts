@@ -51,7 +51,7 @@ const thresholds = z.strictObject({
   diskFillMinUsedRatio: z.number().min(0).lt(1).default(0.5).describe('KafkaDiskFillingUp: only for log directories already this full'),
   consumerLagRecords: z.number().positive().default(1000).describe('KafkaConsumerLagHigh: lag (records) per group and topic'),
   consumerLagSeconds: z.number().positive().default(60).describe('KafkaConsumerLagSecondsHigh: age of the oldest unconsumed record'),
-  rebalancingMinutes: z.number().int().min(1).max(15).default(4).describe('KafkaConsumerGroupRebalancing: minutes out of the last 15 spent rebalancing'),
+  rebalancingMinutes: z.number().int().min(1).default(4).describe('KafkaConsumerGroupRebalancing: minutes (samples of windows.rebalancingStep) out of windows.rebalancing spent rebalancing'),
   hotPartitionFactor: z.number().gt(1).default(2).describe('KafkaHotPartition: partition rate above this multiple of the topic average'),
   hotPartitionMinRate: z.number().min(0).default(10).describe('KafkaHotPartition: ignore partitions below this many records/s'),
   requestLatencyMs: z.number().positive().default(500).describe('KafkaRequestLatencyHigh: total time at the quantile (ms)'),
@@ -70,6 +70,20 @@ const thresholds = z.strictObject({
   exporterStaleSeconds: z.number().positive().default(300).describe('KafkaExporterCollectionStale: seconds since the last successful collection'),
 });
 export type AlertThresholds = z.infer<typeof thresholds>;
+
+/**
+ * Look-back windows of the rules. The defaults suit production (15 s scrapes, pages that must not
+ * flap); a game day with 1 s scrapes shortens them so an alert fires and clears within a minute of
+ * the fault and its rollback (test/gameday-library.test.ts).
+ */
+const windows = z.strictObject({
+  rate: promDuration
+    .default('5m')
+    .describe('rate() window of the event alerts (ISR shrinks, follower fetch errors, authorization/authentication failures, pause and GC time, hot partitions, latency traffic); an alert clears about this long after the last event'),
+  rebalancing: promDuration.default('15m').describe('KafkaConsumerGroupRebalancing: look-back window'),
+  rebalancingStep: promDuration.default('1m').describe('KafkaConsumerGroupRebalancing: sampling step (thresholds.rebalancingMinutes counts samples)'),
+});
+export type AlertWindows = z.infer<typeof windows>;
 
 const override = z.strictObject({
   for: promDuration.optional().describe('how long the condition must hold'),
@@ -94,6 +108,7 @@ export const alertsSection = z.strictObject({
   runbookBaseUrl: z.string().default('').describe('prefix of runbook_url (empty: relative docs/runbooks path)'),
   dashboardBaseUrl: z.string().default('').describe('Grafana base URL for the dashboard annotation (empty: relative /d/<uid>)'),
   thresholds: thresholds.prefault({}),
+  windows: windows.prefault({}),
   overrides: z.record(z.string().regex(/^Kafka[A-Za-z]+$/), override).default({}).describe('per-alert for/severity/disabled, keyed by alert name'),
   slos: z.array(sloSchema).default(() => defaultSlos.map((s) => sloSchema.parse(s))),
   slo: z

@@ -10,6 +10,8 @@ export interface QueryCheck {
   expr: string;
   ok: boolean;
   series: number;
+  /** Labels of the first series returned (evidence for reports). */
+  firstSeries?: Record<string, string>;
   problem?: string;
 }
 
@@ -21,20 +23,25 @@ export interface LiveCheckOptions {
   /** Evaluation time (default: now). */
   time?: Date;
   timeoutMs?: number;
+  /** Values for the template variables (default `substitutions`: every filter "All"). */
+  substitutions?: Readonly<Record<string, string>>;
+  /** Only the queries this accepts (default: all), e.g. the fault-only ones during a fault drill. */
+  select?: (query: DashboardQuery) => boolean;
 }
 
 interface PromAnswer {
   status: string;
   errorType?: string;
   error?: string;
-  data?: { result?: unknown[] };
+  data?: { result?: { metric?: Record<string, string> }[] };
 }
 
 export async function checkDashboardQueries(opts: LiveCheckOptions): Promise<QueryCheck[]> {
   const base = opts.prometheusUrl.replace(/\/+$/, '');
   const out: QueryCheck[] = [];
   for (const query of dashboardQueries(opts.thresholds)) {
-    const expr = substitute(query.expr);
+    if (opts.select && !opts.select(query)) continue;
+    const expr = substitute(query.expr, opts.substitutions);
     const params = new URLSearchParams({ query: expr, ...(opts.time ? { time: String(opts.time.getTime() / 1000) } : {}) });
     let answer: PromAnswer;
     try {
@@ -49,8 +56,9 @@ export async function checkDashboardQueries(opts: LiveCheckOptions): Promise<Que
       continue;
     }
     const series = answer.data?.result?.length ?? 0;
+    const first = answer.data?.result?.[0]?.metric;
     const empty = series === 0 && opts.requireData && !query.faultOnly;
-    out.push({ query, expr, ok: !empty, series, ...(empty ? { problem: 'no data on a healthy cluster (not a fault-only query)' } : {}) });
+    out.push({ query, expr, ok: !empty, series, ...(first ? { firstSeries: first } : {}), ...(empty ? { problem: 'no data on a healthy cluster (not a fault-only query)' } : {}) });
   }
   return out;
 }

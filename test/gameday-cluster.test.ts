@@ -8,13 +8,17 @@
 // min ISR 2: no acknowledged record may be lost) and writes journal/JUnit/HTML reports.
 // Scenarios (domain.md failure modes): F3 broker kill, F9 replication partition, F2 consumer lag,
 // F5 controller quorum loss (last: the most disruptive). One stack serves all four.
+// F9 also proves the dashboards' fault-only queries (empty on a healthy cluster, listed in
+// dashboards/README.md) return data while its fault is injected.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describeEvidence, describeMissing, watchFaultOnlyQueries, type FaultQueryEvidence } from '../dashboards/fault-watch.js';
+import { dashboardQueries, substitutions } from '../dashboards/queries.js';
 import { processFixture } from './support/processes.js';
 import { tempDir } from './chaos-fixtures.js';
-import { assertReports, runDrill, settle, startGameDayStack, type GameDayStack } from './gameday-support.js';
+import { assertReports, CLUSTER, runDrill, settle, startGameDayStack, type GameDayStack } from './gameday-support.js';
 
 const fx = processFixture();
 /** The alerts the drills expect, given a 2 s `for`. */
@@ -73,7 +77,11 @@ safety: { maxDuration: 150s }
   assert.match(stdout, /PASS data: \d+ acknowledged, 0 lost/);
 });
 
-test('F9 network partition: cutting broker 0 replication through the proxy shrinks ISR (URP fires) and heals; 0 lost', async () => {
+test('F9 network partition: cutting broker 0 replication through the proxy shrinks ISR (URP fires) and heals; 0 lost; fault-only dashboard queries show it', async (t) => {
+  // Polls every fault-only dashboard query once a second during the drill, with this cluster
+  // selected (a stricter filter than "All", which also matches series without the label).
+  const watch = watchFaultOnlyQueries({ prometheusUrl: stack.promUrl, substitutions: { ...substitutions, cluster: CLUSTER } });
+  let evidence: FaultQueryEvidence[] = [];
   const stdout = await drill(
     'f9-network-partition',
     `${load('gameday-f9')}faults:
@@ -85,9 +93,14 @@ expectations:
   data: { maxLost: 0 }
 safety: { maxDuration: 150s }
 `,
-  );
+  ).finally(async () => {
+    evidence = await watch.stop();
+  });
+  for (const line of describeEvidence(evidence)) t.diagnostic(line);
   assert.match(stdout, /PASS KafkaUnderReplicatedPartitions on cut-replication: fired and resolved in time/);
   assert.match(stdout, /PASS data: \d+ acknowledged, 0 lost/);
+  assert.equal(evidence.length, dashboardQueries().filter((q) => q.faultOnly).length, 'every fault-only query polled');
+  assert.deepEqual(describeMissing(evidence), [], 'every fault-only dashboard query returns data while the fault is injected');
 });
 
 test('F2 consumer lag: a stopped group raises KafkaConsumerLagHigh (exporter lag), cleared after it resumes; 0 lost', async () => {

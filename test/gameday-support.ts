@@ -3,14 +3,16 @@
 // replication and (optionally) controller listener advertised behind a Toxiproxy-compatible proxy
 // per broker, the real exporter, and a real Prometheus loaded with the *generated* rules and scrape
 // config (`kafka-sre alerts generate`), with 1 s scrape/evaluation intervals and a 2 s `for` on the
-// drilled alerts so a drill takes about a minute. `runDrill` runs `kafka-sre chaos run` on a spec
-// whose target is this stack.
+// drilled alerts so a drill takes about a minute. Prometheus also scrapes the proxy's
+// toxiproxy_proxy_* counters and the chaos runner's kafka_sre_gameday_* gauges (served on a fixed
+// port while a drill runs), which the game-day dashboard's fault-only panels read. `runDrill` runs
+// `kafka-sre chaos run` on a spec whose target is this stack.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { createLogger } from '../common/logging.js';
 import { startProxyServer, type RunningProxyServer } from '../chaos/proxy/server.js';
 import { runCli, waitFor, type ProcessFixture } from './support/processes.js';
@@ -18,12 +20,16 @@ import { freePort } from './support/ports.js';
 import { pickClusterPorts, startClusterProc, type ClusterProc } from './cluster-support.js';
 
 export const BROKERS = 3;
+/** The cluster name: the generated scrape config's default, the exporter's --cluster-name. */
+export const CLUSTER = 'local';
 
 export interface GameDayStack {
   dir: string;
   cluster: ClusterProc;
   proxy: RunningProxyServer;
   promUrl: string;
+  /** Where each drill's runner serves its metrics (`chaos run --metrics-port`), scraped by Prometheus. */
+  runnerMetricsPort: number;
   /** Client bootstrap addresses (the proxies). */
   bootstrap: string[];
   /** The spec's `target` section for this stack (YAML flow mapping). */
@@ -60,7 +66,7 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
     }
   }
   // 'fatal': a killed broker makes the proxy log every refused upstream connection.
-  const proxy = await startProxyServer({ port: 0, populate, logger: createLogger({ name: 'proxy', level: 'fatal' }) });
+  const proxy = await startProxyServer({ port: 0, populate, proxyMetrics: true, logger: createLogger({ name: 'proxy', level: 'fatal' }) });
   const exporterPort = await freePort();
   const configFile = join(dir, 'alerts.yaml');
   await writeFile(
@@ -78,6 +84,12 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
   );
   const gen = await runCli(['--config', configFile, 'alerts', 'generate', '--out', join(dir, 'alerting')]);
   assert.equal(gen.code, 0, gen.stderr);
+  const runnerMetricsPort = await freePort();
+  // The proxy's series get `cluster` from the job (like broker series), so the dashboards' cluster filter keeps them.
+  await addScrapeJobs(join(dir, 'alerting', 'prometheus', 'prometheus.yml'), [
+    { job_name: 'kafka-sre-gameday', static_configs: [{ targets: [`127.0.0.1:${runnerMetricsPort}`] }] },
+    { job_name: 'kafka-sre-proxy', static_configs: [{ targets: [new URL(proxy.url).host], labels: { cluster: CLUSTER } }] },
+  ]);
   // Prometheus starts while the cluster comes up (its first scrapes just fail).
   const clusterUp = startClusterProc(fx, dir, { brokers: BROKERS, ports, args });
   const promPort = await freePort();
@@ -95,6 +107,7 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
     cluster,
     proxy,
     promUrl,
+    runnerMetricsPort,
     bootstrap,
     target: `{ kind: existing, name: gameday-cluster, bootstrapServers: [${bootstrap.join(', ')}], prometheusUrl: ${promUrl}, proxyApiUrl: ${proxy.url}, launcherUrl: ${cluster.admin.baseUrl} }`,
     async stop() {
@@ -102,6 +115,21 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
       await proxy.close();
     },
   };
+}
+
+interface ScrapeJob {
+  job_name: string;
+  static_configs: { targets: string[]; labels?: Record<string, string> }[];
+}
+
+/**
+ * Adds scrape jobs to the generated config: the alerts generator knows only broker and exporter
+ * targets; the runner and the proxy are game-day components (dashboards/README.md).
+ */
+async function addScrapeJobs(file: string, jobs: ScrapeJob[]): Promise<void> {
+  const config = parse(await readFile(file, 'utf8')) as { scrape_configs: object[] };
+  config.scrape_configs.push(...jobs);
+  await writeFile(file, stringify(config));
 }
 
 async function promQuery(promUrl: string, q: string): Promise<number> {
@@ -139,7 +167,7 @@ export async function runDrill(stack: GameDayStack, name: string, specYaml: stri
   const body = specYaml.replace(/^target:\n(?: {2}.*\n)*/m, '').replace(/^target: \{.*\}\n/m, '');
   await writeFile(spec, `target: ${stack.target}\n${body}`);
   const report = join(stack.dir, `report-${name}`);
-  const r = await runCli(['chaos', 'run', spec, '--report', report, '--state-dir', join(stack.dir, 'state'), '--quiet'], { timeoutMs });
+  const r = await runCli(['chaos', 'run', spec, '--report', report, '--state-dir', join(stack.dir, 'state'), '--metrics-port', String(stack.runnerMetricsPort), '--quiet'], { timeoutMs });
   const out: DrillResult = { code: r.code ?? -1, stdout: `${r.stdout}\n${r.stderr}`, report };
   if (r.code !== 0 && /acknowledged records lost/.test(r.stdout)) out.lossDiagnosis = await diagnoseLoss(stack, report);
   return out;

@@ -80,12 +80,14 @@ safety: { maxDuration: 150s }
 test('F9 network partition: cutting broker 0 replication through the proxy shrinks ISR (URP fires) and heals; 0 lost; fault-only dashboard queries show it', async (t) => {
   // Polls every fault-only dashboard query once a second during the drill, with this cluster
   // selected (a stricter filter than "All", which also matches series without the label).
+  // URP fires ~7 s into the cut (4 s replica lag time, scrape, 2 s `for`); a 20 s cut leaves the
+  // firing-alert queries a margin of rounds under load (15 s gave 4 of 10 rounds at load 10).
   const watch = watchFaultOnlyQueries({ prometheusUrl: stack.promUrl, substitutions: { ...substitutions, cluster: CLUSTER } });
   let evidence: FaultQueryEvidence[] = [];
   const stdout = await drill(
     'f9-network-partition',
     `${load('gameday-f9')}faults:
-  - { type: replication-cut, name: cut-replication, target: { broker: 0 }, start: 5s, duration: 15s }
+  - { type: replication-cut, name: cut-replication, target: { broker: 0 }, start: 5s, duration: 20s }
 expectations:
   alerts:
     - { alert: KafkaUnderReplicatedPartitions, fireWithin: 20s, resolveWithin: 60s }

@@ -30,6 +30,8 @@ export const alwaysFiringRules = `groups:
 // that hook's test ends, deleting the directory while the file still uses it.
 const dirs: string[] = [];
 after(async () => {
+  // KAFKA_SRE_KEEP_TMP=1 keeps them (data dirs, logs, reports) for a post-mortem of a failed drill.
+  if (process.env.KAFKA_SRE_KEEP_TMP) return;
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 

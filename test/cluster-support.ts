@@ -122,6 +122,8 @@ export async function startClusterProc(fx: ProcessFixture, dir: string, opts: Cl
     async stop() {
       const pids = (await admin.nodes().catch(() => [])).map((n) => n.pid).filter((p): p is number => p !== null);
       await launcher.stop(60_000);
+      // Kept with the data dirs for a post-mortem (test/chaos-fixtures.ts).
+      if (process.env.KAFKA_SRE_KEEP_TMP) writeFileSync(join(dir, 'cluster.log'), launcher.output());
       for (const pid of pids) {
         try {
           process.kill(pid, 'SIGKILL');

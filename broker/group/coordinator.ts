@@ -93,6 +93,12 @@ export class GroupCoordinator {
   private readonly config: CoordinatorConfig;
   /** True while `__consumer_offsets` is being replayed: requests get COORDINATOR_LOAD_IN_PROGRESS. */
   loading = false;
+  /**
+   * Cluster mode: whether this broker leads the given `__consumer_offsets` partition now. A request
+   * for a group of another partition gets NOT_COORDINATOR, so the client looks the coordinator up
+   * again instead of building a second copy of the group here. Null (single broker): every group.
+   */
+  owns: ((partition: number) => boolean) | null = null;
 
   constructor(
     private readonly store: GroupStore | null = null,
@@ -108,6 +114,13 @@ export class GroupCoordinator {
   /** The `__consumer_offsets` partition that holds this group (its coordinator is that partition's leader). */
   partitionFor(groupId: string): number {
     return offsetsPartitionFor(groupId, this.config.offsetsTopicPartitions);
+  }
+
+  /** Why this broker cannot serve a group's request now (an error code), or NONE (0) when it can. */
+  unavailable(groupId: string): number {
+    if (this.loading) return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+    if (this.owns && !this.owns(this.partitionFor(groupId))) return ErrorCode.NOT_COORDINATOR;
+    return ErrorCode.NONE;
   }
 
   get offsetsTopicPartitions(): number {

@@ -28,6 +28,7 @@ const started = new Map<BrokerServices, GroupCoordinator>();
  */
 function followLeadership(services: BrokerServices, gc: GroupCoordinator, store: OffsetsTopicStore): void {
   const loaded = new Set<number>();
+  gc.owns = (partition) => loaded.has(partition);
   const sync = (p: { partition: number; leader: number }) => {
     const mine = p.leader === services.nodeId;
     if (mine && !loaded.has(p.partition)) {

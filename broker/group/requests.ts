@@ -34,36 +34,40 @@ export function findCoordinator(gc: GroupCoordinator, req: FindCoordinatorReques
 }
 
 export async function joinGroup(gc: GroupCoordinator, req: JoinGroupRequest, version: number, client: ClientInfo): Promise<JoinGroupResponse> {
-  if (gc.loading) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] };
+  const unavailable = gc.unavailable(req.groupId);
+  if (unavailable) return { throttleTimeMs: 0, errorCode: unavailable, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] };
   return { throttleTimeMs: 0, ...(await gc.joinGroup(req, version, client)) };
 }
 
 export async function syncGroup(gc: GroupCoordinator, req: SyncGroupRequest): Promise<SyncGroupResponse> {
-  if (gc.loading) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, assignment: Buffer.alloc(0) };
+  const unavailable = gc.unavailable(req.groupId);
+  if (unavailable) return { throttleTimeMs: 0, errorCode: unavailable, assignment: Buffer.alloc(0) };
   return { throttleTimeMs: 0, ...(await gc.syncGroup(req)) };
 }
 
 export function heartbeat(gc: GroupCoordinator, req: HeartbeatRequest): HeartbeatResponse {
-  return { throttleTimeMs: 0, errorCode: gc.loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : gc.heartbeat(req) };
+  return { throttleTimeMs: 0, errorCode: gc.unavailable(req.groupId) || gc.heartbeat(req) };
 }
 
 export function leaveGroup(gc: GroupCoordinator, req: LeaveGroupRequest): LeaveGroupResponse {
-  if (gc.loading) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, members: req.members.map((m) => ({ ...m, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS })) };
+  const unavailable = gc.unavailable(req.groupId);
+  if (unavailable) return { throttleTimeMs: 0, errorCode: unavailable, members: req.members.map((m) => ({ ...m, errorCode: unavailable })) };
   return { throttleTimeMs: 0, ...gc.leaveGroup(req) };
 }
 
 export async function offsetCommit(gc: GroupCoordinator, req: OffsetCommitRequest): Promise<OffsetCommitResponse> {
-  if (gc.loading) {
-    const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS })) }));
+  const unavailable = gc.unavailable(req.groupId);
+  if (unavailable) {
+    const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: unavailable })) }));
     return { throttleTimeMs: 0, topics };
   }
   return { throttleTimeMs: 0, ...(await gc.commitOffsets(req)) };
 }
 
 export function offsetFetch(gc: GroupCoordinator, req: OffsetFetchRequest, version: number): OffsetFetchResponse {
-  if (gc.loading) {
+  const code = gc.unavailable(req.groupId);
+  if (code) {
     // v1 has no top-level error code: the error goes on every partition.
-    const code = ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
     const topics = (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: code })) }));
     return { throttleTimeMs: 0, topics, errorCode: version >= 2 ? code : ErrorCode.NONE };
   }
@@ -71,10 +75,13 @@ export function offsetFetch(gc: GroupCoordinator, req: OffsetFetchRequest, versi
 }
 
 export function describeGroups(gc: GroupCoordinator, req: DescribeGroupsRequest): DescribeGroupsResponse {
-  if (gc.loading) {
-    return { throttleTimeMs: 0, groups: req.groups.map((groupId) => ({ errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, groupId, groupState: '', protocolType: '', protocolData: '', members: [] })) };
-  }
-  return { throttleTimeMs: 0, groups: req.groups.map((g) => gc.describeGroup(g)) };
+  return {
+    throttleTimeMs: 0,
+    groups: req.groups.map((groupId) => {
+      const unavailable = gc.unavailable(groupId);
+      return unavailable ? { errorCode: unavailable, groupId, groupState: '', protocolType: '', protocolData: '', members: [] } : gc.describeGroup(groupId);
+    }),
+  };
 }
 
 export function listGroups(gc: GroupCoordinator): ListGroupsResponse {
@@ -85,7 +92,7 @@ export function listGroups(gc: GroupCoordinator): ListGroupsResponse {
 export async function deleteGroups(gc: GroupCoordinator, req: DeleteGroupsRequest): Promise<DeleteGroupsResponse> {
   const results = [];
   for (const groupId of req.groupsNames) {
-    results.push({ groupId, errorCode: gc.loading ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : await gc.deleteGroup(groupId) });
+    results.push({ groupId, errorCode: gc.unavailable(groupId) || (await gc.deleteGroup(groupId)) });
   }
   return { throttleTimeMs: 0, results };
 }

@@ -44,6 +44,13 @@ export class Replica {
   leaderEpochStartOffset = 0;
   /** An AlterPartition is in flight (one at a time per partition, as Kafka). */
   isrChangePending = false;
+  /**
+   * The ISR asked for and the partition epoch it was asked at, until the committed change reaches
+   * this broker's metadata. The high watermark counts it together with the current ISR (Kafka's
+   * "maximal ISR", KIP-497): a follower being added must already hold everything the HW covers, or
+   * a preferred election right after the expansion could make it leader without acknowledged records.
+   */
+  pendingIsr: { isr: number[]; partitionEpoch: number } | null = null;
   /** After a rejected AlterPartition (stale epoch, fenced follower): no new attempt before this time. */
   isrRetryAt = 0;
   constructor(
@@ -54,6 +61,13 @@ export class Replica {
     // Single-node ISR: everything in the recovered log is committed. In a cluster the leader
     // learns the HW from its followers and a follower from its leader's fetch responses.
     this.highWatermark = clustered ? 0 : log.logEndOffset();
+  }
+
+  /** Current ISR plus any member of an in-flight change: who the high watermark must wait for. */
+  maximalIsr(): number[] {
+    const pending = this.pendingIsr?.isr;
+    if (!pending) return this.state.isr;
+    return [...new Set([...this.state.isr, ...pending])];
   }
 
   /** Log end offset of a follower as far as this leader knows (0 when it never fetched). */
@@ -179,6 +193,7 @@ export class ReplicaManager {
     const now = Date.now();
     replica.followers.clear();
     replica.isrChangePending = false;
+    replica.pendingIsr = null;
     replica.isrRetryAt = 0;
     replica.leaderEpochStartOffset = replica.log.logEndOffset();
     // Followers in the ISR get a full lag window to show up at the new leader.
@@ -214,6 +229,8 @@ export class ReplicaManager {
           break;
         }
         replica.state = c.partition;
+        // The committed ISR change (ours or the controller's) has arrived: the current ISR rules again.
+        if (replica.pendingIsr && c.partition.partitionEpoch !== replica.pendingIsr.partitionEpoch) replica.pendingIsr = null;
         const me = this.config.nodeId;
         if (c.partition.leader === me && (c.previous.leader !== me || c.previous.leaderEpoch !== c.partition.leaderEpoch)) this.becomeLeader(replica);
         else if (c.partition.leader === me) {
@@ -268,6 +285,7 @@ export class ReplicaManager {
     if (!this.controller || replica.isrChangePending || Date.now() < replica.isrRetryAt) return;
     replica.isrChangePending = true;
     const s = replica.state;
+    replica.pendingIsr = { isr: newIsr, partitionEpoch: s.partitionEpoch };
     this.controller.alterPartition({ topic: s.topic, partition: s.partition, leaderEpoch: s.leaderEpoch, partitionEpoch: s.partitionEpoch, newIsr }).then(
       () => {
         replica.isrChangePending = false;
@@ -275,6 +293,8 @@ export class ReplicaManager {
       },
       (e: unknown) => {
         replica.isrChangePending = false;
+        if (replica.pendingIsr?.partitionEpoch === s.partitionEpoch) replica.pendingIsr = null;
+        this.maybeIncrementHighWatermark(replica);
         // A restarted follower fetches before the controller unfences it: wait instead of asking at fetch rate.
         replica.isrRetryAt = Date.now() + 1000;
         this.metrics.isrChanged('failed');
@@ -328,10 +348,10 @@ export class ReplicaManager {
     }
   }
 
-  /** HW = min log end offset over the ISR (just this node until followers report). */
+  /** HW = min log end offset over the maximal ISR (just this node until followers report). */
   private maybeIncrementHighWatermark(replica: Replica): void {
     let hw = replica.log.logEndOffset();
-    for (const id of replica.state.isr) {
+    for (const id of replica.maximalIsr()) {
       if (id === this.config.nodeId) continue;
       hw = Math.min(hw, replica.followerLeo(id));
     }

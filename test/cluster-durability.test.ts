@@ -15,6 +15,8 @@ import { processFixture, waitFor, type RunningProcess } from './support/processe
 import { tempDir } from './broker-support.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
 import { offsetForLeaderEpochCodec } from '../protocol/apis/23-offset-for-leader-epoch.js';
+import { findCoordinatorCodec } from '../protocol/apis/10-find-coordinator.js';
+import { heartbeatCodec } from '../protocol/apis/12-heartbeat.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { PeerClient } from '../broker/replication/peer-client.js';
 
@@ -267,6 +269,26 @@ test('OffsetForLeaderEpoch on the leader: where each epoch ends; followers refus
   assert.ok(first.endOffset > 0 && first.endOffset < end, `epoch 0 ended where the first failover began (${first.endOffset} of ${end})`);
   const follower = p.replicas.find((r) => r !== p.leader)!;
   assert.equal((await ask(follower, 0)).errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+});
+
+test('group requests reach only the coordinator: another broker answers NOT_COORDINATOR, so clients look it up again', async () => {
+  const groupId = 'not-coordinator-probe';
+  const call = async <Res>(node: number, fn: (c: PeerClient) => Promise<Res>): Promise<Res> => {
+    const client = new PeerClient({ host: '127.0.0.1', port: cluster.nodes[node].port }, 'coordinator-test');
+    try {
+      return await fn(client);
+    } finally {
+      client.close();
+    }
+  };
+  const coordinator = (await waitFor('the group coordinator', async () => {
+    const res = await call(0, (c) => c.request(findCoordinatorCodec, 1, { key: groupId, keyType: 0 }, 10_000));
+    return res.errorCode === ErrorCode.NONE ? res.nodeId : undefined;
+  }, 30_000, 250))!;
+  const heartbeatAt = (node: number) => call(node, (c) => c.request(heartbeatCodec, 1, { groupId, generationId: 1, memberId: 'm-1', groupInstanceId: null }, 10_000));
+  // The coordinator knows no such member; every other broker is not the coordinator at all.
+  assert.equal((await heartbeatAt(coordinator)).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
+  for (const n of cluster.nodes.filter((x) => x.id !== coordinator)) assert.equal((await heartbeatAt(n.id)).errorCode, ErrorCode.NOT_COORDINATOR, `broker ${n.id}`);
 });
 
 test('acks=all waits for the whole ISR: REQUEST_TIMED_OUT while a follower is paused, NOT_ENOUGH_REPLICAS_AFTER_APPEND once the ISR shrinks below min ISR', async () => {

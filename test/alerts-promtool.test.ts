@@ -77,7 +77,7 @@ test('amtool check-config is clean', async () => {
   const r = await run('amtool', ['check-config', OUTPUT_LAYOUT.alertmanager], dir);
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /SUCCESS/);
-  assert.match(r.out, /4 inhibit rules/);
+  assert.match(r.out, /5 inhibit rules/);
 });
 
 test('amtool config routes test sends every alert to the receiver of its severity', async () => {
@@ -90,7 +90,7 @@ test('amtool config routes test sends every alert to the receiver of its severit
       return { name, severity: a.labels.severity, code: r.code, receiver: r.stdout.trim() };
     }),
   );
-  assert.equal(results.length, 31);
+  assert.equal(results.length, 32);
   for (const r of results) {
     assert.equal(r.code, 0, `${r.name}: ${r.receiver}`);
     assert.equal(r.receiver, r.severity, r.name);

@@ -41,6 +41,32 @@ export function brokerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
         ],
       },
       {
+        alert: 'KafkaBrokerFenced',
+        expr: `max by (cluster) (${s.broker(bm.fencedBrokerCount)}) > 0`,
+        for: '1m',
+        severity: 'page',
+        summary: 'Cluster {{ $labels.cluster }} has {{ $value }} fenced broker(s)',
+        description: 'The active controller of cluster {{ $labels.cluster }} has fenced {{ $value }} registered broker(s) for more than 1 minute: they stopped heartbeating to the controller quorum. Their partitions are led elsewhere and their replicas leave the ISR, even if their processes still answer scrapes.',
+        dashboard: dashboardUids.oncall,
+        runbook: {
+          meaning: 'FencedBrokerCount of the active controller: brokers that are registered but missed their session timeout, so the controller took their leaderships away. A broker cut off from the controller listeners (network isolation) or stalled longer than the session timeout is fenced while its metrics endpoint may still look healthy, which is why KafkaBrokerDown alone does not catch it.',
+          impact: 'Like a down broker for the cluster: its partitions are led by other replicas and under-replicated until it is unfenced; clients connected to it get NOT_LEADER_OR_FOLLOWER errors and move on.',
+          queries: [`${s.broker(bm.fencedBrokerCount)}`, `${s.broker(bm.activeBrokerCount)}`],
+          confirm: [cmd.clusterDescribe, cmd.brokerMetrics('^kafka_controller_kafkacontroller_(fenced|active)brokercount', 'fenced and active broker counts on the active controller')],
+          mitigation: [
+            'Find the fenced broker (cluster describe lists it) and check that its process runs and is not stalled (KafkaBrokerPaused).',
+            'Check the network between it and the controller quorum (controller listener ports, firewalls, packet loss); a broker that can reach clients but not the controllers stays fenced.',
+            'Once it heartbeats again it is unfenced on its own; then wait for under-replicated partitions to reach 0 and run a preferred leader election.',
+          ],
+          mitigationCommands: [cmd.electPreferred],
+          escalate: 'Escalate to the Kafka platform owner when a broker stays fenced for more than 10 minutes or more than one broker is fenced.',
+        },
+        cases: [
+          { name: 'the controller reporting a fenced broker for 5 minutes fires', series: [k.b(bm.fencedBrokerCount.name, {}, gauge([[0, 3], [1, 8]]))], evalTime: '10m', fires: [{ cluster: TEST_CLUSTER }] },
+          { name: 'no fenced broker does not fire', series: [k.b(bm.fencedBrokerCount.name, {}, gauge([[0, 10]]))], evalTime: '10m', fires: [] },
+        ],
+      },
+      {
         alert: 'KafkaNoActiveController',
         expr: `sum by (cluster) (${s.broker(bm.activeControllerCount)}) != 1`,
         for: '1m',

@@ -277,13 +277,17 @@ export class QuorumController {
     const records: MetadataRecord[] = [];
     const cur = this.image.brokers.get(nodeId);
     if (cur && !cur.fenced) records.push({ type: 'fence', nodeId, fenced: true });
-    let remaining = 0;
+    let offline = 0;
     for (const t of this.image.topics.list()) {
       for (const p of t.partitions) {
         if (p.leader !== nodeId && !p.isr.includes(nodeId)) continue;
         const other = p.replicas.find((r) => r !== nodeId && p.isr.includes(r) && this.image.isLive(r));
         if (p.leader === nodeId && other === undefined) {
-          remaining += 1;
+          // No other live in-sync replica (RF 1, or the rest are down): the partition goes offline
+          // now instead of holding the shutdown for its whole timeout, as KRaft does. The ISR keeps
+          // this broker, so it leads again as soon as it is back (electOnUnfence).
+          records.push({ type: 'partition', state: { ...p, leader: -1, leaderEpoch: p.leaderEpoch + 1, partitionEpoch: p.partitionEpoch + 1 } });
+          offline += 1;
           continue;
         }
         const isr = p.isr.length > 1 ? p.isr.filter((r) => r !== nodeId) : p.isr;
@@ -292,8 +296,9 @@ export class QuorumController {
       }
     }
     await this.commit(records);
-    this.logger.info({ broker: nodeId, moved: records.length, remaining }, 'controlled shutdown: leaderships moved');
-    return { remaining };
+    this.logger.info({ broker: nodeId, changed: records.length, offline }, 'controlled shutdown: leaderships moved');
+    if (offline > 0) this.logger.warn({ broker: nodeId, partitions: offline }, 'controlled shutdown: partitions without another in-sync replica are offline until this broker returns');
+    return { remaining: 0 };
   }
 
   /** DeleteAcls: every binding matching each filter goes; answers the removed bindings per filter. */

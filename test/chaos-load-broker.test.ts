@@ -88,3 +88,28 @@ expectations:
   assert.ok(summary.metrics.kafka_writer_message_count.values.count > 50);
   assert.match(await readFile(join(report, 'junit.xml'), 'utf8'), /no acknowledged record lost/);
 });
+
+test('retention-shorten sets retention.ms and segment.ms (the active segment must roll to be deleted) and restores the topic configs on rollback', async () => {
+  const kafkajs = (await import('kafkajs')).default;
+  const { defaultFaultRegistry } = await import('../chaos/faults/registry.js');
+  const { faultSchema } = await import('../chaos/spec/schema.js');
+  const admin = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic: 'retention-t', numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'min.insync.replicas', value: '1' }] }], waitForLeaders: true });
+    const configs = async () => {
+      const r = await admin.describeConfigs({ resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: 'retention-t' }], includeSynonyms: false });
+      return Object.fromEntries((r.resources[0]?.configEntries ?? []).filter((e) => ['retention.ms', 'segment.ms', 'min.insync.replicas'].includes(e.configName)).map((e) => [e.configName, e.configValue]));
+    };
+    const before = await configs();
+    const fault = defaultFaultRegistry().create(faultSchema.parse({ type: 'retention-shorten', name: 'short', target: { topic: 'retention-t' }, start: '0s', duration: '1s', params: { retention: '5s' } }));
+    const ctx = { admin: async () => admin } as unknown as Parameters<typeof fault.inject>[0];
+    await fault.leftover(ctx);
+    const handle = await fault.inject(ctx);
+    assert.deepEqual(await configs(), { ...before, 'retention.ms': '5000', 'segment.ms': '5000' });
+    await handle.rollback();
+    assert.deepEqual(await configs(), before);
+  } finally {
+    await admin.disconnect();
+  }
+});

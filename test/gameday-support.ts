@@ -44,6 +44,12 @@ export interface StackOptions {
   thresholds?: Record<string, number>;
   /** Also route the controller (Raft) listener through a proxy (needed by broker-isolate). */
   proxyControllers?: boolean;
+  /** `alerts.windows` overrides (short rate/rebalancing windows so event alerts clear within a drill). */
+  alertWindows?: Record<string, string>;
+  /** Extra `broker` config (e.g. `security` for SASL + ACLs, a short logRetentionCheckIntervalMs). */
+  broker?: Record<string, unknown>;
+  /** Credentials the exporter authenticates with when the client listener is SASL. */
+  exporterSasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; passwordEnv: string };
 }
 
 export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: StackOptions): Promise<GameDayStack> {
@@ -73,11 +79,12 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
     configFile,
     stringify({
       broker: { brokers: BROKERS, metricsPort: ports.metricsPort },
-      exporter: { port: exporterPort },
+      exporter: { port: exporterPort, ...(opts.exporterSasl ? { clusters: [{ name: 'local', bootstrap, sasl: opts.exporterSasl }] } : {}) },
       alerts: {
         evaluationInterval: '1s',
         scrape: { interval: '1s', alertmanagers: [] },
         thresholds: opts.thresholds ?? {},
+        windows: opts.alertWindows ?? {},
         overrides: Object.fromEntries(opts.drillAlerts.map((a) => [a, { for: '2s' }])),
       },
     }),
@@ -91,7 +98,7 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
     { job_name: 'kafka-sre-proxy', static_configs: [{ targets: [new URL(proxy.url).host], labels: { cluster: CLUSTER } }] },
   ]);
   // Prometheus starts while the cluster comes up (its first scrapes just fail).
-  const clusterUp = startClusterProc(fx, dir, { brokers: BROKERS, ports, args });
+  const clusterUp = startClusterProc(fx, dir, { brokers: BROKERS, ports, args, broker: opts.broker });
   const promPort = await freePort();
   const promDir = join(dir, 'alerting', 'prometheus');
   await fx.start('prometheus', [`--config.file=${join(promDir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${promPort}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, '--log.level=warn'], {
@@ -101,7 +108,8 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
   });
   const promUrl = `http://127.0.0.1:${promPort}`;
   const cluster = await clusterUp;
-  await fx.startCli(['exporter', '--bootstrap', bootstrap.join(','), '--cluster-name', 'local', '--port', String(exporterPort), '--host', '127.0.0.1', '--interval', '1000', '--no-probe'], { readyPort: exporterPort, name: 'exporter' });
+  const exporterTarget = opts.exporterSasl ? ['--config', configFile, 'exporter'] : ['exporter', '--bootstrap', bootstrap.join(','), '--cluster-name', 'local'];
+  await fx.startCli([...exporterTarget, '--port', String(exporterPort), '--host', '127.0.0.1', '--interval', '1000', '--no-probe'], { readyPort: exporterPort, name: 'exporter' });
   return {
     dir,
     cluster,

@@ -66,13 +66,19 @@ async function restoreRetention(left: Leftover, ctx: FaultContext): Promise<void
   await setTopicConfigs(await ctx.admin(), left.data.topic as string, left.data.previous as Record<string, string>);
 }
 
+/**
+ * segment.ms the fault sets: retention deletes whole closed segments only, so the active segment
+ * (1 GB or 7 days by default) must roll about as often as the shortened retention.
+ */
+const segmentMs = (spec: RetentionSpec): number => spec.params.segment ?? spec.params.retention;
+
 function retentionFault(spec: RetentionSpec): Fault {
   const name = spec.name ?? spec.type;
   let planned: Leftover | undefined;
   return {
     name,
     spec,
-    describe: () => `set retention.ms=${spec.params.retention} on topic ${spec.target.topic} (records a lagging consumer still needs get deleted), restore the topic's configs on rollback`,
+    describe: () => `set retention.ms=${spec.params.retention} and segment.ms=${segmentMs(spec)} on topic ${spec.target.topic} (records a lagging consumer still needs get deleted), restore the topic's configs on rollback`,
     async leftover(ctx) {
       planned = { fault: name, type: spec.type, data: { topic: spec.target.topic, previous: await topicConfigs(await ctx.admin(), spec.target.topic) } };
       return planned;
@@ -80,7 +86,7 @@ function retentionFault(spec: RetentionSpec): Fault {
     async inject(ctx) {
       const left = planned ?? (await this.leftover(ctx));
       const previous = left.data.previous as Record<string, string>;
-      await setTopicConfigs(await ctx.admin(), spec.target.topic, { ...previous, 'retention.ms': String(spec.params.retention) });
+      await setTopicConfigs(await ctx.admin(), spec.target.topic, { ...previous, 'retention.ms': String(spec.params.retention), 'segment.ms': String(segmentMs(spec)) });
       return { rollback: () => restoreRetention(left, ctx) };
     },
   };

@@ -2,8 +2,8 @@
 // (uniform, hot key, none), consumer groups, and per-record bookkeeping for the data check:
 // every record carries "<run>:<producer>:<seq>" as a header; an acknowledged send records the id,
 // a consumed record records it again. It also implements LoadControl for client-side faults.
-// WAITS FOR A CLUSTER: it is plain kafkajs, so it runs against any Kafka, but it has not run
-// against the reference broker yet (not usable when this was written).
+// Plain kafkajs, so it runs against any Kafka; the game-day drills run it against the replicated
+// reference cluster (test/gameday-*.test.ts).
 import { Kafka, logLevel, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
 import type { LoadSpec } from '../spec/schema.js';
 import type { LoadControl } from '../faults/types.js';
@@ -33,6 +33,8 @@ export class LoadDriver implements LoadControl {
   private producers: Producer[] = [];
   private readonly consumers = new Map<string, ConsumerSlot[]>();
   private timers: NodeJS.Timeout[] = [];
+  /** Pending restarts of crashed consumers (cleared when the consumers are stopped). */
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
   /** Sends not answered yet: stopping waits for them, or a late acknowledgement would count as lost. */
   private readonly inFlight = new Set<Promise<void>>();
   private hot: { share: number; key: string } | undefined;
@@ -128,33 +130,58 @@ export class LoadDriver implements LoadControl {
     if (!spec.consumers || spec.consumers.groupId !== group) throw new Error(`the load driver has no consumer group ${group}`);
     const existing = this.consumers.get(group) ?? [];
     if (existing.some((s) => s.consumer)) return;
-    const kafka = this.kafka(this.revoked.consumers);
     const slots: ConsumerSlot[] = existing.length ? existing : Array.from({ length: spec.consumers.count }, () => ({ delayMs: 0 }));
     this.consumers.set(group, slots);
-    for (const slot of slots) {
-      const consumer = kafka.consumer({ groupId: group });
-      slot.consumer = consumer;
-      consumer.on(consumer.events.REBALANCING, () => this.metrics.add('kafka_reader_rebalance_count'));
-      consumer.on(consumer.events.CRASH, () => this.metrics.add('kafka_reader_error_count'));
-      await consumer.connect();
-      await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          const id = message.headers?.[idHeader]?.toString();
-          if (id?.startsWith(`${this.opts.runId}:`)) {
-            this.consumed.push(id);
-            const sentAt = Number(message.value?.toString('latin1', 0, 80).split('|')[1]);
-            if (Number.isFinite(sentAt)) this.metrics.add('kafka_reader_end_to_end_seconds', (Date.now() - sentAt) / 1000);
-          }
-          this.metrics.add('kafka_reader_message_count');
-          this.metrics.add('kafka_reader_message_bytes', message.value?.length ?? 0);
-          if (slot.delayMs > 0) await new Promise((r) => setTimeout(r, slot.delayMs));
-        },
-      });
-    }
+    const kafka = this.kafka(this.revoked.consumers);
+    for (const slot of slots) await this.startSlot(kafka, group, slot);
+  }
+
+  private async startSlot(kafka: Kafka, group: string, slot: ConsumerSlot): Promise<void> {
+    const { spec } = this.opts;
+    const consumer = kafka.consumer({ groupId: group });
+    slot.consumer = consumer;
+    consumer.on(consumer.events.REBALANCING, () => this.metrics.add('kafka_reader_rebalance_count'));
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.metrics.add('kafka_reader_error_count');
+      // kafkajs gives up on non-retriable errors (e.g. TOPIC_AUTHORIZATION_FAILED while an ACL is
+      // removed); a real consumer would be restarted by its supervisor, so the driver does that,
+      // or every record acknowledged after the fault would count as lost.
+      if (!e.payload.restart) this.restartSlot(group, slot, consumer);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const id = message.headers?.[idHeader]?.toString();
+        if (id?.startsWith(`${this.opts.runId}:`)) {
+          this.consumed.push(id);
+          const sentAt = Number(message.value?.toString('latin1', 0, 80).split('|')[1]);
+          if (Number.isFinite(sentAt)) this.metrics.add('kafka_reader_end_to_end_seconds', (Date.now() - sentAt) / 1000);
+        }
+        this.metrics.add('kafka_reader_message_count');
+        this.metrics.add('kafka_reader_message_bytes', message.value?.length ?? 0);
+        if (slot.delayMs > 0) await new Promise((r) => setTimeout(r, slot.delayMs));
+      },
+    });
+  }
+
+  /** Replaces a crashed consumer after a back-off, unless it was stopped (or replaced) meanwhile. */
+  private restartSlot(group: string, slot: ConsumerSlot, crashed: Consumer): void {
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      if (!this.running || slot.consumer !== crashed) return;
+      void crashed
+        .disconnect()
+        .catch(() => {})
+        .then(() => (slot.consumer === crashed ? this.startSlot(this.kafka(this.revoked.consumers), group, slot) : undefined))
+        .catch(() => this.restartSlot(group, slot, slot.consumer ?? crashed));
+    }, 2000);
+    this.restartTimers.add(timer);
   }
 
   async stopConsumers(group: string): Promise<void> {
+    for (const t of this.restartTimers) clearTimeout(t);
+    this.restartTimers.clear();
     for (const slot of this.consumers.get(group) ?? []) {
       await slot.consumer?.disconnect();
       slot.consumer = undefined;

@@ -6,10 +6,10 @@ import { checkAllowList, resolveTarget } from './target.js';
 
 export function planText(loaded: LoadedSpec, registry: FaultRegistry = defaultFaultRegistry()): string {
   const { spec, file } = loaded;
-  const target = resolveTarget(spec.target);
+  const target = resolveTarget(spec.target, { credentials: false });
   const out: string[] = [`game day "${spec.name}" (${file}), dry run: nothing will be contacted or changed`];
   if (spec.description) out.push(`  ${spec.description}`);
-  out.push(`target ${target.id}: prometheus ${target.prometheusUrl}${target.proxyApiUrl ? `, proxy API ${target.proxyApiUrl}` : ''}${target.launcherUrl ? `, launcher ${target.launcherUrl}` : ''}${target.alertmanagerUrl ? `, alertmanager ${target.alertmanagerUrl}` : ''}`);
+  out.push(`target ${target.id}: prometheus ${target.prometheusUrl}${target.proxyApiUrl ? `, proxy API ${target.proxyApiUrl}` : ''}${target.launcherUrl ? `, launcher ${target.launcherUrl}` : ''}${target.alertmanagerUrl ? `, alertmanager ${target.alertmanagerUrl}` : ''}${spec.target.kind === 'existing' && spec.target.sasl ? `, admin client as ${spec.target.sasl.username} (${spec.target.sasl.mechanism})` : ''}`);
   for (const p of checkAllowList(target, spec.target.allowedHosts)) out.push(`  ! ${p}`);
   out.push(`safety: max ${d(spec.safety.maxDuration)}${spec.safety.abortWhen.length ? `, abort when ${spec.safety.abortWhen.map((c) => `${c.query} ${c.comparator} ${c.value} x${c.consecutive}`).join(' or ')}` : ''}${spec.safety.abortOnProbeFailures ? `, abort after ${spec.safety.abortOnProbeFailures} failed probes in a row` : ''}`);
   out.push(`hygiene: ${spec.hygiene.mode === 'silence' ? 'silence the drill alerts in Alertmanager for the run' : spec.hygiene.mode === 'drill-receiver' ? `alerts labelled ${spec.hygiene.label.name} go to the drill receiver` : 'none (alerts may notify)'}`);

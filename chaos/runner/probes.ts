@@ -1,7 +1,7 @@
 // Steady-state probes: a Prometheus query compared against a value with a tolerance, and a
 // produce/consume round trip. Each returns ok plus a sentence for the journal.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import type { ProbeSpec } from '../spec/schema.js';
 import type { PrometheusClient } from '../verify/prometheus.js';
 
@@ -44,8 +44,8 @@ export async function prometheusCheck(prom: PrometheusClient, name: string, q: {
 }
 
 /** Produce one uniquely marked record and read it back from the partition it landed on. */
-export async function produceConsumeCheck(bootstrapServers: string[], name: string, topic: string, timeoutMs: number): Promise<ProbeResult> {
-  const kafka = new Kafka({ clientId: 'kafka-sre-gameday-probe', brokers: bootstrapServers, logLevel: logLevel.NOTHING, retry: { retries: 1 } });
+export async function produceConsumeCheck(bootstrapServers: string[], name: string, topic: string, timeoutMs: number, sasl?: SASLOptions): Promise<ProbeResult> {
+  const kafka = new Kafka({ clientId: 'kafka-sre-gameday-probe', brokers: bootstrapServers, logLevel: logLevel.NOTHING, sasl, retry: { retries: 1 } });
   const marker = randomUUID();
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: `kafka-sre-gameday-probe-${marker}` });
@@ -75,7 +75,7 @@ export async function produceConsumeCheck(bootstrapServers: string[], name: stri
   }
 }
 
-export async function runProbe(probe: ProbeSpec, prom: PrometheusClient, bootstrapServers: string[]): Promise<ProbeResult> {
+export async function runProbe(probe: ProbeSpec, prom: PrometheusClient, bootstrapServers: string[], sasl?: SASLOptions): Promise<ProbeResult> {
   if (probe.type === 'prometheus') return prometheusCheck(prom, probe.name, probe);
-  return produceConsumeCheck(bootstrapServers, probe.name, probe.topic, probe.timeout);
+  return produceConsumeCheck(bootstrapServers, probe.name, probe.topic, probe.timeout, sasl);
 }

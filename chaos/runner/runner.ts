@@ -26,7 +26,8 @@ import { Journal } from './journal.js';
 import { TargetLock } from './lock.js';
 import { startRunnerMetrics, type RunnerMetrics } from './metrics.js';
 import { prometheusCheck, runProbe, type ProbeResult } from './probes.js';
-import { checkAllowList, resolveTarget } from './target.js';
+import { checkAllowList, resolveTarget, saslOrUsage } from './target.js';
+import { resolveSasl } from '../spec/sasl.js';
 
 export type Phase = 'validate' | 'pre-flight' | 'lock' | 'steady-state-before' | 'load' | 'observe' | 'rollback' | 'steady-state-after' | 'data-check' | 'report';
 
@@ -122,7 +123,7 @@ function faultContext(target: ResolvedTarget, load: () => LoadControl | undefine
     },
     admin() {
       admin ??= (async () => {
-        const a = new Kafka({ clientId: 'kafka-sre-gameday', brokers: target.bootstrapServers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+        const a = new Kafka({ clientId: 'kafka-sre-gameday', brokers: target.bootstrapServers, logLevel: logLevel.NOTHING, sasl: target.sasl, retry: { retries: 2 } }).admin();
         await a.connect();
         return a;
       })();
@@ -169,6 +170,13 @@ export async function preflight(spec: GameDaySpec, target: ResolvedTarget, fault
   }
   if (needs.has('load') && !spec.load) problems.push('client-side faults need a load section');
   if (faults.some((f) => f.spec.type === 'credentials-revoke') && !spec.load?.sasl) problems.push('credentials-revoke needs load.sasl (the credentials it revokes)');
+  if (spec.load?.sasl) {
+    try {
+      resolveSasl(spec.load.sasl);
+    } catch (e) {
+      problems.push(`load.sasl: ${(e as Error).message}`);
+    }
+  }
   if (needs.has('kafka') || spec.load || spec.steadyState.probes.some((p) => p.type === 'produce-consume')) {
     attempt(async () => {
       await (await ctx.admin()).describeCluster();
@@ -264,7 +272,7 @@ export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
 
       enter('steady-state-before');
       for (const p of spec.steadyState.probes.filter((p) => p.when.includes('before'))) {
-        const r = await runProbe(p, prom, target.bootstrapServers);
+        const r = await runProbe(p, prom, target.bootstrapServers, target.sasl);
         probes.before.push(r);
         journal.add('probe', { phase: 'before', ...r });
       }
@@ -274,7 +282,7 @@ export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
 
       if (spec.load) {
         enter('load');
-        load = (opts.createLoad ?? ((l, t, id) => new LoadDriver({ bootstrapServers: t.bootstrapServers, runId: id, spec: l, sasl: l.sasl })))(spec.load, target, runId);
+        load = (opts.createLoad ?? ((l, t, id) => new LoadDriver({ bootstrapServers: t.bootstrapServers, runId: id, spec: l, sasl: l.sasl ? saslOrUsage(l.sasl, 'load.sasl') : undefined })))(spec.load, target, runId);
         await load.start();
         journal.add('load-started', { producers: spec.load.producers, rate: spec.load.rate, topic: spec.load.topic });
       }
@@ -320,7 +328,7 @@ export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
         if (Date.now() >= nextProbeAt) {
           nextProbeAt += spec.steadyState.interval;
           for (const p of spec.steadyState.probes.filter((p) => p.when.includes('during'))) {
-            const r = await runProbe(p, prom, target.bootstrapServers);
+            const r = await runProbe(p, prom, target.bootstrapServers, target.sasl);
             probes.during.push(r);
             journal.add('probe', { phase: 'during', ...r });
             probeFailures = r.ok ? 0 : probeFailures + 1;
@@ -405,7 +413,7 @@ export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
     if (!opts.signal?.aborted) {
       enter('steady-state-after');
       for (const p of spec.steadyState.probes.filter((p) => p.when.includes('after'))) {
-        const r = await runProbe(p, prom, target.bootstrapServers);
+        const r = await runProbe(p, prom, target.bootstrapServers, target.sasl);
         probes.after.push(r);
         journal.add('probe', { phase: 'after', ...r });
       }

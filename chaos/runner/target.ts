@@ -2,6 +2,7 @@
 import { UsageError } from '../../common/exit-codes.js';
 import type { TargetSpec } from '../spec/schema.js';
 import type { ResolvedTarget } from '../faults/types.js';
+import { resolveSasl } from '../spec/sasl.js';
 
 function hostOf(hostPort: string): string {
   const m = /^\[([^\]]+)\]:\d+$/.exec(hostPort);
@@ -12,7 +13,7 @@ function hostOf(hostPort: string): string {
  * An existing cluster resolves directly. The embedded reference cluster needs the cluster
  * launcher of issue 4, which this build does not have yet: a clear error, before anything runs.
  */
-export function resolveTarget(t: TargetSpec): ResolvedTarget {
+export function resolveTarget(t: TargetSpec, opts: { credentials?: boolean } = {}): ResolvedTarget {
   if (t.kind === 'embedded') {
     throw new UsageError('target.kind "embedded" needs the reference cluster launcher (issue 4), which is not available in this build; start the toolkit with `kafka-sre up` and use target.kind "existing" with its addresses');
   }
@@ -25,7 +26,18 @@ export function resolveTarget(t: TargetSpec): ResolvedTarget {
     alertmanagerUrl: t.alertmanagerUrl,
     webhookListen: t.webhookListen,
     proxyNaming: t.proxyNaming,
+    // A dry run prints the plan without reading passwords.
+    ...(t.sasl && opts.credentials !== false ? { sasl: saslOrUsage(t.sasl, 'target.sasl') } : {}),
   };
+}
+
+/** Credentials resolved before anything runs: an unset password variable is a usage error. */
+export function saslOrUsage(s: Parameters<typeof resolveSasl>[0], field: string): ReturnType<typeof resolveSasl> {
+  try {
+    return resolveSasl(s);
+  } catch (e) {
+    throw new UsageError(`${field}: ${(e as Error).message}`);
+  }
 }
 
 /** Every host the drill would touch must be on target.allowedHosts (loopback by default). */

@@ -121,3 +121,27 @@ test('notification expectations need target.webhookListen', () => {
   assert.equal(i.field, 'expectations.notifications[0]');
   assert.match(i.message, /need target.webhookListen/);
 });
+
+test('target.sasl takes exactly one of password, passwordEnv; a dry run does not read it, a run needs the variable set', async () => {
+  const withSasl = (sasl: string) => good.replace('  proxyApiUrl: http://127.0.0.1:8474\n', `  proxyApiUrl: http://127.0.0.1:8474\n  sasl: ${sasl}\n`);
+  const { spec } = parseSpec(withSasl('{ mechanism: scram-sha-512, username: admin, passwordEnv: F9_TEST_UNSET_PASSWORD }'));
+  assert.ok(spec.target.kind === 'existing' && spec.target.sasl?.passwordEnv === 'F9_TEST_UNSET_PASSWORD');
+  const [both] = issuesOf(withSasl('{ mechanism: plain, username: a, password: x, passwordEnv: Y }'));
+  assert.match(both.message, /exactly one of password, passwordEnv/);
+  const { resolveTarget } = await import('../runner/target.js');
+  assert.equal(resolveTarget(spec.target, { credentials: false }).sasl, undefined);
+  assert.throws(() => resolveTarget(spec.target), /target\.sasl: SASL password variable F9_TEST_UNSET_PASSWORD is not set/);
+  process.env.F9_TEST_SET_PASSWORD = 'pw';
+  const set = parseSpec(withSasl('{ mechanism: plain, username: a, passwordEnv: F9_TEST_SET_PASSWORD }')).spec;
+  assert.deepEqual(resolveTarget(set.target).sasl, { mechanism: 'plain', username: 'a', password: 'pw' });
+});
+
+test('retention-shorten rolls segments as often as the shortened retention unless params.segment says otherwise', () => {
+  const spec = (params: string) => good.replace(/faults:[\s\S]*?expectations:/, `faults:\n  - type: retention-shorten\n    target: { topic: t }\n    start: 1s\n    duration: 10s\n    params: ${params}\nexpectations:`);
+  const a = parseSpec(spec('{ retention: 5s }')).spec.faults[0];
+  assert.ok(a.type === 'retention-shorten');
+  assert.deepEqual(a.params, { retention: 5000 });
+  const b = parseSpec(spec('{ retention: 5s, segment: 2s }')).spec.faults[0];
+  assert.ok(b.type === 'retention-shorten');
+  assert.equal(b.params.segment, 2000);
+});

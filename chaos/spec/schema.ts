@@ -3,6 +3,7 @@
 // never silently ignored, because a drill that quietly skips a check proves nothing.
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { saslSpec } from './sasl.js';
 
 /** A duration string ("30s", "2m", "500ms") -> milliseconds. */
 export const duration = z
@@ -43,6 +44,8 @@ export const existingTarget = z.strictObject({
   /** The reference cluster launcher's admin API (issue 4); needed by process-level faults. */
   launcherUrl: httpUrl.optional(),
   alertmanagerUrl: httpUrl.optional(),
+  /** Credentials of the runner's admin and probe clients on a SASL listener (acl-remove needs a principal allowed to alter ACLs). */
+  sasl: saslSpec.optional(),
 });
 
 export const embeddedTarget = z.strictObject({
@@ -127,7 +130,7 @@ export const loadSchema = z.strictObject({
   drainTimeout: duration.default(30_000),
   thresholds: thresholdsSchema.default({}),
   /** SASL for the load clients (what "credentials-revoke" swaps for wrong credentials). */
-  sasl: z.strictObject({ mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']), username: z.string().min(1), password: z.string() }).optional(),
+  sasl: saslSpec.optional(),
 });
 
 // ---- faults -------------------------------------------------------------------------------
@@ -174,7 +177,9 @@ export const faultSchemas = [
   fault('log-dir-fill', brokerTarget, z.strictObject({ capacityBytes: z.number().int().min(0).optional(), headroomBytes: z.number().int().min(0).default(0) }).default({ headroomBytes: 0 })),
   // Through Kafka's own admin API (kafkajs).
   fault('acl-remove', z.strictObject({ principal: z.string().min(1) }), z.strictObject({ resourceType: z.enum(['topic', 'group', 'cluster']).default('topic'), resourceName: z.string().min(1).default('*') }).default({ resourceType: 'topic', resourceName: '*' })),
-  fault('retention-shorten', topicTarget, z.strictObject({ retention: duration })),
+  // segment (default: the retention) rolls the active segment that often: retention deletes only
+  // closed segments, so without it a lagging consumer's records in the active one would survive.
+  fault('retention-shorten', topicTarget, z.strictObject({ retention: duration, segment: duration.optional() })),
   // Through the runner's own load driver (client side).
   fault('credentials-revoke', z.strictObject({ client: z.enum(['producers', 'consumers', 'all']) }), none),
   fault('consumer-slow', groupTarget, z.strictObject({ delayPerRecord: duration })),

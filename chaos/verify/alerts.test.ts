@@ -31,6 +31,13 @@ test('an alert firing before injection fails: the steady state was dirty', () =>
   assert.match(r.reason, /already firing before/);
 });
 
+test('an alert that fired and resolved for an earlier fault does not make a later fault dirty', () => {
+  const polls = [quiet(0), fire(2000), quiet(5000), quiet(9000), fire(12_000), quiet(16_000)];
+  const r = evaluateFires(exp, polls, { fault: 'second', injectedAt: 10_000, rolledBackAt: 14_000 }, 30_000);
+  assert.equal(r.passed, true, r.reason);
+  assert.equal(r.ttdMs, 2000);
+});
+
 test('label matchers select the alert instance', () => {
   const polls = [fire(2000, { broker: '2' }), quiet(9000)];
   assert.equal(evaluateFires({ ...exp, labels: { broker: '1' } }, polls, { fault: 'k', injectedAt: 1000, rolledBackAt: 8000 }, 30_000).passed, false);

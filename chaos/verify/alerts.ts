@@ -71,8 +71,10 @@ export function evaluateFires(
   const fail = (reason: string, settled: boolean, extra: Partial<AlertExpectationResult> = {}) => ({ ...base, passed: false, settled, reason, ...extra });
   const { injectedAt, rolledBackAt } = window;
   if (injectedAt === undefined) return fail(`fault ${window.fault} was never injected`, true);
-  const before = polls.find((p) => p.at < injectedAt && firing(p, exp));
-  if (before) return fail(`already firing before the fault was injected (at ${new Date(before.at).toISOString()}): the steady state was not clean`, true);
+  // Dirty only if still firing at the last poll before the fault: in a multi-fault drill the same
+  // alert may have fired and resolved for an earlier fault (F8: long pause, then a short one).
+  const before = polls.findLast((p) => p.at < injectedAt);
+  if (before && firing(before, exp)) return fail(`already firing before the fault was injected (at ${new Date(before.at).toISOString()}): the steady state was not clean`, true);
   const fireDeadline = injectedAt + exp.fireWithin;
   const fired = polls.find((p) => p.at >= injectedAt && firing(p, exp));
   if (!fired || fired.at > fireDeadline) {

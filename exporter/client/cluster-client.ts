@@ -6,7 +6,7 @@ import { Kafka, type Admin } from 'kafkajs';
 import type { Logger } from '../../common/logging.js';
 import type { NameFilter } from '../filters.js';
 import { isInternalTopic } from '../filters.js';
-import type { BrokerInfo, ClusterState, GroupState, LogDirState, TopicState } from '../model.js';
+import type { BrokerInfo, ClusterState, GroupState, LogDirState, PartitionState, TopicState } from '../model.js';
 import type { ElectLeadersResponse } from '../../protocol/apis/43-elect-leaders.js';
 import { traced } from '../otel.js';
 import type { ApiCodec } from '../../protocol/api.js';
@@ -39,6 +39,8 @@ export interface CollectFilters {
   /** Include internal topics such as __consumer_offsets. */
   includeInternal: boolean;
 }
+
+type MutablePartition = { -readonly [K in keyof PartitionState]: PartitionState[K] };
 
 export interface PartitionRef {
   topic: string;
@@ -148,6 +150,7 @@ export class ClusterClient {
     const md = await withTimeout(this.rawMetadata(), this.timeoutMs, 'Metadata');
     const brokers = md.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? undefined })).sort((a, b) => a.id - b.id);
     this.knownBrokers = brokers.map((b) => b.id);
+    this.knownController = md.controllerId;
     const topics: TopicState[] = [];
     for (const t of md.topics) {
       if (t.errorCode !== 0) continue;
@@ -167,6 +170,7 @@ export class ClusterClient {
   }
 
   private knownBrokers: number[] = [];
+  private knownController = -1;
 
   /** Metadata for all topics from the first broker that answers: kafkajs's seed, then any known one. */
   private async rawMetadata(): Promise<MetadataResponse> {
@@ -184,15 +188,22 @@ export class ClusterClient {
     throw last;
   }
 
-  /** min.insync.replicas per topic (DescribeConfigs, chunked). */
+  /**
+   * min.insync.replicas per topic (DescribeConfigs, chunked). Sent straight to one broker (any
+   * broker answers for topic resources; the controller when known): kafkajs's admin
+   * describeConfigs first refreshes kafkajs's own metadata for every topic, which at 10k
+   * partitions cost a full Metadata decode per chunk per cycle and kept a second copy of it.
+   */
   async minInsyncReplicas(topics: readonly string[], errors: RequestErrors): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     const chunks: string[][] = [];
     for (let i = 0; i < topics.length; i += 500) chunks.push(topics.slice(i, i + 500));
+    const target = this.knownBrokers.includes(this.knownController) ? this.knownController : this.knownBrokers[0];
     await mapLimit(chunks, 2, async (chunk) => {
       try {
+        const resources = chunk.map((name) => ({ type: 2, name, configNames: ['min.insync.replicas'] }));
         const res = await withTimeout(
-          this.admin().describeConfigs({ includeSynonyms: false, resources: chunk.map((name) => ({ type: 2, name, configNames: ['min.insync.replicas'] })) }),
+          target === undefined ? this.admin().describeConfigs({ includeSynonyms: false, resources }) : (await this.broker(target)).describeConfigs({ includeSynonyms: false, resources }),
           this.timeoutMs,
           'DescribeConfigs',
         );
@@ -213,6 +224,12 @@ export class ClusterClient {
    */
   async listOffsets(partitions: readonly PartitionRef[], timestamp: number, errors: RequestErrors): Promise<Map<string, number>> {
     const out = new Map<string, number>();
+    await this.listOffsetsEach(partitions, timestamp, errors, (topic, partition, offset) => out.set(tpKey(topic, partition), offset));
+    return out;
+  }
+
+  /** listOffsets handing each answer to `found` (no map keyed by partition: collect() stores them in place). */
+  private async listOffsetsEach(partitions: readonly PartitionRef[], timestamp: number, errors: RequestErrors, found: (topic: string, partition: number, offset: number) => void): Promise<void> {
     const byLeader = groupBy(partitions.filter((p) => p.leader >= 0), (p) => p.leader);
     await Promise.all(
       [...byLeader].map(async ([leader, parts]) => {
@@ -224,15 +241,14 @@ export class ClusterClient {
           const { response } = await withTimeout(callApi(broker, listOffsetsCodec, { replicaId: -1, isolationLevel: 0, topics }), this.timeoutMs, 'ListOffsets');
           for (const t of response.topics)
             for (const p of t.partitions) {
-              if (p.errorCode === 0) out.set(tpKey(t.name, p.partitionIndex), p.offset);
-              else if (p.errorCode !== 0) errors.add('ListOffsets', new Error(`${t.name}/${p.partitionIndex}: error code ${p.errorCode}`));
+              if (p.errorCode === 0) found(t.name, p.partitionIndex, p.offset);
+              else errors.add('ListOffsets', new Error(`${t.name}/${p.partitionIndex}: error code ${p.errorCode}`));
             }
         } catch (e) {
           errors.add('ListOffsets', e);
         }
       }),
     );
-    return out;
   }
 
   /** Log start and high watermark per partition (two batched ListOffsets rounds per broker). */
@@ -439,6 +455,34 @@ export class ClusterClient {
     return out;
   }
 
+  /** Log start and high watermark written into each partition; both stay undefined unless both were read. */
+  private async fillOffsets(topics: readonly TopicState[], partitions: readonly PartitionRef[], errors: RequestErrors): Promise<void> {
+    const byName = new Map<string, TopicState>();
+    for (const t of topics) byName.set(t.name, t);
+    const at = (topic: string, partition: number) => {
+      const parts = byName.get(topic)?.partitions as MutablePartition[] | undefined;
+      const p = parts?.[partition];
+      return p?.partition === partition ? p : parts?.find((x) => x.partition === partition);
+    };
+    const starts = new Map<MutablePartition, number>();
+    await Promise.all([
+      this.listOffsetsEach(partitions, EARLIEST, errors, (t, p, offset) => {
+        const part = at(t, p);
+        if (part) starts.set(part, offset);
+      }),
+      this.listOffsetsEach(partitions, LATEST, errors, (t, p, offset) => {
+        const part = at(t, p);
+        if (part) part.highWatermark = offset;
+      }),
+    ]);
+    for (const t of topics)
+      for (const p of t.partitions as MutablePartition[]) {
+        const start = starts.get(p);
+        if (start === undefined || p.highWatermark === undefined) p.highWatermark = undefined;
+        else p.logStartOffset = start;
+      }
+  }
+
   /** One full read of the cluster. Throws only when metadata cannot be read at all. */
   async collect(filters: CollectFilters, opts: { groupConcurrency?: number } = {}): Promise<{ state: ClusterState; errors: RequestErrors }> {
     const errors = new RequestErrors();
@@ -449,24 +493,23 @@ export class ClusterClient {
       errors.add('Metadata', e);
       throw e;
     }
-    const refs = md.topics.flatMap((t) => t.partitions.map((p) => ({ topic: p.topic, partition: p.partition, leader: p.leader })));
+    // Partitions are this cycle's own objects (metadata() made them): offsets are written into
+    // them rather than into maps keyed by partition and then copied.
+    const partitions = md.topics.flatMap((t) => t.partitions);
     const attrs = { 'kafka.cluster': this.connection.name };
-    const [offsets, minIsr, groups, logDirs] = await Promise.all([
-      traced('kafka.ListOffsets', { ...attrs, 'kafka.partitions': refs.length }, () => this.partitionOffsets(refs, errors)),
+    const [, minIsr, groups, logDirs] = await Promise.all([
+      traced('kafka.ListOffsets', { ...attrs, 'kafka.partitions': partitions.length }, () => this.fillOffsets(md.topics, partitions, errors)),
       traced('kafka.DescribeConfigs', { ...attrs, 'kafka.topics': md.topics.length }, () => this.minInsyncReplicas(md.topics.map((t) => t.name), errors)),
       traced('kafka.groups', attrs, () => this.groups(md.brokers, filters.groups, errors, opts.groupConcurrency, md.topics)),
       this.extras.describeLogDirs
         ? traced('kafka.DescribeLogDirs', attrs, () => this.extras.describeLogDirs!(md.brokers, errors)).catch((e: unknown) => (errors.add('DescribeLogDirs', e), undefined))
         : Promise.resolve(undefined),
     ]);
-    const topics = md.topics.map((t) => ({
-      ...t,
-      minInsyncReplicas: minIsr.get(t.name),
-      partitions: t.partitions.map((p) => ({ ...p, ...offsets.get(tpKey(p.topic, p.partition)) })),
-    }));
+    const topics = md.topics;
+    for (const t of topics) t.minInsyncReplicas = minIsr.get(t.name);
     const topicNames = new Set(topics.map((t) => t.name));
     // Group offsets on filtered-out topics are dropped here too, so lag series obey the topic filter.
-    const visibleGroups = groups.map((g) => ({ ...g, offsets: g.offsets.filter((o) => topicNames.has(o.topic)) }));
+    const visibleGroups = groups.map((g) => (g.offsets.every((o) => topicNames.has(o.topic)) ? g : { ...g, offsets: g.offsets.filter((o) => topicNames.has(o.topic)) }));
     this.logger?.debug({ topics: topics.length, groups: groups.length, errors: Object.fromEntries(errors.byApi) }, 'collected cluster state');
     return {
       state: { clusterId: md.clusterId, controllerId: md.controllerId, brokers: md.brokers, topics, groups: visibleGroups, logDirs: logDirs ?? undefined, requestErrors: errors.byApi },

@@ -52,6 +52,10 @@ export interface KjsOffsetFetchResponse {
   responses: { topic: string; partitions: { partition: number; offset: string; errorCode: number }[] }[];
 }
 
+export interface KjsDescribeConfigsResponse {
+  resources: { errorCode: number; resourceName: string; configEntries: { configName: string; configValue: string | null }[] }[];
+}
+
 export interface KjsBroker {
   nodeId: number;
   /** kafkajs's connections to this broker (used for raw requests, see raw-transport.ts). */
@@ -70,6 +74,7 @@ export interface KjsBroker {
   describeGroups(args: { groupIds: string[] }): Promise<KjsDescribeGroupsResponse>;
   offsetFetch(args: { groupId: string; topics: { topic: string; partitions: { partition: number }[] }[] }): Promise<KjsOffsetFetchResponse>;
   metadata(topics?: string[]): Promise<KjsMetadata>;
+  describeConfigs(args: { resources: { type: number; name: string; configNames?: string[] }[]; includeSynonyms?: boolean }): Promise<KjsDescribeConfigsResponse>;
   offsetCommit(args: {
     groupId: string;
     groupGenerationId: number;

@@ -7,6 +7,7 @@ import type { MetricsHub } from '../metrics/exposition.js';
 import { traced } from '../otel.js';
 import { brokerAvailability, consumerLag } from '../slo/sli.js';
 import type { SloTracker } from '../slo/tracker.js';
+import { ChunkPool } from '../snapshot/chunk-pool.js';
 import { deriveSnapshot, timestampsToRead, type GroupSummary } from './derive.js';
 import { ClusterHistory, tpKey } from './history.js';
 
@@ -30,6 +31,8 @@ export interface CycleResult {
 
 export class ClusterCollector {
   private readonly history: ClusterHistory;
+  /** This cluster's snapshot chunks: the hub returns a replaced snapshot's chunks here. */
+  private readonly chunkPool = new ChunkPool();
   private maxBrokersSeen = 0;
   private succeeded = false;
   private warnedLimit = false;
@@ -58,10 +61,7 @@ export class ClusterCollector {
         if (this.opts.readRecordTimestamps) {
           const wanted = await timestampsToRead(state, this.history);
           if (wanted.length > 0) {
-            const leaders = new Map<string, number>();
-            for (const t of state.topics) for (const p of t.partitions) leaders.set(tpKey(t.name, p.partition), p.leader);
-            const refs = wanted.map((w) => ({ ...w, leader: leaders.get(tpKey(w.topic, w.partition)) ?? -1 }));
-            const times = await traced('kafka-sre.fetch_record_timestamps', { 'kafka.cluster': this.name, 'kafka.partitions': refs.length }, () => this.client.recordTimestamps(refs, errors));
+            const times = await traced('kafka-sre.fetch_record_timestamps', { 'kafka.cluster': this.name, 'kafka.partitions': wanted.length }, () => this.client.recordTimestamps(wanted, errors));
             const now = Date.now();
             for (const w of wanted) {
               const ts = times.get(`${tpKey(w.topic, w.partition)}\u0000${w.offset}`);
@@ -70,7 +70,7 @@ export class ClusterCollector {
           }
         }
         const now = Date.now();
-        const derived = await deriveSnapshot(state, this.history, { cluster: this.name, seriesLimit: this.opts.seriesLimit, aggregateLagToTopic: this.opts.aggregateLagToTopic, nowMs: now });
+        const derived = await deriveSnapshot(state, this.history, { cluster: this.name, seriesLimit: this.opts.seriesLimit, aggregateLagToTopic: this.opts.aggregateLagToTopic, nowMs: now, chunkPool: this.chunkPool });
         span.setAttributes({ 'kafka.topics': state.topics.length, 'kafka.groups': state.groups.length, 'kafka_sre.series': derived.snapshot.seriesCount });
         await this.hub.publish(derived.snapshot, (Date.now() - started) / 1000);
         this.hub.countRequestErrors(this.name, errors.byApi);

@@ -84,7 +84,7 @@ test('A group that stops committing while owned goes from OK to STALL after the 
 test('Record timestamps are requested only for lagging partitions whose committed offset is new.', async () => {
   const h = new ClusterHistory();
   const g: GroupState = { groupId: 'g1', state: 'Empty', protocolType: 'consumer', members: [], offsets: [{ topic: 'orders', partition: 0, offset: 100 }, { topic: 'orders', partition: 1, offset: 10 }] };
-  assert.deepEqual(await timestampsToRead(state([g]), h), [{ group: 'g1', topic: 'orders', partition: 1, offset: 50 }]);
+  assert.deepEqual(await timestampsToRead(state([g]), h), [{ group: 'g1', topic: 'orders', partition: 1, offset: 50, leader: 2 }]);
   h.setRecordTime('g1', 'orders', 1, 50, 999, 0);
   assert.deepEqual(await timestampsToRead(state([g]), h), []);
   const { snapshot: s } = await deriveSnapshot(state([g]), h, opts);

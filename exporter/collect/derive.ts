@@ -5,7 +5,8 @@ import { estimateLagSeconds } from '../lag/lag-seconds.js';
 import { groupLag, type GroupPartitionInput, type PartitionOffsets } from '../lag/offset-lag.js';
 import { evaluateGroupStatus, evaluatePartitionStatus, type PartitionStatus } from '../lag/status.js';
 import type { ClusterState, GroupState, PartitionState } from '../model.js';
-import { labelFragment, SnapshotBuilder, Tier, type ClusterSnapshot } from '../snapshot/snapshot.js';
+import type { ChunkPool } from '../snapshot/chunk-pool.js';
+import { FragmentWriter, labelValueBytes, SnapshotBuilder, Tier, type ClusterSnapshot } from '../snapshot/snapshot.js';
 import { tpKey, type ClusterHistory } from './history.js';
 import { Yielder } from './yielder.js';
 
@@ -15,6 +16,8 @@ export interface DeriveOptions {
   /** Only topic-level lag series (no per-partition group series). */
   aggregateLagToTopic: boolean;
   nowMs: number;
+  /** Chunks for the snapshot bytes, reused across cycles (see snapshot/chunk-pool.ts). */
+  chunkPool?: ChunkPool;
 }
 
 export interface GroupSummary {
@@ -55,7 +58,7 @@ export function groupPartitions(group: GroupState, partitionsOf: (topic: string)
 }
 
 export async function deriveSnapshot(state: ClusterState, history: ClusterHistory, opts: DeriveOptions): Promise<Derived> {
-  const b = new SnapshotBuilder(opts.cluster, opts.seriesLimit);
+  const b = new SnapshotBuilder(opts.cluster, opts.seriesLimit, opts.chunkPool);
   const now = opts.nowMs;
   const yielder = new Yielder();
   const liveBrokers = new Set(state.brokers.map((x) => x.id));
@@ -78,14 +81,17 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
   let offline = 0;
   let urp = 0;
   let underMinIsr = 0;
-  const partitionsByTopic = new Map<string, readonly PartitionState[]>();
-  const offsetsByTp = new Map<string, PartitionOffsets>();
+  const partitions = partitionLookup(state);
+  /** Escaped label bytes per topic, encoded once per cycle and shared by every series of it. */
+  const topicBytes = new Map<string, Buffer>();
+  const labels = new FragmentWriter();
   for (const t of state.topics) {
     await yielder.maybe();
-    partitionsByTopic.set(t.name, t.partitions);
+    const tb = labelValueBytes(t.name);
+    topicBytes.set(t.name, tb);
     b.add(Tier.topic, 'topicPartitions', { topic: t.name }, t.partitions.length);
     for (const p of t.partitions) {
-      const l = labelFragment([['topic', t.name], ['partition', p.partition]]);
+      const l = labels.start().text('topic', tb).int('partition', p.partition);
       const isOffline = p.leader < 0 || !liveBrokers.has(p.leader);
       const isUrp = p.isr.length < p.replicas.length;
       if (isOffline) offline++;
@@ -103,7 +109,6 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
         b.addFragment(Tier.partition, 'partitionAtMinIsr', l, p.isr.length === t.minInsyncReplicas ? 1 : 0);
       }
       if (p.highWatermark !== undefined && p.logStartOffset !== undefined) {
-        offsetsByTp.set(tpKey(t.name, p.partition), { logStartOffset: p.logStartOffset, highWatermark: p.highWatermark });
         b.addFragment(Tier.partition, 'partitionCurrentOffset', l, p.highWatermark);
         b.addFragment(Tier.partition, 'partitionOldestOffset', l, p.logStartOffset);
         const h = history.offsetHistory(t.name, p.partition, now);
@@ -121,34 +126,35 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
   for (const g of state.groups) {
     await yielder.maybe();
     const gl = { consumergroup: g.groupId };
+    const gb = labelValueBytes(g.groupId);
     b.add(Tier.group, 'consumerGroupMembers', gl, g.members.length);
     b.add(Tier.group, 'consumerGroupState', { ...gl, state: g.state }, 1);
     const owned = new Set<string>();
     for (const m of g.members) for (const a of m.assignments) for (const p of a.partitions) owned.add(tpKey(a.topic, p));
-    const lag = groupLag(groupPartitions(g, (t) => partitionsByTopic.get(t)), (t, p) => offsetsByTp.get(tpKey(t, p)));
+    const lag = groupLag(groupPartitions(g, partitions.ofTopic), partitions.offsets);
     let maxLagSeconds = 0;
     let totalLag = 0;
     const partitionLagSeconds: number[] = [];
     const statuses: PartitionStatus[] = [];
     for (const p of lag.partitions) {
       if (p.lag.kind !== 'committed') continue;
-      const offs = offsetsByTp.get(tpKey(p.topic, p.partition))!;
-      const window = history.commitWindow(g.groupId, p.topic, p.partition, now);
-      window.push({ offset: p.lag.committed, lag: p.lag.lag, timeMs: now });
-      const status = evaluatePartitionStatus({ window: window.observations(), currentLag: p.lag.lag, ownedByMember: owned.has(tpKey(p.topic, p.partition)) });
+      const offs = partitions.offsets(p.topic, p.partition)!;
+      const entry = history.groupPartition(g.groupId, p.topic, p.partition, now);
+      entry.push({ offset: p.lag.committed, lag: p.lag.lag });
+      const status = evaluatePartitionStatus({ window: entry, currentLag: p.lag.lag, ownedByMember: owned.size > 0 && owned.has(tpKey(p.topic, p.partition)) });
       statuses.push(status);
       const seconds = estimateLagSeconds({
         committed: p.lag.effectiveOffset,
         highWatermark: offs.highWatermark,
         nowMs: now,
-        recordTimestampMs: history.recordTime(g.groupId, p.topic, p.partition, p.lag.effectiveOffset),
+        recordTimestampMs: entry.recordOffset === p.lag.effectiveOffset ? entry.recordTimestampMs : undefined,
         points: history.offsetHistory(p.topic, p.partition, now).points(),
       }).seconds;
       maxLagSeconds = Math.max(maxLagSeconds, seconds);
       partitionLagSeconds.push(seconds);
       totalLag += p.lag.lag;
       if (!opts.aggregateLagToTopic) {
-        const l = labelFragment([['consumergroup', g.groupId], ['topic', p.topic], ['partition', p.partition]]);
+        const l = labels.start().text('consumergroup', gb).text('topic', topicBytes.get(p.topic)!).int('partition', p.partition);
         b.addFragment(Tier.groupPartition, 'consumerGroupCurrentOffset', l, p.lag.committed);
         b.addFragment(Tier.groupPartition, 'consumerGroupLag', l, p.lag.lag);
         b.addFragment(Tier.groupPartition, 'consumerGroupLagSeconds', l, seconds);
@@ -168,20 +174,49 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
   return { snapshot: b.build(now), groups: summaries };
 }
 
+/**
+ * Partitions of the cycle by topic and number, without a string key per partition (a cycle used
+ * to build several maps keyed `topic\0partition`, 100k+ short-lived strings at 10k partitions).
+ */
+export function partitionLookup(state: ClusterState): {
+  ofTopic(topic: string): readonly PartitionState[] | undefined;
+  get(topic: string, partition: number): PartitionState | undefined;
+  /** Log start and high watermark, when ListOffsets answered for the partition this cycle. */
+  offsets(topic: string, partition: number): PartitionOffsets | undefined;
+} {
+  const byTopic = new Map<string, readonly PartitionState[]>();
+  for (const t of state.topics) byTopic.set(t.name, t.partitions);
+  const get = (topic: string, partition: number) => {
+    const parts = byTopic.get(topic);
+    if (!parts) return undefined;
+    // Partitions are sorted by number and usually dense, so the number is the index.
+    const at = parts[partition];
+    return at?.partition === partition ? at : parts.find((p) => p.partition === partition);
+  };
+  return {
+    ofTopic: (topic) => byTopic.get(topic),
+    get,
+    offsets: (topic, partition) => {
+      const p = get(topic, partition);
+      return p && p.highWatermark !== undefined && p.logStartOffset !== undefined ? (p as PartitionOffsets & PartitionState) : undefined;
+    },
+  };
+}
+
 /** Group-partitions whose record timestamp at the committed offset should be read this cycle. */
-export async function timestampsToRead(state: ClusterState, history: ClusterHistory): Promise<{ group: string; topic: string; partition: number; offset: number }[]> {
+export async function timestampsToRead(state: ClusterState, history: ClusterHistory): Promise<{ group: string; topic: string; partition: number; offset: number; leader: number }[]> {
   const yielder = new Yielder();
-  const hw = new Map<string, { start: number; end: number }>();
-  for (const t of state.topics) for (const p of t.partitions) if (p.highWatermark !== undefined && p.logStartOffset !== undefined) hw.set(tpKey(t.name, p.partition), { start: p.logStartOffset, end: p.highWatermark });
-  const out: { group: string; topic: string; partition: number; offset: number }[] = [];
+  const partitions = partitionLookup(state);
+  const out: { group: string; topic: string; partition: number; offset: number; leader: number }[] = [];
   for (const g of state.groups) {
     await yielder.maybe();
     for (const o of g.offsets) {
-      const range = hw.get(tpKey(o.topic, o.partition));
-      if (!range || o.offset < 0) continue;
-      const offset = Math.max(o.offset, range.start);
-      if (offset >= range.end) continue; // caught up: nothing unconsumed to date
-      if (history.recordTime(g.groupId, o.topic, o.partition, offset) === undefined) out.push({ group: g.groupId, topic: o.topic, partition: o.partition, offset });
+      if (o.offset < 0) continue;
+      const range = partitions.offsets(o.topic, o.partition);
+      if (!range) continue;
+      const offset = Math.max(o.offset, range.logStartOffset);
+      if (offset >= range.highWatermark) continue; // caught up: nothing unconsumed to date
+      if (history.recordTime(g.groupId, o.topic, o.partition, offset) === undefined) out.push({ group: g.groupId, topic: o.topic, partition: o.partition, offset, leader: partitions.get(o.topic, o.partition)!.leader });
     }
   }
   return out;

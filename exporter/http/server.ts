@@ -23,17 +23,24 @@ export async function startHttp(hub: MetricsHub, isReady: () => boolean, port: n
     if (path === '/metrics') {
       // Counted until the last byte left (or the scraper went away), so collection slices
       // shrink while the exposition is being written (collect/yielder.ts).
+      // The snapshot buffers are lent until then too (MetricsHub reuses them afterwards).
       foreground.active++;
       let counted = true;
+      let release: (() => void) | undefined;
       const done = () => {
         if (counted) foreground.active--;
         counted = false;
+        release?.();
+        release = undefined;
       };
       res.once('finish', done);
       res.once('close', done);
       const gzip = acceptsGzip(req.headers['accept-encoding']);
       hub.scrape(gzip).then(
-        (chunks) => {
+        (lease) => {
+          const { chunks } = lease;
+          if (counted) release = lease.release;
+          else return void lease.release(); // the scraper left while the body was prepared
           let length = 0;
           for (const c of chunks) length += c.length;
           res.writeHead(200, { 'content-type': hub.contentType, 'content-length': length, vary: 'Accept-Encoding', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });

@@ -21,12 +21,19 @@ export type GroupStatus = (typeof GroupStatus)[keyof typeof GroupStatus];
 export interface CommitObservation {
   offset: number;
   lag: number;
-  timeMs: number;
+  timeMs?: number;
+}
+
+/** Observations by index, oldest first: an array of them, or a CommitWindow (no object per observation). */
+export interface ObservationSeries {
+  readonly length: number;
+  offsetAt(i: number): number;
+  lagAt(i: number): number;
 }
 
 export interface PartitionStatusInput {
   /** Oldest first, at most the configured window length (default 10). */
-  window: readonly CommitObservation[];
+  window: readonly CommitObservation[] | ObservationSeries;
   currentLag: number;
   /** True when a live member of the group has this partition assigned. */
   ownedByMember: boolean;
@@ -34,18 +41,27 @@ export interface PartitionStatusInput {
   minObservations?: number;
 }
 
+const seriesOf = (w: readonly CommitObservation[] | ObservationSeries): ObservationSeries =>
+  Array.isArray(w) ? { length: w.length, offsetAt: (i) => (w as readonly CommitObservation[])[i].offset, lagAt: (i) => (w as readonly CommitObservation[])[i].lag } : (w as ObservationSeries);
+
 export function evaluatePartitionStatus(input: PartitionStatusInput): PartitionStatus {
-  const { window, currentLag } = input;
+  const { currentLag } = input;
+  const w = seriesOf(input.window);
+  const n = w.length;
   const minObs = input.minObservations ?? 2;
-  if (currentLag <= 0 || window.length < Math.max(2, minObs)) return PartitionStatus.OK;
-  const offsetsNeverMoved = window.every((o) => o.offset === window[0].offset);
-  const lagWasZero = window.some((o) => o.lag === 0);
+  if (currentLag <= 0 || n < Math.max(2, minObs)) return PartitionStatus.OK;
+  let offsetsNeverMoved = true;
+  let lagWasZero = false;
+  for (let i = 0; i < n; i++) {
+    if (w.offsetAt(i) !== w.offsetAt(0)) offsetsNeverMoved = false;
+    if (w.lagAt(i) === 0) lagWasZero = true;
+  }
   if (offsetsNeverMoved && !input.ownedByMember && !lagWasZero) return PartitionStatus.STOP;
   if (lagWasZero) return PartitionStatus.OK;
-  for (let i = 1; i < window.length; i++) if (window[i].offset < window[i - 1].offset) return PartitionStatus.REWIND;
+  for (let i = 1; i < n; i++) if (w.offsetAt(i) < w.offsetAt(i - 1)) return PartitionStatus.REWIND;
   if (offsetsNeverMoved) return PartitionStatus.STALL;
   let lagNeverDecreased = true;
-  for (let i = 1; i < window.length; i++) if (window[i].lag < window[i - 1].lag) lagNeverDecreased = false;
+  for (let i = 1; i < n; i++) if (w.lagAt(i) < w.lagAt(i - 1)) lagNeverDecreased = false;
   return lagNeverDecreased ? PartitionStatus.WARN : PartitionStatus.OK;
 }
 
@@ -60,15 +76,34 @@ export function evaluateGroupStatus(found: boolean, partitions: readonly Partiti
   return status;
 }
 
-/** Sliding window of observations per (group, topic, partition). */
-export class CommitWindow {
-  private readonly obs: CommitObservation[] = [];
-  constructor(private readonly size = 10) {}
-  push(o: CommitObservation): void {
-    this.obs.push(o);
-    if (this.obs.length > this.size) this.obs.splice(0, this.obs.length - this.size);
+/**
+ * Sliding window of observations per (group, topic, partition): a ring of (offset, lag) pairs in
+ * one number array. An exporter holds one per group-partition (20k at the benchmark's scale), so
+ * an object per observation (200k objects, each with a boxed timestamp) was most of its
+ * long-lived heap; the status rules need only offsets and lags.
+ */
+export class CommitWindow implements ObservationSeries {
+  private readonly pairs: number[];
+  private start = 0;
+  length = 0;
+  constructor(private readonly size = 10) {
+    this.pairs = new Array<number>(2 * size).fill(0);
   }
-  observations(): readonly CommitObservation[] {
-    return this.obs;
+  push(o: CommitObservation): void {
+    const slot = (this.start + this.length) % this.size;
+    this.pairs[2 * slot] = o.offset;
+    this.pairs[2 * slot + 1] = o.lag;
+    if (this.length < this.size) this.length++;
+    else this.start = (this.start + 1) % this.size;
+  }
+  offsetAt(i: number): number {
+    return this.pairs[2 * ((this.start + i) % this.size)];
+  }
+  lagAt(i: number): number {
+    return this.pairs[2 * ((this.start + i) % this.size) + 1];
+  }
+  /** The observations as objects, oldest first (tests, debugging). */
+  observations(): CommitObservation[] {
+    return Array.from({ length: this.length }, (_, i) => ({ offset: this.offsetAt(i), lag: this.lagAt(i) }));
   }
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MetricsHub } from './exposition.js';
-import { SnapshotBuilder, Tier } from '../snapshot/snapshot.js';
+import { formatValue, FragmentWriter, labelValueBytes, SnapshotBuilder, Tier } from '../snapshot/snapshot.js';
+import { ChunkPool } from '../snapshot/chunk-pool.js';
 import { startHttp } from '../http/server.js';
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
@@ -88,4 +89,40 @@ test('A gzip scrape is one valid gzip member with the same exposition as the ide
   } finally {
     await http.close();
   }
+});
+
+test('A replaced snapshot is reused for the next one only after the scrapes writing it are done.', async () => {
+  const pool = new ChunkPool();
+  const build = (value: number) => {
+    const b = new SnapshotBuilder('a', 100_000, pool);
+    for (let p = 0; p < 3000; p++) b.addFragment(Tier.partition, 'partitionCurrentOffset', new FragmentWriter().start().text('topic', labelValueBytes('t')).int('partition', p), value);
+    return b.build(1000);
+  };
+  const hub = new MetricsHub(['a']);
+  await hub.publish(build(1), 0.1);
+  const first = await hub.scrape(); // an identity scrape still writing the first snapshot
+  const before = Buffer.concat(first.chunks).toString();
+  await hub.publish(build(2), 0.1);
+  assert.equal(pool.size, 0, 'the first snapshot is not recycled while a scrape writes it');
+  await hub.publish(build(3), 0.1); // allocates afresh: nothing free to reuse
+  assert.equal(Buffer.concat(first.chunks).toString(), before, 'the bytes the scrape writes did not change');
+  first.release();
+  assert.ok(pool.size > 0, 'released: its chunks are free for the next snapshot');
+  await hub.publish(build(4), 0.1);
+  const text = (await hub.render()).toString();
+  assert.match(text, /^kafka_topic_partition_current_offset\{cluster="a",topic="t",partition="2999"\} 4$/m);
+  assert.doesNotMatch(text, /^kafka_topic_partition_current_offset\{.*\} [123]$/m);
+});
+
+test('Values and label bytes are written as prom-client would format them.', async () => {
+  const b = new SnapshotBuilder('a', 100);
+  const l = new FragmentWriter().start().text('topic', labelValueBytes('t"x')).int('partition', 12);
+  const values = [0, -7, 1234567890123, 0.25, -1.5e-7, NaN, Infinity, -Infinity, 2 ** 60];
+  values.forEach((v, i) => b.add(Tier.partition, 'consumerGroupLag', { consumergroup: `g${i}`, topic: 't', partition: 0 }, v));
+  b.addFragment(Tier.partition, 'partitionLeader', l, 3);
+  const hub = new MetricsHub(['a']);
+  await hub.publish(b.build(1), 0.1);
+  const text = (await hub.render()).toString();
+  values.forEach((v, i) => assert.match(text, new RegExp(`consumergroup="g${i}",topic="t",partition="0"\\} ${formatValue(v).replace('+', '\\+')}\\n`)));
+  assert.match(text, /^kafka_topic_partition_leader\{cluster="a",topic="t\\"x",partition="12"\} 3$/m);
 });

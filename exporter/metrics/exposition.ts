@@ -95,6 +95,10 @@ export class MetricsHub {
   readonly live = new Registry();
   readonly self = new SelfMetrics(this.live);
   private readonly snapshots = new Map<string, ClusterSnapshot>();
+  /** Identity scrapes in flight per snapshot: their chunks go back to the pool only at zero. */
+  private readonly writers = new Map<ClusterSnapshot, number>();
+  /** Snapshots replaced while a scrape was still writing them. */
+  private readonly retired = new Set<ClusterSnapshot>();
   /** The rendered snapshots, ordered once per publish (a scrape writes these buffers as they are). */
   private chunks: readonly Buffer[] = [];
   /** The same bytes compressed once per publish, for scrapers that accept gzip. */
@@ -118,9 +122,11 @@ export class MetricsHub {
       const snapshots = new Map(this.snapshots).set(snapshot.cluster, snapshot);
       const chunks = snapshotChunks([...snapshots.values()]);
       const compressed = await compressPart(chunks);
+      const previous = this.snapshots.get(snapshot.cluster);
       this.snapshots.set(snapshot.cluster, snapshot);
       this.chunks = chunks;
       this.compressed = compressed;
+      if (previous && previous !== snapshot) this.retire(previous);
     });
     this.publishing = turn.catch(() => undefined);
     await turn;
@@ -151,16 +157,48 @@ export class MetricsHub {
    * What one scrape sends, in order: the snapshot buffers (shared by every scrape, never
    * copied) and the live registry's text, rendered now. With `gzip`, one gzip member made of
    * the snapshot compressed at publish and the live text compressed now (gzip-exposition.ts).
+   * The buffers stay valid until `release` is called (once, when the response is done): only
+   * then may a replaced snapshot's chunks be reused for the next one.
    */
-  async scrape(gzip = false): Promise<Buffer[]> {
+  async scrape(gzip = false): Promise<{ chunks: Buffer[]; release(): void }> {
     const live = Buffer.from(await this.live.metrics());
-    if (gzip) return gzipBody(this.compressed ?? (await compressPart([])), live);
-    return [...this.chunks, live];
+    if (gzip) return { chunks: gzipBody(this.compressed ?? (await compressPart([])), live), release: () => undefined };
+    const held = [...this.snapshots.values()];
+    for (const s of held) this.writers.set(s, (this.writers.get(s) ?? 0) + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      for (const s of held) {
+        const n = (this.writers.get(s) ?? 1) - 1;
+        if (n > 0) this.writers.set(s, n);
+        else {
+          this.writers.delete(s);
+          if (this.retired.delete(s)) this.recycle(s);
+        }
+      }
+    };
+    return { chunks: [...this.chunks, live], release };
   }
 
   /** The whole exposition as one buffer (tests, tools); the HTTP server writes `scrape()` instead. */
-  async render(): Promise<Buffer> {
-    return Buffer.concat(await this.scrape());
+  async render(gzip = false): Promise<Buffer> {
+    const { chunks, release } = await this.scrape(gzip);
+    try {
+      return Buffer.concat(chunks);
+    } finally {
+      release();
+    }
+  }
+
+  /** A snapshot left the exposition: recycle its chunks now, or when its last scrape is done. */
+  private retire(snapshot: ClusterSnapshot): void {
+    if (this.writers.has(snapshot)) this.retired.add(snapshot);
+    else this.recycle(snapshot);
+  }
+
+  private recycle(snapshot: ClusterSnapshot): void {
+    if (snapshot.pool && snapshot.backing) snapshot.pool.give(snapshot.backing);
   }
 
   get contentType(): string {

@@ -3,11 +3,15 @@
 // finished exposition line (`name{labels} value\n`), written as UTF-8 into one growing buffer per
 // family and tier: no object or string per series survives the add, which keeps a 200k-series
 // snapshot at about its exposition size (outside the JS heap) and makes rendering a list of
-// buffers. Series are admitted by tier (cluster, broker, topic, group, partition,
+// buffers. A line is copied into the buffer in pieces (family prefix, shared label bytes, value
+// digits) rather than concatenated first: the 200k line strings per cycle were the exporter's
+// largest source of garbage. The fixed-size chunks can come from a ChunkPool, so the snapshot a
+// publish retires gives its memory to the next one instead of to the allocator (chunk-pool.ts). Series are admitted by tier (cluster, broker, topic, group, partition,
 // group-partition), so when the cardinality guard hits the limit the most detailed series go
 // first and cluster health is always kept.
 import { exporterMetrics } from '../../common/metrics/exporter.js';
 import { SeriesBudget } from '../cardinality.js';
+import { CHUNK_BYTES, type ChunkPool } from './chunk-pool.js';
 
 type Catalog = typeof exporterMetrics;
 /** Snapshot families are the catalog's gauges (counters and histograms live in the live registry). */
@@ -30,6 +34,10 @@ export interface ClusterSnapshot {
   readonly families: ReadonlyMap<FamilyKey, readonly Buffer[]>;
   readonly seriesCount: number;
   readonly droppedSeries: number;
+  /** Where the chunks go once no scrape writes them any more (MetricsHub recycles them). */
+  readonly pool?: ChunkPool;
+  /** The whole chunks behind `families` (which may hold views of them), for the pool. */
+  readonly backing?: readonly Buffer[];
 }
 
 /** Admission order of the cardinality guard: lower tiers are kept first. */
@@ -53,12 +61,19 @@ export class SnapshotBuilder {
   private readonly sinks: (LineSink | undefined)[][] = Object.values(Tier).map(() => []);
   /** Per tier, the family index of every line in insertion order (only read when a tier is cut). */
   private readonly order: GrowableU16[] = Object.values(Tier).map(() => new GrowableU16());
-  private readonly prefixes: string[] = [];
+  /** Per family: `name{cluster="..."` as bytes. */
+  private readonly prefixes: Buffer[] = [];
   private readonly clusterLabel: string;
+  /** Every chunk handed out, for the snapshot's `backing`. */
+  private readonly allChunks: Buffer[] = [];
+  /** The last label fragment and its UTF-8 bytes (consecutive adds share one fragment). */
+  private lastFragment = '';
+  private lastFragmentBytes: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly cluster: string,
     private readonly seriesLimit: number,
+    private readonly pool?: ChunkPool,
   ) {
     this.clusterLabel = `cluster="${escapeLabelValue(cluster)}"`;
   }
@@ -78,15 +93,34 @@ export class SnapshotBuilder {
   /**
    * Fast path for hot loops: `fragment` is the escaped label part after the cluster label, in
    * catalog order (`,topic="t",partition="0"`), built once and shared by every family of the
-   * same object (see labelFragment). The line goes straight into the family's byte buffer: no
-   * per-series string or object outlives this call.
+   * same object (see labelFragment). Its bytes are encoded once per distinct fragment and the
+   * line is copied straight into the family's buffer: nothing per series is allocated.
    */
-  addFragment(tier: Tier, key: FamilyKey, fragment: string, value: number): void {
+  addFragment(tier: Tier, key: FamilyKey, fragment: string | FragmentWriter, value: number): void {
     const fam = SnapshotBuilder.index.get(key)!;
-    const prefix = (this.prefixes[fam] ??= `${exporterMetrics[key].name}{${this.clusterLabel}`);
+    const prefix = (this.prefixes[fam] ??= Buffer.from(`${exporterMetrics[key].name}{${this.clusterLabel}`));
+    let labels: Uint8Array;
+    let labelsLength: number;
+    if (typeof fragment === 'string') {
+      if (fragment !== this.lastFragment) {
+        this.lastFragment = fragment;
+        this.lastFragmentBytes = Buffer.from(fragment);
+      }
+      labels = this.lastFragmentBytes;
+      labelsLength = labels.length;
+    } else {
+      labels = fragment.scratch;
+      labelsLength = fragment.length;
+    }
     const sinks = this.sinks[tier];
-    (sinks[fam] ??= new LineSink()).push(prefix + fragment + '} ' + formatValue(value) + '\n');
+    (sinks[fam] ??= new LineSink(() => this.chunk())).push(prefix, labels, labelsLength, value);
     this.order[tier].push(fam);
+  }
+
+  private chunk(): Buffer {
+    const c = this.pool?.take() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    this.allChunks.push(c);
+    return c;
   }
 
   build(takenAtMs: number): ClusterSnapshot {
@@ -122,9 +156,24 @@ export class SnapshotBuilder {
       const list = parts.get(key);
       if (list) families.set(key, list);
     }
-    return Object.freeze({ cluster: this.cluster, takenAtMs, families, seriesCount: budget.admitted, droppedSeries: budget.droppedSeries });
+    return Object.freeze({
+      cluster: this.cluster,
+      takenAtMs,
+      families,
+      seriesCount: budget.admitted,
+      droppedSeries: budget.droppedSeries,
+      ...(this.pool ? { pool: this.pool, backing: this.allChunks } : {}),
+    });
   }
 }
+
+/** ASCII codes of the characters a line needs besides its labels. */
+const CLOSE_BRACE = 0x7d;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const QUOTE = 0x22;
 
 /**
  * Append-only UTF-8 lines in fixed-size chunks (a line never spans two), with the end offset of
@@ -132,24 +181,37 @@ export class SnapshotBuilder {
  * chunks are the snapshot's bytes as they are (no final right-sized copy).
  */
 class LineSink {
-  private static readonly CHUNK = 64 * 1024;
   private readonly done: Buffer[] = [];
-  private current = Buffer.allocUnsafeSlow(LineSink.CHUNK);
+  private current?: Buffer;
   private used = 0;
   /** Bytes in `done`. */
   private doneBytes = 0;
   private ends = new Uint32Array(64);
   lines = 0;
 
-  push(line: string): void {
-    const worst = line.length * 3; // UTF-8 bytes per UTF-16 unit, at most
-    if (this.used + worst > this.current.length) {
-      if (this.used > 0) this.done.push(this.current.subarray(0, this.used));
+  constructor(private readonly newChunk: () => Buffer) {}
+
+  /** One line: `prefix` + the first `labelsLength` bytes of `labels` + `} ` + value + newline. */
+  push(prefix: Buffer, labels: Uint8Array, labelsLength: number, value: number): void {
+    const worst = prefix.length + labelsLength + 32; // a formatted number is at most 24 characters
+    if (!this.current || this.used + worst > this.current.length) {
+      if (this.current && this.used > 0) this.done.push(this.current.subarray(0, this.used));
       this.doneBytes += this.used;
-      this.current = Buffer.allocUnsafeSlow(Math.max(LineSink.CHUNK, worst));
+      this.current = worst <= CHUNK_BYTES ? this.newChunk() : Buffer.allocUnsafeSlow(worst);
       this.used = 0;
     }
-    this.used += this.current.write(line, this.used, 'utf8');
+    const buf = this.current;
+    let at = this.used;
+    buf.set(prefix, at);
+    at += prefix.length;
+    // A short copy in JS: cheaper than a native call, and no view object for the length.
+    for (let i = 0; i < labelsLength; i++) buf[at + i] = labels[i];
+    at += labelsLength;
+    buf[at++] = CLOSE_BRACE;
+    buf[at++] = SPACE;
+    at = writeValue(buf, at, value);
+    buf[at++] = NEWLINE;
+    this.used = at;
     if (this.lines === this.ends.length) {
       const next = new Uint32Array(this.ends.length * 2);
       next.set(this.ends);
@@ -160,7 +222,7 @@ class LineSink {
 
   /** The chunks holding the first `lines` lines (all of them, or a prefix when the limit cut the tier). */
   chunks(lines: number): Buffer[] {
-    const all = this.used > 0 ? [...this.done, this.current.subarray(0, this.used)] : [...this.done];
+    const all = this.current && this.used > 0 ? [...this.done, this.current.subarray(0, this.used)] : [...this.done];
     if (lines === this.lines) return all;
     let left = lines === 0 ? 0 : this.ends[lines - 1];
     const out: Buffer[] = [];
@@ -171,6 +233,30 @@ class LineSink {
     }
     return out;
   }
+}
+
+/** Write `v` as formatValue would, returning the next offset. Integers digit by digit (no string). */
+function writeValue(buf: Buffer, at: number, v: number): number {
+  if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
+    if (v < 0) {
+      buf[at++] = MINUS;
+      v = -v;
+    }
+    if (v < 10) {
+      buf[at++] = ZERO + v;
+      return at;
+    }
+    let digits = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    for (let i = at + digits - 1; i >= at; i--) {
+      buf[i] = ZERO + (v % 10);
+      v = Math.floor(v / 10);
+    }
+    return at + digits;
+  }
+  const s = formatValue(v); // ASCII only: digits, sign, '.', 'e', 'Inf', 'NaN'
+  for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+  return at;
 }
 
 class GrowableU16 {
@@ -188,6 +274,55 @@ class GrowableU16 {
     return this.data[i];
   }
 }
+
+/**
+ * Label bytes for hot loops (`,topic="t",partition="0"`), written into one scratch buffer and
+ * passed to addFragment: no string per object. Text values come as bytes already escaped
+ * (labelValueBytes), computed once per topic or group rather than once per series.
+ */
+export class FragmentWriter {
+  private static readonly openers = new Map<string, Buffer>();
+  scratch = Buffer.allocUnsafeSlow(256);
+  length = 0;
+
+  start(): this {
+    this.length = 0;
+    return this;
+  }
+
+  /** `,name="` + value bytes + `"`. */
+  text(name: string, value: Uint8Array): this {
+    this.open(name, value.length);
+    for (let i = 0; i < value.length; i++) this.scratch[this.length + i] = value[i];
+    this.length += value.length;
+    this.scratch[this.length++] = QUOTE;
+    return this;
+  }
+
+  /** `,name="` + an integer + `"`. */
+  int(name: string, value: number): this {
+    this.open(name, 24);
+    this.length = writeValue(this.scratch, this.length, value);
+    this.scratch[this.length++] = QUOTE;
+    return this;
+  }
+
+  private open(name: string, valueBytes: number): void {
+    let opener = FragmentWriter.openers.get(name);
+    if (!opener) FragmentWriter.openers.set(name, (opener = Buffer.from(`,${name}="`)));
+    const need = this.length + opener.length + valueBytes + 1;
+    if (need > this.scratch.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, 2 * this.scratch.length));
+      this.scratch.copy(grown, 0, 0, this.length);
+      this.scratch = grown;
+    }
+    this.scratch.set(opener, this.length);
+    this.length += opener.length;
+  }
+}
+
+/** A label value escaped and encoded once, for FragmentWriter.text. */
+export const labelValueBytes = (v: string): Buffer => Buffer.from(escapeLabelValue(v));
 
 /** `,name="value"` pairs in the given order, escaped: the shared label part for addFragment. */
 export function labelFragment(pairs: readonly (readonly [string, string | number])[]): string {

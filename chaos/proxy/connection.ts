@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Link, type LinkHost } from './link.js';
 import type { ByteCounts } from './metrics.js';
+import type { ReadBuffers } from './read-buffers.js';
 import type { Direction, ToxicDefinition } from './toxic.js';
 
 export interface ConnectionEnv {
@@ -25,10 +26,12 @@ export class Connection implements LinkHost {
     readonly client: Socket,
     readonly upstream: Socket,
     private readonly env: ConnectionEnv,
+    /** The upstream socket's `onread` buffers, when it was opened with them. */
+    upstreamReads?: ReadBuffers,
   ) {
     this.links = [
       new Link('upstream', client, upstream, env.counts('upstream'), this),
-      new Link('downstream', upstream, client, env.counts('downstream'), this),
+      new Link('downstream', upstream, client, env.counts('downstream'), this, upstreamReads),
     ];
   }
 

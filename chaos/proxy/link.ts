@@ -7,6 +7,7 @@ import type { ByteCounts } from './metrics.js';
 import { Stage, type ChunkTarget, type StageHost } from './stage.js';
 import type { Direction, ToxicDefinition } from './toxic.js';
 import type { Chunk } from './toxics/types.js';
+import type { ReadBuffers } from './read-buffers.js';
 
 /**
  * How much may wait in the destination socket's buffer before the source is paused. Node's default
@@ -45,15 +46,19 @@ class SocketSink implements ChunkTarget {
   }
 
   /**
-   * Bytes to the socket (the no-toxics path calls this directly, without the chunk wrapper).
+   * Bytes to the socket (the no-toxics path calls this directly, without the chunk wrapper;
+   * `release` is the read buffer's, see read-buffers.ts).
    * A burst of full reads goes out as one writev: the socket is corked on a full read and uncorked
    * by the short read that ends the burst, or at the latest after this event-loop turn. One send per
    * burst instead of one per 64 KiB means fewer system calls here and, above all, fewer wake-ups of
    * the receiver, which then reads the whole burst at once. A short chunk (a request, a ping) is
    * never held back.
    */
-  write(data: Buffer): boolean {
-    if (this.done || this.socket.destroyed) return true;
+  write(data: Buffer, release?: () => void): boolean {
+    if (this.done || this.socket.destroyed) {
+      release?.();
+      return true;
+    }
     this.counts.sent += data.length;
     const s = this.socket;
     if (data.length >= FULL_READ_BYTES && !this.corked) {
@@ -61,7 +66,9 @@ class SocketSink implements ChunkTarget {
       s.cork();
       setImmediate(this.flush);
     }
-    s.write(data);
+    // The write's callback runs once the kernel has the bytes (or the socket failed): then the
+    // read buffer they sit in may be reused.
+    s.write(data, release);
     if (data.length < FULL_READ_BYTES) this.flush();
     if (s.writableLength < SINK_HIGH_WATER_BYTES) return true;
     this.flush(); // the source pauses until the socket drains, so nothing may stay corked
@@ -107,6 +114,8 @@ export class Link {
     dest: Socket,
     private readonly counts: ByteCounts,
     private readonly host: LinkHost,
+    /** Set when the source socket reads into the proxy's own buffers (`onread`) instead of 'data'. */
+    private readonly reads?: ReadBuffers,
   ) {
     this.sink = new SocketSink(dest, counts, () => host.endOfStream(dest));
   }
@@ -115,7 +124,8 @@ export class Link {
   start(chain: readonly ToxicDefinition[]): void {
     for (const t of chain) this.addStage(t);
     const source = this.source;
-    source.on('data', (data: Buffer) => this.onData(data));
+    if (this.reads) this.reads.attach((data, release) => this.onData(data, release));
+    else source.on('data', (data: Buffer) => this.onData(data));
     const end = () => this.endInput();
     source.on('end', end);
     source.on('close', end);
@@ -125,17 +135,28 @@ export class Link {
     return this.stages[0] ?? this.sink;
   }
 
-  private onData(data: Buffer): void {
+  /** One read from the source. Returns true: pausing is done here, not by the caller. */
+  private onData(data: Buffer, release?: () => void): boolean {
     this.counts.received += data.length;
     const target = this.head();
-    const accepted = target === this.sink ? this.sink.write(data) : target.push({ data, at: performance.now() });
-    if (accepted || this.waitingForRoom) return;
+    let accepted: boolean;
+    if (target === this.sink) accepted = this.sink.write(data, release);
+    else {
+      // Toxics may hold, slice or drop a chunk for as long as they like: they get their own copy.
+      if (release) {
+        data = Buffer.from(data);
+        release();
+      }
+      accepted = target.push({ data, at: performance.now() });
+    }
+    if (accepted || this.waitingForRoom) return true;
     this.waitingForRoom = true;
     this.source.pause();
     void target.room().then(() => {
       this.waitingForRoom = false;
       if (!this.source.destroyed) this.source.resume();
     });
+    return true;
   }
 
   private endInput(): void {

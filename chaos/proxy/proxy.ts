@@ -7,6 +7,7 @@ import { joinHostPort, resolveListen, resolvedListenString, splitHostPort } from
 import { Connection } from './connection.js';
 import type { ProxyTraffic } from './metrics.js';
 import { Mutex } from './mutex.js';
+import { ReadBuffers } from './read-buffers.js';
 import { ToxicCollection } from './toxic-collection.js';
 import { toxicJson, type ToxicJson } from './toxic.js';
 
@@ -143,7 +144,8 @@ export class Proxy {
       client.destroy();
       return;
     }
-    const upstream = connect({ ...target, allowHalfOpen: true, noDelay: true });
+    const reads = new ReadBuffers();
+    const upstream = connect({ ...target, allowHalfOpen: true, noDelay: true, onread: reads.socketOption() });
     this.pending.add(client);
     this.pending.add(upstream);
     const listenerAtAccept = this.listen;
@@ -169,7 +171,7 @@ export class Proxy {
         chain: (direction) => this.toxics.chain(direction),
         register: (links) => this.toxics.register(links),
         closed: (c) => this.connections.delete(c),
-      });
+      }, reads);
       this.connections.add(conn);
       conn.start();
     });

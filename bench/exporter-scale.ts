@@ -3,6 +3,7 @@
 // JSON: collection cycle time, /metrics latency p50/p99 under repeated scrapes, series count and
 // exporter RSS. Runs the full size (default 1000) and 10x fewer objects to show how cost grows.
 // Usage: node --import tsx bench/exporter-scale.ts [topics=1000] [scrapes=200 per encoding]
+//        [--exporter-node-options='--max-semi-space-size=4']  (NODE_OPTIONS of the exporter only)
 //
 // What is measured, so the numbers stay honest:
 // - scrape latency: request sent to last body byte received (node:http, bytes neither
@@ -10,10 +11,12 @@
 //   gzip (what Prometheus asks for) and identity, alternating. Scrapes run 20 ms apart for at
 //   least `scrapes` requests AND until two more collections have finished, so they land at every
 //   point of the cycle and the p99 includes the collections' interference.
-// - RSS: of the exporter process only (its own PID; the broker and this script are separate
-//   processes), sampled from /proc every 100 ms during the scrape phase: `rssMB` is the highest
-//   sample, `peakMB` the kernel's high-water mark (VmHWM) over the whole run including the
-//   first collection. `idleProcessMB` is the same CLI with no reachable cluster: the fixed cost of
+// - RSS: of the exporter process only (its own PID, `node bin/kafka-sre.js exporter` spawned
+//   directly, no shell; the broker and this script are separate processes and the exporter starts
+//   no children), sampled from /proc every 100 ms during the scrape phase: `rssMB` is the highest
+//   sample (`rssAtPeakMB` splits it into anonymous memory and file pages such as the node
+//   binary's code), `rssMinMB` the lowest, `peakMB` the kernel's high-water mark (VmHWM) over
+//   the whole run including the first collection. `idleProcessMB` is the same CLI with no reachable cluster: the fixed cost of
 //   Node, the tsx loader and the CLI's modules, which the exporter's data adds to.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
@@ -28,8 +31,13 @@ import { cliEntry, repoRoot, waitFor, waitForPort } from '../test/support/proces
 const PARTITIONS = 10;
 const SCRAPE_GAP_MS = 20;
 
-function startCli(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+/** `--exporter-node-options=...`: NODE_OPTIONS for the exporter process only (e.g. V8 heap flags). */
+const exporterNodeOptions = process.argv.find((a) => a.startsWith('--exporter-node-options='))?.slice('--exporter-node-options='.length);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+
+function startCli(args: string[], nodeOptions?: string): ChildProcess {
+  const env = nodeOptions ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${nodeOptions}`.trim() } : process.env;
+  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', () => undefined);
   return child;
 }
@@ -43,11 +51,15 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(t);
 }
 
-/** VmRSS and VmHWM of one process, in MB. */
-function memoryMB(pid: number): { rss: number; hwm: number } {
+/**
+ * VmRSS and VmHWM of one process, in MB, and the RSS split into anonymous memory (heaps,
+ * buffers: what the exporter's data costs) and file pages (mostly the node binary's code).
+ */
+function memoryMB(pid: number): { rss: number; hwm: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-  return { rss: Math.round(kb('VmRSS') / 1024), hwm: Math.round(kb('VmHWM') / 1024) };
+  const mb = (field: string) => Math.round(kb(field) / 1024);
+  return { rss: mb('VmRSS'), hwm: mb('VmHWM'), anon: mb('RssAnon'), file: mb('RssFile') };
 }
 
 /** One scrape: milliseconds from request to last body byte, and the body size (as sent). */
@@ -66,7 +78,7 @@ function scrapeOnce(url: string, encoding: 'identity' | 'gzip'): Promise<{ ms: n
 /** RSS of the exporter CLI when it has nothing to collect (no reachable cluster). */
 async function idleProcessMB(): Promise<number> {
   const port = await freePort();
-  const idle = startCli(['exporter', '--bootstrap', '127.0.0.1:1', '--port', String(port), '--no-probe', '--log-level', 'error']);
+  const idle = startCli(['exporter', '--bootstrap', '127.0.0.1:1', '--port', String(port), '--no-probe', '--log-level', 'error'], exporterNodeOptions);
   try {
     await waitForPort(port, 60_000);
     await new Promise((r) => setTimeout(r, 3000));
@@ -124,7 +136,7 @@ async function run(topics: number, scrapes: number) {
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    exporter = startCli(['exporter', '--bootstrap', `127.0.0.1:${brokerPort}`, '--cluster-name', 'bench', '--port', String(port), '--interval', '5000', '--no-probe', '--log-level', 'warn', '--series-limit', '300000']);
+    exporter = startCli(['exporter', '--bootstrap', `127.0.0.1:${brokerPort}`, '--cluster-name', 'bench', '--port', String(port), '--interval', '5000', '--no-probe', '--log-level', 'warn', '--series-limit', '300000'], exporterNodeOptions);
     await waitFor('first collection', async () => (await metric(url, 'kafka_sre_exporter_up')) === 1, 180_000, 500);
     const cycles: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -135,7 +147,14 @@ async function run(topics: number, scrapes: number) {
     const latencies = { identity: [] as number[], gzip: [] as number[] };
     const bytes = { identity: 0, gzip: 0 };
     let rssMB = 0;
-    const sampler = setInterval(() => (rssMB = Math.max(rssMB, memoryMB(exporter!.pid!).rss)), 100);
+    let rssMinMB = Infinity;
+    let atPeak = { anon: 0, file: 0 };
+    const sampler = setInterval(() => {
+      const m = memoryMB(exporter!.pid!);
+      if (m.rss > rssMB) atPeak = { anon: m.anon, file: m.file };
+      rssMB = Math.max(rssMB, m.rss);
+      rssMinMB = Math.min(rssMinMB, m.rss);
+    }, 100);
     let collectionsSeen = 0;
     let lastSeen = await metric(url, 'kafka_sre_exporter_last_success_timestamp_seconds');
     try {
@@ -171,6 +190,8 @@ async function run(topics: number, scrapes: number) {
       metricsBytes: bytes.identity,
       metricsGzipBytes: bytes.gzip,
       rssMB,
+      rssMinMB,
+      rssAtPeakMB: atPeak,
       peakMB: memoryMB(exporter.pid!).hwm,
     };
   } finally {
@@ -180,8 +201,8 @@ async function run(topics: number, scrapes: number) {
   }
 }
 
-const topics = Number(process.argv[2] ?? 1000);
-const scrapes = Number(process.argv[3] ?? 200);
+const topics = Number(positional[0] ?? 1000);
+const scrapes = Number(positional[1] ?? 200);
 const idleMB = await idleProcessMB();
 const small = await run(Math.max(1, Math.round(topics / 10)), scrapes);
 const large = await run(topics, scrapes);
@@ -191,6 +212,7 @@ process.stdout.write(
     {
       benchmark: 'exporter-scale',
       targets: { cycleSeconds: 2, scrapeP99Ms: 50, rssMB: 250 },
+      exporterNodeOptions: exporterNodeOptions ?? null,
       loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
       idleProcessMB: idleMB,
       small,

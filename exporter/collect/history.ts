@@ -1,34 +1,78 @@
 // State the collector keeps between cycles for one cluster: end-offset history per partition
 // (lag seconds), and per group-partition the commit window (status) and the record timestamp
 // read at the committed offset (immutable per offset, so cached). Entries not seen for a while
-// are dropped. One entry per group-partition holds both (the window as a ring of numbers), so
-// 20k group-partitions cost 20k small objects rather than the 300k they used to.
+// are dropped.
+//
+// Memory at scale (20k group-partitions): one entry per group-partition holds both the window (a
+// ring of numbers) and the record time, and entries are found through nested maps (group ->
+// topic -> array by partition number) rather than a `group\0topic\0partition` string per entry:
+// no key string is kept per entry, and none is built per lookup each cycle.
 import { OffsetHistory } from '../lag/lag-seconds.js';
 import { CommitWindow } from '../lag/status.js';
 
 export const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
-export const gtpKey = (group: string, topic: string, partition: number) => `${group}\u0000${topic}\u0000${partition}`;
 
-interface Aged<T> {
-  value: T;
-  seenMs: number;
+/** Values by topic, then partition number (partitions are small dense integers). */
+class ByPartition<T extends { seenMs: number }> {
+  private readonly topics = new Map<string, (T | undefined)[]>();
+
+  get(topic: string, partition: number): T | undefined {
+    return this.topics.get(topic)?.[partition];
+  }
+
+  set(topic: string, partition: number, value: T): void {
+    let parts = this.topics.get(topic);
+    if (!parts) this.topics.set(topic, (parts = []));
+    parts[partition] = value;
+  }
+
+  /** Drop values not seen since `olderThanMs`; true when nothing is left. */
+  expire(olderThanMs: number): boolean {
+    for (const [topic, parts] of this.topics) {
+      let left = 0;
+      for (let p = 0; p < parts.length; p++) {
+        const v = parts[p];
+        if (v === undefined) continue;
+        if (v.seenMs < olderThanMs) parts[p] = undefined;
+        else left++;
+      }
+      if (left === 0) this.topics.delete(topic);
+    }
+    return this.topics.size === 0;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const parts of this.topics.values()) for (const v of parts) if (v !== undefined) n++;
+    return n;
+  }
+}
+
+class AgedOffsetHistory extends OffsetHistory {
+  constructor(
+    points: number,
+    public seenMs: number,
+  ) {
+    super(points);
+  }
 }
 
 /** Everything kept for one group-partition. */
 export class GroupPartitionHistory extends CommitWindow {
-  seenMs: number;
   /** Committed offset whose record timestamp is known (-1: none). */
   recordOffset = -1;
   recordTimestampMs = 0;
-  constructor(size: number, nowMs: number) {
+  constructor(
+    size: number,
+    public seenMs: number,
+  ) {
     super(size);
-    this.seenMs = nowMs;
   }
 }
 
 export class ClusterHistory {
-  readonly offsets = new Map<string, Aged<OffsetHistory>>();
-  readonly groupPartitions = new Map<string, GroupPartitionHistory>();
+  private readonly offsets = new ByPartition<AgedOffsetHistory>();
+  private readonly groups = new Map<string, ByPartition<GroupPartitionHistory>>();
 
   constructor(
     private readonly statusWindow = 10,
@@ -36,48 +80,47 @@ export class ClusterHistory {
   ) {}
 
   offsetHistory(topic: string, partition: number, nowMs: number): OffsetHistory {
-    const k = tpKey(topic, partition);
-    let e = this.offsets.get(k);
-    if (!e) this.offsets.set(k, (e = { value: new OffsetHistory(this.historyPoints), seenMs: nowMs }));
+    let e = this.offsets.get(topic, partition);
+    if (!e) this.offsets.set(topic, partition, (e = new AgedOffsetHistory(this.historyPoints, nowMs)));
     e.seenMs = nowMs;
-    return e.value;
-  }
-
-  private entry(group: string, topic: string, partition: number, nowMs: number): GroupPartitionHistory {
-    const k = gtpKey(group, topic, partition);
-    let e = this.groupPartitions.get(k);
-    if (!e) this.groupPartitions.set(k, (e = new GroupPartitionHistory(this.statusWindow, nowMs)));
     return e;
   }
 
   /** The commit window and cached record timestamp of a group-partition, marked as seen now. */
   groupPartition(group: string, topic: string, partition: number, nowMs: number): GroupPartitionHistory {
-    const e = this.entry(group, topic, partition, nowMs);
+    let byPartition = this.groups.get(group);
+    if (!byPartition) this.groups.set(group, (byPartition = new ByPartition()));
+    let e = byPartition.get(topic, partition);
+    if (!e) byPartition.set(topic, partition, (e = new GroupPartitionHistory(this.statusWindow, nowMs)));
     e.seenMs = nowMs;
     return e;
   }
 
   commitWindow(group: string, topic: string, partition: number, nowMs: number): CommitWindow {
-    const e = this.entry(group, topic, partition, nowMs);
-    e.seenMs = nowMs;
-    return e;
+    return this.groupPartition(group, topic, partition, nowMs);
   }
 
   recordTime(group: string, topic: string, partition: number, offset: number): number | undefined {
-    const e = this.groupPartitions.get(gtpKey(group, topic, partition));
+    const e = this.groups.get(group)?.get(topic, partition);
     return e && e.recordOffset === offset ? e.recordTimestampMs : undefined;
   }
 
   setRecordTime(group: string, topic: string, partition: number, offset: number, timestampMs: number, nowMs: number): void {
-    const e = this.entry(group, topic, partition, nowMs);
+    const e = this.groupPartition(group, topic, partition, nowMs);
     e.recordOffset = offset;
     e.recordTimestampMs = timestampMs;
-    e.seenMs = nowMs;
   }
 
   /** Drop entries not touched since `olderThanMs` (deleted topics and groups). */
   expire(olderThanMs: number): void {
-    for (const [k, e] of this.offsets) if (e.seenMs < olderThanMs) this.offsets.delete(k);
-    for (const [k, e] of this.groupPartitions) if (e.seenMs < olderThanMs) this.groupPartitions.delete(k);
+    this.offsets.expire(olderThanMs);
+    for (const [group, byPartition] of this.groups) if (byPartition.expire(olderThanMs)) this.groups.delete(group);
+  }
+
+  /** Entries kept: partitions with offset history, group-partitions with a window (tests, debugging). */
+  get sizes(): { partitions: number; groupPartitions: number } {
+    let groupPartitions = 0;
+    for (const g of this.groups.values()) groupPartitions += g.size;
+    return { partitions: this.offsets.size, groupPartitions };
   }
 }

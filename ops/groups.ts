@@ -119,6 +119,14 @@ export async function describeGroups(client: ClusterClient, ids: readonly string
       if (st !== undefined) row.status = st;
       return row;
     });
+    // Partitions whose offsets could not be read (offline: no leader) still show their commit.
+    const shown = new Set(rows.map((r) => tpKey(r.topic, r.partition)));
+    for (const i of inputs.get(g.groupId)!) {
+      if (shown.has(tpKey(i.topic, i.partition))) continue;
+      const m = owner.get(tpKey(i.topic, i.partition));
+      rows.push({ topic: i.topic, partition: i.partition, currentOffset: i.committed ?? null, logStartOffset: null, logEndOffset: null, lag: null, lagSeconds: null, lostRecords: 0, memberId: m?.memberId ?? null, clientId: m?.clientId ?? null, host: m?.clientHost ?? null });
+    }
+    rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
     out.push({
       groupId: g.groupId,
       state: g.state,

@@ -14,7 +14,7 @@ import { listOffsetsCodec } from '../../protocol/apis/02-list-offsets.js';
 import { metadataCodec, type MetadataResponse } from '../../protocol/apis/03-metadata.js';
 import { callApi, describeCluster, describeLogDirs, electLeaders, UnsupportedApiError } from './protocol-apis.js';
 import { kafkaConfig, type ClusterConnection } from './connection.js';
-import { createAdminOn, createInternalCluster, decodeConsumerAssignment, type KjsBroker, type KjsCluster } from './kafkajs-internals.js';
+import { adoptBrokers, createAdminOn, createInternalCluster, decodeConsumerAssignment, type KjsBroker, type KjsCluster } from './kafkajs-internals.js';
 
 export const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -133,8 +133,9 @@ export class ClusterClient {
       return await withTimeout(this.cluster.findBroker({ nodeId }), this.timeoutMs, `connect to broker ${nodeId}`);
     } catch (e) {
       if ((e as Error).name !== 'KafkaJSBrokerNotFound') throw e;
-      // kafkajs knows brokers from its own Metadata (for no topics: partition errors cannot fail it).
-      await withTimeout(this.cluster.refreshMetadata(), this.timeoutMs, 'refresh broker list');
+      // A broker kafkajs has not met: learn the broker list from the project's Metadata codec
+      // (kafkajs's own refresh fails as a whole while any partition is offline).
+      await this.metadata({ topics: () => false, groups: () => false, includeInternal: false });
       return withTimeout(this.cluster.findBroker({ nodeId }), this.timeoutMs, `connect to broker ${nodeId}`);
     }
   }
@@ -151,6 +152,7 @@ export class ClusterClient {
     const brokers = md.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? undefined })).sort((a, b) => a.id - b.id);
     this.knownBrokers = brokers.map((b) => b.id);
     this.knownController = md.controllerId;
+    await adoptBrokers(this.cluster, brokers);
     const topics: TopicState[] = [];
     for (const t of md.topics) {
       if (t.errorCode !== 0) continue;
@@ -177,7 +179,7 @@ export class ClusterClient {
     const request = { topics: null, allowAutoTopicCreation: false };
     const seed = (this.cluster as unknown as { brokerPool?: { seedBroker?: KjsBroker } }).brokerPool?.seedBroker;
     let last: unknown = new Error('no broker to ask');
-    const candidates: (() => Promise<KjsBroker>)[] = [...(seed ? [async () => seed] : []), ...this.knownBrokers.map((id) => () => this.broker(id))];
+    const candidates: (() => Promise<KjsBroker>)[] = [...(seed ? [async () => seed] : []), ...this.knownBrokers.map((id) => () => withTimeout(this.cluster.findBroker({ nodeId: id }), this.timeoutMs, `connect to broker ${id}`))];
     for (const get of candidates) {
       try {
         return (await callApi(await get(), metadataCodec, request)).response;

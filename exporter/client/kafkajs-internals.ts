@@ -103,6 +103,50 @@ export function createInternalCluster(kafka: Kafka): KjsCluster {
   return create({ allowAutoTopicCreation: false });
 }
 
+interface KjsBrokerPool {
+  brokers: Record<string, KjsBroker>;
+  seedBroker?: KjsBroker & { nodeId?: number | string };
+  rootLogger: unknown;
+  versions: unknown;
+  connectionPoolBuilder: { build(a: { host: string; port: number; rack?: string | null }): Promise<unknown> };
+  createBroker(o: { logger: unknown; versions: unknown; connectionPool: unknown; nodeId: number }): KjsBroker;
+}
+
+/**
+ * Tells kafkajs's broker pool about brokers learnt from a Metadata response the project decoded
+ * itself. kafkajs refreshes its broker list with a Metadata request for every topic and rejects the
+ * whole answer when one partition is offline (LEADER_NOT_AVAILABLE), which would leave every
+ * per-broker request failing exactly while a partition is down. Connections still come from
+ * kafkajs's own builder, so TLS and SASL settings apply.
+ */
+export function adoptBrokers(cluster: KjsCluster, brokers: readonly { id: number; host: string; port: number; rack?: string }[]): Promise<void> {
+  const pool = (cluster as unknown as { brokerPool?: KjsBrokerPool }).brokerPool;
+  if (!pool?.createBroker || !pool.connectionPoolBuilder) return Promise.resolve();
+  // One adoption at a time per pool: two concurrent ones would each create the same broker.
+  const next = (adopting.get(pool) ?? Promise.resolve()).then(() => adoptInto(pool, brokers));
+  adopting.set(pool, next.catch(() => undefined));
+  return next;
+}
+
+const adopting = new WeakMap<KjsBrokerPool, Promise<void>>();
+
+async function adoptInto(pool: KjsBrokerPool, brokers: readonly { id: number; host: string; port: number; rack?: string }[]): Promise<void> {
+  const addressOf = (broker: KjsBroker | undefined) => (broker?.connectionPool as { host?: string; port?: number } | undefined) ?? {};
+  for (const b of brokers) {
+    // Known already (a moved address is left to kafkajs's own refresh: never drop a live connection here).
+    if (pool.brokers[b.id]) continue;
+    const seed = pool.seedBroker;
+    if (seed && addressOf(seed).host === b.host && addressOf(seed).port === b.port) {
+      // As kafkajs's own refresh does; a different rack would make it treat the seed as replaced.
+      seed.nodeId = b.id;
+      (seed.connectionPool as unknown as { rack?: string | null }).rack = b.rack ?? null;
+      pool.brokers[b.id] = seed;
+      continue;
+    }
+    pool.brokers[b.id] = pool.createBroker({ logger: pool.rootLogger, versions: pool.versions, connectionPool: await pool.connectionPoolBuilder.build({ host: b.host, port: b.port, rack: b.rack ?? null }), nodeId: b.id });
+  }
+}
+
 /** A kafkajs Admin on a given internal Cluster (so both share one set of connections). */
 export function createAdminOn(kafka: Kafka, cluster: KjsCluster): Admin {
   const createAdmin = require('kafkajs/src/admin/index.js') as (o: Record<string, unknown>) => Admin;

@@ -104,7 +104,8 @@ test('alerts.windows shortens the event-alert and rebalancing windows for game d
   assert.match(exprOf(prod, 'KafkaConsumerGroupRebalancing'), /\[15m:1m\]\) >= 4$/);
   assert.match(exprOf(prod, 'KafkaHotPartition'), /^kafka_sre:topic_partition_messages_in:rate5m\n/);
   for (const name of ['KafkaIsrShrinking', 'KafkaAuthorizationFailures', 'KafkaAuthenticationFailures', 'KafkaBrokerPaused']) assert.match(exprOf(prod, name), /\[5m\]/, name);
-  const drill = validatedModel(alertsSection.parse({ windows: { rate: '20s', rebalancing: '1m', rebalancingStep: '1s' }, thresholds: { rebalancingMinutes: 5 } }));
+  const drill = validatedModel(alertsSection.parse({ windows: { rate: '20s', pause: '5s', pauseHold: '15s', rebalancing: '1m', rebalancingStep: '1s' }, thresholds: { rebalancingMinutes: 5, pauseStallRatio: 0.5 } }));
+  assert.match(exprOf(drill, 'KafkaBrokerPaused'), /max_over_time\(sum by \(cluster, instance\) \(rate\(kafka_sre_broker_eventloop_delay_seconds_sum\{[^}]*\}\[5s\]\)\)\[15s:\]\)\) > 0\.5\)/);
   assert.match(exprOf(drill, 'KafkaConsumerGroupRebalancing'), /\[1m:1s\]\) >= 5$/);
   assert.match(allAlerts(drill).find((a) => a.alert === 'KafkaConsumerGroupRebalancing')?.spec.description ?? '', /samples \(one every 1 second\) of the last 1 minute/);
   // The hot-partition alert computes its own 20s rate (the 5m recording rule stays for dashboards).

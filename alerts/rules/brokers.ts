@@ -4,11 +4,13 @@ import { cmd } from '../runbook-commands.js';
 import { counter, gauge, TEST_CLUSTER } from '../spec/cases.js';
 import { num } from '../spec/promql.js';
 import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
-import type { RuleKit } from './common.js';
+import { spoken, type RuleKit } from './common.js';
 
 export function brokerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
   const brokerLabels = { cluster: TEST_CLUSTER, instance: k.brokerTarget.instance };
   const latencyReq = `request=~"${t.requestLatencyRequests}"`;
+  const stall = `sum by (cluster, instance) (rate(${s.brokerSuffixed(bm.eventLoopDelay, '_sum')}[${w.pause}]))`;
+  const stallRatio = w.pauseHold ? `max by (cluster, instance) (max_over_time(${stall}[${w.pauseHold}:]))` : stall;
   return {
     name: 'kafka-sre-brokers',
     file: 'kafka',
@@ -99,14 +101,14 @@ export function brokerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
           `(max by (cluster, instance) (${s.broker(bm.eventLoopDelayMax)}) > ${num(t.pauseMaxSeconds)})`,
           // Total event-loop lateness per second: unlike the per-scrape max above, a counter keeps a
           // pause that the process served to a timed-out scrape (SIGSTOP, a long GC) visible.
-          `(sum by (cluster, instance) (rate(${s.brokerSuffixed(bm.eventLoopDelay, '_sum')}[${w.rate}])) > ${num(t.gcTimeRatio)})`,
+          `(${stallRatio} > ${num(t.pauseStallRatio)})`,
           `(sum by (cluster, instance) (rate(${s.brokerSuffixed(bm.gcPauseSeconds, '_sum')}[${w.rate}])) > ${num(t.gcTimeRatio)})`,
           `(sum by (cluster, instance) (rate(${s.brokerAlt('jvm_gc_collection_seconds_sum')}[${w.rate}])) > ${num(t.gcTimeRatio)})`,
         ].join('\nor on (cluster, instance)\n'),
         for: '2m',
         severity: 'ticket',
         summary: 'Kafka broker {{ $labels.instance }} in cluster {{ $labels.cluster }} is pausing',
-        description: `Broker {{ $labels.instance }} of cluster {{ $labels.cluster }} stalls: pause signal {{ $value | humanize }} (p99 event-loop delay above ${t.pauseP99Seconds} s, a single pause above ${t.pauseMaxSeconds} s, or more than ${t.gcTimeRatio * 100}% of the time stalled or in GC). Requests on it wait, followers fall out of ISR.`,
+        description: `Broker {{ $labels.instance }} of cluster {{ $labels.cluster }} stalls: pause signal {{ $value | humanize }} (p99 event-loop delay above ${t.pauseP99Seconds} s, a single pause above ${t.pauseMaxSeconds} s, the event loop stalled more than ${num(t.pauseStallRatio * 100)}% of ${spoken(w.pause)}, or more than ${num(t.gcTimeRatio * 100)}% of the time in GC). Requests on it wait, followers fall out of ISR.`,
         dashboard: dashboardUids.debug,
         runbook: {
           meaning: 'The broker stops serving for long stretches: the reference broker reports Node event-loop delay and GC pauses; a JVM broker reports GC time through jvm_gc_collection_seconds. Either source fires this alert. A pause shorter than the broker session timeout raises only this alert (the broker stays registered); a longer one gets the broker fenced: KafkaBrokerDown (scrapes fail) and KafkaUnderReplicatedPartitions fire as well.',

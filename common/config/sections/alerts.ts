@@ -61,6 +61,7 @@ const thresholds = z.strictObject({
   pauseP99Seconds: z.number().positive().default(0.2).describe('KafkaBrokerPaused: p99 event-loop delay'),
   pauseMaxSeconds: z.number().positive().default(1).describe('KafkaBrokerPaused: longest single pause'),
   gcTimeRatio: z.number().gt(0).lt(1).default(0.1).describe('KafkaBrokerPaused: fraction of time spent in GC'),
+  pauseStallRatio: z.number().gt(0).lt(1).default(0.1).describe('KafkaBrokerPaused: fraction of windows.pause the event loop was stalled (sum of timer lateness)'),
   requestHandlerIdleRatio: z.number().gt(0).lt(1).default(0.2).describe('KafkaRequestHandlerSaturated: handler idle below this'),
   authFailuresPerSecond: z.number().min(0).default(0).describe('KafkaAuthorizationFailures / KafkaAuthenticationFailures: rate above this'),
   probeFailureRatio: z.number().gt(0).lt(1).default(0.1).describe('KafkaEndToEndProbeFailing: failed/attempted probe produces'),
@@ -80,6 +81,8 @@ const windows = z.strictObject({
   rate: promDuration
     .default('5m')
     .describe('rate() window of the event alerts (ISR shrinks, follower fetch errors, authorization/authentication failures, pause and GC time, hot partitions, latency traffic); an alert clears about this long after the last event'),
+  pause: promDuration.default('5m').describe('KafkaBrokerPaused: window of the event-loop stall ratio; a game day uses a few seconds so one short pause stands out from scheduling noise'),
+  pauseHold: promDuration.optional().describe('KafkaBrokerPaused: keep the highest stall ratio of this long (max_over_time); with a window of a few seconds a pause is above the threshold only briefly'),
   rebalancing: promDuration.default('15m').describe('KafkaConsumerGroupRebalancing: look-back window'),
   rebalancingStep: promDuration.default('1m').describe('KafkaConsumerGroupRebalancing: sampling step (thresholds.rebalancingMinutes counts samples)'),
 });

@@ -27,10 +27,17 @@ export interface GenerateOptions {
   withTests?: boolean;
 }
 
-/** The reference cluster's scrape targets from the broker and exporter sections. */
+/** The reference cluster's scrape targets from the broker, exporter and proxy sections. */
 export function referenceCluster(config: ToolkitConfig): ReferenceCluster {
-  const host = config.broker.host === '0.0.0.0' ? '127.0.0.1' : config.broker.host;
-  return { brokers: config.broker.brokers, host, metricsPort: config.broker.metricsPort, exporterPort: config.exporter.port };
+  const loopbackIfAny = (h: string) => (h === '0.0.0.0' ? '127.0.0.1' : h);
+  return {
+    brokers: config.broker.brokers,
+    host: loopbackIfAny(config.broker.host),
+    metricsPort: config.broker.metricsPort,
+    exporterPort: config.exporter.port,
+    proxyHost: loopbackIfAny(config.proxy.host),
+    proxyPort: config.proxy.port,
+  };
 }
 
 /** Build and validate the model; a bad configuration is a usage error listing every problem. */

@@ -3,16 +3,16 @@
 // replication and (optionally) controller listener advertised behind a Toxiproxy-compatible proxy
 // per broker, the real exporter, and a real Prometheus loaded with the *generated* rules and scrape
 // config (`kafka-sre alerts generate`), with 1 s scrape/evaluation intervals and a 2 s `for` on the
-// drilled alerts so a drill takes about a minute. Prometheus also scrapes the proxy's
-// toxiproxy_proxy_* counters and the chaos runner's kafka_sre_gameday_* gauges (served on a fixed
-// port while a drill runs), which the game-day dashboard's fault-only panels read. `runDrill` runs
+// drilled alerts so a drill takes about a minute. The generated scrape config also has the jobs for
+// the proxy's toxiproxy_proxy_* counters and the chaos runner's kafka_sre_gameday_* gauges (served on
+// a fixed port while a drill runs), which the game-day dashboard's fault-only panels read. `runDrill` runs
 // `kafka-sre chaos run` on a spec whose target is this stack.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { createLogger } from '../common/logging.js';
 import { startProxyServer, type RunningProxyServer } from '../chaos/proxy/server.js';
 import { runCli, waitFor, type ProcessFixture } from './support/processes.js';
@@ -74,15 +74,18 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
   // 'fatal': a killed broker makes the proxy log every refused upstream connection.
   const proxy = await startProxyServer({ port: 0, populate, proxyMetrics: true, logger: createLogger({ name: 'proxy', level: 'fatal' }) });
   const exporterPort = await freePort();
+  const runnerMetricsPort = await freePort();
   const configFile = join(dir, 'alerts.yaml');
   await writeFile(
     configFile,
     stringify({
       broker: { brokers: BROKERS, metricsPort: ports.metricsPort },
       exporter: { port: exporterPort, ...(opts.exporterSasl ? { clusters: [{ name: 'local', bootstrap, sasl: opts.exporterSasl }] } : {}) },
+      // The generated proxy and runner jobs of the reference cluster point at these ports.
+      proxy: { port: Number(new URL(proxy.url).port) },
       alerts: {
         evaluationInterval: '1s',
-        scrape: { interval: '1s', alertmanagers: [] },
+        scrape: { interval: '1s', alertmanagers: [], gamedayMetricsPort: runnerMetricsPort },
         thresholds: opts.thresholds ?? {},
         windows: opts.alertWindows ?? {},
         overrides: Object.fromEntries(opts.drillAlerts.map((a) => [a, { for: '2s' }])),
@@ -91,12 +94,6 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
   );
   const gen = await runCli(['--config', configFile, 'alerts', 'generate', '--out', join(dir, 'alerting')]);
   assert.equal(gen.code, 0, gen.stderr);
-  const runnerMetricsPort = await freePort();
-  // The proxy's series get `cluster` from the job (like broker series), so the dashboards' cluster filter keeps them.
-  await addScrapeJobs(join(dir, 'alerting', 'prometheus', 'prometheus.yml'), [
-    { job_name: 'kafka-sre-gameday', static_configs: [{ targets: [`127.0.0.1:${runnerMetricsPort}`] }] },
-    { job_name: 'kafka-sre-proxy', static_configs: [{ targets: [new URL(proxy.url).host], labels: { cluster: CLUSTER } }] },
-  ]);
   // Prometheus starts while the cluster comes up (its first scrapes just fail).
   const clusterUp = startClusterProc(fx, dir, { brokers: BROKERS, ports, args, broker: opts.broker });
   const promPort = await freePort();
@@ -123,21 +120,6 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
       await proxy.close();
     },
   };
-}
-
-interface ScrapeJob {
-  job_name: string;
-  static_configs: { targets: string[]; labels?: Record<string, string> }[];
-}
-
-/**
- * Adds scrape jobs to the generated config: the alerts generator knows only broker and exporter
- * targets; the runner and the proxy are game-day components (dashboards/README.md).
- */
-async function addScrapeJobs(file: string, jobs: ScrapeJob[]): Promise<void> {
-  const config = parse(await readFile(file, 'utf8')) as { scrape_configs: object[] };
-  config.scrape_configs.push(...jobs);
-  await writeFile(file, stringify(config));
 }
 
 async function promQuery(promUrl: string, q: string): Promise<number> {

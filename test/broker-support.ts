@@ -23,7 +23,8 @@ export interface BrokerProc {
 /** A temporary directory removed when the test file ends. Call at module level (not inside a hook). */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  // KAFKA_SRE_KEEP_TMP=1 keeps it for a post-mortem (as test/chaos-fixtures.ts).
+  after(() => (process.env.KAFKA_SRE_KEEP_TMP ? undefined : rmSync(dir, { recursive: true, force: true })));
   return dir;
 }
 

@@ -283,8 +283,8 @@ test('group requests reach only the coordinator: another broker answers NOT_COOR
   };
   const coordinator = (await waitFor('the group coordinator', async () => {
     const res = await call(0, (c) => c.request(findCoordinatorCodec, 1, { key: groupId, keyType: 0 }, 10_000));
-    return res.errorCode === ErrorCode.NONE ? res.nodeId : undefined;
-  }, 30_000, 250))!;
+    return res.errorCode === ErrorCode.NONE ? { id: res.nodeId } : undefined; // an object: node 0 is falsy
+  }, 30_000, 250))!.id;
   const heartbeatAt = (node: number) => call(node, (c) => c.request(heartbeatCodec, 1, { groupId, generationId: 1, memberId: 'm-1', groupInstanceId: null }, 10_000));
   // The coordinator knows no such member; every other broker is not the coordinator at all.
   assert.equal((await heartbeatAt(coordinator)).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);

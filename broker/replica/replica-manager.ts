@@ -285,15 +285,18 @@ export class ReplicaManager {
     if (!this.controller || replica.isrChangePending || Date.now() < replica.isrRetryAt) return;
     replica.isrChangePending = true;
     const s = replica.state;
-    replica.pendingIsr = { isr: newIsr, partitionEpoch: s.partitionEpoch };
+    const pending = { isr: newIsr, partitionEpoch: s.partitionEpoch };
+    replica.pendingIsr = pending;
     this.controller.alterPartition({ topic: s.topic, partition: s.partition, leaderEpoch: s.leaderEpoch, partitionEpoch: s.partitionEpoch, newIsr }).then(
       () => {
-        replica.isrChangePending = false;
         this.metrics.isrChanged(kind);
+        // Committed; until it reaches this broker's metadata (the partition-changed event clears
+        // both) the asked-for ISR still counts and no other change may start from the old epoch.
+        if (replica.state.partitionEpoch !== pending.partitionEpoch) replica.isrChangePending = false;
       },
       (e: unknown) => {
         replica.isrChangePending = false;
-        if (replica.pendingIsr?.partitionEpoch === s.partitionEpoch) replica.pendingIsr = null;
+        if (replica.pendingIsr === pending) replica.pendingIsr = null;
         this.maybeIncrementHighWatermark(replica);
         // A restarted follower fetches before the controller unfences it: wait instead of asking at fetch rate.
         replica.isrRetryAt = Date.now() + 1000;

@@ -58,6 +58,7 @@ export async function waitForPort(port: number, timeoutMs = 30_000, host = '127.
 }
 
 /** Poll `check` until it returns a truthy value or the deadline passes. */
+/** Polls `check` until it returns a truthy value (so return objects, not ids: 0 reads as "not yet"). */
 export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

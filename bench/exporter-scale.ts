@@ -62,6 +62,14 @@ function memoryMB(pid: number): { rss: number; hwm: number; anon: number; file: 
   return { rss: mb('VmRSS'), hwm: mb('VmHWM'), anon: mb('RssAnon'), file: mb('RssFile') };
 }
 
+/** CPU seconds (user + system) a process has used so far: a cost that does not depend on how busy the machine is. */
+function cpuSeconds(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+}
+
 /** One scrape: milliseconds from request to last body byte, and the body size (as sent). */
 function scrapeOnce(url: string, encoding: 'identity' | 'gzip'): Promise<{ ms: number; bytes: number }> {
   return new Promise((resolve, reject) => {
@@ -157,6 +165,8 @@ async function run(topics: number, scrapes: number) {
     }, 100);
     let collectionsSeen = 0;
     let lastSeen = await metric(url, 'kafka_sre_exporter_last_success_timestamp_seconds');
+    const cpuStart = cpuSeconds(exporter.pid!);
+    const wallStart = Date.now();
     try {
       for (let i = 0; i < 2 * scrapes || collectionsSeen < 2; i++) {
         // Alternate encodings (Prometheus asks for gzip; curl and many tools do not), and pause
@@ -177,6 +187,8 @@ async function run(topics: number, scrapes: number) {
     } finally {
       clearInterval(sampler);
     }
+    const cpuUsed = cpuSeconds(exporter.pid!) - cpuStart;
+    const wallUsed = (Date.now() - wallStart) / 1000;
     const stats = (xs: number[]) => ({ p50: round(quantile(xs, 0.5)), p99: round(quantile(xs, 0.99)), max: round(Math.max(...xs)), scrapes: xs.length });
     return {
       topics,
@@ -186,6 +198,8 @@ async function run(topics: number, scrapes: number) {
       setupSeconds,
       cycleSeconds: { min: Math.min(...cycles), max: Math.max(...cycles), samples: cycles },
       scrapeMs: { gzip: stats(latencies.gzip), identity: stats(latencies.identity), collectionsDuringScrapes: collectionsSeen },
+      // Exporter CPU over the scrape phase (collections every 5 s plus every scrape served).
+      exporterCpu: { seconds: round(cpuUsed), wallSeconds: round(wallUsed), cores: Number((cpuUsed / wallUsed).toFixed(2)) },
       series: await metric(url, 'kafka_sre_exporter_series'),
       metricsBytes: bytes.identity,
       metricsGzipBytes: bytes.gzip,

@@ -49,6 +49,8 @@ export interface PartitionRef {
 }
 
 const OFFSET_FETCH_API_KEY = 9;
+/** Partitions per ListOffsets request (see listOffsetsEach). */
+const LIST_OFFSETS_BATCH = 1000;
 const EARLIEST = -2;
 const LATEST = -1;
 
@@ -239,13 +241,20 @@ export class ClusterClient {
           const broker = await this.broker(leader);
           // protocol/'s codec rather than kafkajs's: at 10,000 partitions kafkajs's Long-based
           // int64 encoding and decoding blocked the event loop for tens of milliseconds per request.
-          const topics = byTopic(parts).map(({ topic, items }) => ({ name: topic, partitions: items.map((p) => ({ partitionIndex: p.partition, timestamp, maxNumOffsets: 1 })) }));
-          const { response } = await withTimeout(callApi(broker, listOffsetsCodec, { replicaId: -1, isolationLevel: 0, topics }), this.timeoutMs, 'ListOffsets');
-          for (const t of response.topics)
-            for (const p of t.partitions) {
-              if (p.errorCode === 0) found(t.name, p.partitionIndex, p.offset);
-              else errors.add('ListOffsets', new Error(`${t.name}/${p.partitionIndex}: error code ${p.errorCode}`));
-            }
+          // Requests of at most LIST_OFFSETS_BATCH partitions, one after another: a response of
+          // 10k partitions arrived in many socket reads that kafkajs concatenates one by one
+          // (megabytes of garbage buffers), and its request and response objects lived long
+          // enough to reach the old generation; a batch of 1k is one read and dies young.
+          for (let i = 0; i < parts.length; i += LIST_OFFSETS_BATCH) {
+            const batch = parts.slice(i, i + LIST_OFFSETS_BATCH);
+            const topics = byTopic(batch).map(({ topic, items }) => ({ name: topic, partitions: items.map((p) => ({ partitionIndex: p.partition, timestamp, maxNumOffsets: 1 })) }));
+            const { response } = await withTimeout(callApi(broker, listOffsetsCodec, { replicaId: -1, isolationLevel: 0, topics }), this.timeoutMs, 'ListOffsets');
+            for (const t of response.topics)
+              for (const p of t.partitions) {
+                if (p.errorCode === 0) found(t.name, p.partitionIndex, p.offset);
+                else errors.add('ListOffsets', new Error(`${t.name}/${p.partitionIndex}: error code ${p.errorCode}`));
+              }
+          }
         } catch (e) {
           errors.add('ListOffsets', e);
         }
@@ -466,11 +475,10 @@ export class ClusterClient {
       const p = parts?.[partition];
       return p?.partition === partition ? p : parts?.find((x) => x.partition === partition);
     };
-    const starts = new Map<MutablePartition, number>();
     await Promise.all([
       this.listOffsetsEach(partitions, EARLIEST, errors, (t, p, offset) => {
         const part = at(t, p);
-        if (part) starts.set(part, offset);
+        if (part) part.logStartOffset = offset;
       }),
       this.listOffsetsEach(partitions, LATEST, errors, (t, p, offset) => {
         const part = at(t, p);
@@ -479,9 +487,7 @@ export class ClusterClient {
     ]);
     for (const t of topics)
       for (const p of t.partitions as MutablePartition[]) {
-        const start = starts.get(p);
-        if (start === undefined || p.highWatermark === undefined) p.highWatermark = undefined;
-        else p.logStartOffset = start;
+        if (p.logStartOffset === undefined || p.highWatermark === undefined) p.logStartOffset = p.highWatermark = undefined;
       }
   }
 

@@ -18,6 +18,8 @@ export const defaultPorts = {
   proxyApi: 8474,
   /** Exporter /metrics (kafka_exporter's default). */
   exporter: 9308,
+  /** Game-day runner /metrics (`chaos run --metrics-port`), which the generated Prometheus config scrapes. */
+  gamedayMetrics: 9466,
   /** Prometheus and Alertmanager started by `up`. */
   prometheus: 9090,
   alertmanager: 9093,
@@ -46,6 +48,7 @@ export function defaultPortTable(brokers = 3): { port: number; what: string }[] 
   rows.push({ port: defaultPorts.launcherAdmin, what: 'cluster launcher admin API' });
   rows.push({ port: defaultPorts.proxyApi, what: 'proxy API (Toxiproxy)' });
   rows.push({ port: defaultPorts.exporter, what: 'exporter /metrics' });
+  rows.push({ port: defaultPorts.gamedayMetrics, what: 'game-day runner /metrics (chaos run --metrics-port)' });
   rows.push({ port: defaultPorts.prometheus, what: 'Prometheus (started by up)' });
   rows.push({ port: defaultPorts.alertmanager, what: 'Alertmanager (started by up)' });
   return rows;

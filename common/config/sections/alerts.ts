@@ -102,11 +102,6 @@ const clusterTargets = z.strictObject({
   proxies: z.array(z.string().min(1)).default([]).describe('fault proxy API host:port targets (`kafka-sre chaos proxy --proxy-metrics`) in front of this cluster'),
 });
 
-/**
- * The port game days on the reference cluster pass to `chaos run --metrics-port`. Not in
- * common/ports.ts: the runner has no default port (it serves metrics only when asked).
- */
-export const REFERENCE_GAMEDAY_METRICS_PORT = 9466;
 
 export const alertsSection = z.strictObject({
   selectors: z
@@ -147,7 +142,7 @@ export const alertsSection = z.strictObject({
       gamedayJob: z.string().default('kafka-sre-gameday').describe('job scraping the game-day runners (kafka_sre_gameday_*)'),
       proxyJob: z.string().default('kafka-sre-proxy').describe('job scraping the fault proxies (toxiproxy_proxy_*)'),
       gamedayMetricsPort: port
-        .default(REFERENCE_GAMEDAY_METRICS_PORT)
+        .default(defaultPorts.gamedayMetrics)
         .describe('reference cluster only (no clusters listed): the runner metrics port game days pass to `chaos run --metrics-port` (0: no game-day job)'),
       alertmanagers: z.array(z.string()).default(['127.0.0.1:9093']),
       clusters: z.array(clusterTargets).default([]).describe('targets per cluster (empty: the reference cluster from the broker, exporter and proxy sections, cluster "local")'),

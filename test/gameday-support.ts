@@ -50,6 +50,8 @@ export interface StackOptions {
   broker?: Record<string, unknown>;
   /** Credentials the exporter authenticates with when the client listener is SASL. */
   exporterSasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; passwordEnv: string };
+  /** Per-alert `for` instead of the 2 s drillAlerts get (e.g. the controller re-election a drill tolerates). */
+  drillFor?: Record<string, string>;
 }
 
 export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: StackOptions): Promise<GameDayStack> {
@@ -88,7 +90,7 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
         scrape: { interval: '1s', alertmanagers: [], gamedayMetricsPort: runnerMetricsPort },
         thresholds: opts.thresholds ?? {},
         windows: opts.alertWindows ?? {},
-        overrides: Object.fromEntries(opts.drillAlerts.map((a) => [a, { for: '2s' }])),
+        overrides: Object.fromEntries(opts.drillAlerts.map((a) => [a, { for: opts.drillFor?.[a] ?? '2s' }])),
       },
     }),
   );

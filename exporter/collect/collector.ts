@@ -9,6 +9,7 @@ import { brokerAvailability, consumerLag } from '../slo/sli.js';
 import type { SloTracker } from '../slo/tracker.js';
 import { ChunkPool } from '../snapshot/chunk-pool.js';
 import { deriveSnapshot, timestampsToRead, type GroupSummary } from './derive.js';
+import { collectCycleGarbage } from './heap-trim.js';
 import { ClusterHistory, tpKey } from './history.js';
 
 export interface CollectorOptions {
@@ -131,6 +132,8 @@ export class Collector {
     readonly clusters: readonly ClusterCollector[],
     private readonly intervalMs: number,
     private readonly onCycle?: (results: CycleResult[]) => void,
+    /** A full GC after every cycle (see heap-trim.ts). */
+    private readonly trimHeap = true,
   ) {}
 
   /** Every cluster has completed one successful collection. */
@@ -144,6 +147,8 @@ export class Collector {
 
   async runCycle(): Promise<CycleResult[]> {
     const results = await Promise.all(this.clusters.map((c) => c.runOnce()));
+    // The cycle's garbage is dead now: collect it before V8 grows the heap around it (heap-trim.ts).
+    if (this.trimHeap) collectCycleGarbage();
     this.cycles++;
     this.onCycle?.(results);
     return results;

@@ -32,7 +32,8 @@ after(() => {
 /** Run to completion; resolves after the output streams closed (exit code, stdout, both streams). */
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; out: string }> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    // promtool test rules costs ~7 CPU-s; on a loaded 2-core runner its wall time passed 60 s.
+    execFile(cmd, args, { cwd, timeout: 240_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') return reject(err);
       resolve({ code: err ? Number(err.code) : 0, stdout, out: stdout + stderr });
     });

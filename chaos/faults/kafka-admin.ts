@@ -9,24 +9,43 @@ import type { Fault, FaultContext, FaultFactory, Leftover } from './types.js';
 type AclSpec = Extract<FaultSpec, { type: 'acl-remove' }>;
 type RetentionSpec = Extract<FaultSpec, { type: 'retention-shorten' }>;
 
+/**
+ * Retries an admin call a few times: ACL requests go to the controller kafkajs finds in the cached
+ * metadata, and right after an election (or on an overloaded host) that can be -1 for a moment
+ * ("Broker -1 not found in the cached metadata"), which should not fail a whole drill.
+ */
+async function withRetry<T>(what: string, fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i >= attempts) throw new Error(`${what}: ${(e as Error).message}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 const resourceTypes = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP, cluster: AclResourceTypes.CLUSTER } as const;
 
 async function matchingAcls(admin: Admin, spec: AclSpec): Promise<AclEntry[]> {
-  const res = await admin.describeAcls({
+  const res = await withRetry('DescribeAcls', () => admin.describeAcls({
     resourceType: resourceTypes[spec.params.resourceType],
     resourceName: spec.params.resourceName === '*' ? undefined : spec.params.resourceName,
     resourcePatternType: ResourcePatternTypes.ANY,
     principal: spec.target.principal,
     operation: AclOperationTypes.ANY,
     permissionType: AclPermissionTypes.ANY,
-  });
+  }));
   return res.resources.flatMap((r) => r.acls.map((a) => ({ ...a, resourceType: r.resourceType, resourceName: r.resourceName, resourcePatternType: r.resourcePatternType })));
 }
 
 async function restoreAcls(left: Leftover, ctx: FaultContext): Promise<void> {
   const acls = (left.data.acls as AclEntry[] | undefined) ?? [];
   // CreateAcls is idempotent for an ACL that already exists.
-  if (acls.length) await (await ctx.admin()).createAcls({ acl: acls });
+  if (acls.length) {
+    const admin = await ctx.admin();
+    await withRetry('CreateAcls', () => admin.createAcls({ acl: acls }));
+  }
 }
 
 function aclFault(spec: AclSpec): Fault {
@@ -44,7 +63,8 @@ function aclFault(spec: AclSpec): Fault {
       const left = planned ?? (await this.leftover(ctx));
       const acls = left.data.acls as AclEntry[];
       if (acls.length === 0) throw new Error(`no ACLs match principal ${spec.target.principal} on ${spec.params.resourceType} ${spec.params.resourceName}: nothing to remove`);
-      await (await ctx.admin()).deleteAcls({ filters: acls.map((a) => ({ ...a })) });
+      const admin = await ctx.admin();
+      await withRetry('DeleteAcls', () => admin.deleteAcls({ filters: acls.map((a) => ({ ...a })) }));
       return { rollback: () => restoreAcls(left, ctx) };
     },
   };

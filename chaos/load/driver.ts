@@ -4,10 +4,11 @@
 // a consumed record records it again. It also implements LoadControl for client-side faults.
 // Plain kafkajs, so it runs against any Kafka; the game-day drills run it against the replicated
 // reference cluster (test/gameday-*.test.ts).
-import { Kafka, logLevel, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
 import type { LoadSpec } from '../spec/schema.js';
 import type { LoadControl } from '../faults/types.js';
 import { dataCheck, type DataCheckResult } from './data-check.js';
+import { PartitionedSender } from './partitioned-send.js';
 import { LoadMetrics, type K6Summary } from './k6-metrics.js';
 
 const idHeader = 'kafka-sre-gameday-id';
@@ -41,6 +42,8 @@ export class LoadDriver implements LoadControl {
   private revoked = { producers: false, consumers: false };
   private seq = 0;
   private running = false;
+  /** Splits every send by partition (a kafkajs retry bug otherwise drops records it acknowledges). */
+  private sender: { admin: Admin; send: PartitionedSender } | null = null;
 
   constructor(private readonly opts: LoadDriverOptions) {}
 
@@ -83,6 +86,12 @@ export class LoadDriver implements LoadControl {
 
   private async startProducers(): Promise<void> {
     const { spec } = this.opts;
+    if (!this.sender) {
+      // Metadata only; not the producers' (possibly revoked) credentials, so a drill's auth fault stays on the producers.
+      const admin = this.kafka(false).admin();
+      await admin.connect();
+      this.sender = { admin, send: new PartitionedSender(admin, spec.topic) };
+    }
     const kafka = this.kafka(this.revoked.producers);
     for (let p = 0; p < spec.producers; p++) {
       const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -123,11 +132,14 @@ export class LoadDriver implements LoadControl {
     const started = process.hrtime.bigint();
     this.metrics.add('kafka_writer_write_count');
     try {
-      await producer.send({ topic: spec.topic, acks: acksOf[spec.acks], messages });
-      for (const m of messages) this.acked.add(m.headers[idHeader]);
-      this.metrics.add('kafka_writer_message_count', n);
-      this.metrics.add('kafka_writer_acked_count', n);
-      this.metrics.add('kafka_writer_message_bytes', n * spec.recordSize);
+      const sender = this.sender;
+      if (!sender) throw new Error('the load driver is not started');
+      const { acked, failedSends } = await sender.send.send(producer, acksOf[spec.acks], messages);
+      for (const m of acked) this.acked.add(m.headers[idHeader]);
+      this.metrics.add('kafka_writer_message_count', acked.length);
+      this.metrics.add('kafka_writer_acked_count', acked.length);
+      this.metrics.add('kafka_writer_message_bytes', acked.length * spec.recordSize);
+      if (failedSends > 0) this.metrics.add('kafka_writer_error_count', failedSends);
     } catch {
       this.metrics.add('kafka_writer_error_count');
     } finally {
@@ -231,10 +243,17 @@ export class LoadDriver implements LoadControl {
     this.producers = [];
   }
 
+  private async stopSender(): Promise<void> {
+    const sender = this.sender;
+    this.sender = null;
+    await sender?.admin.disconnect().catch(() => undefined);
+  }
+
   /** Stop producing, let consumers catch up (up to drainTimeout), then disconnect everything. */
   async stop(): Promise<void> {
     this.running = false;
     await this.stopProducers();
+    await this.stopSender();
     const deadline = Date.now() + this.opts.spec.drainTimeout;
     if (this.opts.spec.consumers) {
       const consumedSet = new Set(this.consumed);

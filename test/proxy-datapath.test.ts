@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { RunningProxyServer } from '../chaos/proxy/server.js';
-import { collect, createProxy, echoServer, proxyServer, roundTrip, sourceServer, tcpConnect, type TcpServer } from './proxy-fixtures.js';
+import { collect, createProxy, echoServer, proxyServer, receiveBytes, roundTrip, sourceServer, tcpConnect, type TcpServer } from './proxy-fixtures.js';
 
 let server: RunningProxyServer;
 let echo: TcpServer;
@@ -21,20 +21,11 @@ before(async () => {
 
 /** Write `payload` in `writeSize` pieces (respecting backpressure) and collect as many bytes back. */
 async function echoThrough(s: Socket, payload: Buffer, writeSize: number): Promise<Buffer> {
-  const received: Buffer[] = [];
-  let got = 0;
-  const done = new Promise<void>((resolve) =>
-    s.on('data', (d: Buffer) => {
-      received.push(d);
-      got += d.length;
-      if (got >= payload.length) resolve();
-    }),
-  );
+  const incoming = receiveBytes(s, payload.length);
   for (let off = 0; off < payload.length; off += writeSize) {
     if (!s.write(payload.subarray(off, off + writeSize))) await new Promise((r) => s.once('drain', r));
   }
-  await done;
-  return Buffer.concat(received);
+  return incoming.done;
 }
 
 describe('no-toxic data path', () => {

@@ -149,3 +149,17 @@ export async function addToxic(server: RunningProxyServer, proxy: string, toxic:
   const r = await api(server, 'POST', `/proxies/${proxy}/toxics`, toxic);
   if (r.status !== 200) throw new Error(`add toxic: ${r.status} ${r.text}`);
 }
+
+/** Collect bytes from `s` until `length` arrived; `count()` tells how many so far. */
+export function receiveBytes(s: Socket, length: number): { done: Promise<Buffer>; count(): number } {
+  const received: Buffer[] = [];
+  let got = 0;
+  const done = new Promise<Buffer>((resolve) =>
+    s.on('data', (d: Buffer) => {
+      received.push(d);
+      got += d.length;
+      if (got >= length) resolve(Buffer.concat(received));
+    }),
+  );
+  return { done, count: () => got };
+}

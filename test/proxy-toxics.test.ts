@@ -12,6 +12,7 @@ import {
   createProxy,
   echoServer,
   proxyServer,
+  receiveBytes,
   roundTrip,
   sleep,
   sourceServer,
@@ -243,15 +244,7 @@ describe('live connections, enable and disable', () => {
     const port = await createProxy(server, name, echo.address);
     const s = await tcpConnect(port);
     const payload = randomBytes(4 * 1024 * 1024);
-    const received: Buffer[] = [];
-    let got = 0;
-    const done = new Promise<void>((resolve) =>
-      s.on('data', (d: Buffer) => {
-        received.push(d);
-        got += d.length;
-        if (got >= payload.length) resolve();
-      }),
-    );
+    const incoming = receiveBytes(s, payload.length);
     const writer = (async () => {
       for (let off = 0; off < payload.length; off += 64 * 1024) {
         if (!s.write(payload.subarray(off, off + 64 * 1024))) await new Promise((r) => s.once('drain', r));
@@ -271,11 +264,10 @@ describe('live connections, enable and disable', () => {
       await sleep(40);
       await api(server, 'DELETE', `/proxies/${name}/toxics/${t.name}`);
     }
-    assert.ok(got < payload.length, `data was still flowing when the last toxic went (${got} bytes)`);
+    assert.ok(incoming.count() < payload.length, `data was still flowing when the last toxic went (${incoming.count()} bytes)`);
     await writer;
-    await done;
     const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-    assert.equal(hash(Buffer.concat(received)), hash(payload));
+    assert.equal(hash(await incoming.done), hash(payload));
   });
 
   it('closes the client connection when the upstream cannot be reached', async () => {

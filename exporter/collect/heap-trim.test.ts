@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runInNewContext } from 'node:vm';
-import { collectCycleGarbage } from './heap-trim.js';
+import { collectCycleGarbage, collectCycleGarbageBetweenScrapes } from './heap-trim.js';
+import { foreground } from './yielder.js';
 
 test('The cycle-end collection runs a full GC and leaves no gc global behind in new contexts.', async () => {
   const ref = (() => new WeakRef({ garbage: new Array(1000).fill(0) }))();
@@ -11,4 +12,24 @@ test('The cycle-end collection runs a full GC and leaves no gc global behind in 
   assert.equal(ref.deref(), undefined, 'the unreachable object was collected');
   assert.equal(collectCycleGarbage(), true, 'a second call reuses the same function');
   assert.equal(runInNewContext('typeof gc'), 'undefined');
+});
+
+test('The cycle-end collection waits for a scrape in flight, but not forever.', async () => {
+  foreground.active++;
+  const started = Date.now();
+  let done = false;
+  const gc = collectCycleGarbageBetweenScrapes(2000).then(() => (done = true));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(done, false, 'still waiting while the scrape is written');
+  foreground.active--;
+  await gc;
+  assert.ok(Date.now() - started < 1000);
+  const bounded = Date.now();
+  foreground.active++;
+  try {
+    await collectCycleGarbageBetweenScrapes(100);
+  } finally {
+    foreground.active--;
+  }
+  assert.ok(Date.now() - bounded < 1000, 'a scraper that never finishes does not hold it off');
 });

@@ -12,6 +12,7 @@
 // off again at once, so no other context sees a `gc` global.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { foreground } from './yielder.js';
 
 type GcFunction = () => void;
 
@@ -36,4 +37,14 @@ export function collectCycleGarbage(): boolean {
   if (gcFunction === null) gcFunction = resolveGc();
   gcFunction?.();
   return gcFunction !== undefined;
+}
+
+/**
+ * The same, once no scrape is being written (the collection pauses the event loop for a few tens
+ * of milliseconds; a scrape already in flight should not wait for it), or after `maxWaitMs`.
+ */
+export async function collectCycleGarbageBetweenScrapes(maxWaitMs = 1000): Promise<boolean> {
+  const deadline = Date.now() + maxWaitMs;
+  while (foreground.active > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  return collectCycleGarbage();
 }

@@ -15,8 +15,10 @@ export function proxyName(naming: string, broker: number, listener: string): str
 
 /** The proxies a network fault acts on. */
 export function proxiesOf(spec: NetworkSpec, target: Pick<ResolvedTarget, 'proxyNaming'>): string[] {
-  const t = spec.target as { broker?: number; listener?: string; proxy?: string };
+  const t = spec.target as { broker?: number | 'active-controller'; listener?: string; proxy?: string };
   if (t.proxy !== undefined) return [t.proxy];
+  // Resolved only at injection (brokerOf); before that there is no proxy to name.
+  if (t.broker === 'active-controller') return [];
   const broker = t.broker ?? 0;
   if (spec.type === 'broker-isolate') return ['replication', 'controller'].map((l) => proxyName(target.proxyNaming, broker, l));
   if (spec.type === 'replication-cut') return [proxyName(target.proxyNaming, broker, 'replication')];
@@ -98,16 +100,31 @@ function toxicFault(spec: ToxicFaultSpec): Fault {
   };
 }
 
+/** The proxies of a partition fault, with `broker: active-controller` resolved through the launcher. */
+async function resolvedProxies(spec: Extract<NetworkSpec, { type: 'network-partition' | 'broker-isolate' | 'replication-cut' }>, ctx: FaultContext): Promise<string[]> {
+  if (spec.type !== 'broker-isolate' || spec.target.broker !== 'active-controller') return proxiesOf(spec, ctx.target);
+  const controller = (await ctx.launcher().cluster()).activeController;
+  if (controller === null) throw new Error('broker-isolate: the cluster has no active controller to isolate');
+  return proxiesOf({ ...spec, target: { broker: controller } }, ctx.target);
+}
+
 function partitionFault(spec: Extract<NetworkSpec, { type: 'network-partition' | 'broker-isolate' | 'replication-cut' }>): Fault {
   const name = spec.name ?? spec.type;
+  let planned: string[] | undefined;
   return {
     name,
     spec,
-    describe: (target) => `disable proxy ${proxiesOf(spec, target).join(', ')} (listener closed, connections cut)`,
-    leftover: async (ctx) => ({ fault: name, type: spec.type, data: { proxies: proxiesOf(spec, ctx.target), disabled: true } }),
+    describe: (target) =>
+      spec.type === 'broker-isolate' && spec.target.broker === 'active-controller'
+        ? 'disable the replication and controller proxies of the active controller, found at injection (listeners closed, connections cut)'
+        : `disable proxy ${proxiesOf(spec, target).join(', ')} (listener closed, connections cut)`,
+    async leftover(ctx) {
+      planned = await resolvedProxies(spec, ctx);
+      return { fault: name, type: spec.type, data: { proxies: planned, disabled: true } };
+    },
     async inject(ctx) {
       const tp = ctx.proxy();
-      const proxies = proxiesOf(spec, ctx.target);
+      const proxies = planned ?? (await resolvedProxies(spec, ctx));
       try {
         await setEnabled(tp, proxies, false);
       } catch (e) {

@@ -169,6 +169,7 @@ export async function preflight(spec: GameDaySpec, target: ResolvedTarget, fault
     else attempt(() => ctx.launcher().cluster(), 'target.launcherUrl');
   }
   if (needs.has('load') && !spec.load) problems.push('client-side faults need a load section');
+  if (!target.launcherUrl && faults.some((f) => f.spec.type === 'broker-isolate' && f.spec.target.broker === 'active-controller')) problems.push('broker-isolate of the active controller needs target.launcherUrl (to find it)');
   if (faults.some((f) => f.spec.type === 'credentials-revoke') && !spec.load?.sasl) problems.push('credentials-revoke needs load.sasl (the credentials it revokes)');
   if (spec.load?.sasl) {
     try {

@@ -166,7 +166,10 @@ export const faultSchemas = [
   fault('network-limit-data', networkTarget, z.strictObject({ bytes: z.number().int().min(0), stream, toxicity })),
   fault('network-partition', networkTarget, none),
   // All of a broker's inter-node listeners (replication + controller): it gets fenced, leaders move.
-  fault('broker-isolate', brokerTarget, none),
+  // `broker: active-controller` picks the Raft leader at injection: the proxies stand in front of
+  // each broker's listeners, so they cut what reaches a broker, not what it sends; only the active
+  // controller (which the others must reach) is then reliably fenced.
+  fault('broker-isolate', z.strictObject({ broker: z.union([z.number().int().min(0), z.literal('active-controller')]) }), none),
   // Only the replication listener: followers fall out of the ISR (URP) but the broker stays registered.
   fault('replication-cut', brokerTarget, none),
   // Through the cluster launcher's admin API (issue 4).

@@ -9,7 +9,7 @@ import { brokerAvailability, consumerLag } from '../slo/sli.js';
 import type { SloTracker } from '../slo/tracker.js';
 import { ChunkPool } from '../snapshot/chunk-pool.js';
 import { deriveSnapshot, timestampsToRead, type GroupSummary } from './derive.js';
-import { collectCycleGarbageBetweenScrapes } from './heap-trim.js';
+import { collectCycleGarbageBetweenScrapes, heapGrewSinceTrim } from './heap-trim.js';
 import { ClusterHistory, tpKey } from './history.js';
 
 export interface CollectorOptions {
@@ -148,7 +148,7 @@ export class Collector {
   async runCycle(): Promise<CycleResult[]> {
     const results = await Promise.all(this.clusters.map((c) => c.runOnce()));
     // The cycle's garbage is dead now: collect it before V8 grows the heap around it (heap-trim.ts).
-    if (this.trimHeap) await collectCycleGarbageBetweenScrapes();
+    if (this.trimHeap && heapGrewSinceTrim()) await collectCycleGarbageBetweenScrapes();
     this.cycles++;
     this.onCycle?.(results);
     return results;

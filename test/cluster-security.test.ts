@@ -101,3 +101,30 @@ test('CreateAcls / DescribeAcls / DeleteAcls go through the quorum: every broker
   }
   await alice.disconnect();
 });
+
+test("the config file's ACLs live in the metadata quorum: DeleteAcls removes them on every broker, and a restart does not bring them back", async () => {
+  const adminSasl: SASLOptions = { mechanism: 'scram-sha-512', username: 'admin', password: ADMIN_PW };
+  // The config grants alice WRITE on topics prefixed "sec-" (resource type 2 topic, pattern 4 prefixed, operation 4 write).
+  const configAcl = { resourceType: 2, resourceName: 'sec-', resourcePatternType: 4, principal: 'User:alice', host: '*', operation: 4, permissionType: 3 } as const;
+  const listedEverywhere = async () => {
+    const counts: number[] = [];
+    for (const n of cluster.nodes) {
+      const a = new Kafka({ brokers: [`127.0.0.1:${n.port}`], sasl: adminSasl, logLevel: logLevel.NOTHING }).admin();
+      await a.connect();
+      counts.push((await a.describeAcls({ resourceType: 2, resourceName: 'sec-', resourcePatternType: 4, operation: 1, permissionType: 1 })).resources.length);
+      await a.disconnect();
+    }
+    return counts;
+  };
+  assert.deepEqual(await listedEverywhere(), [1, 1, 1]);
+  const admin = kafka(adminSasl).admin();
+  await admin.connect();
+  const removed = await admin.deleteAcls({ filters: [configAcl] });
+  await admin.disconnect();
+  assert.equal(removed.filterResponses[0].matchingAcls.length, 1);
+  await waitFor('the config ACL gone from every broker', async () => (await listedEverywhere()).every((c) => c === 0), 10_000, 200);
+  // A restarted broker (and whichever controller follows) keeps it deleted: the log says it was written once.
+  await cluster.admin.restart(1);
+  await cluster.waitHealthy(60_000);
+  assert.deepEqual(await listedEverywhere(), [0, 0, 0]);
+});

@@ -13,6 +13,8 @@ export class MetadataImage {
   readonly acls = new AclStore();
   /** The node's authorizer, told about every committed ACL change (set by the broker). */
   onAcl: ((change: { kind: 'add' | 'remove'; binding: AclBinding }) => void) | null = null;
+  /** The config file's ACLs are in the log already (written by the first active controller). */
+  aclsBootstrapped = false;
   /** Raft index of the last applied record. */
   offset = 0;
 
@@ -48,6 +50,9 @@ export class MetadataImage {
       case 'acl':
         this.acls.apply({ kind: r.kind, binding: r.binding });
         this.onAcl?.({ kind: r.kind, binding: r.binding });
+        return;
+      case 'acls-bootstrapped':
+        this.aclsBootstrapped = true;
         return;
       case 'unclean-election':
         this.uncleanElections += 1;

@@ -16,6 +16,7 @@ import type { AclFilter } from '../../protocol/apis/acl-common.js';
 import { ControllerError, type AclBinding, type AlterPartitionRequest, type CreateTopicSpec } from './channel.js';
 import type { MetadataImage } from './image.js';
 import type { MetadataRecord } from './records.js';
+import { configAclBindings } from '../security/index.js';
 
 export interface HeartbeatRequest {
   nodeId: number;
@@ -59,6 +60,8 @@ export class QuorumController {
     // A new controller gives every broker a full session before judging it.
     const now = Date.now();
     for (const id of this.image.brokers.keys()) this.lastHeartbeat.set(id, now);
+    // First in the queue, so no broker is unfenced (and serves clients) before the config's ACLs are in force.
+    void this.serial(() => this.bootstrapAcls()).catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'could not write the config file\'s ACLs to the metadata log (retried by the next controller)'));
     this.timers.push(setInterval(() => void this.serial(() => this.fenceExpired()).catch(() => undefined), FENCE_CHECK_MS));
     if (this.config.autoLeaderRebalanceEnable) {
       this.timers.push(setInterval(() => void this.serial(() => this.rebalancePreferred()).catch(() => undefined), this.config.leaderImbalanceCheckIntervalMs));
@@ -299,6 +302,20 @@ export class QuorumController {
     this.logger.info({ broker: nodeId, changed: records.length, offline }, 'controlled shutdown: leaderships moved');
     if (offline > 0) this.logger.warn({ broker: nodeId, partitions: offline }, 'controlled shutdown: partitions without another in-sync replica are offline until this broker returns');
     return { remaining: 0 };
+  }
+
+  /**
+   * The config file's ACLs, written once into the metadata log as ordinary ACL records (then the
+   * marker), so every node enforces them and DeleteAcls can remove them. Once written, a later
+   * controller does not bring back what an operator deleted.
+   */
+  private async bootstrapAcls(): Promise<number> {
+    if (this.image.aclsBootstrapped) return this.image.offset;
+    const have = new Set(this.image.acls.list().map((b) => JSON.stringify(b)));
+    const add = configAclBindings(this.config.security).filter((b) => !have.has(JSON.stringify(b)));
+    const index = await this.commit([...add.map((binding): MetadataRecord => ({ type: 'acl', kind: 'add', binding })), { type: 'acls-bootstrapped' }]);
+    if (add.length > 0) this.logger.info({ acls: add.length }, 'wrote the config file\'s ACLs to the metadata log');
+    return index;
   }
 
   /** DeleteAcls: every binding matching each filter goes; answers the removed bindings per filter. */

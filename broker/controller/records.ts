@@ -19,6 +19,8 @@ export type MetadataRecord =
   | { type: 'partition'; state: PartitionState }
   /** An ACL binding added or removed (CreateAcls / DeleteAcls): every node's authorizer applies it. */
   | { type: 'acl'; kind: 'add' | 'remove'; binding: AclBinding }
+  /** The config file's ACLs (broker.security.acls) were written once as `acl` records; from then on they are ordinary, deletable ACLs. */
+  | { type: 'acls-bootstrapped' }
   /** Counted by the unclean-election metric on every node (the controller made one). */
   | { type: 'unclean-election'; topic: string; partition: number; leader: number };
 

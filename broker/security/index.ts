@@ -4,6 +4,7 @@
 import type { BrokerServices, RequestContext } from '../handlers/types.js';
 import type { BrokerConfig } from '../config.js';
 import { AclOperation, AclStore, CLUSTER_RESOURCE, Permission, PatternType, ResourceType } from './acl-store.js';
+import type { AclEntry as AclBinding } from '../../protocol/apis/acl-common.js';
 import { Credentials } from './credentials.js';
 import { securitySection } from '../../common/config/sections/broker.js';
 
@@ -21,26 +22,15 @@ export class BrokerSecurity {
 
   private readonly config: { security: BrokerConfig['security'] };
 
-  constructor(config: BrokerConfig) {
+  constructor(config: BrokerConfig, clustered = false) {
     // Configs built by hand (tests, older cluster.json files) may lack the section: its defaults.
     const sec = config.security ?? securitySection.parse({});
     this.config = { security: sec };
     this.credentials = Credentials.load(sec.users);
     this.superUsers = new Set([...sec.superUsers, INTER_BROKER_PRINCIPAL]);
-    for (const a of sec.acls) {
-      this.acls.apply({
-        kind: 'add',
-        binding: {
-          resourceType: ResourceType[a.resourceType.toUpperCase() as 'TOPIC' | 'GROUP' | 'CLUSTER'],
-          resourceName: a.resourceType === 'cluster' ? CLUSTER_RESOURCE : a.name,
-          patternType: a.patternType === 'prefixed' ? PatternType.PREFIXED : PatternType.LITERAL,
-          principal: a.principal,
-          host: a.host,
-          operation: AclOperation[a.operation.toUpperCase() as keyof typeof AclOperation],
-          permissionType: a.permission === 'deny' ? Permission.DENY : Permission.ALLOW,
-        },
-      });
-    }
+    // A cluster writes the config's ACLs into the metadata quorum once (QuorumController), so
+    // DeleteAcls can remove them like any other; a single broker keeps them in its own store.
+    if (!clustered) for (const binding of configAclBindings(sec)) this.acls.apply({ kind: 'add', binding });
   }
 
   /** Security protocol of a listener: the client listener's is configured, the others are PLAINTEXT. */
@@ -67,10 +57,23 @@ export class BrokerSecurity {
 
 const byServices = new WeakMap<BrokerServices, BrokerSecurity>();
 
+/** The ACLs of the config file (broker.security.acls) as protocol bindings. */
+export function configAclBindings(sec: BrokerConfig['security'] | undefined): AclBinding[] {
+  return (sec?.acls ?? []).map((a) => ({
+    resourceType: ResourceType[a.resourceType.toUpperCase() as 'TOPIC' | 'GROUP' | 'CLUSTER'],
+    resourceName: a.resourceType === 'cluster' ? CLUSTER_RESOURCE : a.name,
+    patternType: a.patternType === 'prefixed' ? PatternType.PREFIXED : PatternType.LITERAL,
+    principal: a.principal,
+    host: a.host,
+    operation: AclOperation[a.operation.toUpperCase() as keyof typeof AclOperation],
+    permissionType: a.permission === 'deny' ? Permission.DENY : Permission.ALLOW,
+  }));
+}
+
 export function securityOf(services: BrokerServices): BrokerSecurity {
   let s = byServices.get(services);
   if (!s) {
-    s = new BrokerSecurity(services.config);
+    s = new BrokerSecurity(services.config, services.clustered);
     byServices.set(services, s);
   }
   return s;

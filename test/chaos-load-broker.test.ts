@@ -84,6 +84,8 @@ expectations:
   const r = await runCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /PASS data: \d+ acknowledged, 0 lost, 0 duplicates/);
+  // The slowest send is reported with the fault windows it overlapped (here: none or the stop).
+  assert.match(r.stdout, /load: slowest write \d+\.\d s from \+\d+\.\d s, (overlapping stop|outside every fault window)/);
   const summary = JSON.parse(await readFile(join(report, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
   assert.ok(summary.metrics.kafka_writer_message_count.values.count > 50);
   assert.match(await readFile(join(report, 'junit.xml'), 'utf8'), /no acknowledged record lost/);

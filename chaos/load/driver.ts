@@ -9,7 +9,7 @@ import type { LoadSpec } from '../spec/schema.js';
 import type { LoadControl } from '../faults/types.js';
 import { dataCheck, type DataCheckResult } from './data-check.js';
 import { PartitionedSender } from './partitioned-send.js';
-import { LoadMetrics, type K6Summary } from './k6-metrics.js';
+import { LoadMetrics, type K6Summary, type Slowest } from './k6-metrics.js';
 
 const idHeader = 'kafka-sre-gameday-id';
 const acksOf = { all: -1, leader: 1, none: 0 } as const;
@@ -272,5 +272,9 @@ export class LoadDriver implements LoadControl {
 
   summary(): K6Summary {
     return this.metrics.summary(this.opts.spec.thresholds);
+  }
+
+  slowestWrite(): Slowest | null {
+    return this.metrics.slowest('kafka_writer_write_seconds');
   }
 }

@@ -13,6 +13,10 @@ test('counters and trends aggregate like k6 and thresholds are evaluated into th
   assert.equal(s.metrics.kafka_writer_write_seconds.contains, 'time');
   assert.deepEqual(failedThresholds(s), ['kafka_writer_write_seconds: p(95)<0.05']);
   assert.ok(s.state.testRunDurationMs >= 0);
+  const slowest = m.slowest('kafka_writer_write_seconds');
+  assert.equal(slowest?.seconds, 0.1);
+  assert.ok(slowest && Math.abs(Date.now() - 100 - slowest.startedAtMs) < 1000, 'the slowest write started 0.1 s before it was recorded');
+  assert.equal(m.slowest('kafka_reader_end_to_end_seconds'), null);
 });
 
 test('bad threshold expressions are rejected', () => {

@@ -29,6 +29,14 @@ interface MetricState {
   values: number[];
   last: number;
   passes: number;
+  /** The largest trend sample and when the measured operation started (it ended when it was added). */
+  slowest?: Slowest;
+}
+
+/** The largest sample of a trend metric: which operation a failed "max<N" threshold is about. */
+export interface Slowest {
+  seconds: number;
+  startedAtMs: number;
 }
 
 export interface ThresholdResult {
@@ -80,8 +88,16 @@ export class LoadMetrics {
     m.count++;
     m.sum += value;
     m.last = value;
-    if (m.type === 'trend') m.values.push(value);
+    if (m.type === 'trend') {
+      m.values.push(value);
+      if (!m.slowest || value > m.slowest.seconds) m.slowest = { seconds: value, startedAtMs: Date.now() - value * 1000 };
+    }
     if (m.type === 'rate' && value !== 0) m.passes++;
+  }
+
+  /** A trend's largest sample with its start time, or null before the first sample. */
+  slowest(name: LoadMetricName): Slowest | null {
+    return this.metrics.get(name)?.slowest ?? null;
   }
 
   /** The aggregates k6 reports for one metric. */

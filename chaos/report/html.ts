@@ -1,6 +1,7 @@
 // The HTML report: verdict, TTD/TTR per expectation, fault and alert timelines, charts of the
 // drill window from Prometheus, SLO budget burned, data check, load summary and follow-ups.
 import type { RunOutcome } from '../runner/runner.js';
+import { describeSlowestWrite } from '../runner/slowest-write.js';
 import { alertTimeline } from '../verify/alerts.js';
 import type { PromSeries } from '../verify/prometheus.js';
 import { lineChart, timeline, type Span } from './charts.js';
@@ -64,7 +65,7 @@ ${charts.map((c) => (c.error ? `<p>${esc(c.title)}: ${esc(c.error)}</p>` : lineC
 ${budget.length ? `<table><tr><th>SLO</th><th>bad events</th><th>events</th><th>budget burned</th></tr>${budget.map((b) => `<tr><td>${esc(b.slo)}</td><td>${b.errors}</td><td>${b.events}</td><td>${(b.burned * 100).toFixed(4)} %</td></tr>`).join('')}</table>` : '<p>No SLI series (kafka_sre_slo_*) in Prometheus for the drill window.</p>'}
 <h2>Data</h2>
 ${o.data ? `<table><tr><th>acknowledged</th><th>consumed</th><th>unique</th><th>lost</th><th>duplicates</th><th>unacknowledged but consumed</th></tr><tr><td>${o.data.result.acknowledged}</td><td>${o.data.result.consumed}</td><td>${o.data.result.uniqueConsumed}</td><td>${o.data.result.lost}</td><td>${o.data.result.duplicates}</td><td>${o.data.result.unacknowledgedButConsumed}</td></tr></table>` : '<p>No data check in this spec.</p>'}
-${o.load ? `<h3>Load (k6-style metrics)</h3><table><tr><th>metric</th><th>values</th><th>thresholds</th></tr>${Object.entries(o.load.summary.metrics).map(([n, m]) => `<tr><td>${esc(n)}</td><td><code>${esc(JSON.stringify(m.values))}</code></td><td>${esc(Object.entries(m.thresholds ?? {}).map(([e, r]) => `${e}: ${r.ok ? 'ok' : 'FAILED'}`).join(', '))}</td></tr>`).join('')}</table>` : ''}
+${o.load ? `<h3>Load (k6-style metrics)</h3><table><tr><th>metric</th><th>values</th><th>thresholds</th></tr>${Object.entries(o.load.summary.metrics).map(([n, m]) => `<tr><td>${esc(n)}</td><td><code>${esc(JSON.stringify(m.values))}</code></td><td>${esc(Object.entries(m.thresholds ?? {}).map(([e, r]) => `${e}: ${r.ok ? 'ok' : 'FAILED'}`).join(', '))}</td></tr>`).join('')}</table>${o.load.slowestWrite ? `<p>${esc(describeSlowestWrite(o.load.slowestWrite))}</p>` : ''}` : ''}
 <h2>Follow-ups</h2>
 ${followUps.length ? `<ul>${followUps.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : '<p>None.</p>'}
 <h2>Journal</h2>

@@ -13,6 +13,7 @@ import type { Journal } from './journal.js';
 import { TargetLockedError } from './lock.js';
 import { planText } from './plan.js';
 import { runGameDay, type RunOutcome } from './runner.js';
+import { describeSlowestWrite } from './slowest-write.js';
 
 const defaultStateDir = '.kafka-sre/chaos';
 
@@ -42,6 +43,8 @@ function summaryLines(o: RunOutcome, files: string[]): string {
   for (const n of o.notified) out.push(`  ${n.passed ? 'PASS' : 'FAIL'} ${n.alert} routed to ${n.receiver}: ${n.reason}`);
   for (const s of o.silent) out.push(`  ${s.passed ? 'PASS' : 'FAIL'} ${s.alert} must not fire: ${s.reason}`);
   if (o.data) out.push(`  ${o.data.passed ? 'PASS' : 'FAIL'} data: ${o.data.reason}`);
+  for (const t of o.load?.failedThresholds ?? []) out.push(`  FAIL threshold ${t}`);
+  if (o.load?.slowestWrite && !o.load.failedThresholds.length) out.push(`  load: ${describeSlowestWrite(o.load.slowestWrite)}`);
   for (const f of files) out.push(`  report: ${f}`);
   return out.join('\n') + '\n';
 }

@@ -13,7 +13,7 @@ import { LauncherClient } from '../faults/launcher-client.js';
 import { defaultFaultRegistry, type FaultRegistry } from '../faults/registry.js';
 import type { Fault, FaultContext, LoadControl, ResolvedTarget, RollbackHandle } from '../faults/types.js';
 import { judgeData, type DataCheckResult } from '../load/data-check.js';
-import { failedThresholds, type K6Summary } from '../load/k6-metrics.js';
+import { failedThresholds, type K6Summary, type Slowest } from '../load/k6-metrics.js';
 import { LoadDriver } from '../load/driver.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import type { GameDaySpec } from '../spec/schema.js';
@@ -24,6 +24,7 @@ import { PrometheusClient } from '../verify/prometheus.js';
 import { alertmanagerReady, createSilence, expireSilence, hasDrillRoute, type Silence } from './hygiene.js';
 import { Journal } from './journal.js';
 import { TargetLock } from './lock.js';
+import { describeSlowestWrite, slowestWriteIn, type SlowestWrite } from './slowest-write.js';
 import { startRunnerMetrics, type RunnerMetrics } from './metrics.js';
 import { prometheusCheck, runProbe, type ProbeResult } from './probes.js';
 import { checkAllowList, resolveTarget, saslOrUsage } from './target.js';
@@ -45,7 +46,10 @@ export interface LoadRunner extends LoadControl {
   stop(): Promise<void>;
   dataCheck(): DataCheckResult;
   summary(): K6Summary;
+  /** The slowest send, so a failed latency threshold names the fault behind it. */
+  slowestWrite?(): Slowest | null;
 }
+
 
 export interface RunOptions {
   loaded: LoadedSpec;
@@ -79,7 +83,7 @@ export interface RunOutcome {
   notified: NotificationResult[];
   probes: { before: ProbeResult[]; during: ProbeResult[]; after: ProbeResult[] };
   data?: DataOutcome;
-  load?: { summary: K6Summary; failedThresholds: string[] };
+  load?: { summary: K6Summary; failedThresholds: string[]; slowestWrite?: SlowestWrite };
   polls: AlertPoll[];
   windowStartMs: number;
   windowEndMs: number;
@@ -422,7 +426,11 @@ export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
     if (load) {
       enter('data-check');
       const summary = load.summary();
-      loadOut = { summary, failedThresholds: failedThresholds(summary) };
+      const slowest = load.slowestWrite?.() ?? null;
+      const slowestWrite = slowest ? slowestWriteIn(slowest, windows, journal.startedAtMs) : undefined;
+      if (slowestWrite) journal.add('load-slowest-write', { ...slowestWrite });
+      const failed = failedThresholds(summary).map((t) => (slowestWrite && t.startsWith('kafka_writer_write_seconds:') ? `${t} (${describeSlowestWrite(slowestWrite)})` : t));
+      loadOut = { summary, failedThresholds: failed, ...(slowestWrite ? { slowestWrite } : {}) };
       if (spec.expectations.data) {
         const result = load.dataCheck();
         dataOutcome = { result, ...judgeData(result, spec.expectations.data) };

@@ -1,4 +1,4 @@
-// test-budget: 90s
+// test-budget: 120s
 // The load driver, the produce/consume probe and a whole drill with load and a data check
 // against the real reference broker (single node: `kafka-sre broker` supports one broker so far).
 // Records are counted end to end: every acknowledged record must be consumed.
@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { processFixture, runCli } from './support/processes.js';
+import { processFixture, runCli, waitFor } from './support/processes.js';
 import { freePort } from './support/ports.js';
 import { startPrometheus, tempDir, type TestPrometheus } from './chaos-fixtures.js';
 import { LoadDriver } from '../chaos/load/driver.js';
@@ -46,6 +46,57 @@ test('the load driver records every acknowledged record as consumed, through a c
   const summary = d.summary();
   assert.equal(summary.metrics.kafka_writer_acked_count.values.count, check.acknowledged);
   assert.equal(summary.metrics.kafka_writer_error_count.thresholds?.['count<1'].ok, true);
+});
+
+test('consumer-slow: a slowed consumer falls behind while records keep being acknowledged, then catches up with none lost', async () => {
+  const spec = loadSchema.parse({ topic: 'load-slow', createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 }, producers: 1, rate: 100, recordSize: 64, consumers: { groupId: 'load-slow-g', count: 1 }, drainTimeout: '15s' });
+  const d = new LoadDriver({ bootstrapServers: [bootstrap], runId: 'rs', spec });
+  await d.start();
+  const count = (name: 'kafka_writer_acked_count' | 'kafka_reader_message_count') => d.summary().metrics[name].values.count;
+  await waitFor('the consumer reads', () => count('kafka_reader_message_count') > 20, 15_000);
+  d.setConsumerDelay('load-slow-g', 250);
+  const [acked0, read0] = [count('kafka_writer_acked_count'), count('kafka_reader_message_count')];
+  await new Promise((r) => setTimeout(r, 2000));
+  const [ackedSlow, readSlow] = [count('kafka_writer_acked_count') - acked0, count('kafka_reader_message_count') - read0];
+  // 4 records a second at 250 ms each (plus the one in hand) against ~100 acknowledged a second.
+  assert.ok(ackedSlow >= 100, `writes go on: ${ackedSlow} acknowledged in 2 s`);
+  assert.ok(readSlow <= 20, `the slowed consumer read ${readSlow} records in 2 s`);
+  d.setConsumerDelay('load-slow-g', 0);
+  await d.stop();
+  const check = d.dataCheck();
+  assert.equal(check.lost, 0, JSON.stringify(check));
+});
+
+test('credentials-revoke: producers and consumers with a revoked password fail to log in (counted by the broker) and recover on rollback, none lost', async () => {
+  process.env.CHAOS_LOAD_ADMIN_PW = 'chaos-adm1n-Pw-8Rt';
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  await fx.startCli(
+    ['broker', '--brokers', '1', '--port', String(port), '--metrics-port', String(metricsPort), '--data-dir', join(dir, 'sasl-data'), '--security-protocol', 'SASL_PLAINTEXT', '--sasl-user', 'admin=CHAOS_LOAD_ADMIN_PW', '--super-user', 'User:admin', '--authorizer'],
+    { readyWhen: /listening on/ },
+  );
+  const failedLogins = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    return text.split('\n').filter((l) => l.startsWith('kafka_server_socketservermetrics_failed_authentication_total{')).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+  };
+  const spec = loadSchema.parse({ topic: 'load-revoke', createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 }, producers: 1, rate: 50, recordSize: 64, consumers: { groupId: 'load-revoke-g', count: 1 }, drainTimeout: '15s' });
+  const d = new LoadDriver({ bootstrapServers: [`127.0.0.1:${port}`], runId: 'rv', spec, sasl: { mechanism: 'scram-sha-512', username: 'admin', password: process.env.CHAOS_LOAD_ADMIN_PW } });
+  await d.start();
+  const metric = (name: 'kafka_writer_acked_count' | 'kafka_writer_error_count' | 'kafka_reader_error_count') => d.summary().metrics[name].values.count;
+  await waitFor('writes are acknowledged', () => metric('kafka_writer_acked_count') > 10, 15_000);
+  const fails0 = await failedLogins();
+  await d.setCredentialsRevoked('all', true);
+  const acked0 = metric('kafka_writer_acked_count');
+  await new Promise((r) => setTimeout(r, 3000));
+  assert.equal(metric('kafka_writer_acked_count'), acked0, 'nothing is acknowledged with a revoked password');
+  assert.ok(metric('kafka_writer_error_count') >= 10, `failed writes counted: ${metric('kafka_writer_error_count')}`);
+  assert.ok(metric('kafka_reader_error_count') >= 1, 'the consumer failed to log in');
+  assert.ok((await failedLogins()) - fails0 >= 10, `the broker counted the failed logins: ${fails0} -> ${await failedLogins()}`);
+  await d.setCredentialsRevoked('all', false);
+  await waitFor('writes are acknowledged again', () => metric('kafka_writer_acked_count') > acked0 + 10, 15_000);
+  await d.stop();
+  const check = d.dataCheck();
+  assert.ok(check.acknowledged > 20, JSON.stringify(check));
+  assert.equal(check.lost, 0, JSON.stringify(check));
 });
 
 test('the produce/consume probe reads its record back', async () => {

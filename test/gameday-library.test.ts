@@ -18,6 +18,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { processFixture } from './support/processes.js';
 import { tempDir } from './chaos-fixtures.js';
 import { runDrill, settle, startGameDayStack, type GameDayStack } from './gameday-support.js';
+import { drillForOverrides, drillThresholds, drillWindows } from '../chaos/embedded/stack.js';
 
 const fx = processFixture();
 const enabled = process.env.KAFKA_SRE_GAMEDAY === '1';
@@ -39,19 +40,9 @@ function alertsOf(file: string): string[] {
 /** Scenarios whose clients authenticate (load.sasl or target.sasl) run on a SASL + ACL stack. */
 const needsSecurity = (file: string): boolean => /^\s+sasl:/m.test(readFileSync(join(scenarioDir, file), 'utf8'));
 
-// Drill-sized rule windows (alerts.windows): event alerts clear ~20 s after the last event instead
-// of 5 minutes; KafkaConsumerGroupRebalancing counts seconds of the last minute (F4: at least 5 s
-// of rebalancing) instead of minutes of the last 15; KafkaBrokerPaused looks at the event-loop
-// stall ratio over 5 s (held 15 s), where one 3 s SIGSTOP is 60%, while 3 brokers under load on 2
-// shared cores stall 10-20% (so also a p99 threshold above that noise). Production keeps the defaults.
-const drillWindows = { rate: '20s', pause: '5s', pauseHold: '15s', rebalancing: '1m', rebalancingStep: '1s' };
-const drillThresholds = { rebalancingMinutes: 5, pauseStallRatio: 0.5, pauseP99Seconds: 0.5 };
-// A broker kill (F3) may take the active controller with it: the re-election must finish within
-// 10 s, not within the 2 s every other drilled alert gets (production: `for: 1m`).
-const drillFor = { KafkaNoActiveController: '10s' };
-// Retention runs every second (default 5 minutes), so F6's shortened retention deletes in time.
-const drillBroker = { logRetentionCheckIntervalMs: 1000 };
-
+// Drill speed (chaos/embedded/stack.ts, the same as a `target.kind: embedded` drill): drill-sized
+// rule windows and thresholds, a 10 s `for` on KafkaNoActiveController (a broker kill may take the
+// controller with it), retention checked every second. Production keeps the defaults.
 // The SASL stack (F10): the drill's clients are User:gameday with ACLs on gameday-* topics and
 // groups; the runner's admin and the exporter are the super user. Passwords travel in variables.
 process.env.GAMEDAY_ADMIN_PASSWORD ??= 'gameday-adm1n-Pw-7Kq';
@@ -65,9 +56,8 @@ const security = {
 };
 
 /**
- * User:gameday's ACLs, created through CreateAcls like an operator would. Not in broker.security.acls:
- * on a cluster those are applied on each node but not written to the metadata quorum, so DeleteAcls
- * (the F10 fault) cannot remove them (reported as a broker bug).
+ * User:gameday's ACLs, created through CreateAcls like an operator would (config-file ACLs would work
+ * as well: they are written once into the metadata quorum, so the F10 fault's DeleteAcls removes them).
  */
 async function grantDrillAcls(bootstrap: string[]): Promise<void> {
   const admin = new Kafka({ brokers: bootstrap, logLevel: logLevel.NOTHING, sasl: { mechanism: adminSasl.mechanism, username: adminSasl.username, password: process.env.GAMEDAY_ADMIN_PASSWORD ?? '' } }).admin();
@@ -93,8 +83,8 @@ async function runScenarios(files: string[], secure: boolean): Promise<string[]>
     proxyControllers: true,
     alertWindows: drillWindows,
     thresholds: drillThresholds,
-    drillFor,
-    broker: { ...drillBroker, ...(secure ? { security } : {}) },
+    drillFor: drillForOverrides,
+    ...(secure ? { broker: { security } } : {}),
     ...(secure ? { exporterSasl: adminSasl } : {}),
   });
   if (secure) await grantDrillAcls(stack.bootstrap);

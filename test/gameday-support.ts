@@ -1,32 +1,25 @@
-// The stack a game day runs against, started by a test: the replicated reference cluster
-// (`kafka-sre broker --brokers 3`, one OS process per broker under the launcher) with every client,
-// replication and (optionally) controller listener advertised behind a Toxiproxy-compatible proxy
-// per broker, the real exporter, and a real Prometheus loaded with the *generated* rules and scrape
-// config (`kafka-sre alerts generate`), with 1 s scrape/evaluation intervals and a 2 s `for` on the
-// drilled alerts so a drill takes about a minute. The generated scrape config also has the jobs for
-// the proxy's toxiproxy_proxy_* counters and the chaos runner's kafka_sre_gameday_* gauges (served on
-// a fixed port while a drill runs), which the game-day dashboard's fault-only panels read. `runDrill` runs
-// `kafka-sre chaos run` on a spec whose target is this stack.
+// The stack a game day runs against, started by a test: chaos/embedded/stack.ts (the replicated
+// reference cluster behind a proxy per broker listener, the exporter, Prometheus with the generated
+// rules at drill speed), its processes started through the test's fixture so every PID is tracked.
+// The generated scrape config also has the jobs for the proxy's toxiproxy_proxy_* counters and the
+// chaos runner's kafka_sre_gameday_* gauges (served on a fixed port while a drill runs), which the
+// game-day dashboard's fault-only panels read. `runDrill` runs `kafka-sre chaos run` on a spec whose
+// target is this stack (target.kind existing, so the stack outlives one drill).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { stringify } from 'yaml';
-import { createLogger } from '../common/logging.js';
-import { startProxyServer, type RunningProxyServer } from '../chaos/proxy/server.js';
+import { EMBEDDED_CLUSTER, startEmbeddedStack, type EmbeddedStack } from '../chaos/embedded/stack.js';
 import { runCli, waitFor, type ProcessFixture } from './support/processes.js';
-import { freePort } from './support/ports.js';
-import { pickClusterPorts, startClusterProc, type ClusterProc } from './cluster-support.js';
 
 export const BROKERS = 3;
-/** The cluster name: the generated scrape config's default, the exporter's --cluster-name. */
-export const CLUSTER = 'local';
+/** The cluster name: the generated scrape config's default, the exporter's cluster. */
+export const CLUSTER = EMBEDDED_CLUSTER;
 
 export interface GameDayStack {
   dir: string;
-  cluster: ClusterProc;
-  proxy: RunningProxyServer;
+  embedded: EmbeddedStack;
   promUrl: string;
   /** Where each drill's runner serves its metrics (`chaos run --metrics-port`), scraped by Prometheus. */
   runnerMetricsPort: number;
@@ -40,11 +33,11 @@ export interface GameDayStack {
 export interface StackOptions {
   /** Alerts given a 2 s `for` (the generated rules otherwise keep their production `for`). */
   drillAlerts: string[];
-  /** `alerts.thresholds` overrides (e.g. a lag threshold a short drill can cross). */
+  /** `alerts.thresholds` overrides (e.g. a lag threshold a short drill can cross); default production. */
   thresholds?: Record<string, number>;
   /** Also route the controller (Raft) listener through a proxy (needed by broker-isolate). */
   proxyControllers?: boolean;
-  /** `alerts.windows` overrides (short rate/rebalancing windows so event alerts clear within a drill). */
+  /** `alerts.windows` overrides (short rate/rebalancing windows so event alerts clear within a drill); default production. */
   alertWindows?: Record<string, string>;
   /** Extra `broker` config (e.g. `security` for SASL + ACLs, a short logRetentionCheckIntervalMs). */
   broker?: Record<string, unknown>;
@@ -55,71 +48,32 @@ export interface StackOptions {
 }
 
 export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: StackOptions): Promise<GameDayStack> {
-  const ports = await pickClusterPorts(BROKERS);
-  // Proxies named as the runner's default `proxyNaming` (broker{broker}-{listener}) expects.
-  const populate = [];
-  const args: string[] = [];
-  const bootstrap: string[] = [];
-  const listeners: [name: string, flag: string, base: number][] = [
-    ['client', 'client', ports.port],
-    ['replication', 'interBroker', ports.interBrokerPort],
-    ...(opts.proxyControllers ? ([['controller', 'controller', ports.controllerPort]] as [string, string, number][]) : []),
-  ];
-  for (let i = 0; i < BROKERS; i++) {
-    for (const [name, flag, base] of listeners) {
-      const listen = await freePort();
-      if (name === 'client') bootstrap.push(`127.0.0.1:${listen}`);
-      populate.push({ name: `broker${i}-${name}`, listen: `127.0.0.1:${listen}`, upstream: `127.0.0.1:${base + 100 * i}` });
-      args.push('--advertise', `${i}:${flag}=127.0.0.1:${listen}`);
-    }
-  }
-  // 'fatal': a killed broker makes the proxy log every refused upstream connection.
-  const proxy = await startProxyServer({ port: 0, populate, proxyMetrics: true, logger: createLogger({ name: 'proxy', level: 'fatal' }) });
-  const exporterPort = await freePort();
-  const runnerMetricsPort = await freePort();
-  const configFile = join(dir, 'alerts.yaml');
-  await writeFile(
-    configFile,
-    stringify({
-      broker: { brokers: BROKERS, metricsPort: ports.metricsPort },
-      exporter: { port: exporterPort, ...(opts.exporterSasl ? { clusters: [{ name: 'local', bootstrap, sasl: opts.exporterSasl }] } : {}) },
-      // The generated proxy and runner jobs of the reference cluster point at these ports.
-      proxy: { port: Number(new URL(proxy.url).port) },
-      alerts: {
-        evaluationInterval: '1s',
-        scrape: { interval: '1s', alertmanagers: [], gamedayMetricsPort: runnerMetricsPort },
-        thresholds: opts.thresholds ?? {},
-        windows: opts.alertWindows ?? {},
-        overrides: Object.fromEntries(opts.drillAlerts.map((a) => [a, { for: opts.drillFor?.[a] ?? '2s' }])),
-      },
-    }),
-  );
-  const gen = await runCli(['--config', configFile, 'alerts', 'generate', '--out', join(dir, 'alerting')]);
-  assert.equal(gen.code, 0, gen.stderr);
-  // Prometheus starts while the cluster comes up (its first scrapes just fail).
-  const clusterUp = startClusterProc(fx, dir, { brokers: BROKERS, ports, args, broker: opts.broker });
-  const promPort = await freePort();
-  const promDir = join(dir, 'alerting', 'prometheus');
-  await fx.start('prometheus', [`--config.file=${join(promDir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${promPort}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, '--log.level=warn'], {
-    readyPort: promPort,
-    name: 'prometheus',
-    cwd: promDir,
+  const embedded = await startEmbeddedStack({
+    dir,
+    brokers: BROKERS,
+    controllers: 3,
+    drillAlerts: opts.drillAlerts,
+    thresholds: opts.thresholds ?? {},
+    windows: opts.alertWindows ?? {},
+    forOverrides: opts.drillFor ?? {},
+    proxyControllers: opts.proxyControllers,
+    broker: opts.broker,
+    exporterSasl: opts.exporterSasl,
+    logLevel: process.env.KAFKA_SRE_LOG_LEVEL,
+    startChild: (command, args, o) => fx.start(command, args, o),
   });
-  const promUrl = `http://127.0.0.1:${promPort}`;
-  const cluster = await clusterUp;
-  const exporterTarget = opts.exporterSasl ? ['--config', configFile, 'exporter'] : ['exporter', '--bootstrap', bootstrap.join(','), '--cluster-name', 'local'];
-  await fx.startCli([...exporterTarget, '--port', String(exporterPort), '--host', '127.0.0.1', '--interval', '1000', '--no-probe'], { readyPort: exporterPort, name: 'exporter' });
+  await embedded.waitHealthy(90_000);
   return {
     dir,
-    cluster,
-    proxy,
-    promUrl,
-    runnerMetricsPort,
-    bootstrap,
-    target: `{ kind: existing, name: gameday-cluster, bootstrapServers: [${bootstrap.join(', ')}], prometheusUrl: ${promUrl}, proxyApiUrl: ${proxy.url}, launcherUrl: ${cluster.admin.baseUrl} }`,
+    embedded,
+    promUrl: embedded.prometheusUrl,
+    runnerMetricsPort: embedded.runnerMetricsPort,
+    bootstrap: embedded.bootstrap,
+    target: `{ kind: existing, name: gameday-cluster, bootstrapServers: [${embedded.bootstrap.join(', ')}], prometheusUrl: ${embedded.prometheusUrl}, proxyApiUrl: ${embedded.proxyApiUrl}, launcherUrl: ${embedded.launcherUrl} }`,
     async stop() {
-      await cluster.stop();
-      await proxy.close();
+      await embedded.stop();
+      // Kept with the data dirs for a post-mortem (test/chaos-fixtures.ts).
+      if (process.env.KAFKA_SRE_KEEP_TMP) writeFileSync(join(dir, 'cluster.log'), embedded.clusterOutput());
     },
   };
 }
@@ -131,7 +85,7 @@ async function promQuery(promUrl: string, q: string): Promise<number> {
 
 /** A clean start for the next drill: the cluster healthy, every broker scraped, none of `alerts` pending or firing. */
 export async function settle(stack: GameDayStack, alerts: string[]): Promise<void> {
-  await stack.cluster.waitHealthy(90_000);
+  await stack.embedded.waitHealthy(90_000);
   let active: string[] = [];
   await waitFor(
     'every broker scraped and no drill alert pending or firing',

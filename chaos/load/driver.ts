@@ -27,6 +27,16 @@ interface ConsumerSlot {
   delayMs: number;
 }
 
+/**
+ * A fresh copy of the SASL options per client: kafkajs stores its authenticator on the options
+ * object it was given (closing over the password), so a copy of used options with another password
+ * would still log in with the old one (a revoked password would never be tried).
+ */
+function freshSasl(sasl: SASLOptions, password?: string): SASLOptions {
+  const { authenticationProvider: _cached, ...options } = sasl as SASLOptions & { authenticationProvider?: unknown };
+  return (password === undefined ? options : { ...options, password }) as SASLOptions;
+}
+
 export class LoadDriver implements LoadControl {
   readonly metrics = new LoadMetrics();
   private readonly acked = new Set<string>();
@@ -48,7 +58,7 @@ export class LoadDriver implements LoadControl {
   constructor(private readonly opts: LoadDriverOptions) {}
 
   private kafka(revoked: boolean): Kafka {
-    const sasl = this.opts.sasl && revoked ? ({ ...this.opts.sasl, password: 'revoked-by-gameday' } as SASLOptions) : this.opts.sasl;
+    const sasl = this.opts.sasl && freshSasl(this.opts.sasl, revoked ? 'revoked-by-gameday' : undefined);
     return new Kafka({ clientId: `kafka-sre-gameday-${this.opts.runId}`, brokers: this.opts.bootstrapServers, logLevel: logLevel.NOTHING, sasl, retry: { retries: 3 } });
   }
 
@@ -95,8 +105,18 @@ export class LoadDriver implements LoadControl {
     const kafka = this.kafka(this.revoked.producers);
     for (let p = 0; p < spec.producers; p++) {
       const producer = kafka.producer({ allowAutoTopicCreation: false });
-      await producer.connect();
       this.producers.push(producer);
+      // A refused connection (revoked credentials) is retried by the next send, as an application
+      // retries: every attempt is one failed login the broker counts, every tick one failed write.
+      let connection = this.connectProducer(producer);
+      const connected = async (): Promise<boolean> => {
+        const current = connection;
+        if ((await current) === null) return true;
+        if (connection === current) connection = this.connectProducer(producer);
+        return (await connection) === null;
+      };
+      const refused = await connection;
+      if (refused && !this.revoked.producers) throw refused;
       // 10 ticks a second; fractional rates carry over so the total rate is exact on average.
       const perTick = spec.rate / spec.producers / 10;
       let carry = 0;
@@ -105,7 +125,7 @@ export class LoadDriver implements LoadControl {
         const n = Math.floor(carry);
         carry -= n;
         if (n === 0) return;
-        const send = this.sendBatch(producer, p, n).finally(() => this.inFlight.delete(send));
+        const send = this.sendBatch(producer, connected, p, n).finally(() => this.inFlight.delete(send));
         this.inFlight.add(send);
       }, 100);
       this.timers.push(timer);
@@ -120,7 +140,15 @@ export class LoadDriver implements LoadControl {
     return `key-${Math.floor(Math.random() * k.cardinality)}`;
   }
 
-  private async sendBatch(producer: Producer, p: number, n: number): Promise<void> {
+  /** Connects a producer: null when connected, else why not. */
+  private async connectProducer(producer: Producer): Promise<Error | null> {
+    return producer.connect().then(
+      () => null,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
+  }
+
+  private async sendBatch(producer: Producer, connected: () => Promise<boolean>, p: number, n: number): Promise<void> {
     const { spec, runId } = this.opts;
     const messages = [];
     for (let i = 0; i < n; i++) {
@@ -134,6 +162,7 @@ export class LoadDriver implements LoadControl {
     try {
       const sender = this.sender;
       if (!sender) throw new Error('the load driver is not started');
+      if (!(await connected())) throw new Error('the producer is not connected');
       const { acked, failedSends } = await sender.send.send(producer, acksOf[spec.acks], messages);
       for (const m of acked) this.acked.add(m.headers[idHeader]);
       this.metrics.add('kafka_writer_message_count', acked.length);
@@ -155,7 +184,17 @@ export class LoadDriver implements LoadControl {
     const slots: ConsumerSlot[] = existing.length ? existing : Array.from({ length: spec.consumers.count }, () => ({ delayMs: 0 }));
     this.consumers.set(group, slots);
     const kafka = this.kafka(this.revoked.consumers);
-    for (const slot of slots) await this.startSlot(kafka, group, slot);
+    for (const slot of slots) {
+      try {
+        await this.startSlot(kafka, group, slot);
+      } catch (e) {
+        // With revoked credentials the consumer keeps retrying (like a supervised application),
+        // each attempt a failed login the broker counts; otherwise a failed start is the drill's error.
+        if (!this.revoked.consumers || !slot.consumer) throw e;
+        this.metrics.add('kafka_reader_error_count');
+        this.restartSlot(group, slot, slot.consumer);
+      }
+    }
   }
 
   private async startSlot(kafka: Kafka, group: string, slot: ConsumerSlot): Promise<void> {

@@ -79,6 +79,7 @@ export function registerChaosRunnerCommands(chaos: Command): void {
           signal: signals.signal,
           metricsPort: flags.metricsPort,
           onMetricsListening: (url) => process.stderr.write(`kafka-sre chaos: game-day metrics on ${url}\n`),
+          onNotice: flags.quiet ? undefined : (line) => process.stderr.write(`kafka-sre chaos: ${line}\n`),
           onProgress: flags.quiet
             ? undefined
             : (p) => {

@@ -9,7 +9,9 @@ export function planText(loaded: LoadedSpec, registry: FaultRegistry = defaultFa
   const target = resolveTarget(spec.target, { credentials: false });
   const out: string[] = [`game day "${spec.name}" (${file}), dry run: nothing will be contacted or changed`];
   if (spec.description) out.push(`  ${spec.description}`);
-  out.push(`target ${target.id}: prometheus ${target.prometheusUrl}${target.proxyApiUrl ? `, proxy API ${target.proxyApiUrl}` : ''}${target.launcherUrl ? `, launcher ${target.launcherUrl}` : ''}${target.alertmanagerUrl ? `, alertmanager ${target.alertmanagerUrl}` : ''}${spec.target.kind === 'existing' && spec.target.sasl ? `, admin client as ${spec.target.sasl.username} (${spec.target.sasl.mechanism})` : ''}`);
+  const t = spec.target;
+  if (t.kind === 'embedded') out.push(`target ${target.id}: an embedded reference cluster the runner starts and stops (${t.brokers} brokers, ${t.controllers} controllers, a proxy per listener, the exporter, Prometheus with the generated rules at 1 s intervals and \`for: ${t.alertFor}\` on the drilled alerts)`);
+  else out.push(`target ${target.id}: prometheus ${target.prometheusUrl}${target.proxyApiUrl ? `, proxy API ${target.proxyApiUrl}` : ''}${target.launcherUrl ? `, launcher ${target.launcherUrl}` : ''}${target.alertmanagerUrl ? `, alertmanager ${target.alertmanagerUrl}` : ''}${t.sasl ? `, admin client as ${t.sasl.username} (${t.sasl.mechanism})` : ''}`);
   for (const p of checkAllowList(target, spec.target.allowedHosts)) out.push(`  ! ${p}`);
   out.push(`safety: max ${d(spec.safety.maxDuration)}${spec.safety.abortWhen.length ? `, abort when ${spec.safety.abortWhen.map((c) => `${c.query} ${c.comparator} ${c.value} x${c.consecutive}`).join(' or ')}` : ''}${spec.safety.abortOnProbeFailures ? `, abort after ${spec.safety.abortOnProbeFailures} failed probes in a row` : ''}`);
   out.push(`hygiene: ${spec.hygiene.mode === 'silence' ? 'silence the drill alerts in Alertmanager for the run' : spec.hygiene.mode === 'drill-receiver' ? `alerts labelled ${spec.hygiene.label.name} go to the drill receiver` : 'none (alerts may notify)'}`);

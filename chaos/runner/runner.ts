@@ -29,6 +29,8 @@ import { startRunnerMetrics, type RunnerMetrics } from './metrics.js';
 import { prometheusCheck, runProbe, type ProbeResult } from './probes.js';
 import { checkAllowList, resolveTarget, saslOrUsage } from './target.js';
 import { resolveSasl } from '../spec/sasl.js';
+import type { EmbeddedStack } from '../embedded/stack.js';
+import { embeddedSpecProblems, startEmbeddedTarget } from '../embedded/target.js';
 
 export type Phase = 'validate' | 'pre-flight' | 'lock' | 'steady-state-before' | 'load' | 'observe' | 'rollback' | 'steady-state-after' | 'data-check' | 'report';
 
@@ -64,6 +66,8 @@ export interface RunOptions {
   metricsPort?: number;
   /** Called with the metrics URL once it listens. */
   onMetricsListening?: (url: string) => void;
+  /** Progress lines outside the drill itself (starting and stopping an embedded cluster). */
+  onNotice?: (line: string) => void;
 }
 
 export interface DataOutcome {
@@ -172,9 +176,8 @@ export async function preflight(spec: GameDaySpec, target: ResolvedTarget, fault
     if (!target.launcherUrl) problems.push('process faults (kill, pause, controller, log-dir) need target.launcherUrl, the cluster launcher admin API (issue 4)');
     else attempt(() => ctx.launcher().cluster(), 'target.launcherUrl');
   }
-  if (needs.has('load') && !spec.load) problems.push('client-side faults need a load section');
+  problems.push(...staticProblems(spec, registry));
   if (!target.launcherUrl && faults.some((f) => f.spec.type === 'broker-isolate' && f.spec.target.broker === 'active-controller')) problems.push('broker-isolate of the active controller needs target.launcherUrl (to find it)');
-  if (faults.some((f) => f.spec.type === 'credentials-revoke') && !spec.load?.sasl) problems.push('credentials-revoke needs load.sasl (the credentials it revokes)');
   if (spec.load?.sasl) {
     try {
       resolveSasl(spec.load.sasl);
@@ -200,7 +203,33 @@ export async function preflight(spec: GameDaySpec, target: ResolvedTarget, fault
   return problems;
 }
 
+/**
+ * Runs one game day. An embedded target is started first (after the checks that need no cluster)
+ * and stopped afterwards, whatever the drill's outcome.
+ */
 export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
+  const t = opts.loaded.spec.target;
+  if (t.kind !== 'embedded') return runOnTarget(opts);
+  const problems = [...embeddedSpecProblems(opts.loaded.spec), ...staticProblems(opts.loaded.spec, opts.registry ?? defaultFaultRegistry())];
+  if (problems.length) throw new PreflightError(problems);
+  const started = await startEmbeddedTarget(t, opts.loaded.spec, opts.onNotice);
+  try {
+    return await runOnTarget({ ...opts, metricsPort: opts.metricsPort ?? started.stack.runnerMetricsPort }, started.stack);
+  } finally {
+    await started.dispose();
+  }
+}
+
+/** Spec problems no target can fix (checked again, with the target's, in preflight). */
+function staticProblems(spec: GameDaySpec, registry: FaultRegistry): string[] {
+  const problems: string[] = [];
+  const faults = spec.faults.map((f) => registry.create(f));
+  if (faults.some((f) => registry.factory(f.spec.type).needs === 'load') && !spec.load) problems.push('client-side faults need a load section');
+  if (faults.some((f) => f.spec.type === 'credentials-revoke') && !spec.load?.sasl) problems.push('credentials-revoke needs load.sasl (the credentials it revokes)');
+  return problems;
+}
+
+async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<RunOutcome> {
   const { spec, file } = opts.loaded;
   const registry = opts.registry ?? defaultFaultRegistry();
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
@@ -218,8 +247,9 @@ export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
   const outcome = (): Omit<RunOutcome, 'exitCode' | 'alerts' | 'silent' | 'notified'> => ({ journal, spec, faults: windows, probes, polls, windowStartMs: journal.startedAtMs, windowEndMs: journal.endedAtMs ?? Date.now() });
 
   enter('pre-flight');
-  const target = resolveTarget(spec.target);
+  const target = resolveTarget(spec.target, { embedded: embedded && { bootstrap: embedded.bootstrap, prometheusUrl: embedded.prometheusUrl, proxyApiUrl: embedded.proxyApiUrl, launcherUrl: embedded.launcherUrl } });
   journal.target = target.id;
+  if (embedded) journal.add('embedded-target', { bootstrap: embedded.bootstrap, prometheusUrl: embedded.prometheusUrl, proxyApiUrl: embedded.proxyApiUrl, launcherUrl: embedded.launcherUrl, pids: embedded.pids() });
   windows.forEach((w, i) => (w.description = faults[i].describe(target)));
   let load: LoadRunner | undefined;
   const ctx = faultContext(target, () => load);

@@ -9,16 +9,37 @@ function hostOf(hostPort: string): string {
   return m ? m[1] : hostPort.slice(0, hostPort.lastIndexOf(':'));
 }
 
+/** The lock and history key of a target, known before anything starts. */
+export function targetId(t: TargetSpec): string {
+  return t.kind === 'embedded' ? (t.name ?? 'embedded') : (t.name ?? t.bootstrapServers.join(','));
+}
+
+/** Where a started embedded stack (chaos/embedded/stack.ts) listens. */
+export interface EmbeddedEndpoints {
+  bootstrap: string[];
+  prometheusUrl: string;
+  proxyApiUrl: string;
+  launcherUrl: string;
+}
+
 /**
- * An existing cluster resolves directly. The embedded reference cluster needs the cluster
- * launcher of issue 4, which this build does not have yet: a clear error, before anything runs.
+ * An existing cluster resolves directly. An embedded one resolves to the stack the runner started
+ * for it; before that (a dry run's plan) to its shape only: loopback, no URLs yet.
  */
-export function resolveTarget(t: TargetSpec, opts: { credentials?: boolean } = {}): ResolvedTarget {
+export function resolveTarget(t: TargetSpec, opts: { credentials?: boolean; embedded?: EmbeddedEndpoints } = {}): ResolvedTarget {
   if (t.kind === 'embedded') {
-    throw new UsageError('target.kind "embedded" needs the reference cluster launcher (issue 4), which is not available in this build; start the toolkit with `kafka-sre up` and use target.kind "existing" with its addresses');
+    const e = opts.embedded;
+    return {
+      id: targetId(t),
+      bootstrapServers: e?.bootstrap ?? [],
+      prometheusUrl: e?.prometheusUrl ?? 'http://127.0.0.1',
+      ...(e ? { proxyApiUrl: e.proxyApiUrl, launcherUrl: e.launcherUrl } : {}),
+      webhookListen: t.webhookListen,
+      proxyNaming: t.proxyNaming,
+    };
   }
   return {
-    id: t.name ?? t.bootstrapServers.join(','),
+    id: targetId(t),
     bootstrapServers: t.bootstrapServers,
     prometheusUrl: t.prometheusUrl,
     proxyApiUrl: t.proxyApiUrl,

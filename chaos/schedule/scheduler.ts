@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../../common/exit-codes.js';
 import { loadSpecFile } from '../spec/parse.js';
-import { resolveTarget } from '../runner/target.js';
+import { targetId } from '../runner/target.js';
 import { TargetLockedError } from '../runner/lock.js';
 import { runGameDay } from '../runner/runner.js';
 import { writeReports } from '../report/write.js';
@@ -88,7 +88,7 @@ export class Scheduler {
     let entry: HistoryEntry;
     try {
       const loaded = await loadSpecFile(specFile);
-      const target = resolveTarget(loaded.spec.target);
+      const target = { id: targetId(loaded.spec.target) };
       if (this.busy.has(target.id)) {
         entry = { spec: loaded.spec.name, file: specFile, target: target.id, startedAt, endedAt: new Date().toISOString(), status: 'skipped', exitCode: 0, reason: 'another game day is running on this target' };
       } else {

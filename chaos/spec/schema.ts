@@ -48,12 +48,28 @@ export const existingTarget = z.strictObject({
   sasl: saslSpec.optional(),
 });
 
-export const embeddedTarget = z.strictObject({
-  kind: z.literal('embedded'),
-  ...targetCommon,
-  brokers: z.number().int().min(1).max(9).default(3),
-  controllers: z.number().int().min(1).max(9).default(3),
-});
+/**
+ * The reference cluster the runner starts for the drill and stops afterwards (chaos/embedded):
+ * brokers behind a proxy per listener, the exporter, Prometheus with the generated rules at drill
+ * speed (1 s intervals, `alertFor` on the alerts the spec names, drill-sized windows).
+ */
+export const embeddedTarget = z
+  .strictObject({
+    kind: z.literal('embedded'),
+    ...targetCommon,
+    // Two or more: process faults need the launcher, which runs a cluster.
+    brokers: z.number().int().min(2).max(9).default(3),
+    controllers: z.number().int().min(1).max(9).default(3),
+    /** `for` of the alerts the spec expects or forbids (production keeps its minutes). */
+    alertFor: z.string().regex(/^\d+(ms|s|m)$/, 'a Prometheus duration, e.g. "2s"').default('2s'),
+    /** `alerts.thresholds` for the drill (e.g. consumerLagRecords: 300). */
+    thresholds: z.record(z.string(), z.number()).default({}),
+    /** Route the controller listeners through proxies too (needed by broker-isolate). */
+    proxyControllers: z.boolean().default(true),
+    /** Keep the cluster's directory (data, logs, TSDB) after the drill, for a post-mortem. */
+    keep: z.boolean().default(false),
+  })
+  .refine((t) => t.controllers <= t.brokers, { message: 'controllers cannot outnumber brokers (every controller is a broker node)', path: ['controllers'] });
 
 export const targetSchema = z.discriminatedUnion('kind', [existingTarget, embeddedTarget]);
 

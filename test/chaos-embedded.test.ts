@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from './support/processes.js';
+import { pidAlive, runCli } from './support/processes.js';
 import { tempDir } from './chaos-fixtures.js';
 
 const spec = (name: string, extra = '') => `version: 1
@@ -38,15 +38,6 @@ expectations:
 safety: { maxDuration: 4m }
 ${extra}`;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 test('an embedded target is started for the drill, drilled (broker kill: alert fires and clears, none lost) and fully stopped', async () => {
   const dir = await tempDir('chaos-embedded-');
   const f = join(dir, 'embedded.yaml');
@@ -61,7 +52,7 @@ test('an embedded target is started for the drill, drilled (broker kill: alert f
   const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as { events: Ev[] };
   const started = journal.events.find((e) => e.type === 'embedded-target');
   assert.ok(started?.pids && started.pids.length === 3, 'the launcher, Prometheus and the exporter are recorded');
-  for (const pid of started.pids) assert.equal(alive(pid), false, `process ${pid} was stopped`);
+  for (const pid of started.pids) assert.equal(pidAlive(pid), false, `process ${pid} was stopped`);
   const clusterDir = /embedded cluster ready in \d+ s \(([^,)]+)\)/.exec(r.stderr)?.[1];
   assert.ok(clusterDir, 'the cluster directory is named');
   assert.equal(existsSync(clusterDir), false, 'the cluster directory is removed');

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { drillTimeouts } from '../chaos/embedded/stack.js';
 import { LauncherClient, type ClusterState } from '../chaos/faults/launcher-client.js';
 import type { ProcessFixture, RunningProcess } from './support/processes.js';
 import { waitFor } from './support/processes.js';
@@ -80,12 +81,7 @@ export async function startClusterProc(fx: ProcessFixture, dir: string, opts: Cl
         dataDir,
         ...ports,
         // Short timeouts keep drills quick; still far above a busy 2-core machine's scheduling noise.
-        brokerHeartbeatIntervalMs: 500,
-        brokerSessionTimeoutMs: 4000,
-        controllerElectionTimeoutMs: 600,
-        replicaLagTimeMaxMs: 4000,
-        controlledShutdownTimeoutMs: 10_000,
-        offsetsTopicPartitions: 6,
+        ...drillTimeouts,
         ...(opts.broker ?? {}),
       },
     }),

@@ -9,20 +9,11 @@ import { LauncherClient } from '../chaos/faults/launcher-client.js';
 import { loadConfig } from '../common/config/load.js';
 import { createLogger } from '../common/logging.js';
 import { brokerService } from '../broker/up-service.js';
-import { waitFor } from './support/processes.js';
+import { pidAlive, waitFor } from './support/processes.js';
 import { tempDir } from './broker-support.js';
 import { pickClusterPorts } from './cluster-support.js';
 
 const dir = tempDir('cluster-up');
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('the up service starts 3 brokers under the launcher, lists their endpoints, and stops every process', async () => {
   const ports = await pickClusterPorts(3);
@@ -42,12 +33,12 @@ test('the up service starts 3 brokers under the launcher, lists their endpoints,
     const nodes = await admin.nodes();
     pids = nodes.map((n) => n.pid!);
     assert.equal(pids.length, 3);
-    assert.ok(pids.every(alive));
+    assert.ok(pids.every(pidAlive));
     for (const i of [0, 1, 2]) assert.equal((await fetch(`http://127.0.0.1:${ports.metricsPort + i}/metrics`)).status, 200);
   } finally {
     await svc.stop();
   }
-  assert.deepEqual(pids.filter(alive), [], 'no broker process outlives the service');
+  assert.deepEqual(pids.filter(pidAlive), [], 'no broker process outlives the service');
 });
 
 test('broker processes stop on their own when their launcher is SIGKILLed', async () => {
@@ -59,9 +50,9 @@ test('broker processes stop on their own when their launcher is SIGKILLed', asyn
   const launcherPid = execFileSync('ps', ['-o', 'ppid=', '-p', String(pids[0])], { encoding: 'utf8' }).trim();
   try {
     process.kill(Number(launcherPid), 'SIGKILL');
-    await waitFor('every broker process gone', () => pids.every((p) => !alive(p)), 45_000, 200);
+    await waitFor('every broker process gone', () => pids.every((p) => !pidAlive(p)), 45_000, 200);
   } finally {
-    for (const p of pids.filter(alive)) process.kill(p, 'SIGKILL');
+    for (const p of pids.filter(pidAlive)) process.kill(p, 'SIGKILL');
     await svc.stop();
   }
 });

@@ -36,19 +36,19 @@ export const drillThresholds: Record<string, number> = { rebalancingMinutes: 5, 
 /** A broker kill may take the active controller with it: its re-election gets 10 s, not the drill `for`. */
 export const drillForOverrides: Record<string, string> = { KafkaNoActiveController: '10s' };
 /**
- * Broker settings of the drill cluster: short heartbeats and session timeouts keep failovers
- * quick (still far above a busy 2-core machine's scheduling noise); retention runs every second
- * so a shortened retention deletes within a drill.
+ * Cluster timing for drills and cluster tests: short heartbeats and session timeouts keep
+ * failovers quick, still far above a busy 2-core machine's scheduling noise.
  */
-export const drillBroker: Record<string, unknown> = {
+export const drillTimeouts = {
   brokerHeartbeatIntervalMs: 500,
   brokerSessionTimeoutMs: 4000,
   controllerElectionTimeoutMs: 600,
   replicaLagTimeMaxMs: 4000,
   controlledShutdownTimeoutMs: 10_000,
   offsetsTopicPartitions: 6,
-  logRetentionCheckIntervalMs: 1000,
 };
+/** Broker settings of the drill cluster: its timing, and retention every second (a shortened retention deletes within a drill). */
+export const drillBroker: Record<string, unknown> = { ...drillTimeouts, logRetentionCheckIntervalMs: 1000 };
 
 export interface EmbeddedStackOptions {
   /** Working directory: config, generated rules, data, Prometheus TSDB. */

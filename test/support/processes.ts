@@ -57,6 +57,16 @@ export async function waitForPort(port: number, timeoutMs = 30_000, host = '127.
   throw new Error(`port ${host}:${port} did not open within ${timeoutMs} ms`);
 }
 
+/** Whether a process with this PID exists (signal 0 checks without signalling). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Poll `check` until it returns a truthy value or the deadline passes. */
 /** Polls `check` until it returns a truthy value (so return objects, not ids: 0 reads as "not yet"). */
 export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 30_000, intervalMs = 200): Promise<T> {

@@ -83,7 +83,11 @@ export function registerExporterCommands(program: Command): void {
       await new Promise<void>((resolve) => {
         const onSignal = (sig: string) => {
           process.stderr.write(`kafka-sre exporter: ${sig} received, stopping\n`);
-          void running.stop().then(resolve);
+          // A client retry timer left by vanished brokers must not keep the process alive.
+          void running.stop().then(() => {
+            setTimeout(() => process.exit(), 1000).unref();
+            resolve();
+          });
         };
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);

@@ -71,12 +71,23 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
     probes,
     stop: () =>
       (stopping ??= (async () => {
-        await Promise.all(probes.map((p) => p.stop()));
-        await collector.stop();
+        // Bounded: with the brokers already gone (Ctrl-C stops a whole `up` at once), kafkajs
+        // retries a consumer's leave-group or a cycle's requests for minutes.
+        await bounded(Promise.all(probes.map((p) => p.stop())), STOP_STEP_MS);
+        await bounded(collector.stop(), STOP_STEP_MS);
         await closeQuietly(http);
         await otel?.shutdown().catch(() => undefined);
       })()),
   };
+}
+
+const STOP_STEP_MS = 5000;
+
+/** Waits for `work` at most `ms` (its failure or lateness is not the stop's concern). */
+async function bounded(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 async function closeQuietly(http: ExporterHttp): Promise<void> {

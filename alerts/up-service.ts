@@ -3,36 +3,18 @@
 // (Debian packages prometheus and prometheus-alertmanager) on loopback.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { RunningService, ServiceStarter } from '../cli/services.js';
 import type { ToolkitConfig } from '../common/config/schema.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
+import { freePort, portOpen } from '../common/free-ports.js';
 import { generateFiles, OUTPUT_LAYOUT, referenceCluster } from './generate.js';
 import { writeFiles } from './write.js';
 
 const HOST = '127.0.0.1';
 
 async function pickPort(wanted: number): Promise<number> {
-  if (wanted !== 0) return wanted;
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      srv.close(() => ok(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const s = connect({ port, host: HOST }, () => {
-      s.destroy();
-      ok(true);
-    });
-    s.once('error', () => ok(false));
-  });
+  return wanted !== 0 ? wanted : freePort();
 }
 
 interface Child {

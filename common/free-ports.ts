@@ -1,6 +1,7 @@
-// Free loopback ports chosen at run time: for stacks started next to others (tests, the game-day
-// runner's embedded cluster), which must never collide with the default ports of a running `up`.
-import { createServer } from 'node:net';
+// Loopback ports: free ones chosen at run time (for stacks started next to others: tests, `up`'s
+// port 0, the game-day runner's embedded cluster, which must never collide with the default ports
+// of a running `up`), and whether one is open.
+import { connect, createServer } from 'node:net';
 
 /** A TCP port free on 127.0.0.1 right now. */
 export async function freePort(): Promise<number> {
@@ -36,5 +37,16 @@ export async function isFree(port: number): Promise<boolean> {
     srv.unref();
     srv.once('error', () => resolve(false));
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** Whether something accepts TCP connections on host:port right now. */
+export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
   });
 }

@@ -13,7 +13,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parseSpec } from '../chaos/spec/parse.js';
+import { alertsNamedBy } from '../chaos/spec/schema.js';
 import { Kafka, logLevel } from 'kafkajs';
 import { processFixture } from './support/processes.js';
 import { tempDir } from './chaos-fixtures.js';
@@ -33,8 +34,7 @@ const scenarios = readdirSync(scenarioDir)
 
 /** Alerts a scenario expects to fire or not to fire. */
 function alertsOf(file: string): string[] {
-  const spec = parse(readFileSync(join(scenarioDir, file), 'utf8')) as { expectations?: { alerts?: { alert: string }[]; mustNotFire?: { alert: string }[] } };
-  return [...(spec.expectations?.alerts ?? []), ...(spec.expectations?.mustNotFire ?? [])].map((a) => a.alert);
+  return alertsNamedBy(parseSpec(readFileSync(join(scenarioDir, file), 'utf8'), file).spec);
 }
 
 /** Scenarios whose clients authenticate (load.sasl or target.sasl) run on a SASL + ACL stack. */

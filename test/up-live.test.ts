@@ -10,7 +10,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { stringify } from 'yaml';
@@ -20,6 +19,7 @@ import { loadConfig } from '../common/config/load.js';
 import { checkDashboardQueries, describeFailures } from '../dashboards/live-check.js';
 import { tempDir } from './broker-support.js';
 import { freePort } from './support/ports.js';
+import { portOpen } from '../common/free-ports.js';
 import { cliEntry, processFixture, waitFor } from './support/processes.js';
 
 const fx = processFixture();
@@ -31,15 +31,11 @@ interface PromRules {
   data: { groups: { name: string; rules: { name: string; health: string; lastError?: string }[] }[] };
 }
 
-const portOpen = (url: string) =>
-  new Promise<boolean>((ok) => {
-    const u = new URL(url.includes('://') ? url : `tcp://${url}`);
-    const s = connect({ host: u.hostname, port: Number(u.port) }, () => {
-      s.destroy();
-      ok(true);
-    });
-    s.once('error', () => ok(false));
-  });
+/** Whether an endpoint `up` printed (URL or host:port) still accepts connections. */
+const endpointOpen = (url: string) => {
+  const u = new URL(url.includes('://') ? url : `tcp://${url}`);
+  return portOpen(Number(u.port), u.hostname);
+};
 
 test('kafka-sre up: live rules, emitted metrics and dashboard data on a working cluster; Ctrl-C stops it all', async () => {
   const brokerPort = await freePort();
@@ -134,5 +130,5 @@ test('kafka-sre up: live rules, emitted metrics and dashboard data on a working 
   const { code } = await up.exited;
   assert.equal(code, 0, up.output());
   assert.ok(Date.now() - ctrlC < 40_000, `up took ${Date.now() - ctrlC} ms to stop after Ctrl-C`);
-  for (const u of urls) assert.equal(await portOpen(u), false, `${u} still listening after Ctrl-C`);
+  for (const u of urls) assert.equal(await endpointOpen(u), false, `${u} still listening after Ctrl-C`);
 });

@@ -2,7 +2,7 @@
 // started with a readiness check, stopped by PID (SIGTERM, then SIGKILL after a grace period).
 // Tests hand in their own starter with the same shape, so their fixture tracks every PID.
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
+import { portOpen } from '../../common/free-ports.js';
 
 export interface ChildStartOptions {
   /** A name for errors ("prometheus", "kafka-sre broker"). */
@@ -24,16 +24,6 @@ export interface ChildHandle {
 }
 
 export type StartChild = (command: string, args: string[], opts: ChildStartOptions) => Promise<ChildHandle>;
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
 
 export const startChild: StartChild = async (command, args, opts) => {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd });

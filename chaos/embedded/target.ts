@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GameDaySpec } from '../spec/schema.js';
+import { alertsNamedBy, type GameDaySpec } from '../spec/schema.js';
 import { drillThresholds, startEmbeddedStack, type EmbeddedStack } from './stack.js';
 
 type EmbeddedTargetSpec = Extract<GameDaySpec['target'], { kind: 'embedded' }>;
@@ -26,7 +26,6 @@ export interface StartedEmbeddedTarget {
 
 export async function startEmbeddedTarget(t: EmbeddedTargetSpec, spec: GameDaySpec, onNotice: (line: string) => void = () => {}): Promise<StartedEmbeddedTarget> {
   const dir = await mkdtemp(join(tmpdir(), 'kafka-sre-embedded-'));
-  const drillAlerts = [...new Set([...spec.expectations.alerts.map((a) => a.alert), ...spec.expectations.mustNotFire.map((a) => a.alert)])];
   const started = Date.now();
   let stack: EmbeddedStack;
   try {
@@ -34,7 +33,7 @@ export async function startEmbeddedTarget(t: EmbeddedTargetSpec, spec: GameDaySp
       dir,
       brokers: t.brokers,
       controllers: t.controllers,
-      drillAlerts,
+      drillAlerts: alertsNamedBy(spec),
       alertFor: t.alertFor,
       thresholds: { ...drillThresholds, ...t.thresholds },
       proxyControllers: t.proxyControllers,

@@ -5,30 +5,15 @@ import kafkajs, { type AclEntry, type Admin } from 'kafkajs';
 const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ConfigResourceTypes, ResourcePatternTypes } = kafkajs;
 import type { FaultSpec } from '../spec/schema.js';
 import type { Fault, FaultContext, FaultFactory, Leftover } from './types.js';
+import { withAdminRetry } from './admin-retry.js';
 
 type AclSpec = Extract<FaultSpec, { type: 'acl-remove' }>;
 type RetentionSpec = Extract<FaultSpec, { type: 'retention-shorten' }>;
 
-/**
- * Retries an admin call a few times: ACL requests go to the controller kafkajs finds in the cached
- * metadata, and right after an election (or on an overloaded host) that can be -1 for a moment
- * ("Broker -1 not found in the cached metadata"), which should not fail a whole drill.
- */
-async function withRetry<T>(what: string, fn: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (i >= attempts) throw new Error(`${what}: ${(e as Error).message}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
-
 const resourceTypes = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP, cluster: AclResourceTypes.CLUSTER } as const;
 
 async function matchingAcls(admin: Admin, spec: AclSpec): Promise<AclEntry[]> {
-  const res = await withRetry('DescribeAcls', () => admin.describeAcls({
+  const res = await withAdminRetry('DescribeAcls', () => admin.describeAcls({
     resourceType: resourceTypes[spec.params.resourceType],
     resourceName: spec.params.resourceName === '*' ? undefined : spec.params.resourceName,
     resourcePatternType: ResourcePatternTypes.ANY,
@@ -44,7 +29,7 @@ async function restoreAcls(left: Leftover, ctx: FaultContext): Promise<void> {
   // CreateAcls is idempotent for an ACL that already exists.
   if (acls.length) {
     const admin = await ctx.admin();
-    await withRetry('CreateAcls', () => admin.createAcls({ acl: acls }));
+    await withAdminRetry('CreateAcls', () => admin.createAcls({ acl: acls }));
   }
 }
 
@@ -64,7 +49,7 @@ function aclFault(spec: AclSpec): Fault {
       const acls = left.data.acls as AclEntry[];
       if (acls.length === 0) throw new Error(`no ACLs match principal ${spec.target.principal} on ${spec.params.resourceType} ${spec.params.resourceName}: nothing to remove`);
       const admin = await ctx.admin();
-      await withRetry('DeleteAcls', () => admin.deleteAcls({ filters: acls.map((a) => ({ ...a })) }));
+      await withAdminRetry('DeleteAcls', () => admin.deleteAcls({ filters: acls.map((a) => ({ ...a })) }));
       return { rollback: () => restoreAcls(left, ctx) };
     },
   };

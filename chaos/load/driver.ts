@@ -9,6 +9,7 @@ import type { LoadSpec } from '../spec/schema.js';
 import type { LoadControl } from '../faults/types.js';
 import { dataCheck, type DataCheckResult } from './data-check.js';
 import { PartitionedSender } from './partitioned-send.js';
+import { withAdminRetry } from '../faults/admin-retry.js';
 import { LoadMetrics, type K6Summary, type Slowest } from './k6-metrics.js';
 
 const idHeader = 'kafka-sre-gameday-id';
@@ -68,23 +69,14 @@ export class LoadDriver implements LoadControl {
       const admin = this.kafka(false).admin();
       await admin.connect();
       try {
-        // CreateTopics goes to the controller kafkajs finds in its cached metadata, which can be -1
-        // for a moment after an election: retry a few times before failing the drill.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            const topics = await admin.listTopics();
-            if (!topics.includes(spec.topic)) {
-              await admin.createTopics({
-                waitForLeaders: true,
-                topics: [{ topic: spec.topic, numPartitions: spec.createTopic.partitions, replicationFactor: spec.createTopic.replicationFactor, configEntries: [{ name: 'min.insync.replicas', value: String(spec.createTopic.minInsyncReplicas) }] }],
-              });
-            }
-            break;
-          } catch (e) {
-            if (attempt >= 5) throw e;
-            await new Promise((r) => setTimeout(r, 1000));
-          }
-        }
+        const { partitions, replicationFactor, minInsyncReplicas } = spec.createTopic;
+        await withAdminRetry(`creating topic ${spec.topic}`, async () => {
+          if ((await admin.listTopics()).includes(spec.topic)) return;
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: [{ topic: spec.topic, numPartitions: partitions, replicationFactor, configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }] }],
+          });
+        });
       } finally {
         await admin.disconnect();
       }

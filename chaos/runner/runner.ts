@@ -16,7 +16,7 @@ import { judgeData, type DataCheckResult } from '../load/data-check.js';
 import { failedThresholds, type K6Summary, type Slowest } from '../load/k6-metrics.js';
 import { LoadDriver } from '../load/driver.js';
 import type { LoadedSpec } from '../spec/parse.js';
-import type { GameDaySpec } from '../spec/schema.js';
+import { alertsNamedBy, type GameDaySpec } from '../spec/schema.js';
 import { evaluateFires, evaluateMustNotFire, type AlertExpectationResult, type AlertPoll, type FaultWindow, type MustNotFireResult } from '../verify/alerts.js';
 import { pollOnce } from '../verify/observe.js';
 import { evaluateNotification, startWebhookReceiver, type NotificationResult, type WebhookReceiver } from '../verify/webhook.js';
@@ -223,9 +223,8 @@ export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
 /** Spec problems no target can fix (checked again, with the target's, in preflight). */
 function staticProblems(spec: GameDaySpec, registry: FaultRegistry): string[] {
   const problems: string[] = [];
-  const faults = spec.faults.map((f) => registry.create(f));
-  if (faults.some((f) => registry.factory(f.spec.type).needs === 'load') && !spec.load) problems.push('client-side faults need a load section');
-  if (faults.some((f) => f.spec.type === 'credentials-revoke') && !spec.load?.sasl) problems.push('credentials-revoke needs load.sasl (the credentials it revokes)');
+  if (spec.faults.some((f) => registry.factory(f.type).needs === 'load') && !spec.load) problems.push('client-side faults need a load section');
+  if (spec.faults.some((f) => f.type === 'credentials-revoke') && !spec.load?.sasl) problems.push('credentials-revoke needs load.sasl (the credentials it revokes)');
   return problems;
 }
 
@@ -247,7 +246,7 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
   const outcome = (): Omit<RunOutcome, 'exitCode' | 'alerts' | 'silent' | 'notified'> => ({ journal, spec, faults: windows, probes, polls, windowStartMs: journal.startedAtMs, windowEndMs: journal.endedAtMs ?? Date.now() });
 
   enter('pre-flight');
-  const target = resolveTarget(spec.target, { embedded: embedded && { bootstrap: embedded.bootstrap, prometheusUrl: embedded.prometheusUrl, proxyApiUrl: embedded.proxyApiUrl, launcherUrl: embedded.launcherUrl } });
+  const target = resolveTarget(spec.target, { embedded });
   journal.target = target.id;
   if (embedded) journal.add('embedded-target', { bootstrap: embedded.bootstrap, prometheusUrl: embedded.prometheusUrl, proxyApiUrl: embedded.proxyApiUrl, launcherUrl: embedded.launcherUrl, pids: embedded.pids() });
   windows.forEach((w, i) => (w.description = faults[i].describe(target)));
@@ -298,7 +297,7 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
         journal.add('webhook-listening', { url: webhook.url });
       }
       if (spec.hygiene.mode === 'silence' && target.alertmanagerUrl) {
-        const names = [...new Set([...spec.expectations.alerts.map((a) => a.alert), ...spec.expectations.mustNotFire.map((a) => a.alert)])];
+        const names = alertsNamedBy(spec);
         if (names.length) {
           silence = await createSilence(target.alertmanagerUrl, names, { drill: spec.name, runId, endsAt: new Date(Date.now() + spec.safety.maxDuration + 300_000) });
           journal.add('silence-created', { id: silence.id, alerts: names });

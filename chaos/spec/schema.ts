@@ -283,6 +283,11 @@ export const specSchema = z.strictObject({
 
 export type GameDaySpec = z.output<typeof specSchema>;
 export type GameDaySpecInput = z.input<typeof specSchema>;
+
+/** Every alert a spec names: expected to fire or forbidden (what a drill silences and speeds up). */
+export function alertsNamedBy(spec: GameDaySpec): string[] {
+  return [...new Set([...spec.expectations.alerts.map((a) => a.alert), ...spec.expectations.mustNotFire.map((a) => a.alert)])];
+}
 export type TargetSpec = GameDaySpec['target'];
 export type FaultSpec = GameDaySpec['faults'][number];
 export type FaultType = FaultSpec['type'];

@@ -2,7 +2,7 @@
 // PID when the test file ends (even when it fails). Use `processFixture()` once per test file.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { after } from 'node:test';
-import { connect } from 'node:net';
+import { portOpen } from '../../common/free-ports.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,14 +44,7 @@ export interface ProcessFixture {
 export async function waitForPort(port: number, timeoutMs = 30_000, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ port, host }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
+    if (await portOpen(port, host)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`port ${host}:${port} did not open within ${timeoutMs} ms`);

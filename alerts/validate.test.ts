@@ -48,7 +48,7 @@ test('every alert carries severity page or ticket, summary, description, runbook
   }
 });
 
-test('severities follow domain.md: pages for outages, tickets for slow problems', () => {
+test('severities: pages for outages, tickets for slow problems', () => {
   const sev = new Map(allAlerts(buildModel(defaults())).map((a) => [a.alert, a.labels.severity]));
   for (const n of ['KafkaBrokerDown', 'KafkaUnderReplicatedPartitions', 'KafkaDiskUsageHigh', 'KafkaNoActiveController', 'KafkaOfflinePartitions', 'KafkaAuthorizationFailures', 'KafkaSLOBudgetBurnFast']) assert.equal(sev.get(n), 'page', n);
   for (const n of ['KafkaConsumerLagHigh', 'KafkaConsumerStalled', 'KafkaSLOBudgetBurnSlow', 'KafkaDiskFillingUp']) assert.equal(sev.get(n), 'ticket', n);

@@ -1,4 +1,4 @@
-// Exit codes shared by every command (DESIGN.md): scripts and runbooks depend on them.
+// Exit codes shared by every command (docs/exit-codes.md): scripts and runbooks depend on them.
 export const ExitCode = {
   ok: 0,
   /** The command could not do its job at run time (e.g. cluster unreachable). */

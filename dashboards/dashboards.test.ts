@@ -1,4 +1,5 @@
-// The generated dashboards against Grafana's published schema and our own structural rules.
+// The generated dashboards against JSON Schemas of Grafana's own types (generated from the
+// foundation SDK, see schema.ts) and our own structural rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,12 +15,14 @@ import { metricNames } from './metric-names.js';
 import { dashboardQueries } from './queries.js';
 import { dashboardSpecs, generateDashboards } from './registry.js';
 import type { GeneratedDashboard } from './render.js';
-import { findSchemaDir, loadValidator } from './schema.js';
+import { grafanaSchemas, loadValidator } from './schema.js';
 import { thresholdsFromAlerts } from './thresholds.js';
 import { allVariables } from './types.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const validator = loadValidator(findSchemaDir(repoRoot));
+// Generated from the foundation SDK's TypeScript types on the first run, then read from the cache.
+const schemaSet = await grafanaSchemas();
+const validator = loadValidator(schemaSet.schemas);
 const dashboards = generateDashboards();
 
 type AnyPanel = GeneratedDashboard['panels'][number] & { description?: string; targets?: { expr?: string }[]; links?: { title: string; url?: string }[]; fieldConfig?: { defaults?: { thresholds?: { steps: { value: number | null; color: string }[] } } } };
@@ -128,6 +131,51 @@ test('The schema check catches a broken dashboard (it is not vacuous).', () => {
   assert.ok(where.includes('dashboard'), where.join('; '));
   assert.ok(where.some((w) => w.includes('options/colorMode')), where.join('; '));
   assert.ok(where.some((w) => w.includes('targets[0]')), where.join('; '));
+});
+
+test('The schema check also catches what TypeScript types alone cannot say, and every panel plugin schema bites.', () => {
+  type Editable = AnyPanel & { options: Record<string, unknown>; fieldConfig: { defaults: { custom: Record<string, unknown> } }; targets: Record<string, unknown>[] } & Record<string, unknown>;
+  // A copy of the first dashboard with a panel of `type`, changed by `edit`; the problems as text.
+  const problemsOf = (type: string, edit: (panel: Editable, d: GeneratedDashboard & Record<string, unknown>) => void) => {
+    const source = dashboards.find((x) => x.panels.some((p) => p.type === type));
+    assert.ok(source, `some dashboard has a ${type} panel`);
+    const d = JSON.parse(JSON.stringify(source)) as GeneratedDashboard & Record<string, unknown>;
+    edit(d.panels.find((p) => p.type === type) as Editable, d);
+    return validator.validate(d).map((p) => `${p.where} ${p.message}`).join('\n');
+  };
+  const cases: [string, (panel: Editable, d: GeneratedDashboard & Record<string, unknown>) => void, RegExp][] = [
+    // Integer and range constraints of Grafana's schema (TypeScript only has `number`).
+    ['timeseries', (_, d) => { d.schemaVersion = 39.5; }, /^dashboard\/schemaVersion must be integer/m],
+    ['timeseries', (p) => { p.gridPos = { x: 20, y: 0, w: 25, h: 8 }; }, /gridPos\/w must be <= 24/],
+    ['timeseries', (p) => { p.gridPos = { x: 24, y: 0, w: 1, h: 8 }; }, /gridPos\/x must be < 24/],
+    ['timeseries', (p) => { p.gridPos = { x: 0, y: 1.5, w: 6, h: 8 }; }, /gridPos\/y must be integer/],
+    // The dashboard shape: a required field, closed objects.
+    ['timeseries', (_, d) => { delete (d as Record<string, unknown>).templating; }, /must have required property 'templating'/],
+    ['timeseries', (p) => { p.span = 12; }, /additionalProperty":"span"/],
+    // Each panel plugin's options and field config.
+    ['timeseries', (p) => { p.options.legend = { showLegend: 'yes' }; }, /\(timeseries\) options\/legend/],
+    ['timeseries', (p) => { p.fieldConfig.defaults.custom.drawStyle = 'flot'; }, /\(timeseries\) fieldConfig\.defaults\.custom\/drawStyle must be equal to one of the allowed values/],
+    ['stat', (p) => { delete p.options.reduceOptions; }, /\(stat\) options must have required property 'reduceOptions'/],
+    ['gauge', (p) => { p.options.minVizHeight = 7.5; }, /\(gauge\) options\/minVizHeight must be integer/],
+    ['bargauge', (p) => { p.options.displayMode = 'fancy'; }, /\(bargauge\) options\/displayMode must be equal to one of the allowed values/],
+    ['table', (p) => { p.options.showHeader = 'yes'; }, /\(table\) options\/showHeader must be boolean/],
+    ['heatmap', (p) => { p.options.cellGap = 30; }, /\(heatmap\) options\/cellGap must be <= 25/],
+    ['state-timeline', (p) => { p.options.rowHeight = 2; }, /\(state-timeline\) options\/rowHeight must be <= 1/],
+    ['stat', (p) => { p.type = 'singlestat'; }, /\(singlestat\) no schema for this panel type/],
+    // The Prometheus query.
+    ['stat', (p) => { delete p.targets[0].expr; }, /\(stat\) targets\[0\] must have required property 'expr'/],
+    ['stat', (p) => { p.targets[0].format = 'graphite'; }, /\(stat\) targets\[0\]\/format must be equal to one of the allowed values/],
+  ];
+  for (const [type, edit, expected] of cases) assert.match(problemsOf(type, edit), expected);
+});
+
+test('The schemas are generated from the installed foundation SDK\'s types and cached per SDK version.', async () => {
+  assert.match(schemaSet.dir, /node_modules[\\/]\.cache[\\/]kafka-sre[\\/]grafana-schema[\\/]foundation-sdk-\d+\.\d+\.\d+[\w.-]*-[0-9a-f]{12}$/);
+  const again = await grafanaSchemas();
+  assert.equal(again.cached, true);
+  assert.deepEqual(again.schemas, schemaSet.schemas);
+  const defs = Object.keys(schemaSet.schemas.dashboard.definitions);
+  for (const name of ['Dashboard', 'Panel', 'RowPanel', 'GridPos', 'VariableModel', 'AnnotationQuery', 'DashboardLink']) assert.ok(defs.includes(name), name);
 });
 
 test('Overlapping panels and duplicate ids are reported.', () => {

@@ -27,7 +27,7 @@ export interface SelectOptions {
 /** Labels a series carries beyond its catalog labels: scrape labels and histogram/summary ones. */
 function extraLabels(def: MetricDef, suffix: SelectOptions['suffix']): string[] {
   const extra = ['job', 'instance'];
-  // Broker series get `cluster` from relabeling (DESIGN.md); the exporter adds it itself.
+  // Broker series get `cluster` from relabeling (docs/metrics.md); the exporter adds it itself.
   if (def.source === 'broker' || def.source === 'proxy') extra.push('cluster');
   if (def.type === 'histogram' && suffix === '_bucket') extra.push('le');
   return extra;

@@ -15,7 +15,7 @@ export interface BurnPanelWindow {
 export interface DashboardThresholds {
   consumerLagRecords: number;
   consumerLagSeconds: number;
-  /** Dashboard-only early warning (domain.md: keep disks below 70%); no alert fires here. */
+  /** Dashboard-only early warning (operators keep disks below 70%); no alert fires here. */
   diskUsageWarnRatio: number;
   /** KafkaDiskUsageHigh. */
   diskUsageCriticalRatio: number;

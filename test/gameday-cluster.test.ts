@@ -6,7 +6,7 @@
 // `for`). The runner injects process faults through the launcher admin API and network faults
 // through the proxy API, polls Prometheus' alerts API, rolls back, checks data (acks=all, RF 3,
 // min ISR 2: no acknowledged record may be lost) and writes journal/JUnit/HTML reports.
-// Scenarios (domain.md failure modes): F3 broker kill, F9 replication partition, F2 consumer lag,
+// Scenarios (the failure modes of chaos/scenarios, F1-F10): F3 broker kill, F9 replication partition, F2 consumer lag,
 // F5 controller quorum loss (last: the most disruptive). One stack serves all four.
 // F9 also proves the dashboards' fault-only queries (empty on a healthy cluster, listed in
 // dashboards/README.md) return data while its fault is injected.
@@ -72,7 +72,7 @@ safety: { maxDuration: 150s }
 `,
   );
   assert.match(stdout, /PASS KafkaBrokerDown on kill-broker-2: fired and resolved in time/);
-  assert.match(stdout, /PASS data: \d+ acknowledged, 0 lost/);
+  assert.match(stdout, /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\)/);
 });
 
 test('F9 network partition: cutting broker 0 replication through the proxy shrinks ISR (URP fires) and heals; 0 lost; fault-only dashboard queries show it', async (t) => {
@@ -98,7 +98,7 @@ safety: { maxDuration: 150s }
   });
   for (const line of describeEvidence(evidence)) t.diagnostic(line);
   assert.match(stdout, /PASS KafkaUnderReplicatedPartitions on cut-replication: fired and resolved in time/);
-  assert.match(stdout, /PASS data: \d+ acknowledged, 0 lost/);
+  assert.match(stdout, /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\)/);
   assert.equal(evidence.length, dashboardQueries().filter((q) => q.faultOnly).length, 'every fault-only query polled');
   assert.deepEqual(describeMissing(evidence), [], 'every fault-only dashboard query returns data while the fault is injected');
 });
@@ -117,7 +117,7 @@ safety: { maxDuration: 150s }
 `,
   );
   assert.match(stdout, /PASS KafkaConsumerLagHigh on stop-consumers: fired and resolved in time/);
-  assert.match(stdout, /PASS data: \d+ acknowledged, 0 lost/);
+  assert.match(stdout, /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\)/);
 });
 
 test('F5 controller quorum loss: killing a majority of voters raises KafkaNoActiveController; it clears once they are back', async () => {

@@ -5,7 +5,7 @@ import type { AlertThresholds, AlertsConfig } from '../../common/config/sections
 
 export type Severity = 'page' | 'ticket';
 
-/** Dashboard uids shared with dashboards/ (DESIGN: one uid per dashboard). */
+/** Dashboard uids shared with dashboards/ (one stable uid per dashboard: dashboards/README.md). */
 export const dashboardUids = {
   executive: 'kafka-sre-executive',
   oncall: 'kafka-sre-oncall',

@@ -1,5 +1,5 @@
 // Broker metrics, named as a real Kafka broker exposes them through the Prometheus JMX
-// exporter with the Strimzi / jmx_exporter example configuration (DESIGN.md):
+// exporter with the Strimzi / jmx_exporter example configuration (docs/metrics.md):
 // gauges `kafka_<domain>_<type>_<name>`, meters as counters with `_total`, timers as
 // {quantile} gauges plus `_count`. Broker series carry no `cluster` label.
 import { defineMetrics } from './types.js';

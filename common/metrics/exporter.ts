@@ -1,5 +1,5 @@
 // Exporter metrics: a superset of danielqsj/kafka_exporter's names and labels (same meaning),
-// plus the additions fixed in DESIGN.md. The exporter adds `cluster` to every series.
+// plus the additions listed in docs/metrics.md. The exporter adds `cluster` to every series.
 import { defineMetrics } from './types.js';
 
 const C = 'cluster';
@@ -23,7 +23,7 @@ export const exporterMetrics = defineMetrics('exporter', {
   consumerGroupLagSum: { name: 'kafka_consumergroup_lag_sum', type: 'gauge', help: 'Sum of the group\'s lag on the topic (committed partitions only)', labels: [C, 'consumergroup', 'topic'] },
   consumerGroupMembers: { name: 'kafka_consumergroup_members', type: 'gauge', help: 'Members of the group', labels: [C, 'consumergroup'] },
 
-  // Additions (DESIGN.md).
+  // Additions (docs/metrics.md).
   consumerGroupLagSeconds: { name: 'kafka_consumergroup_lag_seconds', type: 'gauge', help: 'Age in seconds of the oldest unconsumed record (0 when caught up)', labels: GTP },
   consumerGroupMaxLagSeconds: { name: 'kafka_consumergroup_max_lag_seconds', type: 'gauge', help: 'Largest lag in seconds over the group\'s partitions', labels: [C, 'consumergroup'] },
   consumerGroupPartitionStatus: { name: 'kafka_consumergroup_partition_status', type: 'gauge', help: 'Burrow-style partition status: 1 OK, 2 WARN, 4 STOP, 5 STALL, 6 REWIND', labels: GTP },

@@ -5,7 +5,7 @@ import { offsetRate, sel } from '../promql.js';
 import type { DashboardThresholds } from '../thresholds.js';
 import { allVariables, type DashboardSpec, type ValueText } from '../types.js';
 
-/** kafka_consumergroup_partition_status values (Burrow's numbers, DESIGN.md). */
+/** kafka_consumergroup_partition_status values (Burrow's numbers, docs/metrics.md). */
 export const partitionStatusTexts: ValueText[] = [
   { value: 1, text: 'OK', color: 'green' },
   { value: 2, text: 'WARN', color: 'orange' },

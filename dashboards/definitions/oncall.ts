@@ -6,7 +6,7 @@ import * as S from '../signals.js';
 import { redAboveRate, type DashboardThresholds } from '../thresholds.js';
 import { allVariables, type DashboardSpec, type ValueText } from '../types.js';
 
-/** kafka_consumergroup_status values (DESIGN.md). */
+/** kafka_consumergroup_status values (docs/metrics.md). */
 export const groupStatusTexts: ValueText[] = [
   { value: 0, text: 'NOTFOUND', color: 'blue' },
   { value: 1, text: 'OK', color: 'green' },

@@ -22,7 +22,7 @@ const sloBase = {
   description: z.string().default(''),
 };
 
-/** The SLIs the exporter can measure (DESIGN.md): one discriminated shape per kind. */
+/** The SLIs the exporter can measure (docs/metrics.md, "SLIs and burn rates"): one discriminated shape per kind. */
 export const sloSchema = z.discriminatedUnion('sli', [
   z.strictObject({ ...sloBase, sli: z.literal('produce_availability') }).describe('probe produce (acks=all) attempts that succeeded'),
   z.strictObject({ ...sloBase, sli: z.literal('e2e_latency'), thresholdSeconds: z.number().positive().default(1).describe('a probe record is good when produce-to-consume takes at most this long') }),

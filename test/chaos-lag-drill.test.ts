@@ -65,7 +65,7 @@ safety: { maxDuration: 90s }
   const r = await runCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet'], { timeoutMs: 110_000 });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /PASS DrillConsumerLagHigh on stop: fired and resolved in time, TTD [\d.]+m?s, TTR/);
-  assert.match(r.stdout, /PASS data: \d+ acknowledged, 0 lost/);
+  assert.match(r.stdout, /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\)/);
   const html = await readFile(join(report, 'report.html'), 'utf8');
   assert.match(html, /Consumer lag/);
   assert.match(html, /<polyline/, 'the lag chart has data from Prometheus');

@@ -103,7 +103,7 @@ export interface DrillResult {
   code: number;
   stdout: string;
   report: string;
-  /** When the data check failed: whether a fresh consumer finds the lost records in the topic. */
+  /** When the data check found lost writes: whether another fresh consumer finds them in the topic, and the HWs. */
   lossDiagnosis?: string;
 }
 
@@ -115,7 +115,7 @@ export async function runDrill(stack: GameDayStack, name: string, specYaml: stri
   const report = join(stack.dir, `report-${name}`);
   const r = await runCli(['chaos', 'run', spec, '--report', report, '--state-dir', join(stack.dir, 'state'), '--metrics-port', String(stack.runnerMetricsPort), '--quiet'], { timeoutMs });
   const out: DrillResult = { code: r.code ?? -1, stdout: `${r.stdout}\n${r.stderr}`, report };
-  if (r.code !== 0 && /acknowledged records lost/.test(r.stdout)) out.lossDiagnosis = await diagnoseLoss(stack, report);
+  if (r.code !== 0 && /FAIL data: .*lost-write [1-9]/.test(r.stdout)) out.lossDiagnosis = await diagnoseLoss(stack, report);
   return out;
 }
 
@@ -130,10 +130,11 @@ export function assertReports(d: DrillResult): void {
  */
 async function diagnoseLoss(stack: GameDayStack, report: string): Promise<string> {
   // Journal events carry their fields next to `type` (journal.ts).
-  type Ev = { type: string; lostSample?: string[] };
+  type Ev = { type: string; lostWriteSample?: string[] };
   const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as { events: Ev[] } | Ev[];
   const events = Array.isArray(journal) ? journal : journal.events;
-  const sample = events.find((e) => e.type === 'data-check')?.lostSample ?? [];
+  // Samples are "<id>@p<partition>".
+  const sample = (events.find((e) => e.type === 'data-check')?.lostWriteSample ?? []).map((s) => s.replace(/@p\d+$/, ''));
   const spec = await readFile(join(stack.dir, `${report.split('report-')[1]}.yaml`), 'utf8');
   const topic = /^\s+topic: (\S+)/m.exec(spec)?.[1];
   if (!topic || sample.length === 0) return 'no lost sample in the journal';

@@ -139,6 +139,9 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
   const populate = [];
   const advertise: string[] = [];
   const bootstrap: string[] = [];
+  // Every port comes from common/free-ports.ts (reserved, outside the ephemeral range), the proxy
+  // listeners too although they are in this process: they must be known before the brokers start
+  // (advertised) and a disabled proxy binds its port again when re-enabled.
   for (let i = 0; i < opts.brokers; i++) {
     for (const [name, flag, listenerBase] of listeners) {
       const listen = await freePort();

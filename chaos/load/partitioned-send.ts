@@ -16,6 +16,13 @@ export interface PartitionedSendResult<M> {
   failedSends: number;
 }
 
+/**
+ * Called just before a partition's send; the function it returns is called when that send ends
+ * (true: acknowledged). The data check's ack log is built from these (a send still in flight when
+ * the load stops never ends: its outcome stays unknown).
+ */
+export type SendTracker<M> = (partition: number, messages: M[]) => (acked: boolean) => void;
+
 export class PartitionedSender {
   private partitions: PartitionMetadata[] = [];
   private fetchedAt = 0;
@@ -49,7 +56,7 @@ export class PartitionedSender {
     return this.refreshing;
   }
 
-  async send<M extends Message>(producer: Producer, acks: number, messages: M[]): Promise<PartitionedSendResult<M>> {
+  async send<M extends Message>(producer: Producer, acks: number, messages: M[], track?: SendTracker<M>): Promise<PartitionedSendResult<M>> {
     const partitionMetadata = await this.metadata();
     const byPartition = new Map<number, M[]>();
     for (const message of messages) {
@@ -59,7 +66,14 @@ export class PartitionedSender {
       else byPartition.set(partition, [message]);
     }
     const sends = [...byPartition].map(async ([partition, list]) => {
-      await producer.send({ topic: this.topic, acks, messages: list.map((m) => ({ ...m, partition })) });
+      const ended = track?.(partition, list);
+      try {
+        await producer.send({ topic: this.topic, acks, messages: list.map((m) => ({ ...m, partition })) });
+      } catch (e) {
+        ended?.(false);
+        throw e;
+      }
+      ended?.(true);
       return list;
     });
     const acked: M[] = [];

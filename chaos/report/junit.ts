@@ -1,5 +1,6 @@
 // JUnit XML for CI and schedulers: one test suite per game day, one test case per expectation.
 import type { RunOutcome } from '../runner/runner.js';
+import { describeLeftBehind } from '../runner/left-behind.js';
 
 // XML 1.0 forbids most control characters, even escaped.
 // eslint-disable-next-line no-control-regex
@@ -15,10 +16,11 @@ interface Case {
 
 export function casesOf(o: RunOutcome): Case[] {
   const cases: Case[] = [];
+  for (const l of o.leftBehind) cases.push({ name: `fault ${l.fault} is rolled back`, passed: false, message: describeLeftBehind(l), seconds: 0 });
   for (const a of o.alerts) cases.push({ name: `alert ${a.alert} fires on ${a.fault} within ${a.fireWithinMs} ms and resolves within ${a.resolveWithinMs} ms`, passed: a.passed, message: `${a.reason}${a.ttdMs !== undefined ? `; TTD ${a.ttdMs} ms` : ''}${a.ttrMs !== undefined ? `; TTR ${a.ttrMs} ms` : ''}`, seconds: ((a.ttdMs ?? 0) + (a.ttrMs ?? 0)) / 1000 });
   for (const n of o.notified) cases.push({ name: `alert ${n.alert} is routed to receiver ${n.receiver}`, passed: n.passed, message: n.reason, seconds: (n.latencyMs ?? 0) / 1000 });
   for (const s of o.silent) cases.push({ name: `alert ${s.alert} does not fire`, passed: s.passed, message: s.reason, seconds: 0 });
-  if (o.data) cases.push({ name: 'no acknowledged record lost', passed: o.data.passed, message: o.data.reason, seconds: 0 });
+  if (o.data) cases.push({ name: 'data: every acknowledged record read back from the log (lost-write, duplicate, nonmonotonic-send)', passed: o.data.passed, message: o.data.reason, seconds: 0 });
   for (const t of o.load?.failedThresholds ?? []) cases.push({ name: `threshold ${t}`, passed: false, message: 'threshold crossed', seconds: 0 });
   if (o.journal.status === 'aborted') cases.push({ name: 'drill ran to completion', passed: false, message: o.journal.reason ?? 'aborted', seconds: 0 });
   for (const p of o.probes.after) cases.push({ name: `steady state after: ${p.probe}`, passed: p.ok, message: p.detail, seconds: 0 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { brokerMetrics, exporterMetrics } from '../../common/metrics/index.js';
 import type { RunOutcome } from '../runner/runner.js';
 import { PrometheusClient } from '../verify/prometheus.js';
+import { PrometheusPoller } from '../verify/prometheus-poller.js';
 import { renderHtml, type BudgetRow, type ChartData } from './html.js';
 import { junitXml } from './junit.js';
 
@@ -16,37 +17,31 @@ export const reportCharts: { title: string; query: string }[] = [
   { title: 'Produce latency p99 (ms, max over brokers)', query: `max(${brokerMetrics.totalTimeMs.name}{request="Produce",quantile="0.99"})` },
 ];
 
-async function fetchCharts(prom: PrometheusClient, start: number, end: number): Promise<ChartData[]> {
+async function fetchCharts(prom: PrometheusPoller, start: number, end: number): Promise<ChartData[]> {
   const step = Math.max(1, Math.ceil((end - start) / 1000 / 200));
   return Promise.all(
     reportCharts.map(async (c) => {
-      try {
-        return { ...c, series: await prom.queryRange(c.query, new Date(start), new Date(end), step) };
-      } catch (e) {
-        return { ...c, series: [], error: (e as Error).message };
-      }
+      const r = await prom.range(c.query, start, end, step);
+      return r.ok ? { ...c, series: r.value } : { ...c, series: [], error: r.error };
     }),
   );
 }
 
-async function fetchBudget(prom: PrometheusClient, start: number, end: number, objective: number): Promise<BudgetRow[]> {
+async function fetchBudget(prom: PrometheusPoller, start: number, end: number, objective: number): Promise<BudgetRow[]> {
   const window = `${Math.max(1, Math.round((end - start) / 1000))}s`;
-  try {
-    const [errors, events] = await Promise.all([
-      prom.query(`sum by (slo) (increase(${exporterMetrics.sloErrors.name}[${window}]))`, new Date(end)),
-      prom.query(`sum by (slo) (increase(${exporterMetrics.sloEvents.name}[${window}]))`, new Date(end)),
-    ]);
-    const month = 30 * 86_400;
-    return events.map((ev) => {
-      const slo = ev.metric.slo ?? '';
-      const err = errors.find((e) => e.metric.slo === slo)?.value ?? 0;
-      const ratio = ev.value > 0 ? err / ev.value : 0;
-      // Budget share = bad ratio / allowed ratio, scaled by the drill's share of the 30 days.
-      return { slo, errors: Math.round(err), events: Math.round(ev.value), burned: (ratio / (1 - objective)) * ((end - start) / 1000 / month) };
-    });
-  } catch {
-    return [];
-  }
+  const [errors, events] = await Promise.all([
+    prom.sample(`sum by (slo) (increase(${exporterMetrics.sloErrors.name}[${window}]))`, new Date(end)),
+    prom.sample(`sum by (slo) (increase(${exporterMetrics.sloEvents.name}[${window}]))`, new Date(end)),
+  ]);
+  if (!errors.ok || !events.ok) return [];
+  const month = 30 * 86_400;
+  return events.value.map((ev) => {
+    const slo = ev.metric.slo ?? '';
+    const err = errors.value.find((e) => e.metric.slo === slo)?.value ?? 0;
+    const ratio = ev.value > 0 ? err / ev.value : 0;
+    // Budget share = bad ratio / allowed ratio, scaled by the drill's share of the 30 days.
+    return { slo, errors: Math.round(err), events: Math.round(ev.value), burned: (ratio / (1 - objective)) * ((end - start) / 1000 / month) };
+  });
 }
 
 export async function writeReports(o: RunOutcome, dir: string, opts: { objective?: number } = {}): Promise<string[]> {
@@ -63,7 +58,8 @@ export async function writeReports(o: RunOutcome, dir: string, opts: { objective
   let charts: ChartData[] = [];
   let budget: BudgetRow[] = [];
   if (o.target) {
-    const prom = new PrometheusClient(o.target.prometheusUrl);
+    // The drill's own poller when the runner handed it over (its polls are counted together).
+    const prom = o.poller ?? new PrometheusPoller(new PrometheusClient(o.target.prometheusUrl));
     [charts, budget] = await Promise.all([fetchCharts(prom, o.windowStartMs, o.windowEndMs), fetchBudget(prom, o.windowStartMs, o.windowEndMs, objective)]);
   }
   await put('report.html', renderHtml(o, charts, budget, objective));

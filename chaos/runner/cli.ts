@@ -14,6 +14,7 @@ import { TargetLockedError } from './lock.js';
 import { planText } from './plan.js';
 import { runGameDay, type RunOutcome } from './runner.js';
 import { describeSlowestWrite } from './slowest-write.js';
+import { describeLeftBehind } from './left-behind.js';
 
 const defaultStateDir = '.kafka-sre/chaos';
 
@@ -39,11 +40,13 @@ function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
 
 function summaryLines(o: RunOutcome, files: string[]): string {
   const out = [`game day ${o.spec.name}: ${o.journal.status.toUpperCase()}${o.journal.reason ? ` (${o.journal.reason})` : ''}`];
+  for (const l of o.leftBehind) out.push(`  FAIL rollback: ${describeLeftBehind(l)}`);
   for (const a of o.alerts) out.push(`  ${a.passed ? 'PASS' : 'FAIL'} ${a.alert} on ${a.fault}: ${a.reason}${a.ttdMs !== undefined ? `, TTD ${formatDuration(a.ttdMs)}` : ''}${a.ttrMs !== undefined ? `, TTR ${formatDuration(a.ttrMs)}` : ''}`);
   for (const n of o.notified) out.push(`  ${n.passed ? 'PASS' : 'FAIL'} ${n.alert} routed to ${n.receiver}: ${n.reason}`);
   for (const s of o.silent) out.push(`  ${s.passed ? 'PASS' : 'FAIL'} ${s.alert} must not fire: ${s.reason}`);
   if (o.data) out.push(`  ${o.data.passed ? 'PASS' : 'FAIL'} data: ${o.data.reason}`);
   for (const t of o.load?.failedThresholds ?? []) out.push(`  FAIL threshold ${t}`);
+  if (o.prometheus.failed) out.push(`  prometheus: ${o.prometheus.failed} of ${o.prometheus.total} polls of ${o.prometheus.url} failed, last error ${o.prometheus.lastError}`);
   if (o.load?.slowestWrite && !o.load.failedThresholds.length) out.push(`  load: ${describeSlowestWrite(o.load.slowestWrite)}`);
   for (const f of files) out.push(`  report: ${f}`);
   return out.join('\n') + '\n';

@@ -29,6 +29,6 @@ export function planText(loaded: LoadedSpec, registry: FaultRegistry = defaultFa
   for (const a of spec.expectations.alerts) out.push(`  - ${a.alert}${Object.keys(a.labels).length ? JSON.stringify(a.labels) : ''} fires within ${d(a.fireWithin)} of ${a.fault ?? spec.faults[0].name} and resolves within ${d(a.resolveWithin)} of its rollback`);
   for (const n of spec.expectations.notifications) out.push(`  - ${n.alert} reaches Alertmanager receiver ${n.receiver} within ${d(n.within)} of ${n.fault ?? spec.faults[0].name} (webhook on ${spec.target.webhookListen})`);
   for (const m of spec.expectations.mustNotFire) out.push(`  - ${m.alert} must not fire`);
-  if (spec.expectations.data) out.push(`  - lost acknowledged records <= ${spec.expectations.data.maxLost}${spec.expectations.data.maxDuplicates !== undefined ? `, duplicates <= ${spec.expectations.data.maxDuplicates}` : ' (duplicates reported)'}`);
+  if (spec.expectations.data) out.push(`  - data (the whole topic read back after the drill): lost-write <= ${spec.expectations.data.maxLost}, ${spec.expectations.data.maxDuplicates !== undefined ? `duplicate <= ${spec.expectations.data.maxDuplicates}` : 'duplicate reported'}, nonmonotonic-send 0, indeterminate sends counted`);
   return out.join('\n') + '\n';
 }

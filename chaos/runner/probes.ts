@@ -1,14 +1,18 @@
 // Steady-state probes: a Prometheus query compared against a value with a tolerance, and a
-// produce/consume round trip. Each returns ok plus a sentence for the journal.
+// produce/consume round trip. Each returns ok plus a sentence for the journal. Prometheus queries go
+// through the drill's poller (verify/prometheus-poller.ts), so a query that did not answer is
+// counted and reported as no evidence ("inconclusive"), not as a measured value.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import type { ProbeSpec } from '../spec/schema.js';
-import type { PrometheusClient } from '../verify/prometheus.js';
+import type { PrometheusPoller } from '../verify/prometheus-poller.js';
 
 export interface ProbeResult {
   probe: string;
   ok: boolean;
   detail: string;
+  /** The query did not answer: the probe failed for lack of evidence, not on a measured value. */
+  inconclusive?: boolean;
 }
 
 /** value `op` threshold, with `tolerance` of slack in the comparison's favour. */
@@ -29,18 +33,16 @@ export function compare(value: number, op: '==' | '!=' | '<' | '<=' | '>' | '>='
   }
 }
 
-export async function prometheusCheck(prom: PrometheusClient, name: string, q: { query: string; comparator: Parameters<typeof compare>[1]; value: number; tolerance?: number; ifEmpty?: 'pass' | 'fail' }): Promise<ProbeResult> {
-  try {
-    const samples = await prom.query(q.query);
-    if (samples.length === 0) return { probe: name, ok: (q.ifEmpty ?? 'fail') === 'pass', detail: `empty result for ${q.query}` };
-    const bad = samples.filter((s) => !compare(s.value, q.comparator, q.value, q.tolerance ?? 0));
-    const show = (s: (typeof samples)[number]) => `${s.value}${Object.keys(s.metric).length ? JSON.stringify(s.metric) : ''}`;
-    return bad.length
-      ? { probe: name, ok: false, detail: `${bad.map(show).slice(0, 3).join(', ')} not ${q.comparator} ${q.value}${q.tolerance ? ` ±${q.tolerance}` : ''}` }
-      : { probe: name, ok: true, detail: `${samples.map(show).slice(0, 3).join(', ')} ${q.comparator} ${q.value}` };
-  } catch (e) {
-    return { probe: name, ok: false, detail: (e as Error).message };
-  }
+export async function prometheusCheck(prom: PrometheusPoller, name: string, q: { query: string; comparator: Parameters<typeof compare>[1]; value: number; tolerance?: number; ifEmpty?: 'pass' | 'fail' }): Promise<ProbeResult> {
+  const r = await prom.sample(q.query);
+  if (!r.ok) return { probe: name, ok: false, inconclusive: true, detail: `inconclusive: ${q.query} did not answer: ${r.error}` };
+  const samples = r.value;
+  if (samples.length === 0) return { probe: name, ok: (q.ifEmpty ?? 'fail') === 'pass', detail: `empty result for ${q.query}` };
+  const bad = samples.filter((s) => !compare(s.value, q.comparator, q.value, q.tolerance ?? 0));
+  const show = (s: (typeof samples)[number]) => `${s.value}${Object.keys(s.metric).length ? JSON.stringify(s.metric) : ''}`;
+  return bad.length
+    ? { probe: name, ok: false, detail: `${bad.map(show).slice(0, 3).join(', ')} not ${q.comparator} ${q.value}${q.tolerance ? ` ±${q.tolerance}` : ''}` }
+    : { probe: name, ok: true, detail: `${samples.map(show).slice(0, 3).join(', ')} ${q.comparator} ${q.value}` };
 }
 
 /** Produce one uniquely marked record and read it back from the partition it landed on. */
@@ -75,7 +77,7 @@ export async function produceConsumeCheck(bootstrapServers: string[], name: stri
   }
 }
 
-export async function runProbe(probe: ProbeSpec, prom: PrometheusClient, bootstrapServers: string[], sasl?: SASLOptions): Promise<ProbeResult> {
+export async function runProbe(probe: ProbeSpec, prom: PrometheusPoller, bootstrapServers: string[], sasl?: SASLOptions): Promise<ProbeResult> {
   if (probe.type === 'prometheus') return prometheusCheck(prom, probe.name, probe);
   return produceConsumeCheck(bootstrapServers, probe.name, probe.topic, probe.timeout, sasl);
 }

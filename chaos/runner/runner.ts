@@ -4,7 +4,10 @@
 //   stop load -> steady state after -> data check -> verdict (the caller writes the reports).
 // One loop owns the mutable state (which faults are in, the alert polls); faults, probes and the
 // verifier are plain functions it calls. Rollback runs on success, failure, abort (probe or
-// budget), error and SIGINT/SIGTERM (the caller turns signals into `signal`).
+// budget), error and SIGINT/SIGTERM (the caller turns signals into `signal`). Verdicts are strict:
+// a failed rollback fails the run and names the fault left in; every Prometheus poll goes through
+// one poller so an expectation without evidence is FAIL (inconclusive); the data check reads the
+// topic back independently of the load's consumer group.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Toxiproxy } from 'toxiproxy-node-client';
@@ -17,10 +20,11 @@ import { failedThresholds, type K6Summary, type Slowest } from '../load/k6-metri
 import { LoadDriver } from '../load/driver.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import { alertsNamedBy, type GameDaySpec } from '../spec/schema.js';
-import { evaluateFires, evaluateMustNotFire, type AlertExpectationResult, type AlertPoll, type FaultWindow, type MustNotFireResult } from '../verify/alerts.js';
-import { pollOnce } from '../verify/observe.js';
+import { evaluateFires, evaluateMustNotFire, type AlertExpectationResult, type AlertPoll, type FailedPoll, type FaultWindow, type MustNotFireResult } from '../verify/alerts.js';
 import { evaluateNotification, startWebhookReceiver, type NotificationResult, type WebhookReceiver } from '../verify/webhook.js';
 import { PrometheusClient } from '../verify/prometheus.js';
+import { PrometheusPoller, type PollAccount } from '../verify/prometheus-poller.js';
+import { describeLeftBehind, describeTarget, type LeftBehind } from './left-behind.js';
 import { alertmanagerReady, createSilence, expireSilence, hasDrillRoute, type Silence } from './hygiene.js';
 import { Journal } from './journal.js';
 import { TargetLock } from './lock.js';
@@ -46,7 +50,8 @@ export interface Progress {
 export interface LoadRunner extends LoadControl {
   start(): Promise<void>;
   stop(): Promise<void>;
-  dataCheck(): DataCheckResult;
+  /** After stop(): the ack log against an independent read of the topic (never throws). */
+  dataCheck(): Promise<DataCheckResult>;
   summary(): K6Summary;
   /** The slowest send, so a failed latency threshold names the fault behind it. */
   slowestWrite?(): Slowest | null;
@@ -89,6 +94,12 @@ export interface RunOutcome {
   data?: DataOutcome;
   load?: { summary: K6Summary; failedThresholds: string[]; slowestWrite?: SlowestWrite };
   polls: AlertPoll[];
+  /** Faults still injected at the end because their rollback failed (the run then fails). */
+  leftBehind: LeftBehind[];
+  /** Every Prometheus poll of the drill, counted (verdicts without evidence are inconclusive). */
+  prometheus: PollAccount & { url: string };
+  /** The drill's poller, for whatever still reads Prometheus for this run (report charts). */
+  poller?: PrometheusPoller;
   windowStartMs: number;
   windowEndMs: number;
 }
@@ -242,8 +253,8 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
   const faults = spec.faults.map((f) => registry.create(f));
   const windows = faults.map((f) => ({ fault: f.name, type: f.spec.type, description: '' }) as FaultWindow & { type: string; description: string });
   const polls: AlertPoll[] = [];
+  const leftBehind: LeftBehind[] = [];
   const probes: RunOutcome['probes'] = { before: [], during: [], after: [] };
-  const outcome = (): Omit<RunOutcome, 'exitCode' | 'alerts' | 'silent' | 'notified'> => ({ journal, spec, faults: windows, probes, polls, windowStartMs: journal.startedAtMs, windowEndMs: journal.endedAtMs ?? Date.now() });
 
   enter('pre-flight');
   const target = resolveTarget(spec.target, { embedded });
@@ -252,7 +263,16 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
   windows.forEach((w, i) => (w.description = faults[i].describe(target)));
   let load: LoadRunner | undefined;
   const ctx = faultContext(target, () => load);
-  const prom = new PrometheusClient(target.prometheusUrl);
+  // Every Prometheus poll of the drill goes through this one poller (it records failures).
+  const prom = new PrometheusPoller(new PrometheusClient(target.prometheusUrl));
+  const outcome = (): Omit<RunOutcome, 'exitCode' | 'alerts' | 'silent' | 'notified'> => ({ journal, spec, faults: windows, probes, polls, leftBehind, prometheus: { url: prom.url, ...prom.account() }, poller: prom, windowStartMs: journal.startedAtMs, windowEndMs: journal.endedAtMs ?? Date.now() });
+  /** Alert polls that did not answer: no evidence for the verdicts. */
+  const failedAlertPolls = (): FailedPoll[] => prom.records({ kind: 'alerts' }).flatMap((r) => (r.ok ? [] : [{ at: r.at, error: r.error ?? 'unknown error' }]));
+  const pollAlerts = async (): Promise<void> => {
+    const r = await prom.alerts();
+    if (r.ok) polls.push(r.value);
+    else journal.add('alerts-poll-failed', { error: r.error });
+  };
   try {
     const problems = await preflight(spec, target, faults, registry, ctx);
     if (problems.length) {
@@ -312,7 +332,7 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
       }
       const failedBefore = probes.before.filter((r) => !r.ok);
       if (failedBefore.length) throw new AbortDrill(`steady state not met before the drill: ${failedBefore.map((r) => `${r.probe}: ${r.detail}`).join('; ')}`);
-      polls.push(await pollOnce(prom));
+      await pollAlerts();
 
       if (spec.load) {
         enter('load');
@@ -353,11 +373,7 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
           }
         }
         // Alerts.
-        try {
-          polls.push(await pollOnce(prom));
-        } catch (e) {
-          journal.add('alerts-poll-failed', { error: (e as Error).message });
-        }
+        await pollAlerts();
         // Continuous steady-state checks and abort conditions.
         if (Date.now() >= nextProbeAt) {
           nextProbeAt += spec.steadyState.interval;
@@ -370,6 +386,8 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
           }
           for (const c of spec.safety.abortWhen) {
             const r = await prometheusCheck(prom, c.name, { ...c, ifEmpty: 'pass' });
+            // Unanswered, the condition cannot be evaluated: journaled (and counted by the poller).
+            if (r.inconclusive) journal.add('abort-condition-unavailable', { condition: c.name, detail: r.detail });
             // The condition describes the danger: "true" means abort.
             const n = r.ok ? (abortCounts.get(c.name) ?? 0) + 1 : 0;
             abortCounts.set(c.name, n);
@@ -378,7 +396,8 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
         }
         const last = Date.now();
         const allBack = windows.every((w) => w.rolledBackAt !== undefined);
-        const settled = spec.expectations.alerts.every((e) => evaluateFires(e, polls, windowFor(e.fault), last).settled);
+        const failed = failedAlertPolls();
+        const settled = spec.expectations.alerts.every((e) => evaluateFires(e, polls, windowFor(e.fault), last, failed).settled);
         onProgress(last, deadline);
         if (allBack && settled) break;
         await sleep(spec.pollInterval, opts.signal);
@@ -388,7 +407,14 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
         const w = windows.find((x) => x.fault === name)!;
         if (!h) return;
         journal.add('fault-rolling-back', { fault: name });
-        await h.rollback();
+        try {
+          await h.rollback();
+        } catch (e) {
+          // The drill is no longer under control: stop it; the finally block tries once more and
+          // names the fault if it is still in.
+          journal.add('rollback-failed', { fault: name, error: (e as Error).message });
+          throw new AbortDrill(`rollback of fault ${name} failed: ${(e as Error).message}`);
+        }
         active.delete(name);
         w.rolledBackAt = Date.now();
         metrics?.setFault(name, target.id, false);
@@ -404,8 +430,8 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
         throw e;
       }
     } finally {
-      // ALWAYS: every fault still in is rolled back, newest first; a failing rollback is recorded
-      // and its leftover stays in the lock file for the next run to clean up.
+      // ALWAYS: every fault still in is rolled back, newest first; a failing rollback fails the run
+      // (it names the fault left in) and its leftover stays in the lock file for the next run.
       enter('rollback');
       for (const f of [...faults].reverse()) {
         const h = active.get(f.name);
@@ -420,7 +446,11 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
           await lock.removeLeftover(f.name);
           journal.add('fault-rolled-back', { fault: f.name });
         } catch (e) {
-          journal.add('rollback-failed', { fault: f.name, error: (e as Error).message });
+          const left: LeftBehind = { fault: f.name, type: f.spec.type, target: describeTarget(f.spec.target), description: windows.find((x) => x.fault === f.name)!.description, error: (e as Error).message, lockFile: lock.file };
+          leftBehind.push(left);
+          journal.add('rollback-failed', { fault: f.name, forced: true, error: left.error });
+          const { type: faultType, ...rest } = left;
+          journal.add('fault-left-injected', { ...rest, faultType });
         }
       }
       if (load) {
@@ -461,7 +491,7 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
       const failed = failedThresholds(summary).map((t) => (slowestWrite && t.startsWith('kafka_writer_write_seconds:') ? `${t} (${describeSlowestWrite(slowestWrite)})` : t));
       loadOut = { summary, failedThresholds: failed, ...(slowestWrite ? { slowestWrite } : {}) };
       if (spec.expectations.data) {
-        const result = load.dataCheck();
+        const result = await load.dataCheck();
         dataOutcome = { result, ...judgeData(result, spec.expectations.data) };
         journal.add('data-check', { ...result, passed: dataOutcome.passed, reason: dataOutcome.reason });
       }
@@ -469,13 +499,19 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
 
     enter('report');
     const end = Date.now();
-    const alerts = spec.expectations.alerts.map((e) => evaluateFires(e, polls, windowFor(e.fault), end));
-    const silent = spec.expectations.mustNotFire.map((m) => evaluateMustNotFire(m, polls));
+    const failedPolls = failedAlertPolls();
+    const alerts = spec.expectations.alerts.map((e) => evaluateFires(e, polls, windowFor(e.fault), end, failedPolls));
+    const silent = spec.expectations.mustNotFire.map((m) => evaluateMustNotFire(m, polls, failedPolls));
+    const account = prom.account();
+    if (account.failed) journal.add('prometheus-polls-failed', { url: prom.url, ...account });
     const notified = spec.expectations.notifications.map((n) => evaluateNotification(n, webhook?.notifications ?? [], windowFor(n.fault)));
     for (const n of notified) journal.add('expectation', { notification: n.alert, receiver: n.receiver, passed: n.passed, reason: n.reason });
-    for (const a of alerts) journal.add('expectation', { alert: a.alert, fault: a.fault, passed: a.passed, reason: a.reason, ttdMs: a.ttdMs, ttrMs: a.ttrMs });
-    for (const s of silent) journal.add('expectation', { mustNotFire: s.alert, passed: s.passed, reason: s.reason });
+    for (const a of alerts) journal.add('expectation', { alert: a.alert, fault: a.fault, passed: a.passed, reason: a.reason, ttdMs: a.ttdMs, ttrMs: a.ttrMs, ...(a.inconclusive ? { inconclusive: true } : {}) });
+    for (const s of silent) journal.add('expectation', { mustNotFire: s.alert, passed: s.passed, reason: s.reason, ...(s.inconclusive ? { inconclusive: true } : {}) });
+    // A fault still injected comes first: it is what an operator must act on now.
+    const leftLines = leftBehind.map(describeLeftBehind);
     const failures = [
+      ...leftLines,
       ...alerts.filter((a) => !a.passed).map((a) => `${a.alert}: ${a.reason}`),
       ...silent.filter((s) => !s.passed).map((s) => `${s.alert} must not fire: ${s.reason}`),
       ...notified.filter((n) => !n.passed).map((n) => `${n.alert} -> ${n.receiver}: ${n.reason}`),
@@ -483,11 +519,13 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
       ...(loadOut?.failedThresholds ?? []).map((t) => `threshold ${t}`),
       ...probes.after.filter((r) => !r.ok).map((r) => `steady state after: ${r.probe}: ${r.detail}`),
     ];
-    if (abortReason) journal.finish('aborted', abortReason);
+    if (abortReason) journal.finish('aborted', [...leftLines, abortReason].join('; '));
     else if (failures.length) journal.finish('failed', failures.join('; '));
     else journal.finish('passed');
     return { ...outcome(), target, alerts, silent, notified, data: dataOutcome, load: loadOut, exitCode: journal.status === 'passed' ? 0 : 1 };
   } catch (e) {
+    // A run error with a fault still in: the error names it too (only the journal is written then).
+    if (leftBehind.length && e instanceof Error) e.message = [e.message, ...leftBehind.map(describeLeftBehind)].join('; ');
     if (journal.status === 'running') journal.finish('error', (e as Error).message);
     (e as { journal?: Journal }).journal = journal;
     throw e;

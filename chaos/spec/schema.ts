@@ -231,10 +231,15 @@ export const expectationsSchema = z.strictObject({
   notifications: z
     .array(z.strictObject({ alert: z.string().min(1), receiver: z.string().min(1), labels: labelMatch, fault: name.optional(), within: duration }))
     .default([]),
+  /**
+   * The data check (load/data-check.ts): the whole topic read back after the drill against the
+   * load's ack log, in Jepsen's Kafka checker terms. A nonmonotonic send always fails.
+   */
   data: z
     .strictObject({
+      /** Allowed lost-write: acknowledged records absent from the log. */
       maxLost: z.number().int().min(0).default(0),
-      /** Fail when duplicates exceed this; omitted = report only. */
+      /** Allowed duplicate: record ids present more than once in the log; omitted = report only. */
       maxDuplicates: z.number().int().min(0).optional(),
     })
     .optional(),

@@ -8,10 +8,10 @@
 //      BENCH_ONLY=single|cluster runs one part; cluster knobs in bench/support/cluster-bench.ts.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../common/free-ports.js';
 import { runClusterBench } from './support/cluster-bench.js';
 import { writeLines } from './support/records-file.js';
 
@@ -19,17 +19,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N100 = Number(process.env.BENCH_RECORDS_100B ?? 1_000_000);
 const N1K = Number(process.env.BENCH_RECORDS_1K ?? 200_000);
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /** CPU seconds (user + system) the broker process has used so far (Linux /proc). */
 function cpuSeconds(pid: number): number {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -38,12 +39,12 @@ function exposition(source: 'broker' | 'exporter', model: ReturnType<typeof buil
   return [...lines].join('\n') + '\n';
 }
 
+/** An in-process /metrics server: binds port 0 and reports the port the kernel chose. */
 async function serve(text: string): Promise<number> {
-  const port = await freePort();
   const srv = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text));
   servers.push(srv);
-  await new Promise<void>((resolve) => srv.listen(port, '127.0.0.1', resolve));
-  return port;
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return (srv.address() as AddressInfo).port;
 }
 
 before(async () => {

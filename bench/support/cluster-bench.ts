@@ -12,13 +12,13 @@
 // BENCH_ELECTION_TIMEOUT_MS (1000), BENCH_REPLICA_LAG_MS (10000).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { stringify } from 'yaml';
 import { LauncherClient } from '../../chaos/faults/launcher-client.js';
+import { freePort, freePortBase } from '../../common/free-ports.js';
 import { writeLines } from './records-file.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,25 +29,6 @@ const KILLS = Number(process.env.BENCH_KILLS ?? 10);
 // behind each replication round trip instead of batching them.
 const E2E_LINGER_MS = Number(process.env.BENCH_E2E_LINGER_MS ?? 5);
 const BROKERS = 3;
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** A base port with base + 100*i + offset free for every broker i and offset. */
-async function freeBase(step: number, offsets: number[]): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 20000);
-    const ports = [];
-    for (let i = 0; i < BROKERS; i++) for (const o of offsets) ports.push(base + step * i + o);
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free port base');
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,10 +79,10 @@ print(json.dumps({'sent': n, 'consumed': len(lat), 'p50_ms': q(lat, 0.5), 'p99_m
 
 export async function runClusterBench(rate: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
-  const base = await freeBase(100, [0, 10, 20]);
-  const metricsPort = await freeBase(1, [0]);
-  let launcherPort = metricsPort + BROKERS;
-  while (!(await isFree(launcherPort))) launcherPort++;
+  // Reserved ports outside the kernel's ephemeral range (common/free-ports.ts).
+  const base = await freePortBase(BROKERS, 100, [0, 10, 20]);
+  const metricsPort = await freePortBase(BROKERS, 1);
+  const launcherPort = await freePort();
   const timeouts = {
     brokerHeartbeatIntervalMs: Number(process.env.BENCH_HEARTBEAT_MS ?? 500),
     brokerSessionTimeoutMs: Number(process.env.BENCH_SESSION_TIMEOUT_MS ?? 2500),

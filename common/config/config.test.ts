@@ -81,3 +81,16 @@ test('every config field has an environment variable name', () => {
   assert.ok(names.includes('KAFKA_SRE_LOG_LEVEL'));
   assert.equal(new Set(names).size, names.length, 'no two fields share a variable');
 });
+
+test('inter-broker and controller ports are 19092/29092 by default and follow another client port', () => {
+  const ports = (flags: Record<string, number>, env: NodeJS.ProcessEnv = {}) => {
+    const b = loadConfig({ env, flags: { broker: flags } }).broker;
+    return [b.port, b.interBrokerPort, b.controllerPort];
+  };
+  assert.deepEqual(ports({}), [9092, 19092, 29092]);
+  assert.deepEqual(ports({ port: 9092 }), [9092, 19092, 29092]);
+  assert.deepEqual(ports({ port: 14000 }), [14000, 14010, 14020]);
+  assert.deepEqual(ports({}, { KAFKA_SRE_BROKER_PORT: '14000' }), [14000, 14010, 14020]);
+  assert.deepEqual(ports({ port: 14000, interBrokerPort: 15000 }), [14000, 15000, 14020]);
+  assert.deepEqual(ports({ port: 14000 }, { KAFKA_SRE_BROKER_CONTROLLER_PORT: '16000' }), [14000, 14010, 16000]);
+});

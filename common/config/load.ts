@@ -31,6 +31,8 @@ interface SchemaDef {
   innerType?: z.ZodType;
   element?: z.ZodType;
   shape?: Record<string, z.ZodType>;
+  /** A pipe's input schema (a section with a .transform()). */
+  in?: z.ZodType;
 }
 
 function defOf(schema: z.ZodType): SchemaDef {
@@ -42,6 +44,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
   for (;;) {
     const d = defOf(s);
     if ((d.type === 'default' || d.type === 'optional' || d.type === 'nullable' || d.type === 'prefault') && d.innerType) s = d.innerType;
+    else if (d.type === 'pipe' && d.in) s = d.in;
     else return s;
   }
 }

@@ -2,7 +2,7 @@
 // camelCase (socket.request.max.bytes -> socketRequestMaxBytes); topic-level defaults (log.*) are
 // what a topic gets unless CreateTopics/AlterConfigs set its own value.
 import { z } from 'zod';
-import { defaultPorts } from '../../ports.js';
+import { brokerListenerBases, defaultPorts } from '../../ports.js';
 import { durationMs, port } from '../types.js';
 
 // Security of the client listener (issue 4). Passwords come from the environment or a file,
@@ -36,8 +36,10 @@ export const brokerSection = z.strictObject({
   dataDir: z.string().min(1).default('.kafka-sre/data').describe('data directory (one subdirectory per broker)'),
   port: port.default(defaultPorts.brokerClient).describe('first client port (+100 per broker)'),
   metricsPort: port.default(defaultPorts.brokerMetrics).describe('first /metrics port (+1 per broker)'),
-  interBrokerPort: port.default(defaultPorts.brokerReplication).describe('first inter-broker (replication) listener port (+100 per broker)'),
-  controllerPort: port.default(defaultPorts.brokerController).describe('first controller (Raft) listener port (+100 per broker)'),
+  // Not set: 19092 / 29092 with the default client port, else port + 10 / port + 20 (they follow
+  // --port, so two clusters on different ports do not collide); resolved by the transform below.
+  interBrokerPort: port.optional().describe('first inter-broker (replication) listener port (+100 per broker; default 19092, or port + 10 when port is not the default)'),
+  controllerPort: port.optional().describe('first controller (Raft) listener port (+100 per broker; default 29092, or port + 20 when port is not the default)'),
   launcherPort: port.default(defaultPorts.launcherAdmin).describe('cluster launcher admin API port (loopback)'),
   host: z.string().default('127.0.0.1').describe('bind address'),
   advertisedHost: z.string().optional().describe('host clients are told to connect to (default: the bind address)'),
@@ -64,10 +66,10 @@ export const brokerSection = z.strictObject({
   brokerHeartbeatIntervalMs: durationMs.min(50).default(2000).describe('broker.heartbeat.interval.ms'),
   brokerSessionTimeoutMs: durationMs.min(200).default(9000).describe('broker.session.timeout.ms: a broker silent this long is fenced'),
   controllerElectionTimeoutMs: durationMs.min(100).default(1000).describe('controller.quorum.election.timeout.ms (randomized up to 2x)'),
-  controlledShutdownTimeoutMs: durationMs.default(30_000).describe('how long SIGTERM waits for leaderships to move before stopping anyway'),
+  controlledShutdownTimeoutMs: durationMs.default(5_000).describe('how long SIGTERM waits for leaderships to move before stopping anyway (at most 5 s: every node is gone within 10 s of SIGTERM)'),
   autoLeaderRebalanceEnable: z.boolean().default(true).describe('auto.leader.rebalance.enable'),
   leaderImbalanceCheckIntervalMs: durationMs.min(1000).default(300_000).describe('leader.imbalance.check.interval.seconds (in ms)'),
   leaderImbalancePerBrokerPercentage: z.number().min(0).max(100).default(10).describe('leader.imbalance.per.broker.percentage'),
   logRetentionCheckIntervalMs: durationMs.default(300_000).describe('log.retention.check.interval.ms'),
   security: securitySection.prefault({}).describe('listener security (SASL/TLS) and ACLs'),
-});
+}).transform((b) => ({ ...b, ...brokerListenerBases(b) }));

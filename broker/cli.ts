@@ -12,6 +12,8 @@ import { brokerListenerPort, brokerMetricsPort } from '../common/ports.js';
 import { startBroker } from './broker.js';
 import { startAdminApi } from './cluster/admin-api.js';
 import { ClusterLauncher } from './cluster/launcher.js';
+import { watchLauncher } from './cluster/parent-watch.js';
+import { NODE_STOP_BOUND_MS } from './cluster/stop-bounds.js';
 import { buildClusterSpec, parseAdvertise, readClusterSpec } from './cluster/spec.js';
 import { brokerConfigFor, type BrokerConfig, type ClusterSpec } from './config.js';
 import type { Logger } from '../common/logging.js';
@@ -23,6 +25,8 @@ interface BrokerFlags {
   launcherPort?: number;
   dataDir?: string;
   port?: number;
+  interBrokerPort?: number;
+  controllerPort?: number;
   metricsPort?: number;
   host?: string;
   autoCreateTopics?: boolean;
@@ -46,39 +50,37 @@ const positiveInt = (v: string): number => {
 
 /**
  * Resolves with the first SIGINT/SIGTERM; handlers go in before anything is printed. With
- * `parentPipe` the end of stdin counts too: a node's stdin is a pipe from its launcher, so a
- * launcher that dies without stopping it (SIGKILL) does not leave it running as an orphan.
+ * `watchParent` the launcher's death counts too (broker/cluster/parent-watch.ts), reported as
+ * `orphaned` so the node skips the controlled shutdown: its peers are stopping at the same moment.
  */
-function onStopSignal(parentPipe = false): { signalled: () => string | null; wait: Promise<string>; release: () => void } {
-  let got: string | null = null;
-  let fire: (s: string) => void = () => undefined;
-  const wait = new Promise<string>((resolve) => (fire = resolve));
-  const handler = (sig: string) => {
+function onStopSignal(watchParent = false): { wait: Promise<{ reason: string; orphaned: boolean }>; release: () => void } {
+  let got = false;
+  let fire: (v: { reason: string; orphaned: boolean }) => void = () => undefined;
+  const wait = new Promise<{ reason: string; orphaned: boolean }>((resolve) => (fire = resolve));
+  const handler = (reason: string, orphaned = false) => {
     if (got) return;
-    got = sig;
-    fire(sig);
+    got = true;
+    fire({ reason, orphaned });
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  if (parentPipe) {
-    process.stdin.on('end', () => handler('end of the launcher pipe'));
-    process.stdin.on('error', () => handler('launcher pipe error'));
-    process.stdin.resume();
-  }
-  // The open stdin would keep the event loop (and so the process) alive after the node stopped.
-  const release = () => {
-    if (parentPipe) process.stdin.destroy();
-  };
-  return { signalled: () => got, wait, release };
+  // (Signal listeners get the signal number as a second argument: not an `orphaned` flag.)
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+  const unwatch = watchParent ? watchLauncher((reason) => handler(reason, true)) : () => undefined;
+  return { wait, release: unwatch };
 }
 
 async function runLauncher(spec: ClusterSpec, logger: Logger, logLevel: string): Promise<void> {
   const stop = onStopSignal();
-  const launcher = new ClusterLauncher(spec, logger.child({ part: 'launcher' }), { logLevel, onNodeOutput: (id, line) => process.stderr.write(`[broker ${id}] ${line}\n`) });
+  // A node's own "listening on" line is not passed through: the launcher prints every node's line
+  // (with its pid) once all of them serve, so /listening on/ in its output means the cluster is ready.
+  const onNodeOutput = (id: number, line: string) => {
+    if (!/^broker \d+ listening on /.test(line)) process.stderr.write(`[broker ${id}] ${line}\n`);
+  };
+  const launcher = new ClusterLauncher(spec, logger.child({ part: 'launcher' }), { logLevel, onNodeOutput });
   try {
     await Promise.race([launcher.start(), stop.wait.then(() => Promise.reject(new RuntimeFailure('stopped while starting')))]);
   } catch (e) {
-    await launcher.stopAll(5_000);
+    await launcher.stopAll();
     throw e instanceof RuntimeFailure ? e : new RuntimeFailure(`the cluster failed to start: ${(e as Error).message}`);
   }
   const host = spec.broker.host === '0.0.0.0' ? '127.0.0.1' : spec.broker.host;
@@ -87,10 +89,13 @@ async function runLauncher(spec: ClusterSpec, logger: Logger, logLevel: string):
     process.stdout.write(`broker ${n.nodeId} listening on ${host}:${n.bind.client.port} (pid ${launcher.node(n.nodeId).child?.pid}, data ${spec.broker.dataDir}/broker-${n.nodeId}${n.voter ? ', controller voter' : ''}), metrics on http://${host}:${n.bind.metrics.port}/metrics\n`);
   }
   process.stdout.write(`cluster launcher admin API on ${admin.url} (GET /nodes, /cluster; POST /nodes/ID/kill|stop|restart|pause|resume; PUT /nodes/ID/log-dir-capacity)\n`);
-  const sig = await stop.wait;
-  logger.info(`${sig} received, stopping the cluster (controlled shutdown of every broker)`);
-  await new Promise<void>((resolve) => admin.server.close(() => resolve()));
-  await launcher.stopAll();
+  const { reason } = await stop.wait;
+  logger.info(`${reason} received, stopping the cluster (controlled shutdown of every broker)`);
+  // The nodes stop right away, in parallel with the admin API: a client holding an HTTP
+  // connection open must not delay them (closeAllConnections ends those).
+  const closed = new Promise<void>((resolve) => admin.server.close(() => resolve()));
+  admin.server.closeAllConnections();
+  await Promise.all([launcher.stopAll(), closed]);
   process.stdout.write('cluster stopped\n');
 }
 
@@ -107,22 +112,32 @@ async function runClusterNode(specFile: string, nodeId: number, logger: Logger):
     const me = spec.nodes.find((n) => n.nodeId === nodeId);
     if (!me) throw new UsageError(`node ${nodeId} is not in ${specFile}`);
     const config: BrokerConfig = { ...brokerConfigFor(spec.broker, nodeId, me.bind.client.port, me.bind.metrics.port), host: me.bind.client.host, advertisedHost: me.advertised.client.host };
+    // The bound on a stop (broker/cluster/stop-bounds.ts) runs from the moment it is asked for,
+    // during the start too: a stop stuck on anything must still end the process, whether or not a
+    // launcher is left to SIGKILL it. A start still waiting for registration is aborted.
+    const aborted = new AbortController();
+    void stop.wait.then(() => {
+      aborted.abort();
+      setTimeout(() => {
+        logger.error(`broker ${nodeId} did not stop within ${NODE_STOP_BOUND_MS} ms; exiting`);
+        process.exit(1);
+      }, NODE_STOP_BOUND_MS).unref();
+    });
     let broker;
     try {
-      broker = await startBroker(config, logger.child({ node: nodeId }), spec);
+      broker = await startBroker(config, logger.child({ node: nodeId }), spec, { signal: aborted.signal });
     } catch (e) {
+      if (aborted.signal.aborted) {
+        process.stdout.write(`broker ${nodeId} stopped while starting\n`);
+        exitSoonAfterStop(logger);
+        return;
+      }
       throw new RuntimeFailure(`broker ${nodeId} failed to start: ${(e as Error).message}`);
     }
     process.stdout.write(`broker ${nodeId} listening on ${me.bind.client.host}:${broker.port} (data ${config.brokerDir}), metrics on http://${me.bind.metrics.host}:${broker.metricsPort}/metrics\n`);
-    const sig = await stop.wait;
-    logger.info(`${sig} received, stopping broker ${nodeId}`);
-    // A bound on the whole stop: controlled shutdown has its own timeout, but a stop stuck on
-    // anything else (no launcher left to SIGKILL it) must still end the process.
-    setTimeout(() => {
-      logger.error(`broker ${nodeId} did not stop within ${config.controlledShutdownTimeoutMs + 15_000} ms; exiting`);
-      process.exit(1);
-    }, config.controlledShutdownTimeoutMs + 15_000).unref();
-    await broker.stop();
+    const { reason, orphaned } = await stop.wait;
+    logger.info(`${reason}: stopping broker ${nodeId}${orphaned ? ' (launcher gone: no controlled shutdown)' : ''}`);
+    await broker.stop({ controlled: !orphaned });
     process.stdout.write(`broker ${nodeId} stopped\n`);
     exitSoonAfterStop(logger);
   } finally {
@@ -170,7 +185,9 @@ export function registerBrokerCommands(program: Command): void {
     .option('--advertise <node:listener=host:port>', 'advertise another address for a listener (client, interBroker, controller), e.g. a proxy (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--launcher-port <port>', 'admin API port of the cluster launcher (default 7070)', flag(parsePortFlag))
     .option('--data-dir <dir>', 'data directory (broker i keeps its logs in DIR/broker-i)')
-    .option('--port <port>', 'client port of broker 0 (+100 per broker)', flag(parsePortFlag))
+    .option('--port <port>', 'client port of broker 0 (+100 per broker; unless given, inter-broker and controller ports follow it: +10, +20)', flag(parsePortFlag))
+    .option('--inter-broker-port <port>', 'inter-broker (replication) port of broker 0 (+100 per broker; default 19092, or --port + 10)', flag(parsePortFlag))
+    .option('--controller-port <port>', 'controller (Raft) port of broker 0 (+100 per broker; default 29092, or --port + 20)', flag(parsePortFlag))
     .option('--metrics-port <port>', '/metrics port of broker 0 (+1 per broker)', flag(parsePortFlag))
     .option('--host <host>', 'bind address (advertised to clients)')
     .option('--no-auto-create-topics', 'do not create unknown topics on metadata/produce requests')
@@ -187,6 +204,8 @@ export function registerBrokerCommands(program: Command): void {
           ...(opts.launcherPort !== undefined ? { launcherPort: opts.launcherPort } : {}),
           ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
           ...(opts.port !== undefined ? { port: opts.port } : {}),
+          ...(opts.interBrokerPort !== undefined ? { interBrokerPort: opts.interBrokerPort } : {}),
+          ...(opts.controllerPort !== undefined ? { controllerPort: opts.controllerPort } : {}),
           ...(opts.metricsPort !== undefined ? { metricsPort: opts.metricsPort } : {}),
           ...(opts.host !== undefined ? { host: opts.host } : {}),
           ...(opts.autoCreateTopics === false ? { autoCreateTopics: false } : {}),

@@ -1,7 +1,7 @@
 // The reference cluster as a `kafka-sre up` service: runs `kafka-sre broker --brokers N` as a child
 // process (with N > 1 that is the launcher, each broker its own process, so brokers can be killed
 // and restarted like real ones), waits until it is ready, and stops it with SIGTERM (SIGKILL once
-// every broker's controlled shutdown has had its time).
+// the launcher's own stop bound has passed).
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import type { RunningService, ServiceStarter } from '../cli/services.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
 import { brokerListenerPort, brokerMetricsPort } from '../common/ports.js';
+import { NODE_KILL_AFTER_MS } from './cluster/stop-bounds.js';
 
 const cliEntry = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'kafka-sre.js');
 
@@ -51,8 +52,8 @@ export const brokerService: ServiceStarter = {
       endpoints.push({ what: `broker ${i} /metrics`, url: `http://${b.host}:${brokerMetricsPort(b.metricsPort, i)}/metrics` });
     }
     if (cluster) endpoints.push({ what: 'cluster launcher admin API (GET /nodes, /cluster)', url: `http://127.0.0.1:${b.launcherPort}` });
-    // The launcher SIGKILLs a broker whose controlled shutdown overruns by 15 s; give it that plus slack.
-    const graceMs = cluster ? b.controlledShutdownTimeoutMs + 25_000 : 10_000;
+    // The launcher has every node gone within NODE_KILL_AFTER_MS of its SIGTERM; give it that plus slack.
+    const graceMs = cluster ? NODE_KILL_AFTER_MS + 5_000 : 10_000;
     return {
       name: 'broker',
       endpoints,

@@ -12,29 +12,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from '../../common/logging.js';
 import { ClusterLauncher, LauncherError, dirBytes } from './launcher.js';
 
-interface NodeAdminState {
-  activeController: boolean;
-  fenced: boolean;
-  raft: { role: string; leader: number };
-  logDir: { usedBytes: number; capacityBytes: number | null; offline: boolean };
-}
-
-async function nodeState(launcher: ClusterLauncher, id: number): Promise<NodeAdminState | null> {
-  const n = launcher.node(id);
-  if (n.state !== 'running') return null;
-  const m = n.spec.bind.metrics;
-  try {
-    const res = await fetch(`http://${m.host === '0.0.0.0' ? '127.0.0.1' : m.host}:${m.port}/admin/state`, { signal: AbortSignal.timeout(2000) });
-    return res.ok ? ((await res.json()) as NodeAdminState) : null;
-  } catch {
-    return null;
-  }
-}
-
 async function describeNodes(launcher: ClusterLauncher) {
   return Promise.all(
     [...launcher.nodes.values()].map(async (n) => {
-      const s = await nodeState(launcher, n.spec.nodeId);
+      const s = await launcher.nodeAdminState(n.spec.nodeId);
       return {
         id: n.spec.nodeId,
         pid: n.child?.pid ?? null,

@@ -1,7 +1,8 @@
 // The cluster launcher: runs each broker as its own OS process (`kafka-sre broker-node`), so a
 // drill can SIGKILL, SIGSTOP or restart one from its data directory. It never restarts a node on
 // its own: a killed broker stays down until asked (/restart), as a drill needs. Stopping the
-// launcher stops every node with SIGTERM (controlled shutdown), SIGKILL after a grace period.
+// launcher stops every node with SIGTERM (controlled shutdown), SIGKILL after a grace period; a
+// node whose launcher dies stops on its own (parent-watch.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../common/logging.js';
 import type { ClusterSpec, NodeSpec } from '../config.js';
 import { clusterSpecFile, writeClusterSpec } from './spec.js';
+import { CONTROLLER_LAST_WAIT_MS, NODE_KILL_AFTER_MS } from './stop-bounds.js';
 
 const cliEntry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'kafka-sre.js');
 
@@ -22,6 +24,14 @@ export interface ManagedNode {
   tail: string[];
   /** How its last process ended (null until one has): a drill checks a SIGTERM ended in exit 0. */
   lastExit: { code: number | null; signal: string | null; at: string } | null;
+}
+
+/** What a running node's `GET /admin/state` (on its /metrics port) tells the launcher. */
+export interface NodeAdminState {
+  activeController: boolean;
+  fenced: boolean;
+  raft: { role: string; leader: number };
+  logDir: { usedBytes: number; capacityBytes: number | null; offline: boolean };
 }
 
 export class LauncherError extends Error {
@@ -156,9 +166,12 @@ export class ClusterLauncher {
     this.signal(id, 'SIGCONT').state = 'running';
   }
 
-  /** How long a SIGTERMed node gets before SIGKILL: its controlled shutdown plus room to close. */
+  /**
+   * How long a SIGTERMed node gets before SIGKILL: a node bounds its own stop (controlled shutdown
+   * included) below this, so only a stuck one meets the SIGKILL (stop-bounds.ts).
+   */
   get stopGraceMs(): number {
-    return this.spec.broker.controlledShutdownTimeoutMs + 15_000;
+    return NODE_KILL_AFTER_MS;
   }
 
   /** SIGTERM (controlled shutdown); SIGKILL after graceMs. */
@@ -184,8 +197,40 @@ export class ClusterLauncher {
     await this.startNode(id);
   }
 
+  /**
+   * Stop every node, the active controller's last, as Kafka stops brokers before controllers: each
+   * other broker's controlled shutdown then meets a controller that still has its quorum, and the
+   * controller, last, finds nobody left to hand leaderships to and stops at once. Stopped all at
+   * once instead, the last node standing waits for a quorum that has just left. Bounded: the
+   * controller's turn comes when the others are gone or after CONTROLLER_LAST_WAIT_MS at most,
+   * and a node still alive graceMs after this began is SIGKILLed.
+   */
   async stopAll(graceMs = this.stopGraceMs): Promise<void> {
-    await Promise.all([...this.nodes.keys()].map((id) => this.stop(id, graceMs)));
+    const started = Date.now();
+    const ids = [...this.nodes.keys()].filter((id) => this.nodes.get(id)!.child);
+    const states = await Promise.all(ids.map(async (id) => ({ id, state: await this.nodeAdminState(id, 1000) })));
+    const last = states.find((s) => s.state?.activeController)?.id;
+    const others = Promise.all(ids.filter((id) => id !== last).map((id) => this.stop(id, graceMs)));
+    if (last !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([others, new Promise((r) => (timer = setTimeout(r, CONTROLLER_LAST_WAIT_MS)))]);
+      clearTimeout(timer);
+      await this.stop(last, Math.max(1000, graceMs - (Date.now() - started)));
+    }
+    await others;
+  }
+
+  /** A running node's own view (role, fencing, log dir) from its /metrics port, or null. */
+  async nodeAdminState(id: number, timeoutMs = 2000): Promise<NodeAdminState | null> {
+    const n = this.node(id);
+    if (n.state !== 'running') return null;
+    const m = n.spec.bind.metrics;
+    try {
+      const res = await fetch(`http://${m.host === '0.0.0.0' ? '127.0.0.1' : m.host}:${m.port}/admin/state`, { signal: AbortSignal.timeout(timeoutMs) });
+      return res.ok ? ((await res.json()) as NodeAdminState) : null;
+    } catch {
+      return null;
+    }
   }
 
   logDir(id: number): string {

@@ -1,6 +1,7 @@
 // The cluster layout: every node's bind and advertised address per listener, written by the
 // launcher to DIR/cluster.json and read by each node process. Ports follow common/ports.ts (+100
-// per broker, metrics +1). Advertised addresses default to the bind addresses; a drill that routes
+// per broker, metrics +1; the inter-broker and controller bases follow the client port unless set,
+// resolved by the config schema: brokerListenerBases). Advertised addresses default to the bind addresses; a drill that routes
 // traffic through per-broker proxies overrides them (`advertise`).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

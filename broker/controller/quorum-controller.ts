@@ -41,6 +41,9 @@ export class QuorumController {
   private queue: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private active = false;
+  /** When this node last became the active controller, and which brokers have heartbeated it since. */
+  private activeSince = 0;
+  private readonly heardSince = new Set<number>();
 
   constructor(
     private readonly config: BrokerConfig,
@@ -59,6 +62,8 @@ export class QuorumController {
     if (!isLeader) return;
     // A new controller gives every broker a full session before judging it.
     const now = Date.now();
+    this.activeSince = now;
+    this.heardSince.clear();
     for (const id of this.image.brokers.keys()) this.lastHeartbeat.set(id, now);
     // First in the queue, so no broker is unfenced (and serves clients) before the config's ACLs are in force.
     void this.serial(() => this.bootstrapAcls()).catch((e: unknown) => this.logger.warn({ err: (e as Error).message }, 'could not write the config file\'s ACLs to the metadata log (retried by the next controller)'));
@@ -97,13 +102,17 @@ export class QuorumController {
     switch (method) {
       case 'ctl.heartbeat':
         return this.heartbeat(params as HeartbeatRequest);
-      case 'ctl.createTopic':
-        return this.serial(() => this.createTopic(params as CreateTopicSpec));
+      case 'ctl.createTopic': {
+        const spec = params as CreateTopicSpec;
+        const rf = spec.assignments && spec.assignments.length > 0 ? 0 : spec.replicationFactor === -1 ? this.defaultReplicationFactor() : spec.replicationFactor;
+        return this.startingBrokers(rf).then(() => this.serial(() => this.createTopic(spec)));
+      }
       case 'ctl.deleteTopic':
         return this.serial(() => this.deleteTopic((params as { name: string }).name));
       case 'ctl.createPartitions': {
         const p = params as { name: string; newTotal: number; validateOnly: boolean };
-        return this.serial(() => this.createPartitions(p.name, p.newTotal, p.validateOnly));
+        const rf = this.image.topics.get(p.name)?.partitions[0]?.replicas.length ?? 0;
+        return this.startingBrokers(rf).then(() => this.serial(() => this.createPartitions(p.name, p.newTotal, p.validateOnly)));
       }
       case 'ctl.alterConfigs': {
         const p = params as { name: string; configs: TopicConfigs };
@@ -126,9 +135,26 @@ export class QuorumController {
     }
   }
 
+  /**
+   * Before placing `replicas` replicas: while fewer brokers are live, wait for the ones this new
+   * controller has not heard from yet, during its first session timeout. A cluster starting as a
+   * unit registers its brokers within moments of each other, and a client that caught the first
+   * one ready (an RF=3 CreateTopics right after the port opened) should not get
+   * INVALID_REPLICATION_FACTOR for a broker milliseconds away. Outside that window, or once every
+   * broker has been heard from, too few live brokers fail at once, as in Kafka. Runs outside the
+   * serial queue: the registrations it waits for go through that queue.
+   */
+  private async startingBrokers(replicas: number): Promise<void> {
+    const windowEnd = this.activeSince + this.config.brokerSessionTimeoutMs;
+    while (this.isActive && this.image.liveBrokerIds().length < replicas && replicas <= this.config.brokers && this.heardSince.size < this.config.brokers && Date.now() < windowEnd) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   private async heartbeat(req: HeartbeatRequest): Promise<{ fenced: boolean; index: number }> {
     if (!this.isActive) throw new ControllerError(ErrorCode.NOT_CONTROLLER, 'this node is not the active controller');
     this.lastHeartbeat.set(req.nodeId, Date.now());
+    this.heardSince.add(req.nodeId);
     const b = this.image.brokers.get(req.nodeId);
     const changed = !b || b.client.host !== req.client.host || b.client.port !== req.client.port || b.interBroker.host !== req.interBroker.host || b.interBroker.port !== req.interBroker.port;
     if (!changed && (!b.fenced || req.shuttingDown)) return { fenced: b.fenced, index: this.image.offset };

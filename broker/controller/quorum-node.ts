@@ -27,6 +27,9 @@ export class QuorumNode implements ControllerChannel {
   private shuttingDown = false;
   private readonly self: NodeSpec;
   private fenced = true;
+  /** Metadata index of the controller's first "unfenced" answer to this process (-1: none yet). */
+  private unfencedAt = -1;
+  private stopped = false;
 
   constructor(
     private readonly config: BrokerConfig,
@@ -72,17 +75,31 @@ export class QuorumNode implements ControllerChannel {
     beat();
   }
 
-  /** Resolves once this broker is registered and unfenced (or rejects after timeoutMs). */
-  async waitUnfenced(timeoutMs: number): Promise<void> {
+  /**
+   * Whether this broker may serve clients: the active controller has unfenced it (answered a
+   * heartbeat of this process, so a registration replayed from before a restart does not count),
+   * this node has applied the metadata up to that answer, and it knows which node the controller
+   * is. KRaft opens a broker's listeners only then, so a client never meets a broker that would
+   * answer "no controller" or describe the cluster from a stale image.
+   */
+  ready(): boolean {
+    return this.unfencedAt >= 0 && this.raft.appliedIndex >= this.unfencedAt && this.image.isLive(this.config.nodeId) && this.raft.leaderId >= 0;
+  }
+
+  /** Resolves once ready() (or rejects after timeoutMs, when the node stops or `signal` aborts). */
+  async waitReady(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.image.isLive(this.config.nodeId)) return;
-      await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < deadline && !this.stopped && !signal?.aborted) {
+      if (this.ready()) return;
+      await new Promise((r) => setTimeout(r, 20));
     }
+    if (this.stopped || signal?.aborted) throw new Error(`broker ${this.config.nodeId} was stopped while waiting to be registered`);
     throw new Error(`broker ${this.config.nodeId} was not registered by an active controller within ${timeoutMs} ms`);
   }
 
   async stop(): Promise<void> {
+    // Ends every controller call still retrying (a heartbeat, a change), so no timer outlives the node.
+    this.stopped = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.controller?.stop();
     this.raft.stop();
@@ -106,16 +123,34 @@ export class QuorumNode implements ControllerChannel {
     return this.raft.leaderId;
   }
 
-  /** Send a request to the active controller, following leadership changes until timeoutMs. */
+  /**
+   * The controller id clients get in Metadata and DescribeCluster. Never -1: librdkafka's admin
+   * client gives up looking for a controller after a few -1 answers and then waits out its whole
+   * timeout. KRaft answers any alive broker (clients cannot reach controllers; brokers forward
+   * admin requests); here the active controller is a broker too, so it is named while it is live,
+   * otherwise this broker, which is evidently up and forwards the request itself.
+   */
+  controllerIdForClients(): number {
+    const active = this.raft.leaderId;
+    if (active >= 0 && this.image.isLive(active)) return active;
+    if (this.image.isLive(this.config.nodeId)) return this.config.nodeId;
+    return this.image.liveBrokerIds()[0] ?? this.config.nodeId;
+  }
+
+  /**
+   * Send a request to the active controller, following leadership changes until timeoutMs. Bounded
+   * on every path, the local one included: a controller that lost its quorum cannot commit, and its
+   * own caller (a controlled shutdown, a client's CreateTopics) must get an answer all the same.
+   */
   private async call<T>(method: string, params: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     let last: unknown = null;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !this.stopped) {
       const leader = this.raft.leaderId;
       try {
-        if (leader === this.config.nodeId && this.controller?.isActive) return (await this.controller.handle(method, params)) as T;
+        if (leader === this.config.nodeId && this.controller?.isActive) return await withDeadline(this.controller.handle(method, params) as Promise<T>, deadline - Date.now(), method);
         const client = leader >= 0 ? this.clients.get(leader) : undefined;
-        if (client) return await client.call<T>(method, params, Math.max(1000, deadline - Date.now()));
+        if (client) return await client.call<T>(method, params, Math.max(200, deadline - Date.now()));
       } catch (e) {
         const code = e instanceof ControllerError ? e.errorCode : e instanceof RpcError ? e.code : -1;
         if (code >= 0 && code !== ErrorCode.NOT_CONTROLLER) throw new ControllerError(code, (e as Error).message);
@@ -123,6 +158,7 @@ export class QuorumNode implements ControllerChannel {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    if (this.stopped) throw new ControllerError(ErrorCode.REQUEST_TIMED_OUT, `broker ${this.config.nodeId} is stopping`);
     throw new ControllerError(ErrorCode.REQUEST_TIMED_OUT, `no active controller answered ${method} within ${timeoutMs} ms${last ? ` (${(last as Error).message})` : ''}`);
   }
 
@@ -137,6 +173,7 @@ export class QuorumNode implements ControllerChannel {
   private async heartbeat(): Promise<void> {
     const req: HeartbeatRequest = { nodeId: this.config.nodeId, client: this.self.advertised.client, interBroker: this.self.advertised.interBroker, rack: null, shuttingDown: this.shuttingDown };
     const res = await this.call<{ fenced: boolean; index: number }>('ctl.heartbeat', req, this.config.brokerHeartbeatIntervalMs * 2);
+    if (!res.fenced && this.unfencedAt < 0) this.unfencedAt = res.index;
     if (res.fenced !== this.fenced) {
       this.fenced = res.fenced;
       this.logger.info({ fenced: res.fenced }, res.fenced ? 'this broker is fenced' : 'this broker is registered and active');
@@ -172,27 +209,74 @@ export class QuorumNode implements ControllerChannel {
   }
 
   /**
-   * Controlled shutdown: stop asking to be unfenced, have the controller move this broker's
-   * leaderships to other ISR members, and wait until it leads nothing (or the timeout passes).
+   * Controlled shutdown: stop asking to be unfenced and have the controller move this broker's
+   * leaderships to other ISR members (one commit: it answers once they are moved, or offline where
+   * no other live in-sync replica exists). Bounded twice over, so a stop never waits for what
+   * cannot come:
+   * - a controller has about one election's time to answer (a failover in progress); when the
+   *   peers are gone none will come;
+   * - with no other live broker left (the whole cluster stopping: the others' controlled shutdowns
+   *   fenced them) there is nobody to take the leaderships, so it is skipped; the last node of a
+   *   full stop would otherwise wait for a quorum that has just left.
    */
   async controlledShutdown(timeoutMs: number): Promise<{ remaining: number }> {
     this.shuttingDown = true;
-    const deadline = Date.now() + timeoutMs;
-    let remaining = -1;
-    while (Date.now() < deadline) {
-      try {
-        // Short attempts: when the whole cluster stops at once the last brokers have no quorum
-        // left, and waiting the full timeout for a controller that cannot exist only delays them.
-        const attempt = Math.min(5000, Math.max(1000, deadline - Date.now()));
-        remaining = (await this.call<{ remaining: number }>('ctl.controlledShutdown', { nodeId: this.config.nodeId }, attempt)).remaining;
-        await this.raft.waitApplied(this.raft.commitIndex, 2000).catch(() => undefined);
-        if (remaining === 0) break;
-      } catch (e) {
-        this.logger.warn({ err: (e as Error).message }, 'controlled shutdown: no controller answered; stopping without it');
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 300));
+    const me = this.config.nodeId;
+    const alone = () => !this.image.liveBrokerIds().some((id) => id !== me);
+    if (alone()) {
+      this.logger.info('controlled shutdown: no other live broker to take over leaderships; stopping');
+      return { remaining: -1 };
     }
-    return { remaining };
+    const waitMs = Math.min(timeoutMs, Math.max(2000, 3 * this.config.controllerElectionTimeoutMs));
+    const giveUpAt = Date.now() + waitMs;
+    // The others may stop meanwhile (a full stop): noticed within 100 ms, not at the end of the wait.
+    const lastOne = pollUntil(alone, 100);
+    try {
+      const outcome = await Promise.race([
+        this.call<{ remaining: number }>('ctl.controlledShutdown', { nodeId: me }, waitMs).then(
+          (r) => ({ remaining: r.remaining }),
+          (e: unknown) => ({ error: e as Error }),
+        ),
+        lastOne.done.then(() => ({ alone: true as const })),
+      ]);
+      if ('alone' in outcome) {
+        this.logger.info('controlled shutdown: the other brokers stopped meanwhile; stopping');
+        return { remaining: -1 };
+      }
+      if ('error' in outcome) {
+        const noController = outcome.error instanceof ControllerError && outcome.error.errorCode === ErrorCode.REQUEST_TIMED_OUT;
+        this.logger.warn({ err: outcome.error.message }, noController ? 'controlled shutdown: no controller answered; stopping without it' : 'controlled shutdown refused; stopping without it');
+        return { remaining: -1 };
+      }
+      // Our own image shows the moved leaderships before the replica manager is stopped.
+      await this.raft.waitApplied(this.raft.commitIndex, Math.max(1, Math.min(2000, giveUpAt - Date.now()))).catch(() => undefined);
+      return { remaining: outcome.remaining };
+    } finally {
+      lastOne.cancel();
+    }
   }
+}
+
+/** Resolves `done` once `check()` holds (polled every intervalMs) until cancelled. */
+function pollUntil(check: () => boolean, intervalMs: number): { done: Promise<void>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      if (!check()) return;
+      clearInterval(timer);
+      resolve();
+    }, intervalMs);
+  });
+  return { done, cancel: () => clearInterval(timer) };
+}
+
+/** The promise, or a rejection once ms have passed (the work itself goes on: a commit may still land). */
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} not done within ${ms} ms`)), Math.max(0, ms));
+    // Never the reason a stopped node stays up (its caller may have stopped waiting already).
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

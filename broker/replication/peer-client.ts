@@ -20,6 +20,7 @@ export class PeerClient {
   private connecting: Promise<Socket> | null = null;
   private correlationId = 0;
   private readonly pending = new Map<number, Pending>();
+  private closed = false;
 
   constructor(
     readonly address: HostPort,
@@ -37,6 +38,12 @@ export class PeerClient {
       const splitter = new FrameSplitter(this.maxFrameBytes);
       s.once('connect', () => {
         clearTimeout(timer);
+        // Closed while connecting (a stopping fetcher): this socket would otherwise outlive the
+        // client and hold the stopped node's event loop open.
+        if (this.closed) {
+          s.destroy(new Error('client closed'));
+          return;
+        }
         this.socket = s;
         this.connecting = null;
         resolve(s);
@@ -88,6 +95,7 @@ export class PeerClient {
   /** Send one request (non-flexible versions only: header v1, response header v0). */
   async request<Req, Res>(codec: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs: number): Promise<Res> {
     if (version >= codec.flexibleFrom) throw new Error(`${codec.name} v${version} is flexible: the peer client speaks non-flexible versions only`);
+    if (this.closed) throw new Error('client closed');
     const socket = await this.open();
     const correlationId = (this.correlationId = (this.correlationId + 1) & 0x7fffffff);
     const frame = encodeRequestFrame({ apiKey: codec.apiKey, apiVersion: version, correlationId, clientId: this.clientId }, false, (w) => codec.encodeRequest!(w, version, req));
@@ -103,6 +111,7 @@ export class PeerClient {
   }
 
   close(): void {
+    this.closed = true;
     this.socket?.destroy();
     this.socket = null;
   }

@@ -94,7 +94,7 @@ export class LauncherClient {
     await this.call('POST', `/nodes/${id}/kill`);
   }
   async stop(id: number): Promise<void> {
-    // A controlled shutdown takes up to controlledShutdownTimeoutMs (30 s by default).
+    // A controlled shutdown takes at most 5 s (broker/cluster/stop-bounds.ts); the node then stops within 10 s.
     await this.call('POST', `/nodes/${id}/stop`, undefined, Math.max(this.timeoutMs, 120_000));
   }
   async restart(id: number): Promise<void> {

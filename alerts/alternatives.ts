@@ -10,7 +10,10 @@ export const jvmGcMetrics = ['jvm_gc_collection_seconds_sum', 'jvm_gc_collection
 export const prometheusOwn = ['up', 'ALERTS', 'ALERTS_FOR_STATE'] as const;
 
 export const alternativeSources: readonly { readonly names: readonly string[]; readonly why: string }[] = [
-  { names: nodeFilesystemMetrics, why: 'node_exporter filesystem metrics of the log-dir mount: disk alerts where DescribeLogDirs v4 capacity is unavailable' },
+  {
+    names: nodeFilesystemMetrics,
+    why: 'node_exporter filesystem metrics of the log-dir mount: disk alerts where DescribeLogDirs v4 capacity is unavailable',
+  },
   { names: jvmGcMetrics, why: 'JVM GC time exported by jmx_exporter on a real broker: the pause alert on JVM brokers' },
 ];
 
@@ -26,7 +29,12 @@ export function classifyMetricName(name: string, recorded: ReadonlySet<string>):
   if ((prometheusOwn as readonly string[]).includes(name)) return 'prometheus';
   if (recorded.has(name)) return 'recording';
   for (const def of allMetrics()) {
-    const exposed = def.type === 'histogram' ? [`${def.name}_bucket`, `${def.name}_count`, `${def.name}_sum`] : def.type === 'summary' ? [def.name, `${def.name}_count`, `${def.name}_sum`] : [def.name];
+    const exposed =
+      def.type === 'histogram'
+        ? [`${def.name}_bucket`, `${def.name}_count`, `${def.name}_sum`]
+        : def.type === 'summary'
+          ? [def.name, `${def.name}_count`, `${def.name}_sum`]
+          : [def.name];
     if (exposed.includes(name)) return 'catalog';
     if (countTotalVariant(def) === name) return 'catalog-variant';
   }

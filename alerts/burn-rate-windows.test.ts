@@ -15,14 +15,20 @@ test('the 30-day table gives the SRE Workbook burn rates 14.4, 6, 3 and 1', () =
 });
 
 test('a 28-day period scales the burn rates with the budget length', () => {
-  assert.deepEqual(burnWindowsFor('28d').map((w) => w.burnRate), [13.44, 5.6, 2.8, 0.933333]);
+  assert.deepEqual(
+    burnWindowsFor('28d').map((w) => w.burnRate),
+    [13.44, 5.6, 2.8, 0.933333],
+  );
 });
 
 test('every window of the table has a recorded error ratio', () => {
   for (const w of burnWindowsFor()) {
     assert.ok(errorRatioWindows.includes(w.longWindow), w.longWindow);
     assert.ok(errorRatioWindows.includes(w.shortWindow), w.shortWindow);
-    assert.ok(durationSeconds(w.shortWindow) * 12 <= durationSeconds(w.longWindow), 'short window is about 1/12 of the long one');
+    assert.ok(
+      durationSeconds(w.shortWindow) * 12 <= durationSeconds(w.longWindow),
+      'short window is about 1/12 of the long one',
+    );
   }
 });
 

@@ -11,7 +11,9 @@ interface GenerateFlags {
 }
 
 export function registerAlertsCommands(program: Command): void {
-  const alerts = program.command('alerts').description('Prometheus rules, SLO burn-rate rules, Alertmanager config and runbooks');
+  const alerts = program
+    .command('alerts')
+    .description('Prometheus rules, SLO burn-rate rules, Alertmanager config and runbooks');
   alerts
     .command('generate')
     .description('write rule files, PrometheusRule manifest, prometheus.yml, alertmanager.yml and runbooks to --out')

@@ -8,20 +8,54 @@ export interface Inhibition {
 }
 
 /** Alerts computed from the exporter's consumer-group data. */
-export const lagAlerts = ['KafkaConsumerLagHigh', 'KafkaConsumerLagSecondsHigh', 'KafkaConsumerStalled', 'KafkaRecordsLostToRetention', 'KafkaConsumerGroupRebalancing'] as const;
+export const lagAlerts = [
+  'KafkaConsumerLagHigh',
+  'KafkaConsumerLagSecondsHigh',
+  'KafkaConsumerStalled',
+  'KafkaRecordsLostToRetention',
+  'KafkaConsumerGroupRebalancing',
+] as const;
 
 /** What losing a broker (down or fenced) causes on its cluster. */
-const brokerLossSymptoms = ['KafkaUnderReplicatedPartitions', 'KafkaUnderMinIsrPartitions', 'KafkaAtMinIsrPartitions', 'KafkaIsrShrinking', 'KafkaReplicaFetchFailing', 'KafkaPreferredLeaderImbalance'];
+const brokerLossSymptoms = [
+  'KafkaUnderReplicatedPartitions',
+  'KafkaUnderMinIsrPartitions',
+  'KafkaAtMinIsrPartitions',
+  'KafkaIsrShrinking',
+  'KafkaReplicaFetchFailing',
+  'KafkaPreferredLeaderImbalance',
+];
 
 export const inhibitions: readonly Inhibition[] = [
   {
     source: 'KafkaBrokerDown',
-    targets: ['KafkaBrokerFenced', ...brokerLossSymptoms, 'KafkaRequestLatencyHigh', 'KafkaRequestHandlerSaturated', 'KafkaBrokerPaused'],
+    targets: [
+      'KafkaBrokerFenced',
+      ...brokerLossSymptoms,
+      'KafkaRequestLatencyHigh',
+      'KafkaRequestHandlerSaturated',
+      'KafkaBrokerPaused',
+    ],
     equal: ['cluster'],
     why: 'a down broker is also fenced, and explains under-replication, ISR churn, leader imbalance and request trouble on its cluster',
   },
-  { source: 'KafkaBrokerFenced', targets: brokerLossSymptoms, equal: ['cluster'], why: 'a fenced broker lost its leaderships and its replicas left the ISR' },
-  { source: 'KafkaNoActiveController', targets: ['KafkaOfflinePartitions'], equal: ['cluster'], why: 'without a controller no leader can be elected, so offline partitions are a consequence' },
+  {
+    source: 'KafkaBrokerFenced',
+    targets: brokerLossSymptoms,
+    equal: ['cluster'],
+    why: 'a fenced broker lost its leaderships and its replicas left the ISR',
+  },
+  {
+    source: 'KafkaNoActiveController',
+    targets: ['KafkaOfflinePartitions'],
+    equal: ['cluster'],
+    why: 'without a controller no leader can be elected, so offline partitions are a consequence',
+  },
   { source: 'KafkaExporterDown', targets: lagAlerts, equal: ['cluster'], why: 'lag data comes from the exporter' },
-  { source: 'KafkaExporterCollectionStale', targets: lagAlerts, equal: ['cluster'], why: 'lag values are frozen while collections fail' },
+  {
+    source: 'KafkaExporterCollectionStale',
+    targets: lagAlerts,
+    equal: ['cluster'],
+    why: 'lag values are frozen while collections fail',
+  },
 ];

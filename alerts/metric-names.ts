@@ -1,7 +1,22 @@
 // Extract the metric names a PromQL expression reads. PromQL has no JS parser here, so this
 // strips what cannot be a metric name (strings, label matchers, grouping clauses, durations,
 // function calls, keywords) and keeps the remaining identifiers.
-const keywords = new Set(['and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool', 'inf', 'nan', 'atan2']);
+const keywords = new Set([
+  'and',
+  'or',
+  'unless',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'offset',
+  'bool',
+  'inf',
+  'nan',
+  'atan2',
+]);
 
 export function metricNamesIn(expr: string): string[] {
   let s = expr;

@@ -19,25 +19,71 @@ export const runbookVariables: Record<string, string> = {
 const c = (sh: string, why: string, mutates = false): RunbookCommand => (mutates ? { sh, why, mutates } : { sh, why });
 
 export const cmd = {
-  clusterDescribe: c('kafka-sre cluster describe --bootstrap "$BOOTSTRAP"', 'brokers registered, active controller, and partition health counts'),
-  kcatMetadata: c('kcat -b "$BOOTSTRAP" -L', 'metadata as a third-party client sees it: brokers, leaders, replicas, ISR'),
-  topicsUnderReplicated: c('kafka-sre topics describe --under-replicated --bootstrap "$BOOTSTRAP"', 'partitions whose ISR is smaller than the replica set, with leader, replicas and ISR'),
-  topicsUnderMinIsr: c('kafka-sre topics describe --under-min-isr --bootstrap "$BOOTSTRAP"', 'partitions whose ISR is below min.insync.replicas (acks=all produce fails)'),
-  topicsAtMinIsr: c('kafka-sre topics describe --at-min-isr --bootstrap "$BOOTSTRAP"', 'partitions one replica away from refusing acks=all writes'),
+  clusterDescribe: c(
+    'kafka-sre cluster describe --bootstrap "$BOOTSTRAP"',
+    'brokers registered, active controller, and partition health counts',
+  ),
+  kcatMetadata: c(
+    'kcat -b "$BOOTSTRAP" -L',
+    'metadata as a third-party client sees it: brokers, leaders, replicas, ISR',
+  ),
+  topicsUnderReplicated: c(
+    'kafka-sre topics describe --under-replicated --bootstrap "$BOOTSTRAP"',
+    'partitions whose ISR is smaller than the replica set, with leader, replicas and ISR',
+  ),
+  topicsUnderMinIsr: c(
+    'kafka-sre topics describe --under-min-isr --bootstrap "$BOOTSTRAP"',
+    'partitions whose ISR is below min.insync.replicas (acks=all produce fails)',
+  ),
+  topicsAtMinIsr: c(
+    'kafka-sre topics describe --at-min-isr --bootstrap "$BOOTSTRAP"',
+    'partitions one replica away from refusing acks=all writes',
+  ),
   topicsOffline: c('kafka-sre topics describe --offline --bootstrap "$BOOTSTRAP"', 'partitions without a live leader'),
-  topicsUnpreferred: c('kafka-sre topics describe --unpreferred-leader --bootstrap "$BOOTSTRAP"', 'partitions not led by their preferred replica'),
-  topicDescribe: c('kafka-sre topics describe "$TOPIC" --bootstrap "$BOOTSTRAP"', 'the topic\'s partitions, leaders, ISR, offsets and config'),
-  topicTail: c('kcat -b "$BOOTSTRAP" -C -t "$TOPIC" -o -5 -e -f \'%p %o %T %k\\n\'', 'the newest records per partition (partition, offset, timestamp, key)'),
-  partitionOffsets: c('kcat -b "$BOOTSTRAP" -Q -t "$TOPIC:$PARTITION:-1"', 'the partition\'s current end offset as a client sees it'),
+  topicsUnpreferred: c(
+    'kafka-sre topics describe --unpreferred-leader --bootstrap "$BOOTSTRAP"',
+    'partitions not led by their preferred replica',
+  ),
+  topicDescribe: c(
+    'kafka-sre topics describe "$TOPIC" --bootstrap "$BOOTSTRAP"',
+    "the topic's partitions, leaders, ISR, offsets and config",
+  ),
+  topicTail: c(
+    'kcat -b "$BOOTSTRAP" -C -t "$TOPIC" -o -5 -e -f \'%p %o %T %k\\n\'',
+    'the newest records per partition (partition, offset, timestamp, key)',
+  ),
+  partitionOffsets: c(
+    'kcat -b "$BOOTSTRAP" -Q -t "$TOPIC:$PARTITION:-1"',
+    "the partition's current end offset as a client sees it",
+  ),
   groupsList: c('kafka-sre groups list --bootstrap "$BOOTSTRAP"', 'consumer groups with state and member count'),
-  groupDescribe: c('kafka-sre groups describe "$GROUP" --bootstrap "$BOOTSTRAP"', 'members, assignments, committed offsets, lag in records and seconds per partition'),
-  logDirs: c('kafka-sre log dirs --bootstrap "$BOOTSTRAP"', 'log directories per broker with size, capacity, usable bytes and errors (DescribeLogDirs)'),
-  logDump: c('kafka-sre log dump --topic "$TOPIC" --partition "$PARTITION" --bootstrap "$BOOTSTRAP"', 'record batches of the partition: offsets, timestamps, sizes'),
-  brokerMetrics: (pattern: string, why: string) => c(`curl -s "http://$BROKER_METRICS/metrics" | grep -E '${pattern}'`, why),
-  exporterMetrics: (pattern: string, why: string) => c(`curl -s "http://$EXPORTER/metrics" | grep -E '${pattern}'`, why),
+  groupDescribe: c(
+    'kafka-sre groups describe "$GROUP" --bootstrap "$BOOTSTRAP"',
+    'members, assignments, committed offsets, lag in records and seconds per partition',
+  ),
+  logDirs: c(
+    'kafka-sre log dirs --bootstrap "$BOOTSTRAP"',
+    'log directories per broker with size, capacity, usable bytes and errors (DescribeLogDirs)',
+  ),
+  logDump: c(
+    'kafka-sre log dump --topic "$TOPIC" --partition "$PARTITION" --bootstrap "$BOOTSTRAP"',
+    'record batches of the partition: offsets, timestamps, sizes',
+  ),
+  brokerMetrics: (pattern: string, why: string) =>
+    c(`curl -s "http://$BROKER_METRICS/metrics" | grep -E '${pattern}'`, why),
+  exporterMetrics: (pattern: string, why: string) =>
+    c(`curl -s "http://$EXPORTER/metrics" | grep -E '${pattern}'`, why),
   promQuery: (q: string, why: string) => c(`curl -s "$PROMETHEUS/api/v1/query" --data-urlencode 'query=${q}'`, why),
-  electPreferred: c('kafka-sre topics elect-leaders --preferred --bootstrap "$BOOTSTRAP"', 'move leadership back to preferred replicas (safe write action)', true),
-  groupResetToLatest: c('kafka-sre groups reset-offsets "$GROUP" --topic "$TOPIC" --to-latest --bootstrap "$BOOTSTRAP"', 'skip the backlog (data is skipped, not lost; only with the owning team\'s consent; group must be inactive)', true),
+  electPreferred: c(
+    'kafka-sre topics elect-leaders --preferred --bootstrap "$BOOTSTRAP"',
+    'move leadership back to preferred replicas (safe write action)',
+    true,
+  ),
+  groupResetToLatest: c(
+    'kafka-sre groups reset-offsets "$GROUP" --topic "$TOPIC" --to-latest --bootstrap "$BOOTSTRAP"',
+    "skip the backlog (data is skipped, not lost; only with the owning team's consent; group must be inactive)",
+    true,
+  ),
 };
 
 /** Variables a command uses, in order of first use. */

@@ -24,7 +24,10 @@ interface Child {
 
 /** Start `command`, resolve once `port` accepts connections; fail with its output otherwise. */
 async function startBinary(command: string, pkg: string, args: string[], port: number): Promise<Child> {
-  if (await portOpen(port)) throw new RuntimeFailure(`${command}: port ${HOST}:${port} is already in use (set alerts.up.*Port, 0 picks a free one)`);
+  if (await portOpen(port))
+    throw new RuntimeFailure(
+      `${command}: port ${HOST}:${port} is already in use (set alerts.up.*Port, 0 picks a free one)`,
+    );
   const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer) => (out = (out + d.toString()).slice(-4000));
@@ -34,7 +37,15 @@ async function startBinary(command: string, pkg: string, args: string[], port: n
   let gone = false;
   void exited.then(() => (gone = true));
   const failed = new Promise<never>((_, reject) => {
-    proc.once('error', (e: NodeJS.ErrnoException) => reject(new RuntimeFailure(e.code === 'ENOENT' ? `${command} not found: install the Debian package ${pkg} (apt-get install ${pkg})` : `${command}: ${e.message}`)));
+    proc.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new RuntimeFailure(
+          e.code === 'ENOENT'
+            ? `${command} not found: install the Debian package ${pkg} (apt-get install ${pkg})`
+            : `${command}: ${e.message}`,
+        ),
+      ),
+    );
     void exited.then(() => reject(new RuntimeFailure(`${command} exited early:\n${out}`)));
   });
   const stop = async () => {
@@ -65,7 +76,10 @@ async function startBinary(command: string, pkg: string, args: string[], port: n
 /** Generate the alerting files for `config` under alerts.up.dir with the chosen Alertmanager port. */
 export function writeUpFiles(config: ToolkitConfig, alertmanagerPort: number): string {
   const dir = resolve(config.alerts.up.dir);
-  const alerts = { ...config.alerts, scrape: { ...config.alerts.scrape, alertmanagers: [`${HOST}:${alertmanagerPort}`] } };
+  const alerts = {
+    ...config.alerts,
+    scrape: { ...config.alerts.scrape, alertmanagers: [`${HOST}:${alertmanagerPort}`] },
+  };
   writeFiles(dir, generateFiles(alerts, { reference: referenceCluster(config) }));
   return dir;
 }
@@ -80,7 +94,13 @@ export const alertingService: ServiceStarter = {
     const am = await startBinary(
       'prometheus-alertmanager',
       'prometheus-alertmanager',
-      [`--config.file=${join(dir, OUTPUT_LAYOUT.alertmanager)}`, `--storage.path=${join(dir, 'data', 'alertmanager')}`, `--web.listen-address=${HOST}:${amPort}`, '--cluster.listen-address=', '--log.level=warn'],
+      [
+        `--config.file=${join(dir, OUTPUT_LAYOUT.alertmanager)}`,
+        `--storage.path=${join(dir, 'data', 'alertmanager')}`,
+        `--web.listen-address=${HOST}:${amPort}`,
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
       amPort,
     );
     let prom: Child;
@@ -88,14 +108,22 @@ export const alertingService: ServiceStarter = {
       prom = await startBinary(
         'prometheus',
         'prometheus',
-        [`--config.file=${join(dir, OUTPUT_LAYOUT.prometheusConfig)}`, `--storage.tsdb.path=${join(dir, 'data', 'prometheus')}`, `--web.listen-address=${HOST}:${promPort}`, '--log.level=warn'],
+        [
+          `--config.file=${join(dir, OUTPUT_LAYOUT.prometheusConfig)}`,
+          `--storage.tsdb.path=${join(dir, 'data', 'prometheus')}`,
+          `--web.listen-address=${HOST}:${promPort}`,
+          '--log.level=warn',
+        ],
         promPort,
       );
     } catch (e) {
       await am.stop();
       throw e;
     }
-    logger.info({ dir, prometheus: promPort, alertmanager: amPort }, 'prometheus and alertmanager started with the generated rules');
+    logger.info(
+      { dir, prometheus: promPort, alertmanager: amPort },
+      'prometheus and alertmanager started with the generated rules',
+    );
     return {
       name: 'prometheus+alertmanager',
       endpoints: [

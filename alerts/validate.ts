@@ -7,21 +7,50 @@ import { alertsByName, allAlerts, type RuleModel } from './model.js';
 
 /** The alert names issue 6 requires, exactly. */
 export const REQUIRED_ALERTS = [
-  'KafkaBrokerDown', 'KafkaUnderReplicatedPartitions', 'KafkaUnderMinIsrPartitions', 'KafkaAtMinIsrPartitions',
-  'KafkaOfflinePartitions', 'KafkaNoActiveController', 'KafkaUncleanLeaderElection', 'KafkaIsrShrinking',
-  'KafkaLogDirectoryOffline', 'KafkaDiskUsageHigh', 'KafkaDiskFillingUp', 'KafkaConsumerLagHigh',
-  'KafkaConsumerLagSecondsHigh', 'KafkaConsumerStalled', 'KafkaRecordsLostToRetention', 'KafkaConsumerGroupRebalancing',
-  'KafkaHotPartition', 'KafkaRequestLatencyHigh', 'KafkaBrokerPaused', 'KafkaRequestHandlerSaturated',
-  'KafkaAuthorizationFailures', 'KafkaAuthenticationFailures', 'KafkaEndToEndProbeFailing', 'KafkaMessagesLost',
-  'KafkaTopicNoNewMessages', 'KafkaPreferredLeaderImbalance', 'KafkaExporterDown', 'KafkaExporterCollectionStale',
-  'KafkaSLOBudgetBurnFast', 'KafkaSLOBudgetBurnSlow',
+  'KafkaBrokerDown',
+  'KafkaUnderReplicatedPartitions',
+  'KafkaUnderMinIsrPartitions',
+  'KafkaAtMinIsrPartitions',
+  'KafkaOfflinePartitions',
+  'KafkaNoActiveController',
+  'KafkaUncleanLeaderElection',
+  'KafkaIsrShrinking',
+  'KafkaLogDirectoryOffline',
+  'KafkaDiskUsageHigh',
+  'KafkaDiskFillingUp',
+  'KafkaConsumerLagHigh',
+  'KafkaConsumerLagSecondsHigh',
+  'KafkaConsumerStalled',
+  'KafkaRecordsLostToRetention',
+  'KafkaConsumerGroupRebalancing',
+  'KafkaHotPartition',
+  'KafkaRequestLatencyHigh',
+  'KafkaBrokerPaused',
+  'KafkaRequestHandlerSaturated',
+  'KafkaAuthorizationFailures',
+  'KafkaAuthenticationFailures',
+  'KafkaEndToEndProbeFailing',
+  'KafkaMessagesLost',
+  'KafkaTopicNoNewMessages',
+  'KafkaPreferredLeaderImbalance',
+  'KafkaExporterDown',
+  'KafkaExporterCollectionStale',
+  'KafkaSLOBudgetBurnFast',
+  'KafkaSLOBudgetBurnSlow',
 ] as const;
 
 /** Metric names every rule of the model reads, with the verdict for each. */
-export function metricUsage(model: RuleModel): { name: string; rule: string; verdict: ReturnType<typeof classifyMetricName> }[] {
+export function metricUsage(
+  model: RuleModel,
+): { name: string; rule: string; verdict: ReturnType<typeof classifyMetricName> }[] {
   const recorded = new Set(model.groups.flatMap((g) => g.records.map((r) => r.record)));
-  const rules = model.groups.flatMap((g) => [...g.records.map((r) => ({ rule: r.record, expr: r.expr })), ...g.alerts.map((a) => ({ rule: a.alert, expr: a.expr }))]);
-  return rules.flatMap(({ rule, expr }) => metricNamesIn(expr).map((name) => ({ name, rule, verdict: classifyMetricName(name, recorded) })));
+  const rules = model.groups.flatMap((g) => [
+    ...g.records.map((r) => ({ rule: r.record, expr: r.expr })),
+    ...g.alerts.map((a) => ({ rule: a.alert, expr: a.expr })),
+  ]);
+  return rules.flatMap(({ rule, expr }) =>
+    metricNamesIn(expr).map((name) => ({ name, rule, verdict: classifyMetricName(name, recorded) })),
+  );
 }
 
 export function validateModel(model: RuleModel): string[] {
@@ -32,33 +61,52 @@ export function validateModel(model: RuleModel): string[] {
     groupNames.add(g.name);
   }
   const byName = alertsByName(model);
-  const disabled = new Set(Object.entries(model.config.overrides).filter(([, o]) => o.disabled).map(([n]) => n));
+  const disabled = new Set(
+    Object.entries(model.config.overrides)
+      .filter(([, o]) => o.disabled)
+      .map(([n]) => n),
+  );
   for (const name of Object.keys(model.config.overrides)) {
     if (!model.knownAlerts.has(name)) problems.push(`alerts.overrides.${name}: no alert has this name`);
   }
-  for (const name of REQUIRED_ALERTS) if (!byName.has(name) && !disabled.has(name) && !(name.startsWith('KafkaSLO') && model.config.slos.length === 0)) problems.push(`required alert ${name} is missing`);
+  for (const name of REQUIRED_ALERTS)
+    if (!byName.has(name) && !disabled.has(name) && !(name.startsWith('KafkaSLO') && model.config.slos.length === 0))
+      problems.push(`required alert ${name} is missing`);
   for (const [name, rules] of byName) {
     if (!/^Kafka[A-Za-z]+$/.test(name)) problems.push(`${name}: alert names are Kafka<CamelCase>`);
-    if (new Set(rules.map((r) => r.labels.severity)).size > 1) problems.push(`${name}: rules with this name disagree on severity`);
+    if (new Set(rules.map((r) => r.labels.severity)).size > 1)
+      problems.push(`${name}: rules with this name disagree on severity`);
     const withCases = rules.flatMap((r) => r.spec.cases);
     if (!withCases.some((c) => c.fires.length > 0)) problems.push(`${name}: needs a promtool case where it fires`);
-    if (!withCases.some((c) => c.fires.length === 0)) problems.push(`${name}: needs a healthy promtool case where it does not fire`);
+    if (!withCases.some((c) => c.fires.length === 0))
+      problems.push(`${name}: needs a healthy promtool case where it does not fire`);
   }
   for (const a of allAlerts(model)) {
     const rb = a.spec.runbook;
     if (!a.spec.summary.includes('{{ $labels.cluster }}')) problems.push(`${a.alert}: summary must name the cluster`);
-    if (!a.spec.description.includes('{{ $labels.')) problems.push(`${a.alert}: description must name the affected object through its labels`);
-    if (!rb.meaning || !rb.impact || !rb.escalate || rb.mitigation.length === 0) problems.push(`${a.alert}: runbook needs meaning, impact, mitigation and escalation`);
-    if (rb.confirm.length === 0 || rb.queries.length === 0) problems.push(`${a.alert}: runbook needs confirming queries and commands`);
-    if (rb.confirm.some((c) => c.mutates)) problems.push(`${a.alert}: confirmation commands must not change the cluster`);
+    if (!a.spec.description.includes('{{ $labels.'))
+      problems.push(`${a.alert}: description must name the affected object through its labels`);
+    if (!rb.meaning || !rb.impact || !rb.escalate || rb.mitigation.length === 0)
+      problems.push(`${a.alert}: runbook needs meaning, impact, mitigation and escalation`);
+    if (rb.confirm.length === 0 || rb.queries.length === 0)
+      problems.push(`${a.alert}: runbook needs confirming queries and commands`);
+    if (rb.confirm.some((c) => c.mutates))
+      problems.push(`${a.alert}: confirmation commands must not change the cluster`);
   }
-  for (const i of inhibitions) for (const n of [i.source, ...i.targets]) if (!byName.has(n) && !disabled.has(n)) problems.push(`inhibition ${i.source}: unknown alert ${n}`);
+  for (const i of inhibitions)
+    for (const n of [i.source, ...i.targets])
+      if (!byName.has(n) && !disabled.has(n)) problems.push(`inhibition ${i.source}: unknown alert ${n}`);
   const slos = model.config.slos.map((s) => s.name);
   if (new Set(slos).size !== slos.length) problems.push(`alerts.slos: SLO names must be unique (${slos.join(', ')})`);
   const w = model.config.windows;
   const samples = Math.floor(promSeconds(w.rebalancing) / promSeconds(w.rebalancingStep));
-  if (model.config.thresholds.rebalancingMinutes > samples) problems.push(`alerts.thresholds.rebalancingMinutes (${model.config.thresholds.rebalancingMinutes}) exceeds the ${samples} samples in windows.rebalancing (${w.rebalancing} every ${w.rebalancingStep}): KafkaConsumerGroupRebalancing could never fire`);
-  for (const u of metricUsage(model)) if (u.verdict === 'unknown') problems.push(`${u.rule}: metric ${u.name} is neither in the metric catalog nor a documented alternative`);
+  if (model.config.thresholds.rebalancingMinutes > samples)
+    problems.push(
+      `alerts.thresholds.rebalancingMinutes (${model.config.thresholds.rebalancingMinutes}) exceeds the ${samples} samples in windows.rebalancing (${w.rebalancing} every ${w.rebalancingStep}): KafkaConsumerGroupRebalancing could never fire`,
+    );
+  for (const u of metricUsage(model))
+    if (u.verdict === 'unknown')
+      problems.push(`${u.rule}: metric ${u.name} is neither in the metric catalog nor a documented alternative`);
   return problems;
 }
 

@@ -30,10 +30,18 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-function timed(cmd: string, args: string[]): { seconds: number; stdout: string; stderr: string; status: number | null } {
+function timed(
+  cmd: string,
+  args: string[],
+): { seconds: number; stdout: string; stderr: string; status: number | null } {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
+  return {
+    seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? '',
+    status: r.status,
+  };
 }
 
 const LATENCY_SCRIPT = `
@@ -68,10 +76,25 @@ async function single(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-broker-'));
   const port = await freePort();
   const metricsPort = await freePort();
-  const broker = spawn(process.execPath, [join(root, 'bin', 'kafka-sre.js'), 'broker', '--brokers', '1', '--data-dir', join(dir, 'data'), '--port', String(port), '--metrics-port', String(metricsPort)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, KAFKA_SRE_LOG_LEVEL: 'warn' },
-  });
+  const broker = spawn(
+    process.execPath,
+    [
+      join(root, 'bin', 'kafka-sre.js'),
+      'broker',
+      '--brokers',
+      '1',
+      '--data-dir',
+      join(dir, 'data'),
+      '--port',
+      String(port),
+      '--metrics-port',
+      String(metricsPort),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, KAFKA_SRE_LOG_LEVEL: 'warn' },
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     broker.stdout!.on('data', (d: Buffer) => {
@@ -81,10 +104,29 @@ async function single(): Promise<Record<string, unknown>> {
     broker.once('exit', (c) => reject(new Error(`broker exited ${c}`)));
   });
   const bootstrap = `127.0.0.1:${port}`;
-  const result: Record<string, unknown> = { brokers: 1, client: 'kcat (librdkafka 2.0.2)', acks: 1, load_average_at_start: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') };
+  const result: Record<string, unknown> = {
+    brokers: 1,
+    client: 'kcat (librdkafka 2.0.2)',
+    acks: 1,
+    load_average_at_start: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  };
   try {
-    const producerOpts = ['-X', 'acks=1', '-X', 'linger.ms=10', '-X', 'batch.num.messages=10000', '-X', 'queue.buffering.max.messages=2000000', '-X', 'queue.buffering.max.kbytes=2097151'];
-    for (const [label, n, size] of [['100B', N100, 100], ['1KiB', N1K, 1024]] as const) {
+    const producerOpts = [
+      '-X',
+      'acks=1',
+      '-X',
+      'linger.ms=10',
+      '-X',
+      'batch.num.messages=10000',
+      '-X',
+      'queue.buffering.max.messages=2000000',
+      '-X',
+      'queue.buffering.max.kbytes=2097151',
+    ];
+    for (const [label, n, size] of [
+      ['100B', N100, 100],
+      ['1KiB', N1K, 1024],
+    ] as const) {
       const file = join(dir, `records-${label}.txt`);
       await writeLines(file, n, size);
       const topic = `bench-${label}`;
@@ -93,7 +135,23 @@ async function single(): Promise<Record<string, unknown>> {
       const p = timed('kcat', ['-b', bootstrap, '-P', '-t', topic, '-p', '0', ...producerOpts, '-l', file]);
       const brokerCpu = cpuSeconds(broker.pid!) - cpu0;
       if (p.status !== 0) throw new Error(`kcat -P failed: ${p.stderr}`);
-      const c = timed('kcat', ['-b', bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-X', 'fetch.message.max.bytes=8388608', '-f', '%o\\n']);
+      const c = timed('kcat', [
+        '-b',
+        bootstrap,
+        '-C',
+        '-t',
+        topic,
+        '-p',
+        '0',
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-X',
+        'fetch.message.max.bytes=8388608',
+        '-f',
+        '%o\\n',
+      ]);
       const consumed = c.stdout.split('\n').filter(Boolean).length;
       result[`produce_${label}`] = {
         records: n,
@@ -104,11 +162,23 @@ async function single(): Promise<Record<string, unknown>> {
         broker_cpu_seconds: +brokerCpu.toFixed(2),
         broker_records_per_cpu_sec: Math.round(n / brokerCpu),
       };
-      result[`consume_${label}`] = { records: consumed, seconds: +c.seconds.toFixed(3), records_per_sec: Math.round(consumed / c.seconds), mb_per_sec: +((consumed * size) / c.seconds / 1e6).toFixed(1) };
+      result[`consume_${label}`] = {
+        records: consumed,
+        seconds: +c.seconds.toFixed(3),
+        records_per_sec: Math.round(consumed / c.seconds),
+        mb_per_sec: +((consumed * size) / c.seconds / 1e6).toFixed(1),
+      };
       rmSync(file, { force: true });
     }
-    const lat = spawnSync('/usr/bin/python3', ['-c', LATENCY_SCRIPT, bootstrap, String(RATE), '5'], { encoding: 'utf8' });
-    result.produce_latency = { rate_per_sec: RATE, record_bytes: 100, linger_ms: 0, ...(lat.status === 0 ? JSON.parse(lat.stdout.trim().split('\n').pop()!) : { error: lat.stderr.slice(-500) }) };
+    const lat = spawnSync('/usr/bin/python3', ['-c', LATENCY_SCRIPT, bootstrap, String(RATE), '5'], {
+      encoding: 'utf8',
+    });
+    result.produce_latency = {
+      rate_per_sec: RATE,
+      record_bytes: 100,
+      linger_ms: 0,
+      ...(lat.status === 0 ? JSON.parse(lat.stdout.trim().split('\n').pop()!) : { error: lat.stderr.slice(-500) }),
+    };
   } finally {
     broker.kill('SIGTERM');
     await new Promise((r) => broker.once('exit', r));

@@ -32,12 +32,20 @@ const PARTITIONS = 10;
 const SCRAPE_GAP_MS = 20;
 
 /** `--exporter-node-options=...`: NODE_OPTIONS for the exporter process only (e.g. V8 heap flags). */
-const exporterNodeOptions = process.argv.find((a) => a.startsWith('--exporter-node-options='))?.slice('--exporter-node-options='.length);
+const exporterNodeOptions = process.argv
+  .find((a) => a.startsWith('--exporter-node-options='))
+  ?.slice('--exporter-node-options='.length);
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
 function startCli(args: string[], nodeOptions?: string): ChildProcess {
-  const env = nodeOptions ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${nodeOptions}`.trim() } : process.env;
-  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const env = nodeOptions
+    ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${nodeOptions}`.trim() }
+    : process.env;
+  const child = spawn(process.execPath, [cliEntry, ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr?.on('data', () => undefined);
   return child;
 }
@@ -86,7 +94,10 @@ function scrapeOnce(url: string, encoding: 'identity' | 'gzip'): Promise<{ ms: n
 /** RSS of the exporter CLI when it has nothing to collect (no reachable cluster). */
 async function idleProcessMB(): Promise<number> {
   const port = await freePort();
-  const idle = startCli(['exporter', '--bootstrap', '127.0.0.1:1', '--port', String(port), '--no-probe', '--log-level', 'error'], exporterNodeOptions);
+  const idle = startCli(
+    ['exporter', '--bootstrap', '127.0.0.1:1', '--port', String(port), '--no-probe', '--log-level', 'error'],
+    exporterNodeOptions,
+  );
   try {
     await waitForPort(port, 60_000);
     await new Promise((r) => setTimeout(r, 3000));
@@ -111,31 +122,62 @@ async function metric(url: string, name: string): Promise<number | undefined> {
 async function run(topics: number, scrapes: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kafka-sre-bench-'));
   const brokerPort = await freePort();
-  const broker = startCli(['broker', '--brokers', '1', '--data-dir', dataDir, '--port', String(brokerPort), '--metrics-port', String(await freePort())]);
+  const broker = startCli([
+    'broker',
+    '--brokers',
+    '1',
+    '--data-dir',
+    dataDir,
+    '--port',
+    String(brokerPort),
+    '--metrics-port',
+    String(await freePort()),
+  ]);
   let exporter: ChildProcess | undefined;
   try {
     await waitForPort(brokerPort, 60_000);
-    const kafka = new Kafka({ clientId: 'bench', brokers: [`127.0.0.1:${brokerPort}`], logLevel: logLevel.NOTHING, requestTimeout: 60_000 });
+    const kafka = new Kafka({
+      clientId: 'bench',
+      brokers: [`127.0.0.1:${brokerPort}`],
+      logLevel: logLevel.NOTHING,
+      requestTimeout: 60_000,
+    });
     const admin = kafka.admin();
     await admin.connect();
     const names = Array.from({ length: topics }, (_, i) => `bench-${String(i).padStart(5, '0')}`);
     const setupStart = Date.now();
-    for (let i = 0; i < names.length; i += 100) await admin.createTopics({ waitForLeaders: false, topics: names.slice(i, i + 100).map((topic) => ({ topic, numPartitions: PARTITIONS })) });
+    for (let i = 0; i < names.length; i += 100)
+      await admin.createTopics({
+        waitForLeaders: false,
+        topics: names.slice(i, i + 100).map((topic) => ({ topic, numPartitions: PARTITIONS })),
+      });
     const producer = kafka.producer();
     await producer.connect();
     for (let i = 0; i < names.length; i += 50) {
-      await producer.sendBatch({ acks: 1, topicMessages: names.slice(i, i + 50).map((topic) => ({ topic, messages: Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, value: 'x' })) })) });
+      await producer.sendBatch({
+        acks: 1,
+        topicMessages: names.slice(i, i + 50).map((topic) => ({
+          topic,
+          messages: Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, value: 'x' })),
+        })),
+      });
     }
     await producer.disconnect();
     const groups = topics; // as many groups as topics, each committed on 2 topics
-    const client = new ClusterClient({ name: 'bench', bootstrap: [`127.0.0.1:${brokerPort}`], requestTimeoutMs: 60_000 });
+    const client = new ClusterClient({
+      name: 'bench',
+      bootstrap: [`127.0.0.1:${brokerPort}`],
+      requestTimeoutMs: 60_000,
+    });
     await mapLimit(
       Array.from({ length: groups }, (_, i) => i),
       16,
       (i) =>
         client.commitOffsets(
           `bench-g-${i}`,
-          [names[i % topics], names[(i + 1) % topics]].flatMap((topic) => Array.from({ length: PARTITIONS }, (_, p) => ({ topic, partition: p, offset: 0 }))),
+          [names[i % topics], names[(i + 1) % topics]].flatMap((topic) =>
+            Array.from({ length: PARTITIONS }, (_, p) => ({ topic, partition: p, offset: 0 })),
+          ),
         ),
     );
     await client.close();
@@ -144,12 +186,35 @@ async function run(topics: number, scrapes: number) {
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    exporter = startCli(['exporter', '--bootstrap', `127.0.0.1:${brokerPort}`, '--cluster-name', 'bench', '--port', String(port), '--interval', '5000', '--no-probe', '--log-level', 'warn', '--series-limit', '300000'], exporterNodeOptions);
+    exporter = startCli(
+      [
+        'exporter',
+        '--bootstrap',
+        `127.0.0.1:${brokerPort}`,
+        '--cluster-name',
+        'bench',
+        '--port',
+        String(port),
+        '--interval',
+        '5000',
+        '--no-probe',
+        '--log-level',
+        'warn',
+        '--series-limit',
+        '300000',
+      ],
+      exporterNodeOptions,
+    );
     await waitFor('first collection', async () => (await metric(url, 'kafka_sre_exporter_up')) === 1, 180_000, 500);
     const cycles: number[] = [];
     for (let i = 0; i < 3; i++) {
       const before = await metric(url, 'kafka_sre_exporter_last_success_timestamp_seconds');
-      await waitFor('next collection', async () => (await metric(url, 'kafka_sre_exporter_last_success_timestamp_seconds')) !== before, 120_000, 200);
+      await waitFor(
+        'next collection',
+        async () => (await metric(url, 'kafka_sre_exporter_last_success_timestamp_seconds')) !== before,
+        120_000,
+        200,
+      );
       cycles.push((await metric(url, 'kafka_sre_exporter_collection_duration_seconds')) ?? NaN);
     }
     const latencies = { identity: [] as number[], gzip: [] as number[] };
@@ -189,7 +254,12 @@ async function run(topics: number, scrapes: number) {
     }
     const cpuUsed = cpuSeconds(exporter.pid!) - cpuStart;
     const wallUsed = (Date.now() - wallStart) / 1000;
-    const stats = (xs: number[]) => ({ p50: round(quantile(xs, 0.5)), p99: round(quantile(xs, 0.99)), max: round(Math.max(...xs)), scrapes: xs.length });
+    const stats = (xs: number[]) => ({
+      p50: round(quantile(xs, 0.5)),
+      p99: round(quantile(xs, 0.99)),
+      max: round(Math.max(...xs)),
+      scrapes: xs.length,
+    });
     return {
       topics,
       partitions: topics * PARTITIONS,
@@ -197,9 +267,17 @@ async function run(topics: number, scrapes: number) {
       groupPartitionSeries: groups * 2 * PARTITIONS,
       setupSeconds,
       cycleSeconds: { min: Math.min(...cycles), max: Math.max(...cycles), samples: cycles },
-      scrapeMs: { gzip: stats(latencies.gzip), identity: stats(latencies.identity), collectionsDuringScrapes: collectionsSeen },
+      scrapeMs: {
+        gzip: stats(latencies.gzip),
+        identity: stats(latencies.identity),
+        collectionsDuringScrapes: collectionsSeen,
+      },
       // Exporter CPU over the scrape phase (collections every 5 s plus every scrape served).
-      exporterCpu: { seconds: round(cpuUsed), wallSeconds: round(wallUsed), cores: Number((cpuUsed / wallUsed).toFixed(2)) },
+      exporterCpu: {
+        seconds: round(cpuUsed),
+        wallSeconds: round(wallUsed),
+        cores: Number((cpuUsed / wallUsed).toFixed(2)),
+      },
       series: await metric(url, 'kafka_sre_exporter_series'),
       metricsBytes: bytes.identity,
       metricsGzipBytes: bytes.gzip,
@@ -231,7 +309,13 @@ process.stdout.write(
       idleProcessMB: idleMB,
       small,
       large,
-      growth10x: { cycle: ratio(small.cycleSeconds.max, large.cycleSeconds.max), scrapeP99Gzip: ratio(small.scrapeMs.gzip.p99, large.scrapeMs.gzip.p99), scrapeP99Identity: ratio(small.scrapeMs.identity.p99, large.scrapeMs.identity.p99), series: ratio(small.series, large.series), rss: ratio(small.rssMB, large.rssMB) },
+      growth10x: {
+        cycle: ratio(small.cycleSeconds.max, large.cycleSeconds.max),
+        scrapeP99Gzip: ratio(small.scrapeMs.gzip.p99, large.scrapeMs.gzip.p99),
+        scrapeP99Identity: ratio(small.scrapeMs.identity.p99, large.scrapeMs.identity.p99),
+        series: ratio(small.series, large.series),
+        rss: ratio(small.rssMB, large.rssMB),
+      },
     },
     null,
     2,

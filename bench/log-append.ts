@@ -13,14 +13,20 @@ const TOTAL_BYTES = Number(process.env.BENCH_LOG_BYTES ?? 256 * 1024 * 1024);
 function makeBatch(targetBytes: number, codec = CompressionCodec.None): { buf: Buffer; records: number } {
   const n = Math.max(1, Math.floor(targetBytes / (RECORD + 8)));
   const value = Buffer.alloc(RECORD, 0x61);
-  const buf = buildRecordBatch(Array.from({ length: n }, () => ({ value })), { compression: codec });
+  const buf = buildRecordBatch(
+    Array.from({ length: n }, () => ({ value })),
+    { compression: codec },
+  );
   return { buf, records: n };
 }
 
 function runCase(name: string, batchBytes: number) {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-sre-bench-log-'));
   try {
-    const logs = LogManager.open({ dir, defaults: { segmentBytes: 128 * 1024 * 1024, maxMessageBytes: 2 * 1024 * 1024 } });
+    const logs = LogManager.open({
+      dir,
+      defaults: { segmentBytes: 128 * 1024 * 1024, maxMessageBytes: 2 * 1024 * 1024 },
+    });
     const log = logs.getOrCreate('bench', 0);
     const { buf, records } = makeBatch(batchBytes);
     const batches = Math.max(1, Math.floor(TOTAL_BYTES / buf.length));
@@ -67,4 +73,10 @@ function runCase(name: string, batchBytes: number) {
 }
 
 const results = [runCase('16KiB-batches', 16 * 1024), runCase('1MiB-batches', 1024 * 1024)];
-console.log(JSON.stringify({ bench: 'log-append', recordBytes: RECORD, totalBytesPerCase: TOTAL_BYTES, node: process.version, results }, null, 2));
+console.log(
+  JSON.stringify(
+    { bench: 'log-append', recordBytes: RECORD, totalBytesPerCase: TOTAL_BYTES, node: process.version, results },
+    null,
+    2,
+  ),
+);

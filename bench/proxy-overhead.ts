@@ -24,7 +24,13 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '128' }, rounds: { type: 'string', default: '9' }, pings: { type: 'string', default: '3000' } } });
+const { values } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '128' },
+    rounds: { type: 'string', default: '9' },
+    pings: { type: 'string', default: '3000' },
+  },
+});
 const totalBytes = Number(values.mb) * 1024 * 1024;
 const rounds = Number(values.rounds);
 const pings = Number(values.pings);
@@ -62,7 +68,11 @@ Promise.all(Object.entries(upstreams).map(([name, port]) => new Promise((r) => {
   .then(() => console.log(JSON.stringify(ports)));
 `;
 
-async function startChild(cmd: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+async function startChild(
+  cmd: string,
+  args: string[],
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   for await (const chunk of child.stdout!) {
@@ -89,7 +99,11 @@ function ownCpuSeconds(): number {
 }
 
 async function api(url: string, method: string, path: string, body: unknown): Promise<{ listen: string }> {
-  const res = await fetch(url + path, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url + path, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { listen: string };
 }
@@ -136,12 +150,21 @@ interface Path {
   cpu: { client: number; server: number; relay: number };
 }
 
-function path(transfer: (port: number) => Promise<number>, port: number, serverPid: number | undefined, relayPid?: number): Path {
+function path(
+  transfer: (port: number) => Promise<number>,
+  port: number,
+  serverPid: number | undefined,
+  relayPid?: number,
+): Path {
   return { port, transfer, serverPid, relayPid, mbps: [], cpu: { client: 0, server: 0, relay: 0 } };
 }
 
 async function measure(p: Path): Promise<number> {
-  const before = { client: ownCpuSeconds(), server: cpuSeconds(p.serverPid), relay: p.relayPid ? cpuSeconds(p.relayPid) : 0 };
+  const before = {
+    client: ownCpuSeconds(),
+    server: cpuSeconds(p.serverPid),
+    relay: p.relayPid ? cpuSeconds(p.relayPid) : 0,
+  };
   const mbps = await p.transfer(p.port);
   p.cpu.client += ownCpuSeconds() - before.client;
   p.cpu.server += cpuSeconds(p.serverPid) - before.server;
@@ -197,7 +220,11 @@ function quantile(xs: number[], q: number): number {
 
 const median = (xs: number[]) => quantile(xs, 0.5);
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
-const spread = (xs: number[]) => ({ min: round3(Math.min(...xs)), median: round3(median(xs)), max: round3(Math.max(...xs)) });
+const spread = (xs: number[]) => ({
+  min: round3(Math.min(...xs)),
+  median: round3(median(xs)),
+  max: round3(Math.max(...xs)),
+});
 
 /** Paired rounds of one transfer direct, through the proxy and through the pipe relay. */
 interface Comparison {
@@ -220,22 +247,42 @@ async function compareRound(c: Comparison, r: number): Promise<void> {
 async function main(): Promise<void> {
   const servers = await startChild(process.execPath, ['-e', serverScript], /\{.*\}/);
   const ports = JSON.parse(servers.match[0]) as { sink: number; source: number; echo: number };
-  const proxy = await startChild(process.execPath, [join(root, 'bin', 'kafka-sre.js'), 'chaos', 'proxy', '--port', '0', '--log-level', 'warn'], /listening on (http:\/\/\S+)/);
-  const relay = await startChild(process.execPath, ['-e', relayScript({ sink: ports.sink, source: ports.source })], /\{.*\}/);
+  const proxy = await startChild(
+    process.execPath,
+    [join(root, 'bin', 'kafka-sre.js'), 'chaos', 'proxy', '--port', '0', '--log-level', 'warn'],
+    /listening on (http:\/\/\S+)/,
+  );
+  const relay = await startChild(
+    process.execPath,
+    ['-e', relayScript({ sink: ports.sink, source: ports.source })],
+    /\{.*\}/,
+  );
   const relayPorts = JSON.parse(relay.match[0]) as { sink: number; source: number };
   const url = proxy.match[1];
   try {
     const portOf = (l: string) => Number(l.slice(l.lastIndexOf(':') + 1));
-    const proxyTo = async (name: string, upstreamPort: number) => portOf((await api(url, 'POST', '/proxies', { name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` })).listen);
+    const proxyTo = async (name: string, upstreamPort: number) =>
+      portOf(
+        (await api(url, 'POST', '/proxies', { name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` }))
+          .listen,
+      );
     const sinkProxy = await proxyTo('sink', ports.sink);
     const sourceProxy = await proxyTo('source', ports.source);
     const echoProxy = await proxyTo('echo', ports.echo);
     // Same sink behind a proxy with a noop toxic: data then goes through the toxic stage path.
     const stagedProxy = await proxyTo('sink_staged', ports.sink);
-    await fetch(`${url}/proxies/sink_staged/toxics`, { method: 'POST', body: JSON.stringify({ type: 'noop', stream: 'upstream' }) });
+    await fetch(`${url}/proxies/sink_staged/toxics`, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'noop', stream: 'upstream' }),
+    });
 
     const [serverPid, proxyPid, relayPid] = [servers.child.pid, proxy.child.pid, relay.child.pid];
-    const comparison = (transfer: (port: number) => Promise<number>, directPort: number, proxyPort: number, relayPort: number): Comparison => ({
+    const comparison = (
+      transfer: (port: number) => Promise<number>,
+      directPort: number,
+      proxyPort: number,
+      relayPort: number,
+    ): Comparison => ({
       direct: path(transfer, directPort, serverPid),
       proxy: path(transfer, proxyPort, serverPid, proxyPid),
       relay: path(transfer, relayPort, serverPid, relayPid),
@@ -246,7 +293,8 @@ async function main(): Promise<void> {
     const down = comparison(download, ports.source, sourceProxy, relayPorts.source);
     const staged = path(upload, stagedProxy, serverPid, proxyPid);
     // Warm-up: JIT, TCP buffer autotuning.
-    for (const p of [up.direct, up.proxy, up.relay, down.direct, down.proxy, down.relay, staged]) await p.transfer(p.port);
+    for (const p of [up.direct, up.proxy, up.relay, down.direct, down.proxy, down.relay, staged])
+      await p.transfer(p.port);
 
     for (let r = 0; r < rounds; r++) {
       await compareRound(up, r);
@@ -269,20 +317,36 @@ async function main(): Promise<void> {
       directMBps: round3(median(c.direct.mbps)),
       proxyMBps: round3(median(c.proxy.mbps)),
       pipeRelayMBps: round3(median(c.relay.mbps)),
-      rounds: { direct: c.direct.mbps.map(round3), proxy: c.proxy.mbps.map(round3), pipeRelay: c.relay.mbps.map(round3) },
+      rounds: {
+        direct: c.direct.mbps.map(round3),
+        proxy: c.proxy.mbps.map(round3),
+        pipeRelay: c.relay.mbps.map(round3),
+      },
       // Median of the per-round proxy/direct ratios (each pair measured back to back) and spread.
       ratio: spread(c.ratios),
       pipeRelayRatio: spread(c.relayRatios),
       // CPU seconds per GB moved, per process. Direct: one copy into the kernel and one out; the
       // proxy does both again. When the cores are the limit, ratio ~ cpuBoundRatio.
-      cpuSecondsPerGB: { direct: cpu(c.direct, 'relay'), proxy: cpu(c.proxy, 'proxy'), pipeRelay: cpu(c.relay, 'relay') },
+      cpuSecondsPerGB: {
+        direct: cpu(c.direct, 'relay'),
+        proxy: cpu(c.proxy, 'proxy'),
+        pipeRelay: cpu(c.relay, 'relay'),
+      },
       cpuBoundRatio: round3(totalCpu(c.direct) / totalCpu(c.proxy)),
     });
     const result = {
       benchmark: 'proxy-overhead',
       settings: { megabytesPerRound: totalBytes / 1024 / 1024, rounds, pings, writeSize, pingSize: 64 },
-      direct: { throughputMBps: round3(median(up.direct.mbps)), rttP50Ms: round3(quantile(rtt.direct, 0.5)), rttP99Ms: round3(quantile(rtt.direct, 0.99)) },
-      proxy: { throughputMBps: round3(median(up.proxy.mbps)), rttP50Ms: round3(quantile(rtt.proxy, 0.5)), rttP99Ms: round3(quantile(rtt.proxy, 0.99)) },
+      direct: {
+        throughputMBps: round3(median(up.direct.mbps)),
+        rttP50Ms: round3(quantile(rtt.direct, 0.5)),
+        rttP99Ms: round3(quantile(rtt.direct, 0.99)),
+      },
+      proxy: {
+        throughputMBps: round3(median(up.proxy.mbps)),
+        rttP50Ms: round3(quantile(rtt.proxy, 0.5)),
+        rttP99Ms: round3(quantile(rtt.proxy, 0.99)),
+      },
       // The headline ratio: upload (client -> upstream), median of paired rounds.
       throughputRatio: round3(median(up.ratios)),
       upload: report(up),

@@ -14,7 +14,9 @@ const benches = readdirSync(here)
 let failed = 0;
 for (const file of benches) {
   process.stderr.write(`bench: ${file}\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, file)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, file)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (r.status !== 0) {
     failed++;
     process.stderr.write(`bench: ${file} exited ${r.status}\n`);

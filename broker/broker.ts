@@ -23,7 +23,14 @@ import { topicConfigNumber } from './state/topic-config.js';
 import { TopicStore } from './state/topic-store.js';
 
 /** KafkaServer.BrokerState values (kafka_server_kafkaserver_brokerstate). */
-export const BrokerState = { notRunning: 0, starting: 1, recovery: 2, running: 3, pendingControlledShutdown: 6, shuttingDown: 7 } as const;
+export const BrokerState = {
+  notRunning: 0,
+  starting: 1,
+  recovery: 2,
+  running: 3,
+  pendingControlledShutdown: 6,
+  shuttingDown: 7,
+} as const;
 
 export interface StopOptions {
   /**
@@ -56,7 +63,12 @@ function clusterIdFor(metadataDir: string): string {
  * cluster: metadata comes from the Raft quorum, replicas follow their leaders. `signal` aborts a
  * start still waiting to be registered (a stop asked for meanwhile): it rejects after cleaning up.
  */
-export async function startBroker(config: BrokerConfig, logger: Logger, cluster?: ClusterSpec, opts: { signal?: AbortSignal } = {}): Promise<RunningBroker> {
+export async function startBroker(
+  config: BrokerConfig,
+  logger: Logger,
+  cluster?: ClusterSpec,
+  opts: { signal?: AbortSignal } = {},
+): Promise<RunningBroker> {
   let state: number = BrokerState.starting;
   mkdirSync(config.metadataDir, { recursive: true });
   mkdirSync(config.logDir, { recursive: true });
@@ -104,7 +116,9 @@ export async function startBroker(config: BrokerConfig, logger: Logger, cluster?
 
   const server = new SocketServer(services);
   const interBroker = cluster ? new SocketServer(services, 'REPLICATION') : null;
-  const fetchers = quorum ? new ReplicaFetcherManager(config, services, replicas, metrics, logger.child({ part: 'replica-fetcher' })) : null;
+  const fetchers = quorum
+    ? new ReplicaFetcherManager(config, services, replicas, metrics, logger.child({ part: 'replica-fetcher' }))
+    : null;
   metrics.setSource({
     partitions: () =>
       replicas.allReplicas().map((r) => {
@@ -131,7 +145,15 @@ export async function startBroker(config: BrokerConfig, logger: Logger, cluster?
     offlinePartitions: () => topics.list().reduce((n, t) => n + t.partitions.filter((p) => p.leader < 0).length, 0),
     replicaFetcherMaxLag: () => fetchers?.maxLag() ?? 0,
     replicaFetcherFailedPartitions: () => fetchers?.failedPartitions() ?? 0,
-    quorum: () => (quorum ? { state: quorum.raft.role, leader: quorum.raft.leaderId, epoch: quorum.raft.term, highWatermark: quorum.raft.commitIndex } : { state: 'leader', leader: config.nodeId, epoch: 1, highWatermark: topics.version }),
+    quorum: () =>
+      quorum
+        ? {
+            state: quorum.raft.role,
+            leader: quorum.raft.leaderId,
+            epoch: quorum.raft.term,
+            highWatermark: quorum.raft.commitIndex,
+          }
+        : { state: 'leader', leader: config.nodeId, epoch: 1, highWatermark: topics.version },
     preferredImbalance: () => quorum?.controller?.imbalanced().length ?? 0,
     brokerCounts: () => {
       if (!quorum) return { active: 1, fenced: 0 };
@@ -140,7 +162,7 @@ export async function startBroker(config: BrokerConfig, logger: Logger, cluster?
     },
   });
 
-  const started: typeof brokerPlugins[number][] = [];
+  const started: (typeof brokerPlugins)[number][] = [];
   let metricsServer: Server | null = null;
   let stopped = false;
   const stop = async (opts: StopOptions = {}) => {
@@ -202,7 +224,12 @@ export async function startBroker(config: BrokerConfig, logger: Logger, cluster?
               nodeId: config.nodeId,
               pid: process.pid,
               brokerState: state,
-              raft: { role: quorum.raft.role, leader: quorum.raft.leaderId, term: quorum.raft.term, commitIndex: quorum.raft.commitIndex },
+              raft: {
+                role: quorum.raft.role,
+                leader: quorum.raft.leaderId,
+                term: quorum.raft.term,
+                commitIndex: quorum.raft.commitIndex,
+              },
               activeController: quorum.controller?.isActive === true,
               fenced: !quorum.image.isLive(config.nodeId),
               logDir: { ...logs.manager.state(), capacityBytes: logs.manager.capacityBytes },

@@ -38,7 +38,8 @@ interface BrokerFlags {
 
 /** --sasl-user NAME=ENV_VAR: the password is read from the variable, never from the command line. */
 const saslUser = (v: string, prev: string[] = []): string[] => {
-  if (!/^[^=]+=[A-Za-z_][A-Za-z0-9_]*$/.test(v)) throw new InvalidArgumentError(`${JSON.stringify(v)} is not NAME=ENV_VAR`);
+  if (!/^[^=]+=[A-Za-z_][A-Za-z0-9_]*$/.test(v))
+    throw new InvalidArgumentError(`${JSON.stringify(v)} is not NAME=ENV_VAR`);
   return [...prev, v];
 };
 
@@ -53,7 +54,10 @@ const positiveInt = (v: string): number => {
  * `watchParent` the launcher's death counts too (broker/cluster/parent-watch.ts), reported as
  * `orphaned` so the node skips the controlled shutdown: its peers are stopping at the same moment.
  */
-function onStopSignal(watchParent = false): { wait: Promise<{ reason: string; orphaned: boolean }>; release: () => void } {
+function onStopSignal(watchParent = false): {
+  wait: Promise<{ reason: string; orphaned: boolean }>;
+  release: () => void;
+} {
   let got = false;
   let fire: (v: { reason: string; orphaned: boolean }) => void = () => undefined;
   const wait = new Promise<{ reason: string; orphaned: boolean }>((resolve) => (fire = resolve));
@@ -78,7 +82,10 @@ async function runLauncher(spec: ClusterSpec, logger: Logger, logLevel: string):
   };
   const launcher = new ClusterLauncher(spec, logger.child({ part: 'launcher' }), { logLevel, onNodeOutput });
   try {
-    await Promise.race([launcher.start(), stop.wait.then(() => Promise.reject(new RuntimeFailure('stopped while starting')))]);
+    await Promise.race([
+      launcher.start(),
+      stop.wait.then(() => Promise.reject(new RuntimeFailure('stopped while starting'))),
+    ]);
   } catch (e) {
     await launcher.stopAll();
     throw e instanceof RuntimeFailure ? e : new RuntimeFailure(`the cluster failed to start: ${(e as Error).message}`);
@@ -86,9 +93,13 @@ async function runLauncher(spec: ClusterSpec, logger: Logger, logLevel: string):
   const host = spec.broker.host === '0.0.0.0' ? '127.0.0.1' : spec.broker.host;
   const admin = await startAdminApi(launcher, '127.0.0.1', spec.broker.launcherPort, logger);
   for (const n of spec.nodes) {
-    process.stdout.write(`broker ${n.nodeId} listening on ${host}:${n.bind.client.port} (pid ${launcher.node(n.nodeId).child?.pid}, data ${spec.broker.dataDir}/broker-${n.nodeId}${n.voter ? ', controller voter' : ''}), metrics on http://${host}:${n.bind.metrics.port}/metrics\n`);
+    process.stdout.write(
+      `broker ${n.nodeId} listening on ${host}:${n.bind.client.port} (pid ${launcher.node(n.nodeId).child?.pid}, data ${spec.broker.dataDir}/broker-${n.nodeId}${n.voter ? ', controller voter' : ''}), metrics on http://${host}:${n.bind.metrics.port}/metrics\n`,
+    );
   }
-  process.stdout.write(`cluster launcher admin API on ${admin.url} (GET /nodes, /cluster; POST /nodes/ID/kill|stop|restart|pause|resume; PUT /nodes/ID/log-dir-capacity)\n`);
+  process.stdout.write(
+    `cluster launcher admin API on ${admin.url} (GET /nodes, /cluster; POST /nodes/ID/kill|stop|restart|pause|resume; PUT /nodes/ID/log-dir-capacity)\n`,
+  );
   const { reason } = await stop.wait;
   logger.info(`${reason} received, stopping the cluster (controlled shutdown of every broker)`);
   // The nodes stop right away, in parallel with the admin API: a client holding an HTTP
@@ -111,7 +122,11 @@ async function runClusterNode(specFile: string, nodeId: number, logger: Logger):
     }
     const me = spec.nodes.find((n) => n.nodeId === nodeId);
     if (!me) throw new UsageError(`node ${nodeId} is not in ${specFile}`);
-    const config: BrokerConfig = { ...brokerConfigFor(spec.broker, nodeId, me.bind.client.port, me.bind.metrics.port), host: me.bind.client.host, advertisedHost: me.advertised.client.host };
+    const config: BrokerConfig = {
+      ...brokerConfigFor(spec.broker, nodeId, me.bind.client.port, me.bind.metrics.port),
+      host: me.bind.client.host,
+      advertisedHost: me.advertised.client.host,
+    };
     // The bound on a stop (broker/cluster/stop-bounds.ts) runs from the moment it is asked for,
     // during the start too: a stop stuck on anything must still end the process, whether or not a
     // launcher is left to SIGKILL it. A start still waiting for registration is aborted.
@@ -134,7 +149,9 @@ async function runClusterNode(specFile: string, nodeId: number, logger: Logger):
       }
       throw new RuntimeFailure(`broker ${nodeId} failed to start: ${(e as Error).message}`);
     }
-    process.stdout.write(`broker ${nodeId} listening on ${me.bind.client.host}:${broker.port} (data ${config.brokerDir}), metrics on http://${me.bind.metrics.host}:${broker.metricsPort}/metrics\n`);
+    process.stdout.write(
+      `broker ${nodeId} listening on ${me.bind.client.host}:${broker.port} (data ${config.brokerDir}), metrics on http://${me.bind.metrics.host}:${broker.metricsPort}/metrics\n`,
+    );
     const { reason, orphaned } = await stop.wait;
     logger.info(`${reason}: stopping broker ${nodeId}${orphaned ? ' (launcher gone: no controlled shutdown)' : ''}`);
     await broker.stop({ controlled: !orphaned });
@@ -158,18 +175,26 @@ function exitSoonAfterStop(logger: Logger): void {
   }, 2000).unref();
 }
 
-const flag = <T>(parse: (v: string) => T) => (v: string) => {
-  try {
-    return parse(v);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-};
+const flag =
+  <T>(parse: (v: string) => T) =>
+  (v: string) => {
+    try {
+      return parse(v);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  };
 
 function securityFlags(opts: BrokerFlags): Record<string, unknown> {
   const security: Record<string, unknown> = {
     ...(opts.securityProtocol !== undefined ? { listener: opts.securityProtocol } : {}),
-    ...(opts.saslUser ? { users: Object.fromEntries(opts.saslUser.map((u) => [u.slice(0, u.indexOf('=')), { passwordEnv: u.slice(u.indexOf('=') + 1) }])) } : {}),
+    ...(opts.saslUser
+      ? {
+          users: Object.fromEntries(
+            opts.saslUser.map((u) => [u.slice(0, u.indexOf('=')), { passwordEnv: u.slice(u.indexOf('=') + 1) }]),
+          ),
+        }
+      : {}),
     ...(opts.superUser ? { superUsers: opts.superUser } : {}),
     ...(opts.authorizer ? { authorizer: true } : {}),
   };
@@ -180,20 +205,55 @@ export function registerBrokerCommands(program: Command): void {
   program
     .command('broker')
     .description('run the Kafka-protocol reference broker')
-    .option('--brokers <n>', 'number of brokers (more than 1: each its own process under a launcher)', flag(positiveInt))
-    .option('--controllers <n>', 'controller quorum voters among the brokers (default 3, at most --brokers)', flag(positiveInt))
-    .option('--advertise <node:listener=host:port>', 'advertise another address for a listener (client, interBroker, controller), e.g. a proxy (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--brokers <n>',
+      'number of brokers (more than 1: each its own process under a launcher)',
+      flag(positiveInt),
+    )
+    .option(
+      '--controllers <n>',
+      'controller quorum voters among the brokers (default 3, at most --brokers)',
+      flag(positiveInt),
+    )
+    .option(
+      '--advertise <node:listener=host:port>',
+      'advertise another address for a listener (client, interBroker, controller), e.g. a proxy (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--launcher-port <port>', 'admin API port of the cluster launcher (default 7070)', flag(parsePortFlag))
     .option('--data-dir <dir>', 'data directory (broker i keeps its logs in DIR/broker-i)')
-    .option('--port <port>', 'client port of broker 0 (+100 per broker; unless given, inter-broker and controller ports follow it: +10, +20)', flag(parsePortFlag))
-    .option('--inter-broker-port <port>', 'inter-broker (replication) port of broker 0 (+100 per broker; default 19092, or --port + 10)', flag(parsePortFlag))
-    .option('--controller-port <port>', 'controller (Raft) port of broker 0 (+100 per broker; default 29092, or --port + 20)', flag(parsePortFlag))
+    .option(
+      '--port <port>',
+      'client port of broker 0 (+100 per broker; unless given, inter-broker and controller ports follow it: +10, +20)',
+      flag(parsePortFlag),
+    )
+    .option(
+      '--inter-broker-port <port>',
+      'inter-broker (replication) port of broker 0 (+100 per broker; default 19092, or --port + 10)',
+      flag(parsePortFlag),
+    )
+    .option(
+      '--controller-port <port>',
+      'controller (Raft) port of broker 0 (+100 per broker; default 29092, or --port + 20)',
+      flag(parsePortFlag),
+    )
     .option('--metrics-port <port>', '/metrics port of broker 0 (+1 per broker)', flag(parsePortFlag))
     .option('--host <host>', 'bind address (advertised to clients)')
     .option('--no-auto-create-topics', 'do not create unknown topics on metadata/produce requests')
-    .option('--security-protocol <protocol>', 'client listener: PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL (TLS files: broker.security.tls in the config)')
-    .option('--sasl-user <name=ENV_VAR>', 'a SASL user whose password is in the environment variable ENV_VAR (repeatable)', saslUser)
-    .option('--super-user <principal>', 'a super user, e.g. User:admin (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--security-protocol <protocol>',
+      'client listener: PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL (TLS files: broker.security.tls in the config)',
+    )
+    .option(
+      '--sasl-user <name=ENV_VAR>',
+      'a SASL user whose password is in the environment variable ENV_VAR (repeatable)',
+      saslUser,
+    )
+    .option(
+      '--super-user <principal>',
+      'a super user, e.g. User:admin (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--authorizer', 'enforce ACLs (broker.security.authorizer)')
     .action(async (opts: BrokerFlags, cmd: Command) => {
       const ctx = contextFor(cmd);
@@ -227,7 +287,12 @@ export function registerBrokerCommands(program: Command): void {
       }
       if ((opts.advertise ?? []).length > 0) throw new UsageError('--advertise needs a cluster (--brokers 2 or more)');
       const i = 0;
-      const bc = brokerConfigFor(section, i, brokerListenerPort(section.port, i), brokerMetricsPort(section.metricsPort, i));
+      const bc = brokerConfigFor(
+        section,
+        i,
+        brokerListenerPort(section.port, i),
+        brokerMetricsPort(section.metricsPort, i),
+      );
       // Signal handlers go in before anything is printed: a supervisor may signal as soon as it
       // reads the "listening" line, and without a listener the default action kills the process.
       let signalled: string | null = null;
@@ -270,11 +335,15 @@ export function registerBrokerCommands(program: Command): void {
     .command('broker-node', { hidden: true })
     .description('one broker of a cluster (started by the launcher of `kafka-sre broker --brokers N`)')
     .requiredOption('--spec <file>', 'cluster spec written by the launcher (DIR/cluster.json)')
-    .requiredOption('--node-id <id>', 'this node', flag((v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`${JSON.stringify(v)} is not a node id`);
-      return n;
-    }))
+    .requiredOption(
+      '--node-id <id>',
+      'this node',
+      flag((v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) throw new Error(`${JSON.stringify(v)} is not a node id`);
+        return n;
+      }),
+    )
     .action(async (opts: { spec: string; nodeId: number }, cmd: Command) => {
       const ctx = contextFor(cmd);
       await runClusterNode(opts.spec, opts.nodeId, ctx.logger().child({ component: 'broker' }));

@@ -20,9 +20,22 @@ export interface BrokerConfig extends BrokerSectionConfig {
   metadataDir: string;
 }
 
-export function brokerConfigFor(section: BrokerSectionConfig, nodeId: number, listenPort: number, listenMetricsPort: number): BrokerConfig {
+export function brokerConfigFor(
+  section: BrokerSectionConfig,
+  nodeId: number,
+  listenPort: number,
+  listenMetricsPort: number,
+): BrokerConfig {
   const brokerDir = join(section.dataDir, `broker-${nodeId}`);
-  return { ...section, nodeId, listenPort, listenMetricsPort, brokerDir, logDir: join(brokerDir, 'logs'), metadataDir: join(brokerDir, 'metadata') };
+  return {
+    ...section,
+    nodeId,
+    listenPort,
+    listenMetricsPort,
+    brokerDir,
+    logDir: join(brokerDir, 'logs'),
+    metadataDir: join(brokerDir, 'metadata'),
+  };
 }
 
 /** host:port pair. */

@@ -31,7 +31,10 @@ export const brokerService: ServiceStarter = {
     const startMs = cluster ? 120_000 : 60_000;
     let out = '';
     await new Promise<void>((ok, fail) => {
-      const timer = setTimeout(() => fail(new RuntimeFailure(`broker did not start within ${startMs / 1000} s:\n${out}`)), startMs);
+      const timer = setTimeout(
+        () => fail(new RuntimeFailure(`broker did not start within ${startMs / 1000} s:\n${out}`)),
+        startMs,
+      );
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
         if (readyLine.test(out)) {
@@ -49,9 +52,16 @@ export const brokerService: ServiceStarter = {
     const endpoints = [];
     for (let i = 0; i < b.brokers; i++) {
       endpoints.push({ what: `broker ${i} (Kafka protocol)`, url: `${b.host}:${brokerListenerPort(b.port, i)}` });
-      endpoints.push({ what: `broker ${i} /metrics`, url: `http://${b.host}:${brokerMetricsPort(b.metricsPort, i)}/metrics` });
+      endpoints.push({
+        what: `broker ${i} /metrics`,
+        url: `http://${b.host}:${brokerMetricsPort(b.metricsPort, i)}/metrics`,
+      });
     }
-    if (cluster) endpoints.push({ what: 'cluster launcher admin API (GET /nodes, /cluster)', url: `http://127.0.0.1:${b.launcherPort}` });
+    if (cluster)
+      endpoints.push({
+        what: 'cluster launcher admin API (GET /nodes, /cluster)',
+        url: `http://127.0.0.1:${b.launcherPort}`,
+      });
     // The launcher has every node gone within NODE_KILL_AFTER_MS of its SIGTERM; give it that plus slack.
     const graceMs = cluster ? NODE_KILL_AFTER_MS + 5_000 : 10_000;
     return {

@@ -51,13 +51,18 @@ export function splitConfigFlags(rawArgs: readonly string[]): { toolkit?: string
 }
 
 export function registerChaosCommands(program: Command): Command {
-  const chaos = program.command('chaos').description('game days: run, schedule and history of drills, and the Toxiproxy-compatible fault proxy');
+  const chaos = program
+    .command('chaos')
+    .description('game days: run, schedule and history of drills, and the Toxiproxy-compatible fault proxy');
   chaos
     .command('proxy')
     .description('run the Toxiproxy-compatible fault proxy server (drive it with any Toxiproxy client)')
     .option('--host <host>', 'API bind address; anything but loopback must be given explicitly (default 127.0.0.1)')
     .option('--port <port>', 'API port, 0 picks a free one (default 8474)', asFlagParser(parsePortFlag))
-    .option('--config <file>', 'JSON file of proxies to create at start, Toxiproxy format: [{"name","listen","upstream","enabled"}]')
+    .option(
+      '--config <file>',
+      'JSON file of proxies to create at start, Toxiproxy format: [{"name","listen","upstream","enabled"}]',
+    )
     .option('--proxy-metrics', 'serve toxiproxy_proxy_{received,sent}_bytes_total on /metrics')
     .option('--runtime-metrics', 'serve Node runtime metrics on /metrics')
     .option('--seed <n>', 'seed for toxicity rolls, jitter and slicing (replayable runs)', asFlagParser(parseIntFlag))
@@ -71,7 +76,14 @@ export function registerChaosCommands(program: Command): Command {
     .action(async (flags: ProxyFlags, cmd: Command) => {
       const ctx = contextFor(cmd);
       const config = ctx.config({
-        proxy: { host: flags.host, port: flags.port, populate: flags.config, proxyMetrics: flags.proxyMetrics, runtimeMetrics: flags.runtimeMetrics, seed: flags.seed },
+        proxy: {
+          host: flags.host,
+          port: flags.port,
+          populate: flags.config,
+          proxyMetrics: flags.proxyMetrics,
+          runtimeMetrics: flags.runtimeMetrics,
+          seed: flags.seed,
+        },
       }).proxy;
       const logger = ctx.logger().child({ component: 'proxy' });
       let populate: PopulateEntry[] | undefined;
@@ -88,7 +100,11 @@ export function registerChaosCommands(program: Command): Command {
       } catch (e) {
         throw new RuntimeFailure(`proxy server failed to start: ${(e as Error).message}`);
       }
-      if (!isLoopback(server.host)) logger.warn({ host: server.host }, 'the proxy API listens beyond loopback: anyone who can reach it can inject faults');
+      if (!isLoopback(server.host))
+        logger.warn(
+          { host: server.host },
+          'the proxy API listens beyond loopback: anyone who can reach it can inject faults',
+        );
       // Handlers first: a supervisor may signal as soon as it reads the "listening" line.
       const stopped = new Promise<void>((resolve) => {
         const stop = (sig: string) => {
@@ -99,7 +115,8 @@ export function registerChaosCommands(program: Command): Command {
         process.once('SIGTERM', stop);
       });
       const lines = [`kafka-sre chaos proxy: Toxiproxy API listening on ${server.url}`];
-      for (const p of server.collection.all()) lines.push(`  proxy ${p.name}: ${p.enabled ? p.listen : `${p.listen} (disabled)`} -> ${p.upstream}`);
+      for (const p of server.collection.all())
+        lines.push(`  proxy ${p.name}: ${p.enabled ? p.listen : `${p.listen} (disabled)`} -> ${p.upstream}`);
       process.stdout.write(lines.join('\n') + '\n');
       await stopped;
     });

@@ -40,7 +40,8 @@ export function contextFor(cmd: Command): CliContext {
 /** Parse a port flag value (commander argParser). */
 export function parsePortFlag(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${JSON.stringify(value)} is not a port (0-65535)`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`${JSON.stringify(value)} is not a port (0-65535)`);
   return n;
 }
 

@@ -46,18 +46,38 @@ async function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
 export async function runChecks(dataDir: string, brokers: number): Promise<Check[]> {
   const checks: Check[] = [];
   const [major, minor] = process.versions.node.split('.').map(Number);
-  checks.push({ name: 'node', ok: major > 20 || (major === 20 && minor >= 9), detail: `Node ${process.versions.node}`, fix: 'install Node 20.9 or newer' });
+  checks.push({
+    name: 'node',
+    ok: major > 20 || (major === 20 && minor >= 9),
+    detail: `Node ${process.versions.node}`,
+    fix: 'install Node 20.9 or newer',
+  });
   for (const t of externalTools) {
     const where = onPath(t.command);
-    checks.push({ name: t.command, ok: !!where, detail: where ?? 'not found on PATH', fix: `apt-get install -y ${t.pkg}` });
+    checks.push({
+      name: t.command,
+      ok: !!where,
+      detail: where ?? 'not found on PATH',
+      fix: `apt-get install -y ${t.pkg}`,
+    });
   }
   for (const m of pythonModules) {
     const r = spawnSync('/usr/bin/python3', ['-c', `import ${m.module}`], { stdio: 'ignore' });
-    checks.push({ name: `python3 ${m.module}`, ok: r.status === 0, detail: r.status === 0 ? 'importable by /usr/bin/python3' : 'not importable by /usr/bin/python3', fix: `apt-get install -y ${m.pkg}` });
+    checks.push({
+      name: `python3 ${m.module}`,
+      ok: r.status === 0,
+      detail: r.status === 0 ? 'importable by /usr/bin/python3' : 'not importable by /usr/bin/python3',
+      fix: `apt-get install -y ${m.pkg}`,
+    });
   }
   for (const row of defaultPortTable(brokers)) {
     const free = await portFree(row.port);
-    checks.push({ name: `port ${row.port}`, ok: free, detail: `${row.what}: ${free ? 'free' : 'in use'}`, fix: `stop what listens on ${row.port} or choose another port in the config` });
+    checks.push({
+      name: `port ${row.port}`,
+      ok: free,
+      detail: `${row.what}: ${free ? 'free' : 'in use'}`,
+      fix: `stop what listens on ${row.port} or choose another port in the config`,
+    });
   }
   const dir = resolve(dataDir);
   try {
@@ -65,7 +85,12 @@ export async function runChecks(dataDir: string, brokers: number): Promise<Check
     accessSync(dir, constants.W_OK);
     checks.push({ name: 'data dir', ok: true, detail: `${dir} is writable` });
   } catch (e) {
-    checks.push({ name: 'data dir', ok: false, detail: `${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, fix: `make ${dir} writable or set broker.dataDir` });
+    checks.push({
+      name: 'data dir',
+      ok: false,
+      detail: `${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      fix: `make ${dir} writable or set broker.dataDir`,
+    });
   }
   return checks;
 }

@@ -17,7 +17,10 @@ const parts: { commands: string[]; load(): Promise<Register> }[] = [
   { commands: ['chaos'], load: async () => (await import('../chaos/cli.js')).registerChaosCommands },
   { commands: ['dashboards'], load: async () => (await import('../dashboards/cli.js')).registerDashboardsCommands },
   { commands: ['exporter'], load: async () => (await import('../exporter/cli.js')).registerExporterCommands },
-  { commands: ['cluster', 'topics', 'groups', 'offsets', 'log', 'acls'], load: async () => (await import('../ops/cli.js')).registerOpsCommands },
+  {
+    commands: ['cluster', 'topics', 'groups', 'offsets', 'log', 'acls'],
+    load: async () => (await import('../ops/cli.js')).registerOpsCommands,
+  },
 ];
 
 /** The first argument that is not a global option (or its value): the command name, if any. */
@@ -57,7 +60,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; any other parse problem is a usage error.
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? ExitCode.ok : ExitCode.usage;
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help'
+        ? ExitCode.ok
+        : ExitCode.usage;
     }
     if (e instanceof CliError) {
       process.stderr.write(`kafka-sre: ${e.message}\n`);

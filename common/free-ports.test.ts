@@ -28,7 +28,8 @@ test('ports are handed out outside the ephemeral range and the default-port bloc
   for (const p of ports) {
     assert.ok(p >= 10000 && p <= 65535, `${p} in 10000-65535`);
     assert.ok(p < eph[0] || p > eph[1], `${p} outside the ephemeral range ${eph.join('-')}`);
-    for (const block of [19000, 29000, 39000]) assert.ok(p < block || p > block + 999, `${p} outside ${block}-${block + 999}`);
+    for (const block of [19000, 29000, 39000])
+      assert.ok(p < block || p > block + 999, `${p} outside ${block}-${block + 999}`);
     assert.ok(existsSync(join(reservationsDir(), String(p))), `${p} has a reservation file`);
   }
   for (const p of ports) releasePort(p);
@@ -83,7 +84,10 @@ function startChild(env: Record<string, string>): Child {
   );
   const line = (re: RegExp) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`child ${proc.pid}: no line matching ${re} within 30 s; stdout ${out} stderr ${err}`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`child ${proc.pid}: no line matching ${re} within 30 s; stdout ${out} stderr ${err}`)),
+        30_000,
+      );
       const check = () => {
         const m = out.split('\n').find((l) => re.test(l));
         if (m !== undefined) {
@@ -99,44 +103,56 @@ function startChild(env: Record<string, string>): Child {
   return { proc, line, exited };
 }
 
-test('two processes allocating at once never get the same port; a dead owner is reclaimed', { timeout: 120_000 }, async () => {
-  // 200 candidate ports for 2 x 50: without cross-process reservations collisions are all but certain.
-  const env = { FREE_PORTS_N: '50', KAFKA_SRE_PORT_RANGE: '12000-12199' };
-  const children = [startChild(env), startChild(env)];
-  try {
-    await Promise.all(children.map((c) => c.line(/^ready$/)));
-    for (const c of children) c.proc.stdin.write('go\n');
-    const [a, b] = (await Promise.all(children.map((c) => c.line(/^\[/)))).map((l) => JSON.parse(l) as number[]);
-    assert.equal(a.length, 50);
-    assert.equal(b.length, 50);
-    const all = [...a, ...b];
-    assert.equal(new Set(all).size, 100, `ports handed out twice: ${all.filter((p, i) => all.indexOf(p) !== i).join(', ')}`);
-    for (const p of all) assert.ok(p >= 12000 && p <= 12199, `${p} in KAFKA_SRE_PORT_RANGE`);
+test(
+  'two processes allocating at once never get the same port; a dead owner is reclaimed',
+  { timeout: 120_000 },
+  async () => {
+    // 200 candidate ports for 2 x 50: without cross-process reservations collisions are all but certain.
+    const env = { FREE_PORTS_N: '50', KAFKA_SRE_PORT_RANGE: '12000-12199' };
+    const children = [startChild(env), startChild(env)];
+    try {
+      await Promise.all(children.map((c) => c.line(/^ready$/)));
+      for (const c of children) c.proc.stdin.write('go\n');
+      const [a, b] = (await Promise.all(children.map((c) => c.line(/^\[/)))).map((l) => JSON.parse(l) as number[]);
+      assert.equal(a.length, 50);
+      assert.equal(b.length, 50);
+      const all = [...a, ...b];
+      assert.equal(
+        new Set(all).size,
+        100,
+        `ports handed out twice: ${all.filter((p, i) => all.indexOf(p) !== i).join(', ')}`,
+      );
+      for (const p of all) assert.ok(p >= 12000 && p <= 12199, `${p} in KAFKA_SRE_PORT_RANGE`);
 
-    // A live owner's reservation holds.
-    assert.equal(reservePort(a[0]), false, 'a port a live process holds is not reserved again');
-    // A killed owner (no exit cleanup) leaves its files; they are reclaimed.
-    const [killed, alive] = children;
-    killed.proc.kill('SIGKILL');
-    await killed.exited;
-    // (Its files stay until reclaimed: by this reservePort, or by another process's sweep.)
-    assert.equal(reservePort(a[0]), true, "a dead owner's reservation is reclaimed");
-    const content = readFileSync(join(reservationsDir(), String(a[0])), 'utf8');
-    assert.match(content, new RegExp(`^${process.pid} `));
-    releasePort(a[0]);
-    const ownerOf = (p: number) => (existsSync(join(reservationsDir(), String(p))) ? readFileSync(join(reservationsDir(), String(p)), 'utf8').split(' ')[0] : undefined);
-    for (const p of a.slice(1)) if (reservePort(p)) releasePort(p);
-    for (const p of a) assert.notEqual(ownerOf(p), String(killed.proc.pid), `${p}: the killed child's reservation is gone`);
-    assert.equal(reservePort(b[0]), false, 'the other child still holds its ports');
-    // A normal exit removes the reservations.
-    alive.proc.stdin.end();
-    assert.equal(await alive.exited, 0);
-    for (const p of b) assert.notEqual(ownerOf(p), String(alive.proc.pid), `${p} released at exit`);
-  } finally {
-    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
-    for (let p = 12000; p <= 12199; p++) releasePort(p);
-  }
-});
+      // A live owner's reservation holds.
+      assert.equal(reservePort(a[0]), false, 'a port a live process holds is not reserved again');
+      // A killed owner (no exit cleanup) leaves its files; they are reclaimed.
+      const [killed, alive] = children;
+      killed.proc.kill('SIGKILL');
+      await killed.exited;
+      // (Its files stay until reclaimed: by this reservePort, or by another process's sweep.)
+      assert.equal(reservePort(a[0]), true, "a dead owner's reservation is reclaimed");
+      const content = readFileSync(join(reservationsDir(), String(a[0])), 'utf8');
+      assert.match(content, new RegExp(`^${process.pid} `));
+      releasePort(a[0]);
+      const ownerOf = (p: number) =>
+        existsSync(join(reservationsDir(), String(p)))
+          ? readFileSync(join(reservationsDir(), String(p)), 'utf8').split(' ')[0]
+          : undefined;
+      for (const p of a.slice(1)) if (reservePort(p)) releasePort(p);
+      for (const p of a)
+        assert.notEqual(ownerOf(p), String(killed.proc.pid), `${p}: the killed child's reservation is gone`);
+      assert.equal(reservePort(b[0]), false, 'the other child still holds its ports');
+      // A normal exit removes the reservations.
+      alive.proc.stdin.end();
+      assert.equal(await alive.exited, 0);
+      for (const p of b) assert.notEqual(ownerOf(p), String(alive.proc.pid), `${p} released at exit`);
+    } finally {
+      for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+      for (let p = 12000; p <= 12199; p++) releasePort(p);
+    }
+  },
+);
 
 test('a reservation whose PID now belongs to another process (other start time) is reclaimed', () => {
   const dir = mkdtempSync(join(tmpdir(), 'free-ports-test-'));

@@ -26,7 +26,17 @@
 // KAFKA_SRE_PORTS_DIR moves the reservation directory; KAFKA_SRE_PORT_RANGE=LO-HI narrows the
 // candidates (still minus the ephemeral range and the default blocks; the allocator's test uses it).
 import { randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,12 +86,14 @@ export function candidateRanges(): Range[] {
   const wanted = process.env.KAFKA_SRE_PORT_RANGE;
   if (wanted) {
     const m = /^(\d+)-(\d+)$/.exec(wanted.trim());
-    if (!m || Number(m[1]) < 1 || Number(m[2]) > HIGHEST || Number(m[1]) > Number(m[2])) throw new Error(`KAFKA_SRE_PORT_RANGE=${wanted}: expected LO-HI within 1-65535`);
+    if (!m || Number(m[1]) < 1 || Number(m[2]) > HIGHEST || Number(m[1]) > Number(m[2]))
+      throw new Error(`KAFKA_SRE_PORT_RANGE=${wanted}: expected LO-HI within 1-65535`);
     ranges = [[Number(m[1]), Number(m[2])]];
   }
   ranges = subtract(ranges, ephemeralPortRange());
   for (const b of avoidedBlocks()) ranges = subtract(ranges, b);
-  if (ranges.length === 0) throw new Error(`no port outside the ephemeral range ${ephemeralPortRange().join('-')} to hand out`);
+  if (ranges.length === 0)
+    throw new Error(`no port outside the ephemeral range ${ephemeralPortRange().join('-')} to hand out`);
   return ranges;
 }
 
@@ -274,7 +286,9 @@ export async function freePort(): Promise<number> {
     if (await isFree(port)) return port;
     releasePort(port);
   }
-  throw new Error(`no free port in ${ranges.map((r) => r.join('-')).join(', ')} (reservations in ${reservationsDir()})`);
+  throw new Error(
+    `no free port in ${ranges.map((r) => r.join('-')).join(', ')} (reservations in ${reservationsDir()})`,
+  );
 }
 
 /**
@@ -300,7 +314,9 @@ export async function freePortBase(count: number, step = 100, offsets: number[] 
     if (got.length === ports.length && (await Promise.all(ports.map(isFree))).every(Boolean)) return base;
     for (const p of got) releasePort(p);
   }
-  throw new Error(`no free port base for ${count} ports with step ${step} in ${ranges.map((r) => r.join('-')).join(', ')}`);
+  throw new Error(
+    `no free port base for ${count} ports with step ${step} in ${ranges.map((r) => r.join('-')).join(', ')}`,
+  );
 }
 
 export async function isFree(port: number): Promise<boolean> {

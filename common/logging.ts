@@ -14,14 +14,20 @@ export interface LoggerOptions {
 }
 
 // Credentials must never reach a log line, whatever a caller passes in.
-const redact = { paths: ['password', '*.password', '*.*.password', 'sasl.password', 'token', '*.token', 'secret', '*.secret'], censor: '[redacted]' };
+const redact = {
+  paths: ['password', '*.password', '*.*.password', 'sasl.password', 'token', '*.token', 'secret', '*.secret'],
+  censor: '[redacted]',
+};
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const level: LevelWithSilent = opts.level ?? (process.env.KAFKA_SRE_LOG_LEVEL as LogLevel | undefined) ?? 'info';
   const json = opts.json ?? !process.stderr.isTTY;
   const base = { name: opts.name, level, redact };
   if (json) return pino(base, pino.destination({ fd: 2, sync: true }));
-  return pino(base, pretty({ destination: 2, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', sync: true }));
+  return pino(
+    base,
+    pretty({ destination: 2, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', sync: true }),
+  );
 }
 
 let root: Logger | undefined;

@@ -38,7 +38,10 @@ export const CONTROLLER_OFFSET = 20;
  * (or 0), the defaults 19092 and 29092; else they follow the client port (port + 10, port + 20),
  * so a second cluster started with another --port does not collide with the first one.
  */
-export function brokerListenerBases(b: { port: number; interBrokerPort?: number; controllerPort?: number }): { interBrokerPort: number; controllerPort: number } {
+export function brokerListenerBases(b: { port: number; interBrokerPort?: number; controllerPort?: number }): {
+  interBrokerPort: number;
+  controllerPort: number;
+} {
   const follow = b.port !== defaultPorts.brokerClient && b.port !== 0;
   return {
     interBrokerPort: b.interBrokerPort ?? (follow ? b.port + INTER_BROKER_OFFSET : defaultPorts.brokerReplication),
@@ -60,8 +63,14 @@ export function defaultPortTable(brokers = 3): { port: number; what: string }[] 
   const rows: { port: number; what: string }[] = [];
   for (let i = 0; i < brokers; i++) {
     rows.push({ port: brokerListenerPort(defaultPorts.brokerClient, i), what: `broker ${i} client listener` });
-    rows.push({ port: brokerListenerPort(defaultPorts.brokerReplication, i), what: `broker ${i} inter-broker listener (follows --port: port + 10)` });
-    rows.push({ port: brokerListenerPort(defaultPorts.brokerController, i), what: `broker ${i} controller listener (follows --port: port + 20)` });
+    rows.push({
+      port: brokerListenerPort(defaultPorts.brokerReplication, i),
+      what: `broker ${i} inter-broker listener (follows --port: port + 10)`,
+    });
+    rows.push({
+      port: brokerListenerPort(defaultPorts.brokerController, i),
+      what: `broker ${i} controller listener (follows --port: port + 20)`,
+    });
     rows.push({ port: brokerMetricsPort(defaultPorts.brokerMetrics, i), what: `broker ${i} /metrics` });
   }
   rows.push({ port: defaultPorts.launcherAdmin, what: 'cluster launcher admin API' });

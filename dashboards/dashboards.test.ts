@@ -25,11 +25,26 @@ const schemaSet = await grafanaSchemas();
 const validator = loadValidator(schemaSet.schemas);
 const dashboards = generateDashboards();
 
-type AnyPanel = GeneratedDashboard['panels'][number] & { description?: string; targets?: { expr?: string }[]; links?: { title: string; url?: string }[]; fieldConfig?: { defaults?: { thresholds?: { steps: { value: number | null; color: string }[] } } } };
+type AnyPanel = GeneratedDashboard['panels'][number] & {
+  description?: string;
+  targets?: { expr?: string }[];
+  links?: { title: string; url?: string }[];
+  fieldConfig?: { defaults?: { thresholds?: { steps: { value: number | null; color: string }[] } } };
+};
 const panelsOf = (d: GeneratedDashboard) => d.panels.filter((p) => p.type !== 'row') as AnyPanel[];
 
 test('The six dashboards are generated with the uids the alerts link to.', () => {
-  assert.deepEqual(dashboards.map((d) => d.uid), ['kafka-sre-executive', 'kafka-sre-oncall', 'kafka-sre-debug', 'kafka-sre-lag', 'kafka-sre-slo', 'kafka-sre-gameday']);
+  assert.deepEqual(
+    dashboards.map((d) => d.uid),
+    [
+      'kafka-sre-executive',
+      'kafka-sre-oncall',
+      'kafka-sre-debug',
+      'kafka-sre-lag',
+      'kafka-sre-slo',
+      'kafka-sre-gameday',
+    ],
+  );
 });
 
 for (const d of dashboards) {
@@ -62,22 +77,29 @@ for (const d of dashboards) {
     const names = (d.annotations.list ?? []).map((a) => a.name);
     assert.ok(names.includes('Annotations & Alerts') && names.includes('Firing alerts'), names.join(', '));
     assert.equal(names.includes('Game-day faults'), d.uid === 'kafka-sre-gameday');
-    assert.ok((d.links ?? []).some((l) => l.type === 'dashboards' && l.tags.includes('kafka-sre') && l.includeVars && l.keepTime));
+    assert.ok(
+      (d.links ?? []).some(
+        (l) => l.type === 'dashboards' && l.tags.includes('kafka-sre') && l.includeVars && l.keepTime,
+      ),
+    );
   });
 }
 
-test('Every metric a dashboard query reads is in the catalog (ALERTS is Prometheus\' own).', () => {
+test("Every metric a dashboard query reads is in the catalog (ALERTS is Prometheus' own).", () => {
   const exposed = new Set(allMetrics().flatMap(exposedNames));
   const missing: string[] = [];
   for (const q of dashboardQueries()) {
-    for (const name of metricNames(q.expr)) if (!exposed.has(name) && name !== prometheusAlertsSeries) missing.push(`${q.dashboard} / ${q.source}: ${name}`);
+    for (const name of metricNames(q.expr))
+      if (!exposed.has(name) && name !== prometheusAlertsSeries) missing.push(`${q.dashboard} / ${q.source}: ${name}`);
   }
   assert.deepEqual(missing, []);
 });
 
 test('Every query in the generated JSON is one the query list knows (nothing escapes the live check).', () => {
   const listed = new Set(dashboardQueries().map((q) => q.expr));
-  for (const d of dashboards) for (const p of panelsOf(d)) for (const t of p.targets ?? []) assert.ok(listed.has(t.expr ?? ''), `${d.uid} "${p.title}": ${t.expr}`);
+  for (const d of dashboards)
+    for (const p of panelsOf(d))
+      for (const t of p.targets ?? []) assert.ok(listed.has(t.expr ?? ''), `${d.uid} "${p.title}": ${t.expr}`);
 });
 
 test('Runbook links name real alerts and point at docs/runbooks/<Alert>.md; drill-downs keep time and variables.', () => {
@@ -91,7 +113,10 @@ test('Runbook links name real alerts and point at docs/runbooks/<Alert>.md; dril
           assert.equal(l.url, `docs/runbooks/${alert}.md`);
           runbooks++;
         } else {
-          assert.match(l.url ?? '', /^\/d\/kafka-sre-[a-z]+\?\$\{__url_time_range\}&\$\{datasource:queryparam\}&\$\{cluster:queryparam\}/);
+          assert.match(
+            l.url ?? '',
+            /^\/d\/kafka-sre-[a-z]+\?\$\{__url_time_range\}&\$\{datasource:queryparam\}&\$\{cluster:queryparam\}/,
+          );
         }
       }
     }
@@ -100,82 +125,230 @@ test('Runbook links name real alerts and point at docs/runbooks/<Alert>.md; dril
 });
 
 test('Every required alert has a panel that links its runbook.', () => {
-  const linked = new Set(dashboardSpecs().flatMap((s) => s.rows.flatMap((r) => r.panels.flatMap((p) => p.runbooks ?? []))));
-  assert.deepEqual(alertNames.filter((a) => !linked.has(a)), []);
+  const linked = new Set(
+    dashboardSpecs().flatMap((s) => s.rows.flatMap((r) => r.panels.flatMap((p) => p.runbooks ?? []))),
+  );
+  assert.deepEqual(
+    alertNames.filter((a) => !linked.has(a)),
+    [],
+  );
 });
 
 test('Panel thresholds follow the alerts configuration, not numbers of their own.', () => {
   const cfg = alertsSection.parse({ thresholds: { consumerLagRecords: 4321, diskUsedRatio: 0.9 } });
   const custom = generateDashboards({ thresholds: thresholdsFromAlerts(cfg) });
-  const lagPanel = panelsOf(custom.find((d) => d.uid === 'kafka-sre-oncall')!).find((p) => p.title === 'Lag per group (records)')!;
-  assert.deepEqual(lagPanel.fieldConfig?.defaults?.thresholds?.steps, [{ value: null, color: 'green' }, { value: 4321, color: 'red' }]);
-  const disk = panelsOf(custom.find((d) => d.uid === 'kafka-sre-executive')!).find((p) => p.title === 'Fullest log directory')!;
-  assert.deepEqual(disk.fieldConfig?.defaults?.thresholds?.steps.map((s) => s.value), [null, 0.7, 0.9]);
+  const lagPanel = panelsOf(custom.find((d) => d.uid === 'kafka-sre-oncall')!).find(
+    (p) => p.title === 'Lag per group (records)',
+  )!;
+  assert.deepEqual(lagPanel.fieldConfig?.defaults?.thresholds?.steps, [
+    { value: null, color: 'green' },
+    { value: 4321, color: 'red' },
+  ]);
+  const disk = panelsOf(custom.find((d) => d.uid === 'kafka-sre-executive')!).find(
+    (p) => p.title === 'Fullest log directory',
+  )!;
+  assert.deepEqual(
+    disk.fieldConfig?.defaults?.thresholds?.steps.map((s) => s.value),
+    [null, 0.7, 0.9],
+  );
   const slo = panelsOf(custom.find((d) => d.uid === 'kafka-sre-slo')!).find((p) => p.title === 'Page: 1h and 5m')!;
-  assert.deepEqual(slo.fieldConfig?.defaults?.thresholds?.steps.map((s) => s.value), [null, 14.4]);
+  assert.deepEqual(
+    slo.fieldConfig?.defaults?.thresholds?.steps.map((s) => s.value),
+    [null, 14.4],
+  );
 });
 
 test('A configured runbook base URL is used for every runbook link.', () => {
   const custom = generateDashboards({ runbookBase: 'https://runbooks.example.com/kafka/' });
-  const urls = custom.flatMap((d) => panelsOf(d).flatMap((p) => (p.links ?? []).filter((l) => l.title.startsWith('Runbook: ')).map((l) => l.url)));
-  assert.ok(urls.length > 0 && urls.every((u) => /^https:\/\/runbooks\.example\.com\/kafka\/Kafka\w+\.md$/.test(u ?? '')), urls[0]);
+  const urls = custom.flatMap((d) =>
+    panelsOf(d).flatMap((p) => (p.links ?? []).filter((l) => l.title.startsWith('Runbook: ')).map((l) => l.url)),
+  );
+  assert.ok(
+    urls.length > 0 && urls.every((u) => /^https:\/\/runbooks\.example\.com\/kafka\/Kafka\w+\.md$/.test(u ?? '')),
+    urls[0],
+  );
 });
 
 test('The schema check catches a broken dashboard (it is not vacuous).', () => {
   const broken = JSON.parse(JSON.stringify(dashboards[0])) as GeneratedDashboard & Record<string, unknown>;
   broken.rows = [];
-  const stat = broken.panels.find((p) => p.type === 'stat') as AnyPanel & { options: Record<string, unknown>; targets: Record<string, unknown>[] };
+  const stat = broken.panels.find((p) => p.type === 'stat') as AnyPanel & {
+    options: Record<string, unknown>;
+    targets: Record<string, unknown>[];
+  };
   stat.options.colorMode = 'rainbow';
   stat.targets[0].exprr = 'up';
   const where = validator.validate(broken).map((p) => p.where);
   assert.ok(where.includes('dashboard'), where.join('; '));
-  assert.ok(where.some((w) => w.includes('options/colorMode')), where.join('; '));
-  assert.ok(where.some((w) => w.includes('targets[0]')), where.join('; '));
+  assert.ok(
+    where.some((w) => w.includes('options/colorMode')),
+    where.join('; '),
+  );
+  assert.ok(
+    where.some((w) => w.includes('targets[0]')),
+    where.join('; '),
+  );
 });
 
 test('The schema check also catches what TypeScript types alone cannot say, and every panel plugin schema bites.', () => {
-  type Editable = AnyPanel & { options: Record<string, unknown>; fieldConfig: { defaults: { custom: Record<string, unknown> } }; targets: Record<string, unknown>[] } & Record<string, unknown>;
+  type Editable = AnyPanel & {
+    options: Record<string, unknown>;
+    fieldConfig: { defaults: { custom: Record<string, unknown> } };
+    targets: Record<string, unknown>[];
+  } & Record<string, unknown>;
   // A copy of the first dashboard with a panel of `type`, changed by `edit`; the problems as text.
-  const problemsOf = (type: string, edit: (panel: Editable, d: GeneratedDashboard & Record<string, unknown>) => void) => {
+  const problemsOf = (
+    type: string,
+    edit: (panel: Editable, d: GeneratedDashboard & Record<string, unknown>) => void,
+  ) => {
     const source = dashboards.find((x) => x.panels.some((p) => p.type === type));
     assert.ok(source, `some dashboard has a ${type} panel`);
     const d = JSON.parse(JSON.stringify(source)) as GeneratedDashboard & Record<string, unknown>;
     edit(d.panels.find((p) => p.type === type) as Editable, d);
-    return validator.validate(d).map((p) => `${p.where} ${p.message}`).join('\n');
+    return validator
+      .validate(d)
+      .map((p) => `${p.where} ${p.message}`)
+      .join('\n');
   };
   const cases: [string, (panel: Editable, d: GeneratedDashboard & Record<string, unknown>) => void, RegExp][] = [
     // Integer and range constraints of Grafana's schema (TypeScript only has `number`).
-    ['timeseries', (_, d) => { d.schemaVersion = 39.5; }, /^dashboard\/schemaVersion must be integer/m],
-    ['timeseries', (p) => { p.gridPos = { x: 20, y: 0, w: 25, h: 8 }; }, /gridPos\/w must be <= 24/],
-    ['timeseries', (p) => { p.gridPos = { x: 24, y: 0, w: 1, h: 8 }; }, /gridPos\/x must be < 24/],
-    ['timeseries', (p) => { p.gridPos = { x: 0, y: 1.5, w: 6, h: 8 }; }, /gridPos\/y must be integer/],
+    [
+      'timeseries',
+      (_, d) => {
+        d.schemaVersion = 39.5;
+      },
+      /^dashboard\/schemaVersion must be integer/m,
+    ],
+    [
+      'timeseries',
+      (p) => {
+        p.gridPos = { x: 20, y: 0, w: 25, h: 8 };
+      },
+      /gridPos\/w must be <= 24/,
+    ],
+    [
+      'timeseries',
+      (p) => {
+        p.gridPos = { x: 24, y: 0, w: 1, h: 8 };
+      },
+      /gridPos\/x must be < 24/,
+    ],
+    [
+      'timeseries',
+      (p) => {
+        p.gridPos = { x: 0, y: 1.5, w: 6, h: 8 };
+      },
+      /gridPos\/y must be integer/,
+    ],
     // The dashboard shape: a required field, closed objects.
-    ['timeseries', (_, d) => { delete (d as Record<string, unknown>).templating; }, /must have required property 'templating'/],
-    ['timeseries', (p) => { p.span = 12; }, /additionalProperty":"span"/],
+    [
+      'timeseries',
+      (_, d) => {
+        delete (d as Record<string, unknown>).templating;
+      },
+      /must have required property 'templating'/,
+    ],
+    [
+      'timeseries',
+      (p) => {
+        p.span = 12;
+      },
+      /additionalProperty":"span"/,
+    ],
     // Each panel plugin's options and field config.
-    ['timeseries', (p) => { p.options.legend = { showLegend: 'yes' }; }, /\(timeseries\) options\/legend/],
-    ['timeseries', (p) => { p.fieldConfig.defaults.custom.drawStyle = 'flot'; }, /\(timeseries\) fieldConfig\.defaults\.custom\/drawStyle must be equal to one of the allowed values/],
-    ['stat', (p) => { delete p.options.reduceOptions; }, /\(stat\) options must have required property 'reduceOptions'/],
-    ['gauge', (p) => { p.options.minVizHeight = 7.5; }, /\(gauge\) options\/minVizHeight must be integer/],
-    ['bargauge', (p) => { p.options.displayMode = 'fancy'; }, /\(bargauge\) options\/displayMode must be equal to one of the allowed values/],
-    ['table', (p) => { p.options.showHeader = 'yes'; }, /\(table\) options\/showHeader must be boolean/],
-    ['heatmap', (p) => { p.options.cellGap = 30; }, /\(heatmap\) options\/cellGap must be <= 25/],
-    ['state-timeline', (p) => { p.options.rowHeight = 2; }, /\(state-timeline\) options\/rowHeight must be <= 1/],
-    ['stat', (p) => { p.type = 'singlestat'; }, /\(singlestat\) no schema for this panel type/],
+    [
+      'timeseries',
+      (p) => {
+        p.options.legend = { showLegend: 'yes' };
+      },
+      /\(timeseries\) options\/legend/,
+    ],
+    [
+      'timeseries',
+      (p) => {
+        p.fieldConfig.defaults.custom.drawStyle = 'flot';
+      },
+      /\(timeseries\) fieldConfig\.defaults\.custom\/drawStyle must be equal to one of the allowed values/,
+    ],
+    [
+      'stat',
+      (p) => {
+        delete p.options.reduceOptions;
+      },
+      /\(stat\) options must have required property 'reduceOptions'/,
+    ],
+    [
+      'gauge',
+      (p) => {
+        p.options.minVizHeight = 7.5;
+      },
+      /\(gauge\) options\/minVizHeight must be integer/,
+    ],
+    [
+      'bargauge',
+      (p) => {
+        p.options.displayMode = 'fancy';
+      },
+      /\(bargauge\) options\/displayMode must be equal to one of the allowed values/,
+    ],
+    [
+      'table',
+      (p) => {
+        p.options.showHeader = 'yes';
+      },
+      /\(table\) options\/showHeader must be boolean/,
+    ],
+    [
+      'heatmap',
+      (p) => {
+        p.options.cellGap = 30;
+      },
+      /\(heatmap\) options\/cellGap must be <= 25/,
+    ],
+    [
+      'state-timeline',
+      (p) => {
+        p.options.rowHeight = 2;
+      },
+      /\(state-timeline\) options\/rowHeight must be <= 1/,
+    ],
+    [
+      'stat',
+      (p) => {
+        p.type = 'singlestat';
+      },
+      /\(singlestat\) no schema for this panel type/,
+    ],
     // The Prometheus query.
-    ['stat', (p) => { delete p.targets[0].expr; }, /\(stat\) targets\[0\] must have required property 'expr'/],
-    ['stat', (p) => { p.targets[0].format = 'graphite'; }, /\(stat\) targets\[0\]\/format must be equal to one of the allowed values/],
+    [
+      'stat',
+      (p) => {
+        delete p.targets[0].expr;
+      },
+      /\(stat\) targets\[0\] must have required property 'expr'/,
+    ],
+    [
+      'stat',
+      (p) => {
+        p.targets[0].format = 'graphite';
+      },
+      /\(stat\) targets\[0\]\/format must be equal to one of the allowed values/,
+    ],
   ];
   for (const [type, edit, expected] of cases) assert.match(problemsOf(type, edit), expected);
 });
 
-test('The schemas are generated from the installed foundation SDK\'s types and cached per SDK version.', async () => {
-  assert.match(schemaSet.dir, /node_modules[\\/]\.cache[\\/]kafka-sre[\\/]grafana-schema[\\/]foundation-sdk-\d+\.\d+\.\d+[\w.-]*-[0-9a-f]{12}$/);
+test("The schemas are generated from the installed foundation SDK's types and cached per SDK version.", async () => {
+  assert.match(
+    schemaSet.dir,
+    /node_modules[\\/]\.cache[\\/]kafka-sre[\\/]grafana-schema[\\/]foundation-sdk-\d+\.\d+\.\d+[\w.-]*-[0-9a-f]{12}$/,
+  );
   const again = await grafanaSchemas();
   assert.equal(again.cached, true);
   assert.deepEqual(again.schemas, schemaSet.schemas);
   const defs = Object.keys(schemaSet.schemas.dashboard.definitions);
-  for (const name of ['Dashboard', 'Panel', 'RowPanel', 'GridPos', 'VariableModel', 'AnnotationQuery', 'DashboardLink']) assert.ok(defs.includes(name), name);
+  for (const name of ['Dashboard', 'Panel', 'RowPanel', 'GridPos', 'VariableModel', 'AnnotationQuery', 'DashboardLink'])
+    assert.ok(defs.includes(name), name);
 });
 
 test('Overlapping panels and duplicate ids are reported.', () => {
@@ -186,20 +359,42 @@ test('Overlapping panels and duplicate ids are reported.', () => {
   assert.ok(problems.some((p) => /used twice/.test(p)) && problems.some((p) => /overlap/.test(p)), problems.join('; '));
 });
 
-test('A dashboard shaped like grafana-dash-gen\'s output (schemaVersion 6, rows, graph panels with Graphite targets) fails the schema: the evidence in README.md.', () => {
+test("A dashboard shaped like grafana-dash-gen's output (schemaVersion 6, rows, graph panels with Graphite targets) fails the schema: the evidence in README.md.", () => {
   // Field names as uber/grafana-dash-gen's Dashboard, Row and Graph constructors set them (see README).
   const legacy = {
-    title: 'legacy', originalTitle: 'legacy', tags: [], style: 'dark', timezone: 'browser', editable: true, hideControls: false, sharedCrosshair: false,
-    refresh: false, schemaVersion: 6, hideAllLegends: false, time: null,
-    rows: [{ title: 'r', panels: [{ type: 'graph', renderer: 'flot', span: 12, id: 1, title: 't', targets: [{ target: 'stats.x.count' }] }] }],
-    templating: { list: [], enable: true }, annotations: { list: [], enable: true },
+    title: 'legacy',
+    originalTitle: 'legacy',
+    tags: [],
+    style: 'dark',
+    timezone: 'browser',
+    editable: true,
+    hideControls: false,
+    sharedCrosshair: false,
+    refresh: false,
+    schemaVersion: 6,
+    hideAllLegends: false,
+    time: null,
+    rows: [
+      {
+        title: 'r',
+        panels: [
+          { type: 'graph', renderer: 'flot', span: 12, id: 1, title: 't', targets: [{ target: 'stats.x.count' }] },
+        ],
+      },
+    ],
+    templating: { list: [], enable: true },
+    annotations: { list: [], enable: true },
   };
-  const messages = validator.validate(legacy as unknown as GeneratedDashboard).map((p) => `${p.where} ${p.message}`).join('\n');
-  for (const field of ['rows', 'style', 'originalTitle', 'hideControls', 'sharedCrosshair']) assert.match(messages, new RegExp(`additionalProperty":"${field}"`));
+  const messages = validator
+    .validate(legacy as unknown as GeneratedDashboard)
+    .map((p) => `${p.where} ${p.message}`)
+    .join('\n');
+  for (const field of ['rows', 'style', 'originalTitle', 'hideControls', 'sharedCrosshair'])
+    assert.match(messages, new RegExp(`additionalProperty":"${field}"`));
   assert.match(messages, /\/refresh must be string/);
 });
 
-test('The README\'s fault-only table is the list the code allows to be empty.', () => {
+test("The README's fault-only table is the list the code allows to be empty.", () => {
   const readme = readFileSync(join(repoRoot, 'dashboards', 'README.md'), 'utf8');
   const m = /<!-- fault-only:start -->\n([\s\S]*?)\n<!-- fault-only:end -->/.exec(readme);
   assert.ok(m, 'README has the fault-only markers');

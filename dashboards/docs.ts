@@ -4,6 +4,7 @@ import { dashboardQueries } from './queries.js';
 /** Markdown table of the queries allowed to be empty on a healthy cluster, one row per panel. */
 export function faultOnlyTable(): string {
   const rows = new Map<string, string>();
-  for (const q of dashboardQueries()) if (q.faultOnly) rows.set(`| ${q.dashboard} | ${q.source} | ${q.faultOnly} |`, '');
+  for (const q of dashboardQueries())
+    if (q.faultOnly) rows.set(`| ${q.dashboard} | ${q.source} | ${q.faultOnly} |`, '');
   return ['| dashboard | panel / query | why it is empty while healthy |', '|---|---|---|', ...rows.keys()].join('\n');
 }

@@ -43,7 +43,14 @@ export function watchFaultOnlyQueries(opts: FaultWatchOptions): FaultWatch {
   let wake: (() => void) | undefined;
 
   async function round(): Promise<void> {
-    const checks = await checkDashboardQueries({ prometheusUrl: opts.prometheusUrl, requireData: false, time: new Date(), select: (q) => q.faultOnly !== undefined, ...(opts.substitutions ? { substitutions: opts.substitutions } : {}), ...(opts.thresholds ? { thresholds: opts.thresholds } : {}) });
+    const checks = await checkDashboardQueries({
+      prometheusUrl: opts.prometheusUrl,
+      requireData: false,
+      time: new Date(),
+      select: (q) => q.faultOnly !== undefined,
+      ...(opts.substitutions ? { substitutions: opts.substitutions } : {}),
+      ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
+    });
     const faultActive = checks.some((c) => c.expr === faultExpr && c.series > 0);
     for (const c of checks) {
       const key = `${c.query.dashboard}\u0000${c.query.source}\u0000${c.expr}`;
@@ -93,10 +100,16 @@ export function watchFaultOnlyQueries(opts: FaultWatchOptions): FaultWatch {
 export function describeMissing(evidence: FaultQueryEvidence[]): string[] {
   return evidence
     .filter((e) => e.roundsWithData === 0)
-    .map((e) => `${e.query.dashboard} / ${e.query.source}: no data in ${e.faultRounds} rounds with a fault active${e.problem ? ` (${e.problem})` : ''}\n  ${e.expr}`);
+    .map(
+      (e) =>
+        `${e.query.dashboard} / ${e.query.source}: no data in ${e.faultRounds} rounds with a fault active${e.problem ? ` (${e.problem})` : ''}\n  ${e.expr}`,
+    );
 }
 
 /** One line per query: rounds with data / rounds during a fault, most series, a sample series. */
 export function describeEvidence(evidence: FaultQueryEvidence[]): string[] {
-  return evidence.map((e) => `${e.query.dashboard} / ${e.query.source}: ${e.roundsWithData}/${e.faultRounds} fault rounds with data, up to ${e.maxSeries} series${e.sample ? `, e.g. ${JSON.stringify(e.sample)}` : ''}\n  ${e.expr}`);
+  return evidence.map(
+    (e) =>
+      `${e.query.dashboard} / ${e.query.source}: ${e.roundsWithData}/${e.faultRounds} fault rounds with data, up to ${e.maxSeries} series${e.sample ? `, e.g. ${JSON.stringify(e.sample)}` : ''}\n  ${e.expr}`,
+  );
 }

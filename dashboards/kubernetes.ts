@@ -13,8 +13,18 @@ interface Metadata {
   annotations?: Record<string, string>;
 }
 
-function metadata(name: string, opts: KubernetesOptions, labels: Record<string, string>, annotations?: Record<string, string>): Metadata {
-  return { name, ...(opts.namespace ? { namespace: opts.namespace } : {}), labels: { 'app.kubernetes.io/part-of': 'kafka-sre', ...labels }, ...(annotations ? { annotations } : {}) };
+function metadata(
+  name: string,
+  opts: KubernetesOptions,
+  labels: Record<string, string>,
+  annotations?: Record<string, string>,
+): Metadata {
+  return {
+    name,
+    ...(opts.namespace ? { namespace: opts.namespace } : {}),
+    labels: { 'app.kubernetes.io/part-of': 'kafka-sre', ...labels },
+    ...(annotations ? { annotations } : {}),
+  };
 }
 
 export function configMapFor(dash: GeneratedDashboard, opts: KubernetesOptions): Record<string, unknown> {

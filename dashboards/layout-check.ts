@@ -26,14 +26,16 @@ export function layoutProblems(dash: GeneratedDashboard): string[] {
       problems.push(`panel ${p.id} has no gridPos`);
       continue;
     }
-    if (g.x < 0 || g.w < 1 || g.x + g.w > 24 || g.y < 0 || g.h < 1) problems.push(`panel ${p.id} lies outside the 24-column grid: ${JSON.stringify(g)}`);
+    if (g.x < 0 || g.w < 1 || g.x + g.w > 24 || g.y < 0 || g.h < 1)
+      problems.push(`panel ${p.id} lies outside the 24-column grid: ${JSON.stringify(g)}`);
     boxes.push({ id: p.id, ...g });
   }
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {
       const a = boxes[i];
       const b = boxes[j];
-      if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) problems.push(`panels ${a.id} and ${b.id} overlap`);
+      if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h)
+        problems.push(`panels ${a.id} and ${b.id} overlap`);
     }
   }
   return problems;

@@ -42,23 +42,41 @@ export async function checkDashboardQueries(opts: LiveCheckOptions): Promise<Que
   for (const query of dashboardQueries(opts.thresholds)) {
     if (opts.select && !opts.select(query)) continue;
     const expr = substitute(query.expr, opts.substitutions);
-    const params = new URLSearchParams({ query: expr, ...(opts.time ? { time: String(opts.time.getTime() / 1000) } : {}) });
+    const params = new URLSearchParams({
+      query: expr,
+      ...(opts.time ? { time: String(opts.time.getTime() / 1000) } : {}),
+    });
     let answer: PromAnswer;
     try {
-      const res = await fetch(`${base}/api/v1/query?${params}`, { signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+      const res = await fetch(`${base}/api/v1/query?${params}`, {
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+      });
       answer = (await res.json()) as PromAnswer;
     } catch (e) {
       out.push({ query, expr, ok: false, series: 0, problem: `request failed: ${(e as Error).message}` });
       continue;
     }
     if (answer.status !== 'success') {
-      out.push({ query, expr, ok: false, series: 0, problem: `${answer.errorType ?? 'error'}: ${answer.error ?? 'unknown'}` });
+      out.push({
+        query,
+        expr,
+        ok: false,
+        series: 0,
+        problem: `${answer.errorType ?? 'error'}: ${answer.error ?? 'unknown'}`,
+      });
       continue;
     }
     const series = answer.data?.result?.length ?? 0;
     const first = answer.data?.result?.[0]?.metric;
     const empty = series === 0 && opts.requireData && !query.faultOnly;
-    out.push({ query, expr, ok: !empty, series, ...(first ? { firstSeries: first } : {}), ...(empty ? { problem: 'no data on a healthy cluster (not a fault-only query)' } : {}) });
+    out.push({
+      query,
+      expr,
+      ok: !empty,
+      series,
+      ...(first ? { firstSeries: first } : {}),
+      ...(empty ? { problem: 'no data on a healthy cluster (not a fault-only query)' } : {}),
+    });
   }
   return out;
 }

@@ -1,7 +1,22 @@
 // The metric names a PromQL expression reads, found without a full parser: drop string
 // literals, label matchers, range/subquery brackets and grouping clauses, then every remaining
 // identifier that is not a function, keyword or number is a metric name.
-const keywords = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset', 'inf', 'nan', 'atan2']);
+const keywords = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'inf',
+  'nan',
+  'atan2',
+]);
 
 export function metricNames(expr: string): string[] {
   let s = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');

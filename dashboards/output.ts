@@ -15,7 +15,11 @@ function yamlDocuments(docs: Record<string, unknown>[]): string {
   return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }
 
-export function writeDashboards(outDir: string, dashboards: GeneratedDashboard[], k8s: KubernetesOptions): WrittenFile[] {
+export function writeDashboards(
+  outDir: string,
+  dashboards: GeneratedDashboard[],
+  k8s: KubernetesOptions,
+): WrittenFile[] {
   const written: WrittenFile[] = [];
   mkdirSync(join(outDir, 'kubernetes'), { recursive: true });
   for (const d of dashboards) {

@@ -18,8 +18,23 @@ export interface PanelOptions {
 
 type Queries = QuerySpec | QuerySpec[];
 
-function panel(kind: PanelKind, title: string, description: string, queries: Queries, opts: PanelOptions, size: { w: number; h: number }): PanelSpec {
-  return { kind, title, description, queries: Array.isArray(queries) ? queries : [queries], w: opts.w ?? size.w, h: opts.h ?? size.h, ...strip(opts) };
+function panel(
+  kind: PanelKind,
+  title: string,
+  description: string,
+  queries: Queries,
+  opts: PanelOptions,
+  size: { w: number; h: number },
+): PanelSpec {
+  return {
+    kind,
+    title,
+    description,
+    queries: Array.isArray(queries) ? queries : [queries],
+    w: opts.w ?? size.w,
+    h: opts.h ?? size.h,
+    ...strip(opts),
+  };
 }
 
 function strip(opts: PanelOptions): Omit<PanelOptions, 'w' | 'h'> {
@@ -27,22 +42,34 @@ function strip(opts: PanelOptions): Omit<PanelOptions, 'w' | 'h'> {
   return rest;
 }
 
-export const timeseries = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) => panel('timeseries', title, description, queries, opts, { w: 8, h: 8 });
-export const stat = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) => panel('stat', title, description, queries, opts, { w: 4, h: 4 });
-export const gauge = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) => panel('gauge', title, description, queries, opts, { w: 6, h: 6 });
-export const bargauge = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) => panel('bargauge', title, description, queries, opts, { w: 8, h: 8 });
-export const table = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) => panel('table', title, description, queries, opts, { w: 12, h: 8 });
-export const heatmap = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) => panel('heatmap', title, description, queries, opts, { w: 12, h: 8 });
-export const stateTimeline = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) => panel('state-timeline', title, description, queries, opts, { w: 12, h: 8 });
+export const timeseries = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) =>
+  panel('timeseries', title, description, queries, opts, { w: 8, h: 8 });
+export const stat = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) =>
+  panel('stat', title, description, queries, opts, { w: 4, h: 4 });
+export const gauge = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) =>
+  panel('gauge', title, description, queries, opts, { w: 6, h: 6 });
+export const bargauge = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) =>
+  panel('bargauge', title, description, queries, opts, { w: 8, h: 8 });
+export const table = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) =>
+  panel('table', title, description, queries, opts, { w: 12, h: 8 });
+export const heatmap = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) =>
+  panel('heatmap', title, description, queries, opts, { w: 12, h: 8 });
+export const stateTimeline = (title: string, description: string, queries: Queries, opts: PanelOptions = {}) =>
+  panel('state-timeline', title, description, queries, opts, { w: 12, h: 8 });
 
 export function text(title: string, content: string, opts: { w?: number; h?: number } = {}): PanelSpec {
   return { kind: 'text', title, description: title, content, queries: [], w: opts.w ?? 24, h: opts.h ?? 3 };
 }
 
 /** A time-series query. */
-export const q = (expr: string, legend?: string, extra: Partial<QuerySpec> = {}): QuerySpec => ({ expr, ...(legend === undefined ? {} : { legend }), ...extra });
+export const q = (expr: string, legend?: string, extra: Partial<QuerySpec> = {}): QuerySpec => ({
+  expr,
+  ...(legend === undefined ? {} : { legend }),
+  ...extra,
+});
 /** An instant query (stat / gauge / table of "now"). */
-export const instant = (expr: string, legend?: string, extra: Partial<QuerySpec> = {}): QuerySpec => q(expr, legend, { instant: true, ...extra });
+export const instant = (expr: string, legend?: string, extra: Partial<QuerySpec> = {}): QuerySpec =>
+  q(expr, legend, { instant: true, ...extra });
 
 /** Colours for "higher is worse": red from `critical` (orange from `warn`). */
 export function redFrom(critical: number, warn?: number): ThresholdStep[] {

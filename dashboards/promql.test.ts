@@ -6,13 +6,41 @@ import { histogramQuantile, offsetRate, rate, sel, summaryQuantile } from './pro
 import { substitute } from './queries.js';
 
 const selCases: { name: string; got: () => string; want: string }[] = [
-  { name: 'An exporter series is filtered by cluster and by every variable label it carries.', got: () => sel(E.consumerGroupLagSum), want: 'kafka_consumergroup_lag_sum{cluster=~"$cluster", topic=~"$topic", topic!="", consumergroup=~"$consumergroup", consumergroup!=""}' },
-  { name: 'A broker series is filtered by cluster (added by relabeling) and by instance.', got: () => sel(B.underReplicatedPartitions), want: 'kafka_server_replicamanager_underreplicatedpartitions{cluster=~"$cluster", instance=~"$instance"}' },
-  { name: 'A per-topic broker meter excludes the all-topics series so sums do not double count.', got: () => rate(B.bytesIn), want: 'rate(kafka_server_brokertopicmetrics_bytesin_total{cluster=~"$cluster", instance=~"$instance", topic=~"$topic", topic!=""}[$__rate_interval])' },
-  { name: 'Chaos series are not filtered by cluster variables.', got: () => sel(C.faultActive), want: 'kafka_sre_gameday_fault_active' },
-  { name: 'Extra matchers take an operator.', got: () => sel(B.requestErrors, { filter: false, where: { error: ['!=', 'NONE'] } }), want: 'kafka_network_requestmetrics_errors_total{error!="NONE"}' },
-  { name: 'The median quantile accepts both 0.5 and 0.50 spellings.', got: () => summaryQuantile(B.totalTimeMs, '0.50', { filter: false }), want: 'kafka_network_requestmetrics_totaltimems{quantile=~"0.5|0.50"}' },
-  { name: 'histogram_quantile aggregates buckets by the given labels plus le.', got: () => histogramQuantile(0.99, E.probeRoundtripLatency, ['cluster'], { filter: false }), want: 'histogram_quantile(0.99, sum by (cluster, le) (rate(kafka_sre_probe_roundtrip_latency_seconds_bucket[$__rate_interval])))' },
+  {
+    name: 'An exporter series is filtered by cluster and by every variable label it carries.',
+    got: () => sel(E.consumerGroupLagSum),
+    want: 'kafka_consumergroup_lag_sum{cluster=~"$cluster", topic=~"$topic", topic!="", consumergroup=~"$consumergroup", consumergroup!=""}',
+  },
+  {
+    name: 'A broker series is filtered by cluster (added by relabeling) and by instance.',
+    got: () => sel(B.underReplicatedPartitions),
+    want: 'kafka_server_replicamanager_underreplicatedpartitions{cluster=~"$cluster", instance=~"$instance"}',
+  },
+  {
+    name: 'A per-topic broker meter excludes the all-topics series so sums do not double count.',
+    got: () => rate(B.bytesIn),
+    want: 'rate(kafka_server_brokertopicmetrics_bytesin_total{cluster=~"$cluster", instance=~"$instance", topic=~"$topic", topic!=""}[$__rate_interval])',
+  },
+  {
+    name: 'Chaos series are not filtered by cluster variables.',
+    got: () => sel(C.faultActive),
+    want: 'kafka_sre_gameday_fault_active',
+  },
+  {
+    name: 'Extra matchers take an operator.',
+    got: () => sel(B.requestErrors, { filter: false, where: { error: ['!=', 'NONE'] } }),
+    want: 'kafka_network_requestmetrics_errors_total{error!="NONE"}',
+  },
+  {
+    name: 'The median quantile accepts both 0.5 and 0.50 spellings.',
+    got: () => summaryQuantile(B.totalTimeMs, '0.50', { filter: false }),
+    want: 'kafka_network_requestmetrics_totaltimems{quantile=~"0.5|0.50"}',
+  },
+  {
+    name: 'histogram_quantile aggregates buckets by the given labels plus le.',
+    got: () => histogramQuantile(0.99, E.probeRoundtripLatency, ['cluster'], { filter: false }),
+    want: 'histogram_quantile(0.99, sum by (cluster, le) (rate(kafka_sre_probe_roundtrip_latency_seconds_bucket[$__rate_interval])))',
+  },
 ];
 for (const c of selCases) test(c.name, () => assert.equal(c.got(), c.want));
 
@@ -22,7 +50,10 @@ test('A matcher on a label the catalog does not list is refused.', () => {
 test('rate() over a gauge and offsetRate() over a non-offset gauge are refused.', () => {
   assert.throws(() => rate(E.consumerGroupLag), /rate\(\) over gauge/);
   assert.throws(() => offsetRate(E.consumerGroupLag), /not an offset gauge/);
-  assert.equal(offsetRate(E.partitionCurrentOffset, { filter: false }), 'rate(kafka_topic_partition_current_offset[$__rate_interval])');
+  assert.equal(
+    offsetRate(E.partitionCurrentOffset, { filter: false }),
+    'rate(kafka_topic_partition_current_offset[$__rate_interval])',
+  );
 });
 test('A _bucket suffix on a summary is refused.', () => {
   assert.throws(() => sel(B.totalTimeMs, { suffix: '_bucket' }), /is a summary/);
@@ -30,15 +61,30 @@ test('A _bucket suffix on a summary is refused.', () => {
 
 const nameCases: { name: string; expr: string; want: string[] }[] = [
   { name: 'A bare selector names one metric.', expr: 'up', want: ['up'] },
-  { name: 'Functions, grouping labels and matchers are not metric names.', expr: 'sum by (topic, partition) (rate(a_total{topic=~"x", job="by"}[5m]))', want: ['a_total'] },
-  { name: 'Both sides of a binary operation are found, keywords are not.', expr: 'a / on (cluster) group_left (slo) b or vector(0) unless c offset 5m', want: ['a', 'b', 'c'] },
+  {
+    name: 'Functions, grouping labels and matchers are not metric names.',
+    expr: 'sum by (topic, partition) (rate(a_total{topic=~"x", job="by"}[5m]))',
+    want: ['a_total'],
+  },
+  {
+    name: 'Both sides of a binary operation are found, keywords are not.',
+    expr: 'a / on (cluster) group_left (slo) b or vector(0) unless c offset 5m',
+    want: ['a', 'b', 'c'],
+  },
   { name: 'Numbers with exponents and durations are not names.', expr: 'x > 1e3 and y[1h:5m]', want: ['x', 'y'] },
-  { name: 'Recording-rule names with colons are names.', expr: 'slo:sli_error:ratio_rate5m{slo="a"}', want: ['slo:sli_error:ratio_rate5m'] },
+  {
+    name: 'Recording-rule names with colons are names.',
+    expr: 'slo:sli_error:ratio_rate5m{slo="a"}',
+    want: ['slo:sli_error:ratio_rate5m'],
+  },
   { name: 'String literals are ignored.', expr: 'label_replace(m, "dst", "$1", "src", "(.*)")', want: ['m'] },
 ];
 for (const c of nameCases) test(c.name, () => assert.deepEqual(metricNames(c.expr).sort(), c.want.sort()));
 
 test('Template variables are substituted, braced and formatted forms included; unknown ones are errors.', () => {
-  assert.equal(substitute('rate(x{a=~"$cluster", b=~"${topic}", c=~"${consumergroup:regex}"}[$__rate_interval])'), 'rate(x{a=~".*", b=~".*", c=~".*"}[1m])');
+  assert.equal(
+    substitute('rate(x{a=~"$cluster", b=~"${topic}", c=~"${consumergroup:regex}"}[$__rate_interval])'),
+    'rate(x{a=~".*", b=~".*", c=~".*"}[1m])',
+  );
   assert.throws(() => substitute('x{a="$nope"}'), /no value for template variable \$nope/);
 });

@@ -40,7 +40,8 @@ function quote(value: string): string {
 /** `name{matchers}` for a catalog metric, with the dashboard's variable filters. */
 export function sel(def: MetricDef, opts: SelectOptions = {}): string {
   const { suffix, where = {}, filter = true } = opts;
-  if (suffix && def.type !== 'histogram' && def.type !== 'summary') throw new Error(`${def.name} is a ${def.type}: no ${suffix} series`);
+  if (suffix && def.type !== 'histogram' && def.type !== 'summary')
+    throw new Error(`${def.name} is a ${def.type}: no ${suffix} series`);
   if (suffix === '_bucket' && def.type !== 'histogram') throw new Error(`${def.name} is a summary: no _bucket series`);
   const known = new Set([...def.labels, ...extraLabels(def, suffix)]);
   const matchers: string[] = [];
@@ -53,7 +54,10 @@ export function sel(def: MetricDef, opts: SelectOptions = {}): string {
     }
   }
   for (const [label, value] of Object.entries(where)) {
-    if (!known.has(label)) throw new Error(`${def.name} has no label ${JSON.stringify(label)} (catalog labels: ${def.labels.join(', ') || 'none'})`);
+    if (!known.has(label))
+      throw new Error(
+        `${def.name} has no label ${JSON.stringify(label)} (catalog labels: ${def.labels.join(', ') || 'none'})`,
+      );
     const [op, v] = typeof value === 'string' ? ['=', value] : value;
     matchers.push(`${label}${op}${quote(v)}`);
   }
@@ -73,13 +77,22 @@ export function increase(def: MetricDef, opts: SelectOptions = {}, window = '$__
 }
 
 /** histogram_quantile over a catalog histogram, aggregated by `by` plus `le`. */
-export function histogramQuantile(q: number, def: MetricDef, by: readonly string[], opts: Omit<SelectOptions, 'suffix'> = {}): string {
+export function histogramQuantile(
+  q: number,
+  def: MetricDef,
+  by: readonly string[],
+  opts: Omit<SelectOptions, 'suffix'> = {},
+): string {
   if (def.type !== 'histogram') throw new Error(`${def.name} is not a histogram`);
   return `histogram_quantile(${q}, sum by (${[...by, 'le'].join(', ')}) (${rate(def, { ...opts, suffix: '_bucket' })}))`;
 }
 
 /** Summary quantile series of a JMX-style timer (quantile label values as the broker writes them). */
-export function summaryQuantile(def: MetricDef, quantile: '0.50' | '0.75' | '0.95' | '0.98' | '0.99' | '0.999', opts: SelectOptions = {}): string {
+export function summaryQuantile(
+  def: MetricDef,
+  quantile: '0.50' | '0.75' | '0.95' | '0.98' | '0.99' | '0.999',
+  opts: SelectOptions = {},
+): string {
   if (def.type !== 'summary') throw new Error(`${def.name} is not a summary`);
   // jmx_exporter writes "0.50"; client libraries write "0.5": accept both for the median.
   const match: MatcherValue = quantile === '0.50' ? ['=~', '0.5|0.50'] : quantile;

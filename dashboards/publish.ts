@@ -27,7 +27,8 @@ export function dashboardsApiUrl(base: string): string {
   } catch {
     throw new Error(`--grafana-url ${JSON.stringify(base)} is not a URL (e.g. http://localhost:3000)`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`--grafana-url must be http or https, got ${u.protocol}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new Error(`--grafana-url must be http or https, got ${u.protocol}`);
   return `${u.origin}${u.pathname.replace(/\/+$/, '')}/api/dashboards/db`;
 }
 
@@ -43,7 +44,11 @@ export async function publishDashboard(dash: GeneratedDashboard, opts: PublishOp
   try {
     const res = await fetch(dashboardsApiUrl(opts.grafanaUrl), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${opts.token}` },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        authorization: `Bearer ${opts.token}`,
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(opts.timeoutMs),
     });
@@ -54,17 +59,31 @@ export async function publishDashboard(dash: GeneratedDashboard, opts: PublishOp
     } catch {
       // Non-JSON answer (a proxy error page): report its start.
     }
-    if (res.ok) return { ...base, ok: true, status: res.status, detail: `${parsed.status ?? 'success'} ${parsed.url ?? ''} version ${parsed.version ?? '?'}`.replace(/\s+/g, ' ').trim() };
+    if (res.ok)
+      return {
+        ...base,
+        ok: true,
+        status: res.status,
+        detail: `${parsed.status ?? 'success'} ${parsed.url ?? ''} version ${parsed.version ?? '?'}`
+          .replace(/\s+/g, ' ')
+          .trim(),
+      };
     return { ...base, ok: false, status: res.status, detail: parsed.message ?? text.slice(0, 200) };
   } catch (e) {
     const err = e as Error & { cause?: { code?: string; message?: string } };
     // fetch() wraps socket errors ("fetch failed"); the cause says what happened (ECONNREFUSED...).
-    const detail = err.name === 'TimeoutError' ? `no answer within ${opts.timeoutMs} ms` : [err.message, err.cause?.code ?? err.cause?.message].filter(Boolean).join(': ');
+    const detail =
+      err.name === 'TimeoutError'
+        ? `no answer within ${opts.timeoutMs} ms`
+        : [err.message, err.cause?.code ?? err.cause?.message].filter(Boolean).join(': ');
     return { ...base, ok: false, detail };
   }
 }
 
-export async function publishDashboards(dashboards: GeneratedDashboard[], opts: PublishOptions): Promise<PublishResult[]> {
+export async function publishDashboards(
+  dashboards: GeneratedDashboard[],
+  opts: PublishOptions,
+): Promise<PublishResult[]> {
   // One at a time: Grafana serialises dashboard saves anyway, and the report stays in order.
   const results: PublishResult[] = [];
   for (const d of dashboards) results.push(await publishDashboard(d, opts));

@@ -30,23 +30,44 @@ export const substitutions: Readonly<Record<string, string>> = {
 };
 
 export function substitute(expr: string, values: Readonly<Record<string, string>> = substitutions): string {
-  return expr.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare ?? '';
-    const value = values[name];
-    if (value === undefined) throw new Error(`no value for template variable ${whole} in ${expr}`);
-    return value;
-  });
+  return expr.replace(
+    /\$\{(\w+)(?::\w+)?\}|\$(\w+)/g,
+    (whole, braced: string | undefined, bare: string | undefined) => {
+      const name = braced ?? bare ?? '';
+      const value = values[name];
+      if (value === undefined) throw new Error(`no value for template variable ${whole} in ${expr}`);
+      return value;
+    },
+  );
 }
 
 export function dashboardQueries(thresholds?: DashboardThresholds): DashboardQuery[] {
   const out: DashboardQuery[] = [];
   for (const spec of dashboardSpecs(thresholds)) {
-    for (const v of spec.variables) out.push({ dashboard: spec.uid, source: `variable ${v}`, expr: variableSelector(v) });
-    out.push({ dashboard: spec.uid, source: 'annotation Firing alerts', expr: alertAnnotationExpr(), faultOnly: 'no alert fires on a healthy cluster' });
-    if (spec.gamedayAnnotations) out.push({ dashboard: spec.uid, source: 'annotation Game-day faults', expr: gamedayFaultExpr(), faultOnly: 'the chaos runner exposes fault series only during a game day' });
+    for (const v of spec.variables)
+      out.push({ dashboard: spec.uid, source: `variable ${v}`, expr: variableSelector(v) });
+    out.push({
+      dashboard: spec.uid,
+      source: 'annotation Firing alerts',
+      expr: alertAnnotationExpr(),
+      faultOnly: 'no alert fires on a healthy cluster',
+    });
+    if (spec.gamedayAnnotations)
+      out.push({
+        dashboard: spec.uid,
+        source: 'annotation Game-day faults',
+        expr: gamedayFaultExpr(),
+        faultOnly: 'the chaos runner exposes fault series only during a game day',
+      });
     for (const row of spec.rows) {
       for (const panel of row.panels) {
-        for (const q of panel.queries) out.push({ dashboard: spec.uid, source: panel.title, expr: q.expr, ...(q.faultOnly ? { faultOnly: q.faultOnly } : {}) });
+        for (const q of panel.queries)
+          out.push({
+            dashboard: spec.uid,
+            source: panel.title,
+            expr: q.expr,
+            ...(q.faultOnly ? { faultOnly: q.faultOnly } : {}),
+          });
       }
     }
   }

@@ -14,7 +14,9 @@ export interface GenerateOptions extends RenderOptions {
 }
 
 export function dashboardSpecs(thresholds: DashboardThresholds = defaultThresholds): DashboardSpec[] {
-  return [executiveDashboard, oncallDashboard, debugDashboard, lagDashboard, sloDashboard, gamedayDashboard].map((build) => build(thresholds));
+  return [executiveDashboard, oncallDashboard, debugDashboard, lagDashboard, sloDashboard, gamedayDashboard].map(
+    (build) => build(thresholds),
+  );
 }
 
 export function generateDashboards(opts: GenerateOptions = {}): GeneratedDashboard[] {

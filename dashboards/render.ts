@@ -77,7 +77,11 @@ function reduceLast(): common.ReduceDataOptionsBuilder {
 }
 
 function legend(): common.VizLegendOptionsBuilder {
-  return new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).calcs([]);
+  return new common.VizLegendOptionsBuilder()
+    .showLegend(true)
+    .displayMode(common.LegendDisplayMode.List)
+    .placement(common.LegendPlacement.Bottom)
+    .calcs([]);
 }
 
 function panelBuilder(spec: PanelSpec): CommonPanelBuilder {
@@ -85,10 +89,18 @@ function panelBuilder(spec: PanelSpec): CommonPanelBuilder {
     case 'timeseries': {
       const b = new timeseries.PanelBuilder()
         .legend(legend())
-        .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+        .tooltip(
+          new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
+        )
         .fillOpacity(spec.stack ? 40 : 10)
         .lineWidth(1)
-        .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(spec.thresholds && spec.thresholds.length > 1 ? common.GraphThresholdsStyleMode.Dashed : common.GraphThresholdsStyleMode.Off));
+        .thresholdsStyle(
+          new common.GraphThresholdsStyleConfigBuilder().mode(
+            spec.thresholds && spec.thresholds.length > 1
+              ? common.GraphThresholdsStyleMode.Dashed
+              : common.GraphThresholdsStyleMode.Off,
+          ),
+        );
       if (spec.stack) b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
       return b;
     }
@@ -101,16 +113,32 @@ function panelBuilder(spec: PanelSpec): CommonPanelBuilder {
     case 'gauge':
       return new gauge.PanelBuilder().reduceOptions(reduceLast()).showThresholdMarkers(true);
     case 'bargauge':
-      return new bargauge.PanelBuilder().reduceOptions(reduceLast()).displayMode(common.BarGaugeDisplayMode.Gradient).orientation(common.VizOrientation.Horizontal);
+      return new bargauge.PanelBuilder()
+        .reduceOptions(reduceLast())
+        .displayMode(common.BarGaugeDisplayMode.Gradient)
+        .orientation(common.VizOrientation.Horizontal);
     case 'table':
       return new table.PanelBuilder().showHeader(true).cellHeight(common.TableCellHeight.Sm);
     case 'heatmap':
       return new heatmap.PanelBuilder()
         .calculate(false)
-        .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme('Oranges').fill('dark-orange').scale(heatmap.HeatmapColorScale.Exponential).exponent(0.5).steps(64).reverse(false))
+        .color(
+          new heatmap.HeatmapColorOptionsBuilder()
+            .mode(heatmap.HeatmapColorMode.Scheme)
+            .scheme('Oranges')
+            .fill('dark-orange')
+            .scale(heatmap.HeatmapColorScale.Exponential)
+            .exponent(0.5)
+            .steps(64)
+            .reverse(false),
+        )
         .yAxis(new heatmap.YAxisConfigBuilder().unit(spec.unit ?? 'short').axisPlacement(common.AxisPlacement.Left));
     case 'state-timeline':
-      return new statetimeline.PanelBuilder().showValue(common.VisibilityMode.Never).mergeValues(true).rowHeight(0.9).legend(legend());
+      return new statetimeline.PanelBuilder()
+        .showValue(common.VisibilityMode.Never)
+        .mergeValues(true)
+        .rowHeight(0.9)
+        .legend(legend());
     case 'text':
       return new text.PanelBuilder().mode(text.TextMode.Markdown).content(spec.content ?? '');
   }
@@ -118,7 +146,9 @@ function panelBuilder(spec: PanelSpec): CommonPanelBuilder {
 
 function thresholdsOf(spec: PanelSpec): ThresholdsConfigBuilder {
   const steps = spec.thresholds ?? [{ value: null, color: 'green' }];
-  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps.map((s) => ({ value: s.value, color: s.color })));
+  return new ThresholdsConfigBuilder()
+    .mode(ThresholdsMode.Absolute)
+    .steps(steps.map((s) => ({ value: s.value, color: s.color })));
 }
 
 function mappingsOf(spec: PanelSpec): ValueMapping[] {
@@ -131,10 +161,32 @@ function mappingsOf(spec: PanelSpec): ValueMapping[] {
 function linksOf(spec: PanelSpec, variables: readonly string[], opts: RenderOptions): DashboardLinkBuilder[] {
   const links: DashboardLinkBuilder[] = [];
   for (const uid of spec.drilldowns ?? []) {
-    links.push(new DashboardLinkBuilder(`Open ${dashboardTitles[uid]}`).type(DashboardLinkType.Link).url(drilldownUrl(uid, variables)).tooltip('Same time range and selection').icon('dashboard').targetBlank(false).includeVars(false).keepTime(false).asDropdown(false).tags([]));
+    links.push(
+      new DashboardLinkBuilder(`Open ${dashboardTitles[uid]}`)
+        .type(DashboardLinkType.Link)
+        .url(drilldownUrl(uid, variables))
+        .tooltip('Same time range and selection')
+        .icon('dashboard')
+        .targetBlank(false)
+        .includeVars(false)
+        .keepTime(false)
+        .asDropdown(false)
+        .tags([]),
+    );
   }
   for (const alert of spec.runbooks ?? []) {
-    links.push(new DashboardLinkBuilder(`Runbook: ${alert}`).type(DashboardLinkType.Link).url(runbookUrl(alert, opts.runbookBase)).tooltip(`What to do when ${alert} fires`).icon('doc').targetBlank(true).includeVars(false).keepTime(false).asDropdown(false).tags([]));
+    links.push(
+      new DashboardLinkBuilder(`Runbook: ${alert}`)
+        .type(DashboardLinkType.Link)
+        .url(runbookUrl(alert, opts.runbookBase))
+        .tooltip(`What to do when ${alert} fires`)
+        .icon('doc')
+        .targetBlank(true)
+        .includeVars(false)
+        .keepTime(false)
+        .asDropdown(false)
+        .tags([]),
+    );
   }
   return links;
 }
@@ -162,13 +214,18 @@ function layout(spec: DashboardSpec, variables: readonly string[], opts: RenderO
   let id = 1;
   let y = 0;
   for (const row of spec.rows) {
-    const rowPanel = new RowBuilder(row.title).collapsed(false).id(id++).gridPos({ x: 0, y, w: gridWidth, h: 1 }).build();
+    const rowPanel = new RowBuilder(row.title)
+      .collapsed(false)
+      .id(id++)
+      .gridPos({ x: 0, y, w: gridWidth, h: 1 })
+      .build();
     out.push(rowPanel);
     y += 1;
     let x = 0;
     let lineHeight = 0;
     for (const p of row.panels) {
-      if (p.w < 1 || p.w > gridWidth || p.h < 1) throw new Error(`${spec.uid}: panel "${p.title}" has bad size ${p.w}x${p.h}`);
+      if (p.w < 1 || p.w > gridWidth || p.h < 1)
+        throw new Error(`${spec.uid}: panel "${p.title}" has bad size ${p.w}x${p.h}`);
       if (x + p.w > gridWidth) {
         y += lineHeight;
         x = 0;
@@ -196,7 +253,17 @@ export function renderDashboard(spec: DashboardSpec, opts: RenderOptions = {}): 
     .time({ from: spec.from, to: 'now' })
     .timezone('browser')
     .refresh('1m')
-    .link(new DashboardLinkBuilder('Kafka dashboards').type(DashboardLinkType.Dashboards).tags([dashboardTag]).asDropdown(true).includeVars(true).keepTime(true).targetBlank(false).icon('external link').tooltip(''));
+    .link(
+      new DashboardLinkBuilder('Kafka dashboards')
+        .type(DashboardLinkType.Dashboards)
+        .tags([dashboardTag])
+        .asDropdown(true)
+        .includeVars(true)
+        .keepTime(true)
+        .targetBlank(false)
+        .icon('external link')
+        .tooltip(''),
+    );
   for (const v of buildVariables(spec.variables)) builder.withVariable({ build: () => v });
   const dash = builder.build() as GeneratedDashboard;
   dash.schemaVersion = schemaVersion;

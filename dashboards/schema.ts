@@ -92,8 +92,13 @@ const constraints: Record<string, Record<string, Record<string, JsonSchema>>> = 
   },
   prometheus: { Dataquery: { intervalFactor: { type: 'integer' }, maxDataPoints: { type: 'integer' } } },
   gauge: { Options: { minVizHeight: { type: 'integer' }, minVizWidth: { type: 'integer' } } },
-  bargauge: { Options: { minVizHeight: { type: 'integer' }, minVizWidth: { type: 'integer' }, maxVizHeight: { type: 'integer' } } },
-  heatmap: { Options: { cellGap: { type: 'integer', minimum: 0, maximum: 25 } }, HeatmapColorOptions: { steps: { type: 'integer', minimum: 2, maximum: 128 } } },
+  bargauge: {
+    Options: { minVizHeight: { type: 'integer' }, minVizWidth: { type: 'integer' }, maxVizHeight: { type: 'integer' } },
+  },
+  heatmap: {
+    Options: { cellGap: { type: 'integer', minimum: 0, maximum: 25 } },
+    HeatmapColorOptions: { steps: { type: 'integer', minimum: 2, maximum: 128 } },
+  },
   'state-timeline': {
     Options: { rowHeight: { maximum: 1 }, perPage: { minimum: 1 } },
     FieldConfig: { fillOpacity: { type: 'integer', maximum: 100 }, lineWidth: { type: 'integer', maximum: 10 } },
@@ -144,7 +149,15 @@ function optionalPackageVersion(name: string): string {
 export function schemaCacheDir(): string {
   const sdk = sdkRoot();
   const key = createHash('sha256')
-    .update(JSON.stringify({ recipe, sdkPackageOf, generatorConfig, generator: optionalPackageVersion('ts-json-schema-generator'), typescript: optionalPackageVersion('typescript') }))
+    .update(
+      JSON.stringify({
+        recipe,
+        sdkPackageOf,
+        generatorConfig,
+        generator: optionalPackageVersion('ts-json-schema-generator'),
+        typescript: optionalPackageVersion('typescript'),
+      }),
+    )
     .digest('hex')
     .slice(0, 12);
   return join(sdk, '..', '..', '.cache', 'kafka-sre', 'grafana-schema', `foundation-sdk-${packageVersion(sdk)}-${key}`);
@@ -158,20 +171,37 @@ async function generate(sdk: string): Promise<Record<string, SchemaDoc>> {
     tsj = await import('ts-json-schema-generator');
     ts = (await import('typescript')).default;
   } catch (e) {
-    throw new Error(`Generating Grafana's JSON schemas needs the devDependencies ts-json-schema-generator and typescript (npm ci): ${(e as Error).message}`);
+    throw new Error(
+      `Generating Grafana's JSON schemas needs the devDependencies ts-json-schema-generator and typescript (npm ci): ${(e as Error).message}`,
+    );
   }
   const fileOf = (name: string) => join(sdk, 'dist', sdkPackageOf[name], 'types.gen.d.ts');
   const files = Object.keys(recipe).map(fileOf);
-  for (const f of files) if (!existsSync(f)) throw new Error(`${f} is missing: the installed @grafana/grafana-foundation-sdk does not ship the types this check needs`);
-  const config = { ...tsj.DEFAULT_CONFIG, ...generatorConfig, path: `${join(sdk, 'dist')}/{${[...new Set(Object.values(sdkPackageOf))].join(',')}}/types.gen.d.ts` };
+  for (const f of files)
+    if (!existsSync(f))
+      throw new Error(
+        `${f} is missing: the installed @grafana/grafana-foundation-sdk does not ship the types this check needs`,
+      );
+  const config = {
+    ...tsj.DEFAULT_CONFIG,
+    ...generatorConfig,
+    path: `${join(sdk, 'dist')}/{${[...new Set(Object.values(sdkPackageOf))].join(',')}}/types.gen.d.ts`,
+  };
   const program = tsj.createProgram(config);
-  const generator = new tsj.SchemaGenerator(program, tsj.createParser(program, config), tsj.createFormatter(config), config);
+  const generator = new tsj.SchemaGenerator(
+    program,
+    tsj.createParser(program, config),
+    tsj.createFormatter(config),
+    config,
+  );
   const out: Record<string, SchemaDoc> = {};
   for (const [name, types] of Object.entries(recipe)) {
     const source = program.getSourceFile(fileOf(name));
     if (!source) throw new Error(`TypeScript did not load ${fileOf(name)}`);
     const nodes = types.map((t) => {
-      const node = source.statements.find((s) => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === t);
+      const node = source.statements.find(
+        (s) => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === t,
+      );
       if (!node) throw new Error(`${fileOf(name)} has no exported type ${t}`);
       return node;
     });
@@ -197,14 +227,24 @@ export async function grafanaSchemas(opts: { cacheDir?: string } = {}): Promise<
   const fileOf = (name: string) => join(dir, `${name}.schema.json`);
   const complete = join(dir, 'complete.json');
   if (existsSync(complete)) {
-    const schemas = Object.fromEntries(Object.keys(recipe).map((name) => [name, JSON.parse(readFileSync(fileOf(name), 'utf8')) as SchemaDoc]));
+    const schemas = Object.fromEntries(
+      Object.keys(recipe).map((name) => [name, JSON.parse(readFileSync(fileOf(name), 'utf8')) as SchemaDoc]),
+    );
     return { schemas, dir, cached: true, ms: Date.now() - started };
   }
   const schemas = await generate(sdk);
   try {
     mkdirSync(dir, { recursive: true });
-    for (const [name, schema] of Object.entries(schemas)) writeAtomically(fileOf(name), JSON.stringify(schema, null, 1) + '\n');
-    writeAtomically(complete, JSON.stringify({ sdkVersion: packageVersion(sdk), generatedMs: Date.now() - started, schemas: Object.keys(schemas) }, null, 1) + '\n');
+    for (const [name, schema] of Object.entries(schemas))
+      writeAtomically(fileOf(name), JSON.stringify(schema, null, 1) + '\n');
+    writeAtomically(
+      complete,
+      JSON.stringify(
+        { sdkVersion: packageVersion(sdk), generatedMs: Date.now() - started, schemas: Object.keys(schemas) },
+        null,
+        1,
+      ) + '\n',
+    );
   } catch (e) {
     process.emitWarning(`Grafana JSON schemas not cached in ${dir}: ${(e as Error).message}`);
   }
@@ -217,8 +257,12 @@ function tightened(name: string, doc: SchemaDoc): SchemaDoc {
   const defs = copy.definitions;
   if (name === 'dashboard') {
     const marker = defs.Dataquery;
-    if (!marker || Object.keys((marker.properties as object | undefined) ?? {}).length > 0) throw new Error('dashboard schema: expected the SDK\'s cog.Dataquery marker interface as definition Dataquery');
-    defs.Dataquery = { type: 'object', description: 'A query of any data source (Prometheus targets are checked against the prometheus schema).' };
+    if (!marker || Object.keys((marker.properties as object | undefined) ?? {}).length > 0)
+      throw new Error("dashboard schema: expected the SDK's cog.Dataquery marker interface as definition Dataquery");
+    defs.Dataquery = {
+      type: 'object',
+      description: 'A query of any data source (Prometheus targets are checked against the prometheus schema).',
+    };
   }
   for (const [def, props] of Object.entries(constraints[name] ?? {})) {
     for (const [prop, keywords] of Object.entries(props)) {
@@ -255,20 +299,39 @@ export function loadValidator(schemas: Record<string, SchemaDoc>): DashboardVali
     validate(dash) {
       const problems: SchemaProblem[] = [];
       const check = (fn: ValidateFunction | undefined, data: unknown, where: string) => {
-        if (fn && !fn(data)) for (const e of fn.errors ?? []) problems.push({ dashboard: dash.uid, where: `${where}${e.instancePath}`, message: `${e.message ?? 'invalid'} ${JSON.stringify(e.params)}` });
+        if (fn && !fn(data))
+          for (const e of fn.errors ?? [])
+            problems.push({
+              dashboard: dash.uid,
+              where: `${where}${e.instancePath}`,
+              message: `${e.message ?? 'invalid'} ${JSON.stringify(e.params)}`,
+            });
       };
       check(dashboardFn, dash, 'dashboard');
       for (const p of dash.panels ?? []) {
         if (p.type === 'row') continue;
-        const panel = p as { id?: number; type: string; options?: unknown; fieldConfig?: { defaults?: { custom?: unknown } }; targets?: unknown[] };
+        const panel = p as {
+          id?: number;
+          type: string;
+          options?: unknown;
+          fieldConfig?: { defaults?: { custom?: unknown } };
+          targets?: unknown[];
+        };
         const where = `panel ${panel.id} (${panel.type})`;
         if (!panelTypes.has(panel.type)) {
           problems.push({ dashboard: dash.uid, where, message: 'no schema for this panel type' });
           continue;
         }
         check(compile(`${panel.type}#/definitions/Options`), panel.options ?? {}, `${where} options`);
-        if (panel.fieldConfig?.defaults?.custom !== undefined) check(compile(`${panel.type}#/definitions/FieldConfig`), panel.fieldConfig.defaults.custom, `${where} fieldConfig.defaults.custom`);
-        (panel.targets ?? []).forEach((t, i) => check(compile('prometheus#/definitions/Dataquery'), t, `${where} targets[${i}]`));
+        if (panel.fieldConfig?.defaults?.custom !== undefined)
+          check(
+            compile(`${panel.type}#/definitions/FieldConfig`),
+            panel.fieldConfig.defaults.custom,
+            `${where} fieldConfig.defaults.custom`,
+          );
+        (panel.targets ?? []).forEach((t, i) =>
+          check(compile('prometheus#/definitions/Dataquery'), t, `${where} targets[${i}]`),
+        );
       }
       return problems;
     },

@@ -69,7 +69,13 @@ export function thresholdsFromAlerts(cfg: AlertsConfig): DashboardThresholds {
     preferredLeaderImbalanceRatio: t.preferredLeaderImbalanceRatio,
     exporterStaleSeconds: t.exporterStaleSeconds,
     sloPeriod,
-    burnWindows: burnWindowsFor(sloPeriod).map((w) => ({ severity: w.severity, longWindow: w.longWindow, shortWindow: w.shortWindow, burnRate: w.burnRate, budgetConsumed: w.budgetConsumed })),
+    burnWindows: burnWindowsFor(sloPeriod).map((w) => ({
+      severity: w.severity,
+      longWindow: w.longWindow,
+      shortWindow: w.shortWindow,
+      burnRate: w.burnRate,
+      budgetConsumed: w.budgetConsumed,
+    })),
   };
 }
 
@@ -83,6 +89,7 @@ export function redAboveRate(perSecond: number): number {
 /** The burn rate of the alert window pair whose long window is `longWindow` (e.g. 1h -> 14.4). */
 export function burnRateFor(t: DashboardThresholds, longWindow: string): number {
   const w = t.burnWindows.find((b) => b.longWindow === longWindow);
-  if (!w) throw new Error(`no burn-rate window ${longWindow} (have ${t.burnWindows.map((b) => b.longWindow).join(', ')})`);
+  if (!w)
+    throw new Error(`no burn-rate window ${longWindow} (have ${t.burnWindows.map((b) => b.longWindow).join(', ')})`);
   return w.burnRate;
 }

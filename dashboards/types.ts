@@ -10,7 +10,13 @@ export type VariableName = 'cluster' | 'instance' | 'broker' | 'topic' | 'consum
  * series has, so a query may reference any of them.
  */
 export const allVariables: readonly VariableName[] = ['cluster', 'instance', 'broker', 'topic', 'consumergroup'];
-export type DashboardUid = 'kafka-sre-executive' | 'kafka-sre-oncall' | 'kafka-sre-debug' | 'kafka-sre-lag' | 'kafka-sre-slo' | 'kafka-sre-gameday';
+export type DashboardUid =
+  | 'kafka-sre-executive'
+  | 'kafka-sre-oncall'
+  | 'kafka-sre-debug'
+  | 'kafka-sre-lag'
+  | 'kafka-sre-slo'
+  | 'kafka-sre-gameday';
 
 export interface QuerySpec {
   expr: string;

@@ -25,11 +25,41 @@ interface VariableSource {
 }
 
 const sources: Record<VariableName, VariableSource> = {
-  cluster: { label: 'Cluster', description: 'Kafka cluster (the exporter\'s and the relabelled broker series\' cluster label)', metric: exporterMetrics.exporterUp, valueLabel: 'cluster', narrowedBy: [] },
-  instance: { label: 'Broker instance', description: 'Broker metrics endpoint (scrape target of the broker /metrics)', metric: brokerMetrics.brokerState, valueLabel: 'instance', narrowedBy: ['cluster'] },
-  broker: { label: 'Broker id', description: 'Broker id as the exporter reports it (log directories)', metric: exporterMetrics.brokerInfo, valueLabel: 'id', narrowedBy: ['cluster'] },
-  topic: { label: 'Topic', description: 'Topic', metric: exporterMetrics.topicPartitions, valueLabel: 'topic', narrowedBy: ['cluster'] },
-  consumergroup: { label: 'Consumer group', description: 'Consumer group', metric: exporterMetrics.consumerGroupLagSum, valueLabel: 'consumergroup', narrowedBy: ['cluster', 'topic'] },
+  cluster: {
+    label: 'Cluster',
+    description: "Kafka cluster (the exporter's and the relabelled broker series' cluster label)",
+    metric: exporterMetrics.exporterUp,
+    valueLabel: 'cluster',
+    narrowedBy: [],
+  },
+  instance: {
+    label: 'Broker instance',
+    description: 'Broker metrics endpoint (scrape target of the broker /metrics)',
+    metric: brokerMetrics.brokerState,
+    valueLabel: 'instance',
+    narrowedBy: ['cluster'],
+  },
+  broker: {
+    label: 'Broker id',
+    description: 'Broker id as the exporter reports it (log directories)',
+    metric: exporterMetrics.brokerInfo,
+    valueLabel: 'id',
+    narrowedBy: ['cluster'],
+  },
+  topic: {
+    label: 'Topic',
+    description: 'Topic',
+    metric: exporterMetrics.topicPartitions,
+    valueLabel: 'topic',
+    narrowedBy: ['cluster'],
+  },
+  consumergroup: {
+    label: 'Consumer group',
+    description: 'Consumer group',
+    metric: exporterMetrics.consumerGroupLagSum,
+    valueLabel: 'consumergroup',
+    narrowedBy: ['cluster', 'topic'],
+  },
 };
 
 /** The selector behind a variable's `label_values(...)` query. */
@@ -44,7 +74,9 @@ export function variableQuery(name: VariableName): string {
 }
 
 export function buildVariables(names: readonly VariableName[]): VariableModel[] {
-  const out: VariableModel[] = [new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus').build()];
+  const out: VariableModel[] = [
+    new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus').build(),
+  ];
   for (const name of names) {
     const src = sources[name];
     const query = variableQuery(name);

@@ -25,7 +25,11 @@ interface ExporterFlags {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Clusters to collect: --bootstrap wins, then exporter.clusters, else nothing (an error). */
-export function resolveClusters(config: ToolkitConfig, bootstrap: string | undefined, clusterName: string): ExporterClusterConfig[] {
+export function resolveClusters(
+  config: ToolkitConfig,
+  bootstrap: string | undefined,
+  clusterName: string,
+): ExporterClusterConfig[] {
   if (bootstrap !== undefined) {
     let list: string[];
     try {
@@ -41,8 +45,13 @@ export function resolveClusters(config: ToolkitConfig, bootstrap: string | undef
 export function registerExporterCommands(program: Command): void {
   program
     .command('exporter')
-    .description('Prometheus exporter: lag in offsets and seconds, partition health, end-to-end probe, SLIs and burn rates')
-    .option('--bootstrap <host:port,...>', 'bootstrap brokers of one cluster (else exporter.clusters from the config file)')
+    .description(
+      'Prometheus exporter: lag in offsets and seconds, partition health, end-to-end probe, SLIs and burn rates',
+    )
+    .option(
+      '--bootstrap <host:port,...>',
+      'bootstrap brokers of one cluster (else exporter.clusters from the config file)',
+    )
     .option('--cluster-name <name>', 'value of the cluster label for --bootstrap', 'default')
     .option('--port <port>', '/metrics port (default 9308, 0 picks a free one)', parsePortFlag)
     .option('--host <address>', 'bind address of /metrics')
@@ -64,12 +73,17 @@ export function registerExporterCommands(program: Command): void {
       if (flags.seriesLimit !== undefined) exporter.seriesLimit = flags.seriesLimit;
       if (flags.aggregateLag) exporter.aggregateLagToTopic = true;
       if (flags.probe !== undefined) exporter.probe = { enabled: flags.probe };
-      if (flags.topicAllow || flags.topicDeny) exporter.topics = { allow: flags.topicAllow ?? [], deny: flags.topicDeny ?? [] };
-      if (flags.groupAllow || flags.groupDeny) exporter.groups = { allow: flags.groupAllow ?? [], deny: flags.groupDeny ?? [] };
+      if (flags.topicAllow || flags.topicDeny)
+        exporter.topics = { allow: flags.topicAllow ?? [], deny: flags.topicDeny ?? [] };
+      if (flags.groupAllow || flags.groupDeny)
+        exporter.groups = { allow: flags.groupAllow ?? [], deny: flags.groupDeny ?? [] };
       const config = ctx.config({ exporter });
       const logger = ctx.logger();
       const clusters = resolveClusters(config, flags.bootstrap, flags.clusterName);
-      if (clusters.length === 0) throw new UsageError('no cluster to collect: pass --bootstrap host:port[,...] or list exporter.clusters in the config file');
+      if (clusters.length === 0)
+        throw new UsageError(
+          'no cluster to collect: pass --bootstrap host:port[,...] or list exporter.clusters in the config file',
+        );
       let running;
       try {
         running = await startExporter({ config: config.exporter, clusters, slos: config.alerts.slos, logger });
@@ -79,7 +93,9 @@ export function registerExporterCommands(program: Command): void {
         if (/regular expression|used twice|sasl|tls|bootstrap/.test(err.message)) throw new UsageError(err.message);
         throw new RuntimeFailure(err.message);
       }
-      process.stdout.write(`kafka-sre exporter listening on ${running.url}/metrics (clusters: ${clusters.map((c) => `${c.name}=${c.bootstrap.join(',')}`).join(' ')})\n`);
+      process.stdout.write(
+        `kafka-sre exporter listening on ${running.url}/metrics (clusters: ${clusters.map((c) => `${c.name}=${c.bootstrap.join(',')}`).join(' ')})\n`,
+      );
       await new Promise<void>((resolve) => {
         const onSignal = (sig: string) => {
           process.stderr.write(`kafka-sre exporter: ${sig} received, stopping\n`);

@@ -29,7 +29,10 @@ export function bridgeMetricsToOtel(hub: MetricsHub, clusters: readonly string[]
       const { values } = await live.get();
       for (const v of values) result.observe(v.value, v.labels as Attributes);
     };
-    const instrument = def.type === 'counter' ? meter.createObservableCounter(def.name, { description: def.help }) : meter.createObservableGauge(def.name, { description: def.help });
+    const instrument =
+      def.type === 'counter'
+        ? meter.createObservableCounter(def.name, { description: def.help })
+        : meter.createObservableGauge(def.name, { description: def.help });
     instrument.addCallback(observe);
   }
 }

@@ -33,7 +33,9 @@ export type OtelMode = 'auto' | 'on' | 'off';
 export function tracesRequestedByEnv(env: NodeJS.ProcessEnv = process.env): boolean {
   if ((env.OTEL_SDK_DISABLED ?? '').toLowerCase() === 'true') return false;
   if (env.OTEL_TRACES_EXPORTER) return env.OTEL_TRACES_EXPORTER !== 'none';
-  return Object.keys(env).some((k) => (k === 'OTEL_EXPORTER_OTLP_ENDPOINT' || k.startsWith('OTEL_EXPORTER_OTLP_TRACES_')) && env[k]);
+  return Object.keys(env).some(
+    (k) => (k === 'OTEL_EXPORTER_OTLP_ENDPOINT' || k.startsWith('OTEL_EXPORTER_OTLP_TRACES_')) && env[k],
+  );
 }
 
 /** True when the environment asks for OTLP/console metrics (auto mode). */
@@ -53,7 +55,10 @@ export interface OtelHandle {
  * them). Everything else (exporter kind, endpoint, headers, service name, sampler, export
  * interval) comes from the standard OTEL_* variables.
  */
-export async function startOtel(modes: { traces: OtelMode; metrics: OtelMode }, serviceName = 'kafka-sre-exporter'): Promise<OtelHandle | undefined> {
+export async function startOtel(
+  modes: { traces: OtelMode; metrics: OtelMode },
+  serviceName = 'kafka-sre-exporter',
+): Promise<OtelHandle | undefined> {
   const traces = modes.traces === 'on' || (modes.traces === 'auto' && tracesRequestedByEnv());
   const wantMetrics = modes.metrics === 'on' || (modes.metrics === 'auto' && metricsRequestedByEnv());
   if (!traces && !wantMetrics) return undefined;

@@ -44,7 +44,11 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
   const otel = await startOtel(config.otel);
 
   const hub = new MetricsHub(clusters.map((c) => c.name));
-  if (otel?.metrics) bridgeMetricsToOtel(hub, clusters.map((c) => c.name));
+  if (otel?.metrics)
+    bridgeMetricsToOtel(
+      hub,
+      clusters.map((c) => c.name),
+    );
   const slo = new SloTracker(slos, hub.live);
   const collectors = clusters.map((c) => {
     slo.addCluster(c.name);
@@ -57,7 +61,14 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
   const probes: Probe[] = [];
   if (config.probe.enabled) {
     for (const c of collectors) {
-      const probe = new Probe(c.name, c.client, config.probe, hub.live, slo, logger.child({ cluster: c.name, part: 'probe' }));
+      const probe = new Probe(
+        c.name,
+        c.client,
+        config.probe,
+        hub.live,
+        slo,
+        logger.child({ cluster: c.name, part: 'probe' }),
+      );
       probes.push(probe);
       probe.start();
     }

@@ -10,8 +10,14 @@ export const exporterService: ServiceStarter = {
   name: 'exporter',
   async start({ config, logger }): Promise<RunningService> {
     const host = config.broker.host === '0.0.0.0' ? '127.0.0.1' : config.broker.host;
-    const bootstrap = Array.from({ length: config.broker.brokers }, (_, i) => `${host}:${brokerListenerPort(config.broker.port, i)}`);
-    const clusters = config.exporter.clusters.length > 0 ? config.exporter.clusters : [{ name: LOCAL_CLUSTER, bootstrap, connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 }];
+    const bootstrap = Array.from(
+      { length: config.broker.brokers },
+      (_, i) => `${host}:${brokerListenerPort(config.broker.port, i)}`,
+    );
+    const clusters =
+      config.exporter.clusters.length > 0
+        ? config.exporter.clusters
+        : [{ name: LOCAL_CLUSTER, bootstrap, connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 }];
     const running = await startExporter({
       config: { ...config.exporter, probe: { ...config.exporter.probe, enabled: true } },
       clusters,

@@ -8,7 +8,19 @@ import { errorName } from '../protocol/error-codes.js';
 
 const RESOURCE_TYPES: Record<number, string> = { 2: 'topic', 3: 'group', 4: 'cluster', 5: 'transactional-id' };
 const PATTERN_TYPES: Record<number, string> = { 3: 'literal', 4: 'prefixed' };
-const OPERATIONS: Record<number, string> = { 2: 'all', 3: 'read', 4: 'write', 5: 'create', 6: 'delete', 7: 'alter', 8: 'describe', 9: 'cluster-action', 10: 'describe-configs', 11: 'alter-configs', 12: 'idempotent-write' };
+const OPERATIONS: Record<number, string> = {
+  2: 'all',
+  3: 'read',
+  4: 'write',
+  5: 'create',
+  6: 'delete',
+  7: 'alter',
+  8: 'describe',
+  9: 'cluster-action',
+  10: 'describe-configs',
+  11: 'alter-configs',
+  12: 'idempotent-write',
+};
 const PERMISSIONS: Record<number, string> = { 2: 'deny', 3: 'allow' };
 
 export interface AclRow {
@@ -24,11 +36,17 @@ export interface AclRow {
 export function parseResourceType(v: string | undefined): number {
   if (v === undefined) return 1; // ANY
   const code = Object.entries(RESOURCE_TYPES).find(([, name]) => name === v)?.[0];
-  if (!code) throw new UsageError(`--resource-type ${JSON.stringify(v)}: expected one of ${Object.values(RESOURCE_TYPES).join(', ')}`);
+  if (!code)
+    throw new UsageError(
+      `--resource-type ${JSON.stringify(v)}: expected one of ${Object.values(RESOURCE_TYPES).join(', ')}`,
+    );
   return Number(code);
 }
 
-export async function listAcls(client: ClusterClient, filter: { resourceType: number; resourceName?: string; principal?: string }): Promise<AclRow[]> {
+export async function listAcls(
+  client: ClusterClient,
+  filter: { resourceType: number; resourceName?: string; principal?: string },
+): Promise<AclRow[]> {
   const md = await client.describeCluster();
   const broker = md.controllerId >= 0 ? md.controllerId : md.brokers[0]?.id;
   if (broker === undefined) throw new RuntimeFailure('the cluster reports no broker');
@@ -46,7 +64,10 @@ export async function listAcls(client: ClusterClient, filter: { resourceType: nu
   } catch (e) {
     throw new RuntimeFailure(`DescribeAcls failed: ${(e as Error).message}`);
   }
-  if (res.errorCode !== 0) throw new RuntimeFailure(`DescribeAcls: ${errorName(res.errorCode)}${res.errorMessage ? ` (${res.errorMessage})` : ''}`);
+  if (res.errorCode !== 0)
+    throw new RuntimeFailure(
+      `DescribeAcls: ${errorName(res.errorCode)}${res.errorMessage ? ` (${res.errorMessage})` : ''}`,
+    );
   return res.resources.flatMap((r) =>
     r.acls.map((a) => ({
       resourceType: RESOURCE_TYPES[r.resourceType] ?? String(r.resourceType),

@@ -25,7 +25,13 @@ function foundProblems(): void {
 
 function registerCluster(program: Command): void {
   const cluster = program.command('cluster').description('cluster-wide views (operator commands)');
-  withConnectionOptions(cluster.command('describe').description('brokers (id, address, rack), controller, cluster id, API versions per broker, partition health counts')).action(async (f: ConnectionFlags, cmd: Command) => {
+  withConnectionOptions(
+    cluster
+      .command('describe')
+      .description(
+        'brokers (id, address, rack), controller, cluster id, API versions per broker, partition health counts',
+      ),
+  ).action(async (f: ConnectionFlags, cmd: Command) => {
     const d = await withCluster(cmd, f, (c) => describeCluster(c));
     emit(f.output, d, (color) => {
       const head = renderFields([
@@ -39,10 +45,32 @@ function registerCluster(program: Command): void {
         ['Under-min-ISR partitions', d.underMinIsrPartitions],
         ['Partitions not led by their preferred replica', d.unpreferredLeaders],
       ]);
-      const brokers = renderTable({ title: '\nBrokers', columns: ['ID', 'ADDRESS', 'RACK', 'CONTROLLER', 'APIS'], rows: d.brokers.map((b) => [b.id, `${b.host}:${b.port}`, b.rack ?? null, b.controller ? 'yes' : '', b.error ? `unreachable: ${b.error}` : Object.keys(b.apiVersions ?? {}).length]) }, color);
+      const brokers = renderTable(
+        {
+          title: '\nBrokers',
+          columns: ['ID', 'ADDRESS', 'RACK', 'CONTROLLER', 'APIS'],
+          rows: d.brokers.map((b) => [
+            b.id,
+            `${b.host}:${b.port}`,
+            b.rack ?? null,
+            b.controller ? 'yes' : '',
+            b.error ? `unreachable: ${b.error}` : Object.keys(b.apiVersions ?? {}).length,
+          ]),
+        },
+        color,
+      );
       const apis = d.brokers
         .filter((b) => b.apiVersions)
-        .map((b) => renderTable({ title: `\nAPI versions of broker ${b.id}`, columns: ['API', 'VERSIONS'], rows: Object.entries(b.apiVersions!).map(([k, v]) => [k, v]) }, color))
+        .map((b) =>
+          renderTable(
+            {
+              title: `\nAPI versions of broker ${b.id}`,
+              columns: ['API', 'VERSIONS'],
+              rows: Object.entries(b.apiVersions!).map(([k, v]) => [k, v]),
+            },
+            color,
+          ),
+        )
         .join('');
       return head + brokers + apis;
     });
@@ -54,15 +82,31 @@ function topicTables(topics: readonly TopicDescription[], color: boolean): strin
   return topics
     .map((t) => {
       const head = `Topic: ${t.name}  PartitionCount: ${t.partitionCount}  ReplicationFactor: ${t.replicationFactor}  min.insync.replicas: ${t.minInsyncReplicas ?? '-'}${t.internal ? '  (internal)' : ''}\n`;
-      const cfg = Object.keys(t.configs).length > 0 ? `Configs: ${Object.entries(t.configs).map(([k, v]) => `${k}=${v}`).join(', ')}\n` : '';
-      const problemRows = new Set(t.partitions.flatMap((p, i) => (p.problems.some((x) => x !== 'atMinIsr') ? [i] : [])));
+      const cfg =
+        Object.keys(t.configs).length > 0
+          ? `Configs: ${Object.entries(t.configs)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ')}\n`
+          : '';
+      const problemRows = new Set(
+        t.partitions.flatMap((p, i) => (p.problems.some((x) => x !== 'atMinIsr') ? [i] : [])),
+      );
       return (
         head +
         cfg +
         renderTable(
           {
             columns: ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'OFFLINE', 'LOG-START', 'LOG-END', 'PROBLEMS'],
-            rows: t.partitions.map((p) => [p.partition, p.leader < 0 ? 'none' : p.leader, p.replicas, p.isr, p.offlineReplicas, p.logStartOffset, p.logEndOffset, p.problems.join(',') || null]),
+            rows: t.partitions.map((p) => [
+              p.partition,
+              p.leader < 0 ? 'none' : p.leader,
+              p.replicas,
+              p.isr,
+              p.offlineReplicas,
+              p.logStartOffset,
+              p.logEndOffset,
+              p.problems.join(',') || null,
+            ]),
             problemRows,
           },
           color,
@@ -87,12 +131,22 @@ function registerTopics(program: Command): void {
     .option('--include-internal', 'include internal topics (__consumer_offsets, ...)')
     .action(async (f: ConnectionFlags & { includeInternal?: boolean }, cmd: Command) => {
       const list = await withCluster(cmd, f, (c) => listTopics(c, f.includeInternal === true));
-      emit(f.output, list, (color) => renderTable({ columns: ['TOPIC', 'PARTITIONS', 'REPLICATION', 'INTERNAL'], rows: list.map((t) => [t.name, t.partitions, t.replicationFactor, t.internal ? 'yes' : '']) }, color));
+      emit(f.output, list, (color) =>
+        renderTable(
+          {
+            columns: ['TOPIC', 'PARTITIONS', 'REPLICATION', 'INTERNAL'],
+            rows: list.map((t) => [t.name, t.partitions, t.replicationFactor, t.internal ? 'yes' : '']),
+          },
+          color,
+        ),
+      );
     });
   withConnectionOptions(
     topics
       .command('describe')
-      .description('partitions with leader, replicas, ISR, offline replicas, log start/end offsets, non-default configs; filters exit 3 when they match')
+      .description(
+        'partitions with leader, replicas, ISR, offline replicas, log start/end offsets, non-default configs; filters exit 3 when they match',
+      )
       .argument('[topic...]', 'topics (default: all non-internal; all topics when a filter is given)'),
   )
     .option('--under-replicated', 'only partitions whose ISR is smaller than the replica set')
@@ -112,68 +166,142 @@ function registerTopics(program: Command): void {
       emit(f.output, list, (color) => topicTables(list, color));
       if (filters.length > 0 && list.some((t) => t.partitions.length > 0)) foundProblems();
     });
-  withConnectionOptions(topics.command('alter-config').description('change topic config overrides: a validated dry run printing current -> new unless --execute').argument('<topic>', 'topic'))
+  withConnectionOptions(
+    topics
+      .command('alter-config')
+      .description('change topic config overrides: a validated dry run printing current -> new unless --execute')
+      .argument('<topic>', 'topic'),
+  )
     .option('--set <name=value>', 'set an override (repeatable)', collect)
     .option('--delete <name>', 'remove an override: back to the default (repeatable)', collect)
     .option('--execute', 'apply the change (default: dry run, validated by the broker)')
-    .action(async (topic: string, f: ConnectionFlags & { set?: string[]; delete?: string[]; execute?: boolean }, cmd: Command) => {
-      const set = parseSetPairs(f.set ?? []);
-      const r = await withCluster(cmd, f, (c) => alterTopicConfig(c, topic, set, f.delete ?? [], f.execute === true));
-      emit(f.output, r, (color) => {
-        const note = r.executed ? `Configs of ${r.topic} changed:\n` : `Dry run (validated by the broker; nothing changed; add --execute to apply) for ${r.topic}:\n`;
-        return note + renderTable({ columns: ['CONFIG', 'CURRENT', 'NEW'], rows: r.changes.map((c) => [c.name, c.current ?? '(default)', c.next ?? '(default)']) }, color);
-      });
-    });
+    .action(
+      async (
+        topic: string,
+        f: ConnectionFlags & { set?: string[]; delete?: string[]; execute?: boolean },
+        cmd: Command,
+      ) => {
+        const set = parseSetPairs(f.set ?? []);
+        const r = await withCluster(cmd, f, (c) => alterTopicConfig(c, topic, set, f.delete ?? [], f.execute === true));
+        emit(f.output, r, (color) => {
+          const note = r.executed
+            ? `Configs of ${r.topic} changed:\n`
+            : `Dry run (validated by the broker; nothing changed; add --execute to apply) for ${r.topic}:\n`;
+          return (
+            note +
+            renderTable(
+              {
+                columns: ['CONFIG', 'CURRENT', 'NEW'],
+                rows: r.changes.map((c) => [c.name, c.current ?? '(default)', c.next ?? '(default)']),
+              },
+              color,
+            )
+          );
+        });
+      },
+    );
   withConnectionOptions(
     topics
       .command('elect-leaders')
-      .description('preferred-leader election (ElectLeaders): a dry run listing the partitions that would move unless --execute')
+      .description(
+        'preferred-leader election (ElectLeaders): a dry run listing the partitions that would move unless --execute',
+      )
       .argument('[topic...]', 'topics (default: every topic)'),
   )
     .requiredOption('--preferred', 'elect the preferred (first) replica (the only election type offered)')
     .option('--execute', 'send the election to the controller (default: dry run)')
     .action(async (names: string[], f: ConnectionFlags & { execute?: boolean }, cmd: Command) => {
-      const r = await withCluster(cmd, f, (c) => electPreferredLeaders(c, names, f.execute === true, Number(f.timeout ?? 10_000)));
+      const r = await withCluster(cmd, f, (c) =>
+        electPreferredLeaders(c, names, f.execute === true, Number(f.timeout ?? 10_000)),
+      );
       emit(f.output, r, (color) => {
-        if (r.partitions.length === 0) return 'Every partition is led by its preferred replica (or the preferred replica is not in the ISR): nothing to elect.\n';
-        const note = r.executed ? 'Preferred-leader election sent to the controller:\n' : 'Dry run (nothing changed; add --execute to elect):\n';
-        return note + renderTable({ columns: ['TOPIC', 'PARTITION', 'LEADER', 'PREFERRED', ...(r.executed ? ['RESULT'] : [])], rows: r.partitions.map((p) => [p.topic, p.partition, p.leader, p.preferred, ...(r.executed ? [p.result ?? null] : [])]) }, color);
+        if (r.partitions.length === 0)
+          return 'Every partition is led by its preferred replica (or the preferred replica is not in the ISR): nothing to elect.\n';
+        const note = r.executed
+          ? 'Preferred-leader election sent to the controller:\n'
+          : 'Dry run (nothing changed; add --execute to elect):\n';
+        return (
+          note +
+          renderTable(
+            {
+              columns: ['TOPIC', 'PARTITION', 'LEADER', 'PREFERRED', ...(r.executed ? ['RESULT'] : [])],
+              rows: r.partitions.map((p) => [
+                p.topic,
+                p.partition,
+                p.leader,
+                p.preferred,
+                ...(r.executed ? [p.result ?? null] : []),
+              ]),
+            },
+            color,
+          )
+        );
       });
       if (r.executed && r.partitions.some((p) => p.result !== undefined && p.result !== 'NONE')) foundProblems();
     });
   withConnectionOptions(
     topics
       .command('delete-records')
-      .description('delete records below an offset (moves the log start offset): a dry run printing what would go unless --execute')
+      .description(
+        'delete records below an offset (moves the log start offset): a dry run printing what would go unless --execute',
+      )
       .argument('<topic>', 'topic'),
   )
     .option('--partition <n>', 'only this partition (repeatable; default: every partition)', collect)
     .option('--before <offset>', 'new log start offset: records below it are deleted')
     .option('--to-high-watermark', 'delete every committed record (new log start = high watermark)')
     .option('--execute', 'send DeleteRecords to the leaders (default: dry run)')
-    .action(async (topic: string, f: ConnectionFlags & { partition?: string[]; before?: string; toHighWatermark?: boolean; execute?: boolean }, cmd: Command) => {
-      const target = parseDeleteTarget(f.before, f.toHighWatermark);
-      const partitions = (f.partition ?? []).map((v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) throw new UsageError(`--partition ${JSON.stringify(v)}: expected a partition number`);
-        return n;
-      });
-      const r = await withCluster(cmd, f, (c) => deleteRecords(c, topic, partitions, target, f.execute === true, Number(f.timeout ?? 10_000)));
-      emit(f.output, r, (color) => {
-        const note = r.executed ? `DeleteRecords sent for ${r.topic}:\n` : `Dry run for ${r.topic} (nothing deleted; add --execute to delete):\n`;
-        return (
-          note +
-          renderTable(
-            {
-              columns: ['PARTITION', 'LEADER', 'LOG-START', 'HIGH-WATERMARK', 'NEW-LOG-START', 'RECORDS', ...(r.executed ? ['RESULT'] : [])],
-              rows: r.partitions.map((p) => [p.partition, p.leader, p.logStartOffset, p.highWatermark, p.newLogStartOffset, p.records, ...(r.executed ? [p.result ?? null] : [])]),
-            },
-            color,
-          )
+    .action(
+      async (
+        topic: string,
+        f: ConnectionFlags & { partition?: string[]; before?: string; toHighWatermark?: boolean; execute?: boolean },
+        cmd: Command,
+      ) => {
+        const target = parseDeleteTarget(f.before, f.toHighWatermark);
+        const partitions = (f.partition ?? []).map((v) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 0)
+            throw new UsageError(`--partition ${JSON.stringify(v)}: expected a partition number`);
+          return n;
+        });
+        const r = await withCluster(cmd, f, (c) =>
+          deleteRecords(c, topic, partitions, target, f.execute === true, Number(f.timeout ?? 10_000)),
         );
-      });
-      if (r.executed && r.partitions.some((p) => p.result !== undefined && p.result !== 'NONE')) process.exitCode = ExitCode.runtimeFailure;
-    });
+        emit(f.output, r, (color) => {
+          const note = r.executed
+            ? `DeleteRecords sent for ${r.topic}:\n`
+            : `Dry run for ${r.topic} (nothing deleted; add --execute to delete):\n`;
+          return (
+            note +
+            renderTable(
+              {
+                columns: [
+                  'PARTITION',
+                  'LEADER',
+                  'LOG-START',
+                  'HIGH-WATERMARK',
+                  'NEW-LOG-START',
+                  'RECORDS',
+                  ...(r.executed ? ['RESULT'] : []),
+                ],
+                rows: r.partitions.map((p) => [
+                  p.partition,
+                  p.leader,
+                  p.logStartOffset,
+                  p.highWatermark,
+                  p.newLogStartOffset,
+                  p.records,
+                  ...(r.executed ? [p.result ?? null] : []),
+                ]),
+              },
+              color,
+            )
+          );
+        });
+        if (r.executed && r.partitions.some((p) => p.result !== undefined && p.result !== 'NONE'))
+          process.exitCode = ExitCode.runtimeFailure;
+      },
+    );
 }
 
 function groupTables(groups: readonly GroupDescription[], color: boolean): string {
@@ -188,12 +316,36 @@ function groupTables(groups: readonly GroupDescription[], color: boolean): strin
         ...(g.status !== undefined ? ([['Lag status', g.status]] as [string, string][]) : []),
       ]);
       const withStatus = g.partitions.some((p) => p.status !== undefined);
-      const cols = ['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'LAG-SECONDS', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', ...(withStatus ? ['STATUS'] : [])];
-      const problemRows = new Set(g.partitions.flatMap((p, i) => (p.lostRecords > 0 || (p.status !== undefined && p.status !== 'OK') ? [i] : [])));
+      const cols = [
+        'TOPIC',
+        'PARTITION',
+        'CURRENT-OFFSET',
+        'LOG-END-OFFSET',
+        'LAG',
+        'LAG-SECONDS',
+        'CONSUMER-ID',
+        'HOST',
+        'CLIENT-ID',
+        ...(withStatus ? ['STATUS'] : []),
+      ];
+      const problemRows = new Set(
+        g.partitions.flatMap((p, i) => (p.lostRecords > 0 || (p.status !== undefined && p.status !== 'OK') ? [i] : [])),
+      );
       const table = renderTable(
         {
           columns: cols,
-          rows: g.partitions.map((p) => [p.topic, p.partition, p.currentOffset, p.logEndOffset, p.lag, p.lagSeconds, p.memberId, p.host, p.clientId, ...(withStatus ? [p.status ?? null] : [])]),
+          rows: g.partitions.map((p) => [
+            p.topic,
+            p.partition,
+            p.currentOffset,
+            p.logEndOffset,
+            p.lag,
+            p.lagSeconds,
+            p.memberId,
+            p.host,
+            p.clientId,
+            ...(withStatus ? [p.status ?? null] : []),
+          ]),
           problemRows,
         },
         color,
@@ -204,19 +356,45 @@ function groupTables(groups: readonly GroupDescription[], color: boolean): strin
 }
 
 function registerGroups(program: Command): void {
-  const groups = program.command('groups').description('consumer groups: state, members, lag, offset resets (operator commands)');
-  withConnectionOptions(groups.command('list').description('every group with state, protocol type, member count and topics')).action(async (f: ConnectionFlags, cmd: Command) => {
+  const groups = program
+    .command('groups')
+    .description('consumer groups: state, members, lag, offset resets (operator commands)');
+  withConnectionOptions(
+    groups.command('list').description('every group with state, protocol type, member count and topics'),
+  ).action(async (f: ConnectionFlags, cmd: Command) => {
     const list = await withCluster(cmd, f, (c) => listGroups(c));
-    emit(f.output, list, (color) => renderTable({ columns: ['GROUP', 'STATE', 'PROTOCOL-TYPE', 'MEMBERS', 'TOPICS'], rows: list.map((g) => [g.groupId, g.state, g.protocolType || null, g.members, g.topics.join(',') || null]) }, color));
+    emit(f.output, list, (color) =>
+      renderTable(
+        {
+          columns: ['GROUP', 'STATE', 'PROTOCOL-TYPE', 'MEMBERS', 'TOPICS'],
+          rows: list.map((g) => [g.groupId, g.state, g.protocolType || null, g.members, g.topics.join(',') || null]),
+        },
+        color,
+      ),
+    );
   });
-  withConnectionOptions(groups.command('describe').description("state, members, and per partition current offset, log end offset, lag and lag seconds (the exporter's definitions)").argument('<group...>', 'consumer group ids'))
+  withConnectionOptions(
+    groups
+      .command('describe')
+      .description(
+        "state, members, and per partition current offset, log end offset, lag and lag seconds (the exporter's definitions)",
+      )
+      .argument('<group...>', 'consumer group ids'),
+  )
     .option('--exporter <url>', 'a running exporter (http://host:port): adds its Burrow-style lag status')
     .action(async (ids: string[], f: ConnectionFlags & { exporter?: string }, cmd: Command) => {
       const statuses = f.exporter ? await fetchExporterStatuses(f.exporter) : undefined;
       const list = await withCluster(cmd, f, (c) => describeGroups(c, ids, statuses));
       emit(f.output, list, (color) => groupTables(list, color));
     });
-  withConnectionOptions(groups.command('reset-offsets').description('move committed offsets of a group on a topic; a dry run unless --execute (refused while the group has members)').argument('<group>', 'consumer group id'))
+  withConnectionOptions(
+    groups
+      .command('reset-offsets')
+      .description(
+        'move committed offsets of a group on a topic; a dry run unless --execute (refused while the group has members)',
+      )
+      .argument('<group>', 'consumer group id'),
+  )
     .requiredOption('--topic <topic>', 'topic whose partitions are reset')
     .option('--to-earliest', 'to the log start offset')
     .option('--to-latest', 'to the log end offset (skip everything unconsumed)')
@@ -224,25 +402,64 @@ function registerGroups(program: Command): void {
     .option('--shift-by <n>', 'move by n (negative: back)')
     .option('--to-offset <n>', 'to this offset (clamped to the log)')
     .option('--execute', 'apply the change (default: dry run)')
-    .action(async (groupId: string, f: ConnectionFlags & { topic: string; toEarliest?: boolean; toLatest?: boolean; toDatetime?: string; shiftBy?: string; toOffset?: string; execute?: boolean }, cmd: Command) => {
-      const spec = parseResetSpec(f);
-      const r = await withCluster(cmd, f, (c) => resetOffsets(c, groupId, f.topic, spec, f.execute === true));
-      emit(f.output, r, (color) => {
-        const note = r.executed ? `Offsets of group ${r.groupId} on ${r.topic} were reset:\n` : `Dry run (nothing changed; add --execute to apply) for group ${r.groupId} on ${r.topic}:\n`;
-        return note + renderTable({ columns: ['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'NEW-OFFSET'], rows: r.partitions.map((p) => [p.topic, p.partition, p.currentOffset, p.newOffset]) }, color);
-      });
-    });
+    .action(
+      async (
+        groupId: string,
+        f: ConnectionFlags & {
+          topic: string;
+          toEarliest?: boolean;
+          toLatest?: boolean;
+          toDatetime?: string;
+          shiftBy?: string;
+          toOffset?: string;
+          execute?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const spec = parseResetSpec(f);
+        const r = await withCluster(cmd, f, (c) => resetOffsets(c, groupId, f.topic, spec, f.execute === true));
+        emit(f.output, r, (color) => {
+          const note = r.executed
+            ? `Offsets of group ${r.groupId} on ${r.topic} were reset:\n`
+            : `Dry run (nothing changed; add --execute to apply) for group ${r.groupId} on ${r.topic}:\n`;
+          return (
+            note +
+            renderTable(
+              {
+                columns: ['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'NEW-OFFSET'],
+                rows: r.partitions.map((p) => [p.topic, p.partition, p.currentOffset, p.newOffset]),
+              },
+              color,
+            )
+          );
+        });
+      },
+    );
 }
 
 function registerLog(program: Command): void {
   const log = program.command('log').description('log directories and segments (operator commands)');
-  withConnectionOptions(log.command('dirs').description('log directories of every broker (DescribeLogDirs): health, capacity, bytes; exit 3 when one is offline')).action(async (f: ConnectionFlags, cmd: Command) => {
+  withConnectionOptions(
+    log
+      .command('dirs')
+      .description(
+        'log directories of every broker (DescribeLogDirs): health, capacity, bytes; exit 3 when one is offline',
+      ),
+  ).action(async (f: ConnectionFlags, cmd: Command) => {
     const rows = await withCluster(cmd, f, (c) => describeLogDirs(c));
     emit(f.output, rows, (color) =>
       renderTable(
         {
           columns: ['BROKER', 'DIR', 'STATUS', 'TOTAL-BYTES', 'USABLE-BYTES', 'PARTITION-BYTES', 'PARTITIONS'],
-          rows: rows.map((r) => [r.broker, r.dir, r.error ?? 'online', r.totalBytes, r.usableBytes, r.partitionBytes, r.partitions]),
+          rows: rows.map((r) => [
+            r.broker,
+            r.dir,
+            r.error ?? 'online',
+            r.totalBytes,
+            r.usableBytes,
+            r.partitionBytes,
+            r.partitions,
+          ]),
           problemRows: new Set(rows.flatMap((r, i) => (r.error ? [i] : []))),
         },
         color,
@@ -252,7 +469,9 @@ function registerLog(program: Command): void {
   });
   log
     .command('dump')
-    .description('decode Kafka-format segment files (.log, .index, .timeindex) offline: batches, CRC validity, records, index checks; exit 3 on corruption')
+    .description(
+      'decode Kafka-format segment files (.log, .index, .timeindex) offline: batches, CRC validity, records, index checks; exit 3 on corruption',
+    )
     .argument('<file...>', 'segment files')
     .option('--print-data', 'print keys and values of every record')
     .option('--index-sanity-check', 'check .index/.timeindex entries against their .log')
@@ -273,7 +492,13 @@ function registerLog(program: Command): void {
 
 function registerOffsets(program: Command): void {
   const offsets = program.command('offsets').description('the __consumer_offsets topic (operator commands)');
-  withConnectionOptions(offsets.command('dump').description('read __consumer_offsets from the start and decode offset commits and group metadata (Kafka formats); exit 3 if a record cannot be decoded'))
+  withConnectionOptions(
+    offsets
+      .command('dump')
+      .description(
+        'read __consumer_offsets from the start and decode offset commits and group metadata (Kafka formats); exit 3 if a record cannot be decoded',
+      ),
+  )
     .option('--group <group>', 'only records of this consumer group')
     .action(async (f: ConnectionFlags & { group?: string }, cmd: Command) => {
       const entries = await withCluster(cmd, f, (c) => dumpOffsets(c, { group: f.group }));
@@ -285,20 +510,46 @@ function registerOffsets(program: Command): void {
 /** Registers the operator commands (cluster, topics, groups, log) on the program. */
 function registerAcls(program: Command): void {
   const acls = program.command('acls').description('access control lists (operator commands)');
-  withConnectionOptions(acls.command('list').description('ACL bindings (DescribeAcls), optionally for one resource type, resource name or principal'))
+  withConnectionOptions(
+    acls
+      .command('list')
+      .description('ACL bindings (DescribeAcls), optionally for one resource type, resource name or principal'),
+  )
     .option('--resource-type <type>', 'topic, group, cluster or transactional-id')
     .option('--resource-name <name>', 'bindings that apply to this resource (literal, prefixed and wildcard)')
     .option('--principal <principal>', 'e.g. User:alice')
-    .action(async (f: ConnectionFlags & { resourceType?: string; resourceName?: string; principal?: string }, cmd: Command) => {
-      const resourceType = parseResourceType(f.resourceType);
-      if (f.resourceName !== undefined && resourceType === 1) throw new UsageError('--resource-name needs --resource-type');
-      const rows = await withCluster(cmd, f, (c) => listAcls(c, { resourceType, resourceName: f.resourceName, principal: f.principal }));
-      emit(f.output, rows, (color) =>
-        rows.length === 0
-          ? 'No ACLs match.\n'
-          : renderTable({ columns: ['RESOURCE-TYPE', 'NAME', 'PATTERN', 'PRINCIPAL', 'HOST', 'OPERATION', 'PERMISSION'], rows: rows.map((r) => [r.resourceType, r.resourceName, r.patternType, r.principal, r.host, r.operation, r.permission]) }, color),
-      );
-    });
+    .action(
+      async (
+        f: ConnectionFlags & { resourceType?: string; resourceName?: string; principal?: string },
+        cmd: Command,
+      ) => {
+        const resourceType = parseResourceType(f.resourceType);
+        if (f.resourceName !== undefined && resourceType === 1)
+          throw new UsageError('--resource-name needs --resource-type');
+        const rows = await withCluster(cmd, f, (c) =>
+          listAcls(c, { resourceType, resourceName: f.resourceName, principal: f.principal }),
+        );
+        emit(f.output, rows, (color) =>
+          rows.length === 0
+            ? 'No ACLs match.\n'
+            : renderTable(
+                {
+                  columns: ['RESOURCE-TYPE', 'NAME', 'PATTERN', 'PRINCIPAL', 'HOST', 'OPERATION', 'PERMISSION'],
+                  rows: rows.map((r) => [
+                    r.resourceType,
+                    r.resourceName,
+                    r.patternType,
+                    r.principal,
+                    r.host,
+                    r.operation,
+                    r.permission,
+                  ]),
+                },
+                color,
+              ),
+        );
+      },
+    );
 }
 
 export function registerOpsCommands(program: Command): void {

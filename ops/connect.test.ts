@@ -13,7 +13,12 @@ test("clusters come from --bootstrap, else the exporter's clusters, else the ref
   const two = configSchema.parse({
     exporter: {
       clusters: [
-        { name: 'prod', bootstrap: ['p:9093'], tls: { caFile: '/ca.pem' }, sasl: { mechanism: 'scram-sha-512', username: 'ops', passwordEnv: 'PW' } },
+        {
+          name: 'prod',
+          bootstrap: ['p:9093'],
+          tls: { caFile: '/ca.pem' },
+          sasl: { mechanism: 'scram-sha-512', username: 'ops', passwordEnv: 'PW' },
+        },
         { name: 'dev', bootstrap: ['d:9092'] },
       ],
     },
@@ -27,10 +32,19 @@ test("clusters come from --bootstrap, else the exporter's clusters, else the ref
 
 test('TLS and SASL flags refine a --bootstrap cluster; SASL needs a password source', () => {
   const cfg = configSchema.parse({});
-  const c = resolveCluster(cfg, flags({ bootstrap: 'a:1', tlsInsecure: true, saslMechanism: 'plain', saslUsername: 'u', saslPasswordEnv: 'PW' }));
+  const c = resolveCluster(
+    cfg,
+    flags({ bootstrap: 'a:1', tlsInsecure: true, saslMechanism: 'plain', saslUsername: 'u', saslPasswordEnv: 'PW' }),
+  );
   assert.equal(c.tls?.enabled, true);
   assert.equal(c.tls?.insecureSkipVerify, true);
   assert.deepEqual(c.sasl, { mechanism: 'plain', username: 'u', passwordEnv: 'PW', passwordFile: undefined });
-  assert.throws(() => resolveCluster(cfg, flags({ bootstrap: 'a:1', saslMechanism: 'plain', saslUsername: 'u' })), /--sasl-password-env/);
-  assert.throws(() => resolveCluster(cfg, flags({ bootstrap: 'a:1', saslMechanism: 'gssapi', saslUsername: 'u' })), /--sasl-mechanism/);
+  assert.throws(
+    () => resolveCluster(cfg, flags({ bootstrap: 'a:1', saslMechanism: 'plain', saslUsername: 'u' })),
+    /--sasl-password-env/,
+  );
+  assert.throws(
+    () => resolveCluster(cfg, flags({ bootstrap: 'a:1', saslMechanism: 'gssapi', saslUsername: 'u' })),
+    /--sasl-mechanism/,
+  );
 });

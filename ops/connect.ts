@@ -30,7 +30,10 @@ export interface ConnectionFlags {
 /** Adds the connection and output options every cluster command shares. */
 export function withConnectionOptions(cmd: Command): Command {
   return cmd
-    .option('--bootstrap <host:port,...>', 'bootstrap brokers (else --cluster / exporter.clusters from the config file)')
+    .option(
+      '--bootstrap <host:port,...>',
+      'bootstrap brokers (else --cluster / exporter.clusters from the config file)',
+    )
     .option('--cluster <name>', 'a cluster of exporter.clusters in the config file')
     .option('--tls', 'TLS to the brokers (with --bootstrap)')
     .option('--tls-ca-file <file>', 'CA certificate file')
@@ -49,7 +52,8 @@ const mechanisms: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-s
 
 export function resolveCluster(config: ToolkitConfig, f: ConnectionFlags): ExporterClusterConfig {
   const timeout = Number(f.timeout ?? 10_000);
-  if (!Number.isInteger(timeout) || timeout < 100) throw new UsageError(`--timeout: ${JSON.stringify(f.timeout)} is not a number of milliseconds >= 100`);
+  if (!Number.isInteger(timeout) || timeout < 100)
+    throw new UsageError(`--timeout: ${JSON.stringify(f.timeout)} is not a number of milliseconds >= 100`);
   let cluster: ExporterClusterConfig;
   if (f.bootstrap !== undefined) {
     let bootstrap: string[];
@@ -61,29 +65,51 @@ export function resolveCluster(config: ToolkitConfig, f: ConnectionFlags): Expor
     cluster = { name: f.cluster ?? 'cli', bootstrap, connectionTimeoutMs: 3000, requestTimeoutMs: timeout };
   } else if (f.cluster !== undefined) {
     const found = config.exporter.clusters.find((c) => c.name === f.cluster);
-    if (!found) throw new UsageError(`--cluster ${f.cluster}: not in exporter.clusters (known: ${config.exporter.clusters.map((c) => c.name).join(', ') || 'none'})`);
+    if (!found)
+      throw new UsageError(
+        `--cluster ${f.cluster}: not in exporter.clusters (known: ${config.exporter.clusters.map((c) => c.name).join(', ') || 'none'})`,
+      );
     cluster = found;
   } else if (config.exporter.clusters.length === 1) {
     cluster = config.exporter.clusters[0];
   } else if (config.exporter.clusters.length > 1) {
-    throw new UsageError(`several clusters configured (${config.exporter.clusters.map((c) => c.name).join(', ')}): pick one with --cluster NAME`);
+    throw new UsageError(
+      `several clusters configured (${config.exporter.clusters.map((c) => c.name).join(', ')}): pick one with --cluster NAME`,
+    );
   } else {
     const host = config.broker.advertisedHost ?? config.broker.host;
-    cluster = { name: 'local', bootstrap: [`${host === '0.0.0.0' ? '127.0.0.1' : host}:${config.broker.port}`], connectionTimeoutMs: 3000, requestTimeoutMs: timeout };
+    cluster = {
+      name: 'local',
+      bootstrap: [`${host === '0.0.0.0' ? '127.0.0.1' : host}:${config.broker.port}`],
+      connectionTimeoutMs: 3000,
+      requestTimeoutMs: timeout,
+    };
   }
   if (f.tls || f.tlsCaFile || f.tlsCertFile || f.tlsKeyFile || f.tlsInsecure) {
     cluster = {
       ...cluster,
-      tls: { ...(cluster.tls ?? {}), enabled: true, caFile: f.tlsCaFile ?? cluster.tls?.caFile, certFile: f.tlsCertFile ?? cluster.tls?.certFile, keyFile: f.tlsKeyFile ?? cluster.tls?.keyFile, insecureSkipVerify: f.tlsInsecure ?? cluster.tls?.insecureSkipVerify ?? false },
+      tls: {
+        ...(cluster.tls ?? {}),
+        enabled: true,
+        caFile: f.tlsCaFile ?? cluster.tls?.caFile,
+        certFile: f.tlsCertFile ?? cluster.tls?.certFile,
+        keyFile: f.tlsKeyFile ?? cluster.tls?.keyFile,
+        insecureSkipVerify: f.tlsInsecure ?? cluster.tls?.insecureSkipVerify ?? false,
+      },
     };
   }
   if (f.saslMechanism || f.saslUsername) {
     const mechanism = (f.saslMechanism ?? cluster.sasl?.mechanism) as SaslMechanism | undefined;
-    if (!mechanism || !mechanisms.includes(mechanism)) throw new UsageError(`--sasl-mechanism: one of ${mechanisms.join(', ')}`);
+    if (!mechanism || !mechanisms.includes(mechanism))
+      throw new UsageError(`--sasl-mechanism: one of ${mechanisms.join(', ')}`);
     const username = f.saslUsername ?? cluster.sasl?.username;
     if (!username) throw new UsageError('--sasl-username is required with --sasl-mechanism');
-    cluster = { ...cluster, sasl: { mechanism, username, passwordEnv: f.saslPasswordEnv, passwordFile: f.saslPasswordFile } };
-    if (!f.saslPasswordEnv && !f.saslPasswordFile) throw new UsageError('SASL: pass --sasl-password-env VAR or --sasl-password-file FILE');
+    cluster = {
+      ...cluster,
+      sasl: { mechanism, username, passwordEnv: f.saslPasswordEnv, passwordFile: f.saslPasswordFile },
+    };
+    if (!f.saslPasswordEnv && !f.saslPasswordFile)
+      throw new UsageError('SASL: pass --sasl-password-env VAR or --sasl-password-file FILE');
   }
   return cluster;
 }
@@ -103,13 +129,19 @@ export async function connectCluster(cmd: Command, f: ConnectionFlags): Promise<
     await client.connect();
   } catch (e) {
     await client.close();
-    throw new RuntimeFailure(`cannot reach cluster ${cluster.name} (${cluster.bootstrap.join(',')}): ${(e as Error).message}`);
+    throw new RuntimeFailure(
+      `cannot reach cluster ${cluster.name} (${cluster.bootstrap.join(',')}): ${(e as Error).message}`,
+    );
   }
   return client;
 }
 
 /** Runs `fn` with a connected client and always disconnects. */
-export async function withCluster<T>(cmd: Command, f: ConnectionFlags, fn: (client: ClusterClient) => Promise<T>): Promise<T> {
+export async function withCluster<T>(
+  cmd: Command,
+  f: ConnectionFlags,
+  fn: (client: ClusterClient) => Promise<T>,
+): Promise<T> {
   const client = await connectCluster(cmd, f);
   try {
     return await fn(client);

@@ -21,11 +21,17 @@ export interface ElectionResult {
   partitions: ElectionRow[];
 }
 
-export async function electPreferredLeaders(client: ClusterClient, topics: readonly string[], execute: boolean, timeoutMs: number): Promise<ElectionResult> {
+export async function electPreferredLeaders(
+  client: ClusterClient,
+  topics: readonly string[],
+  execute: boolean,
+  timeoutMs: number,
+): Promise<ElectionResult> {
   const md = await client.metadata({ topics: () => true, groups: () => true, includeInternal: true });
   const known = new Set(md.topics.map((t) => t.name));
   const missing = topics.filter((t) => !known.has(t));
-  if (missing.length > 0) throw new RuntimeFailure(`unknown topic${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new RuntimeFailure(`unknown topic${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
   const wanted = topics.length > 0 ? new Set(topics) : undefined;
   const rows: ElectionRow[] = [];
   for (const t of md.topics) {
@@ -42,7 +48,11 @@ export async function electPreferredLeaders(client: ClusterClient, topics: reado
   for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r.partition]);
   const raw = new RawApis(client);
   try {
-    const res = await raw.electPreferredLeaders(md.controllerId, [...byTopic].map(([topic, partitions]) => ({ topic, partitions })), timeoutMs);
+    const res = await raw.electPreferredLeaders(
+      md.controllerId,
+      [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      timeoutMs,
+    );
     if (res.errorCode !== 0) throw new RuntimeFailure(`ElectLeaders failed: ${errorName(res.errorCode)}`);
     for (const t of res.results)
       for (const p of t.partitions) {

@@ -20,8 +20,15 @@ export async function listGroups(client: ClusterClient): Promise<GroupSummary[]>
   const md = await client.metadata(everything);
   const errors = new RequestErrors();
   const groups = await client.groups(md.brokers, () => true, errors, 8, md.topics);
-  if (groups.length === 0 && errors.messages.length > 0) throw new RuntimeFailure(`cannot list groups: ${errors.messages.join('; ')}`);
-  return groups.map((g) => ({ groupId: g.groupId, state: g.state, protocolType: g.protocolType, members: g.members.length, topics: topicsOf(g) }));
+  if (groups.length === 0 && errors.messages.length > 0)
+    throw new RuntimeFailure(`cannot list groups: ${errors.messages.join('; ')}`);
+  return groups.map((g) => ({
+    groupId: g.groupId,
+    state: g.state,
+    protocolType: g.protocolType,
+    members: g.members.length,
+    topics: topicsOf(g),
+  }));
 }
 
 function topicsOf(g: GroupState): string[] {
@@ -35,12 +42,17 @@ function topicsOf(g: GroupState): string[] {
  * The partitions a group's lag covers, as the exporter's collector picks them: every partition of
  * a topic the group committed on or is assigned, committed or not.
  */
-export function lagInputs(g: GroupState, topics: readonly TopicState[]): { topic: string; partition: number; committed: number | undefined }[] {
+export function lagInputs(
+  g: GroupState,
+  topics: readonly TopicState[],
+): { topic: string; partition: number; committed: number | undefined }[] {
   const byName = new Map(topics.map((t) => [t.name, t]));
   const committed = new Map<string, number>();
   for (const o of g.offsets) if (o.offset >= 0) committed.set(tpKey(o.topic, o.partition), o.offset);
   const out: { topic: string; partition: number; committed: number | undefined }[] = [];
-  for (const topic of topicsOf(g)) for (const p of byName.get(topic)?.partitions ?? []) out.push({ topic, partition: p.partition, committed: committed.get(tpKey(topic, p.partition)) });
+  for (const topic of topicsOf(g))
+    for (const p of byName.get(topic)?.partitions ?? [])
+      out.push({ topic, partition: p.partition, committed: committed.get(tpKey(topic, p.partition)) });
   return out;
 }
 
@@ -65,13 +77,21 @@ export interface GroupDescription {
   groupId: string;
   state: string;
   protocolType: string;
-  members: { memberId: string; clientId: string; host: string; assignments: { topic: string; partitions: readonly number[] }[] }[];
+  members: {
+    memberId: string;
+    clientId: string;
+    host: string;
+    assignments: { topic: string; partitions: readonly number[] }[];
+  }[];
   partitions: PartitionLagRow[];
   totalLag: number;
   status?: string;
 }
 
-export async function fetchGroups(client: ClusterClient, ids: readonly string[]): Promise<{ groups: GroupState[]; topics: readonly TopicState[]; leaderOf: Map<string, number> }> {
+export async function fetchGroups(
+  client: ClusterClient,
+  ids: readonly string[],
+): Promise<{ groups: GroupState[]; topics: readonly TopicState[]; leaderOf: Map<string, number> }> {
   const md = await client.metadata(everything);
   const errors = new RequestErrors();
   const wanted = new Set(ids);
@@ -86,33 +106,72 @@ export async function fetchGroups(client: ClusterClient, ids: readonly string[])
   return { groups: ids.map((id) => groups.find((g) => g.groupId === id)!), topics: md.topics, leaderOf };
 }
 
-export async function describeGroups(client: ClusterClient, ids: readonly string[], statuses?: ExporterStatuses): Promise<GroupDescription[]> {
+export async function describeGroups(
+  client: ClusterClient,
+  ids: readonly string[],
+  statuses?: ExporterStatuses,
+): Promise<GroupDescription[]> {
   const { groups, topics, leaderOf } = await fetchGroups(client, ids);
   const errors = new RequestErrors();
   const inputs = new Map(groups.map((g) => [g.groupId, lagInputs(g, topics)]));
   const refs = new Map<string, { topic: string; partition: number; leader: number }>();
-  for (const list of inputs.values()) for (const i of list) refs.set(tpKey(i.topic, i.partition), { topic: i.topic, partition: i.partition, leader: leaderOf.get(tpKey(i.topic, i.partition)) ?? -1 });
+  for (const list of inputs.values())
+    for (const i of list)
+      refs.set(tpKey(i.topic, i.partition), {
+        topic: i.topic,
+        partition: i.partition,
+        leader: leaderOf.get(tpKey(i.topic, i.partition)) ?? -1,
+      });
   const offsets = await client.partitionOffsets([...refs.values()], errors);
   const now = Date.now();
   const out: GroupDescription[] = [];
   for (const g of groups) {
     const lag = groupLag(inputs.get(g.groupId)!, (t, p) => offsets.get(tpKey(t, p)));
     // The record at each lagging committed offset gives the exact lag in seconds (the exporter's "record" method).
-    const tsRequests = lag.partitions.flatMap((p) => (p.lag.kind === 'committed' && p.lag.lag > 0 ? [{ ...refs.get(tpKey(p.topic, p.partition))!, offset: p.lag.effectiveOffset }] : []));
+    const tsRequests = lag.partitions.flatMap((p) =>
+      p.lag.kind === 'committed' && p.lag.lag > 0
+        ? [{ ...refs.get(tpKey(p.topic, p.partition))!, offset: p.lag.effectiveOffset }]
+        : [],
+    );
     const timestamps = await client.recordTimestamps(tsRequests, errors);
     const owner = new Map<string, GroupState['members'][number]>();
-    for (const m of g.members) for (const a of m.assignments) for (const p of a.partitions) owner.set(tpKey(a.topic, p), m);
+    for (const m of g.members)
+      for (const a of m.assignments) for (const p of a.partitions) owner.set(tpKey(a.topic, p), m);
     let totalLag = 0;
     const rows = lag.partitions.map((p): PartitionLagRow => {
       const k = tpKey(p.topic, p.partition);
       const o = offsets.get(k)!;
       const m = owner.get(k);
-      const row: PartitionLagRow = { topic: p.topic, partition: p.partition, currentOffset: null, logStartOffset: o.logStartOffset, logEndOffset: o.highWatermark, lag: null, lagSeconds: null, lostRecords: 0, memberId: m?.memberId ?? null, clientId: m?.clientId ?? null, host: m?.clientHost ?? null };
+      const row: PartitionLagRow = {
+        topic: p.topic,
+        partition: p.partition,
+        currentOffset: null,
+        logStartOffset: o.logStartOffset,
+        logEndOffset: o.highWatermark,
+        lag: null,
+        lagSeconds: null,
+        lostRecords: 0,
+        memberId: m?.memberId ?? null,
+        clientId: m?.clientId ?? null,
+        host: m?.clientHost ?? null,
+      };
       if (p.lag.kind === 'committed') {
-        const est = estimateLagSeconds({ committed: p.lag.effectiveOffset, highWatermark: o.highWatermark, nowMs: now, recordTimestampMs: timestamps.get(`${k}\u0000${p.lag.effectiveOffset}`), points: [] });
+        const est = estimateLagSeconds({
+          committed: p.lag.effectiveOffset,
+          highWatermark: o.highWatermark,
+          nowMs: now,
+          recordTimestampMs: timestamps.get(`${k}\u0000${p.lag.effectiveOffset}`),
+          points: [],
+        });
         // Without the record's timestamp and without offset history there is no honest estimate: unknown, not 0.
         const known = est.method === 'record' || est.method === 'caught-up';
-        Object.assign(row, { currentOffset: p.lag.committed, lag: p.lag.lag, lagSeconds: known ? Math.round(est.seconds * 1000) / 1000 : null, lagSecondsMethod: known ? est.method : undefined, lostRecords: p.lag.lostRecords });
+        Object.assign(row, {
+          currentOffset: p.lag.committed,
+          lag: p.lag.lag,
+          lagSeconds: known ? Math.round(est.seconds * 1000) / 1000 : null,
+          lagSecondsMethod: known ? est.method : undefined,
+          lostRecords: p.lag.lostRecords,
+        });
         totalLag += p.lag.lag;
       }
       const st = statuses?.partitions.get(`${g.groupId}\u0000${k}`);
@@ -124,14 +183,31 @@ export async function describeGroups(client: ClusterClient, ids: readonly string
     for (const i of inputs.get(g.groupId)!) {
       if (shown.has(tpKey(i.topic, i.partition))) continue;
       const m = owner.get(tpKey(i.topic, i.partition));
-      rows.push({ topic: i.topic, partition: i.partition, currentOffset: i.committed ?? null, logStartOffset: null, logEndOffset: null, lag: null, lagSeconds: null, lostRecords: 0, memberId: m?.memberId ?? null, clientId: m?.clientId ?? null, host: m?.clientHost ?? null });
+      rows.push({
+        topic: i.topic,
+        partition: i.partition,
+        currentOffset: i.committed ?? null,
+        logStartOffset: null,
+        logEndOffset: null,
+        lag: null,
+        lagSeconds: null,
+        lostRecords: 0,
+        memberId: m?.memberId ?? null,
+        clientId: m?.clientId ?? null,
+        host: m?.clientHost ?? null,
+      });
     }
     rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
     out.push({
       groupId: g.groupId,
       state: g.state,
       protocolType: g.protocolType,
-      members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignments: m.assignments.map((a) => ({ topic: a.topic, partitions: a.partitions })) })),
+      members: g.members.map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        host: m.clientHost,
+        assignments: m.assignments.map((a) => ({ topic: a.topic, partitions: a.partitions })),
+      })),
       partitions: rows,
       totalLag,
       status: statuses?.groups.get(g.groupId),
@@ -151,7 +227,8 @@ const GROUP_STATUS: Record<number, string> = { 0: 'NOTFOUND', 1: 'OK', 2: 'WARN'
 
 function labelsOf(s: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of s.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) out[m[1]] = m[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  for (const m of s.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+    out[m[1]] = m[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
   return out;
 }
 
@@ -165,7 +242,11 @@ export function parseExporterStatuses(text: string): ExporterStatuses {
     const l = labelsOf(m[2]);
     const v = Number(m[3]);
     if (m[1] === 'kafka_consumergroup_status') groups.set(l.consumergroup, GROUP_STATUS[v] ?? String(v));
-    else partitions.set(`${l.consumergroup}\u0000${tpKey(l.topic, Number(l.partition))}`, PARTITION_STATUS[v] ?? String(v));
+    else
+      partitions.set(
+        `${l.consumergroup}\u0000${tpKey(l.topic, Number(l.partition))}`,
+        PARTITION_STATUS[v] ?? String(v),
+      );
   }
   return { partitions, groups };
 }

@@ -23,7 +23,18 @@ export async function describeLogDirs(client: ClusterClient): Promise<LogDirRow[
       md.brokers.map(async (b): Promise<LogDirRow[]> => {
         try {
           const res = await raw.describeLogDirs(b.id);
-          if (res.errorCode !== 0) return [{ broker: b.id, dir: null, error: errorName(res.errorCode), totalBytes: null, usableBytes: null, partitionBytes: 0, partitions: 0 }];
+          if (res.errorCode !== 0)
+            return [
+              {
+                broker: b.id,
+                dir: null,
+                error: errorName(res.errorCode),
+                totalBytes: null,
+                usableBytes: null,
+                partitionBytes: 0,
+                partitions: 0,
+              },
+            ];
           return res.results.map((r) => {
             const parts = r.topics.flatMap((t) => t.partitions);
             return {
@@ -37,13 +48,26 @@ export async function describeLogDirs(client: ClusterClient): Promise<LogDirRow[
             };
           });
         } catch (e) {
-          return [{ broker: b.id, dir: null, error: (e as Error).message, totalBytes: null, usableBytes: null, partitionBytes: 0, partitions: 0 }];
+          return [
+            {
+              broker: b.id,
+              dir: null,
+              error: (e as Error).message,
+              totalBytes: null,
+              usableBytes: null,
+              partitionBytes: 0,
+              partitions: 0,
+            },
+          ];
         }
       }),
     );
     const flat = rows.flat();
     // Not one broker answered (unsupported API, all unreachable): the command failed, it found nothing.
-    if (flat.every((r) => r.dir === null)) throw new RuntimeFailure(`DescribeLogDirs failed on every broker: ${[...new Set(flat.map((r) => r.error))].join('; ')}`);
+    if (flat.every((r) => r.dir === null))
+      throw new RuntimeFailure(
+        `DescribeLogDirs failed on every broker: ${[...new Set(flat.map((r) => r.error))].join('; ')}`,
+      );
     return flat;
   } finally {
     await raw.close();

@@ -51,23 +51,38 @@ test('a kafka-python segment decodes: offsets, codecs, producer ids, keys and va
     const d = dumpSegmentFile(join(dir, '00000000000000000100.log'), { printData: true });
     assert.deepEqual(d.problems, []);
     const b = d.batches!;
-    assert.deepEqual(b.map((x) => [x.baseOffset, x.lastOffset, x.count, x.compression, x.crcValid]), [
-      [100, 102, 3, 'none', true],
-      [103, 104, 2, 'gzip', true],
-      [105, 105, 1, 'none', true],
-    ]);
+    assert.deepEqual(
+      b.map((x) => [x.baseOffset, x.lastOffset, x.count, x.compression, x.crcValid]),
+      [
+        [100, 102, 3, 'none', true],
+        [103, 104, 2, 'gzip', true],
+        [105, 105, 1, 'none', true],
+      ],
+    );
     assert.equal(b[1].producerId, 7);
     assert.equal(b[1].baseSequence, 0);
     const records = b.flatMap((x) => x.records!);
-    assert.deepEqual(records.map((r) => r.offset), [100, 101, 102, 103, 104, 105]);
-    assert.deepEqual(records.map((r) => r.key), ['k0', 'k1', null, 'k3', 'k4', 'k5']);
+    assert.deepEqual(
+      records.map((r) => r.offset),
+      [100, 101, 102, 103, 104, 105],
+    );
+    assert.deepEqual(
+      records.map((r) => r.key),
+      ['k0', 'k1', null, 'k3', 'k4', 'k5'],
+    );
     assert.equal(records[3].value, 'hello'.repeat(40));
     assert.deepEqual(records[3].headerKeys, ['h']);
     assert.equal(records[5].value, '0x00010203');
     assert.equal(records[0].timestamp, 1700000000000);
     const text = renderSegmentDump(d, { printData: true });
-    assert.match(text, /baseOffset: 103 lastOffset: 104 count: 2 .*producerId: 7 .*compresscodec: gzip .*isvalid: true/);
-    assert.match(text, /\| offset: 104 CreateTime: \d+ keySize: 2 valueSize: 200 headerKeys: \[\] key: k4 payload: (world){40}$/m);
+    assert.match(
+      text,
+      /baseOffset: 103 lastOffset: 104 count: 2 .*producerId: 7 .*compresscodec: gzip .*isvalid: true/,
+    );
+    assert.match(
+      text,
+      /\| offset: 104 CreateTime: \d+ keySize: 2 valueSize: 200 headerKeys: \[\] key: k4 payload: (world){40}$/m,
+    );
     assert.match(text, /Batches: 3, records: 6/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -79,7 +94,10 @@ test('index and time index pass the sanity check; a wrong entry fails it', () =>
   try {
     const idx = dumpSegmentFile(join(dir, '00000000000000000100.index'), { indexSanityCheck: true });
     assert.deepEqual(idx.problems, []);
-    assert.deepEqual(idx.entries!.map((e) => e.offset), [102, 104, 105]);
+    assert.deepEqual(
+      idx.entries!.map((e) => e.offset),
+      [102, 104, 105],
+    );
     assert.match(renderSegmentDump(idx, { indexSanityCheck: true }), /passed the sanity check/);
     const tidx = dumpSegmentFile(join(dir, '00000000000000000100.timeindex'), { indexSanityCheck: true });
     assert.deepEqual(tidx.problems, []);
@@ -105,7 +123,10 @@ test('a corrupted byte is flagged as a CRC failure, the other batches stay valid
     buf[second + 70] ^= 0xff; // inside the gzip payload of batch 2
     writeFileSync(path, buf);
     const d = dumpSegmentFile(path);
-    assert.deepEqual(d.batches!.map((b) => b.crcValid), [true, false, true]);
+    assert.deepEqual(
+      d.batches!.map((b) => b.crcValid),
+      [true, false, true],
+    );
     assert.match(d.problems[0], /position \d+ \(offsets 103-104\) fails its CRC-32C check/);
     assert.match(renderSegmentDump(d, {}), /isvalid: false/);
   } finally {

@@ -4,7 +4,18 @@
 // this module only walks files and checks what it finds.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { batchCrcValid, batchSizeAt, codecName, decodeBatch, isControl, isLogAppendTime, isTransactional, lastOffsetOf, readBatchHeader, type BatchHeader } from '../protocol/record-batch/index.js';
+import {
+  batchCrcValid,
+  batchSizeAt,
+  codecName,
+  decodeBatch,
+  isControl,
+  isLogAppendTime,
+  isTransactional,
+  lastOffsetOf,
+  readBatchHeader,
+  type BatchHeader,
+} from '../protocol/record-batch/index.js';
 
 export interface DumpedRecord {
   offset: number;
@@ -134,7 +145,10 @@ export function dumpLog(file: string, buf: Buffer, baseOffset: number, withRecor
       break;
     }
     const b = batchOf(buf, h, true);
-    if (!b.crcValid) problems.push(`batch at position ${pos} (offsets ${b.baseOffset}-${b.lastOffset}) fails its CRC-32C check (stored ${h.crc})`);
+    if (!b.crcValid)
+      problems.push(
+        `batch at position ${pos} (offsets ${b.baseOffset}-${b.lastOffset}) fails its CRC-32C check (stored ${h.crc})`,
+      );
     if (b.error) problems.push(`batch at position ${pos}: ${b.error}`);
     if (!withRecords) {
       // Decoded anyway to find corrupt records; only shown with --print-data or in JSON.
@@ -184,10 +198,15 @@ export function checkOffsetIndex(entries: readonly IndexEntryDump[], log: Segmen
   const byPosition = new Map((log.batches ?? []).map((b) => [b.position, b]));
   entries.forEach((e, i) => {
     const prev = entries[i - 1];
-    if (prev && (e.offset <= prev.offset || (e.position ?? 0) <= (prev.position ?? 0))) problems.push(`index entry ${i} (offset ${e.offset}, position ${e.position}) is not above entry ${i - 1} (offset ${prev.offset}, position ${prev.position})`);
+    if (prev && (e.offset <= prev.offset || (e.position ?? 0) <= (prev.position ?? 0)))
+      problems.push(
+        `index entry ${i} (offset ${e.offset}, position ${e.position}) is not above entry ${i - 1} (offset ${prev.offset}, position ${prev.position})`,
+      );
     const b = byPosition.get(e.position ?? -1);
-    if (!b) problems.push(`index entry ${i}: position ${e.position} is not the start of a batch in ${basename(log.file)}`);
-    else if (b.lastOffset !== e.offset) problems.push(`index entry ${i}: index offset ${e.offset}, log offset ${b.lastOffset} at position ${e.position}`);
+    if (!b)
+      problems.push(`index entry ${i}: position ${e.position} is not the start of a batch in ${basename(log.file)}`);
+    else if (b.lastOffset !== e.offset)
+      problems.push(`index entry ${i}: index offset ${e.offset}, log offset ${b.lastOffset} at position ${e.position}`);
   });
   return problems;
 }
@@ -196,13 +215,19 @@ export function checkOffsetIndex(entries: readonly IndexEntryDump[], log: Segmen
 export function checkTimeIndex(entries: readonly IndexEntryDump[], log: SegmentDump): string[] {
   const problems: string[] = [];
   const tsByOffset = new Map<number, number>();
-  for (const b of log.batches ?? []) for (const r of b.records ?? []) tsByOffset.set(r.offset, b.timestampType === 'LogAppendTime' ? b.maxTimestamp : r.timestamp);
+  for (const b of log.batches ?? [])
+    for (const r of b.records ?? [])
+      tsByOffset.set(r.offset, b.timestampType === 'LogAppendTime' ? b.maxTimestamp : r.timestamp);
   entries.forEach((e, i) => {
     const prev = entries[i - 1];
-    if (prev && ((e.timestamp ?? 0) <= (prev.timestamp ?? 0) || e.offset < prev.offset)) problems.push(`time index entry ${i} (timestamp ${e.timestamp}, offset ${e.offset}) is not above entry ${i - 1} (timestamp ${prev.timestamp}, offset ${prev.offset})`);
+    if (prev && ((e.timestamp ?? 0) <= (prev.timestamp ?? 0) || e.offset < prev.offset))
+      problems.push(
+        `time index entry ${i} (timestamp ${e.timestamp}, offset ${e.offset}) is not above entry ${i - 1} (timestamp ${prev.timestamp}, offset ${prev.offset})`,
+      );
     const ts = tsByOffset.get(e.offset);
     if (ts === undefined) problems.push(`time index entry ${i}: offset ${e.offset} is not in ${basename(log.file)}`);
-    else if (ts !== e.timestamp) problems.push(`time index entry ${i}: index timestamp ${e.timestamp}, record at offset ${e.offset} has ${ts}`);
+    else if (ts !== e.timestamp)
+      problems.push(`time index entry ${i}: index timestamp ${e.timestamp}, record at offset ${e.offset} has ${ts}`);
   });
   return problems;
 }
@@ -223,7 +248,8 @@ export function dumpSegmentFile(file: string, opts: DumpOptions = {}): SegmentDu
   const entrySize = kind === 'index' ? 8 : 12;
   const entries = kind === 'index' ? readOffsetIndex(buf, baseOffset) : readTimeIndex(buf, baseOffset);
   const problems: string[] = [];
-  if (buf.length % entrySize !== 0) problems.push(`file size ${buf.length} is not a multiple of the ${entrySize}-byte entry size`);
+  if (buf.length % entrySize !== 0)
+    problems.push(`file size ${buf.length} is not a multiple of the ${entrySize}-byte entry size`);
   if (opts.indexSanityCheck) {
     const log = siblingLog(file, baseOffset);
     if (!log) problems.push(`no ${String(baseOffset).padStart(20, '0')}.log next to the index: cannot check it`);
@@ -246,15 +272,23 @@ export function renderSegmentDump(d: SegmentDump, opts: DumpOptions): string {
     );
     if (opts.printData)
       for (const r of b.records ?? [])
-        out.push(`| offset: ${r.offset} ${b.timestampType}: ${r.timestamp} keySize: ${r.keySize} valueSize: ${r.valueSize} headerKeys: [${r.headerKeys.join(',')}] key: ${r.key ?? 'null'} payload: ${r.value ?? 'null'}`);
+        out.push(
+          `| offset: ${r.offset} ${b.timestampType}: ${r.timestamp} keySize: ${r.keySize} valueSize: ${r.valueSize} headerKeys: [${r.headerKeys.join(',')}] key: ${r.key ?? 'null'} payload: ${r.value ?? 'null'}`,
+        );
     if (b.error) out.push(`| could not decode records: ${b.error}`);
   }
-  for (const e of d.entries ?? []) out.push(d.kind === 'index' ? `offset: ${e.offset} position: ${e.position}` : `timestamp: ${e.timestamp} offset: ${e.offset}`);
+  for (const e of d.entries ?? [])
+    out.push(
+      d.kind === 'index'
+        ? `offset: ${e.offset} position: ${e.position}`
+        : `timestamp: ${e.timestamp} offset: ${e.offset}`,
+    );
   if (d.kind === 'log') {
     const records = (d.batches ?? []).reduce((n, b) => n + b.count, 0);
     out.push(`Batches: ${d.batches?.length ?? 0}, records: ${records}`);
   }
-  if (opts.indexSanityCheck && d.kind !== 'log' && d.problems.length === 0) out.push(`${basename(d.file)} passed the sanity check.`);
+  if (opts.indexSanityCheck && d.kind !== 'log' && d.problems.length === 0)
+    out.push(`${basename(d.file)} passed the sanity check.`);
   for (const p of d.problems) out.push(`PROBLEM: ${p}`);
   return out.join('\n') + '\n';
 }

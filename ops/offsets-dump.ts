@@ -5,20 +5,52 @@
 import { RequestErrors, type ClusterClient } from '../exporter/client/cluster-client.js';
 import { decodeAssignmentSafe } from './assignment.js';
 import { fetchCodec } from '../protocol/apis/01-fetch.js';
-import { CONSUMER_OFFSETS_TOPIC, decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue } from '../protocol/consumer-offsets/index.js';
+import {
+  CONSUMER_OFFSETS_TOPIC,
+  decodeGroupMetadataValue,
+  decodeKey,
+  decodeOffsetCommitValue,
+} from '../protocol/consumer-offsets/index.js';
 import { batchSizeAt, decodeBatches } from '../protocol/record-batch/index.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
 import { RawApis } from './raw-apis.js';
 
 export type OffsetsEntry =
-  | { partition: number; offset: number; timestamp: number; kind: 'offset'; group: string; topic: string; topicPartition: number; value: { offset: number; leaderEpoch: number; metadata: string; commitTimestamp: number; expireTimestamp: number } | null }
+  | {
+      partition: number;
+      offset: number;
+      timestamp: number;
+      kind: 'offset';
+      group: string;
+      topic: string;
+      topicPartition: number;
+      value: {
+        offset: number;
+        leaderEpoch: number;
+        metadata: string;
+        commitTimestamp: number;
+        expireTimestamp: number;
+      } | null;
+    }
   | {
       partition: number;
       offset: number;
       timestamp: number;
       kind: 'group';
       group: string;
-      value: { protocolType: string; generation: number; protocol: string | null; leader: string | null; members: { memberId: string; clientId: string; clientHost: string; sessionTimeoutMs: number; assignment: { topic: string; partitions: number[] }[] }[] } | null;
+      value: {
+        protocolType: string;
+        generation: number;
+        protocol: string | null;
+        leader: string | null;
+        members: {
+          memberId: string;
+          clientId: string;
+          clientHost: string;
+          sessionTimeoutMs: number;
+          assignment: { topic: string; partitions: number[] }[];
+        }[];
+      } | null;
     }
   | { partition: number; offset: number; timestamp: number; kind: 'undecodable'; error: string };
 
@@ -30,19 +62,47 @@ const fetchRequest = (partition: number, fetchOffset: number) => ({
   isolationLevel: 0,
   sessionId: 0,
   sessionEpoch: -1,
-  topics: [{ topic: CONSUMER_OFFSETS_TOPIC, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset, logStartOffset: -1, partitionMaxBytes: 4 * 1024 * 1024 }] }],
+  topics: [
+    {
+      topic: CONSUMER_OFFSETS_TOPIC,
+      partitions: [
+        { partition, currentLeaderEpoch: -1, fetchOffset, logStartOffset: -1, partitionMaxBytes: 4 * 1024 * 1024 },
+      ],
+    },
+  ],
   forgottenTopics: [],
   rackId: '',
 });
 
 /** One decoded record of __consumer_offsets (tombstones have a null value). */
-export function decodeOffsetsRecord(partition: number, offset: number, timestamp: number, key: Buffer | null, value: Buffer | null): OffsetsEntry {
+export function decodeOffsetsRecord(
+  partition: number,
+  offset: number,
+  timestamp: number,
+  key: Buffer | null,
+  value: Buffer | null,
+): OffsetsEntry {
   try {
     if (!key) throw new Error('record without a key');
     const k = decodeKey(key);
     if (k.kind === 'offset') {
       const v = value ? decodeOffsetCommitValue(value) : null;
-      return { partition, offset, timestamp, kind: 'offset', group: k.group, topic: k.topic, topicPartition: k.partition, value: v && { offset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: v.commitTimestamp, expireTimestamp: v.expireTimestamp } };
+      return {
+        partition,
+        offset,
+        timestamp,
+        kind: 'offset',
+        group: k.group,
+        topic: k.topic,
+        topicPartition: k.partition,
+        value: v && {
+          offset: v.offset,
+          leaderEpoch: v.leaderEpoch,
+          metadata: v.metadata,
+          commitTimestamp: v.commitTimestamp,
+          expireTimestamp: v.expireTimestamp,
+        },
+      };
     }
     const g = value ? decodeGroupMetadataValue(value) : null;
     return {
@@ -56,7 +116,13 @@ export function decodeOffsetsRecord(partition: number, offset: number, timestamp
         generation: g.generation,
         protocol: g.protocol,
         leader: g.leader,
-        members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost, sessionTimeoutMs: m.sessionTimeoutMs, assignment: g.protocolType === 'consumer' ? decodeAssignmentSafe(m.assignment) : [] })),
+        members: g.members.map((m) => ({
+          memberId: m.memberId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          sessionTimeoutMs: m.sessionTimeoutMs,
+          assignment: g.protocolType === 'consumer' ? decodeAssignmentSafe(m.assignment) : [],
+        })),
       },
     };
   } catch (e) {
@@ -70,12 +136,19 @@ export function formatOffsetsEntry(e: OffsetsEntry): string {
   if (e.kind === 'offset')
     return `[${e.group},${e.topic},${e.topicPartition}]::${e.value ? `OffsetAndMetadata(offset=${e.value.offset}, leaderEpoch=${e.value.leaderEpoch < 0 ? 'Optional.empty' : `Optional[${e.value.leaderEpoch}]`}, metadata=${e.value.metadata}, commitTimestamp=${e.value.commitTimestamp}, expireTimestamp=${e.value.expireTimestamp < 0 ? 'None' : e.value.expireTimestamp})` : 'NULL'}`;
   if (!e.value) return `${e.group}::NULL`;
-  const members = e.value.members.map((m) => `${m.memberId}(clientId=${m.clientId}, host=${m.clientHost}, session=${m.sessionTimeoutMs}, assignment=${m.assignment.map((a) => `${a.topic}-${a.partitions.join(',')}`).join(' ') || '-'})`);
+  const members = e.value.members.map(
+    (m) =>
+      `${m.memberId}(clientId=${m.clientId}, host=${m.clientHost}, session=${m.sessionTimeoutMs}, assignment=${m.assignment.map((a) => `${a.topic}-${a.partitions.join(',')}`).join(' ') || '-'})`,
+  );
   return `${e.group}::GroupMetadata(protocolType=${e.value.protocolType}, generation=${e.value.generation}, protocol=${e.value.protocol ?? 'None'}, leader=${e.value.leader ?? 'None'}, members=[${members.join(', ')}])`;
 }
 
 export async function dumpOffsets(client: ClusterClient, opts: { group?: string }): Promise<OffsetsEntry[]> {
-  const md = await client.metadata({ topics: (t) => t === CONSUMER_OFFSETS_TOPIC, groups: () => true, includeInternal: true });
+  const md = await client.metadata({
+    topics: (t) => t === CONSUMER_OFFSETS_TOPIC,
+    groups: () => true,
+    includeInternal: true,
+  });
   const topic = md.topics.find((t) => t.name === CONSUMER_OFFSETS_TOPIC);
   if (!topic) return [];
   const errors = new RequestErrors();
@@ -86,18 +159,26 @@ export async function dumpOffsets(client: ClusterClient, opts: { group?: string 
   try {
     for (const ref of refs) {
       const b = bounds.get(`${topic.name}\u0000${ref.partition}`);
-      if (!b) throw new RuntimeFailure(`cannot read offsets of ${topic.name}/${ref.partition}: ${errors.messages.join('; ') || 'no leader'}`);
+      if (!b)
+        throw new RuntimeFailure(
+          `cannot read offsets of ${topic.name}/${ref.partition}: ${errors.messages.join('; ') || 'no leader'}`,
+        );
       let next = b.logStartOffset;
       while (next < b.highWatermark) {
         const res = await raw.request(ref.leader, fetchCodec, fetchRequest(ref.partition, next));
         const p = res.topics[0]?.partitions[0];
-        if (!p || p.errorCode !== 0) throw new RuntimeFailure(`Fetch ${topic.name}/${ref.partition} at ${next}: error code ${p?.errorCode}`);
-        const bytes = p.records === null ? Buffer.alloc(0) : Array.isArray(p.records) ? Buffer.concat(p.records) : p.records;
+        if (!p || p.errorCode !== 0)
+          throw new RuntimeFailure(`Fetch ${topic.name}/${ref.partition} at ${next}: error code ${p?.errorCode}`);
+        const bytes =
+          p.records === null ? Buffer.alloc(0) : Array.isArray(p.records) ? Buffer.concat(p.records) : p.records;
         if (bytes.length === 0) break;
         // A fetch may end in a partial batch (cut at the size limit): decode only whole batches.
         let whole = 0;
         for (let size = batchSizeAt(bytes, 0); size > 0; size = batchSizeAt(bytes, whole)) whole += size;
-        if (whole === 0) throw new RuntimeFailure(`Fetch ${topic.name}/${ref.partition} at ${next}: a batch larger than the fetch size`);
+        if (whole === 0)
+          throw new RuntimeFailure(
+            `Fetch ${topic.name}/${ref.partition} at ${next}: a batch larger than the fetch size`,
+          );
         const batches = decodeBatches(bytes.subarray(0, whole));
         for (const batch of batches) {
           next = Math.max(next, batch.header.baseOffset + batch.header.lastOffsetDelta + 1);

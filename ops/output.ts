@@ -63,7 +63,12 @@ export function renderFields(fields: readonly [string, Cell][]): string {
 }
 
 /** Print `data` as JSON, or the tables/blocks that `human` renders. */
-export function emit(format: OutputFormat, data: unknown, human: (color: boolean) => string, w: Writer = stdoutWriter()): void {
+export function emit(
+  format: OutputFormat,
+  data: unknown,
+  human: (color: boolean) => string,
+  w: Writer = stdoutWriter(),
+): void {
   if (format === 'json') w.write(JSON.stringify(data, null, 2) + '\n');
   else w.write(human(w.color));
 }

@@ -2,11 +2,20 @@
 // for its URP / offline / under-min-ISR series).
 import type { PartitionState } from '../exporter/model.js';
 
-export const healthFilters = ['underReplicated', 'unavailable', 'underMinIsr', 'atMinIsr', 'unpreferredLeader'] as const;
+export const healthFilters = [
+  'underReplicated',
+  'unavailable',
+  'underMinIsr',
+  'atMinIsr',
+  'unpreferredLeader',
+] as const;
 export type HealthFilter = (typeof healthFilters)[number];
 
 /** Problems of one partition; minIsr undefined when DescribeConfigs could not be read. */
-export function partitionProblems(p: Pick<PartitionState, 'leader' | 'replicas' | 'isr'>, minIsr: number | undefined): Set<HealthFilter> {
+export function partitionProblems(
+  p: Pick<PartitionState, 'leader' | 'replicas' | 'isr'>,
+  minIsr: number | undefined,
+): Set<HealthFilter> {
   const out = new Set<HealthFilter>();
   if (p.isr.length < p.replicas.length) out.add('underReplicated');
   if (p.leader < 0) out.add('unavailable');

@@ -20,7 +20,8 @@ export class RawApis {
     try {
       return await this.client.request(nodeId, codec, req);
     } catch (e) {
-      if (e instanceof UnsupportedApiError) throw new RuntimeFailure(`broker ${nodeId} does not support ${codec.name} (API key ${codec.apiKey})`);
+      if (e instanceof UnsupportedApiError)
+        throw new RuntimeFailure(`broker ${nodeId} does not support ${codec.name} (API key ${codec.apiKey})`);
       throw e;
     }
   }
@@ -30,8 +31,16 @@ export class RawApis {
   }
 
   /** Preferred-leader election (sent to the controller); null partitions = every partition. */
-  electPreferredLeaders(controllerId: number, partitions: { topic: string; partitions: number[] }[] | null, timeoutMs: number): Promise<ElectLeadersResponse> {
-    return this.request(controllerId, electLeadersCodec, { electionType: ElectionType.preferred, topicPartitions: partitions, timeoutMs });
+  electPreferredLeaders(
+    controllerId: number,
+    partitions: { topic: string; partitions: number[] }[] | null,
+    timeoutMs: number,
+  ): Promise<ElectLeadersResponse> {
+    return this.request(controllerId, electLeadersCodec, {
+      electionType: ElectionType.preferred,
+      topicPartitions: partitions,
+      timeoutMs,
+    });
   }
 
   /**
@@ -39,16 +48,32 @@ export class RawApis {
    * alterConsumerGroupOffsets sends it: the coordinator accepts it only while the group has no
    * members. Returns the error name per partition (NONE on success).
    */
-  async commitOffsets(anyBroker: number, groupId: string, topic: string, offsets: readonly { partition: number; offset: number }[]): Promise<Map<number, string>> {
+  async commitOffsets(
+    anyBroker: number,
+    groupId: string,
+    topic: string,
+    offsets: readonly { partition: number; offset: number }[],
+  ): Promise<Map<number, string>> {
     const fc = await this.request(anyBroker, findCoordinatorCodec, { key: groupId, keyType: 0 });
-    if (fc.errorCode !== 0) throw new RuntimeFailure(`FindCoordinator for group ${groupId}: ${errorName(fc.errorCode)}`);
+    if (fc.errorCode !== 0)
+      throw new RuntimeFailure(`FindCoordinator for group ${groupId}: ${errorName(fc.errorCode)}`);
     const res = await this.request(fc.nodeId, offsetCommitCodec, {
       groupId,
       generationId: -1,
       memberId: '',
       groupInstanceId: null,
       retentionTimeMs: -1,
-      topics: [{ name: topic, partitions: offsets.map((o) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: '' })) }],
+      topics: [
+        {
+          name: topic,
+          partitions: offsets.map((o) => ({
+            partitionIndex: o.partition,
+            committedOffset: o.offset,
+            committedLeaderEpoch: -1,
+            committedMetadata: '',
+          })),
+        },
+      ],
     });
     const out = new Map<number, string>();
     for (const t of res.topics) for (const p of t.partitions) out.set(p.partitionIndex, errorName(p.errorCode));

@@ -6,7 +6,12 @@ import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
 import { fetchGroups } from './groups.js';
 import { RawApis } from './raw-apis.js';
 
-export type ResetSpec = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'datetime'; timestampMs: number } | { kind: 'shift'; by: number } | { kind: 'offset'; offset: number };
+export type ResetSpec =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'datetime'; timestampMs: number }
+  | { kind: 'shift'; by: number }
+  | { kind: 'offset'; offset: number };
 
 export interface ResetRow {
   topic: string;
@@ -22,13 +27,20 @@ export interface PartitionBounds {
 }
 
 /** Parses the one --to-... or --shift-by option given; exactly one is required. */
-export function parseResetSpec(o: { toEarliest?: boolean; toLatest?: boolean; toDatetime?: string; shiftBy?: string; toOffset?: string }): ResetSpec {
+export function parseResetSpec(o: {
+  toEarliest?: boolean;
+  toLatest?: boolean;
+  toDatetime?: string;
+  shiftBy?: string;
+  toOffset?: string;
+}): ResetSpec {
   const given: ResetSpec[] = [];
   if (o.toEarliest) given.push({ kind: 'earliest' });
   if (o.toLatest) given.push({ kind: 'latest' });
   if (o.toDatetime !== undefined) {
     const t = Date.parse(o.toDatetime);
-    if (!Number.isFinite(t)) throw new UsageError(`--to-datetime: ${JSON.stringify(o.toDatetime)} is not an ISO-8601 date-time`);
+    if (!Number.isFinite(t))
+      throw new UsageError(`--to-datetime: ${JSON.stringify(o.toDatetime)} is not an ISO-8601 date-time`);
     given.push({ kind: 'datetime', timestampMs: t });
   }
   if (o.shiftBy !== undefined) {
@@ -38,10 +50,14 @@ export function parseResetSpec(o: { toEarliest?: boolean; toLatest?: boolean; to
   }
   if (o.toOffset !== undefined) {
     const n = Number(o.toOffset);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--to-offset: ${JSON.stringify(o.toOffset)} is not an offset`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new UsageError(`--to-offset: ${JSON.stringify(o.toOffset)} is not an offset`);
     given.push({ kind: 'offset', offset: n });
   }
-  if (given.length !== 1) throw new UsageError('give exactly one of --to-earliest, --to-latest, --to-datetime ISO, --shift-by N, --to-offset N');
+  if (given.length !== 1)
+    throw new UsageError(
+      'give exactly one of --to-earliest, --to-latest, --to-datetime ISO, --shift-by N, --to-offset N',
+    );
   return given[0];
 }
 
@@ -49,7 +65,11 @@ export function parseResetSpec(o: { toEarliest?: boolean; toLatest?: boolean; to
  * New offsets, clamped into [log start, high watermark] as Kafka's tool does. `byTime` holds
  * ListOffsets-by-timestamp answers (missing: no record at or after the time, i.e. the end).
  */
-export function planReset(spec: ResetSpec, partitions: readonly { topic: string; partition: number; committed: number | undefined; bounds: PartitionBounds }[], byTime: ReadonlyMap<string, number> = new Map()): ResetRow[] {
+export function planReset(
+  spec: ResetSpec,
+  partitions: readonly { topic: string; partition: number; committed: number | undefined; bounds: PartitionBounds }[],
+  byTime: ReadonlyMap<string, number> = new Map(),
+): ResetRow[] {
   return partitions.map(({ topic, partition, committed, bounds }) => {
     const clamp = (n: number) => Math.min(Math.max(n, bounds.logStartOffset), bounds.highWatermark);
     const current = committed !== undefined && committed >= 0 ? committed : null;
@@ -85,12 +105,22 @@ export interface ResetResult {
   partitions: ResetRow[];
 }
 
-export async function resetOffsets(client: ClusterClient, groupId: string, topic: string, spec: ResetSpec, execute: boolean): Promise<ResetResult> {
+export async function resetOffsets(
+  client: ClusterClient,
+  groupId: string,
+  topic: string,
+  spec: ResetSpec,
+  execute: boolean,
+): Promise<ResetResult> {
   const { groups, topics } = await fetchGroups(client, [groupId]).catch(async (e: unknown) => {
     // A group that never committed is unknown to the coordinator; resetting it is still valid.
     if (e instanceof RuntimeFailure && /unknown consumer group/.test(e.message)) {
       const md = await client.metadata({ topics: () => true, groups: () => true, includeInternal: true });
-      return { groups: [{ groupId, state: 'Dead', protocolType: '', members: [], offsets: [] }], topics: md.topics, leaderOf: new Map<string, number>() };
+      return {
+        groups: [{ groupId, state: 'Dead', protocolType: '', members: [], offsets: [] }],
+        topics: md.topics,
+        leaderOf: new Map<string, number>(),
+      };
     }
     throw e;
   });
@@ -101,21 +131,41 @@ export async function resetOffsets(client: ClusterClient, groupId: string, topic
   const refs = t.partitions.map((p) => ({ topic, partition: p.partition, leader: p.leader }));
   const offsets = await client.partitionOffsets(refs, errors);
   const missing = refs.filter((r) => !offsets.has(tpKey(topic, r.partition)));
-  if (missing.length > 0) throw new RuntimeFailure(`cannot read offsets of ${missing.map((r) => `${topic}/${r.partition}`).join(', ')} (leader unavailable): ${errors.messages.join('; ')}`);
-  const byTime = spec.kind === 'datetime' ? await client.listOffsets(refs, spec.timestampMs, errors) : new Map<string, number>();
+  if (missing.length > 0)
+    throw new RuntimeFailure(
+      `cannot read offsets of ${missing.map((r) => `${topic}/${r.partition}`).join(', ')} (leader unavailable): ${errors.messages.join('; ')}`,
+    );
+  const byTime =
+    spec.kind === 'datetime' ? await client.listOffsets(refs, spec.timestampMs, errors) : new Map<string, number>();
   const committed = new Map(g.offsets.filter((o) => o.topic === topic).map((o) => [o.partition, o.offset]));
   const rows = planReset(
     spec,
-    refs.map((r) => ({ topic, partition: r.partition, committed: committed.get(r.partition), bounds: offsets.get(tpKey(topic, r.partition))! })),
+    refs.map((r) => ({
+      topic,
+      partition: r.partition,
+      committed: committed.get(r.partition),
+      bounds: offsets.get(tpKey(topic, r.partition))!,
+    })),
     byTime,
   );
   if (execute) {
-    if (g.members.length > 0) throw new RuntimeFailure(`refusing to reset offsets of group ${groupId}: it has ${g.members.length} active member(s) (state ${g.state}); stop its consumers first`);
+    if (g.members.length > 0)
+      throw new RuntimeFailure(
+        `refusing to reset offsets of group ${groupId}: it has ${g.members.length} active member(s) (state ${g.state}); stop its consumers first`,
+      );
     const raw = new RawApis(client);
     try {
-      const results = await raw.commitOffsets(t.partitions.find((p) => p.leader >= 0)?.leader ?? 0, groupId, topic, rows.map((r) => ({ partition: r.partition, offset: r.newOffset })));
+      const results = await raw.commitOffsets(
+        t.partitions.find((p) => p.leader >= 0)?.leader ?? 0,
+        groupId,
+        topic,
+        rows.map((r) => ({ partition: r.partition, offset: r.newOffset })),
+      );
       const failed = [...results].filter(([, e]) => e !== 'NONE');
-      if (failed.length > 0) throw new RuntimeFailure(`the coordinator rejected the reset of group ${groupId}: ${failed.map(([p, e]) => `${topic}/${p} ${e}`).join(', ')}`);
+      if (failed.length > 0)
+        throw new RuntimeFailure(
+          `the coordinator rejected the reset of group ${groupId}: ${failed.map(([p, e]) => `${topic}/${p} ${e}`).join(', ')}`,
+        );
     } finally {
       await raw.close();
     }

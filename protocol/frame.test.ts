@@ -2,12 +2,21 @@
 // before buffering, request/response headers in both header versions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeRequestFrame, FrameSplitter, FrameTooLargeError, readRequestHeader, readResponseHeader, beginResponse, finishFrame } from './frame.js';
+import {
+  encodeRequestFrame,
+  FrameSplitter,
+  FrameTooLargeError,
+  readRequestHeader,
+  readResponseHeader,
+  beginResponse,
+  finishFrame,
+} from './frame.js';
 import { ProtocolDecodeError } from './primitives/errors.js';
 import { ProtocolReader } from './primitives/reader.js';
 import { ProtocolWriter } from './primitives/writer.js';
 
-const frame = (body: string) => encodeRequestFrame({ apiKey: 3, apiVersion: 1, correlationId: 9, clientId: 'c' }, false, (w) => w.string(body));
+const frame = (body: string) =>
+  encodeRequestFrame({ apiKey: 3, apiVersion: 1, correlationId: 9, clientId: 'c' }, false, (w) => w.string(body));
 
 test('frames come out whole whatever the chunking', () => {
   const stream = Buffer.concat([frame('a'), frame('bb'), frame('ccc')]);
@@ -20,7 +29,10 @@ test('frames come out whole whatever the chunking', () => {
     }
     assert.equal(got.length, 3, `chunk size ${size}`);
     const r = new ProtocolReader(got[2]);
-    assert.deepEqual(readRequestHeader(r, () => false), { apiKey: 3, apiVersion: 1, correlationId: 9, clientId: 'c' });
+    assert.deepEqual(
+      readRequestHeader(r, () => false),
+      { apiKey: 3, apiVersion: 1, correlationId: 9, clientId: 'c' },
+    );
     assert.equal(r.string(), 'ccc');
     assert.equal(s.bufferedBytes, 0);
   }
@@ -36,9 +48,14 @@ test('oversized and negative sizes are refused from the 4-byte prefix alone', ()
 });
 
 test('flexible headers carry tagged fields; response header v1 too', () => {
-  const f = encodeRequestFrame({ apiKey: 18, apiVersion: 3, correlationId: 1, clientId: null }, true, (w) => w.compactString('x'));
+  const f = encodeRequestFrame({ apiKey: 18, apiVersion: 3, correlationId: 1, clientId: null }, true, (w) =>
+    w.compactString('x'),
+  );
   const r = new ProtocolReader(f, 4);
-  assert.deepEqual(readRequestHeader(r, () => true), { apiKey: 18, apiVersion: 3, correlationId: 1, clientId: null });
+  assert.deepEqual(
+    readRequestHeader(r, () => true),
+    { apiKey: 18, apiVersion: 3, correlationId: 1, clientId: null },
+  );
   assert.equal(r.compactString(), 'x');
   const w = new ProtocolWriter();
   const start = beginResponse(w, 77, true);

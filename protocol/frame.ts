@@ -27,7 +27,10 @@ export function peekRequestHeader(frame: Buffer): { apiKey: number; apiVersion: 
  * Read a request header from `r` (positioned after the size prefix). `flexible` says whether this
  * api version uses request header v2 (tagged fields after client_id).
  */
-export function readRequestHeader(r: ProtocolReader, flexible: (apiKey: number, apiVersion: number) => boolean): RequestHeader {
+export function readRequestHeader(
+  r: ProtocolReader,
+  flexible: (apiKey: number, apiVersion: number) => boolean,
+): RequestHeader {
   const apiKey = r.int16();
   const apiVersion = r.int16();
   const correlationId = r.int32();
@@ -72,7 +75,11 @@ export function readResponseHeader(r: ProtocolReader, headerFlexible: boolean): 
 }
 
 /** Encode a complete request frame (client side). */
-export function encodeRequestFrame(header: RequestHeader, headerFlexible: boolean, body: (w: ProtocolWriter) => void): Buffer {
+export function encodeRequestFrame(
+  header: RequestHeader,
+  headerFlexible: boolean,
+  body: (w: ProtocolWriter) => void,
+): Buffer {
   const w = new ProtocolWriter(256);
   const start = beginRequest(w, header, headerFlexible);
   body(w);

@@ -23,7 +23,8 @@ function fail(message) {
 
 function checkNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 9)) fail(`Node ${process.versions.node} is too old; install Node 20.9 or newer.`);
+  if (major < 20 || (major === 20 && minor < 9))
+    fail(`Node ${process.versions.node} is too old; install Node 20.9 or newer.`);
 }
 
 function ensureNodeModules() {
@@ -34,8 +35,14 @@ function ensureNodeModules() {
   if (have === wanted && existsSync(join(root, 'node_modules', 'tsx'))) return;
   console.error('bootstrap: installing npm dependencies (npm ci)...');
   const env = { ...process.env, ...npmEnv };
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env });
-  const envText = Object.entries(npmEnv).map(([k, v]) => `${k}=${v} `).join('');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env,
+  });
+  const envText = Object.entries(npmEnv)
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
   if (r.status !== 0) fail(`npm ci failed (exit ${r.status}). Run it yourself in ${root}: ${envText}npm ci`);
   writeFileSync(stampFile, wanted + '\n');
 }
@@ -49,7 +56,11 @@ function withServiceStartsDenied(install) {
   const saved = `${policyFile}.kafka-sre-saved`;
   const hadPolicy = existsSync(policyFile);
   if (hadPolicy) renameSync(policyFile, saved);
-  writeFileSync(policyFile, '#!/bin/sh\n# written by kafka-sre bootstrap while it installs packages: start no services\nexit 101\n', { mode: 0o755 });
+  writeFileSync(
+    policyFile,
+    '#!/bin/sh\n# written by kafka-sre bootstrap while it installs packages: start no services\nexit 101\n',
+    { mode: 0o755 },
+  );
   try {
     return install();
   } finally {
@@ -67,7 +78,10 @@ function ensureSystemPackages() {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   // Fails after the policy file is restored (process.exit inside would skip the restore).
   const failed = withServiceStartsDenied(() => {
-    for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+    for (const args of [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+    ]) {
       const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
       if (r.status !== 0) return `apt-get ${args[0]} failed (exit ${r.status}). Run: ${cmd}`;
     }

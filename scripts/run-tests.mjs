@@ -21,18 +21,23 @@ function findTests(dir, out = []) {
 }
 
 const filters = process.argv.slice(2);
-const files = findTests(root).sort().filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+const files = findTests(root)
+  .sort()
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error(`run-tests: no test files match ${filters.join(' ')}`);
   process.exit(2);
 }
 const args = [
-  '--import', 'tsx',
+  '--import',
+  'tsx',
   '--test',
   `--test-concurrency=${process.env.KAFKA_SRE_TEST_CONCURRENCY ?? '2'}`,
   '--test-timeout=600000',
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=./test/support/budget-reporter.mjs', '--test-reporter-destination=stdout',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./test/support/budget-reporter.mjs',
+  '--test-reporter-destination=stdout',
   ...files,
 ];
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });

@@ -24,7 +24,11 @@ export function hasFile(path) {
 
 /** @type {{ pkg: string, check: () => boolean, why: string, beforeNpm?: boolean }[]} */
 export const systemPackages = [
-  { pkg: 'prometheus', check: () => hasCommand('prometheus') && hasCommand('promtool'), why: 'rule tests (promtool), up, game days' },
+  {
+    pkg: 'prometheus',
+    check: () => hasCommand('prometheus') && hasCommand('promtool'),
+    why: 'rule tests (promtool), up, game days',
+  },
   {
     pkg: 'prometheus-alertmanager',
     check: () => (hasCommand('prometheus-alertmanager') || hasCommand('alertmanager')) && hasCommand('amtool'),
@@ -32,7 +36,11 @@ export const systemPackages = [
   },
   { pkg: 'kcat', check: () => hasCommand('kcat'), why: 'librdkafka client tests against the reference cluster' },
   { pkg: 'python3-kafka', check: () => pythonHas('kafka'), why: 'kafka-python client tests' },
-  { pkg: 'python3-confluent-kafka', check: () => pythonHas('confluent_kafka'), why: 'confluent-kafka-python (librdkafka) client tests' },
+  {
+    pkg: 'python3-confluent-kafka',
+    check: () => pythonHas('confluent_kafka'),
+    why: 'confluent-kafka-python (librdkafka) client tests',
+  },
 ];
 
 /** Environment variables for `npm ci` (native builds that need the packages above). */

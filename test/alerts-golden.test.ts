@@ -25,9 +25,17 @@ function listFiles(dir: string): string[] {
 }
 
 function assertSameTree(actualDir: string, expectedDir: string) {
-  const rel = (d: string) => listFiles(d).map((f) => relative(d, f)).sort();
+  const rel = (d: string) =>
+    listFiles(d)
+      .map((f) => relative(d, f))
+      .sort();
   assert.deepEqual(rel(actualDir), rel(expectedDir), `file list of ${relative(repoRoot, expectedDir)}`);
-  for (const f of rel(expectedDir)) assert.equal(readFileSync(join(actualDir, f), 'utf8'), readFileSync(join(expectedDir, f), 'utf8'), `${relative(repoRoot, expectedDir)}/${f} differs (KAFKA_SRE_UPDATE_GOLDEN=1 to accept)`);
+  for (const f of rel(expectedDir))
+    assert.equal(
+      readFileSync(join(actualDir, f), 'utf8'),
+      readFileSync(join(expectedDir, f), 'utf8'),
+      `${relative(repoRoot, expectedDir)}/${f} differs (KAFKA_SRE_UPDATE_GOLDEN=1 to accept)`,
+    );
 }
 
 /** Environment without KAFKA_SRE_* so only the input file configures the run. */
@@ -66,7 +74,9 @@ test('alerts generate without --out is a usage error (exit 2)', async () => {
 });
 
 test('a bad threshold in the config file is a usage error naming the field', async () => {
-  const r = await runCli(['-c', join(goldenDir, 'in-default.yaml'), 'alerts', 'generate', '--out', join(tmp, 'bad')], { env: { ...cleanEnv, KAFKA_SRE_ALERTS_THRESHOLDS_DISK_USED_RATIO: '3' } });
+  const r = await runCli(['-c', join(goldenDir, 'in-default.yaml'), 'alerts', 'generate', '--out', join(tmp, 'bad')], {
+    env: { ...cleanEnv, KAFKA_SRE_ALERTS_THRESHOLDS_DISK_USED_RATIO: '3' },
+  });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /alerts\.thresholds\.diskUsedRatio/);
 });

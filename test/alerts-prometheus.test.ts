@@ -23,7 +23,21 @@ const servers: Server[] = [];
 let dir = '';
 let promUrl = '';
 
-const labelValues: Record<string, string> = { topic: 'orders', partition: '0', consumergroup: 'g1', request: 'Produce', quantile: '0.99', error: 'NONE', listener: 'PLAINTEXT', logdir: '/data', broker: '1', state: 'Stable', slo: 'produce-availability', cluster: 'c1', le: '+Inf' };
+const labelValues: Record<string, string> = {
+  topic: 'orders',
+  partition: '0',
+  consumergroup: 'g1',
+  request: 'Produce',
+  quantile: '0.99',
+  error: 'NONE',
+  listener: 'PLAINTEXT',
+  logdir: '/data',
+  broker: '1',
+  state: 'Stable',
+  slo: 'produce-availability',
+  cluster: 'c1',
+  le: '+Inf',
+};
 
 /** Exposition text with one sample of every catalog series the rules read, for one source. */
 function exposition(source: 'broker' | 'exporter', model: ReturnType<typeof buildModel>): string {
@@ -41,7 +55,9 @@ function exposition(source: 'broker' | 'exporter', model: ReturnType<typeof buil
 
 /** An in-process /metrics server: binds port 0 and reports the port the kernel chose. */
 async function serve(text: string): Promise<number> {
-  const srv = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text));
+  const srv = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text),
+  );
   servers.push(srv);
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
   return (srv.address() as AddressInfo).port;
@@ -50,15 +66,33 @@ async function serve(text: string): Promise<number> {
 before(async () => {
   const base = alertsSection.parse({});
   const model = buildModel(base);
-  const [brokerPort, exporterPort, promPort, amPort] = await Promise.all([serve(exposition('broker', model)), serve(exposition('exporter', model)), freePort(), freePort()]);
+  const [brokerPort, exporterPort, promPort, amPort] = await Promise.all([
+    serve(exposition('broker', model)),
+    serve(exposition('exporter', model)),
+    freePort(),
+    freePort(),
+  ]);
   const config = alertsSection.parse({
     evaluationInterval: '1s',
-    scrape: { interval: '1s', alertmanagers: [`127.0.0.1:${amPort}`], clusters: [{ name: 'c1', brokers: [`127.0.0.1:${brokerPort}`], exporters: [`127.0.0.1:${exporterPort}`] }] },
+    scrape: {
+      interval: '1s',
+      alertmanagers: [`127.0.0.1:${amPort}`],
+      clusters: [{ name: 'c1', brokers: [`127.0.0.1:${brokerPort}`], exporters: [`127.0.0.1:${exporterPort}`] }],
+    },
   });
   dir = mkdtempSync(join(tmpdir(), 'kafka-sre-prom-'));
   writeFiles(dir, generateFiles(config, { reference: { brokers: 1, host: '127.0.0.1', metricsPort: 7071 } }));
   promUrl = `http://127.0.0.1:${promPort}`;
-  await fixture.start('prometheus', [`--config.file=${join(dir, OUTPUT_LAYOUT.prometheusConfig)}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { readyPort: promPort, name: 'prometheus' });
+  await fixture.start(
+    'prometheus',
+    [
+      `--config.file=${join(dir, OUTPUT_LAYOUT.prometheusConfig)}`,
+      `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+      '--log.level=warn',
+    ],
+    { readyPort: promPort, name: 'prometheus' },
+  );
 });
 
 after(async () => {
@@ -81,21 +115,39 @@ interface GroupStatus {
 }
 
 test('Prometheus loads every generated group and evaluates all rules without errors', async () => {
-  const targets = (await waitFor('both targets up', async () => {
-    const body = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as { data: { activeTargets: { labels: Record<string, string>; health: string }[] } };
-    const t = body.data.activeTargets;
-    return t.length === 2 && t.every((x) => x.health === 'up') ? t : undefined;
-  }, 20_000)) ?? [];
-  assert.deepEqual(targets.map((t) => t.labels.cluster), ['c1', 'c1'], 'relabeling adds the cluster label to both jobs');
+  const targets =
+    (await waitFor(
+      'both targets up',
+      async () => {
+        const body = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as {
+          data: { activeTargets: { labels: Record<string, string>; health: string }[] };
+        };
+        const t = body.data.activeTargets;
+        return t.length === 2 && t.every((x) => x.health === 'up') ? t : undefined;
+      },
+      20_000,
+    )) ?? [];
+  assert.deepEqual(
+    targets.map((t) => t.labels.cluster),
+    ['c1', 'c1'],
+    'relabeling adds the cluster label to both jobs',
+  );
 
-  const groups = (await waitFor('every rule evaluated', async () => {
-    const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: GroupStatus[] } };
-    const g = body.data.groups;
-    const evaluated = g.every((x) => x.rules.every((r) => r.health !== 'unknown'));
-    return g.length > 0 && evaluated ? g : undefined;
-  }, 20_000)) ?? [];
+  const groups =
+    (await waitFor(
+      'every rule evaluated',
+      async () => {
+        const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: GroupStatus[] } };
+        const g = body.data.groups;
+        const evaluated = g.every((x) => x.rules.every((r) => r.health !== 'unknown'));
+        return g.length > 0 && evaluated ? g : undefined;
+      },
+      20_000,
+    )) ?? [];
   const expectedGroups = buildModel(alertsSection.parse({})).groups.map((g) => g.name);
   assert.deepEqual(groups.map((g) => g.name).sort(), [...expectedGroups].sort());
-  const bad = groups.flatMap((g) => g.rules.filter((r) => r.health !== 'ok').map((r) => `${g.name}/${r.name}: ${r.health} ${r.lastError ?? ''}`));
+  const bad = groups.flatMap((g) =>
+    g.rules.filter((r) => r.health !== 'ok').map((r) => `${g.name}/${r.name}: ${r.health} ${r.lastError ?? ''}`),
+  );
   assert.deepEqual(bad, []);
 });

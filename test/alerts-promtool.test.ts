@@ -41,7 +41,11 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; 
 }
 
 test('promtool check rules is clean on the generated rule files and the PrometheusRule groups', async () => {
-  const r = await run('promtool', ['check', 'rules', `${OUTPUT_LAYOUT.rules}/kafka.rules.yaml`, `${OUTPUT_LAYOUT.rules}/slo.rules.yaml`], dir);
+  const r = await run(
+    'promtool',
+    ['check', 'rules', `${OUTPUT_LAYOUT.rules}/kafka.rules.yaml`, `${OUTPUT_LAYOUT.rules}/slo.rules.yaml`],
+    dir,
+  );
   assert.equal(r.code, 0, r.out);
   assert.doesNotMatch(r.out, /FAILED|lint/i);
   const c = await run('promtool', ['check', 'config', OUTPUT_LAYOUT.prometheusConfig], dir);
@@ -64,8 +68,14 @@ test('the promtool cases cover every alert name with a firing and a healthy case
   const model = buildModel(alertsSection.parse({}));
   for (const [name, rules] of alertsByName(model)) {
     const cases = rules.flatMap((r) => r.spec.cases);
-    assert.ok(cases.some((c) => c.fires.length > 0), `${name} firing case`);
-    assert.ok(cases.some((c) => c.fires.length === 0), `${name} healthy case`);
+    assert.ok(
+      cases.some((c) => c.fires.length > 0),
+      `${name} firing case`,
+    );
+    assert.ok(
+      cases.some((c) => c.fires.length === 0),
+      `${name} healthy case`,
+    );
   }
   for (const name of ['KafkaSLOBudgetBurnFast', 'KafkaSLOBudgetBurnSlow']) {
     const cases = alertsByName(model).get(name)?.[0].spec.cases ?? [];
@@ -86,8 +96,24 @@ test('amtool config routes test sends every alert to the receiver of its severit
   const results = await Promise.all(
     [...alertsByName(model)].map(async ([name, rules]) => {
       const a = rules[0];
-      const labels = [`alertname=${name}`, `severity=${a.labels.severity}`, 'cluster=c1', ...(a.spec.groupBy ?? []).map((l) => `${l}=x`)];
-      const r = await run('amtool', ['config', 'routes', 'test', `--config.file=${OUTPUT_LAYOUT.alertmanager}`, `--verify.receivers=${a.labels.severity}`, ...labels], dir);
+      const labels = [
+        `alertname=${name}`,
+        `severity=${a.labels.severity}`,
+        'cluster=c1',
+        ...(a.spec.groupBy ?? []).map((l) => `${l}=x`),
+      ];
+      const r = await run(
+        'amtool',
+        [
+          'config',
+          'routes',
+          'test',
+          `--config.file=${OUTPUT_LAYOUT.alertmanager}`,
+          `--verify.receivers=${a.labels.severity}`,
+          ...labels,
+        ],
+        dir,
+      );
       return { name, severity: a.labels.severity, code: r.code, receiver: r.stdout.trim() };
     }),
   );

@@ -25,7 +25,9 @@ test('up starts Prometheus with every generated rule group and Alertmanager as i
     });
     assert.ok(groups?.includes('kafka-sre-brokers') && groups.includes('kafka-sre-slo-alerts'), String(groups));
     await waitFor('alertmanager discovered', async () => {
-      const body = (await (await fetch(`${prom}/api/v1/alertmanagers`)).json()) as { data: { activeAlertmanagers: { url: string }[] } };
+      const body = (await (await fetch(`${prom}/api/v1/alertmanagers`)).json()) as {
+        data: { activeAlertmanagers: { url: string }[] };
+      };
       return body.data.activeAlertmanagers.some((a) => a.url.startsWith(am));
     });
     assert.equal((await fetch(`${am}/-/ready`)).status, 200);

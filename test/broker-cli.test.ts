@@ -26,7 +26,12 @@ test('a bad port is a usage error', async () => {
 
 test('SIGINT stops the broker cleanly (exit 0) after printing where it listened', async () => {
   const b = await startBrokerProc(fx, dir);
-  assert.match(b.proc.output(), new RegExp(`broker 0 listening on 127\\.0\\.0\\.1:${b.port} .*metrics on http://127\\.0\\.0\\.1:${b.metricsPort}/metrics`));
+  assert.match(
+    b.proc.output(),
+    new RegExp(
+      `broker 0 listening on 127\\.0\\.0\\.1:${b.port} .*metrics on http://127\\.0\\.0\\.1:${b.metricsPort}/metrics`,
+    ),
+  );
   b.proc.kill('SIGINT');
   const exit = await b.proc.exited;
   assert.deepEqual(exit, { code: 0, signal: null }, b.proc.output());
@@ -38,10 +43,15 @@ test('the `up` service starts the broker as a child process, lists its endpoints
   const { loadConfig } = await import('../common/config/load.js');
   const { createLogger } = await import('../common/logging.js');
   const { freePort } = await import('./support/ports.js');
-  const config = loadConfig({ flags: { broker: { brokers: 1, dataDir: `${dir}/up`, port: await freePort(), metricsPort: await freePort() } } });
+  const config = loadConfig({
+    flags: { broker: { brokers: 1, dataDir: `${dir}/up`, port: await freePort(), metricsPort: await freePort() } },
+  });
   const svc = await brokerService.start({ config, logger: createLogger({ level: 'silent' }), started: [] });
   try {
-    assert.deepEqual(svc.endpoints.map((e) => e.what), ['broker 0 (Kafka protocol)', 'broker 0 /metrics']);
+    assert.deepEqual(
+      svc.endpoints.map((e) => e.what),
+      ['broker 0 (Kafka protocol)', 'broker 0 /metrics'],
+    );
     const metrics = await fetch(svc.endpoints[1].url);
     assert.equal(metrics.status, 200);
   } finally {

@@ -28,23 +28,71 @@ let broker: BrokerProc;
 // Deterministic PRNG so a failure can be replayed (seed printed on failure).
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 100000);
 let state = SEED;
-const rand = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
 const int = (n: number) => Math.floor(rand() * n);
 
 function frame<Req, Res>(codec: ApiCodec<Req, Res>, version: number, req: Req): Buffer {
-  return encodeRequestFrame({ apiKey: codec.apiKey, apiVersion: version, correlationId: int(1e6), clientId: 'fuzz' }, version >= codec.flexibleFrom, (w) => codec.encodeRequest!(w, version, req));
+  return encodeRequestFrame(
+    { apiKey: codec.apiKey, apiVersion: version, correlationId: int(1e6), clientId: 'fuzz' },
+    version >= codec.flexibleFrom,
+    (w) => codec.encodeRequest!(w, version, req),
+  );
 }
 
 function seeds(): Buffer[] {
-  const batch = buildRecordBatch([{ key: 'k', value: 'v'.repeat(int(200)) }, { value: 'w' }], { compression: [CompressionCodec.None, CompressionCodec.Gzip, CompressionCodec.Lz4][int(3)] });
+  const batch = buildRecordBatch([{ key: 'k', value: 'v'.repeat(int(200)) }, { value: 'w' }], {
+    compression: [CompressionCodec.None, CompressionCodec.Gzip, CompressionCodec.Lz4][int(3)],
+  });
   return [
     frame(apiVersionsCodec, int(4), { clientSoftwareName: 'fuzz', clientSoftwareVersion: '1' }),
     frame(metadataCodec, int(7), { topics: ['fuzz-target'], allowAutoTopicCreation: true }),
-    frame(produceCodec, 3 + int(5), { transactionalId: null, acks: 1, timeoutMs: 1000, topics: [{ name: 'fuzz-target', partitions: [{ index: 0, records: batch }] }] }),
-    frame(fetchCodec, 4 + int(8), { replicaId: -1, maxWaitMs: 10, minBytes: 1, maxBytes: 100000, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic: 'fuzz-target', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 100000 }] }], forgottenTopics: [], rackId: '' }),
-    frame(listOffsetsCodec, int(4), { replicaId: -1, isolationLevel: 0, topics: [{ name: 'fuzz-target', partitions: [{ partitionIndex: 0, timestamp: -1, maxNumOffsets: 1 }] }] }),
-    frame(createTopicsCodec, int(5), { topics: [{ name: `fz${int(50)}`, numPartitions: 1 + int(3), replicationFactor: 1, assignments: [], configs: [{ name: 'retention.ms', value: '1000' }] }], timeoutMs: 1000, validateOnly: false }),
-    frame(describeConfigsCodec, int(3), { resources: [{ resourceType: 2, resourceName: 'fuzz-target', configurationKeys: null }], includeSynonyms: true }),
+    frame(produceCodec, 3 + int(5), {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 1000,
+      topics: [{ name: 'fuzz-target', partitions: [{ index: 0, records: batch }] }],
+    }),
+    frame(fetchCodec, 4 + int(8), {
+      replicaId: -1,
+      maxWaitMs: 10,
+      minBytes: 1,
+      maxBytes: 100000,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [
+        {
+          topic: 'fuzz-target',
+          partitions: [
+            { partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 100000 },
+          ],
+        },
+      ],
+      forgottenTopics: [],
+      rackId: '',
+    }),
+    frame(listOffsetsCodec, int(4), {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: 'fuzz-target', partitions: [{ partitionIndex: 0, timestamp: -1, maxNumOffsets: 1 }] }],
+    }),
+    frame(createTopicsCodec, int(5), {
+      topics: [
+        {
+          name: `fz${int(50)}`,
+          numPartitions: 1 + int(3),
+          replicationFactor: 1,
+          assignments: [],
+          configs: [{ name: 'retention.ms', value: '1000' }],
+        },
+      ],
+      timeoutMs: 1000,
+      validateOnly: false,
+    }),
+    frame(describeConfigsCodec, int(3), {
+      resources: [{ resourceType: 2, resourceName: 'fuzz-target', configurationKeys: null }],
+      includeSynonyms: true,
+    }),
     frame(findCoordinatorCodec, int(3), { key: 'g', keyType: 0 }),
   ];
 }
@@ -110,10 +158,18 @@ test.after(() => {
 });
 
 test('thousands of random and mutated frames never crash the broker; kafkajs still works after', async () => {
-  const kafka = new Kafka({ clientId: 'fuzz-check', brokers: [broker.bootstrap], logLevel: process.env.BROKER_TEST_DEBUG ? logLevel.INFO : logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'fuzz-check',
+    brokers: [broker.bootstrap],
+    logLevel: process.env.BROKER_TEST_DEBUG ? logLevel.INFO : logLevel.NOTHING,
+  });
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic: 'fuzz-check', acks: -1, messages: Array.from({ length: 20 }, (_, i) => ({ value: `before-${i}` })) });
+  await producer.send({
+    topic: 'fuzz-check',
+    acks: -1,
+    messages: Array.from({ length: 20 }, (_, i) => ({ value: `before-${i}` })),
+  });
 
   let sent = 0;
   try {
@@ -128,10 +184,18 @@ test('thousands of random and mutated frames never crash the broker; kafkajs sti
     throw new Error(`fuzz seed ${SEED}: ${(e as Error).message}`);
   }
   assert.ok(sent >= 3000, `sent ${sent} frames`);
-  assert.equal(broker.proc.child.exitCode, null, `broker still running (seed ${SEED})\n${broker.proc.output().slice(-3000)}`);
+  assert.equal(
+    broker.proc.child.exitCode,
+    null,
+    `broker still running (seed ${SEED})\n${broker.proc.output().slice(-3000)}`,
+  );
   assert.match(broker.proc.output(), /closing connection/, 'bad frames are logged');
 
-  await producer.send({ topic: 'fuzz-check', acks: -1, messages: Array.from({ length: 20 }, (_, i) => ({ value: `after-${i}` })) });
+  await producer.send({
+    topic: 'fuzz-check',
+    acks: -1,
+    messages: Array.from({ length: 20 }, (_, i) => ({ value: `after-${i}` })),
+  });
   await producer.disconnect();
 
   // Every batch the fuzzed partition holds decodes with a valid CRC: nothing corrupt was stored.
@@ -139,7 +203,31 @@ test('thousands of random and mutated frames never crash the broker; kafkajs sti
   let offset = 0;
   let batches = 0;
   for (;;) {
-    const res = await raw.request(fetchCodec, 11, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 50_000_000, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic: 'fuzz-target', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 10_000_000 }] }], forgottenTopics: [], rackId: '' });
+    const res = await raw.request(fetchCodec, 11, {
+      replicaId: -1,
+      maxWaitMs: 0,
+      minBytes: 0,
+      maxBytes: 50_000_000,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [
+        {
+          topic: 'fuzz-target',
+          partitions: [
+            {
+              partition: 0,
+              currentLeaderEpoch: -1,
+              fetchOffset: offset,
+              logStartOffset: -1,
+              partitionMaxBytes: 10_000_000,
+            },
+          ],
+        },
+      ],
+      forgottenTopics: [],
+      rackId: '',
+    });
     const p = res.topics[0].partitions[0];
     assert.equal(p.errorCode, 0);
     const buf = p.records as Buffer | null;
@@ -166,7 +254,16 @@ test('thousands of random and mutated frames never crash the broker; kafkajs sti
     });
   });
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([doneReading, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`consumer saw only ${seen.length} records (seed ${SEED})`)), 30_000)))]).finally(() => clearTimeout(timer));
+  await Promise.race([
+    doneReading,
+    new Promise(
+      (_, reject) =>
+        (timer = setTimeout(
+          () => reject(new Error(`consumer saw only ${seen.length} records (seed ${SEED})`)),
+          30_000,
+        )),
+    ),
+  ]).finally(() => clearTimeout(timer));
   await consumer.disconnect();
   for (let i = 0; i < 20; i++) {
     assert.ok(seen.includes(`before-${i}`), `before-${i}`);

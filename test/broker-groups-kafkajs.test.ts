@@ -6,7 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Consumer, Kafka } from 'kafkajs';
 import { processFixture, waitFor } from './support/processes.js';
-import { createTopic, fetchGroupOffsets, kafkaClient, produce, startBroker, tempDataDir, type BrokerHandle } from './broker-groups-support.js';
+import {
+  createTopic,
+  fetchGroupOffsets,
+  kafkaClient,
+  produce,
+  startBroker,
+  tempDataDir,
+  type BrokerHandle,
+} from './broker-groups-support.js';
 
 const fx = processFixture();
 let broker: BrokerHandle;
@@ -24,7 +32,13 @@ interface Member {
 }
 
 async function startMember(groupId: string, topic: string): Promise<Member> {
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 300, maxWaitTimeInMs: 300 });
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 10_000,
+    rebalanceTimeout: 10_000,
+    heartbeatInterval: 300,
+    maxWaitTimeInMs: 300,
+  });
   const m: Member = { consumer, assignment: [], seen: [] };
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     m.assignment = [...(e.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
@@ -37,11 +51,16 @@ async function startMember(groupId: string, topic: string): Promise<Member> {
 
 /** Waits until the members' latest assignments split all partitions with the given sizes. */
 async function balanced(members: Member[], partitions: number, sizes: number[]): Promise<void> {
-  await waitFor(`assignment sizes ${sizes.join('/')}`, () => {
-    const all = members.flatMap((m) => m.assignment).sort((a, b) => a - b);
-    const got = members.map((m) => m.assignment.length).sort();
-    return all.length === partitions && new Set(all).size === partitions && got.join() === [...sizes].sort().join();
-  }, 40_000, 100);
+  await waitFor(
+    `assignment sizes ${sizes.join('/')}`,
+    () => {
+      const all = members.flatMap((m) => m.assignment).sort((a, b) => a - b);
+      const got = members.map((m) => m.assignment.length).sort();
+      return all.length === partitions && new Set(all).size === partitions && got.join() === [...sizes].sort().join();
+    },
+    40_000,
+    100,
+  );
 }
 
 test('a kafkajs group of three rebalances as members join and leave, and every record is consumed once', async () => {
@@ -90,19 +109,36 @@ test('a restarted kafkajs consumer resumes from the committed offsets instead of
   const topic = 'resume';
   const groupId = 'resume-group';
   await createTopic(kafka, topic, 2);
-  await produce(kafka, topic, Array.from({ length: 10 }, (_, i) => `first-${i}`));
+  await produce(
+    kafka,
+    topic,
+    Array.from({ length: 10 }, (_, i) => `first-${i}`),
+  );
   const a = await startMember(groupId, topic);
   await waitFor('first 10 consumed', () => a.seen.length >= 10, 30_000, 100);
   await a.consumer.disconnect(); // commits what it consumed
   const committed = await fetchGroupOffsets(kafka, groupId, topic);
-  assert.equal([...committed.values()].reduce((s, o) => s + Math.max(0, o), 0), 10);
+  assert.equal(
+    [...committed.values()].reduce((s, o) => s + Math.max(0, o), 0),
+    10,
+  );
 
-  await produce(kafka, topic, Array.from({ length: 5 }, (_, i) => `second-${i}`));
+  await produce(
+    kafka,
+    topic,
+    Array.from({ length: 5 }, (_, i) => `second-${i}`),
+  );
   const b = await startMember(groupId, topic);
   await waitFor('5 new records consumed', () => b.seen.length >= 5, 30_000, 100);
   await new Promise((r) => setTimeout(r, 500));
   await b.consumer.disconnect();
-  assert.deepEqual([...b.seen].sort(), Array.from({ length: 5 }, (_, i) => `second-${i}`));
+  assert.deepEqual(
+    [...b.seen].sort(),
+    Array.from({ length: 5 }, (_, i) => `second-${i}`),
+  );
   const after = await fetchGroupOffsets(kafka, groupId, topic);
-  assert.equal([...after.values()].reduce((s, o) => s + Math.max(0, o), 0), 15);
+  assert.equal(
+    [...after.values()].reduce((s, o) => s + Math.max(0, o), 0),
+    15,
+  );
 });

@@ -6,7 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kafka } from 'kafkajs';
 import { processFixture, runCommand } from './support/processes.js';
-import { createTopic, fetchGroupOffsets, kafkaClient, produce, startBroker, tempDataDir, type BrokerHandle } from './broker-groups-support.js';
+import {
+  createTopic,
+  fetchGroupOffsets,
+  kafkaClient,
+  produce,
+  startBroker,
+  tempDataDir,
+  type BrokerHandle,
+} from './broker-groups-support.js';
 
 const fx = processFixture();
 let broker: BrokerHandle;
@@ -36,8 +44,14 @@ c.close()
 print(json.dumps({"got": got, "committed": committed}))
 `;
 
-async function runPythonConsumer(topic: string, group: string, want: number): Promise<{ got: string[]; committed: Record<string, number | null> }> {
-  const res = await runCommand('/usr/bin/python3', ['-c', script, broker.bootstrap, topic, group, String(want)], { timeoutMs: 60_000 });
+async function runPythonConsumer(
+  topic: string,
+  group: string,
+  want: number,
+): Promise<{ got: string[]; committed: Record<string, number | null> }> {
+  const res = await runCommand('/usr/bin/python3', ['-c', script, broker.bootstrap, topic, group, String(want)], {
+    timeoutMs: 60_000,
+  });
   assert.equal(res.code, 0, res.stderr);
   return JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}');
 }
@@ -46,13 +60,20 @@ test('a kafka-python group consumer commits, and its next run starts after the c
   const topic = 'py-group';
   const group = 'py-group-g';
   await createTopic(kafka, topic, 2);
-  await produce(kafka, topic, Array.from({ length: 12 }, (_, i) => `p-${i}`));
+  await produce(
+    kafka,
+    topic,
+    Array.from({ length: 12 }, (_, i) => `p-${i}`),
+  );
   const first = await runPythonConsumer(topic, group, 12);
   assert.equal(first.got.length, 12);
   const committedSum = Object.values(first.committed).reduce<number>((s, o) => s + (o ?? 0), 0);
   assert.equal(committedSum, 12);
   const seenByKafkajs = await fetchGroupOffsets(kafka, group, topic);
-  assert.equal([...seenByKafkajs.values()].reduce((s, o) => s + Math.max(0, o), 0), 12);
+  assert.equal(
+    [...seenByKafkajs.values()].reduce((s, o) => s + Math.max(0, o), 0),
+    12,
+  );
 
   await produce(kafka, topic, ['q-0', 'q-1', 'q-2']);
   const second = await runPythonConsumer(topic, group, 3);

@@ -7,13 +7,31 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeBatches } from '../protocol/record-batch/index.js';
-import { decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue, offsetsPartitionFor } from '../protocol/consumer-offsets/formats.js';
+import {
+  decodeGroupMetadataValue,
+  decodeKey,
+  decodeOffsetCommitValue,
+  offsetsPartitionFor,
+} from '../protocol/consumer-offsets/formats.js';
 import { processFixture, waitFor } from './support/processes.js';
-import { createTopic, fetchGroupOffsets, kafkaClient, produce, startBroker, tempDataDir, type BrokerHandle } from './broker-groups-support.js';
+import {
+  createTopic,
+  fetchGroupOffsets,
+  kafkaClient,
+  produce,
+  startBroker,
+  tempDataDir,
+  type BrokerHandle,
+} from './broker-groups-support.js';
 
 const fx = processFixture();
 
-async function consumeAndCommit(bootstrap: string, groupId: string, topic: string, expected: number): Promise<string[]> {
+async function consumeAndCommit(
+  bootstrap: string,
+  groupId: string,
+  topic: string,
+  expected: number,
+): Promise<string[]> {
   const kafka = kafkaClient(bootstrap);
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 300, maxWaitTimeInMs: 300 });
   const seen: string[] = [];
@@ -34,18 +52,33 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     const topic = 'durable';
     const groupId = `durable-${signal}`;
     await createTopic(kafka, topic, 1);
-    await produce(kafka, topic, Array.from({ length: 8 }, (_, i) => `a-${i}`));
+    await produce(
+      kafka,
+      topic,
+      Array.from({ length: 8 }, (_, i) => `a-${i}`),
+    );
     await consumeAndCommit(broker.bootstrap, groupId, topic, 8);
     assert.equal((await fetchGroupOffsets(kafka, groupId, topic)).get(0), 8);
 
     if (signal === 'SIGTERM') {
       await broker.proc.stop();
       // What Burrow or a console formatter would read: Kafka's key/value formats in the segment file.
-      const segment = join(dataDir, 'broker-0', 'logs', `__consumer_offsets-${offsetsPartitionFor(groupId, 50)}`, '00000000000000000000.log');
+      const segment = join(
+        dataDir,
+        'broker-0',
+        'logs',
+        `__consumer_offsets-${offsetsPartitionFor(groupId, 50)}`,
+        '00000000000000000000.log',
+      );
       const records = decodeBatches(readFileSync(segment)).flatMap((b) => b.records);
-      const commits = records.map((r) => ({ key: decodeKey(r.key!), value: r.value })).filter((r) => r.key.kind === 'offset' && r.key.group === groupId);
+      const commits = records
+        .map((r) => ({ key: decodeKey(r.key!), value: r.value }))
+        .filter((r) => r.key.kind === 'offset' && r.key.group === groupId);
       assert.equal(decodeOffsetCommitValue(commits[commits.length - 1].value!).offset, 8);
-      const groupRecord = records.map((r) => ({ key: decodeKey(r.key!), value: r.value })).filter((r) => r.key.kind === 'group' && r.key.group === groupId).pop();
+      const groupRecord = records
+        .map((r) => ({ key: decodeKey(r.key!), value: r.value }))
+        .filter((r) => r.key.kind === 'group' && r.key.group === groupId)
+        .pop();
       assert.equal(decodeGroupMetadataValue(groupRecord!.value!).version, 1);
     } else {
       broker.proc.kill('SIGKILL');
@@ -53,10 +86,14 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     }
     broker = await startBroker(fx, dataDir, broker);
     kafka = kafkaClient(broker.bootstrap);
-    const offsets = await waitFor('offsets after restart', async () => {
-      const o = await fetchGroupOffsets(kafka, groupId, topic);
-      return o.get(0) === 8 ? o : undefined;
-    }, 20_000);
+    const offsets = await waitFor(
+      'offsets after restart',
+      async () => {
+        const o = await fetchGroupOffsets(kafka, groupId, topic);
+        return o.get(0) === 8 ? o : undefined;
+      },
+      20_000,
+    );
     assert.equal(offsets?.get(0), 8);
 
     await produce(kafka, topic, ['b-0', 'b-1']);

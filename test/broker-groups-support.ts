@@ -30,19 +30,31 @@ export function tempDataDir(prefix: string): string {
 }
 
 /** Starts `kafka-sre broker` (or restarts it on the same ports and data dir when `prev` is given). */
-export async function startBroker(fx: ProcessFixture, dataDir: string, prev?: { port: number; metricsPort: number }): Promise<BrokerHandle> {
+export async function startBroker(
+  fx: ProcessFixture,
+  dataDir: string,
+  prev?: { port: number; metricsPort: number },
+): Promise<BrokerHandle> {
   const port = prev?.port ?? (await freePort());
   const metricsPort = prev?.metricsPort ?? (await freePort());
-  const proc = await fx.startCli(['broker', '--brokers', '1', '--data-dir', dataDir, '--port', String(port), '--metrics-port', String(metricsPort)], {
-    readyPort: port,
-    readyTimeoutMs: 30_000,
-    name: 'broker',
-  });
+  const proc = await fx.startCli(
+    ['broker', '--brokers', '1', '--data-dir', dataDir, '--port', String(port), '--metrics-port', String(metricsPort)],
+    {
+      readyPort: port,
+      readyTimeoutMs: 30_000,
+      name: 'broker',
+    },
+  );
   return { port, metricsPort, dataDir, bootstrap: `127.0.0.1:${port}`, proc };
 }
 
 export function kafkaClient(bootstrap: string, clientId = 'groups-test'): Kafka {
-  return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 1000 } });
+  return new Kafka({
+    clientId,
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 1000 },
+  });
 }
 
 export async function createTopic(kafka: Kafka, topic: string, numPartitions: number): Promise<void> {
@@ -59,7 +71,11 @@ export async function produce(kafka: Kafka, topic: string, values: string[], par
   const producer = kafka.producer();
   await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages: values.map((value) => ({ value, ...(partition === undefined ? {} : { partition }) })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: values.map((value) => ({ value, ...(partition === undefined ? {} : { partition }) })),
+    });
   } finally {
     await producer.disconnect();
   }

@@ -24,7 +24,12 @@ test.after(() => {
 
 test.before(async () => {
   broker = await startBrokerProc(fx, dataDir);
-  kafka = new Kafka({ clientId: 'broker-kafkajs-test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
+  kafka = new Kafka({
+    clientId: 'broker-kafkajs-test',
+    brokers: [broker.bootstrap],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 5, initialRetryTime: 100 },
+  });
 });
 
 /** Every record of a partition from offset 0 to the high watermark, via raw Fetch v11. */
@@ -35,9 +40,29 @@ async function readAll(topic: string, partition: number): Promise<DecodedRecord[
     let offset = 0;
     for (;;) {
       const res = await c.request(fetchCodec, 11, {
-        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 50_000_000, isolationLevel: 1, sessionId: 0, sessionEpoch: -1,
-        topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 10_000_000 }] }],
-        forgottenTopics: [], rackId: '',
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: 50_000_000,
+        isolationLevel: 1,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [
+          {
+            topic,
+            partitions: [
+              {
+                partition,
+                currentLeaderEpoch: -1,
+                fetchOffset: offset,
+                logStartOffset: -1,
+                partitionMaxBytes: 10_000_000,
+              },
+            ],
+          },
+        ],
+        forgottenTopics: [],
+        rackId: '',
       });
       const p = res.topics[0].partitions[0];
       assert.equal(p.errorCode, 0, `fetch error ${p.errorCode}`);
@@ -58,12 +83,31 @@ test('admin creates, lists and describes topics; describe/alter configs; partiti
   await admin.connect();
   try {
     const created = await admin.createTopics({
-      topics: [{ topic: 'orders', numPartitions: 3, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }, { name: 'cleanup.policy', value: 'delete' }] }],
+      topics: [
+        {
+          topic: 'orders',
+          numPartitions: 3,
+          replicationFactor: 1,
+          configEntries: [
+            { name: 'retention.ms', value: '3600000' },
+            { name: 'cleanup.policy', value: 'delete' },
+          ],
+        },
+      ],
       waitForLeaders: true,
     });
     assert.equal(created, true);
-    assert.equal(await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 1 }] }), false, 'second create reports the topic already exists');
-    await assert.rejects(admin.createTopics({ topics: [{ topic: 'bad', numPartitions: 1, configEntries: [{ name: 'retention.ms', value: 'soon' }] }] }), (e: Error & { errors?: { type?: string }[] }) => e.errors?.[0]?.type === 'INVALID_CONFIG');
+    assert.equal(
+      await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 1 }] }),
+      false,
+      'second create reports the topic already exists',
+    );
+    await assert.rejects(
+      admin.createTopics({
+        topics: [{ topic: 'bad', numPartitions: 1, configEntries: [{ name: 'retention.ms', value: 'soon' }] }],
+      }),
+      (e: Error & { errors?: { type?: string }[] }) => e.errors?.[0]?.type === 'INVALID_CONFIG',
+    );
     assert.ok((await admin.listTopics()).includes('orders'));
     const md = await admin.fetchTopicMetadata({ topics: ['orders'] });
     assert.equal(md.topics[0].partitions.length, 3);
@@ -77,16 +121,41 @@ test('admin creates, lists and describes topics; describe/alter configs; partiti
       return new Map(res.resources[0].configEntries.map((e) => [e.configName, e]));
     };
     let cfg = await describe();
-    for (const name of ['retention.ms', 'retention.bytes', 'segment.bytes', 'cleanup.policy', 'min.insync.replicas', 'max.message.bytes']) assert.ok(cfg.has(name), `${name} is described`);
+    for (const name of [
+      'retention.ms',
+      'retention.bytes',
+      'segment.bytes',
+      'cleanup.policy',
+      'min.insync.replicas',
+      'max.message.bytes',
+    ])
+      assert.ok(cfg.has(name), `${name} is described`);
     assert.equal(cfg.get('retention.ms')?.configValue, '3600000');
     assert.equal(cfg.get('retention.ms')?.isDefault, false);
     assert.equal(cfg.get('segment.bytes')?.isDefault, true);
 
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: TOPIC, name: 'orders', configEntries: [{ name: 'retention.bytes', value: '1048576' }, { name: 'min.insync.replicas', value: '1' }] }] });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: TOPIC,
+          name: 'orders',
+          configEntries: [
+            { name: 'retention.bytes', value: '1048576' },
+            { name: 'min.insync.replicas', value: '1' },
+          ],
+        },
+      ],
+    });
     cfg = await describe();
     assert.equal(cfg.get('retention.bytes')?.configValue, '1048576');
     assert.equal(cfg.get('retention.ms')?.isDefault, true, 'AlterConfigs replaces the override set');
-    await assert.rejects(admin.alterConfigs({ validateOnly: false, resources: [{ type: TOPIC, name: 'orders', configEntries: [{ name: 'cleanup.policy', value: 'shred' }] }] }));
+    await assert.rejects(
+      admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: TOPIC, name: 'orders', configEntries: [{ name: 'cleanup.policy', value: 'shred' }] }],
+      }),
+    );
 
     await admin.createPartitions({ topicPartitions: [{ topic: 'orders', count: 5 }] });
     const md2 = await admin.fetchTopicMetadata({ topics: ['orders'] });
@@ -113,7 +182,12 @@ test('producers with acks 0, 1 and -1, gzip and headers: every record is stored 
       for (const compression of [CompressionTypes.None, CompressionTypes.GZIP]) {
         const values = Array.from({ length: 20 }, (_, i) => `acks${acks}-c${compression}-${i}`);
         sent.push(...values);
-        const res = await producer.send({ topic: 'acks', acks, compression, messages: values.map((value, i) => ({ key: `k${i}`, value, headers: { trace: `t-${value}` } })) });
+        const res = await producer.send({
+          topic: 'acks',
+          acks,
+          compression,
+          messages: values.map((value, i) => ({ key: `k${i}`, value, headers: { trace: `t-${value}` } })),
+        });
         if (acks !== 0) assert.equal(res[0].errorCode, 0);
       }
     }
@@ -123,8 +197,14 @@ test('producers with acks 0, 1 and -1, gzip and headers: every record is stored 
       got = await readAll('acks', 0);
       if (got.length < sent.length) await new Promise((r) => setTimeout(r, 100));
     }
-    assert.deepEqual(got.map((r) => r.value?.toString()), sent);
-    assert.deepEqual(got.map((r) => r.offset), sent.map((_, i) => i));
+    assert.deepEqual(
+      got.map((r) => r.value?.toString()),
+      sent,
+    );
+    assert.deepEqual(
+      got.map((r) => r.offset),
+      sent.map((_, i) => i),
+    );
     assert.equal(got[5].headers[0].key, 'trace');
     assert.equal(got[5].headers[0].value?.toString(), `t-${sent[5]}`);
     assert.equal(got[5].key?.toString(), 'k5');
@@ -137,7 +217,8 @@ test('an idempotent producer gets a producer id and its batches carry sequence n
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
-    for (let i = 0; i < 5; i++) await producer.send({ topic: 'idem', acks: -1, messages: [{ value: `idem-${i}` }, { value: `idem-${i}b` }] });
+    for (let i = 0; i < 5; i++)
+      await producer.send({ topic: 'idem', acks: -1, messages: [{ value: `idem-${i}` }, { value: `idem-${i}b` }] });
   } finally {
     await producer.disconnect();
   }
@@ -145,7 +226,11 @@ test('an idempotent producer gets a producer id and its batches carry sequence n
   assert.equal(got.length, 10);
   const c = await RawClient.connect(broker.port);
   try {
-    const res = await c.request(listOffsetsCodec, 1, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'idem', partitions: [{ partitionIndex: 0, timestamp: -1, maxNumOffsets: 1 }] }] });
+    const res = await c.request(listOffsetsCodec, 1, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: 'idem', partitions: [{ partitionIndex: 0, timestamp: -1, maxNumOffsets: 1 }] }],
+    });
     assert.equal(res.topics[0].partitions[0].offset, 10);
   } finally {
     c.close();

@@ -17,11 +17,24 @@ test.before(async () => {
   broker = await startBrokerProc(fx, dir);
 });
 
-const kcat = (args: string[], input?: string) => runCommand('kcat', ['-b', broker.bootstrap, ...args], { timeoutMs: 30_000, ...(input !== undefined ? { input } : {}) });
+const kcat = (args: string[], input?: string) =>
+  runCommand('kcat', ['-b', broker.bootstrap, ...args], {
+    timeoutMs: 30_000,
+    ...(input !== undefined ? { input } : {}),
+  });
 
 test('librdkafka enables record batches, idempotence, LZ4, ZSTD, offsets-for-times and the balanced consumer', async () => {
   const { stderr } = await kcat(['-X', 'debug=feature', '-L']);
-  for (const f of ['MsgVer2', 'ApiVersion', 'IdempotentProducer', 'LZ4', 'ZSTD', 'OffsetTime', 'BrokerBalancedConsumer', 'BrokerGroupCoordinator']) {
+  for (const f of [
+    'MsgVer2',
+    'ApiVersion',
+    'IdempotentProducer',
+    'LZ4',
+    'ZSTD',
+    'OffsetTime',
+    'BrokerBalancedConsumer',
+    'BrokerGroupCoordinator',
+  ]) {
     assert.match(stderr, new RegExp(`Enabling feature ${f}\\b`), f);
   }
 });
@@ -45,7 +58,11 @@ test('kcat -P with none/gzip/snappy/lz4/zstd, then -C reads every record back in
     const c = await kcat(['-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o %s\\n']);
     assert.equal(c.code, 0, c.stderr);
     const got = c.stdout.trim().split('\n');
-    assert.deepEqual(got, lines.map((l, i) => `${i} ${l}`), codec);
+    assert.deepEqual(
+      got,
+      lines.map((l, i) => `${i} ${l}`),
+      codec,
+    );
   }
 });
 
@@ -54,7 +71,8 @@ test('kcat -Q finds the first offset at or after a timestamp', async () => {
   const producer = kafka.producer();
   await producer.connect();
   const t0 = 1_700_000_000_000;
-  for (let i = 0; i < 5; i++) await producer.send({ topic: 'times', messages: [{ value: `v${i}`, timestamp: String(t0 + i * 1000) }] });
+  for (let i = 0; i < 5; i++)
+    await producer.send({ topic: 'times', messages: [{ value: `v${i}`, timestamp: String(t0 + i * 1000) }] });
   await producer.disconnect();
   const q = await kcat(['-Q', '-t', `times:0:${t0 + 2500}`]);
   assert.equal(q.code, 0, q.stderr);

@@ -25,23 +25,49 @@ let broker: BrokerProc;
 test.before(async () => {
   broker = await startBrokerProc(fx, dir);
   const c = await RawClient.connect(broker.port);
-  const res = await c.request(createTopicsCodec, 3, { topics: [{ name: 'raw', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false });
+  const res = await c.request(createTopicsCodec, 3, {
+    topics: [{ name: 'raw', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+    timeoutMs: 1000,
+    validateOnly: false,
+  });
   assert.equal(res.topics[0].errorCode, 0);
   c.close();
 });
 
 const produce = (c: RawClient, records: Buffer, acks = 1) =>
-  c.request(produceCodec, 7, { transactionalId: null, acks, timeoutMs: 1000, topics: [{ name: 'raw', partitions: [{ index: 0, records }] }] });
+  c.request(produceCodec, 7, {
+    transactionalId: null,
+    acks,
+    timeoutMs: 1000,
+    topics: [{ name: 'raw', partitions: [{ index: 0, records }] }],
+  });
 
 const fetchReq = (offset: number, o: Partial<FetchRequest> = {}, partitionMaxBytes = 1_000_000): FetchRequest => ({
-  replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 10_000_000, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-  topics: [{ topic: 'raw', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes }] }],
-  forgottenTopics: [], rackId: '', ...o,
+  replicaId: -1,
+  maxWaitMs: 0,
+  minBytes: 0,
+  maxBytes: 10_000_000,
+  isolationLevel: 0,
+  sessionId: 0,
+  sessionEpoch: -1,
+  topics: [
+    {
+      topic: 'raw',
+      partitions: [
+        { partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes },
+      ],
+    },
+  ],
+  forgottenTopics: [],
+  rackId: '',
+  ...o,
 });
 
 test('ApiVersions v3 gets UNSUPPORTED_VERSION in a v0 body listing the ranges, and the connection stays open', async () => {
   const c = await RawClient.connect(broker.port);
-  const frame = encodeRequestFrame({ apiKey: 18, apiVersion: 3, correlationId: 7, clientId: 'x' }, true, (w) => apiVersionsCodec.encodeRequest!(w, 3, { clientSoftwareName: 'x', clientSoftwareVersion: '1' }));
+  const frame = encodeRequestFrame({ apiKey: 18, apiVersion: 3, correlationId: 7, clientId: 'x' }, true, (w) =>
+    apiVersionsCodec.encodeRequest!(w, 3, { clientSoftwareName: 'x', clientSoftwareVersion: '1' }),
+  );
   const resp = await c.sendRaw(frame);
   const r = new ProtocolReader(resp);
   assert.equal(r.int32(), 7);
@@ -58,7 +84,9 @@ test('ApiVersions v3 gets UNSUPPORTED_VERSION in a v0 body listing the ranges, a
 
 test('unknown API keys, oversized, negative and truncated frames close the connection; the broker lives on', async () => {
   const unknown = await RawClient.connect(broker.port);
-  unknown.socket.write(encodeRequestFrame({ apiKey: 999, apiVersion: 0, correlationId: 1, clientId: null }, false, () => {}));
+  unknown.socket.write(
+    encodeRequestFrame({ apiKey: 999, apiVersion: 0, correlationId: 1, clientId: null }, false, () => {}),
+  );
   assert.equal(await unknown.waitClosed(), true, 'unknown key');
   const big = await RawClient.connect(broker.port);
   big.socket.write(Buffer.from([0x7f, 0xff, 0xff, 0xff]));
@@ -71,7 +99,10 @@ test('unknown API keys, oversized, negative and truncated frames close the conne
   trunc.socket.write(f); // array of 5 topics with no bytes behind the count
   assert.equal(await trunc.waitClosed(), true, 'truncated body');
   const alive = await RawClient.connect(broker.port);
-  assert.equal((await alive.request(metadataCodec, 1, { topics: null, allowAutoTopicCreation: false })).brokers.length, 1);
+  assert.equal(
+    (await alive.request(metadataCodec, 1, { topics: null, allowAutoTopicCreation: false })).brokers.length,
+    1,
+  );
   alive.close();
   assert.match(broker.proc.output(), /closing connection: unknown API key 999/);
 });
@@ -84,13 +115,38 @@ test('pipelined requests are answered in order; acks=0 produces get no response'
   for (let i = 0; i < 20; i++) {
     const id = 1000 + i;
     if (i % 4 === 0) {
-      frames.push(encodeRequestFrame({ apiKey: 0, apiVersion: 7, correlationId: id, clientId: 'p' }, false, (w) => produceCodec.encodeRequest!(w, 7, { transactionalId: null, acks: 0, timeoutMs: 100, topics: [{ name: 'raw', partitions: [{ index: 0, records: Buffer.from(batch) }] }] })));
+      frames.push(
+        encodeRequestFrame({ apiKey: 0, apiVersion: 7, correlationId: id, clientId: 'p' }, false, (w) =>
+          produceCodec.encodeRequest!(w, 7, {
+            transactionalId: null,
+            acks: 0,
+            timeoutMs: 100,
+            topics: [{ name: 'raw', partitions: [{ index: 0, records: Buffer.from(batch) }] }],
+          }),
+        ),
+      );
     } else {
       corr.push(id);
-      frames.push(encodeRequestFrame({ apiKey: i % 2 ? 3 : 1, apiVersion: i % 2 ? 5 : 11, correlationId: id, clientId: 'p' }, false, (w) => (i % 2 ? metadataCodec.encodeRequest!(w, 5, { topics: ['raw'], allowAutoTopicCreation: false }) : fetchCodec.encodeRequest!(w, 11, fetchReq(0, { maxWaitMs: 50, minBytes: 1 })))));
+      frames.push(
+        encodeRequestFrame(
+          { apiKey: i % 2 ? 3 : 1, apiVersion: i % 2 ? 5 : 11, correlationId: id, clientId: 'p' },
+          false,
+          (w) =>
+            i % 2
+              ? metadataCodec.encodeRequest!(w, 5, { topics: ['raw'], allowAutoTopicCreation: false })
+              : fetchCodec.encodeRequest!(w, 11, fetchReq(0, { maxWaitMs: 50, minBytes: 1 })),
+        ),
+      );
     }
   }
-  const responses = corr.map(() => new Promise<Buffer>((resolve, reject) => (c as unknown as { waiting: ((f: Buffer | Error) => void)[] }).waiting.push((f) => (f instanceof Error ? reject(f) : resolve(f)))));
+  const responses = corr.map(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        (c as unknown as { waiting: ((f: Buffer | Error) => void)[] }).waiting.push((f) =>
+          f instanceof Error ? reject(f) : resolve(f),
+        ),
+      ),
+  );
   c.socket.write(Buffer.concat(frames));
   const got = (await Promise.all(responses)).map((b) => b.readInt32BE(0));
   assert.deepEqual(got, corr);
@@ -148,9 +204,27 @@ test('Fetch starts at the batch holding the offset, returns a whole batch above 
 
 test('acks=-1 below min.insync.replicas gets NOT_ENOUGH_REPLICAS; acks=1 still appends', async () => {
   const c = await RawClient.connect(broker.port);
-  const res = await c.request(createTopicsCodec, 3, { topics: [{ name: 'minisr', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'min.insync.replicas', value: '2' }] }], timeoutMs: 1000, validateOnly: false });
+  const res = await c.request(createTopicsCodec, 3, {
+    topics: [
+      {
+        name: 'minisr',
+        numPartitions: 1,
+        replicationFactor: 1,
+        assignments: [],
+        configs: [{ name: 'min.insync.replicas', value: '2' }],
+      },
+    ],
+    timeoutMs: 1000,
+    validateOnly: false,
+  });
   assert.equal(res.topics[0].errorCode, 0);
-  const send = (acks: number) => c.request(produceCodec, 7, { transactionalId: null, acks, timeoutMs: 1000, topics: [{ name: 'minisr', partitions: [{ index: 0, records: buildRecordBatch([{ value: 'x' }]) }] }] });
+  const send = (acks: number) =>
+    c.request(produceCodec, 7, {
+      transactionalId: null,
+      acks,
+      timeoutMs: 1000,
+      topics: [{ name: 'minisr', partitions: [{ index: 0, records: buildRecordBatch([{ value: 'x' }]) }] }],
+    });
   assert.equal((await send(-1)).topics[0].partitions[0].errorCode, 19);
   assert.equal((await send(1)).topics[0].partitions[0].errorCode, 0);
   c.close();
@@ -161,7 +235,11 @@ test('idempotent produce: an exact retry is acknowledged with the original offse
   const { initProducerIdCodec } = await import('../protocol/apis/22-init-producer-id.js');
   const pid = await c.request(initProducerIdCodec, 1, { transactionalId: null, transactionTimeoutMs: 60000 });
   assert.equal(pid.errorCode, 0);
-  const batch = (seq: number, n: number) => buildRecordBatch(Array.from({ length: n }, (_, i) => ({ value: `s${seq + i}` })), { producerId: pid.producerId, producerEpoch: pid.producerEpoch, baseSequence: seq });
+  const batch = (seq: number, n: number) =>
+    buildRecordBatch(
+      Array.from({ length: n }, (_, i) => ({ value: `s${seq + i}` })),
+      { producerId: pid.producerId, producerEpoch: pid.producerEpoch, baseSequence: seq },
+    );
   const first = await produce(c, batch(0, 3));
   assert.equal(first.topics[0].partitions[0].errorCode, 0);
   const retry = await produce(c, batch(0, 3));
@@ -171,8 +249,14 @@ test('idempotent produce: an exact retry is acknowledged with the original offse
   assert.equal(gap.topics[0].partitions[0].errorCode, 45);
   const next = await produce(c, batch(3, 2));
   assert.equal(next.topics[0].partitions[0].errorCode, 0);
-  const all = decodeBatches((await c.request(fetchCodec, 11, fetchReq(first.topics[0].partitions[0].baseOffset))).topics[0].partitions[0].records as Buffer).flatMap((b) => b.records);
-  assert.deepEqual(all.map((r) => r.value?.toString()).filter((v) => v?.startsWith('s')), ['s0', 's1', 's2', 's3', 's4']);
+  const all = decodeBatches(
+    (await c.request(fetchCodec, 11, fetchReq(first.topics[0].partitions[0].baseOffset))).topics[0].partitions[0]
+      .records as Buffer,
+  ).flatMap((b) => b.records);
+  assert.deepEqual(
+    all.map((r) => r.value?.toString()).filter((v) => v?.startsWith('s')),
+    ['s0', 's1', 's2', 's3', 's4'],
+  );
   c.close();
 });
 
@@ -186,7 +270,10 @@ test('DescribeLogDirs (v1 and flexible v4 with total/usable bytes), DescribeClus
     assert.equal(res.results.length, 1);
     const dir = res.results[0];
     assert.equal(dir.errorCode, 0);
-    assert.deepEqual(dir.topics.map((t) => t.name), ['raw']);
+    assert.deepEqual(
+      dir.topics.map((t) => t.name),
+      ['raw'],
+    );
     assert.ok(dir.topics[0].partitions[0].partitionSize > 0);
     if (v === 4) assert.ok(dir.totalBytes > 0 && dir.usableBytes > 0 && dir.usableBytes <= dir.totalBytes);
   }
@@ -194,9 +281,19 @@ test('DescribeLogDirs (v1 and flexible v4 with total/usable bytes), DescribeClus
   assert.ok(all.results[0].topics.some((t) => t.name === '__consumer_offsets'));
   const cluster = await c.request(describeClusterCodec, 0, { includeClusterAuthorizedOperations: false });
   assert.equal(cluster.controllerId, 0);
-  assert.deepEqual(cluster.brokers.map((b) => [b.brokerId, b.port]), [[0, broker.port]]);
+  assert.deepEqual(
+    cluster.brokers.map((b) => [b.brokerId, b.port]),
+    [[0, broker.port]],
+  );
   assert.equal(cluster.clusterId.length, 22);
-  const elect = await c.request(electLeadersCodec, 2, { electionType: 0, topicPartitions: [{ topic: 'raw', partitions: [0, 9] }], timeoutMs: 1000 });
-  assert.deepEqual(elect.results[0].partitions.map((p) => p.errorCode), [84, 3]);
+  const elect = await c.request(electLeadersCodec, 2, {
+    electionType: 0,
+    topicPartitions: [{ topic: 'raw', partitions: [0, 9] }],
+    timeoutMs: 1000,
+  });
+  assert.deepEqual(
+    elect.results[0].partitions.map((p) => p.errorCode),
+    [84, 3],
+  );
   c.close();
 });

@@ -36,7 +36,12 @@ print(json.dumps(out))
 test('kafka-python detects the broker, produces with acks 0/1/all and gzip, and a group consumer reads it all', async () => {
   const r = await runCommand('/usr/bin/python3', ['-c', SCRIPT, broker.bootstrap], { timeoutMs: 60_000 });
   assert.equal(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { values: string[]; version: number[]; 'offsets-1': number; 'offsets-all': number };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    values: string[];
+    version: number[];
+    'offsets-1': number;
+    'offsets-all': number;
+  };
   // kafka-python guesses the broker version from the advertised ranges; >= 2.x means record batches.
   assert.ok(out.version[0] >= 1, `api_version ${out.version.join('.')}`);
   const expected = ['0', '1', 'all'].flatMap((a) => Array.from({ length: 100 }, (_, i) => `acks-${a}-${i}`));

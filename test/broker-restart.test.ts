@@ -16,14 +16,26 @@ async function produceNumbered(bootstrap: string, topic: string, from: number, c
   const producer = kafka.producer({ idempotent: true });
   await producer.connect();
   for (let i = from; i < from + count; i += 50) {
-    await producer.send({ topic, acks: -1, messages: Array.from({ length: Math.min(50, from + count - i) }, (_, j) => ({ key: `k${(i + j) % 7}`, value: `n${i + j}`, partition: 0 })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: Math.min(50, from + count - i) }, (_, j) => ({
+        key: `k${(i + j) % 7}`,
+        value: `n${i + j}`,
+        partition: 0,
+      })),
+    });
   }
   await producer.disconnect();
 }
 
 /** Every value of partition 0 in order, with kcat (an independent client). */
 async function consumeAll(bootstrap: string, topic: string): Promise<string[]> {
-  const r = await runCommand('kcat', ['-b', bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\\n'], { timeoutMs: 30_000 });
+  const r = await runCommand(
+    'kcat',
+    ['-b', bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\\n'],
+    { timeoutMs: 30_000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   return r.stdout.split('\n').filter(Boolean);
 }
@@ -35,7 +47,19 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     const kafka = new Kafka({ clientId: 'restart-admin', brokers: [b.bootstrap], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'durable', numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '86400000' }, { name: 'segment.bytes', value: '16384' }] }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        {
+          topic: 'durable',
+          numPartitions: 2,
+          configEntries: [
+            { name: 'retention.ms', value: '86400000' },
+            { name: 'segment.bytes', value: '16384' },
+          ],
+        },
+      ],
+      waitForLeaders: true,
+    });
     await admin.disconnect();
     await produceNumbered(b.bootstrap, 'durable', 0, 1000);
 
@@ -46,10 +70,17 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
 
     b = await startBrokerProc(fx, data, { port: b.port, metricsPort: b.metricsPort });
     const values = await consumeAll(b.bootstrap, 'durable');
-    assert.deepEqual(values, Array.from({ length: 1000 }, (_, i) => `n${i}`));
+    assert.deepEqual(
+      values,
+      Array.from({ length: 1000 }, (_, i) => `n${i}`),
+    );
 
     // The topic and its configs came back; new appends continue after the old offsets.
-    const admin2 = new Kafka({ clientId: 'restart-admin2', brokers: [b.bootstrap], logLevel: logLevel.NOTHING }).admin();
+    const admin2 = new Kafka({
+      clientId: 'restart-admin2',
+      brokers: [b.bootstrap],
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin2.connect();
     const md = await admin2.fetchTopicMetadata({ topics: ['durable'] });
     assert.equal(md.topics[0].partitions.length, 2);

@@ -20,7 +20,27 @@ let certFile: string;
 test.before(async () => {
   certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
-  const r = await runCommand('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { timeoutMs: 30_000 });
+  const r = await runCommand(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { timeoutMs: 30_000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   const configFile = join(dir, 'kafka-sre.yaml');
   writeFileSync(
@@ -51,7 +71,13 @@ test.before(async () => {
 });
 
 test('kafkajs over TLS with SCRAM-SHA-512 produces to an allowed topic and is denied elsewhere', async () => {
-  const kafka = new Kafka({ brokers: [broker.bootstrap], ssl: { ca: [readFileSync(certFile, 'utf8')] }, sasl: { mechanism: 'scram-sha-512', username: 'bob', password: PW }, logLevel: logLevel.NOTHING, retry: { retries: 1 } });
+  const kafka = new Kafka({
+    brokers: [broker.bootstrap],
+    ssl: { ca: [readFileSync(certFile, 'utf8')] },
+    sasl: { mechanism: 'scram-sha-512', username: 'bob', password: PW },
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 1 },
+  });
   const producer = kafka.producer();
   await producer.connect();
   const [res] = await producer.send({ topic: 'tls-orders', messages: [{ value: 'over tls' }] });
@@ -61,7 +87,29 @@ test('kafkajs over TLS with SCRAM-SHA-512 produces to an allowed topic and is de
 });
 
 test('kcat (librdkafka) over TLS with PLAIN lists the topic; a plaintext client gets no Kafka answer', async () => {
-  const r = await runCommand('kcat', ['-b', broker.bootstrap, '-L', '-t', 'tls-orders', '-X', 'security.protocol=SASL_SSL', '-X', `ssl.ca.location=${certFile}`, '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.username=bob', '-X', `sasl.password=${PW}`, '-m', '10'], { timeoutMs: 30_000 });
+  const r = await runCommand(
+    'kcat',
+    [
+      '-b',
+      broker.bootstrap,
+      '-L',
+      '-t',
+      'tls-orders',
+      '-X',
+      'security.protocol=SASL_SSL',
+      '-X',
+      `ssl.ca.location=${certFile}`,
+      '-X',
+      'sasl.mechanisms=PLAIN',
+      '-X',
+      'sasl.username=bob',
+      '-X',
+      `sasl.password=${PW}`,
+      '-m',
+      '10',
+    ],
+    { timeoutMs: 30_000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /topic "tls-orders" with 1 partitions/);
   const plain = await RawClient.connect(broker.port);

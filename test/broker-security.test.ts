@@ -30,11 +30,26 @@ test.before(async () => {
   // Debug level: every SASL log line the broker has is in the output the last test checks.
   process.env.KAFKA_SRE_LOG_LEVEL = 'debug';
   broker = await startBrokerProc(fx, dir, undefined, [
-    '--security-protocol', 'SASL_PLAINTEXT', '--sasl-user', 'admin=SEC_TEST_ADMIN_PW', '--sasl-user', 'alice=SEC_TEST_ALICE_PW', '--super-user', 'User:admin', '--authorizer',
+    '--security-protocol',
+    'SASL_PLAINTEXT',
+    '--sasl-user',
+    'admin=SEC_TEST_ADMIN_PW',
+    '--sasl-user',
+    'alice=SEC_TEST_ALICE_PW',
+    '--super-user',
+    'User:admin',
+    '--authorizer',
   ]);
 });
 
-const client = (sasl: SASLOptions, id: string) => new Kafka({ clientId: id, brokers: [broker.bootstrap], sasl, logLevel: logLevel.NOTHING, retry: { retries: 2, initialRetryTime: 100 } });
+const client = (sasl: SASLOptions, id: string) =>
+  new Kafka({
+    clientId: id,
+    brokers: [broker.bootstrap],
+    sasl,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2, initialRetryTime: 100 },
+  });
 const admin = () => client({ mechanism: 'plain', username: 'admin', password: ADMIN_PW }, 'sec-admin');
 
 async function scrape(): Promise<string> {
@@ -59,12 +74,18 @@ test('PLAIN and SCRAM-SHA-256/512 logins succeed; a bad password gets SASL_AUTHE
   }
   for (const mechanism of ['plain', 'scram-sha-256', 'scram-sha-512'] as const) {
     const a = client({ mechanism, username: 'alice', password: BAD_PW } as SASLOptions, `bad-${mechanism}`).admin();
-    await assert.rejects(a.connect(), (e: Error) => /SASL|authentication/i.test(e.message), `${mechanism} with a bad password is rejected`);
+    await assert.rejects(
+      a.connect(),
+      (e: Error) => /SASL|authentication/i.test(e.message),
+      `${mechanism} with a bad password is rejected`,
+    );
     await a.disconnect();
   }
   const after = await scrape();
-  const fails = (t: string) => metric(t, 'kafka_server_socketservermetrics_failed_authentication_total', { listener: 'PLAINTEXT' });
-  const oks = (t: string) => metric(t, 'kafka_server_socketservermetrics_successful_authentication_total', { listener: 'PLAINTEXT' });
+  const fails = (t: string) =>
+    metric(t, 'kafka_server_socketservermetrics_failed_authentication_total', { listener: 'PLAINTEXT' });
+  const oks = (t: string) =>
+    metric(t, 'kafka_server_socketservermetrics_successful_authentication_total', { listener: 'PLAINTEXT' });
   assert.ok(fails(after) - fails(before) >= 3, `failed authentications counted: ${fails(before)} -> ${fails(after)}`);
   assert.ok(oks(after) - oks(before) >= 3, `successful authentications counted: ${oks(before)} -> ${oks(after)}`);
 });
@@ -79,7 +100,11 @@ test('raw protocol: requests before authentication close the connection; a faile
   assert.ok(res.errorMessage !== null && !res.errorMessage.includes(BAD_PW));
   await waitFor('connection closed after the failure', () => bad.closed, 10_000);
   const unsupported = await RawClient.connect(broker.port);
-  assert.equal((await unsupported.request(saslHandshakeCodec, 1, { mechanism: 'GSSAPI' })).errorCode, 33, 'UNSUPPORTED_SASL_MECHANISM');
+  assert.equal(
+    (await unsupported.request(saslHandshakeCodec, 1, { mechanism: 'GSSAPI' })).errorCode,
+    33,
+    'UNSUPPORTED_SASL_MECHANISM',
+  );
   unsupported.socket.destroy();
   // Handshake v0: the PLAIN token follows as a raw size-prefixed frame, answered with an empty one.
   const v0 = await RawClient.connect(broker.port);
@@ -98,19 +123,63 @@ test('ACLs: create/describe/delete with literal and prefixed patterns; WRITE/REA
   const a = admin().admin();
   await a.connect();
   try {
-    await a.createTopics({ topics: ['orders-eu', 'orders-us', 'payments', 'orders-secret'].map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+    await a.createTopics({
+      topics: ['orders-eu', 'orders-us', 'payments', 'orders-secret'].map((topic) => ({ topic, numPartitions: 1 })),
+      waitForLeaders: true,
+    });
     const alice = { principal: 'User:alice', host: '*', permissionType: AclPermissionTypes.ALLOW };
     await a.createAcls({
       acl: [
-        { resourceType: AclResourceTypes.TOPIC, resourceName: 'orders-', resourcePatternType: ResourcePatternTypes.PREFIXED, operation: AclOperationTypes.WRITE, ...alice },
-        { resourceType: AclResourceTypes.TOPIC, resourceName: 'orders-', resourcePatternType: ResourcePatternTypes.PREFIXED, operation: AclOperationTypes.READ, ...alice },
-        { resourceType: AclResourceTypes.TOPIC, resourceName: 'orders-secret', resourcePatternType: ResourcePatternTypes.LITERAL, operation: AclOperationTypes.ALL, principal: 'User:alice', host: '*', permissionType: AclPermissionTypes.DENY },
-        { resourceType: AclResourceTypes.GROUP, resourceName: 'alice-', resourcePatternType: ResourcePatternTypes.PREFIXED, operation: AclOperationTypes.READ, ...alice },
+        {
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: 'orders-',
+          resourcePatternType: ResourcePatternTypes.PREFIXED,
+          operation: AclOperationTypes.WRITE,
+          ...alice,
+        },
+        {
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: 'orders-',
+          resourcePatternType: ResourcePatternTypes.PREFIXED,
+          operation: AclOperationTypes.READ,
+          ...alice,
+        },
+        {
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: 'orders-secret',
+          resourcePatternType: ResourcePatternTypes.LITERAL,
+          operation: AclOperationTypes.ALL,
+          principal: 'User:alice',
+          host: '*',
+          permissionType: AclPermissionTypes.DENY,
+        },
+        {
+          resourceType: AclResourceTypes.GROUP,
+          resourceName: 'alice-',
+          resourcePatternType: ResourcePatternTypes.PREFIXED,
+          operation: AclOperationTypes.READ,
+          ...alice,
+        },
       ],
     });
-    const described = await a.describeAcls({ resourceType: AclResourceTypes.ANY, resourcePatternType: ResourcePatternTypes.ANY, operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY, principal: 'User:alice' });
-    assert.equal(described.resources.reduce((n, r) => n + r.acls.length, 0), 4);
-    const literal = await a.describeAcls({ resourceType: AclResourceTypes.TOPIC, resourceName: 'orders-secret', resourcePatternType: ResourcePatternTypes.LITERAL, operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY });
+    const described = await a.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+      principal: 'User:alice',
+    });
+    assert.equal(
+      described.resources.reduce((n, r) => n + r.acls.length, 0),
+      4,
+    );
+    const literal = await a.describeAcls({
+      resourceType: AclResourceTypes.TOPIC,
+      resourceName: 'orders-secret',
+      resourcePatternType: ResourcePatternTypes.LITERAL,
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    });
     assert.equal(literal.resources.length, 1);
     assert.equal(literal.resources[0].acls[0].permissionType, AclPermissionTypes.DENY);
 
@@ -119,16 +188,39 @@ test('ACLs: create/describe/delete with literal and prefixed patterns; WRITE/REA
     const producer = ak.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
     await producer.connect();
     await producer.send({ topic: 'orders-eu', messages: [{ value: 'ok' }] });
-    await assert.rejects(producer.send({ topic: 'payments', messages: [{ value: 'no' }] }), (e: Error & { type?: string }) => /TOPIC_AUTHORIZATION_FAILED|authorized/i.test(`${e.type ?? ''} ${e.message}`));
-    await assert.rejects(producer.send({ topic: 'orders-secret', messages: [{ value: 'no' }] }), (e: Error & { type?: string }) => /TOPIC_AUTHORIZATION_FAILED|authorized/i.test(`${e.type ?? ''} ${e.message}`), 'deny wins over the prefixed allow');
+    await assert.rejects(
+      producer.send({ topic: 'payments', messages: [{ value: 'no' }] }),
+      (e: Error & { type?: string }) => /TOPIC_AUTHORIZATION_FAILED|authorized/i.test(`${e.type ?? ''} ${e.message}`),
+    );
+    await assert.rejects(
+      producer.send({ topic: 'orders-secret', messages: [{ value: 'no' }] }),
+      (e: Error & { type?: string }) => /TOPIC_AUTHORIZATION_FAILED|authorized/i.test(`${e.type ?? ''} ${e.message}`),
+      'deny wins over the prefixed allow',
+    );
     await producer.disconnect();
 
     // Metadata hides what alice cannot DESCRIBE (READ/WRITE imply DESCRIBE; the DENY ALL hides orders-secret).
     const aliceAdmin = ak.admin();
     await aliceAdmin.connect();
     assert.deepEqual((await aliceAdmin.listTopics()).sort(), ['orders-eu', 'orders-us']);
-    await assert.rejects(aliceAdmin.createAcls({ acl: [{ resourceType: AclResourceTypes.TOPIC, resourceName: 'x', resourcePatternType: ResourcePatternTypes.LITERAL, operation: AclOperationTypes.READ, ...alice }] }), /CLUSTER_AUTHORIZATION_FAILED|authoriz/i);
-    await assert.rejects(aliceAdmin.createTopics({ topics: [{ topic: 'orders-new' }] }), (e: Error & { errors?: { type?: string }[] }) => e.errors?.[0]?.type === 'TOPIC_AUTHORIZATION_FAILED');
+    await assert.rejects(
+      aliceAdmin.createAcls({
+        acl: [
+          {
+            resourceType: AclResourceTypes.TOPIC,
+            resourceName: 'x',
+            resourcePatternType: ResourcePatternTypes.LITERAL,
+            operation: AclOperationTypes.READ,
+            ...alice,
+          },
+        ],
+      }),
+      /CLUSTER_AUTHORIZATION_FAILED|authoriz/i,
+    );
+    await assert.rejects(
+      aliceAdmin.createTopics({ topics: [{ topic: 'orders-new' }] }),
+      (e: Error & { errors?: { type?: string }[] }) => e.errors?.[0]?.type === 'TOPIC_AUTHORIZATION_FAILED',
+    );
     await aliceAdmin.disconnect();
 
     // Group READ: alice-* allowed, anything else GROUP_AUTHORIZATION_FAILED.
@@ -143,7 +235,8 @@ test('ACLs: create/describe/delete with literal and prefixed patterns; WRITE/REA
         });
       })(),
       // kafkajs reports the denied FindCoordinator as "failed to find group coordinator".
-      (e: Error & { type?: string }) => /GROUP_AUTHORIZATION_FAILED|authoriz|GroupCoordinatorNotFound/i.test(`${e.type ?? ''} ${e.name} ${e.message}`),
+      (e: Error & { type?: string }) =>
+        /GROUP_AUTHORIZATION_FAILED|authoriz|GroupCoordinatorNotFound/i.test(`${e.type ?? ''} ${e.name} ${e.message}`),
     );
     await denied.disconnect();
     const consumer = ak.consumer({ groupId: 'alice-readers' });
@@ -157,11 +250,29 @@ test('ACLs: create/describe/delete with literal and prefixed patterns; WRITE/REA
 
     const after = await scrape();
     for (const error of ['TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED']) {
-      assert.ok(metric(after, 'kafka_server_request_errors_total', { error }) + metric(after, 'kafka_network_request_errors_total', { error }) + metricAny(after, error) > metricAny(before, error), `${error} counted`);
+      assert.ok(
+        metric(after, 'kafka_server_request_errors_total', { error }) +
+          metric(after, 'kafka_network_request_errors_total', { error }) +
+          metricAny(after, error) >
+          metricAny(before, error),
+        `${error} counted`,
+      );
     }
 
     // DeleteAcls by filter removes the deny: orders-secret becomes writable.
-    const del = await a.deleteAcls({ filters: [{ resourceType: AclResourceTypes.TOPIC, resourceName: 'orders-secret', resourcePatternType: ResourcePatternTypes.LITERAL, principal: 'User:alice', host: '*', operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.DENY }] });
+    const del = await a.deleteAcls({
+      filters: [
+        {
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: 'orders-secret',
+          resourcePatternType: ResourcePatternTypes.LITERAL,
+          principal: 'User:alice',
+          host: '*',
+          operation: AclOperationTypes.ANY,
+          permissionType: AclPermissionTypes.DENY,
+        },
+      ],
+    });
     assert.equal(del.filterResponses[0].matchingAcls.length, 1);
     const p2 = ak.producer({ allowAutoTopicCreation: false });
     await p2.connect();
@@ -175,7 +286,9 @@ test('ACLs: create/describe/delete with literal and prefixed patterns; WRITE/REA
 /** Sum of every errors_total series with this error label, whatever its metric prefix. */
 function metricAny(text: string, error: string): number {
   let n = 0;
-  for (const line of text.split('\n')) if (!line.startsWith('#') && line.includes('errors_total{') && line.includes(`error="${error}"`)) n += Number(line.split(' ').pop());
+  for (const line of text.split('\n'))
+    if (!line.startsWith('#') && line.includes('errors_total{') && line.includes(`error="${error}"`))
+      n += Number(line.split(' ').pop());
   return n;
 }
 
@@ -200,12 +313,21 @@ except Exception as e:
 a.poll(1)
 print(json.dumps({'delivery': res, 'bad_listed': listed, 'errors': errs}))
 `;
-  const r = await runCommand('/usr/bin/python3', ['-c', script, broker.bootstrap, ALICE_PW, BAD_PW], { timeoutMs: 60_000 });
+  const r = await runCommand('/usr/bin/python3', ['-c', script, broker.bootstrap, ALICE_PW, BAD_PW], {
+    timeoutMs: 60_000,
+  });
   assert.equal(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { delivery: string[]; bad_listed: boolean; errors: string[] };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    delivery: string[];
+    bad_listed: boolean;
+    errors: string[];
+  };
   assert.deepEqual(out.delivery, ['ok']);
   assert.equal(out.bad_listed, false);
-  assert.ok(out.errors.some((e) => /AUTHENTICATION/.test(e)), `auth error reported: ${out.errors.join(',')}`);
+  assert.ok(
+    out.errors.some((e) => /AUTHENTICATION/.test(e)),
+    `auth error reported: ${out.errors.join(',')}`,
+  );
 });
 
 test('kafka-python produces with PLAIN and SCRAM-SHA-512 and cannot connect with a bad password', async () => {
@@ -226,7 +348,9 @@ except Exception as e:
     out['bad'] = type(e).__name__
 print(json.dumps(out))
 `;
-  const r = await runCommand('/usr/bin/python3', ['-c', script, broker.bootstrap, ALICE_PW, BAD_PW], { timeoutMs: 60_000 });
+  const r = await runCommand('/usr/bin/python3', ['-c', script, broker.bootstrap, ALICE_PW, BAD_PW], {
+    timeoutMs: 60_000,
+  });
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number | string>;
   assert.equal(typeof out.PLAIN, 'number');

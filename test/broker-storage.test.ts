@@ -31,9 +31,30 @@ test.before(async () => {
 test.after(() => c?.close());
 
 const produce = (topic: string, kb: number) =>
-  c.request(produceCodec, 7, { transactionalId: null, acks: 1, timeoutMs: 1000, topics: [{ name: topic, partitions: [{ index: 0, records: buildRecordBatch(Array.from({ length: kb }, (_, i) => ({ value: `${i}`.padEnd(1000, '.') }))) }] }] });
+  c.request(produceCodec, 7, {
+    transactionalId: null,
+    acks: 1,
+    timeoutMs: 1000,
+    topics: [
+      {
+        name: topic,
+        partitions: [
+          {
+            index: 0,
+            records: buildRecordBatch(Array.from({ length: kb }, (_, i) => ({ value: `${i}`.padEnd(1000, '.') }))),
+          },
+        ],
+      },
+    ],
+  });
 const earliest = async (topic: string) =>
-  (await c.request(listOffsetsCodec, 1, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp: -2, maxNumOffsets: 1 }] }] })).topics[0].partitions[0].offset;
+  (
+    await c.request(listOffsetsCodec, 1, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp: -2, maxNumOffsets: 1 }] }],
+    })
+  ).topics[0].partitions[0].offset;
 const metric = async (name: string) => {
   const text = await (await fetch(`http://127.0.0.1:${broker.metricsPort}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
@@ -42,8 +63,20 @@ const metric = async (name: string) => {
 
 test('retention.bytes with small segments deletes old segments and moves the log start offset', async () => {
   const res = await c.request(createTopicsCodec, 3, {
-    topics: [{ name: 'retained', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'segment.bytes', value: '20000' }, { name: 'retention.bytes', value: '40000' }] }],
-    timeoutMs: 1000, validateOnly: false,
+    topics: [
+      {
+        name: 'retained',
+        numPartitions: 1,
+        replicationFactor: 1,
+        assignments: [],
+        configs: [
+          { name: 'segment.bytes', value: '20000' },
+          { name: 'retention.bytes', value: '40000' },
+        ],
+      },
+    ],
+    timeoutMs: 1000,
+    validateOnly: false,
   });
   assert.equal(res.topics[0].errorCode, 0);
   for (let i = 0; i < 10; i++) assert.equal((await produce('retained', 10)).topics[0].partitions[0].errorCode, 0);
@@ -53,30 +86,106 @@ test('retention.bytes with small segments deletes old segments and moves the log
 
 test('cleanup.policy=compact keeps the latest value per key and honours tombstones', async () => {
   const res = await c.request(createTopicsCodec, 3, {
-    topics: [{ name: 'compacted', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.bytes', value: '2000' }, { name: 'min.cleanable.dirty.ratio', value: '0.01' }, { name: 'delete.retention.ms', value: '0' }] }],
-    timeoutMs: 1000, validateOnly: false,
+    topics: [
+      {
+        name: 'compacted',
+        numPartitions: 1,
+        replicationFactor: 1,
+        assignments: [],
+        configs: [
+          { name: 'cleanup.policy', value: 'compact' },
+          { name: 'segment.bytes', value: '2000' },
+          { name: 'min.cleanable.dirty.ratio', value: '0.01' },
+          { name: 'delete.retention.ms', value: '0' },
+        ],
+      },
+    ],
+    timeoutMs: 1000,
+    validateOnly: false,
   });
   assert.equal(res.topics[0].errorCode, 0);
   for (let round = 0; round < 10; round++) {
-    const records = Array.from({ length: 5 }, (_, k) => ({ key: `key-${k}`, value: k === 4 && round === 9 ? null : `r${round}-${'.'.repeat(80)}` }));
-    const p = await c.request(produceCodec, 7, { transactionalId: null, acks: 1, timeoutMs: 1000, topics: [{ name: 'compacted', partitions: [{ index: 0, records: buildRecordBatch(records) }] }] });
+    const records = Array.from({ length: 5 }, (_, k) => ({
+      key: `key-${k}`,
+      value: k === 4 && round === 9 ? null : `r${round}-${'.'.repeat(80)}`,
+    }));
+    const p = await c.request(produceCodec, 7, {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 1000,
+      topics: [{ name: 'compacted', partitions: [{ index: 0, records: buildRecordBatch(records) }] }],
+    });
     assert.equal(p.topics[0].partitions[0].errorCode, 0);
   }
   // One more batch so the last real one leaves the active segment.
-  await c.request(produceCodec, 7, { transactionalId: null, acks: 1, timeoutMs: 1000, topics: [{ name: 'compacted', partitions: [{ index: 0, records: buildRecordBatch([{ key: 'other', value: '.'.repeat(3000) }]) }] }] });
+  await c.request(produceCodec, 7, {
+    transactionalId: null,
+    acks: 1,
+    timeoutMs: 1000,
+    topics: [
+      {
+        name: 'compacted',
+        partitions: [{ index: 0, records: buildRecordBatch([{ key: 'other', value: '.'.repeat(3000) }]) }],
+      },
+    ],
+  });
   const readAll = async () => {
-    const f = await c.request(fetchCodec, 11, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 10_000_000, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic: 'compacted', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: await earliest('compacted'), logStartOffset: -1, partitionMaxBytes: 10_000_000 }] }], forgottenTopics: [], rackId: '' });
+    const f = await c.request(fetchCodec, 11, {
+      replicaId: -1,
+      maxWaitMs: 0,
+      minBytes: 0,
+      maxBytes: 10_000_000,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [
+        {
+          topic: 'compacted',
+          partitions: [
+            {
+              partition: 0,
+              currentLeaderEpoch: -1,
+              fetchOffset: await earliest('compacted'),
+              logStartOffset: -1,
+              partitionMaxBytes: 10_000_000,
+            },
+          ],
+        },
+      ],
+      forgottenTopics: [],
+      rackId: '',
+    });
     return decodeBatches(f.topics[0].partitions[0].records as Buffer).flatMap((b) => b.records);
   };
-  await waitFor('compaction', async () => (await readAll()).filter((r) => r.key?.toString() === 'key-0').length === 1, 15_000, 200);
+  await waitFor(
+    'compaction',
+    async () => (await readAll()).filter((r) => r.key?.toString() === 'key-0').length === 1,
+    15_000,
+    200,
+  );
   const recs = await readAll();
   const latest = new Map(recs.map((r) => [r.key?.toString(), r.value?.toString() ?? null]));
   for (let k = 0; k < 4; k++) assert.equal(latest.get(`key-${k}`)?.slice(0, 3), 'r9-');
-  assert.ok(!recs.some((r) => r.key?.toString() === 'key-4' && r.value !== null && r.value.toString().startsWith('r8')), 'older values of a deleted key are gone');
+  assert.ok(
+    !recs.some((r) => r.key?.toString() === 'key-4' && r.value !== null && r.value.toString().startsWith('r8')),
+    'older values of a deleted key are gone',
+  );
 });
 
 test('a full log directory fails produce with KAFKA_STORAGE_ERROR, shows in metrics, and recovers after retention', async () => {
-  const res = await c.request(createTopicsCodec, 3, { topics: [{ name: 'filler', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'segment.bytes', value: '50000' }] }], timeoutMs: 1000, validateOnly: false });
+  const res = await c.request(createTopicsCodec, 3, {
+    topics: [
+      {
+        name: 'filler',
+        numPartitions: 1,
+        replicationFactor: 1,
+        assignments: [],
+        configs: [{ name: 'segment.bytes', value: '50000' }],
+      },
+    ],
+    timeoutMs: 1000,
+    validateOnly: false,
+  });
   assert.equal(res.topics[0].errorCode, 0);
   let code = 0;
   for (let i = 0; i < 100 && code === 0; i++) code = (await produce('filler', 20)).topics[0].partitions[0].errorCode;
@@ -84,9 +193,26 @@ test('a full log directory fails produce with KAFKA_STORAGE_ERROR, shows in metr
   assert.equal(await metric('kafka_log_logmanager_offlinelogdirectorycount'), 1);
   assert.match(broker.proc.output(), /log directory offline/);
   // Free space: shrink the filler's retention; maintenance deletes segments and brings the dir back.
-  const alter = await c.request(alterConfigsCodec, 0, { resources: [{ resourceType: 2, resourceName: 'filler', configs: [{ name: 'segment.bytes', value: '50000' }, { name: 'retention.bytes', value: '50000' }] }], validateOnly: false });
+  const alter = await c.request(alterConfigsCodec, 0, {
+    resources: [
+      {
+        resourceType: 2,
+        resourceName: 'filler',
+        configs: [
+          { name: 'segment.bytes', value: '50000' },
+          { name: 'retention.bytes', value: '50000' },
+        ],
+      },
+    ],
+    validateOnly: false,
+  });
   assert.equal(alter.responses[0].errorCode, 0);
-  await waitFor('log dir back online', async () => (await metric('kafka_log_logmanager_offlinelogdirectorycount')) === 0, 10_000, 100);
+  await waitFor(
+    'log dir back online',
+    async () => (await metric('kafka_log_logmanager_offlinelogdirectorycount')) === 0,
+    10_000,
+    100,
+  );
   assert.equal((await produce('retained', 1)).topics[0].partitions[0].errorCode, 0);
   assert.equal(broker.proc.child.exitCode, null);
 });

@@ -29,15 +29,34 @@ export function tempDir(prefix: string): string {
 }
 
 /** Start (or restart on the same ports and data dir) a one-broker reference cluster. */
-export async function startBrokerProc(fx: ProcessFixture, dataDir: string, prev?: { port: number; metricsPort: number }, extra: string[] = []): Promise<BrokerProc> {
+export async function startBrokerProc(
+  fx: ProcessFixture,
+  dataDir: string,
+  prev?: { port: number; metricsPort: number },
+  extra: string[] = [],
+): Promise<BrokerProc> {
   const port = prev?.port ?? (await freePort());
   const metricsPort = prev?.metricsPort ?? (await freePort());
-  const proc = await fx.startCli(['broker', '--brokers', '1', '--data-dir', dataDir, '--port', String(port), '--metrics-port', String(metricsPort), ...extra], {
-    readyWhen: /listening on/,
-    readyTimeoutMs: 30_000,
-    name: 'broker',
-    env: { ...process.env, KAFKA_SRE_LOG_LEVEL: process.env.KAFKA_SRE_LOG_LEVEL ?? 'warn' },
-  });
+  const proc = await fx.startCli(
+    [
+      'broker',
+      '--brokers',
+      '1',
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(port),
+      '--metrics-port',
+      String(metricsPort),
+      ...extra,
+    ],
+    {
+      readyWhen: /listening on/,
+      readyTimeoutMs: 30_000,
+      name: 'broker',
+      env: { ...process.env, KAFKA_SRE_LOG_LEVEL: process.env.KAFKA_SRE_LOG_LEVEL ?? 'warn' },
+    },
+  );
   return { port, metricsPort, dataDir, bootstrap: `127.0.0.1:${port}`, proc };
 }
 
@@ -71,7 +90,11 @@ export class RawClient {
   /** Send a request with `codec` and decode its response. */
   async request<Req, Res>(codec: ApiCodec<Req, Res>, version: number, req: Req): Promise<Res> {
     const flexible = version >= codec.flexibleFrom;
-    const frame = encodeRequestFrame({ apiKey: codec.apiKey, apiVersion: version, correlationId: this.correlation++, clientId: 'raw-test' }, flexible, (w) => codec.encodeRequest!(w, version, req));
+    const frame = encodeRequestFrame(
+      { apiKey: codec.apiKey, apiVersion: version, correlationId: this.correlation++, clientId: 'raw-test' },
+      flexible,
+      (w) => codec.encodeRequest!(w, version, req),
+    );
     const resp = await this.sendRaw(frame);
     const r = new ProtocolReader(resp);
     readResponseHeader(r, responseHeaderFlexible(codec.apiKey, flexible));

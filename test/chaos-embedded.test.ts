@@ -43,7 +43,9 @@ test('an embedded target is started for the drill, drilled (broker kill: alert f
   const f = join(dir, 'embedded.yaml');
   await writeFile(f, spec('embedded-kill'));
   const report = join(dir, 'report');
-  const r = await runCli(['chaos', 'run', f, '--report', report, '--state-dir', join(dir, 'state')], { timeoutMs: 220_000 });
+  const r = await runCli(['chaos', 'run', f, '--report', report, '--state-dir', join(dir, 'state')], {
+    timeoutMs: 220_000,
+  });
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /PASS KafkaBrokerDown on kill: fired and resolved in time/);
   assert.match(r.stdout, /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\)/);
@@ -61,7 +63,13 @@ test('an embedded target is started for the drill, drilled (broker kill: alert f
 test('a spec the embedded cluster cannot serve fails before anything starts; --dry-run describes the cluster', async () => {
   const dir = await tempDir('chaos-embedded-bad-');
   const f = join(dir, 'bad.yaml');
-  await writeFile(f, spec('embedded-bad').replace('safety: { maxDuration: 4m }', 'safety: { maxDuration: 4m }\nhygiene: { mode: silence }'));
+  await writeFile(
+    f,
+    spec('embedded-bad').replace(
+      'safety: { maxDuration: 4m }',
+      'safety: { maxDuration: 4m }\nhygiene: { mode: silence }',
+    ),
+  );
   const started = Date.now();
   const r = await runCli(['chaos', 'run', f, '--state-dir', join(dir, 'state')]);
   assert.equal(r.code, 2, r.stderr);

@@ -41,15 +41,30 @@ export async function tempDir(prefix: string): Promise<string> {
   return dir;
 }
 
-export async function startPrometheus(fx: ProcessFixture, rules = alwaysFiringRules, scrapeTargets: string[] = [], alertmanager?: string): Promise<TestPrometheus> {
+export async function startPrometheus(
+  fx: ProcessFixture,
+  rules = alwaysFiringRules,
+  scrapeTargets: string[] = [],
+  alertmanager?: string,
+): Promise<TestPrometheus> {
   const dir = await tempDir('chaos-prom-');
   const port = await freePort();
   await writeFile(join(dir, 'rules.yml'), rules);
-  const scrape = scrapeTargets.length ? `scrape_configs:\n  - job_name: targets\n    static_configs: [{ targets: [${scrapeTargets.map((t) => `"${t}"`).join(', ')}] }]\n` : '';
-  await writeFile(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [rules.yml]\n${scrape}${alertmanager ? `alerting:\n  alertmanagers: [{ static_configs: [{ targets: ["${alertmanager}"] }] }]\n` : ''}`);
+  const scrape = scrapeTargets.length
+    ? `scrape_configs:\n  - job_name: targets\n    static_configs: [{ targets: [${scrapeTargets.map((t) => `"${t}"`).join(', ')}] }]\n`
+    : '';
+  await writeFile(
+    join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [rules.yml]\n${scrape}${alertmanager ? `alerting:\n  alertmanagers: [{ static_configs: [{ targets: ["${alertmanager}"] }] }]\n` : ''}`,
+  );
   const proc = await fx.start(
     'prometheus',
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${join(dir, 'data')}`, '--log.level=warn'],
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      '--log.level=warn',
+    ],
     { readyPort: port, name: 'prometheus', cwd: dir },
   );
   return { url: `http://127.0.0.1:${port}`, port, dir, proc };

@@ -31,7 +31,17 @@ before(async () => {
   dir = await tempDir('chaos-am-');
   const port = await freePort();
   await writeFile(join(dir, 'am.yml'), 'route: { receiver: blackhole }\nreceivers: [{ name: blackhole }]\n');
-  const startAm = fx.start('prometheus-alertmanager', [`--config.file=${join(dir, 'am.yml')}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.path=${join(dir, 'am-data')}`, '--cluster.listen-address=', '--log.level=warn'], { readyPort: port, name: 'alertmanager' });
+  const startAm = fx.start(
+    'prometheus-alertmanager',
+    [
+      `--config.file=${join(dir, 'am.yml')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--storage.path=${join(dir, 'am-data')}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    { readyPort: port, name: 'alertmanager' },
+  );
   const [, p, echo, proxy] = await Promise.all([startAm, startPrometheus(fx), echoServer(), proxyServer()]);
   amUrl = `http://127.0.0.1:${port}`;
   prom = p;
@@ -40,10 +50,19 @@ before(async () => {
 });
 
 test('createSilence silences the named alerts; expireSilence ends it', async () => {
-  const s = await createSilence(amUrl, ['KafkaBrokerDown', 'Kafka.Weird'], { drill: 'd', runId: 'r', endsAt: new Date(Date.now() + 60_000) });
+  const s = await createSilence(amUrl, ['KafkaBrokerDown', 'Kafka.Weird'], {
+    drill: 'd',
+    runId: 'r',
+    endsAt: new Date(Date.now() + 60_000),
+  });
   const active = (await silences()).find((x) => x.id === s.id)!;
   assert.equal(active.status.state, 'active');
-  assert.deepEqual(active.matchers[0], { name: 'alertname', value: 'KafkaBrokerDown|Kafka\\.Weird', isRegex: true, isEqual: true });
+  assert.deepEqual(active.matchers[0], {
+    name: 'alertname',
+    value: 'KafkaBrokerDown|Kafka\\.Weird',
+    isRegex: true,
+    isEqual: true,
+  });
   await expireSilence(s);
   assert.equal((await silences()).find((x) => x.id === s.id)!.status.state, 'expired');
 });

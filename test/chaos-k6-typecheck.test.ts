@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { repoRoot, runCommand } from './support/processes.js';
 
 test('chaos/k6 scripts type-check against @types/k6', async () => {
-  const r = await runCommand(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(repoRoot, 'chaos', 'k6', 'tsconfig.json')]);
+  const r = await runCommand(process.execPath, [
+    join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    join(repoRoot, 'chaos', 'k6', 'tsconfig.json'),
+  ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
 });

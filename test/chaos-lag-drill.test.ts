@@ -29,9 +29,36 @@ const rules = `groups:
 before(async () => {
   dir = await tempDir('chaos-lag-');
   const [port, metricsPort, exporterPort] = [await freePort(), await freePort(), await freePort()];
-  await fx.startCli(['broker', '--brokers', '1', '--port', String(port), '--metrics-port', String(metricsPort), '--data-dir', join(dir, 'data')], { readyWhen: /listening on/ });
+  await fx.startCli(
+    [
+      'broker',
+      '--brokers',
+      '1',
+      '--port',
+      String(port),
+      '--metrics-port',
+      String(metricsPort),
+      '--data-dir',
+      join(dir, 'data'),
+    ],
+    { readyWhen: /listening on/ },
+  );
   bootstrap = `127.0.0.1:${port}`;
-  await fx.startCli(['exporter', '--bootstrap', bootstrap, '--port', String(exporterPort), '--host', '127.0.0.1', '--interval', '1000', '--no-probe'], { readyPort: exporterPort });
+  await fx.startCli(
+    [
+      'exporter',
+      '--bootstrap',
+      bootstrap,
+      '--port',
+      String(exporterPort),
+      '--host',
+      '127.0.0.1',
+      '--interval',
+      '1000',
+      '--no-probe',
+    ],
+    { readyPort: exporterPort },
+  );
   prom = await startPrometheus(fx, rules, [`127.0.0.1:${exporterPort}`]);
 });
 
@@ -62,7 +89,9 @@ safety: { maxDuration: 90s }
 `,
   );
   const report = join(dir, 'report');
-  const r = await runCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet'], { timeoutMs: 110_000 });
+  const r = await runCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet'], {
+    timeoutMs: 110_000,
+  });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /PASS DrillConsumerLagHigh on stop: fired and resolved in time, TTD [\d.]+m?s, TTR/);
   assert.match(r.stdout, /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\)/);

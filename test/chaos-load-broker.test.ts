@@ -23,15 +23,37 @@ before(async () => {
   dir = await tempDir('chaos-load-');
   const [port, metricsPort] = [await freePort(), await freePort()];
   const [, p] = await Promise.all([
-    fx.startCli(['broker', '--brokers', '1', '--port', String(port), '--metrics-port', String(metricsPort), '--data-dir', join(dir, 'data')], { readyWhen: /listening on/ }),
+    fx.startCli(
+      [
+        'broker',
+        '--brokers',
+        '1',
+        '--port',
+        String(port),
+        '--metrics-port',
+        String(metricsPort),
+        '--data-dir',
+        join(dir, 'data'),
+      ],
+      { readyWhen: /listening on/ },
+    ),
     startPrometheus(fx),
   ]);
   prom = p;
   bootstrap = `127.0.0.1:${port}`;
 });
 
-test('the load driver\'s data check reads every acknowledged record back from the log, through a consumer stop and restart', async () => {
-  const spec = loadSchema.parse({ topic: 'load-a', createTopic: { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 }, producers: 2, rate: 200, recordSize: 128, consumers: { groupId: 'load-a-g', count: 2 }, drainTimeout: '15s', thresholds: { kafka_writer_error_count: ['count<1'] } });
+test("the load driver's data check reads every acknowledged record back from the log, through a consumer stop and restart", async () => {
+  const spec = loadSchema.parse({
+    topic: 'load-a',
+    createTopic: { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
+    producers: 2,
+    rate: 200,
+    recordSize: 128,
+    consumers: { groupId: 'load-a-g', count: 2 },
+    drainTimeout: '15s',
+    thresholds: { kafka_writer_error_count: ['count<1'] },
+  });
   const d = new LoadDriver({ bootstrapServers: [bootstrap], runId: 'ra', spec });
   await d.start();
   await new Promise((r) => setTimeout(r, 1500));
@@ -48,18 +70,43 @@ test('the load driver\'s data check reads every acknowledged record back from th
   assert.equal(check.nonmonotonicSend, 0, JSON.stringify(check.nonmonotonicSample));
   assert.equal(check.group?.missedAcknowledged, 0, 'the load group read everything too');
   // Ids say which producer sent a record and its place in that producer's sequence.
-  const seqs = d.sends().filter((x) => x.producer === 1).flatMap((x) => x.ids.map((id) => Number(id.split(':')[2])));
-  assert.deepEqual([...seqs].sort((a, b) => a - b), Array.from({ length: seqs.length }, (_, i) => i), 'producer 1 numbers its records 0, 1, 2, ...');
+  const seqs = d
+    .sends()
+    .filter((x) => x.producer === 1)
+    .flatMap((x) => x.ids.map((id) => Number(id.split(':')[2])));
+  assert.deepEqual(
+    [...seqs].sort((a, b) => a - b),
+    Array.from({ length: seqs.length }, (_, i) => i),
+    'producer 1 numbers its records 0, 1, 2, ...',
+  );
   const summary = d.summary();
   assert.equal(summary.metrics.kafka_writer_acked_count.values.count, check.acknowledged);
   assert.equal(summary.metrics.kafka_writer_error_count.thresholds?.['count<1'].ok, true);
 });
 
 test('records deleted from the log after the load group read them are lost-write in the data check (it reads the log, not the group)', async () => {
-  const spec = loadSchema.parse({ topic: 'load-drop', createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 }, producers: 1, rate: 100, recordSize: 64, consumers: { groupId: 'load-drop-g', count: 1 }, drainTimeout: '15s' });
+  const spec = loadSchema.parse({
+    topic: 'load-drop',
+    createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 },
+    producers: 1,
+    rate: 100,
+    recordSize: 64,
+    consumers: { groupId: 'load-drop-g', count: 1 },
+    drainTimeout: '15s',
+  });
   const d = new LoadDriver({ bootstrapServers: [bootstrap], runId: 'rd', spec });
   await d.start();
-  await waitFor('records acknowledged on both partitions', () => new Set(d.sends().filter((s) => s.outcome === 'acked').map((s) => s.partition)).size === 2 && d.sends().length > 40, 15_000);
+  await waitFor(
+    'records acknowledged on both partitions',
+    () =>
+      new Set(
+        d
+          .sends()
+          .filter((s) => s.outcome === 'acked')
+          .map((s) => s.partition),
+      ).size === 2 && d.sends().length > 40,
+    15_000,
+  );
   await d.stop();
   // Drop the first 3 records of partition 0 from the log (DeleteRecords), as a broker losing them would.
   const kafkajs = (await import('kafkajs')).default;
@@ -78,19 +125,34 @@ test('records deleted from the log after the load group read them are lost-write
   const { judgeData } = await import('../chaos/load/data-check.js');
   const verdict = judgeData(check, { maxLost: 0 });
   assert.equal(verdict.passed, false);
-  assert.match(verdict.reason, /lost-write 3 \(allowed 0\), duplicate 0, nonmonotonic-send 0, indeterminate \d+ \(\d+ found in log\); lost-write e\.g\. rd:0:\d+@p0/);
+  assert.match(
+    verdict.reason,
+    /lost-write 3 \(allowed 0\), duplicate 0, nonmonotonic-send 0, indeterminate \d+ \(\d+ found in log\); lost-write e\.g\. rd:0:\d+@p0/,
+  );
 });
 
 test('consumer-slow: a slowed consumer falls behind while records keep being acknowledged, then catches up with none lost', async () => {
-  const spec = loadSchema.parse({ topic: 'load-slow', createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 }, producers: 1, rate: 100, recordSize: 64, consumers: { groupId: 'load-slow-g', count: 1 }, drainTimeout: '15s' });
+  const spec = loadSchema.parse({
+    topic: 'load-slow',
+    createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 },
+    producers: 1,
+    rate: 100,
+    recordSize: 64,
+    consumers: { groupId: 'load-slow-g', count: 1 },
+    drainTimeout: '15s',
+  });
   const d = new LoadDriver({ bootstrapServers: [bootstrap], runId: 'rs', spec });
   await d.start();
-  const count = (name: 'kafka_writer_acked_count' | 'kafka_reader_message_count') => d.summary().metrics[name].values.count;
+  const count = (name: 'kafka_writer_acked_count' | 'kafka_reader_message_count') =>
+    d.summary().metrics[name].values.count;
   await waitFor('the consumer reads', () => count('kafka_reader_message_count') > 20, 15_000);
   d.setConsumerDelay('load-slow-g', 250);
   const [acked0, read0] = [count('kafka_writer_acked_count'), count('kafka_reader_message_count')];
   await new Promise((r) => setTimeout(r, 2000));
-  const [ackedSlow, readSlow] = [count('kafka_writer_acked_count') - acked0, count('kafka_reader_message_count') - read0];
+  const [ackedSlow, readSlow] = [
+    count('kafka_writer_acked_count') - acked0,
+    count('kafka_reader_message_count') - read0,
+  ];
   // 4 records a second at 250 ms each (plus the one in hand) against ~100 acknowledged a second.
   assert.ok(ackedSlow >= 100, `writes go on: ${ackedSlow} acknowledged in 2 s`);
   assert.ok(readSlow <= 20, `the slowed consumer read ${readSlow} records in 2 s`);
@@ -104,17 +166,51 @@ test('credentials-revoke: producers and consumers with a revoked password fail t
   process.env.CHAOS_LOAD_ADMIN_PW = 'chaos-adm1n-Pw-8Rt';
   const [port, metricsPort] = [await freePort(), await freePort()];
   await fx.startCli(
-    ['broker', '--brokers', '1', '--port', String(port), '--metrics-port', String(metricsPort), '--data-dir', join(dir, 'sasl-data'), '--security-protocol', 'SASL_PLAINTEXT', '--sasl-user', 'admin=CHAOS_LOAD_ADMIN_PW', '--super-user', 'User:admin', '--authorizer'],
+    [
+      'broker',
+      '--brokers',
+      '1',
+      '--port',
+      String(port),
+      '--metrics-port',
+      String(metricsPort),
+      '--data-dir',
+      join(dir, 'sasl-data'),
+      '--security-protocol',
+      'SASL_PLAINTEXT',
+      '--sasl-user',
+      'admin=CHAOS_LOAD_ADMIN_PW',
+      '--super-user',
+      'User:admin',
+      '--authorizer',
+    ],
     { readyWhen: /listening on/ },
   );
   const failedLogins = async () => {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    return text.split('\n').filter((l) => l.startsWith('kafka_server_socketservermetrics_failed_authentication_total{')).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('kafka_server_socketservermetrics_failed_authentication_total{'))
+      .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
   };
-  const spec = loadSchema.parse({ topic: 'load-revoke', createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 }, producers: 1, rate: 50, recordSize: 64, consumers: { groupId: 'load-revoke-g', count: 1 }, drainTimeout: '15s' });
-  const d = new LoadDriver({ bootstrapServers: [`127.0.0.1:${port}`], runId: 'rv', spec, sasl: { mechanism: 'scram-sha-512', username: 'admin', password: process.env.CHAOS_LOAD_ADMIN_PW } });
+  const spec = loadSchema.parse({
+    topic: 'load-revoke',
+    createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 },
+    producers: 1,
+    rate: 50,
+    recordSize: 64,
+    consumers: { groupId: 'load-revoke-g', count: 1 },
+    drainTimeout: '15s',
+  });
+  const d = new LoadDriver({
+    bootstrapServers: [`127.0.0.1:${port}`],
+    runId: 'rv',
+    spec,
+    sasl: { mechanism: 'scram-sha-512', username: 'admin', password: process.env.CHAOS_LOAD_ADMIN_PW },
+  });
   await d.start();
-  const metric = (name: 'kafka_writer_acked_count' | 'kafka_writer_error_count' | 'kafka_reader_error_count') => d.summary().metrics[name].values.count;
+  const metric = (name: 'kafka_writer_acked_count' | 'kafka_writer_error_count' | 'kafka_reader_error_count') =>
+    d.summary().metrics[name].values.count;
   await waitFor('writes are acknowledged', () => metric('kafka_writer_acked_count') > 10, 15_000);
   const fails0 = await failedLogins();
   await d.setCredentialsRevoked('all', true);
@@ -123,7 +219,10 @@ test('credentials-revoke: producers and consumers with a revoked password fail t
   assert.equal(metric('kafka_writer_acked_count'), acked0, 'nothing is acknowledged with a revoked password');
   assert.ok(metric('kafka_writer_error_count') >= 10, `failed writes counted: ${metric('kafka_writer_error_count')}`);
   assert.ok(metric('kafka_reader_error_count') >= 1, 'the consumer failed to log in');
-  assert.ok((await failedLogins()) - fails0 >= 10, `the broker counted the failed logins: ${fails0} -> ${await failedLogins()}`);
+  assert.ok(
+    (await failedLogins()) - fails0 >= 10,
+    `the broker counted the failed logins: ${fails0} -> ${await failedLogins()}`,
+  );
   await d.setCredentialsRevoked('all', false);
   await waitFor('writes are acknowledged again', () => metric('kafka_writer_acked_count') > acked0 + 10, 15_000);
   await d.stop();
@@ -167,12 +266,23 @@ expectations:
   const report = join(dir, 'report');
   const r = await runCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\), duplicate 0, nonmonotonic-send 0, indeterminate \d+ \(\d+ found in log\)/);
+  assert.match(
+    r.stdout,
+    /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\), duplicate 0, nonmonotonic-send 0, indeterminate \d+ \(\d+ found in log\)/,
+  );
   // The slowest send is reported with the fault windows it overlapped (here: none or the stop).
-  assert.match(r.stdout, /load: slowest write \d+\.\d s from \+\d+\.\d s, (overlapping stop|outside every fault window)/);
-  const summary = JSON.parse(await readFile(join(report, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
+  assert.match(
+    r.stdout,
+    /load: slowest write \d+\.\d s from \+\d+\.\d s, (overlapping stop|outside every fault window)/,
+  );
+  const summary = JSON.parse(await readFile(join(report, 'summary.json'), 'utf8')) as {
+    metrics: Record<string, { values: Record<string, number> }>;
+  };
   assert.ok(summary.metrics.kafka_writer_message_count.values.count > 50);
-  assert.match(await readFile(join(report, 'junit.xml'), 'utf8'), /data: every acknowledged record read back from the log/);
+  assert.match(
+    await readFile(join(report, 'junit.xml'), 'utf8'),
+    /data: every acknowledged record read back from the log/,
+  );
 });
 
 test('retention-shorten sets retention.ms and segment.ms (the active segment must roll to be deleted) and restores the topic configs on rollback', async () => {
@@ -182,13 +292,39 @@ test('retention-shorten sets retention.ms and segment.ms (the active segment mus
   const admin = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic: 'retention-t', numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'min.insync.replicas', value: '1' }] }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        {
+          topic: 'retention-t',
+          numPartitions: 1,
+          replicationFactor: 1,
+          configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+        },
+      ],
+      waitForLeaders: true,
+    });
     const configs = async () => {
-      const r = await admin.describeConfigs({ resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: 'retention-t' }], includeSynonyms: false });
-      return Object.fromEntries((r.resources[0]?.configEntries ?? []).filter((e) => ['retention.ms', 'segment.ms', 'min.insync.replicas'].includes(e.configName)).map((e) => [e.configName, e.configValue]));
+      const r = await admin.describeConfigs({
+        resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: 'retention-t' }],
+        includeSynonyms: false,
+      });
+      return Object.fromEntries(
+        (r.resources[0]?.configEntries ?? [])
+          .filter((e) => ['retention.ms', 'segment.ms', 'min.insync.replicas'].includes(e.configName))
+          .map((e) => [e.configName, e.configValue]),
+      );
     };
     const before = await configs();
-    const fault = defaultFaultRegistry().create(faultSchema.parse({ type: 'retention-shorten', name: 'short', target: { topic: 'retention-t' }, start: '0s', duration: '1s', params: { retention: '5s' } }));
+    const fault = defaultFaultRegistry().create(
+      faultSchema.parse({
+        type: 'retention-shorten',
+        name: 'short',
+        target: { topic: 'retention-t' },
+        start: '0s',
+        duration: '1s',
+        params: { retention: '5s' },
+      }),
+    );
     const ctx = { admin: async () => admin } as unknown as Parameters<typeof fault.inject>[0];
     await fault.leftover(ctx);
     const handle = await fault.inject(ctx);

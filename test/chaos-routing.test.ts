@@ -31,11 +31,25 @@ receivers:
     webhook_configs: [{ url: "http://127.0.0.1:${hookPort}/", send_resolved: false }]
 `,
   );
-  await fx.start('prometheus-alertmanager', [`--config.file=${join(dir, 'am.yml')}`, `--web.listen-address=127.0.0.1:${amPort}`, `--storage.path=${join(dir, 'am-data')}`, '--cluster.listen-address=', '--log.level=warn'], { readyPort: amPort, name: 'alertmanager' });
+  await fx.start(
+    'prometheus-alertmanager',
+    [
+      `--config.file=${join(dir, 'am.yml')}`,
+      `--web.listen-address=127.0.0.1:${amPort}`,
+      `--storage.path=${join(dir, 'am-data')}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    { readyPort: amPort, name: 'alertmanager' },
+  );
   const proxy = await proxyServer();
   proxyUrl = proxy.url;
   // Prometheus scrapes Alertmanager's own /metrics through the proxy.
-  await new Toxiproxy(proxyUrl).createProxy({ name: 'broker0-client', listen: `127.0.0.1:${listenPort}`, upstream: `127.0.0.1:${amPort}` });
+  await new Toxiproxy(proxyUrl).createProxy({
+    name: 'broker0-client',
+    listen: `127.0.0.1:${listenPort}`,
+    upstream: `127.0.0.1:${amPort}`,
+  });
   prom = await startPrometheus(
     fx,
     `groups:\n  - name: routing\n    interval: 1s\n    rules:\n      - alert: ScrapeTargetDown\n        expr: up{job="targets"} == 0\n`,

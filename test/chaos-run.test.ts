@@ -31,7 +31,13 @@ before(async () => {
   await tp.createProxy({ name: 'broker0-client', listen: '127.0.0.1:0', upstream: echo.address });
 });
 
-function spec(opts: { name: string; duration?: string; expectations?: string; prometheusUrl?: string; faultType?: string }): string {
+function spec(opts: {
+  name: string;
+  duration?: string;
+  expectations?: string;
+  prometheusUrl?: string;
+  faultType?: string;
+}): string {
   return `version: 1
 name: ${opts.name}
 target:
@@ -74,10 +80,16 @@ test('an unknown fault type fails with exit 2, naming the field and line', async
 });
 
 test('an unreachable Prometheus fails the pre-flight with exit 2 before anything is injected', async () => {
-  const f = await writeSpec('no-prom', spec({ name: 'no-prom', prometheusUrl: `http://127.0.0.1:${await freePort()}` }));
+  const f = await writeSpec(
+    'no-prom',
+    spec({ name: 'no-prom', prometheusUrl: `http://127.0.0.1:${await freePort()}` }),
+  );
   const r = await runCli(['chaos', 'run', f, '--state-dir', dir]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /pre-flight failed, nothing was injected[\s\S]*target\.prometheusUrl: Prometheus at .* unreachable \(ECONNREFUSED\)/);
+  assert.match(
+    r.stderr,
+    /pre-flight failed, nothing was injected[\s\S]*target\.prometheusUrl: Prometheus at .* unreachable \(ECONNREFUSED\)/,
+  );
   assert.deepEqual(await toxicsNow(), []);
 });
 
@@ -103,10 +115,14 @@ test('a drill whose expectations hold exits 0, injects and rolls back the toxic,
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /game day ok: PASSED/);
   assert.deepEqual(await toxicNames(), []);
-  const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as { status: string; events: { type: string; t: number }[] };
+  const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as {
+    status: string;
+    events: { type: string; t: number }[];
+  };
   assert.equal(journal.status, 'passed');
   const types = journal.events.map((e) => e.type);
-  for (const t of ['pre-flight-ok', 'fault-injected', 'fault-rolled-back', 'run-finished']) assert.ok(types.includes(t), `${t} in ${types.join(',')}`);
+  for (const t of ['pre-flight-ok', 'fault-injected', 'fault-rolled-back', 'run-finished'])
+    assert.ok(types.includes(t), `${t} in ${types.join(',')}`);
   const injected = journal.events.find((e) => e.type === 'fault-injected')!.t;
   const back = journal.events.find((e) => e.type === 'fault-rolled-back')!.t;
   assert.ok(back - injected >= 1400, `fault lasted ${back - injected} ms`);
@@ -119,7 +135,14 @@ test('a drill whose expectations hold exits 0, injects and rolls back the toxic,
 });
 
 test('a wrong expectation fails the run with exit 1 and a failing JUnit test case', async () => {
-  const f = await writeSpec('broken', spec({ name: 'broken', expectations: '  alerts:\n    - alert: ChaosTestNeverFiring\n      fireWithin: 1s\n      resolveWithin: 1s\n  mustNotFire:\n    - alert: ChaosTestAlwaysFiring\n' }));
+  const f = await writeSpec(
+    'broken',
+    spec({
+      name: 'broken',
+      expectations:
+        '  alerts:\n    - alert: ChaosTestNeverFiring\n      fireWithin: 1s\n      resolveWithin: 1s\n  mustNotFire:\n    - alert: ChaosTestAlwaysFiring\n',
+    }),
+  );
   const report = join(dir, 'report-broken');
   const r = await runCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet']);
   assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -134,20 +157,32 @@ test('a wrong expectation fails the run with exit 1 and a failing JUnit test cas
 test('SIGINT mid-fault rolls the toxic back and reports the drill as aborted', async () => {
   const f = await writeSpec('sigint', spec({ name: 'sigint', duration: '60s' }));
   const report = join(dir, 'report-sigint');
-  const proc = await fx.startCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--metrics-port', '0'], { readyWhen: /game-day metrics on (\S+)/ });
+  const proc = await fx.startCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--metrics-port', '0'], {
+    readyWhen: /game-day metrics on (\S+)/,
+  });
   const metricsUrl = /game-day metrics on (\S+)/.exec(proc.output())![1];
   await waitFor('the toxic to be injected', async () => (await toxicNames()).length === 2, 20_000, 100);
   // The annotation metric the game-day dashboard reads.
-  const scraped = await waitFor('fault_active = 1', async () => {
-    const text = await (await fetch(metricsUrl)).text();
-    return /kafka_sre_gameday_fault_active\{gameday="sigint",fault="slow",target="test-target-sigint"\} 1/.test(text) ? text : undefined;
-  }, 5000, 100);
+  const scraped = await waitFor(
+    'fault_active = 1',
+    async () => {
+      const text = await (await fetch(metricsUrl)).text();
+      return /kafka_sre_gameday_fault_active\{gameday="sigint",fault="slow",target="test-target-sigint"\} 1/.test(text)
+        ? text
+        : undefined;
+    },
+    5000,
+    100,
+  );
   assert.match(scraped!, /kafka_sre_gameday_active\{gameday="sigint"\} 1/);
   proc.kill('SIGINT');
   const { code } = await proc.exited;
   assert.equal(code, 1, proc.output());
   assert.deepEqual(await toxicNames(), []);
-  const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as { status: string; reason: string };
+  const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as {
+    status: string;
+    reason: string;
+  };
   assert.equal(journal.status, 'aborted');
   assert.match(journal.reason, /interrupted \(SIGINT\)/);
   await assert.rejects(readFile(lockFileFor(dir, 'test-target-sigint')), /ENOENT/, 'the lock is released');
@@ -155,22 +190,53 @@ test('SIGINT mid-fault rolls the toxic back and reports the drill as aborted', a
 
 test('leftovers of a crashed run are cleaned up at the next start', async () => {
   const proxy = await tp.get('broker0-client');
-  await proxy.addToxic({ name: 'gameday-crashed-downstream', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+  await proxy.addToxic({
+    name: 'gameday-crashed-downstream',
+    type: 'timeout',
+    stream: 'downstream',
+    toxicity: 1,
+    attributes: { timeout: 0 },
+  });
   const lockFile = lockFileFor(dir, 'test-target-crash');
   await mkdir(join(dir, 'locks'), { recursive: true });
-  await writeFile(lockFile, JSON.stringify({ runId: 'dead-run', pid: 2 ** 22 + 11, host: hostname(), spec: 'crash', target: 'test-target-crash', startedAt: new Date().toISOString(), leftovers: [{ fault: 'crashed', type: 'network-timeout', data: { proxies: ['broker0-client'], toxics: ['gameday-crashed-downstream'] } }] }));
+  await writeFile(
+    lockFile,
+    JSON.stringify({
+      runId: 'dead-run',
+      pid: 2 ** 22 + 11,
+      host: hostname(),
+      spec: 'crash',
+      target: 'test-target-crash',
+      startedAt: new Date().toISOString(),
+      leftovers: [
+        {
+          fault: 'crashed',
+          type: 'network-timeout',
+          data: { proxies: ['broker0-client'], toxics: ['gameday-crashed-downstream'] },
+        },
+      ],
+    }),
+  );
   const f = await writeSpec('crash', spec({ name: 'crash', duration: '300ms' }));
   const report = join(dir, 'report-crash');
   const r = await runCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as { events: { type: string; fault?: string }[] };
-  assert.ok(journal.events.some((e) => e.type === 'leftover-cleaned' && e.fault === 'crashed'), JSON.stringify(journal.events));
+  const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as {
+    events: { type: string; fault?: string }[];
+  };
+  assert.ok(
+    journal.events.some((e) => e.type === 'leftover-cleaned' && e.fault === 'crashed'),
+    JSON.stringify(journal.events),
+  );
   assert.deepEqual(await toxicNames(), []);
 });
 
 test('an abort condition that holds stops the drill early, rolls back and exits 1', async () => {
   const text = spec({ name: 'abort', duration: '60s' })
-    .replace('safety:\n  maxDuration: 2m\n', 'safety:\n  maxDuration: 2m\n  abortWhen:\n    - { name: always-bad, query: "vector(1)", comparator: ">", value: 0, consecutive: 2 }\n')
+    .replace(
+      'safety:\n  maxDuration: 2m\n',
+      'safety:\n  maxDuration: 2m\n  abortWhen:\n    - { name: always-bad, query: "vector(1)", comparator: ">", value: 0, consecutive: 2 }\n',
+    )
     .replace('pollInterval: 250ms\n', 'pollInterval: 250ms\nsteadyState: { interval: 300ms }\n');
   const f = await writeSpec('abort', text);
   const report = join(dir, 'report-abort');

@@ -51,7 +51,12 @@ test('two triggers on one target at once: one runs, the other is recorded as ski
 
 test('a cron expression triggers runs; the history file records them', async () => {
   const history = join(dir, 'h2.jsonl');
-  const s = new Scheduler({ entries: [{ spec: specFile, cron: '*/2 * * * * *' }], historyFile: history, reportRoot: join(dir, 'reports'), stateDir: dir });
+  const s = new Scheduler({
+    entries: [{ spec: specFile, cron: '*/2 * * * * *' }],
+    historyFile: history,
+    reportRoot: join(dir, 'reports'),
+    stateDir: dir,
+  });
   s.start();
   try {
     await waitFor('a scheduled run', async () => (await readHistory(history)).length >= 1, 15_000, 200);
@@ -73,7 +78,18 @@ test('schedule --once runs each spec now and exits with the drill result', async
   const f = join(dir, 'once.yaml');
   await writeFile(f, `schedules:\n  - { spec: short.yaml, cron: "0 3 * * *" }\n`);
   const history = join(dir, 'h3.jsonl');
-  const r = await runCli(['chaos', 'schedule', f, '--once', '--history', history, '--report-root', join(dir, 'reports'), '--state-dir', dir]);
+  const r = await runCli([
+    'chaos',
+    'schedule',
+    f,
+    '--once',
+    '--history',
+    history,
+    '--report-root',
+    join(dir, 'reports'),
+    '--state-dir',
+    dir,
+  ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const json = await runCli(['chaos', 'history', '--history', history, '--json']);
   assert.equal(JSON.parse(json.stdout.trim()).status, 'passed');

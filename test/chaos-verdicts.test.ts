@@ -25,7 +25,14 @@ before(async () => {
   dir = await tempDir('chaos-verdicts-');
 });
 
-function spec(o: { name: string; prometheusUrl: string; proxyUrl: string; duration: string; expectations: string; extra?: string }): string {
+function spec(o: {
+  name: string;
+  prometheusUrl: string;
+  proxyUrl: string;
+  duration: string;
+  expectations: string;
+  extra?: string;
+}): string {
   return `version: 1
 name: ${o.name}
 target: { kind: existing, name: target-${o.name}, bootstrapServers: [127.0.0.1:9], prometheusUrl: ${o.prometheusUrl}, proxyApiUrl: ${o.proxyUrl} }
@@ -45,7 +52,10 @@ async function proxyWithOneProxy(): Promise<{ url: string; close(): Promise<void
   return {
     url: proxy.url,
     close: () => proxy.close(),
-    toxics: async () => ((await (await fetch(`${proxy.url}/proxies/broker0-client/toxics`)).json()) as { name: string }[]).map((t) => t.name),
+    toxics: async () =>
+      ((await (await fetch(`${proxy.url}/proxies/broker0-client/toxics`)).json()) as { name: string }[]).map(
+        (t) => t.name,
+      ),
   };
 }
 
@@ -54,16 +64,31 @@ type Journal = { status: string; reason?: string; events: { type: string; [k: st
 test('a rollback that fails fails the run (exit 1) and every output names the fault left injected', async () => {
   const [prom, proxy] = await Promise.all([startPrometheus(fx), proxyWithOneProxy()]);
   const f = join(dir, 'rollback.yaml');
-  await writeFile(f, spec({ name: 'rollback-fails', prometheusUrl: prom.url, proxyUrl: proxy.url, duration: '3s', expectations: '  mustNotFire: [{ alert: ChaosTestNeverFiring }]' }));
+  await writeFile(
+    f,
+    spec({
+      name: 'rollback-fails',
+      prometheusUrl: prom.url,
+      proxyUrl: proxy.url,
+      duration: '3s',
+      expectations: '  mustNotFire: [{ alert: ChaosTestNeverFiring }]',
+    }),
+  );
   const report = join(dir, 'report-rollback');
-  const run = await fx.startCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet', '--metrics-port', '0'], { readyWhen: /game-day metrics on/ });
+  const run = await fx.startCli(
+    ['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet', '--metrics-port', '0'],
+    { readyWhen: /game-day metrics on/ },
+  );
   await waitFor('the toxics to be injected', async () => (await proxy.toxics()).length === 2, 20_000, 100);
   // The proxy API goes away while the fault is in: its rollback (remove the toxics) cannot succeed.
   await proxy.close();
   const { code } = await run.exited;
   const out = run.output();
   assert.equal(code, 1, out);
-  assert.match(out, /game day rollback-fails: ABORTED \(fault slow left injected \(network-latency on broker 0, listener client: latency toxic .*\): rollback failed: .+; undo it by hand/);
+  assert.match(
+    out,
+    /game day rollback-fails: ABORTED \(fault slow left injected \(network-latency on broker 0, listener client: latency toxic .*\): rollback failed: .+; undo it by hand/,
+  );
   assert.match(out, /^ {2}FAIL rollback: fault slow left injected \(network-latency on broker 0, listener client/m);
   const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as Journal;
   assert.equal(journal.status, 'aborted');
@@ -74,7 +99,10 @@ test('a rollback that fails fails the run (exit 1) and every output names the fa
   assert.equal(left.target, 'broker 0, listener client');
   assert.match(String(left.error), /./);
   const junit = await readFile(join(report, 'junit.xml'), 'utf8');
-  assert.match(junit, /<testcase [^>]*name="fault slow is rolled back"[^>]*><failure message="fault slow left injected \(network-latency on broker 0/);
+  assert.match(
+    junit,
+    /<testcase [^>]*name="fault slow is rolled back"[^>]*><failure message="fault slow left injected \(network-latency on broker 0/,
+  );
   assert.match(await readFile(join(report, 'report.html'), 'utf8'), /fault slow left injected/);
   assert.ok(existsSync(lockFileFor(dir, 'target-rollback-fails')), 'the lock file keeps the leftover for the next run');
 });
@@ -89,22 +117,38 @@ test('a Prometheus that goes away mid-drill makes the alert expectations FAIL in
       prometheusUrl: prom.url,
       proxyUrl: proxy.url,
       duration: '3s',
-      extra: 'steadyState:\n  probes:\n    - { type: prometheus, name: answers, query: "vector(1)", comparator: "==", value: 1, when: [before, after] }\n',
-      expectations: '  alerts:\n    - { alert: ChaosTestNeverFiring, fireWithin: 2s, resolveWithin: 2s }\n  mustNotFire: [{ alert: ChaosTestNeverFiring }]',
+      extra:
+        'steadyState:\n  probes:\n    - { type: prometheus, name: answers, query: "vector(1)", comparator: "==", value: 1, when: [before, after] }\n',
+      expectations:
+        '  alerts:\n    - { alert: ChaosTestNeverFiring, fireWithin: 2s, resolveWithin: 2s }\n  mustNotFire: [{ alert: ChaosTestNeverFiring }]',
     }),
   );
   const report = join(dir, 'report-prom-gone');
-  const run = await fx.startCli(['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet', '--metrics-port', '0'], { readyWhen: /game-day metrics on/ });
+  const run = await fx.startCli(
+    ['chaos', 'run', f, '--report', report, '--state-dir', dir, '--quiet', '--metrics-port', '0'],
+    { readyWhen: /game-day metrics on/ },
+  );
   await waitFor('the toxics to be injected', async () => (await proxy.toxics()).length === 2, 20_000, 100);
   prom.proc.kill('SIGKILL');
   await prom.proc.exited;
   const { code } = await run.exited;
   const out = run.output();
   assert.equal(code, 1, out);
-  const unreachable = 'last error Prometheus at http://127\\.0\\.0\\.1:\\d+ unreachable \\((ECONNREFUSED|UND_ERR_SOCKET)\\)';
+  const unreachable =
+    'last error Prometheus at http://127\\.0\\.0\\.1:\\d+ unreachable \\((ECONNREFUSED|UND_ERR_SOCKET)\\)';
   // Without the poll accounting these were "did not fire within 2000 ms" and "PASS ... never fired".
-  assert.match(out, new RegExp(`FAIL ChaosTestNeverFiring on slow: inconclusive: \\d+ of \\d+ polls failed, ${unreachable}; the polls that answered show: did not fire within 2000 ms of the fault`));
-  assert.match(out, new RegExp(`FAIL ChaosTestNeverFiring must not fire: inconclusive: \\d+ of \\d+ polls failed, ${unreachable}; not firing in the \\d+ polls that answered`));
+  assert.match(
+    out,
+    new RegExp(
+      `FAIL ChaosTestNeverFiring on slow: inconclusive: \\d+ of \\d+ polls failed, ${unreachable}; the polls that answered show: did not fire within 2000 ms of the fault`,
+    ),
+  );
+  assert.match(
+    out,
+    new RegExp(
+      `FAIL ChaosTestNeverFiring must not fire: inconclusive: \\d+ of \\d+ polls failed, ${unreachable}; not firing in the \\d+ polls that answered`,
+    ),
+  );
   assert.match(out, /prometheus: \d+ of \d+ polls of http:\/\/127\.0\.0\.1:\d+ failed, last error/);
   assert.doesNotMatch(out, /PASS/);
   assert.deepEqual(await proxy.toxics(), [], 'the fault was rolled back all the same');

@@ -21,10 +21,15 @@ before(async () => {
 });
 
 test('the alerts API shows the always-firing alert as firing and not the other one', async () => {
-  const alerts = await waitFor('ChaosTestAlwaysFiring to fire', async () => {
-    const a = await client.alerts();
-    return a.some((x) => x.labels.alertname === 'ChaosTestAlwaysFiring' && x.state === 'firing') ? a : undefined;
-  }, 20_000, 250);
+  const alerts = await waitFor(
+    'ChaosTestAlwaysFiring to fire',
+    async () => {
+      const a = await client.alerts();
+      return a.some((x) => x.labels.alertname === 'ChaosTestAlwaysFiring' && x.state === 'firing') ? a : undefined;
+    },
+    20_000,
+    250,
+  );
   assert.ok(!alerts!.some((x) => x.labels.alertname === 'ChaosTestNeverFiring'));
 });
 
@@ -36,7 +41,10 @@ test('instant and range queries return numbers', async () => {
   assert.equal(series.length, 1);
   assert.ok(series[0].values.length >= 5);
   assert.ok(series[0].values.every(([, v]) => v === 5));
-  await assert.rejects(client.query('sum('), (e: unknown) => e instanceof PrometheusError && /bad_data/.test((e as Error).message));
+  await assert.rejects(
+    client.query('sum('),
+    (e: unknown) => e instanceof PrometheusError && /bad_data/.test((e as Error).message),
+  );
 });
 
 test('an unreachable Prometheus is named in the error', async () => {
@@ -53,13 +61,26 @@ test('TTD and TTR from polls of the real alert state', async () => {
   await pollAlerts(client, polls, 1);
   const now = Date.now();
   // Already firing before "injection" would be a dirty steady state; here injection precedes the polls.
-  const always = evaluateFires({ alert: 'ChaosTestAlwaysFiring', labels: {}, fireWithin: 5000, resolveWithin: 500 }, polls, window, now);
+  const always = evaluateFires(
+    { alert: 'ChaosTestAlwaysFiring', labels: {}, fireWithin: 5000, resolveWithin: 500 },
+    polls,
+    window,
+    now,
+  );
   assert.equal(always.passed, false);
   assert.ok(always.ttdMs !== undefined && always.ttdMs >= 0 && always.ttdMs < 5000, JSON.stringify(always));
   assert.match(always.reason, /still firing 500 ms after rollback/);
-  const never = evaluateFires({ alert: 'ChaosTestNeverFiring', labels: {}, fireWithin: 100, resolveWithin: 100 }, polls, window, now);
+  const never = evaluateFires(
+    { alert: 'ChaosTestNeverFiring', labels: {}, fireWithin: 100, resolveWithin: 100 },
+    polls,
+    window,
+    now,
+  );
   assert.equal(never.passed, false);
   assert.match(never.reason, /did not fire within 100 ms/);
   assert.equal(evaluateMustNotFire({ alert: 'ChaosTestNeverFiring', labels: {} }, polls).passed, true);
-  assert.equal(evaluateMustNotFire({ alert: 'ChaosTestAlwaysFiring', labels: { severity: 'test' } }, polls).passed, false);
+  assert.equal(
+    evaluateMustNotFire({ alert: 'ChaosTestAlwaysFiring', labels: { severity: 'test' } }, polls).passed,
+    false,
+  );
 });

@@ -42,7 +42,9 @@ test('a bad config file is a usage error (exit 2) with a one-line message', asyn
 });
 
 test('doctor finds every external tool on this machine', async () => {
-  const r = await runCli(['doctor', '--output', 'json'], { env: { ...process.env, KAFKA_SRE_BROKER_DATA_DIR: dataDir } });
+  const r = await runCli(['doctor', '--output', 'json'], {
+    env: { ...process.env, KAFKA_SRE_BROKER_DATA_DIR: dataDir },
+  });
   const report = JSON.parse(r.stdout) as { checks: { name: string; ok: boolean }[] };
   for (const t of externalTools) assert.ok(report.checks.find((c) => c.name === t.command)?.ok, `${t.command} found`);
   assert.ok(report.checks.find((c) => c.name === 'data dir')?.ok);

@@ -104,7 +104,12 @@ const stopFile = join(dir, 'stop');
 
 before(async () => {
   cluster = await startClusterProc(fx, dir);
-  const kafka = new Kafka({ clientId: 'durability', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 100 } });
+  const kafka = new Kafka({
+    clientId: 'durability',
+    brokers: cluster.bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 20, initialRetryTime: 100 },
+  });
   admin = kafka.admin();
   await admin.connect();
 });
@@ -118,24 +123,46 @@ after(async () => {
 
 /** Partitions of a topic; retried while the answering broker has not applied a new topic yet (as in Kafka, metadata reaches brokers a moment apart). */
 async function partitions(topic: string) {
-  return waitFor(`metadata of ${topic}`, async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions, 15_000, 100);
+  return waitFor(
+    `metadata of ${topic}`,
+    async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions,
+    15_000,
+    100,
+  );
 }
 
-const ackedCount = (s: Stream) => (existsSync(s.ackedFile) ? readFileSync(s.ackedFile, 'utf8').split('\n').length - 1 : 0);
+const ackedCount = (s: Stream) =>
+  existsSync(s.ackedFile) ? readFileSync(s.ackedFile, 'utf8').split('\n').length - 1 : 0;
 
 /** Concatenated segment files of one partition on one broker (what the replica holds on disk). */
 function logBytes(broker: number, topic: string, partition: number): Buffer {
   const d = join(cluster.dataDir, `broker-${broker}`, 'logs', `${topic}-${partition}`);
-  const segs = readdirSync(d).filter((f) => f.endsWith('.log')).sort();
+  const segs = readdirSync(d)
+    .filter((f) => f.endsWith('.log'))
+    .sort();
   return Buffer.concat(segs.map((f) => readFileSync(join(d, f))));
 }
 
 test('SIGKILLing the partition leader mid-stream loses no acknowledged record; the idempotent producer writes no duplicate', async (t) => {
   for (const s of streams) {
-    await admin.createTopics({ topics: [{ topic: s.topic, numPartitions: PARTITIONS, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        {
+          topic: s.topic,
+          numPartitions: PARTITIONS,
+          replicationFactor: 3,
+          configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+        },
+      ],
+      waitForLeaders: true,
+    });
   }
   for (const s of streams) {
-    s.proc = await fx.start(PYTHON, ['-c', PRODUCER, cluster.bootstrap, s.topic, s.idempotent ? '1' : '0', s.ackedFile, stopFile], { name: `producer ${s.topic}` });
+    s.proc = await fx.start(
+      PYTHON,
+      ['-c', PRODUCER, cluster.bootstrap, s.topic, s.idempotent ? '1' : '0', s.ackedFile, stopFile],
+      { name: `producer ${s.topic}` },
+    );
   }
   await waitFor('both producers acknowledged records', () => streams.every((s) => ackedCount(s) > 500), 60_000, 200);
 
@@ -147,18 +174,33 @@ test('SIGKILLing the partition leader mid-stream loses no acknowledged record; t
     const killedAt = Date.now();
     const acked = streams.map(ackedCount);
     // A new leader for the partition, and acknowledged writes continue on both streams.
-    await waitFor('a new leader', async () => {
-      const now = (await partitions(streams[0].topic)).find((x) => x.partitionId === p.partitionId)!;
-      return now.leader >= 0 && now.leader !== victim;
-    }, 30_000, 100);
+    await waitFor(
+      'a new leader',
+      async () => {
+        const now = (await partitions(streams[0].topic)).find((x) => x.partitionId === p.partitionId)!;
+        return now.leader >= 0 && now.leader !== victim;
+      },
+      30_000,
+      100,
+    );
     failovers.push(Date.now() - killedAt);
-    await waitFor('acks continue after the failover', () => streams.every((s, i) => ackedCount(s) > acked[i] + 300), 60_000, 200);
+    await waitFor(
+      'acks continue after the failover',
+      () => streams.every((s, i) => ackedCount(s) > acked[i] + 300),
+      60_000,
+      200,
+    );
     await cluster.admin.restart(victim);
     await cluster.waitHealthy();
-    await waitFor('every partition back to a full ISR', async () => {
-      for (const s of streams) for (const x of await partitions(s.topic)) if (x.isr.length !== 3) return false;
-      return true;
-    }, 60_000, 250);
+    await waitFor(
+      'every partition back to a full ISR',
+      async () => {
+        for (const s of streams) for (const x of await partitions(s.topic)) if (x.isr.length !== 3) return false;
+        return true;
+      },
+      60_000,
+      250,
+    );
   }
 
   // Steady load with every broker up for longer than replica.lag.time.max.ms: no ISR change at all
@@ -170,12 +212,16 @@ test('SIGKILLing the partition leader mid-stream loses no acknowledged record; t
   // are all running); a dead follower leaves the ISR by the leader's lag check or by the
   // controller's fencing, whichever comes first, so shrinks are reported, not asserted.
   assert.ok((await expands()) > 0, 'ISR expands are counted');
-  t.diagnostic(`ISR shrinks/expands counted by the running brokers after the kill cycles: ${await shrinks()}/${await expands()}`);
+  t.diagnostic(
+    `ISR shrinks/expands counted by the running brokers after the kill cycles: ${await shrinks()}/${await expands()}`,
+  );
   const before = await isrChanges();
   const ackedBefore = streams.map(ackedCount);
   await new Promise((r) => setTimeout(r, 6000));
   assert.equal(await isrChanges(), before, 'ISR shrinks/expands during 6 s of steady load');
-  t.diagnostic(`steady load, 6 s without ISR changes: ${streams.map((s, i) => ackedCount(s) - ackedBefore[i]).join(' + ')} records acknowledged`);
+  t.diagnostic(
+    `steady load, 6 s without ISR changes: ${streams.map((s, i) => ackedCount(s) - ackedBefore[i]).join(' + ')} records acknowledged`,
+  );
 
   writeFileSync(stopFile, '');
   const summaries: { sent: number; unflushed: number; failed: number; errors: string[] }[] = [];
@@ -187,7 +233,10 @@ test('SIGKILLing the partition leader mid-stream loses no acknowledged record; t
 
   for (const [i, s] of streams.entries()) {
     const sum = summaries[i];
-    const acked = readFileSync(s.ackedFile, 'utf8').trim().split('\n').map((l) => l.split(' '));
+    const acked = readFileSync(s.ackedFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     const r = await fx.start(PYTHON, ['-c', CONSUMER, cluster.bootstrap, s.topic], { name: `consumer ${s.topic}` });
     const { code } = await r.exited;
     assert.equal(code, 0, r.output().slice(-2000));
@@ -197,7 +246,11 @@ test('SIGKILLing the partition leader mid-stream loses no acknowledged record; t
     const byOffset = new Map<string, string>();
     for (const [p, recs] of Object.entries(log)) for (const [o, v] of recs) byOffset.set(`${p}:${o}`, v);
     const missing = acked.filter(([p, o, v]) => byOffset.get(`${p}:${o}`) !== v);
-    assert.equal(missing.length, 0, `${s.topic}: acknowledged records missing or replaced: ${JSON.stringify(missing.slice(0, 5))}`);
+    assert.equal(
+      missing.length,
+      0,
+      `${s.topic}: acknowledged records missing or replaced: ${JSON.stringify(missing.slice(0, 5))}`,
+    );
 
     // Order per partition (first occurrences strictly increasing), duplicates counted. Only the
     // idempotent producer can promise order across a leader change: librdkafka limits in-flight
@@ -222,9 +275,14 @@ test('SIGKILLing the partition leader mid-stream loses no acknowledged record; t
       }
     }
     if (s.idempotent) assert.deepEqual(reordered.slice(0, 5), [], `${s.topic}: order per partition`);
-    else if (reordered.length > 0) t.diagnostic(`${s.topic}: ${reordered.length} records behind a newer one (producer retries across a leader change), first: ${reordered[0]}`);
+    else if (reordered.length > 0)
+      t.diagnostic(
+        `${s.topic}: ${reordered.length} records behind a newer one (producer retries across a leader change), first: ${reordered[0]}`,
+      );
     const total = Object.values(log).reduce((n, recs) => n + recs.length, 0);
-    t.diagnostic(`${s.topic}: sent ${sum.sent}, acknowledged ${acked.length}, delivery failures ${sum.failed} ${JSON.stringify(sum.errors)}, in the log ${total}, duplicates ${duplicates}`);
+    t.diagnostic(
+      `${s.topic}: sent ${sum.sent}, acknowledged ${acked.length}, delivery failures ${sum.failed} ${JSON.stringify(sum.errors)}, in the log ${total}, duplicates ${duplicates}`,
+    );
     assert.equal(sum.unflushed, 0, `${s.topic}: producer could not flush`);
     assert.equal(sum.failed, 0, `${s.topic}: delivery failures ${JSON.stringify(sum.errors)}`);
     assert.equal(acked.length, sum.sent, `${s.topic}: every record sent was acknowledged`);
@@ -236,15 +294,20 @@ test('SIGKILLing the partition leader mid-stream loses no acknowledged record; t
   if (cuts > 0) t.diagnostic(`divergent tails truncated by leader epoch: ${cuts}`);
 
   // No divergent tail survived anywhere: every replica holds the same bytes.
-  await waitFor('replicas byte-identical', () => {
-    for (const s of streams) {
-      for (let p = 0; p < PARTITIONS; p++) {
-        const bytes = [0, 1, 2].map((b) => logBytes(b, s.topic, p));
-        if (!bytes[0].equals(bytes[1]) || !bytes[0].equals(bytes[2])) return false;
+  await waitFor(
+    'replicas byte-identical',
+    () => {
+      for (const s of streams) {
+        for (let p = 0; p < PARTITIONS; p++) {
+          const bytes = [0, 1, 2].map((b) => logBytes(b, s.topic, p));
+          if (!bytes[0].equals(bytes[1]) || !bytes[0].equals(bytes[2])) return false;
+        }
       }
-    }
-    return true;
-  }, 30_000, 250);
+      return true;
+    },
+    30_000,
+    250,
+  );
 });
 
 test('OffsetForLeaderEpoch on the leader: where each epoch ends; followers refuse', async () => {
@@ -254,7 +317,12 @@ test('OffsetForLeaderEpoch on the leader: where each epoch ends; followers refus
   const ask = async (node: number, leaderEpoch: number, replicaId = 1) => {
     const client = new PeerClient({ host: '127.0.0.1', port: cluster.nodes[node].port }, 'ofle-test');
     try {
-      const res = await client.request(offsetForLeaderEpochCodec, 3, { replicaId, topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch }] }] }, 10_000);
+      const res = await client.request(
+        offsetForLeaderEpochCodec,
+        3,
+        { replicaId, topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch }] }] },
+        10_000,
+      );
       return res.topics[0].partitions[0];
     } finally {
       client.close();
@@ -266,7 +334,10 @@ test('OffsetForLeaderEpoch on the leader: where each epoch ends; followers refus
   assert.equal(latest.endOffset, end, 'the latest epoch ends at the log end (= HW once quiet)');
   const first = await ask(p.leader, 0);
   assert.equal(first.leaderEpoch, 0);
-  assert.ok(first.endOffset > 0 && first.endOffset < end, `epoch 0 ended where the first failover began (${first.endOffset} of ${end})`);
+  assert.ok(
+    first.endOffset > 0 && first.endOffset < end,
+    `epoch 0 ended where the first failover began (${first.endOffset} of ${end})`,
+  );
   const follower = p.replicas.find((r) => r !== p.leader)!;
   assert.equal((await ask(follower, 0)).errorCode, ErrorCode.NOT_LEADER_OR_FOLLOWER);
 });
@@ -281,29 +352,53 @@ test('group requests reach only the coordinator: another broker answers NOT_COOR
       client.close();
     }
   };
-  const coordinator = (await waitFor('the group coordinator', async () => {
-    const res = await call(0, (c) => c.request(findCoordinatorCodec, 1, { key: groupId, keyType: 0 }, 10_000));
-    return res.errorCode === ErrorCode.NONE ? { id: res.nodeId } : undefined; // an object: node 0 is falsy
-  }, 30_000, 250))!.id;
-  const heartbeatAt = (node: number) => call(node, (c) => c.request(heartbeatCodec, 1, { groupId, generationId: 1, memberId: 'm-1', groupInstanceId: null }, 10_000));
+  const coordinator = (await waitFor(
+    'the group coordinator',
+    async () => {
+      const res = await call(0, (c) => c.request(findCoordinatorCodec, 1, { key: groupId, keyType: 0 }, 10_000));
+      return res.errorCode === ErrorCode.NONE ? { id: res.nodeId } : undefined; // an object: node 0 is falsy
+    },
+    30_000,
+    250,
+  ))!.id;
+  const heartbeatAt = (node: number) =>
+    call(node, (c) =>
+      c.request(heartbeatCodec, 1, { groupId, generationId: 1, memberId: 'm-1', groupInstanceId: null }, 10_000),
+    );
   // The coordinator knows no such member; every other broker is not the coordinator at all.
   assert.equal((await heartbeatAt(coordinator)).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
-  for (const n of cluster.nodes.filter((x) => x.id !== coordinator)) assert.equal((await heartbeatAt(n.id)).errorCode, ErrorCode.NOT_COORDINATOR, `broker ${n.id}`);
+  for (const n of cluster.nodes.filter((x) => x.id !== coordinator))
+    assert.equal((await heartbeatAt(n.id)).errorCode, ErrorCode.NOT_COORDINATOR, `broker ${n.id}`);
 });
 
 test('acks=all waits for the whole ISR: REQUEST_TIMED_OUT while a follower is paused, NOT_ENOUGH_REPLICAS_AFTER_APPEND once the ISR shrinks below min ISR', async () => {
   const topic = 'strict-wait';
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '3' }] }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [
+      { topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '3' }] },
+    ],
+    waitForLeaders: true,
+  });
   const [p] = await partitions(topic);
   // Bootstrapped from the leader alone: kafkajs refreshes metadata through any connected broker,
   // and a paused one accepts the connection but never answers.
   const leaderAddress = `127.0.0.1:${cluster.nodes[p.leader].port}`;
-  const kafka = new Kafka({ clientId: 'acks-all', brokers: [leaderAddress], logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+  const kafka = new Kafka({
+    clientId: 'acks-all',
+    brokers: [leaderAddress],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  });
   const producer = kafka.producer({ retry: { retries: 0 } });
   await producer.connect();
   // The ISR as the leader itself sees it (its per-partition gauge): no metadata round trip that a
   // client might route through the paused broker.
-  const isrSize = async () => Number(new RegExp(`^kafka_cluster_partition_insyncreplicascount\\{topic="${topic}",partition="0"\\} (\\d+)`, 'm').exec(await cluster.metrics(p.leader))?.[1] ?? -1);
+  const isrSize = async () =>
+    Number(
+      new RegExp(`^kafka_cluster_partition_insyncreplicascount\\{topic="${topic}",partition="0"\\} (\\d+)`, 'm').exec(
+        await cluster.metrics(p.leader),
+      )?.[1] ?? -1,
+    );
   const errorOf = async (timeout: number) => {
     try {
       await producer.send({ topic, acks: -1, timeout, messages: [{ value: `t${timeout}` }] });

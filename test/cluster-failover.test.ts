@@ -25,7 +25,12 @@ async function partitionsOf(topic: string) {
 
 before(async () => {
   cluster = await startClusterProc(fx, dir);
-  kafka = new Kafka({ clientId: 'cluster-failover', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100 } });
+  kafka = new Kafka({
+    clientId: 'cluster-failover',
+    brokers: cluster.bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10, initialRetryTime: 100 },
+  });
   admin = kafka.admin();
   await admin.connect();
 });
@@ -36,7 +41,13 @@ after(async () => {
 });
 
 test('an RF=3 topic created through any broker is replicated byte for byte to every replica', async () => {
-  assert.equal(await admin.createTopics({ topics: [{ topic: 'rf3', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true }), true);
+  assert.equal(
+    await admin.createTopics({
+      topics: [{ topic: 'rf3', numPartitions: 3, replicationFactor: 3 }],
+      waitForLeaders: true,
+    }),
+    true,
+  );
   const parts = await partitionsOf('rf3');
   assert.equal(parts.length, 3);
   for (const p of parts) {
@@ -46,12 +57,25 @@ test('an RF=3 topic created through any broker is replicated byte for byte to ev
   assert.deepEqual(new Set(parts.map((p) => p.leader)).size, 3, 'leaders are spread over the brokers');
   const producer = kafka.producer();
   await producer.connect();
-  for (let i = 0; i < 10; i++) await producer.send({ topic: 'rf3', acks: -1, messages: Array.from({ length: 50 }, (_, j) => ({ key: `k${j}`, value: `v${i}-${j}` })) });
+  for (let i = 0; i < 10; i++)
+    await producer.send({
+      topic: 'rf3',
+      acks: -1,
+      messages: Array.from({ length: 50 }, (_, j) => ({ key: `k${j}`, value: `v${i}-${j}` })),
+    });
   await producer.disconnect();
   // Every replica's log ends at the same offset for every partition.
   await waitFor('all replicas at the same log end offset', async () => {
     for (const p of parts) {
-      const ends = await Promise.all([0, 1, 2].map(async (id) => Number(new RegExp(`^kafka_log_log_logendoffset\\{topic="rf3",partition="${p.partitionId}"\\} (\\d+)`, 'm').exec(await cluster.metrics(id))?.[1] ?? -1)));
+      const ends = await Promise.all(
+        [0, 1, 2].map(async (id) =>
+          Number(
+            new RegExp(`^kafka_log_log_logendoffset\\{topic="rf3",partition="${p.partitionId}"\\} (\\d+)`, 'm').exec(
+              await cluster.metrics(id),
+            )?.[1] ?? -1,
+          ),
+        ),
+      );
       if (new Set(ends).size !== 1 || ends[0] <= 0) return false;
     }
     return true;
@@ -68,7 +92,12 @@ test('a stopped follower shows as under-replicated within the lag time, and rejo
   await waitFor('URP > 0', async () => (await cluster.sumMetric(URP)) > 0, 30_000, 250);
   const detectMs = Date.now() - t0;
   assert.ok(detectMs < 4000 + 4000 + 5000, `URP took ${detectMs} ms`);
-  const shrunk = await waitFor('ISR without the follower', async () => ((await partitionsOf('rf3'))[0].isr.includes(follower) ? undefined : true), 30_000, 250);
+  const shrunk = await waitFor(
+    'ISR without the follower',
+    async () => ((await partitionsOf('rf3'))[0].isr.includes(follower) ? undefined : true),
+    30_000,
+    250,
+  );
   assert.ok(shrunk);
   await cluster.admin.restart(follower);
   await waitFor('URP back to 0', async () => (await cluster.sumMetric(URP)) === 0, 60_000, 250);
@@ -78,7 +107,17 @@ test('a stopped follower shows as under-replicated within the lag time, and rejo
 });
 
 test('min.insync.replicas=3 with a broker down: acks=all gets NOT_ENOUGH_REPLICAS, acks=1 still works', async () => {
-  await admin.createTopics({ topics: [{ topic: 'strict', numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '3' }] }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [
+      {
+        topic: 'strict',
+        numPartitions: 1,
+        replicationFactor: 3,
+        configEntries: [{ name: 'min.insync.replicas', value: '3' }],
+      },
+    ],
+    waitForLeaders: true,
+  });
   const [p] = await partitionsOf('strict');
   const state = await cluster.admin.cluster();
   const victim = p.replicas.find((r) => r !== p.leader && r !== state.activeController)!;
@@ -88,13 +127,17 @@ test('min.insync.replicas=3 with a broker down: acks=all gets NOT_ENOUGH_REPLICA
   await producer.connect();
   await assert.rejects(
     () => producer.send({ topic: 'strict', acks: -1, messages: [{ value: 'must fail' }] }),
-    (e: Error & { type?: string; cause?: { type?: string } }) => /NOT_ENOUGH_REPLICAS/.test(`${e.type} ${e.cause?.type} ${e.message}`),
+    (e: Error & { type?: string; cause?: { type?: string } }) =>
+      /NOT_ENOUGH_REPLICAS/.test(`${e.type} ${e.cause?.type} ${e.message}`),
   );
   const ok = await producer.send({ topic: 'strict', acks: 1, messages: [{ value: 'fine with acks=1' }] });
   assert.equal(ok[0].errorCode, 0);
   await producer.disconnect();
   const errors = await cluster.metrics(p.leader);
-  assert.match(errors, /kafka_network_requestmetrics_errors_total\{request="Produce",error="NOT_ENOUGH_REPLICAS"\} [1-9]/);
+  assert.match(
+    errors,
+    /kafka_network_requestmetrics_errors_total\{request="Produce",error="NOT_ENOUGH_REPLICAS"\} [1-9]/,
+  );
   await cluster.admin.restart(victim);
   await cluster.waitHealthy();
   await waitFor('URP back to 0', async () => (await cluster.sumMetric(URP)) === 0, 60_000, 250);
@@ -106,31 +149,62 @@ test('killing the active controller elects a new one within seconds; topic creat
   await cluster.admin.kill(old);
   const t0 = Date.now();
   // An object, not the id: node 0 would read as "not yet" to waitFor.
-  const next = (await waitFor('a new active controller', async () => {
-    const c = await cluster.admin.cluster();
-    return c.activeController !== null && c.activeController !== old ? { id: c.activeController } : undefined;
-  }, 20_000, 100))!.id;
+  const next = (await waitFor(
+    'a new active controller',
+    async () => {
+      const c = await cluster.admin.cluster();
+      return c.activeController !== null && c.activeController !== old ? { id: c.activeController } : undefined;
+    },
+    20_000,
+    100,
+  ))!.id;
   const failoverMs = Date.now() - t0;
   assert.ok(failoverMs < 5000, `new controller after ${failoverMs} ms`);
   assert.notEqual(next, old);
-  await waitFor('exactly one active controller in the metrics', async () => (await cluster.sumMetric(ACTIVE)) === 1, 10_000, 200);
-  assert.equal(await admin.createTopics({ topics: [{ topic: 'after-failover', numPartitions: 2, replicationFactor: 2 }], waitForLeaders: true }), true);
+  await waitFor(
+    'exactly one active controller in the metrics',
+    async () => (await cluster.sumMetric(ACTIVE)) === 1,
+    10_000,
+    200,
+  );
+  assert.equal(
+    await admin.createTopics({
+      topics: [{ topic: 'after-failover', numPartitions: 2, replicationFactor: 2 }],
+      waitForLeaders: true,
+    }),
+    true,
+  );
   await cluster.admin.restart(old);
   await cluster.waitHealthy();
 });
 
 test('losing the quorum majority leaves no active controller until a voter returns', async () => {
   const c = await cluster.admin.cluster();
-  const [a, b] = c.controllerVoters.filter((v) => v !== c.activeController).slice(0, 1).concat([c.activeController!]);
+  const [a, b] = c.controllerVoters
+    .filter((v) => v !== c.activeController)
+    .slice(0, 1)
+    .concat([c.activeController!]);
   await cluster.admin.kill(a);
   await cluster.admin.kill(b);
   const survivor = c.controllerVoters.find((v) => v !== a && v !== b)!;
-  await waitFor('no active controller', async () => (await cluster.admin.cluster()).activeController === null && metricValue(await cluster.metrics(survivor), ACTIVE) === 0, 15_000, 200);
+  await waitFor(
+    'no active controller',
+    async () =>
+      (await cluster.admin.cluster()).activeController === null &&
+      metricValue(await cluster.metrics(survivor), ACTIVE) === 0,
+    15_000,
+    200,
+  );
   // Stays without one: a single voter of three cannot elect itself.
   await new Promise((r) => setTimeout(r, 2000));
   assert.equal((await cluster.admin.cluster()).activeController, null);
   await cluster.admin.restart(a);
-  await waitFor('an active controller again', async () => (await cluster.admin.cluster()).activeController !== null, 20_000, 200);
+  await waitFor(
+    'an active controller again',
+    async () => (await cluster.admin.cluster()).activeController !== null,
+    20_000,
+    200,
+  );
   await cluster.admin.restart(b);
   await cluster.waitHealthy();
   assert.equal(await cluster.sumMetric(ACTIVE), 1);

@@ -64,27 +64,71 @@ function startCluster(name: string, ports: ClusterPorts, dataDir = join(dir, nam
   return fx
     .startCli(
       [
-        '--log-level', 'warn', 'broker', '--brokers', '3', '--data-dir', dataDir,
-        '--port', String(ports.port), '--inter-broker-port', String(ports.interBrokerPort), '--controller-port', String(ports.controllerPort),
-        '--metrics-port', String(ports.metricsPort), '--launcher-port', String(ports.launcherPort),
+        '--log-level',
+        'warn',
+        'broker',
+        '--brokers',
+        '3',
+        '--data-dir',
+        dataDir,
+        '--port',
+        String(ports.port),
+        '--inter-broker-port',
+        String(ports.interBrokerPort),
+        '--controller-port',
+        String(ports.controllerPort),
+        '--metrics-port',
+        String(ports.metricsPort),
+        '--launcher-port',
+        String(ports.launcherPort),
       ],
       { name },
     )
-    .then((launcher) => ({ name, launcher, ports, dataDir, admin: new LauncherClient(`http://127.0.0.1:${ports.launcherPort}`, 10_000) }));
+    .then((launcher) => ({
+      name,
+      launcher,
+      ports,
+      dataDir,
+      admin: new LauncherClient(`http://127.0.0.1:${ports.launcherPort}`, 10_000),
+    }));
 }
 
 /** Starts `python CREATE_WHEN_OPEN` first, then the cluster, so the client is there when the port opens. */
-async function startAndCreate(name: string, ports: ClusterPorts, topic: string, dataDir?: string): Promise<{ cluster: Cluster; result: { ok: boolean; seconds: number; error?: string; controller: number; replicas: number[] } }> {
-  const python = runCommand('/usr/bin/python3', ['-c', CREATE_WHEN_OPEN, String(ports.port), topic], { timeoutMs: 200_000 });
+async function startAndCreate(
+  name: string,
+  ports: ClusterPorts,
+  topic: string,
+  dataDir?: string,
+): Promise<{
+  cluster: Cluster;
+  result: { ok: boolean; seconds: number; error?: string; controller: number; replicas: number[] };
+}> {
+  const python = runCommand('/usr/bin/python3', ['-c', CREATE_WHEN_OPEN, String(ports.port), topic], {
+    timeoutMs: 200_000,
+  });
   const cluster = await startCluster(name, ports, dataDir);
   const r = await python;
   assert.equal(r.code, 0, `${name}: ${r.stdout}\n${r.stderr}\n${cluster.launcher.output().slice(-3000)}`);
-  return { cluster, result: JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; seconds: number; error?: string; controller: number; replicas: number[] } };
+  return {
+    cluster,
+    result: JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      ok: boolean;
+      seconds: number;
+      error?: string;
+      controller: number;
+      replicas: number[];
+    },
+  };
 }
 
 /** The node PIDs, from the launcher's admin API (up once it printed its ready line). */
 async function nodePids(c: Cluster): Promise<number[]> {
-  await waitFor(`${c.name}'s ready line`, () => /cluster launcher admin API on/.test(c.launcher.output()), 120_000, 100);
+  await waitFor(
+    `${c.name}'s ready line`,
+    () => /cluster launcher admin API on/.test(c.launcher.output()),
+    120_000,
+    100,
+  );
   const nodes = await c.admin.nodes();
   assert.equal(nodes.length, 3);
   return nodes.map((n) => n.pid!);
@@ -107,7 +151,8 @@ function running(pid: number): boolean {
 async function goneWithin(pids: number[], limitMs: number, what: string): Promise<number> {
   const t0 = Date.now();
   while (pids.some(running)) {
-    if (Date.now() - t0 > limitMs) assert.fail(`${what}: still running after ${limitMs} ms: ${pids.filter(running).join(', ')}`);
+    if (Date.now() - t0 > limitMs)
+      assert.fail(`${what}: still running after ${limitMs} ms: ${pids.filter(running).join(', ')}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return Date.now() - t0;
@@ -125,7 +170,8 @@ async function stopCluster(c: Cluster): Promise<number> {
 const leftovers: Cluster[] = [];
 after(async () => {
   // A failed test may leave a cluster: its launcher is stopped by the fixture; nodes by PID here.
-  for (const c of leftovers) for (const n of await c.admin.nodes().catch(() => [])) if (n.pid && running(n.pid)) process.kill(n.pid, 'SIGKILL');
+  for (const c of leftovers)
+    for (const n of await c.admin.nodes().catch(() => [])) if (n.pid && running(n.pid)) process.kill(n.pid, 'SIGKILL');
 });
 
 const timings: string[] = [];
@@ -139,7 +185,10 @@ test('right after broker 0 opens its port, librdkafka creates an RF=3 topic with
     leftovers.push(cluster);
     assert.ok(result.ok, `${topic}: ${result.error}`);
     assert.ok(result.seconds < 5, `${topic}: CreateTopics took ${result.seconds.toFixed(2)} s`);
-    assert.ok(result.controller >= 0 && result.controller < 3, `Metadata names a live broker as controller, got ${result.controller}`);
+    assert.ok(
+      result.controller >= 0 && result.controller < 3,
+      `Metadata names a live broker as controller, got ${result.controller}`,
+    );
     assert.deepEqual(result.replicas, [3, 3, 3]);
     const stopMs = await stopCluster(cluster);
     timings.push(`${topic}: create ${result.seconds.toFixed(2)} s, stop ${stopMs} ms`);
@@ -151,11 +200,17 @@ let b: Cluster;
 
 test('two clusters on different ports start at once and each serves an RF=3 CreateTopics within 5 s of its port opening', async () => {
   const [pa, pb] = [await pickClusterPorts(3), await pickClusterPorts(3)];
-  const [ra, rb] = await Promise.all([startAndCreate('cluster-a', pa, 'on-a'), startAndCreate('cluster-b', pb, 'on-b')]);
+  const [ra, rb] = await Promise.all([
+    startAndCreate('cluster-a', pa, 'on-a'),
+    startAndCreate('cluster-b', pb, 'on-b'),
+  ]);
   a = ra.cluster;
   b = rb.cluster;
   leftovers.push(a, b);
-  for (const [c, r] of [[a, ra.result], [b, rb.result]] as const) {
+  for (const [c, r] of [
+    [a, ra.result],
+    [b, rb.result],
+  ] as const) {
     assert.ok(r.ok, `${c.name}: ${r.error}`);
     assert.ok(r.seconds < 5, `${c.name}: CreateTopics took ${r.seconds.toFixed(2)} s`);
     assert.deepEqual(r.replicas, [3, 3, 3]);
@@ -174,14 +229,18 @@ test('SIGTERM to the launcher after two of its nodes were SIGKILLed: no node pro
   });
   const survivor = state!.survivor;
   for (const [id, pid] of pids.entries()) if (id !== survivor) process.kill(pid, 'SIGKILL');
-  await goneWithin(pids.filter((_, id) => id !== survivor), 5000, 'SIGKILLed nodes');
+  await goneWithin(
+    pids.filter((_, id) => id !== survivor),
+    5000,
+    'SIGKILLed nodes',
+  );
   a.launcher.kill('SIGTERM');
   const ms = await goneWithin([pids[survivor], a.launcher.pid], 10_000, 'the survivor after SIGTERM');
   assert.equal((await a.launcher.exited).code, 0, a.launcher.output().slice(-3000));
   timings.push(`stop with 2 of 3 nodes SIGKILLed: ${ms} ms`);
 });
 
-test('a SIGKILLed launcher\'s nodes stop on their own within a few seconds', async () => {
+test("a SIGKILLed launcher's nodes stop on their own within a few seconds", async () => {
   assert.ok(b, 'needs the clusters of the previous test');
   const pids = await nodePids(b);
   b.launcher.kill('SIGKILL');

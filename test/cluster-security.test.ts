@@ -26,30 +26,59 @@ test.before(async () => {
         users: { admin: { passwordEnv: 'CLSEC_ADMIN_PW' }, alice: { passwordEnv: 'CLSEC_ALICE_PW' } },
         authorizer: true,
         superUsers: ['User:admin'],
-        acls: [{ resourceType: 'topic', name: 'sec-', patternType: 'prefixed', principal: 'User:alice', operation: 'write' }],
+        acls: [
+          { resourceType: 'topic', name: 'sec-', patternType: 'prefixed', principal: 'User:alice', operation: 'write' },
+        ],
       },
     },
   });
   await cluster.waitHealthy(60_000);
 });
 
-const kafka = (sasl: SASLOptions) => new Kafka({ brokers: cluster.bootstrap.split(','), sasl, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 200 } });
+const kafka = (sasl: SASLOptions) =>
+  new Kafka({
+    brokers: cluster.bootstrap.split(','),
+    sasl,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 5, initialRetryTime: 200 },
+  });
 
 test('RF=3 acks=all produce for an allowed principal; TOPIC_AUTHORIZATION_FAILED without WRITE; bad passwords rejected and counted', async () => {
   const admin = kafka({ mechanism: 'scram-sha-512', username: 'admin', password: ADMIN_PW }).admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'sec-orders', numPartitions: 3, replicationFactor: 3 }, { topic: 'other', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [
+      { topic: 'sec-orders', numPartitions: 3, replicationFactor: 3 },
+      { topic: 'other', numPartitions: 1, replicationFactor: 3 },
+    ],
+    waitForLeaders: true,
+  });
   await admin.disconnect();
 
-  const producer = kafka({ mechanism: 'plain', username: 'alice', password: ALICE_PW }).producer({ allowAutoTopicCreation: false, retry: { retries: 3 } });
+  const producer = kafka({ mechanism: 'plain', username: 'alice', password: ALICE_PW }).producer({
+    allowAutoTopicCreation: false,
+    retry: { retries: 3 },
+  });
   await producer.connect();
-  const sent = await producer.send({ topic: 'sec-orders', acks: -1, messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
+  const sent = await producer.send({
+    topic: 'sec-orders',
+    acks: -1,
+    messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+  });
   assert.ok(sent.every((r) => r.errorCode === 0));
-  await assert.rejects(producer.send({ topic: 'other', acks: -1, messages: [{ value: 'no' }] }), (e: Error & { type?: string }) => /TOPIC_AUTHORIZATION_FAILED|authoriz/i.test(`${e.type ?? ''} ${e.message}`));
+  await assert.rejects(
+    producer.send({ topic: 'other', acks: -1, messages: [{ value: 'no' }] }),
+    (e: Error & { type?: string }) => /TOPIC_AUTHORIZATION_FAILED|authoriz/i.test(`${e.type ?? ''} ${e.message}`),
+  );
   await producer.disconnect();
 
   for (const n of cluster.nodes) {
-    const bad = new Kafka({ brokers: [`127.0.0.1:${n.port}`], sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 'nope' }, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    const bad = new Kafka({
+      brokers: [`127.0.0.1:${n.port}`],
+      sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 'nope' },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin();
     await assert.rejects(bad.connect());
     await bad.disconnect();
   }
@@ -57,47 +86,111 @@ test('RF=3 acks=all produce for an allowed principal; TOPIC_AUTHORIZATION_FAILED
   let denied = 0;
   for (const n of cluster.nodes) {
     const text = await cluster.metrics(n.id);
-    failed += Number(/^kafka_server_socketservermetrics_failed_authentication_total\{listener="PLAINTEXT"\} (\S+)$/m.exec(text)?.[1] ?? 0);
-    for (const m of text.matchAll(/^\S*errors_total\{[^}]*error="TOPIC_AUTHORIZATION_FAILED"[^}]*\} (\S+)$/gm)) denied += Number(m[1]);
+    failed += Number(
+      /^kafka_server_socketservermetrics_failed_authentication_total\{listener="PLAINTEXT"\} (\S+)$/m.exec(text)?.[1] ??
+        0,
+    );
+    for (const m of text.matchAll(/^\S*errors_total\{[^}]*error="TOPIC_AUTHORIZATION_FAILED"[^}]*\} (\S+)$/gm))
+      denied += Number(m[1]);
   }
   assert.ok(failed >= 3, `failed authentications on the nodes: ${failed}`);
   assert.ok(denied >= 1, `authorization denials counted: ${denied}`);
-  for (const pw of [ADMIN_PW, ALICE_PW]) assert.ok(!cluster.launcher.output().includes(pw), 'no password in the cluster log');
+  for (const pw of [ADMIN_PW, ALICE_PW])
+    assert.ok(!cluster.launcher.output().includes(pw), 'no password in the cluster log');
 });
 
 test('CreateAcls / DescribeAcls / DeleteAcls go through the quorum: every broker enforces them', async () => {
   const [n0, n1, n2] = cluster.nodes;
-  const through = (n: { port: number }, sasl: SASLOptions) => new Kafka({ brokers: [`127.0.0.1:${n.port}`], sasl, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 200 } });
+  const through = (n: { port: number }, sasl: SASLOptions) =>
+    new Kafka({
+      brokers: [`127.0.0.1:${n.port}`],
+      sasl,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 5, initialRetryTime: 200 },
+    });
   const adminSasl: SASLOptions = { mechanism: 'scram-sha-512', username: 'admin', password: ADMIN_PW };
   const a0 = through(n0, adminSasl).admin();
   await a0.connect();
-  await a0.createTopics({ topics: [{ topic: 'granted', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
-  const binding = { resourceType: 2, resourceName: 'granted', resourcePatternType: 3, principal: 'User:alice', host: '*', operation: 4, permissionType: 3 } as const;
+  await a0.createTopics({
+    topics: [{ topic: 'granted', numPartitions: 3, replicationFactor: 3 }],
+    waitForLeaders: true,
+  });
+  const binding = {
+    resourceType: 2,
+    resourceName: 'granted',
+    resourcePatternType: 3,
+    principal: 'User:alice',
+    host: '*',
+    operation: 4,
+    permissionType: 3,
+  } as const;
   await a0.createAcls({ acl: [binding] });
   await a0.disconnect();
   // Another broker lists it, and alice can now write to partitions led anywhere.
   const a1 = through(n1, adminSasl).admin();
   await a1.connect();
-  const listed = await a1.describeAcls({ resourceType: 2, resourceName: 'granted', resourcePatternType: 3, operation: 1, permissionType: 1 });
+  const listed = await a1.describeAcls({
+    resourceType: 2,
+    resourceName: 'granted',
+    resourcePatternType: 3,
+    operation: 1,
+    permissionType: 1,
+  });
   assert.equal(listed.resources.length, 1);
-  const alice = through(n2, { mechanism: 'plain', username: 'alice', password: ALICE_PW }).producer({ allowAutoTopicCreation: false, retry: { retries: 3 } });
+  const alice = through(n2, { mechanism: 'plain', username: 'alice', password: ALICE_PW }).producer({
+    allowAutoTopicCreation: false,
+    retry: { retries: 3 },
+  });
   await alice.connect();
   // Brokers apply committed metadata within a round trip of the controller; allow for that.
-  const sent = await waitFor('WRITE granted on every leader', () => alice.send({ topic: 'granted', acks: -1, messages: Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) }).catch(() => undefined), 10_000, 100);
+  const sent = await waitFor(
+    'WRITE granted on every leader',
+    () =>
+      alice
+        .send({
+          topic: 'granted',
+          acks: -1,
+          messages: Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+        })
+        .catch(() => undefined),
+    10_000,
+    100,
+  );
   assert.ok(sent!.every((r) => r.errorCode === 0));
   // Deleting it through a third broker takes WRITE away everywhere.
-  const removed = await a1.deleteAcls({ filters: [{ resourceType: 2, resourceName: 'granted', resourcePatternType: 3, principal: 'User:alice', host: '*', operation: 4, permissionType: 3 }] });
+  const removed = await a1.deleteAcls({
+    filters: [
+      {
+        resourceType: 2,
+        resourceName: 'granted',
+        resourcePatternType: 3,
+        principal: 'User:alice',
+        host: '*',
+        operation: 4,
+        permissionType: 3,
+      },
+    ],
+  });
   assert.equal(removed.filterResponses[0].matchingAcls.length, 1);
   await a1.disconnect();
   for (const n of [n0, n2]) {
     const a = through(n, adminSasl).admin();
     await a.connect();
-    const left = await a.describeAcls({ resourceType: 2, resourceName: 'granted', resourcePatternType: 3, operation: 1, permissionType: 1 });
+    const left = await a.describeAcls({
+      resourceType: 2,
+      resourceName: 'granted',
+      resourcePatternType: 3,
+      operation: 1,
+      permissionType: 1,
+    });
     await a.disconnect();
     assert.equal(left.resources.length, 0, `broker ${n.id} still lists the deleted ACL`);
   }
   for (let p = 0; p < 3; p++) {
-    await assert.rejects(alice.send({ topic: 'granted', acks: -1, messages: [{ value: 'no longer', partition: p }] }), (e: Error & { type?: string }) => /TOPIC_AUTHORIZATION_FAILED|authoriz/i.test(`${e.type ?? ''} ${e.message}`));
+    await assert.rejects(
+      alice.send({ topic: 'granted', acks: -1, messages: [{ value: 'no longer', partition: p }] }),
+      (e: Error & { type?: string }) => /TOPIC_AUTHORIZATION_FAILED|authoriz/i.test(`${e.type ?? ''} ${e.message}`),
+    );
   }
   await alice.disconnect();
 });
@@ -105,13 +198,31 @@ test('CreateAcls / DescribeAcls / DeleteAcls go through the quorum: every broker
 test("the config file's ACLs live in the metadata quorum: DeleteAcls removes them on every broker, and a restart does not bring them back", async () => {
   const adminSasl: SASLOptions = { mechanism: 'scram-sha-512', username: 'admin', password: ADMIN_PW };
   // The config grants alice WRITE on topics prefixed "sec-" (resource type 2 topic, pattern 4 prefixed, operation 4 write).
-  const configAcl = { resourceType: 2, resourceName: 'sec-', resourcePatternType: 4, principal: 'User:alice', host: '*', operation: 4, permissionType: 3 } as const;
+  const configAcl = {
+    resourceType: 2,
+    resourceName: 'sec-',
+    resourcePatternType: 4,
+    principal: 'User:alice',
+    host: '*',
+    operation: 4,
+    permissionType: 3,
+  } as const;
   const listedEverywhere = async () => {
     const counts: number[] = [];
     for (const n of cluster.nodes) {
       const a = new Kafka({ brokers: [`127.0.0.1:${n.port}`], sasl: adminSasl, logLevel: logLevel.NOTHING }).admin();
       await a.connect();
-      counts.push((await a.describeAcls({ resourceType: 2, resourceName: 'sec-', resourcePatternType: 4, operation: 1, permissionType: 1 })).resources.length);
+      counts.push(
+        (
+          await a.describeAcls({
+            resourceType: 2,
+            resourceName: 'sec-',
+            resourcePatternType: 4,
+            operation: 1,
+            permissionType: 1,
+          })
+        ).resources.length,
+      );
       await a.disconnect();
     }
     return counts;
@@ -122,7 +233,12 @@ test("the config file's ACLs live in the metadata quorum: DeleteAcls removes the
   const removed = await admin.deleteAcls({ filters: [configAcl] });
   await admin.disconnect();
   assert.equal(removed.filterResponses[0].matchingAcls.length, 1);
-  await waitFor('the config ACL gone from every broker', async () => (await listedEverywhere()).every((c) => c === 0), 10_000, 200);
+  await waitFor(
+    'the config ACL gone from every broker',
+    async () => (await listedEverywhere()).every((c) => c === 0),
+    10_000,
+    200,
+  );
   // A restarted broker (and whichever controller follows) keeps it deleted: the log says it was written once.
   await cluster.admin.restart(1);
   await cluster.waitHealthy(60_000);

@@ -56,7 +56,13 @@ export interface ClusterPorts {
 /** Free base ports for `brokers` nodes: every port the launcher will derive from them is free now. */
 export async function pickClusterPorts(brokers: number): Promise<ClusterPorts> {
   const base = await freePortBase(brokers, 100, [0, 10, 20]);
-  return { port: base, interBrokerPort: base + 10, controllerPort: base + 20, metricsPort: await freePortBase(brokers, 1), launcherPort: await freePort() };
+  return {
+    port: base,
+    interBrokerPort: base + 10,
+    controllerPort: base + 20,
+    metricsPort: await freePortBase(brokers, 1),
+    launcherPort: await freePort(),
+  };
 }
 
 /** Value of an unlabelled metric in Prometheus text, or null. */
@@ -65,7 +71,11 @@ export function metricValue(text: string, name: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export async function startClusterProc(fx: ProcessFixture, dir: string, opts: ClusterOptions = {}): Promise<ClusterProc> {
+export async function startClusterProc(
+  fx: ProcessFixture,
+  dir: string,
+  opts: ClusterOptions = {},
+): Promise<ClusterProc> {
   const brokers = opts.brokers ?? 3;
   const ports = opts.ports ?? (await pickClusterPorts(brokers));
   const port = ports.port;
@@ -86,10 +96,19 @@ export async function startClusterProc(fx: ProcessFixture, dir: string, opts: Cl
       },
     }),
   );
-  const launcher = await fx.startCli(['--config', configFile, 'broker', ...(opts.args ?? [])], { readyWhen: /cluster launcher admin API on/, readyTimeoutMs: 120_000, name: 'cluster' });
+  const launcher = await fx.startCli(['--config', configFile, 'broker', ...(opts.args ?? [])], {
+    readyWhen: /cluster launcher admin API on/,
+    readyTimeoutMs: 120_000,
+    name: 'cluster',
+  });
   const admin = new LauncherClient(`http://127.0.0.1:${ports.launcherPort}`, 120_000);
-  const nodes = Array.from({ length: brokers }, (_, i) => ({ id: i, port: port + 100 * i, metricsPort: ports.metricsPort + i }));
-  const metrics = async (id: number) => (await fetch(`http://127.0.0.1:${ports.metricsPort + id}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const nodes = Array.from({ length: brokers }, (_, i) => ({
+    id: i,
+    port: port + 100 * i,
+    metricsPort: ports.metricsPort + i,
+  }));
+  const metrics = async (id: number) =>
+    (await fetch(`http://127.0.0.1:${ports.metricsPort + id}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
   const proc: ClusterProc = {
     launcher,
     admin,
@@ -109,7 +128,9 @@ export async function startClusterProc(fx: ProcessFixture, dir: string, opts: Cl
         'an active controller and every running broker unfenced',
         async () => {
           const c = await admin.cluster();
-          const running = c.nodes.filter((n) => n.state === 'running') as (ClusterState['nodes'][number] & { fenced?: boolean | null })[];
+          const running = c.nodes.filter((n) => n.state === 'running') as (ClusterState['nodes'][number] & {
+            fenced?: boolean | null;
+          })[];
           return c.activeController !== null && running.every((n) => n.fenced === false) ? c : undefined;
         },
         timeoutMs,

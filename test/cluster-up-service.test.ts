@@ -19,7 +19,17 @@ test('the up service starts 3 brokers under the launcher, lists their endpoints,
   const ports = await pickClusterPorts(3);
   const config = loadConfig({
     env: {},
-    flags: { broker: { dataDir: `${dir}/data`, ...ports, brokerHeartbeatIntervalMs: 500, brokerSessionTimeoutMs: 4000, controllerElectionTimeoutMs: 600, controlledShutdownTimeoutMs: 5000, offsetsTopicPartitions: 3 } },
+    flags: {
+      broker: {
+        dataDir: `${dir}/data`,
+        ...ports,
+        brokerHeartbeatIntervalMs: 500,
+        brokerSessionTimeoutMs: 4000,
+        controllerElectionTimeoutMs: 600,
+        controlledShutdownTimeoutMs: 5000,
+        offsetsTopicPartitions: 3,
+      },
+    },
   });
   assert.equal(config.broker.brokers, 3, 'the default is a 3-broker cluster');
   const svc = await brokerService.start({ config, logger: createLogger({ level: 'silent' }), started: [] });
@@ -27,14 +37,17 @@ test('the up service starts 3 brokers under the launcher, lists their endpoints,
   try {
     assert.deepEqual(
       svc.endpoints.map((e) => e.url),
-      [0, 1, 2].flatMap((i) => [`127.0.0.1:${ports.port + 100 * i}`, `http://127.0.0.1:${ports.metricsPort + i}/metrics`]).concat([`http://127.0.0.1:${ports.launcherPort}`]),
+      [0, 1, 2]
+        .flatMap((i) => [`127.0.0.1:${ports.port + 100 * i}`, `http://127.0.0.1:${ports.metricsPort + i}/metrics`])
+        .concat([`http://127.0.0.1:${ports.launcherPort}`]),
     );
     const admin = new LauncherClient(svc.endpoints.at(-1)!.url);
     const nodes = await admin.nodes();
     pids = nodes.map((n) => n.pid!);
     assert.equal(pids.length, 3);
     assert.ok(pids.every(pidAlive));
-    for (const i of [0, 1, 2]) assert.equal((await fetch(`http://127.0.0.1:${ports.metricsPort + i}/metrics`)).status, 200);
+    for (const i of [0, 1, 2])
+      assert.equal((await fetch(`http://127.0.0.1:${ports.metricsPort + i}/metrics`)).status, 200);
   } finally {
     await svc.stop();
   }
@@ -43,7 +56,20 @@ test('the up service starts 3 brokers under the launcher, lists their endpoints,
 
 test('broker processes stop on their own when their launcher is SIGKILLed', async () => {
   const ports = await pickClusterPorts(3);
-  const config = loadConfig({ env: {}, flags: { broker: { dataDir: `${dir}/orphans`, ...ports, brokerHeartbeatIntervalMs: 500, brokerSessionTimeoutMs: 4000, controllerElectionTimeoutMs: 600, controlledShutdownTimeoutMs: 3000, offsetsTopicPartitions: 3 } } });
+  const config = loadConfig({
+    env: {},
+    flags: {
+      broker: {
+        dataDir: `${dir}/orphans`,
+        ...ports,
+        brokerHeartbeatIntervalMs: 500,
+        brokerSessionTimeoutMs: 4000,
+        controllerElectionTimeoutMs: 600,
+        controlledShutdownTimeoutMs: 3000,
+        offsetsTopicPartitions: 3,
+      },
+    },
+  });
   const svc = await brokerService.start({ config, logger: createLogger({ level: 'silent' }), started: [] });
   const pids = (await new LauncherClient(`http://127.0.0.1:${ports.launcherPort}`).nodes()).map((n) => n.pid!);
   // The launcher is the brokers' parent.

@@ -25,10 +25,20 @@ test('A real Prometheus accepts every dashboard query.', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-sre-dash-prom-'));
   writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
   const port = await freePort();
-  await fixture.start('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { readyWhen: /Server is ready to receive web requests/, readyTimeoutMs: 30_000 });
+  await fixture.start(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { readyWhen: /Server is ready to receive web requests/, readyTimeoutMs: 30_000 },
+  );
 
   // Negative control: a type error (rate over an instant vector) must be reported as one.
-  const control = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?${new URLSearchParams({ query: 'sum(rate(up))' })}`)).json()) as PromAnswer;
+  const control = (await (
+    await fetch(`http://127.0.0.1:${port}/api/v1/query?${new URLSearchParams({ query: 'sum(rate(up))' })}`)
+  ).json()) as PromAnswer;
   assert.equal(control.status, 'error');
 
   const checks = await checkDashboardQueries({ prometheusUrl: `http://127.0.0.1:${port}`, requireData: false });
@@ -45,21 +55,46 @@ test('The fault check flags fault-only queries that stay empty while a fault is 
     runner.setActive(true);
     runner.setFault('cut', 'control-cluster', true);
     const dir = mkdtempSync(join(tmpdir(), 'kafka-sre-dash-fault-'));
-    writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: kafka-sre-gameday\n    static_configs: [{ targets: ['${new URL(runner.url).host}'] }]\n`);
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: kafka-sre-gameday\n    static_configs: [{ targets: ['${new URL(runner.url).host}'] }]\n`,
+    );
     const port = await freePort();
-    await fixture.start('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { readyWhen: /Server is ready to receive web requests/, readyTimeoutMs: 30_000 });
+    await fixture.start(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { readyWhen: /Server is ready to receive web requests/, readyTimeoutMs: 30_000 },
+    );
     const prometheusUrl = `http://127.0.0.1:${port}`;
-    const faultSeries = async () => ((await (await fetch(`${prometheusUrl}/api/v1/query?${new URLSearchParams({ query: 'kafka_sre_gameday_fault_active == 1' })}`)).json()) as { data: { result: unknown[] } }).data.result.length;
+    const faultSeries = async () =>
+      (
+        (await (
+          await fetch(
+            `${prometheusUrl}/api/v1/query?${new URLSearchParams({ query: 'kafka_sre_gameday_fault_active == 1' })}`,
+          )
+        ).json()) as { data: { result: unknown[] } }
+      ).data.result.length;
     await waitFor('the injected fault scraped', faultSeries, 20_000, 250);
 
     const watch = watchFaultOnlyQueries({ prometheusUrl, intervalMs: 200 });
     await new Promise((r) => setTimeout(r, 1000));
     const evidence = await watch.stop();
     assert.equal(evidence.length, dashboardQueries().filter((q) => q.faultOnly).length);
-    assert.ok(evidence.every((e) => e.faultRounds > 0), 'rounds with the fault active are counted');
+    assert.ok(
+      evidence.every((e) => e.faultRounds > 0),
+      'rounds with the fault active are counted',
+    );
     const missing = describeMissing(evidence);
     const missingSources = new Set(missing.map((m) => m.split(': ')[0]?.split(' / ')[1]));
-    assert.deepEqual([...missingSources].sort(), ['Alerts', 'Proxy traffic', 'annotation Firing alerts'], missing.join('\n'));
+    assert.deepEqual(
+      [...missingSources].sort(),
+      ['Alerts', 'Proxy traffic', 'annotation Firing alerts'],
+      missing.join('\n'),
+    );
     assert.equal(missing.length, 9, missing.join('\n')); // 6 firing-alert annotations, firing + pending, proxy
 
     // Fault rolled back: later rounds are not rounds with a fault (and give no evidence either way).

@@ -20,7 +20,11 @@ test('The exporter burn-rate calculator agrees with promtool evaluating the gene
     .flatMap((g) => g.records ?? [])
     .filter((r) => r.record.startsWith('slo:sli_error:ratio_rate') && r.expr.includes(`slo="${slo.name}"`));
   const windows = ['5m', '30m', '1h', '2h'];
-  for (const w of windows) assert.ok(records.some((r) => r.record === `slo:sli_error:ratio_rate${w}`), `rules record the ${w} window`);
+  for (const w of windows)
+    assert.ok(
+      records.some((r) => r.record === `slo:sli_error:ratio_rate${w}`),
+      `rules record the ${w} window`,
+    );
 
   // 180 minutes: healthy, then a slow burn, then an outage-like burn, then recovery.
   const minutes = 180;
@@ -56,10 +60,18 @@ test('The exporter burn-rate calculator agrees with promtool evaluating the gene
     }
   }
   const labels = { ...equalityLabels(config.selectors.exporter), cluster: 'c1', slo: slo.name };
-  const sel = (name: string) => `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+  const sel = (name: string) =>
+    `${name}{${Object.entries(labels)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(', ')}}`;
   const dir = mkdtempSync(join(tmpdir(), 'kafka-sre-burn-'));
   try {
-    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: [{ name: 'slo', interval: '1m', rules: records.map((x) => ({ record: x.record, expr: x.expr })) }] }));
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      stringify({
+        groups: [{ name: 'slo', interval: '1m', rules: records.map((x) => ({ record: x.record, expr: x.expr })) }],
+      }),
+    );
     writeFileSync(
       join(dir, 'test.yaml'),
       stringify({
@@ -83,5 +95,9 @@ test('The exporter burn-rate calculator agrees with promtool evaluating the gene
     rmSync(dir, { recursive: true, force: true });
   }
   // And the burn rate is the ratio over the budget, as the alert expressions compute it.
-  assert.ok(Math.abs(account.burnRate(300, minutes * 60_000) - account.errorRatio(300, minutes * 60_000) / (1 - slo.objective)) < 1e-12);
+  assert.ok(
+    Math.abs(
+      account.burnRate(300, minutes * 60_000) - account.errorRatio(300, minutes * 60_000) / (1 - slo.objective),
+    ) < 1e-12,
+  );
 });

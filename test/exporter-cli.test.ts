@@ -23,36 +23,77 @@ test('With the cluster unreachable the exporter serves up=0 without errors, is a
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   const otlpPort = (receiver.address() as AddressInfo).port;
   after(() => receiver.close());
-  const proc = await fx.startCli(['exporter', '--bootstrap', `127.0.0.1:${dead}`, '--cluster-name', 'gone', '--port', String(port), '--interval', '1000'], {
-    readyWhen: /listening on/,
-    env: {
-      ...process.env,
-      OTEL_TRACES_EXPORTER: 'console',
-      OTEL_METRICS_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
-      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `http://127.0.0.1:${otlpPort}/v1/metrics`,
-      OTEL_METRIC_EXPORT_INTERVAL: '1000',
-      OTEL_SERVICE_NAME: 'exporter-test',
+  const proc = await fx.startCli(
+    [
+      'exporter',
+      '--bootstrap',
+      `127.0.0.1:${dead}`,
+      '--cluster-name',
+      'gone',
+      '--port',
+      String(port),
+      '--interval',
+      '1000',
+    ],
+    {
+      readyWhen: /listening on/,
+      env: {
+        ...process.env,
+        OTEL_TRACES_EXPORTER: 'console',
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `http://127.0.0.1:${otlpPort}/v1/metrics`,
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
+        OTEL_SERVICE_NAME: 'exporter-test',
+      },
     },
-  });
+  );
   const url = `http://127.0.0.1:${port}`;
-  const s = await scrapeUntil(url, 'a failed collection', (x) => (valueOf(x, 'kafka_sre_exporter_collection_duration_seconds', { cluster: 'gone' }) ?? 0) > 0 && x);
+  const s = await scrapeUntil(
+    url,
+    'a failed collection',
+    (x) => (valueOf(x, 'kafka_sre_exporter_collection_duration_seconds', { cluster: 'gone' }) ?? 0) > 0 && x,
+  );
   assert.equal(valueOf(s, 'kafka_sre_exporter_up', { cluster: 'gone' }), 0);
   assert.equal(valueOf(s, 'kafka_sre_exporter_snapshot_stale', { cluster: 'gone' }), 0, 'nothing to be stale yet');
   assert.ok((valueOf(s, 'kafka_sre_exporter_request_errors_total', { cluster: 'gone', api: 'Metadata' }) ?? 0) >= 1);
   assert.equal(valueOf(s, 'kafka_sre_slo_objective_ratio', { cluster: 'gone', slo: 'produce-availability' }), 0.999);
   assert.equal((await fetch(`${url}/healthz`)).status, 200);
   assert.equal((await fetch(`${url}/ready`)).status, 503);
-  await waitFor('collection spans on the console exporter', () => /kafka-sre\.collect/.test(proc.output()) && /kafka\.Metadata/.test(proc.output()), 20_000);
+  await waitFor(
+    'collection spans on the console exporter',
+    () => /kafka-sre\.collect/.test(proc.output()) && /kafka\.Metadata/.test(proc.output()),
+    20_000,
+  );
   assert.match(proc.output(), /exporter-test/, 'OTEL_SERVICE_NAME is honoured');
-  await waitFor('OTLP metrics pushed to the receiver', () => /kafka_sre_exporter_up/.test(otlpBodies) && /kafka_sre_slo_events_total/.test(otlpBodies), 20_000);
+  await waitFor(
+    'OTLP metrics pushed to the receiver',
+    () => /kafka_sre_exporter_up/.test(otlpBodies) && /kafka_sre_slo_events_total/.test(otlpBodies),
+    20_000,
+  );
 });
 
 const usageCases: { name: string; args: string[]; stderr: RegExp }[] = [
-  { name: 'A malformed --bootstrap is a usage error.', args: ['exporter', '--bootstrap', 'no-port', '--port', '0'], stderr: /--bootstrap: "no-port" is not host:port/ },
-  { name: 'An invalid filter regex is a usage error naming the field.', args: ['exporter', '--bootstrap', '127.0.0.1:1', '--port', '0', '--topic-deny', '('], stderr: /exporter\.topics\.deny: "\(" is not a valid regular expression/ },
-  { name: 'No cluster at all is a usage error that says what to pass.', args: ['exporter', '--port', '0'], stderr: /pass --bootstrap/ },
-  { name: 'A series limit below the minimum is a configuration error.', args: ['exporter', '--bootstrap', '127.0.0.1:1', '--series-limit', '5'], stderr: /exporter\.seriesLimit/ },
+  {
+    name: 'A malformed --bootstrap is a usage error.',
+    args: ['exporter', '--bootstrap', 'no-port', '--port', '0'],
+    stderr: /--bootstrap: "no-port" is not host:port/,
+  },
+  {
+    name: 'An invalid filter regex is a usage error naming the field.',
+    args: ['exporter', '--bootstrap', '127.0.0.1:1', '--port', '0', '--topic-deny', '('],
+    stderr: /exporter\.topics\.deny: "\(" is not a valid regular expression/,
+  },
+  {
+    name: 'No cluster at all is a usage error that says what to pass.',
+    args: ['exporter', '--port', '0'],
+    stderr: /pass --bootstrap/,
+  },
+  {
+    name: 'A series limit below the minimum is a configuration error.',
+    args: ['exporter', '--bootstrap', '127.0.0.1:1', '--series-limit', '5'],
+    stderr: /exporter\.seriesLimit/,
+  },
 ];
 for (const c of usageCases) {
   test(c.name, async () => {

@@ -19,80 +19,200 @@ let kafka: Kafka;
 let admin: Admin;
 let producer: Producer;
 
-
 async function produce(topic: string, partition: number, count: number, timestamp?: number): Promise<void> {
-  await producer.send({ topic, acks: -1, messages: Array.from({ length: count }, (_, i) => ({ partition, value: `v${i}`, timestamp: timestamp === undefined ? undefined : String(timestamp) })) });
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: Array.from({ length: count }, (_, i) => ({
+      partition,
+      value: `v${i}`,
+      timestamp: timestamp === undefined ? undefined : String(timestamp),
+    })),
+  });
 }
 
 before(async () => {
   brokerPort = await freePort();
   const metricsPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'kafka-sre-exp-'));
-  await fx.startCli(['broker', '--brokers', '1', '--data-dir', dataDir, '--port', String(brokerPort), '--metrics-port', String(metricsPort)], {
-    readyPort: brokerPort,
-    readyTimeoutMs: 30_000,
-    // Check retention twice a second (log.retention.check.interval.ms) so the retention test is quick.
-    env: { ...process.env, KAFKA_SRE_BROKER_LOG_RETENTION_CHECK_INTERVAL_MS: '500' },
-  });
+  await fx.startCli(
+    [
+      'broker',
+      '--brokers',
+      '1',
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(brokerPort),
+      '--metrics-port',
+      String(metricsPort),
+    ],
+    {
+      readyPort: brokerPort,
+      readyTimeoutMs: 30_000,
+      // Check retention twice a second (log.retention.check.interval.ms) so the retention test is quick.
+      env: { ...process.env, KAFKA_SRE_BROKER_LOG_RETENTION_CHECK_INTERVAL_MS: '500' },
+    },
+  );
   bootstrap = `127.0.0.1:${brokerPort}`;
   kafka = new Kafka({ clientId: 'exporter-test', brokers: [bootstrap], logLevel: logLevel.NOTHING });
   admin = kafka.admin();
   await admin.connect();
   producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'lag-t', numPartitions: 3 }, { topic: 'kcat-t', numPartitions: 1 }, { topic: 'idle-t', numPartitions: 1 }, { topic: 'busy-t', numPartitions: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic: 'lag-t', numPartitions: 3 },
+      { topic: 'kcat-t', numPartitions: 1 },
+      { topic: 'idle-t', numPartitions: 1 },
+      { topic: 'busy-t', numPartitions: 1 },
+    ],
+  });
   await produce('lag-t', 0, 10);
   await produce('lag-t', 1, 20);
   await produce('lag-t', 2, 5);
   await produce('kcat-t', 0, 10);
   await produce('idle-t', 0, 3);
   const port = await freePort();
-  await fx.startCli(['exporter', '--bootstrap', bootstrap, '--cluster-name', 'local', '--port', String(port), '--interval', '1000', '--no-probe'], { readyWhen: /listening on/, readyTimeoutMs: 30_000 });
+  await fx.startCli(
+    [
+      'exporter',
+      '--bootstrap',
+      bootstrap,
+      '--cluster-name',
+      'local',
+      '--port',
+      String(port),
+      '--interval',
+      '1000',
+      '--no-probe',
+    ],
+    { readyWhen: /listening on/, readyTimeoutMs: 30_000 },
+  );
   exporterUrl = `http://127.0.0.1:${port}`;
 });
 
 test('A kafkajs group at known committed positions has exact lag, no lag series for its uncommitted partition, and no members.', async () => {
-  await admin.setOffsets({ groupId: 'g-kjs', topic: 'lag-t', partitions: [{ partition: 0, offset: '4' }, { partition: 1, offset: '15' }] });
+  await admin.setOffsets({
+    groupId: 'g-kjs',
+    topic: 'lag-t',
+    partitions: [
+      { partition: 0, offset: '4' },
+      { partition: 1, offset: '15' },
+    ],
+  });
   const g = { cluster: 'local', consumergroup: 'g-kjs', topic: 'lag-t' };
   // kafkajs's setOffsets joins the group briefly to commit; wait until it has left again.
-  const s = await scrapeUntil(exporterUrl, 'g-kjs lag with the group empty', (x) => valueOf(x, 'kafka_consumergroup_lag', { ...g, partition: '1' }) !== undefined && valueOf(x, 'kafka_consumergroup_members', { cluster: 'local', consumergroup: 'g-kjs' }) === 0 && x);
+  const s = await scrapeUntil(
+    exporterUrl,
+    'g-kjs lag with the group empty',
+    (x) =>
+      valueOf(x, 'kafka_consumergroup_lag', { ...g, partition: '1' }) !== undefined &&
+      valueOf(x, 'kafka_consumergroup_members', { cluster: 'local', consumergroup: 'g-kjs' }) === 0 &&
+      x,
+  );
   assert.equal(valueOf(s, 'kafka_consumergroup_lag', { ...g, partition: '0' }), 6);
   assert.equal(valueOf(s, 'kafka_consumergroup_lag', { ...g, partition: '1' }), 5);
   assert.equal(valueOf(s, 'kafka_consumergroup_current_offset', { ...g, partition: '0' }), 4);
-  assert.equal(valueOf(s, 'kafka_consumergroup_lag', { ...g, partition: '2' }), undefined, 'no -1 lag for the partition without a commit');
+  assert.equal(
+    valueOf(s, 'kafka_consumergroup_lag', { ...g, partition: '2' }),
+    undefined,
+    'no -1 lag for the partition without a commit',
+  );
   assert.equal(valueOf(s, 'kafka_consumergroup_uncommitted_partitions', g), 1);
   assert.equal(valueOf(s, 'kafka_consumergroup_lag_sum', g), 11);
-  assert.equal(valueOf(s, 'kafka_consumergroup_members', { cluster: 'local', consumergroup: 'g-kjs' }), 0, 'a group without members is covered');
-  assert.equal(valueOf(s, 'kafka_topic_partition_current_offset', { cluster: 'local', topic: 'lag-t', partition: '1' }), 20);
+  assert.equal(
+    valueOf(s, 'kafka_consumergroup_members', { cluster: 'local', consumergroup: 'g-kjs' }),
+    0,
+    'a group without members is covered',
+  );
+  assert.equal(
+    valueOf(s, 'kafka_topic_partition_current_offset', { cluster: 'local', topic: 'lag-t', partition: '1' }),
+    20,
+  );
   assert.equal(valueOf(s, 'kafka_topic_partitions', { cluster: 'local', topic: 'lag-t' }), 3);
 });
 
 test('A kcat -G group that consumed 6 of 10 records has lag 4.', async () => {
-  const res = await runCommand('kcat', ['-b', bootstrap, '-G', 'g-kcat', '-o', 'beginning', '-c', '6', '-e', '-q', '-X', 'enable.auto.commit=true', '-X', 'auto.commit.interval.ms=100', 'kcat-t'], { timeoutMs: 30_000 });
+  const res = await runCommand(
+    'kcat',
+    [
+      '-b',
+      bootstrap,
+      '-G',
+      'g-kcat',
+      '-o',
+      'beginning',
+      '-c',
+      '6',
+      '-e',
+      '-q',
+      '-X',
+      'enable.auto.commit=true',
+      '-X',
+      'auto.commit.interval.ms=100',
+      'kcat-t',
+    ],
+    { timeoutMs: 30_000 },
+  );
   assert.equal(res.code, 0, res.stderr);
   const g = { cluster: 'local', consumergroup: 'g-kcat', topic: 'kcat-t', partition: '0' };
-  const s = await scrapeUntil(exporterUrl, 'g-kcat lag', (x) => valueOf(x, 'kafka_consumergroup_lag', g) !== undefined && x);
+  const s = await scrapeUntil(
+    exporterUrl,
+    'g-kcat lag',
+    (x) => valueOf(x, 'kafka_consumergroup_lag', g) !== undefined && x,
+  );
   assert.equal(valueOf(s, 'kafka_consumergroup_current_offset', g), 6);
   assert.equal(valueOf(s, 'kafka_consumergroup_lag', g), 4);
 });
 
 test('A committed offset below the log start after retention is lifted to it and the gap is reported as records lost to retention.', async () => {
   // Small segments and a short retention: the first segment rolls and is deleted by time.
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'ret-t', numPartitions: 1, configEntries: [{ name: 'segment.ms', value: '200' }, { name: 'retention.ms', value: '1000' }] }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      {
+        topic: 'ret-t',
+        numPartitions: 1,
+        configEntries: [
+          { name: 'segment.ms', value: '200' },
+          { name: 'retention.ms', value: '1000' },
+        ],
+      },
+    ],
+  });
   await produce('ret-t', 0, 20);
   await admin.setOffsets({ groupId: 'g-ret', topic: 'ret-t', partitions: [{ partition: 0, offset: '5' }] });
   const g = { cluster: 'local', consumergroup: 'g-ret', topic: 'ret-t', partition: '0' };
   const roll = setInterval(() => void produce('ret-t', 0, 1).catch(() => undefined), 1000); // appends roll the aged segment
   let s;
   try {
-    s = await scrapeUntil(exporterUrl, 'log start moved past the commit', (x) => (valueOf(x, 'kafka_topic_partition_oldest_offset', { cluster: 'local', topic: 'ret-t', partition: '0' }) ?? 0) > 5 && valueOf(x, 'kafka_consumergroup_lag_lost_records', g) !== undefined && x, 40_000);
+    s = await scrapeUntil(
+      exporterUrl,
+      'log start moved past the commit',
+      (x) =>
+        (valueOf(x, 'kafka_topic_partition_oldest_offset', { cluster: 'local', topic: 'ret-t', partition: '0' }) ?? 0) >
+          5 &&
+        valueOf(x, 'kafka_consumergroup_lag_lost_records', g) !== undefined &&
+        x,
+      40_000,
+    );
   } finally {
     clearInterval(roll);
   }
-  const start = valueOf(s, 'kafka_topic_partition_oldest_offset', { cluster: 'local', topic: 'ret-t', partition: '0' })!;
+  const start = valueOf(s, 'kafka_topic_partition_oldest_offset', {
+    cluster: 'local',
+    topic: 'ret-t',
+    partition: '0',
+  })!;
   const end = valueOf(s, 'kafka_topic_partition_current_offset', { cluster: 'local', topic: 'ret-t', partition: '0' })!;
   assert.equal(valueOf(s, 'kafka_consumergroup_lag_lost_records', g), start - 5);
-  assert.equal(valueOf(s, 'kafka_consumergroup_lag', g), end - start, 'lag counts from the log start, not from the expired commit');
+  assert.equal(
+    valueOf(s, 'kafka_consumergroup_lag', g),
+    end - start,
+    'lag counts from the log start, not from the expired commit',
+  );
   assert.equal(valueOf(s, 'kafka_consumergroup_current_offset', g), 5);
 });
 
@@ -103,7 +223,14 @@ test('A live kafkajs consumer that caught up on an idle topic shows zero lag and
   await consumer.run({ autoCommitInterval: 100, eachMessage: async () => undefined });
   try {
     const g = { cluster: 'local', consumergroup: 'g-live' };
-    await scrapeUntil(exporterUrl, 'g-live caught up', (x) => valueOf(x, 'kafka_consumergroup_lag', { ...g, topic: 'idle-t', partition: '0' }) === 0 && valueOf(x, 'kafka_consumergroup_members', g) === 1 && x);
+    await scrapeUntil(
+      exporterUrl,
+      'g-live caught up',
+      (x) =>
+        valueOf(x, 'kafka_consumergroup_lag', { ...g, topic: 'idle-t', partition: '0' }) === 0 &&
+        valueOf(x, 'kafka_consumergroup_members', g) === 1 &&
+        x,
+    );
     await new Promise((r) => setTimeout(r, 3000)); // idle: the end offset stays flat
     const s = await scrape(exporterUrl);
     assert.equal(valueOf(s, 'kafka_consumergroup_lag_seconds', { ...g, topic: 'idle-t', partition: '0' }), 0);
@@ -121,14 +248,24 @@ test('A stopped consumer on a busy topic lags by the age of its oldest unconsume
   const busy = setInterval(() => void produce('busy-t', 0, 1).catch(() => undefined), 200);
   try {
     const l = { cluster: 'local', consumergroup: 'g-stopped', topic: 'busy-t', partition: '0' };
-    const s1 = await scrapeUntil(exporterUrl, 'lag seconds > 1', (x) => (valueOf(x, 'kafka_consumergroup_lag_seconds', l) ?? 0) > 1 && x);
+    const s1 = await scrapeUntil(
+      exporterUrl,
+      'lag seconds > 1',
+      (x) => (valueOf(x, 'kafka_consumergroup_lag_seconds', l) ?? 0) > 1 && x,
+    );
     const t1 = Date.now();
     const v1 = valueOf(s1, 'kafka_consumergroup_lag_seconds', l)!;
-    assert.ok(Math.abs(v1 - (t1 - firstAt) / 1000) < 2.5, `lag seconds ${v1} should be the age of record 0 (~${(t1 - firstAt) / 1000} s)`);
+    assert.ok(
+      Math.abs(v1 - (t1 - firstAt) / 1000) < 2.5,
+      `lag seconds ${v1} should be the age of record 0 (~${(t1 - firstAt) / 1000} s)`,
+    );
     await new Promise((r) => setTimeout(r, 3000));
     const v2 = valueOf(await scrape(exporterUrl), 'kafka_consumergroup_lag_seconds', l)!;
     const grew = v2 - v1;
-    assert.ok(grew > 3 - 1.5 && grew < 3 + 1.5, `lag seconds grew by ${grew} over ~3 s of wall time (tolerance: one collection interval + 0.5 s)`);
+    assert.ok(
+      grew > 3 - 1.5 && grew < 3 + 1.5,
+      `lag seconds grew by ${grew} over ~3 s of wall time (tolerance: one collection interval + 0.5 s)`,
+    );
   } finally {
     clearInterval(busy);
   }
@@ -141,7 +278,11 @@ test('Replay from offset 0 reports the age of the first record, not a jump.', as
   await produce('replay-t', 0, 5);
   await admin.setOffsets({ groupId: 'g-replay', topic: 'replay-t', partitions: [{ partition: 0, offset: '0' }] });
   const l = { cluster: 'local', consumergroup: 'g-replay', topic: 'replay-t', partition: '0' };
-  const s = await scrapeUntil(exporterUrl, 'replay lag seconds', (x) => valueOf(x, 'kafka_consumergroup_lag_seconds', l) !== undefined && x);
+  const s = await scrapeUntil(
+    exporterUrl,
+    'replay lag seconds',
+    (x) => valueOf(x, 'kafka_consumergroup_lag_seconds', l) !== undefined && x,
+  );
   const v = valueOf(s, 'kafka_consumergroup_lag_seconds', l)!;
   const expected = (Date.now() - age) / 1000;
   assert.ok(Math.abs(v - expected) < 3, `replay lag seconds ${v} ~ ${expected}`);

@@ -14,7 +14,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeEvidence, describeMissing, watchFaultOnlyQueries, type FaultQueryEvidence } from '../dashboards/fault-watch.js';
+import {
+  describeEvidence,
+  describeMissing,
+  watchFaultOnlyQueries,
+  type FaultQueryEvidence,
+} from '../dashboards/fault-watch.js';
 import { dashboardQueries, substitutions } from '../dashboards/queries.js';
 import { processFixture } from './support/processes.js';
 import { tempDir } from './chaos-fixtures.js';
@@ -22,11 +27,19 @@ import { assertReports, CLUSTER, runDrill, settle, startGameDayStack, type GameD
 
 const fx = processFixture();
 /** The alerts the drills expect, given a 2 s `for`. */
-const DRILL_ALERTS = ['KafkaBrokerDown', 'KafkaUnderReplicatedPartitions', 'KafkaNoActiveController', 'KafkaConsumerLagHigh'];
+const DRILL_ALERTS = [
+  'KafkaBrokerDown',
+  'KafkaUnderReplicatedPartitions',
+  'KafkaNoActiveController',
+  'KafkaConsumerLagHigh',
+];
 let stack: GameDayStack;
 
 before(async () => {
-  stack = await startGameDayStack(fx, await tempDir('gameday-'), { drillAlerts: DRILL_ALERTS, thresholds: { consumerLagRecords: 300 } });
+  stack = await startGameDayStack(fx, await tempDir('gameday-'), {
+    drillAlerts: DRILL_ALERTS,
+    thresholds: { consumerLagRecords: 300 },
+  });
 });
 
 after(async () => {
@@ -37,9 +50,17 @@ after(async () => {
 async function drill(name: string, body: string): Promise<string> {
   await settle(stack, DRILL_ALERTS);
   const d = await runDrill(stack, name, `version: 1\nname: ${name}\npollInterval: 500ms\n${body}`);
-  assert.equal(d.code, 0, `${name}: exit ${d.code}\n${d.stdout}${d.lossDiagnosis ? `\nloss diagnosis: ${d.lossDiagnosis}` : ''}`);
+  assert.equal(
+    d.code,
+    0,
+    `${name}: exit ${d.code}\n${d.stdout}${d.lossDiagnosis ? `\nloss diagnosis: ${d.lossDiagnosis}` : ''}`,
+  );
   assertReports(d);
-  assert.doesNotMatch(await readFile(join(d.report, 'junit.xml'), 'utf8'), /<failure/, `${name}: no failed test case in junit.xml`);
+  assert.doesNotMatch(
+    await readFile(join(d.report, 'junit.xml'), 'utf8'),
+    /<failure/,
+    `${name}: no failed test case in junit.xml`,
+  );
   return d.stdout;
 }
 
@@ -80,7 +101,10 @@ test('F9 network partition: cutting broker 0 replication through the proxy shrin
   // selected (a stricter filter than "All", which also matches series without the label).
   // URP fires ~7 s into the cut (4 s replica lag time, scrape, 2 s `for`); a 20 s cut leaves the
   // firing-alert queries a margin of rounds under load (15 s gave 4 of 10 rounds at load 10).
-  const watch = watchFaultOnlyQueries({ prometheusUrl: stack.promUrl, substitutions: { ...substitutions, cluster: CLUSTER } });
+  const watch = watchFaultOnlyQueries({
+    prometheusUrl: stack.promUrl,
+    substitutions: { ...substitutions, cluster: CLUSTER },
+  });
   let evidence: FaultQueryEvidence[] = [];
   const stdout = await drill(
     'f9-network-partition',
@@ -100,7 +124,11 @@ safety: { maxDuration: 150s }
   assert.match(stdout, /PASS KafkaUnderReplicatedPartitions on cut-replication: fired and resolved in time/);
   assert.match(stdout, /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\)/);
   assert.equal(evidence.length, dashboardQueries().filter((q) => q.faultOnly).length, 'every fault-only query polled');
-  assert.deepEqual(describeMissing(evidence), [], 'every fault-only dashboard query returns data while the fault is injected');
+  assert.deepEqual(
+    describeMissing(evidence),
+    [],
+    'every fault-only dashboard query returns data while the fault is injected',
+  );
 });
 
 test('F2 consumer lag: a stopped group raises KafkaConsumerLagHigh (exporter lag), cleared after it resumes; 0 lost', async () => {

@@ -30,7 +30,9 @@ const keepReports = process.env.KAFKA_SRE_GAMEDAY_REPORTS;
 const scenarios = readdirSync(scenarioDir)
   .filter((f) => f.endsWith('.yaml'))
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(`${o}-`) || f === `${o}.yaml`))
-  .sort((a, b) => (a === 'all.yaml' ? 1 : b === 'all.yaml' ? -1 : Number(a.slice(1).split('-')[0]) - Number(b.slice(1).split('-')[0])));
+  .sort((a, b) =>
+    a === 'all.yaml' ? 1 : b === 'all.yaml' ? -1 : Number(a.slice(1).split('-')[0]) - Number(b.slice(1).split('-')[0]),
+  );
 
 /** Alerts a scenario expects to fire or not to fire. */
 function alertsOf(file: string): string[] {
@@ -60,10 +62,26 @@ const security = {
  * as well: they are written once into the metadata quorum, so the F10 fault's DeleteAcls removes them).
  */
 async function grantDrillAcls(bootstrap: string[]): Promise<void> {
-  const admin = new Kafka({ brokers: bootstrap, logLevel: logLevel.NOTHING, sasl: { mechanism: adminSasl.mechanism, username: adminSasl.username, password: process.env.GAMEDAY_ADMIN_PASSWORD ?? '' } }).admin();
+  const admin = new Kafka({
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+    sasl: {
+      mechanism: adminSasl.mechanism,
+      username: adminSasl.username,
+      password: process.env.GAMEDAY_ADMIN_PASSWORD ?? '',
+    },
+  }).admin();
   await admin.connect();
   try {
-    const acl = (resourceType: number) => ({ resourceType, resourceName: 'gameday-', resourcePatternType: 4 /* PREFIXED */, principal: 'User:gameday', host: '*', operation: 2 /* ALL */, permissionType: 3 /* ALLOW */ });
+    const acl = (resourceType: number) => ({
+      resourceType,
+      resourceName: 'gameday-',
+      resourcePatternType: 4 /* PREFIXED */,
+      principal: 'User:gameday',
+      host: '*',
+      operation: 2 /* ALL */,
+      permissionType: 3 /* ALLOW */,
+    });
     await admin.createAcls({ acl: [acl(2 /* TOPIC */), acl(3 /* GROUP */)] });
   } finally {
     await admin.disconnect();
@@ -89,7 +107,15 @@ async function runScenarios(files: string[], secure: boolean): Promise<string[]>
   });
   if (secure) await grantDrillAcls(stack.bootstrap);
   // The runner's admin client authenticates as the super user (acl-remove alters ACLs).
-  const target = secure ? { ...stack, target: stack.target.replace(/ \}$/, `, sasl: { mechanism: ${adminSasl.mechanism}, username: ${adminSasl.username}, passwordEnv: ${adminSasl.passwordEnv} } }`) } : stack;
+  const target = secure
+    ? {
+        ...stack,
+        target: stack.target.replace(
+          / \}$/,
+          `, sasl: { mechanism: ${adminSasl.mechanism}, username: ${adminSasl.username}, passwordEnv: ${adminSasl.passwordEnv} } }`,
+        ),
+      }
+    : stack;
   const results: string[] = [];
   for (const f of files) {
     const started = Date.now();
@@ -104,7 +130,10 @@ async function runScenarios(files: string[], secure: boolean): Promise<string[]>
         cpSync(d.report, join(keepReports, f.replace(/\.yaml$/, '')), { recursive: true });
         writeFileSync(join(keepReports, f.replace(/\.yaml$/, ''), 'stdout.txt'), d.stdout);
       }
-      const verdicts = d.stdout.split('\n').filter((l) => /^\s+(PASS|FAIL)/.test(l)).map((l) => l.trim());
+      const verdicts = d.stdout
+        .split('\n')
+        .filter((l) => /^\s+(PASS|FAIL)/.test(l))
+        .map((l) => l.trim());
       const shown = d.code === 0 ? verdicts : verdicts.filter((v) => v.startsWith('FAIL'));
       line = `${d.code === 0 ? 'PASS' : 'FAIL'} ${f} (${Math.round((Date.now() - started) / 1000)} s)\n    ${shown.join('\n    ') || d.stdout.trim().split('\n').slice(0, 3).join(' | ')}${d.lossDiagnosis ? `\n    loss diagnosis: ${d.lossDiagnosis}` : ''}`;
     } catch (e) {
@@ -118,11 +147,20 @@ async function runScenarios(files: string[], secure: boolean): Promise<string[]>
   return results;
 }
 
-test('npm run gameday: every scenario of chaos/scenarios passes against the reference cluster', { skip: enabled ? false : 'set KAFKA_SRE_GAMEDAY=1 (npm run gameday)' }, async () => {
-  const started = Date.now();
-  const plain = scenarios.filter((f) => !needsSecurity(f));
-  const secure = scenarios.filter(needsSecurity);
-  const results = [...(plain.length ? await runScenarios(plain, false) : []), ...(secure.length ? await runScenarios(secure, true) : [])];
-  process.stdout.write(`# gameday ${results.filter((r) => r.startsWith('PASS')).length}/${results.length} passed in ${Math.round((Date.now() - started) / 1000)} s\n`);
-  assert.equal(results.filter((r) => r.startsWith('FAIL')).length, 0, results.join('\n'));
-});
+test(
+  'npm run gameday: every scenario of chaos/scenarios passes against the reference cluster',
+  { skip: enabled ? false : 'set KAFKA_SRE_GAMEDAY=1 (npm run gameday)' },
+  async () => {
+    const started = Date.now();
+    const plain = scenarios.filter((f) => !needsSecurity(f));
+    const secure = scenarios.filter(needsSecurity);
+    const results = [
+      ...(plain.length ? await runScenarios(plain, false) : []),
+      ...(secure.length ? await runScenarios(secure, true) : []),
+    ];
+    process.stdout.write(
+      `# gameday ${results.filter((r) => r.startsWith('PASS')).length}/${results.length} passed in ${Math.round((Date.now() - started) / 1000)} s\n`,
+    );
+    assert.equal(results.filter((r) => r.startsWith('FAIL')).length, 0, results.join('\n'));
+  },
+);

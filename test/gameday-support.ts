@@ -79,7 +79,9 @@ export async function startGameDayStack(fx: ProcessFixture, dir: string, opts: S
 }
 
 async function promQuery(promUrl: string, q: string): Promise<number> {
-  const body = (await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { value: [number, string] }[] } };
+  const body = (await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as {
+    data: { result: { value: [number, string] }[] };
+  };
   return Number(body.data.result[0]?.value[1] ?? 0);
 }
 
@@ -90,7 +92,9 @@ export async function settle(stack: GameDayStack, alerts: string[]): Promise<voi
   await waitFor(
     'every broker scraped and no drill alert pending or firing',
     async () => {
-      const body = (await (await fetch(`${stack.promUrl}/api/v1/alerts`)).json()) as { data: { alerts: { labels: { alertname: string } }[] } };
+      const body = (await (await fetch(`${stack.promUrl}/api/v1/alerts`)).json()) as {
+        data: { alerts: { labels: { alertname: string } }[] };
+      };
       active = body.data.alerts.map((a) => a.labels.alertname).filter((n) => alerts.includes(n));
       return (await promQuery(stack.promUrl, 'sum(up{job="kafka-broker"})')) === BROKERS && active.length === 0;
     },
@@ -108,20 +112,41 @@ export interface DrillResult {
 }
 
 /** Writes the spec (its `target` replaced by the stack's), runs `chaos run --report`, returns the outcome. */
-export async function runDrill(stack: GameDayStack, name: string, specYaml: string, timeoutMs = 170_000): Promise<DrillResult> {
+export async function runDrill(
+  stack: GameDayStack,
+  name: string,
+  specYaml: string,
+  timeoutMs = 170_000,
+): Promise<DrillResult> {
   const spec = join(stack.dir, `${name}.yaml`);
   const body = specYaml.replace(/^target:\n(?: {2}.*\n)*/m, '').replace(/^target: \{.*\}\n/m, '');
   await writeFile(spec, `target: ${stack.target}\n${body}`);
   const report = join(stack.dir, `report-${name}`);
-  const r = await runCli(['chaos', 'run', spec, '--report', report, '--state-dir', join(stack.dir, 'state'), '--metrics-port', String(stack.runnerMetricsPort), '--quiet'], { timeoutMs });
+  const r = await runCli(
+    [
+      'chaos',
+      'run',
+      spec,
+      '--report',
+      report,
+      '--state-dir',
+      join(stack.dir, 'state'),
+      '--metrics-port',
+      String(stack.runnerMetricsPort),
+      '--quiet',
+    ],
+    { timeoutMs },
+  );
   const out: DrillResult = { code: r.code ?? -1, stdout: `${r.stdout}\n${r.stderr}`, report };
-  if (r.code !== 0 && /FAIL data: .*lost-write [1-9]/.test(r.stdout)) out.lossDiagnosis = await diagnoseLoss(stack, report);
+  if (r.code !== 0 && /FAIL data: .*lost-write [1-9]/.test(r.stdout))
+    out.lossDiagnosis = await diagnoseLoss(stack, report);
   return out;
 }
 
 /** Report files a finished drill must leave. */
 export function assertReports(d: DrillResult): void {
-  for (const f of ['journal.json', 'junit.xml', 'report.html']) assert.ok(existsSync(join(d.report, f)), `${f} written to ${d.report}`);
+  for (const f of ['journal.json', 'junit.xml', 'report.html'])
+    assert.ok(existsSync(join(d.report, f)), `${f} written to ${d.report}`);
 }
 
 /**
@@ -134,7 +159,9 @@ async function diagnoseLoss(stack: GameDayStack, report: string): Promise<string
   const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as { events: Ev[] } | Ev[];
   const events = Array.isArray(journal) ? journal : journal.events;
   // Samples are "<id>@p<partition>".
-  const sample = (events.find((e) => e.type === 'data-check')?.lostWriteSample ?? []).map((s) => s.replace(/@p\d+$/, ''));
+  const sample = (events.find((e) => e.type === 'data-check')?.lostWriteSample ?? []).map((s) =>
+    s.replace(/@p\d+$/, ''),
+  );
   const spec = await readFile(join(stack.dir, `${report.split('report-')[1]}.yaml`), 'utf8');
   const topic = /^\s+topic: (\S+)/m.exec(spec)?.[1];
   if (!topic || sample.length === 0) return 'no lost sample in the journal';

@@ -24,16 +24,41 @@ interface RunbookCommand {
   sh: string;
 }
 function runbookCommands(): string[] {
-  const doc = JSON.parse(readFileSync(join(repoRoot, 'docs', 'runbooks', 'commands.json'), 'utf8')) as { alerts: Record<string, { confirm: RunbookCommand[]; mitigation: RunbookCommand[] }> };
+  const doc = JSON.parse(readFileSync(join(repoRoot, 'docs', 'runbooks', 'commands.json'), 'utf8')) as {
+    alerts: Record<string, { confirm: RunbookCommand[]; mitigation: RunbookCommand[] }>;
+  };
   const all = new Set<string>();
-  for (const a of Object.values(doc.alerts)) for (const c of [...a.confirm, ...a.mitigation]) if (/\bkafka-sre\b/.test(c.sh)) all.add(c.sh);
+  for (const a of Object.values(doc.alerts))
+    for (const c of [...a.confirm, ...a.mitigation]) if (/\bkafka-sre\b/.test(c.sh)) all.add(c.sh);
   return [...all].sort();
 }
 
 test.before(async () => {
   broker = await startBrokerProc(fx, join(dir, 'data'));
-  await runCommand('kcat', ['-b', broker.bootstrap, '-P', '-t', 'rb-topic', '-p', '0'], { input: 'a\nb\nc\n', timeoutMs: 30_000 });
-  const c = await runCommand('kcat', ['-b', broker.bootstrap, '-G', 'rb-group', '-o', 'beginning', '-c', '2', '-q', '-X', 'auto.commit.interval.ms=100', '-X', 'auto.offset.reset=earliest', 'rb-topic'], { timeoutMs: 30_000 });
+  await runCommand('kcat', ['-b', broker.bootstrap, '-P', '-t', 'rb-topic', '-p', '0'], {
+    input: 'a\nb\nc\n',
+    timeoutMs: 30_000,
+  });
+  const c = await runCommand(
+    'kcat',
+    [
+      '-b',
+      broker.bootstrap,
+      '-G',
+      'rb-group',
+      '-o',
+      'beginning',
+      '-c',
+      '2',
+      '-q',
+      '-X',
+      'auto.commit.interval.ms=100',
+      '-X',
+      'auto.offset.reset=earliest',
+      'rb-topic',
+    ],
+    { timeoutMs: 30_000 },
+  );
   assert.equal(c.code, 0, c.stderr);
   // `kafka-sre` on PATH, as on-call would have it.
   const bin = join(dir, 'kafka-sre');
@@ -44,13 +69,22 @@ test.before(async () => {
 test('every kafka-sre runbook command works against the reference cluster', async () => {
   const commands = runbookCommands();
   assert.ok(commands.length >= 10, `found ${commands.length} commands`);
-  const env = { ...process.env, PATH: `${dir}:${process.env.PATH}`, BOOTSTRAP: broker.bootstrap, TOPIC: 'rb-topic', PARTITION: '0', GROUP: 'rb-group', BROKER_ID: '0' };
+  const env = {
+    ...process.env,
+    PATH: `${dir}:${process.env.PATH}`,
+    BOOTSTRAP: broker.bootstrap,
+    TOPIC: 'rb-topic',
+    PARTITION: '0',
+    GROUP: 'rb-group',
+    BROKER_ID: '0',
+  };
   const failures: string[] = [];
   for (const sh of commands) {
     const r = await runCommand('/bin/sh', ['-c', sh], { env, timeoutMs: 60_000 });
     const expected = NOT_RUNNABLE_YET[sh];
     if (expected) {
-      if (r.code !== 0 && !expected.test(r.stderr)) failures.push(`${sh}: exit ${r.code}, not the known gap: ${r.stderr}`);
+      if (r.code !== 0 && !expected.test(r.stderr))
+        failures.push(`${sh}: exit ${r.code}, not the known gap: ${r.stderr}`);
       continue;
     }
     if (r.code !== 0 && r.code !== 3) failures.push(`${sh}: exit ${r.code}\n${r.stdout}${r.stderr}`);

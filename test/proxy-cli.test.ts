@@ -25,8 +25,17 @@ describe('kafka-sre chaos proxy', () => {
   it('starts with a populate file, prints where it listens, serves metrics and stops on SIGTERM', async () => {
     const port = await freePort();
     const populate = join(dir, 'populate.json');
-    writeFileSync(populate, JSON.stringify([{ name: 'echo', listen: '127.0.0.1:0', upstream: echo.address }, { name: 'idle', listen: '127.0.0.1:0', upstream: echo.address, enabled: false }]));
-    const proc = await procs.startCli(['chaos', 'proxy', '--port', String(port), '--config', populate, '--proxy-metrics', '--log-level', 'warn'], { readyWhen: /listening on/ });
+    writeFileSync(
+      populate,
+      JSON.stringify([
+        { name: 'echo', listen: '127.0.0.1:0', upstream: echo.address },
+        { name: 'idle', listen: '127.0.0.1:0', upstream: echo.address, enabled: false },
+      ]),
+    );
+    const proc = await procs.startCli(
+      ['chaos', 'proxy', '--port', String(port), '--config', populate, '--proxy-metrics', '--log-level', 'warn'],
+      { readyWhen: /listening on/ },
+    );
     assert.match(proc.output(), new RegExp(`Toxiproxy API listening on http://127\\.0\\.0\\.1:${port}`));
     assert.match(proc.output(), /proxy echo: 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+/);
     assert.match(proc.output(), /proxy idle: .*\(disabled\)/);
@@ -44,7 +53,9 @@ describe('kafka-sre chaos proxy', () => {
     const port = await freePort();
     const yaml = join(dir, 'kafka-sre.yaml');
     writeFileSync(yaml, `proxy:\n  port: ${port}\n  seed: 7\n`);
-    const proc = await procs.startCli(['-c', yaml, 'chaos', 'proxy', '--log-level', 'warn'], { readyWhen: /listening on/ });
+    const proc = await procs.startCli(['-c', yaml, 'chaos', 'proxy', '--log-level', 'warn'], {
+      readyWhen: /listening on/,
+    });
     assert.match(proc.output(), new RegExp(`127\\.0\\.0\\.1:${port}`));
     proc.kill('SIGINT');
     assert.equal((await proc.exited).code, 0);

@@ -14,7 +14,11 @@ import {
   type Slowclose,
   type ToxicAttributeTypes,
 } from 'toxiproxy-node-client';
-import type { IPopulateProxiesBody, IUpdateProxyBody, IUpdateToxicBody } from 'toxiproxy-node-client/dist/interfaces.js';
+import type {
+  IPopulateProxiesBody,
+  IUpdateProxyBody,
+  IUpdateToxicBody,
+} from 'toxiproxy-node-client/dist/interfaces.js';
 import type { RunningProxyServer } from '../chaos/proxy/server.js';
 import { serverVersion } from '../chaos/proxy/api.js';
 import { echoServer, portOf, proxyServer, roundTrip, tcpConnect, type TcpServer } from './proxy-fixtures.js';
@@ -49,14 +53,26 @@ describe('toxiproxy-node-client against the kafka-sre proxy', () => {
   });
 
   it('throws ToxiproxyError for API errors (409, 404)', async () => {
-    await assert.rejects(toxiproxy.createProxy({ name: 'redis', listen: 'localhost:0', upstream: echo.address }), (e: unknown) => e instanceof ToxiproxyError && /409/.test(e.message));
-    await assert.rejects(toxiproxy.get('missing'), (e: unknown) => e instanceof ToxiproxyError && /404/.test(e.message));
+    await assert.rejects(
+      toxiproxy.createProxy({ name: 'redis', listen: 'localhost:0', upstream: echo.address }),
+      (e: unknown) => e instanceof ToxiproxyError && /409/.test(e.message),
+    );
+    await assert.rejects(
+      toxiproxy.get('missing'),
+      (e: unknown) => e instanceof ToxiproxyError && /404/.test(e.message),
+    );
   });
 
   it('addToxic, getToxic, toxic.update, toxic.remove — with measurable effect', async () => {
     const proxy = await toxiproxy.get('redis');
     const s = await tcpConnect(portOf(proxy.listen));
-    const body: ICreateToxicBody<Latency> = { name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 300, jitter: 0 } };
+    const body: ICreateToxicBody<Latency> = {
+      name: 'slow',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 300, jitter: 0 },
+    };
     const toxic = await proxy.addToxic(body);
     assert.deepEqual(toxic.toJson(), body);
     assert.ok((await roundTrip(s)) >= 299, 'latency applied to the already open connection');
@@ -76,9 +92,21 @@ describe('toxiproxy-node-client against the kafka-sre proxy', () => {
     const proxy = await toxiproxy.get('redis');
     const bodies: ICreateToxicBody<ToxicAttributeTypes>[] = [
       { name: 'bw', type: 'bandwidth', stream: 'upstream', toxicity: 0, attributes: { rate: 100 } satisfies Bandwidth },
-      { name: 'sc', type: 'slow_close', stream: 'upstream', toxicity: 0, attributes: { delay: 10 } satisfies Slowclose },
+      {
+        name: 'sc',
+        type: 'slow_close',
+        stream: 'upstream',
+        toxicity: 0,
+        attributes: { delay: 10 } satisfies Slowclose,
+      },
       { name: 'to', type: 'timeout', stream: 'upstream', toxicity: 0, attributes: { timeout: 10 } satisfies Timeout },
-      { name: 'sl', type: 'slicer', stream: 'upstream', toxicity: 0, attributes: { average_size: 10, size_variation: 2, delay: 5 } satisfies Slicer },
+      {
+        name: 'sl',
+        type: 'slicer',
+        stream: 'upstream',
+        toxicity: 0,
+        attributes: { average_size: 10, size_variation: 2, delay: 5 } satisfies Slicer,
+      },
       { name: 'ld', type: 'limit_data', stream: 'upstream', toxicity: 0, attributes: { bytes: 10 } },
       { name: 'rp', type: 'reset_peer', stream: 'upstream', toxicity: 0, attributes: { timeout: 10 } },
     ];
@@ -108,7 +136,13 @@ describe('toxiproxy-node-client against the kafka-sre proxy', () => {
     const proxies = await toxiproxy.populate(body);
     assert.deepEqual(Object.keys(proxies).sort(), ['a', 'b']);
     assert.equal(proxies.b.enabled, false);
-    await proxies.a.addToxic<Latency>({ name: 'l', type: 'latency', stream: 'upstream', toxicity: 1, attributes: { latency: 50, jitter: 0 } });
+    await proxies.a.addToxic<Latency>({
+      name: 'l',
+      type: 'latency',
+      stream: 'upstream',
+      toxicity: 1,
+      attributes: { latency: 50, jitter: 0 },
+    });
     await toxiproxy.reset();
     const after = await toxiproxy.getAll();
     assert.equal(after.b.enabled, true, 'reset enables every proxy');

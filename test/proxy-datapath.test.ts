@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { RunningProxyServer } from '../chaos/proxy/server.js';
-import { collect, createProxy, echoServer, proxyServer, receiveBytes, roundTrip, sourceServer, tcpConnect, type TcpServer } from './proxy-fixtures.js';
+import {
+  collect,
+  createProxy,
+  echoServer,
+  proxyServer,
+  receiveBytes,
+  roundTrip,
+  sourceServer,
+  tcpConnect,
+  type TcpServer,
+} from './proxy-fixtures.js';
 
 let server: RunningProxyServer;
 let echo: TcpServer;

@@ -122,7 +122,12 @@ export function collect(s: Socket, deadlineMs: number): Promise<Received> {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** JSON request against the proxy API. */
-export async function api(server: RunningProxyServer, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: unknown; headers: Headers }> {
+export async function api(
+  server: RunningProxyServer,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; text: string; json: unknown; headers: Headers }> {
   const res = await fetch(server.url + path, {
     method,
     headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
@@ -145,7 +150,11 @@ export async function createProxy(server: RunningProxyServer, name: string, upst
   return portOf((r.json as { listen: string }).listen);
 }
 
-export async function addToxic(server: RunningProxyServer, proxy: string, toxic: Record<string, unknown>): Promise<void> {
+export async function addToxic(
+  server: RunningProxyServer,
+  proxy: string,
+  toxic: Record<string, unknown>,
+): Promise<void> {
   const r = await api(server, 'POST', `/proxies/${proxy}/toxics`, toxic);
   if (r.status !== 200) throw new Error(`add toxic: ${r.status} ${r.text}`);
 }

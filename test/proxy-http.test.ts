@@ -32,7 +32,10 @@ describe('proxies', () => {
     const body = r.json as { listen: string };
     assert.match(body.listen, /^127\.0\.0\.1:\d+$/);
     assert.notEqual(portOf(body.listen), 0);
-    assert.equal(r.text, JSON.stringify({ name: 'one', listen: body.listen, upstream: echo.address, enabled: true, toxics: [] }));
+    assert.equal(
+      r.text,
+      JSON.stringify({ name: 'one', listen: body.listen, upstream: echo.address, enabled: true, toxics: [] }),
+    );
     await roundTrip(await tcpConnect(portOf(body.listen))); // relays at once
   });
 
@@ -42,29 +45,60 @@ describe('proxies', () => {
   });
 
   it('creates a disabled proxy without listening; its address stays as given', async () => {
-    const r = await api(server, 'POST', '/proxies', { name: 'off', listen: '127.0.0.1:0', upstream: echo.address, enabled: false });
+    const r = await api(server, 'POST', '/proxies', {
+      name: 'off',
+      listen: '127.0.0.1:0',
+      upstream: echo.address,
+      enabled: false,
+    });
     assert.equal(r.status, 201);
-    assert.deepEqual(r.json, { name: 'off', listen: '127.0.0.1:0', upstream: echo.address, enabled: false, toxics: [] });
+    assert.deepEqual(r.json, {
+      name: 'off',
+      listen: '127.0.0.1:0',
+      upstream: echo.address,
+      enabled: false,
+      toxics: [],
+    });
   });
 
   it('rejects duplicates, missing fields and bad bodies with Toxiproxy errors', async () => {
-    assertApiError(await api(server, 'POST', '/proxies', { name: 'one', listen: '127.0.0.1:0', upstream: echo.address }), 409, 'proxy already exists');
-    assertApiError(await api(server, 'POST', '/proxies', { listen: '127.0.0.1:0', upstream: echo.address }), 400, 'missing required field: name');
-    assertApiError(await api(server, 'POST', '/proxies', { name: 'x', listen: '127.0.0.1:0' }), 400, 'missing required field: upstream');
+    assertApiError(
+      await api(server, 'POST', '/proxies', { name: 'one', listen: '127.0.0.1:0', upstream: echo.address }),
+      409,
+      'proxy already exists',
+    );
+    assertApiError(
+      await api(server, 'POST', '/proxies', { listen: '127.0.0.1:0', upstream: echo.address }),
+      400,
+      'missing required field: name',
+    );
+    assertApiError(
+      await api(server, 'POST', '/proxies', { name: 'x', listen: '127.0.0.1:0' }),
+      400,
+      'missing required field: upstream',
+    );
     assertApiError(await api(server, 'POST', '/proxies', ''), 400, 'bad request body: EOF');
-    assertApiError(await api(server, 'POST', '/proxies', { name: 5, upstream: 'a:1' }), 400, 'bad request body: json: cannot unmarshal number into Go struct field Proxy.name of type string');
+    assertApiError(
+      await api(server, 'POST', '/proxies', { name: 5, upstream: 'a:1' }),
+      400,
+      'bad request body: json: cannot unmarshal number into Go struct field Proxy.name of type string',
+    );
     const bad = await api(server, 'POST', '/proxies', '{nope');
     assert.equal(bad.status, 400);
     assert.match((bad.json as { error: string }).error, /^bad request body: /);
   });
 
-  it('reports a listen failure as 500 with Go\'s message', async () => {
+  it("reports a listen failure as 500 with Go's message", async () => {
     const blocker = createServer();
     blocker.listen(0, '127.0.0.1');
     await once(blocker, 'listening');
     const port = (blocker.address() as { port: number }).port;
     try {
-      assertApiError(await api(server, 'POST', '/proxies', { name: 'busy', listen: `127.0.0.1:${port}`, upstream: echo.address }), 500, `listen tcp 127.0.0.1:${port}: bind: address already in use`);
+      assertApiError(
+        await api(server, 'POST', '/proxies', { name: 'busy', listen: `127.0.0.1:${port}`, upstream: echo.address }),
+        500,
+        `listen tcp 127.0.0.1:${port}: bind: address already in use`,
+      );
       assertApiError(await api(server, 'GET', '/proxies/busy'), 404, 'proxy not found');
     } finally {
       blocker.close();
@@ -98,7 +132,11 @@ describe('proxies', () => {
     const moved = await api(server, 'PATCH', '/proxies/one', { listen: '127.0.0.1:0' });
     assert.notEqual((moved.json as { listen: string }).listen, listen, 'a new listen address restarts the listener');
     assertApiError(await api(server, 'PATCH', '/proxies/nope', { enabled: false }), 404, 'proxy not found');
-    assertApiError(await api(server, 'PATCH', '/proxies/one', '[1]'), 400, 'bad request body: json: cannot unmarshal array into Go value of type toxiproxy.Proxy');
+    assertApiError(
+      await api(server, 'PATCH', '/proxies/one', '[1]'),
+      400,
+      'bad request body: json: cannot unmarshal array into Go value of type toxiproxy.Proxy',
+    );
     const del = await api(server, 'DELETE', '/proxies/cased');
     assert.equal(del.status, 204);
     assert.equal(del.text, '');
@@ -114,15 +152,32 @@ describe('toxics', () => {
   it('creates a toxic with Toxiproxy defaults: name <type>_<stream>, downstream, toxicity 1, zero attributes', async () => {
     const r = await api(server, 'POST', '/proxies/tx/toxics', { type: 'latency' });
     assert.equal(r.status, 200);
-    assert.equal(r.text, '{"attributes":{"latency":0,"jitter":0},"name":"latency_downstream","type":"latency","stream":"downstream","toxicity":1}');
+    assert.equal(
+      r.text,
+      '{"attributes":{"latency":0,"jitter":0},"name":"latency_downstream","type":"latency","stream":"downstream","toxicity":1}',
+    );
   });
 
   it('keeps the stream as spelled and lists upstream toxics first', async () => {
-    const r = await api(server, 'POST', '/proxies/tx/toxics', { type: 'bandwidth', stream: 'UpStream', toxicity: 0.3, attributes: { rate: 10, unknown: 1 } });
+    const r = await api(server, 'POST', '/proxies/tx/toxics', {
+      type: 'bandwidth',
+      stream: 'UpStream',
+      toxicity: 0.3,
+      attributes: { rate: 10, unknown: 1 },
+    });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { attributes: { rate: 10 }, name: 'bandwidth_UpStream', type: 'bandwidth', stream: 'UpStream', toxicity: 0.3 });
+    assert.deepEqual(r.json, {
+      attributes: { rate: 10 },
+      name: 'bandwidth_UpStream',
+      type: 'bandwidth',
+      stream: 'UpStream',
+      toxicity: 0.3,
+    });
     const list = await api(server, 'GET', '/proxies/tx/toxics');
-    assert.deepEqual((list.json as { name: string }[]).map((t) => t.name), ['bandwidth_UpStream', 'latency_downstream']);
+    assert.deepEqual(
+      (list.json as { name: string }[]).map((t) => t.name),
+      ['bandwidth_UpStream', 'latency_downstream'],
+    );
     const proxy = await api(server, 'GET', '/proxies/tx');
     assert.equal((proxy.json as { toxics: unknown[] }).toxics.length, 2);
   });
@@ -139,7 +194,12 @@ describe('toxics', () => {
       noop: [],
     };
     for (const [type, fields] of Object.entries(expected)) {
-      const r = await api(server, 'POST', '/proxies/tx/toxics', { type, name: `all_${type}`, stream: 'upstream', toxicity: 0 });
+      const r = await api(server, 'POST', '/proxies/tx/toxics', {
+        type,
+        name: `all_${type}`,
+        stream: 'upstream',
+        toxicity: 0,
+      });
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(Object.keys((r.json as { attributes: object }).attributes), fields);
     }
@@ -147,13 +207,24 @@ describe('toxics', () => {
 
   it('rejects invalid toxics with Toxiproxy errors', async () => {
     assertApiError(await api(server, 'POST', '/proxies/tx/toxics', { type: 'nope' }), 400, 'invalid toxic type');
-    assertApiError(await api(server, 'POST', '/proxies/tx/toxics', { type: 'latency', stream: 'sideways' }), 400, 'stream was invalid, can be either upstream or downstream');
+    assertApiError(
+      await api(server, 'POST', '/proxies/tx/toxics', { type: 'latency', stream: 'sideways' }),
+      400,
+      'stream was invalid, can be either upstream or downstream',
+    );
     assertApiError(await api(server, 'POST', '/proxies/tx/toxics', { type: 'latency' }), 409, 'toxic already exists');
     assertApiError(await api(server, 'POST', '/proxies/nope/toxics', { type: 'latency' }), 404, 'proxy not found');
     assertApiError(await api(server, 'POST', '/proxies/tx/toxics', ''), 400, 'bad request body: EOF');
-    const frac = await api(server, 'POST', '/proxies/tx/toxics', { type: 'latency', name: 'frac', attributes: { latency: 1.5 } });
+    const frac = await api(server, 'POST', '/proxies/tx/toxics', {
+      type: 'latency',
+      name: 'frac',
+      attributes: { latency: 1.5 },
+    });
     assert.equal(frac.status, 400);
-    assert.match((frac.json as { error: string }).error, /^bad request body: json: cannot unmarshal number 1\.5 into Go struct field .*latency of type int64$/);
+    assert.match(
+      (frac.json as { error: string }).error,
+      /^bad request body: json: cannot unmarshal number 1\.5 into Go struct field .*latency of type int64$/,
+    );
     assertApiError(await api(server, 'GET', '/proxies/tx/toxics/nope'), 404, 'toxic not found');
     assertApiError(await api(server, 'PATCH', '/proxies/tx/toxics/nope', { toxicity: 1 }), 404, 'toxic not found');
     assertApiError(await api(server, 'DELETE', '/proxies/tx/toxics/nope'), 404, 'toxic not found');
@@ -161,11 +232,27 @@ describe('toxics', () => {
 
   it('merges attributes on update (POST and PATCH) and keeps toxicity unless given', async () => {
     await api(server, 'PATCH', '/proxies/tx/toxics/latency_downstream', { attributes: { latency: 100, jitter: 10 } });
-    const r = await api(server, 'POST', '/proxies/tx/toxics/latency_downstream', { attributes: { jitter: 5 }, name: 'ignored', type: 'ignored' });
+    const r = await api(server, 'POST', '/proxies/tx/toxics/latency_downstream', {
+      attributes: { jitter: 5 },
+      name: 'ignored',
+      type: 'ignored',
+    });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { attributes: { latency: 100, jitter: 5 }, name: 'latency_downstream', type: 'latency', stream: 'downstream', toxicity: 1 });
+    assert.deepEqual(r.json, {
+      attributes: { latency: 100, jitter: 5 },
+      name: 'latency_downstream',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+    });
     const t = await api(server, 'PATCH', '/proxies/tx/toxics/latency_downstream', { toxicity: 0.25 });
-    assert.deepEqual(t.json, { attributes: { latency: 100, jitter: 5 }, name: 'latency_downstream', type: 'latency', stream: 'downstream', toxicity: 0.25 });
+    assert.deepEqual(t.json, {
+      attributes: { latency: 100, jitter: 5 },
+      name: 'latency_downstream',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 0.25,
+    });
     assert.deepEqual((await api(server, 'GET', '/proxies/tx/toxics/latency_downstream')).json, t.json);
   });
 
@@ -184,7 +271,13 @@ describe('populate and reset', () => {
     ]);
     assert.equal(r.status, 201);
     const proxies = (r.json as { proxies: { name: string; enabled: boolean; listen: string }[] }).proxies;
-    assert.deepEqual(proxies.map((p) => [p.name, p.enabled]), [['p1', true], ['p2', false]]);
+    assert.deepEqual(
+      proxies.map((p) => [p.name, p.enabled]),
+      [
+        ['p1', true],
+        ['p2', false],
+      ],
+    );
     assert.deepEqual(Object.keys(r.json as object), ['proxies']);
   });
 
@@ -194,7 +287,9 @@ describe('populate and reset', () => {
     const r = await api(server, 'POST', '/populate', [{ name: 'p1', listen: p1.listen, upstream: echo.address }]);
     assert.equal(r.status, 201);
     assert.equal((r.json as { proxies: { toxics: unknown[] }[] }).proxies[0].toxics.length, 1);
-    const replaced = await api(server, 'POST', '/populate', [{ name: 'p1', listen: '127.0.0.1:0', upstream: echo.address }]);
+    const replaced = await api(server, 'POST', '/populate', [
+      { name: 'p1', listen: '127.0.0.1:0', upstream: echo.address },
+    ]);
     assert.equal((replaced.json as { proxies: { toxics: unknown[] }[] }).proxies[0].toxics.length, 0);
   });
 
@@ -205,7 +300,10 @@ describe('populate and reset', () => {
   });
 
   it('reports errors inside the populate body', async () => {
-    const r = await api(server, 'POST', '/populate', [{ name: 'ok', listen: '127.0.0.1:0', upstream: echo.address }, { name: 'bad', listen: '127.0.0.1:0' }]);
+    const r = await api(server, 'POST', '/populate', [
+      { name: 'ok', listen: '127.0.0.1:0', upstream: echo.address },
+      { name: 'bad', listen: '127.0.0.1:0' },
+    ]);
     assert.equal(r.status, 400);
     assert.equal(r.text, '{"error":"missing required field: upstream at proxy 2","status":400,"proxies":null}');
     assert.equal((await api(server, 'GET', '/proxies/ok')).status, 404, 'nothing created when validation fails');

@@ -38,13 +38,35 @@ function kcat(args: string[], input?: string) {
 before(async () => {
   const port = await freePort();
   bootstrap = `127.0.0.2:${port}`;
-  await procs.startCli(['broker', '--brokers', '1', '--data-dir', join(dir, 'data'), '--port', String(port), '--metrics-port', '0', '--log-level', 'warn'], {
-    env: { ...process.env, KAFKA_SRE_BROKER_ADVERTISED_HOST: '127.0.0.2' },
-    readyWhen: /listening on/,
-  });
+  await procs.startCli(
+    [
+      'broker',
+      '--brokers',
+      '1',
+      '--data-dir',
+      join(dir, 'data'),
+      '--port',
+      String(port),
+      '--metrics-port',
+      '0',
+      '--log-level',
+      'warn',
+    ],
+    {
+      env: { ...process.env, KAFKA_SRE_BROKER_ADVERTISED_HOST: '127.0.0.2' },
+      readyWhen: /listening on/,
+    },
+  );
   server = await proxyServer({ populate: [{ name: 'broker0', listen: bootstrap, upstream: `127.0.0.1:${port}` }] });
   toxiproxy = new Toxiproxy(server.url);
-  const kafka = new Kafka({ clientId: 'proxy-test', brokers: [bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 } });
+  const kafka = new Kafka({
+    clientId: 'proxy-test',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    requestTimeout: 3000,
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+  });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
@@ -63,12 +85,21 @@ describe('Kafka through the fault proxy', () => {
     const base: number[] = [];
     for (let i = 0; i < 5; i++) base.push(await timedSend(`base-${i}`));
     const proxy = await toxiproxy.get('broker0');
-    const toxic = await proxy.addToxic<Latency>({ name: 'slow_broker', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 300, jitter: 0 } });
+    const toxic = await proxy.addToxic<Latency>({
+      name: 'slow_broker',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 300, jitter: 0 },
+    });
     const slow: number[] = [];
     for (let i = 0; i < 3; i++) slow.push(await timedSend(`slow-${i}`));
     await toxic.remove();
     assert.ok(median(slow) >= 299, `produce with a 300 ms latency toxic: ${slow.map(Math.round).join(', ')} ms`);
-    assert.ok(median(slow) - median(base) >= 250, `baseline ${base.map(Math.round).join(', ')} ms vs ${slow.map(Math.round).join(', ')} ms`);
+    assert.ok(
+      median(slow) - median(base) >= 250,
+      `baseline ${base.map(Math.round).join(', ')} ms vs ${slow.map(Math.round).join(', ')} ms`,
+    );
   });
 
   it('kcat produces and consumes through the proxy', async () => {
@@ -81,7 +112,7 @@ describe('Kafka through the fault proxy', () => {
     assert.ok(lines.includes('from-kcat-1') && lines.includes('from-kcat-2'), 'sees its own records');
   });
 
-  it('disabling the broker\'s proxy makes its partitions unavailable until it is enabled again', async () => {
+  it("disabling the broker's proxy makes its partitions unavailable until it is enabled again", async () => {
     const proxy = await toxiproxy.get('broker0');
     const down = await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
     await assert.rejects(timedSend('while-down'), 'kafkajs cannot produce');

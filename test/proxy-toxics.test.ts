@@ -100,7 +100,10 @@ describe('slow_close', () => {
     const r = await collect(s, 3000);
     assert.equal(r.total, 3);
     assert.ok(r.chunks[0].at < 300, `data not delayed: ${r.chunks[0].at}`);
-    assert.ok(r.closedAfter !== undefined && r.closedAfter >= 490 && r.closedAfter < 1500, `closed after ${r.closedAfter}`);
+    assert.ok(
+      r.closedAfter !== undefined && r.closedAfter >= 490 && r.closedAfter < 1500,
+      `closed after ${r.closedAfter}`,
+    );
   });
 });
 
@@ -114,7 +117,10 @@ describe('timeout', () => {
     s.write('hello');
     const r = await got;
     assert.equal(r.total, 0);
-    assert.ok(r.closedAfter !== undefined && r.closedAfter >= 190 && r.closedAfter < 1500, `closed after ${r.closedAfter}`);
+    assert.ok(
+      r.closedAfter !== undefined && r.closedAfter >= 190 && r.closedAfter < 1500,
+      `closed after ${r.closedAfter}`,
+    );
   });
 
   it('with timeout 0 hangs until the toxic is removed, which closes the stalled connection', async () => {
@@ -175,7 +181,10 @@ describe('slicer', () => {
     assert.ok(r.chunks.length >= 10, `pieces: ${r.chunks.map((c) => c.size).join(',')}`);
     const within = r.chunks.filter((c) => c.size <= 20).length;
     assert.ok(within >= r.chunks.length * 0.8, `pieces <= 20 bytes: ${r.chunks.map((c) => c.size).join(',')}`);
-    assert.ok(r.chunks[r.chunks.length - 1].at >= 14 * 15, `delay between pieces: last at ${r.chunks[r.chunks.length - 1].at}`);
+    assert.ok(
+      r.chunks[r.chunks.length - 1].at >= 14 * 15,
+      `delay between pieces: last at ${r.chunks[r.chunks.length - 1].at}`,
+    );
   });
 });
 
@@ -198,7 +207,10 @@ describe('toxicity', () => {
     const port = await createProxy(server, name, echo.address);
     await addToxic(server, name, { type: 'latency', toxicity: 0, attributes: { latency: 400 } });
     for (let i = 0; i < 3; i++) assert.ok((await roundTrip(await tcpConnect(port))) < 399);
-    assert.equal((await api(server, 'PATCH', `/proxies/${name}/toxics/latency_downstream`, { toxicity: 1 })).status, 200);
+    assert.equal(
+      (await api(server, 'PATCH', `/proxies/${name}/toxics/latency_downstream`, { toxicity: 1 })).status,
+      200,
+    );
     for (let i = 0; i < 3; i++) assert.ok((await roundTrip(await tcpConnect(port))) >= 399);
   });
 
@@ -253,7 +265,12 @@ describe('live connections, enable and disable', () => {
     const toxics = [
       { name: 'b', type: 'bandwidth', attributes: { rate: 6000 } },
       { name: 'l', type: 'latency', attributes: { latency: 5, jitter: 3 } },
-      { name: 's', type: 'slicer', stream: 'upstream', attributes: { average_size: 4096, size_variation: 1000, delay: 0 } },
+      {
+        name: 's',
+        type: 'slicer',
+        stream: 'upstream',
+        attributes: { average_size: 4096, size_variation: 1000, delay: 0 },
+      },
     ];
     for (const t of toxics) {
       await addToxic(server, name, t);
@@ -264,7 +281,10 @@ describe('live connections, enable and disable', () => {
       await sleep(40);
       await api(server, 'DELETE', `/proxies/${name}/toxics/${t.name}`);
     }
-    assert.ok(incoming.count() < payload.length, `data was still flowing when the last toxic went (${incoming.count()} bytes)`);
+    assert.ok(
+      incoming.count() < payload.length,
+      `data was still flowing when the last toxic went (${incoming.count()} bytes)`,
+    );
     await writer;
     const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     assert.equal(hash(await incoming.done), hash(payload));
@@ -299,7 +319,10 @@ describe('live connections, enable and disable', () => {
     await sleep(1000);
     // Kernel socket buffers on both hops hold a few MB; without backpressure this would be GBs.
     process.stdout.write(`# backpressure: upstream wrote ${accepted} bytes into a stalled connection\n`);
-    assert.ok(accepted < 64 * 1024 * 1024, `upstream could write ${(accepted / 1e6).toFixed(1)} MB into a stalled connection`);
+    assert.ok(
+      accepted < 64 * 1024 * 1024,
+      `upstream could write ${(accepted / 1e6).toFixed(1)} MB into a stalled connection`,
+    );
     s.destroy();
   });
 });

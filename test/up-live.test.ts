@@ -47,10 +47,18 @@ test('kafka-sre up: live rules, emitted metrics and dashboard data on a working 
     stringify({
       broker: { brokers: 1, dataDir: join(dir, 'data'), port: brokerPort, metricsPort },
       exporter: { port: exporterPort, host: '127.0.0.1', intervalMs: 2000 },
-      alerts: { evaluationInterval: '2s', scrape: { interval: '2s' }, up: { prometheusPort: 0, alertmanagerPort: 0, dir: join(dir, 'alerting') } },
+      alerts: {
+        evaluationInterval: '2s',
+        scrape: { interval: '2s' },
+        up: { prometheusPort: 0, alertmanagerPort: 0, dir: join(dir, 'alerting') },
+      },
     }),
   );
-  const up = await fx.start(process.execPath, [cliEntry, '--config', configFile, 'up'], { readyWhen: /Press Ctrl-C to stop/, readyTimeoutMs: 120_000, detached: true });
+  const up = await fx.start(process.execPath, [cliEntry, '--config', configFile, 'up'], {
+    readyWhen: /Press Ctrl-C to stop/,
+    readyTimeoutMs: 120_000,
+    detached: true,
+  });
   const urls = [...up.output().matchAll(/(https?:\/\/[\d.]+:\d+)\S*|\b(127\.0\.0\.1:\d+)\b/g)].map((m) => m[1] ?? m[2]);
   const prometheus = /Prometheus[^\n]*?(http:\/\/[\d.:]+)/.exec(up.output())?.[1];
   assert.ok(prometheus, up.output());
@@ -67,7 +75,12 @@ test('kafka-sre up: live rules, emitted metrics and dashboard data on a working 
   let sending = true;
   const trickle = (async () => {
     for (let i = 0; sending; i++) {
-      await producer.send({ topic: TOPIC, messages: Array.from({ length: 20 }, (_, j) => ({ key: `k${j % 4}`, value: `v${i}-${j}` })) }).catch(() => undefined);
+      await producer
+        .send({
+          topic: TOPIC,
+          messages: Array.from({ length: 20 }, (_, j) => ({ key: `k${j % 4}`, value: `v${i}-${j}` })),
+        })
+        .catch(() => undefined);
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
@@ -75,13 +88,20 @@ test('kafka-sre up: live rules, emitted metrics and dashboard data on a working 
   try {
     const config = loadConfig({ env: {}, flags: {} });
     // Every catalog metric the rules read shows up in Prometheus (scraped from the broker or exporter).
-    const wanted = [...new Set(metricUsage(validatedModel(config.alerts)).filter((u) => u.verdict === 'catalog').map((u) => u.name))].sort();
+    const wanted = [
+      ...new Set(
+        metricUsage(validatedModel(config.alerts))
+          .filter((u) => u.verdict === 'catalog')
+          .map((u) => u.name),
+      ),
+    ].sort();
     assert.ok(wanted.length > 20, `only ${wanted.length} catalog metrics in the rules`);
     let missing: string[] = [];
     await waitFor(
       'every catalog metric the rules use is scraped',
       async () => {
-        const names = ((await (await fetch(`${prometheus}/api/v1/label/__name__/values`)).json()) as { data: string[] }).data;
+        const names = ((await (await fetch(`${prometheus}/api/v1/label/__name__/values`)).json()) as { data: string[] })
+          .data;
         missing = wanted.filter((n) => !names.includes(n));
         return missing.length === 0;
       },
@@ -96,7 +116,9 @@ test('kafka-sre up: live rules, emitted metrics and dashboard data on a working 
       async () => {
         const body = (await (await fetch(`${prometheus}/api/v1/rules`)).json()) as PromRules;
         const rules = body.data.groups.flatMap((g) => g.rules.map((r) => ({ group: g.name, ...r })));
-        unhealthy = rules.filter((r) => r.health !== 'ok').map((r) => `${r.group}/${r.name}: ${r.health} ${r.lastError ?? ''}`);
+        unhealthy = rules
+          .filter((r) => r.health !== 'ok')
+          .map((r) => `${r.group}/${r.name}: ${r.health} ${r.lastError ?? ''}`);
         return rules.length > 30 && unhealthy.length === 0;
       },
       60_000,

@@ -29,7 +29,10 @@ function groupingRoutes(model: RuleModel, severity: Severity): Route[] {
     const key = a.spec.groupBy.join(',');
     byLabels.set(key, [...(byLabels.get(key) ?? []), name]);
   }
-  return [...byLabels].map(([labels, names]) => ({ matchers: [`alertname=~"${regexOf(names)}"`], group_by: [...BASE_GROUP_BY, ...labels.split(',')] }));
+  return [...byLabels].map(([labels, names]) => ({
+    matchers: [`alertname=~"${regexOf(names)}"`],
+    group_by: [...BASE_GROUP_BY, ...labels.split(',')],
+  }));
 }
 
 export function alertmanagerConfig(model: RuleModel): Record<string, unknown> {
@@ -41,12 +44,17 @@ export function alertmanagerConfig(model: RuleModel): Record<string, unknown> {
     if (children.length) r.routes = children;
     return r;
   };
-  const receiver = (name: string, url: string) => (url ? { name, webhook_configs: [{ url, send_resolved: true }] } : { name });
+  const receiver = (name: string, url: string) =>
+    url ? { name, webhook_configs: [{ url, send_resolved: true }] } : { name };
   const inhibit_rules = inhibitions
     .filter((i) => present.has(i.source))
     .map((i) => ({ ...i, targets: i.targets.filter((t) => present.has(t)) }))
     .filter((i) => i.targets.length > 0)
-    .map((i) => ({ source_matchers: [`alertname="${i.source}"`], target_matchers: [`alertname=~"${regexOf(i.targets)}"`], equal: [...i.equal] }));
+    .map((i) => ({
+      source_matchers: [`alertname="${i.source}"`],
+      target_matchers: [`alertname=~"${regexOf(i.targets)}"`],
+      equal: [...i.equal],
+    }));
   return {
     route: {
       receiver: 'ticket',

@@ -27,7 +27,13 @@ function recordingRule(r: RecordSpec): PromRecordingRule {
 }
 
 function alertingRule(a: AlertModel, withAnnotations: boolean): PromAlertingRule {
-  return { alert: a.alert, expr: a.expr, for: a.for, labels: { ...a.labels }, annotations: withAnnotations ? { ...a.annotations } : {} };
+  return {
+    alert: a.alert,
+    expr: a.expr,
+    for: a.for,
+    labels: { ...a.labels },
+    annotations: withAnnotations ? { ...a.annotations } : {},
+  };
 }
 
 /**

@@ -18,7 +18,13 @@ function testOf(a: AlertModel, c: AlertCase): PromtoolTest {
     name: `${a.alert}: ${c.name}`,
     interval: c.interval ?? '1m',
     input_series: c.series.map((s) => ({ series: s.series, values: s.values })),
-    alert_rule_test: [{ eval_time: c.evalTime, alertname: a.alert, exp_alerts: c.fires.map((labels) => ({ exp_labels: { ...labels, ...staticLabels } })) }],
+    alert_rule_test: [
+      {
+        eval_time: c.evalTime,
+        alertname: a.alert,
+        exp_alerts: c.fires.map((labels) => ({ exp_labels: { ...labels, ...staticLabels } })),
+      },
+    ],
   };
 }
 
@@ -49,6 +55,10 @@ export function renderPromtoolTests(model: RuleModel, rulesDir: string): Promtoo
     name: `${key}.test.yaml`,
     ruleFile: b.ruleFile,
     cases: b.tests.length,
-    yaml: toYaml({ rule_files: [`${rulesDir.replace(/\/+$/, '')}/${b.ruleFile}`], evaluation_interval: b.interval, tests: b.tests }),
+    yaml: toYaml({
+      rule_files: [`${rulesDir.replace(/\/+$/, '')}/${b.ruleFile}`],
+      evaluation_interval: b.interval,
+      tests: b.tests,
+    }),
   }));
 }

@@ -63,13 +63,42 @@ function page(model: RuleModel, rules: AlertModel[]): string {
     '',
   ];
   if (vars.length) {
-    out.push('Set the variables from the alert\'s labels:', '', '| variable | value |', '|---|---|', ...vars.map((v) => `| \`$${v}\` | ${runbookVariables[v]} |`), '');
+    out.push(
+      "Set the variables from the alert's labels:",
+      '',
+      '| variable | value |',
+      '|---|---|',
+      ...vars.map((v) => `| \`$${v}\` | ${runbookVariables[v]} |`),
+      '',
+    );
   }
-  out.push('From a shell:', '', shBlock(rb.confirm), '', '## Mitigation', '', ...rb.mitigation.map((m, i) => `${i + 1}. ${m}`), '');
-  if (rb.mitigationCommands?.length) out.push('Commands that change the cluster (run only when the steps above call for them):', '', shBlock(rb.mitigationCommands), '');
+  out.push(
+    'From a shell:',
+    '',
+    shBlock(rb.confirm),
+    '',
+    '## Mitigation',
+    '',
+    ...rb.mitigation.map((m, i) => `${i + 1}. ${m}`),
+    '',
+  );
+  if (rb.mitigationCommands?.length)
+    out.push(
+      'Commands that change the cluster (run only when the steps above call for them):',
+      '',
+      shBlock(rb.mitigationCommands),
+      '',
+    );
   out.push('## When to escalate', '', rb.escalate, '', '## Rule', '');
   if (rules.length > 1) out.push(`One rule per SLO (${rules.length} rules); the first:`, '');
-  out.push('```promql', a.expr, '```', '', `Fires when the expression has results for ${a.for}. Thresholds and \`for\` are set in the \`alerts\` section of the toolkit configuration.`, '');
+  out.push(
+    '```promql',
+    a.expr,
+    '```',
+    '',
+    `Fires when the expression has results for ${a.for}. Thresholds and \`for\` are set in the \`alerts\` section of the toolkit configuration.`,
+    '',
+  );
   return out.join('\n');
 }
 
@@ -102,7 +131,11 @@ export function runbookCommands(model: RuleModel): RunbookCommandsFile {
   const alerts: RunbookCommandsFile['alerts'] = {};
   for (const [name, rules] of alertsByName(model)) {
     const rb = rules[0].spec.runbook;
-    alerts[name] = { variables: variablesUsed(rules[0]), confirm: [...rb.confirm], mitigation: [...(rb.mitigationCommands ?? [])] };
+    alerts[name] = {
+      variables: variablesUsed(rules[0]),
+      confirm: [...rb.confirm],
+      mitigation: [...(rb.mitigationCommands ?? [])],
+    };
   }
   return { variables: runbookVariables, alerts };
 }

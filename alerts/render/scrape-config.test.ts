@@ -22,13 +22,22 @@ function jobs(input: unknown, ref: ReferenceCluster = reference): Map<string, Jo
 test('the reference cluster gets runner and proxy jobs at the default ports, labeled cluster="local"', () => {
   const j = jobs({});
   assert.deepEqual([...j.keys()], ['kafka-broker', 'kafka-exporter', 'kafka-sre-gameday', 'kafka-sre-proxy']);
-  assert.deepEqual(j.get('kafka-sre-gameday')?.static_configs, [{ targets: ['127.0.0.1:9466'], labels: { __kafka_sre_cluster: 'local' } }]);
-  assert.deepEqual(j.get('kafka-sre-proxy')?.static_configs, [{ targets: ['127.0.0.1:8474'], labels: { __kafka_sre_cluster: 'local' } }]);
-  assert.deepEqual(j.get('kafka-sre-proxy')?.relabel_configs, [{ source_labels: ['__kafka_sre_cluster'], target_label: 'cluster' }]);
+  assert.deepEqual(j.get('kafka-sre-gameday')?.static_configs, [
+    { targets: ['127.0.0.1:9466'], labels: { __kafka_sre_cluster: 'local' } },
+  ]);
+  assert.deepEqual(j.get('kafka-sre-proxy')?.static_configs, [
+    { targets: ['127.0.0.1:8474'], labels: { __kafka_sre_cluster: 'local' } },
+  ]);
+  assert.deepEqual(j.get('kafka-sre-proxy')?.relabel_configs, [
+    { source_labels: ['__kafka_sre_cluster'], target_label: 'cluster' },
+  ]);
 });
 
 test('the reference ports follow the config; port 0 (no fixed port) drops the job', () => {
-  const moved = jobs({ scrape: { gamedayMetricsPort: 19466 } }, { ...reference, proxyHost: '10.0.0.5', proxyPort: 18474 });
+  const moved = jobs(
+    { scrape: { gamedayMetricsPort: 19466 } },
+    { ...reference, proxyHost: '10.0.0.5', proxyPort: 18474 },
+  );
   assert.deepEqual(moved.get('kafka-sre-gameday')?.static_configs[0]?.targets, ['127.0.0.1:19466']);
   assert.deepEqual(moved.get('kafka-sre-proxy')?.static_configs[0]?.targets, ['10.0.0.5:18474']);
   const none = jobs({ scrape: { gamedayMetricsPort: 0 } }, { ...reference, proxyPort: 0 });
@@ -41,10 +50,15 @@ test('listed clusters: game-day jobs with configured names, only for clusters wi
     { name: 'us', brokers: ['k1:7071'], proxies: ['proxy-us:8474'] },
   ];
   const j = jobs({ scrape: { gamedayJob: 'drills', proxyJob: 'toxiproxy', clusters } });
-  assert.deepEqual(j.get('drills')?.static_configs, [{ targets: ['runner:9466'], labels: { __kafka_sre_cluster: 'eu' } }]);
+  assert.deepEqual(j.get('drills')?.static_configs, [
+    { targets: ['runner:9466'], labels: { __kafka_sre_cluster: 'eu' } },
+  ]);
   assert.deepEqual(j.get('toxiproxy')?.static_configs, [
     { targets: ['proxy-eu:8474'], labels: { __kafka_sre_cluster: 'eu' } },
     { targets: ['proxy-us:8474'], labels: { __kafka_sre_cluster: 'us' } },
   ]);
-  assert.deepEqual([...jobs({ scrape: { clusters: [{ name: 'eu', brokers: ['k0:7071'] }] } }).keys()], ['kafka-broker', 'kafka-exporter']);
+  assert.deepEqual(
+    [...jobs({ scrape: { clusters: [{ name: 'eu', brokers: ['k0:7071'] }] } }).keys()],
+    ['kafka-broker', 'kafka-exporter'],
+  );
 });

@@ -36,7 +36,10 @@ export interface ClusterTargets {
 /** Clusters from the config, or the reference cluster when none are listed. */
 export function clusterTargets(config: AlertsConfig, reference: ReferenceCluster): ClusterTargets[] {
   if (config.scrape.clusters.length) return config.scrape.clusters;
-  const brokers = Array.from({ length: reference.brokers }, (_, i) => `${reference.host}:${brokerMetricsPort(reference.metricsPort, i)}`);
+  const brokers = Array.from(
+    { length: reference.brokers },
+    (_, i) => `${reference.host}:${brokerMetricsPort(reference.metricsPort, i)}`,
+  );
   // Port 0 means "a free port at run time", which no static target can name.
   const proxyPort = reference.proxyPort ?? defaultPorts.proxyApi;
   const runnerPort = config.scrape.gamedayMetricsPort;
@@ -51,13 +54,21 @@ export function clusterTargets(config: AlertsConfig, reference: ReferenceCluster
   ];
 }
 
-export function scrapeConfig(config: AlertsConfig, clusters: readonly ClusterTargets[], ruleFiles: readonly string[] = ['rules/*.rules.yaml']): Record<string, unknown> {
+export function scrapeConfig(
+  config: AlertsConfig,
+  clusters: readonly ClusterTargets[],
+  ruleFiles: readonly string[] = ['rules/*.rules.yaml'],
+): Record<string, unknown> {
   const relabel = [{ source_labels: [CLUSTER_TARGET_LABEL], target_label: 'cluster' }];
   const staticConfigs = (pick: (c: ClusterTargets) => readonly string[]) =>
-    clusters.filter((c) => pick(c).length > 0).map((c) => ({ targets: [...pick(c)], labels: { [CLUSTER_TARGET_LABEL]: c.name } }));
+    clusters
+      .filter((c) => pick(c).length > 0)
+      .map((c) => ({ targets: [...pick(c)], labels: { [CLUSTER_TARGET_LABEL]: c.name } }));
   // Game-day jobs only where some cluster lists targets: a deployment without game days gets none.
   const gamedayJob = (job_name: string, pick: (c: ClusterTargets) => readonly string[]) =>
-    clusters.some((c) => pick(c).length > 0) ? [{ job_name, static_configs: staticConfigs(pick), relabel_configs: relabel }] : [];
+    clusters.some((c) => pick(c).length > 0)
+      ? [{ job_name, static_configs: staticConfigs(pick), relabel_configs: relabel }]
+      : [];
   return {
     global: { scrape_interval: config.scrape.interval, evaluation_interval: config.evaluationInterval },
     rule_files: [...ruleFiles],
@@ -65,7 +76,12 @@ export function scrapeConfig(config: AlertsConfig, clusters: readonly ClusterTar
     scrape_configs: [
       { job_name: config.scrape.brokerJob, static_configs: staticConfigs((c) => c.brokers), relabel_configs: relabel },
       // The exporter labels its own series with `cluster`; honor_labels keeps them and `up` gets it from the target.
-      { job_name: config.scrape.exporterJob, honor_labels: true, static_configs: staticConfigs((c) => c.exporters), relabel_configs: relabel },
+      {
+        job_name: config.scrape.exporterJob,
+        honor_labels: true,
+        static_configs: staticConfigs((c) => c.exporters),
+        relabel_configs: relabel,
+      },
       // The runner serves only while a drill runs (its target is down in between); the game-day
       // dashboard reads its gauges unfiltered, `cluster` just says which cluster was drilled.
       ...gamedayJob(config.scrape.gamedayJob, (c) => c.gameday),
@@ -75,6 +91,10 @@ export function scrapeConfig(config: AlertsConfig, clusters: readonly ClusterTar
   };
 }
 
-export function renderScrapeConfig(config: AlertsConfig, clusters: readonly ClusterTargets[], ruleFiles?: readonly string[]): string {
+export function renderScrapeConfig(
+  config: AlertsConfig,
+  clusters: readonly ClusterTargets[],
+  ruleFiles?: readonly string[],
+): string {
   return toYaml(scrapeConfig(config, clusters, ruleFiles));
 }

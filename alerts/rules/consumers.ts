@@ -24,12 +24,15 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
         for: '10m',
         severity: 'ticket',
         groupBy,
-        summary: 'Consumer group {{ $labels.consumergroup }} is {{ $value | humanize }} records behind on {{ $labels.topic }} in cluster {{ $labels.cluster }}',
+        summary:
+          'Consumer group {{ $labels.consumergroup }} is {{ $value | humanize }} records behind on {{ $labels.topic }} in cluster {{ $labels.cluster }}',
         description: `Consumer group {{ $labels.consumergroup }} has been more than ${t.consumerLagRecords} records behind the high watermark of topic {{ $labels.topic }} (cluster {{ $labels.cluster }}) for 10 minutes: {{ $value | humanize }} records.`,
         dashboard: dashboardUids.lag,
         runbook: {
-          meaning: 'Sum over the topic\'s partitions of high watermark minus the group\'s committed offset (partitions without a commit are not counted).',
-          impact: 'Data reaches the consumer late; if lag keeps growing, retention may delete records before they are consumed (KafkaRecordsLostToRetention).',
+          meaning:
+            "Sum over the topic's partitions of high watermark minus the group's committed offset (partitions without a commit are not counted).",
+          impact:
+            'Data reaches the consumer late; if lag keeps growing, retention may delete records before they are consumed (KafkaRecordsLostToRetention).',
           queries: [`${s.exporter(em.consumerGroupLag)}`, `deriv(${s.exporter(em.consumerGroupLagSum)}[15m])`],
           confirm: [cmd.groupDescribe, cmd.topicDescribe],
           mitigation: [
@@ -38,11 +41,34 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
             'Scale consumers up to the number of partitions, or fix the slow processing path.',
           ],
           mitigationCommands: [cmd.groupResetToLatest],
-          escalate: 'Escalate to the group\'s owning team when lag grows for more than an hour or the lag-seconds SLO burns.',
+          escalate:
+            "Escalate to the group's owning team when lag grows for more than an hour or the lag-seconds SLO burns.",
         },
         cases: [
-          { name: 'a group 5000 records behind for 15 minutes fires', series: [k.e(em.consumerGroupLagSum.name, { consumergroup: 'orders-service', topic: 'orders' }, gauge([[5000, 20]]))], evalTime: '15m', fires: [g] },
-          { name: 'a group 500 records behind does not fire', series: [k.e(em.consumerGroupLagSum.name, { consumergroup: 'orders-service', topic: 'orders' }, gauge([[500, 20]]))], evalTime: '15m', fires: [] },
+          {
+            name: 'a group 5000 records behind for 15 minutes fires',
+            series: [
+              k.e(
+                em.consumerGroupLagSum.name,
+                { consumergroup: 'orders-service', topic: 'orders' },
+                gauge([[5000, 20]]),
+              ),
+            ],
+            evalTime: '15m',
+            fires: [g],
+          },
+          {
+            name: 'a group 500 records behind does not fire',
+            series: [
+              k.e(
+                em.consumerGroupLagSum.name,
+                { consumergroup: 'orders-service', topic: 'orders' },
+                gauge([[500, 20]]),
+              ),
+            ],
+            evalTime: '15m',
+            fires: [],
+          },
         ],
       },
       {
@@ -51,21 +77,39 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
         for: '5m',
         severity: 'ticket',
         groupBy,
-        summary: 'Consumer group {{ $labels.consumergroup }} is {{ $value | humanizeDuration }} behind on {{ $labels.topic }} in cluster {{ $labels.cluster }}',
+        summary:
+          'Consumer group {{ $labels.consumergroup }} is {{ $value | humanizeDuration }} behind on {{ $labels.topic }} in cluster {{ $labels.cluster }}',
         description: `The oldest record consumer group {{ $labels.consumergroup }} has not consumed on topic {{ $labels.topic }} (cluster {{ $labels.cluster }}) is {{ $value | humanizeDuration }} old, above ${t.consumerLagSeconds} s for 5 minutes.`,
         dashboard: dashboardUids.lag,
         runbook: {
-          meaning: 'Lag in seconds: how long ago the oldest unconsumed record of the worst partition was written. Unlike lag in records it does not depend on traffic volume.',
+          meaning:
+            'Lag in seconds: how long ago the oldest unconsumed record of the worst partition was written. Unlike lag in records it does not depend on traffic volume.',
           impact: 'Downstream systems see data that old; real-time consumers miss their freshness target.',
           queries: [`${s.exporter(em.consumerGroupLagSeconds)}`, `${s.exporter(em.consumerGroupMaxLagSeconds)}`],
           confirm: [cmd.groupDescribe],
-          mitigation: ['Same as KafkaConsumerLagHigh: check the members, processing speed and rebalances of the group.', 'If a single partition lags, look for a poison record or a hot partition on it.'],
+          mitigation: [
+            'Same as KafkaConsumerLagHigh: check the members, processing speed and rebalances of the group.',
+            'If a single partition lags, look for a poison record or a hot partition on it.',
+          ],
           mitigationCommands: [cmd.groupResetToLatest],
           escalate: 'Escalate to the owning team when the group is critical or lag keeps growing.',
         },
         cases: [
-          { name: 'a partition 5 minutes behind fires', series: [k.e(em.consumerGroupLagSeconds.name, gp('0'), gauge([[300, 15]])), k.e(em.consumerGroupLagSeconds.name, gp('1'), gauge([[0, 15]]))], evalTime: '10m', fires: [g] },
-          { name: 'a partition 30 seconds behind does not fire', series: [k.e(em.consumerGroupLagSeconds.name, gp('0'), gauge([[30, 15]]))], evalTime: '10m', fires: [] },
+          {
+            name: 'a partition 5 minutes behind fires',
+            series: [
+              k.e(em.consumerGroupLagSeconds.name, gp('0'), gauge([[300, 15]])),
+              k.e(em.consumerGroupLagSeconds.name, gp('1'), gauge([[0, 15]])),
+            ],
+            evalTime: '10m',
+            fires: [g],
+          },
+          {
+            name: 'a partition 30 seconds behind does not fire',
+            series: [k.e(em.consumerGroupLagSeconds.name, gp('0'), gauge([[30, 15]]))],
+            evalTime: '10m',
+            fires: [],
+          },
         ],
       },
       {
@@ -74,22 +118,52 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
         for: '5m',
         severity: 'ticket',
         groupBy,
-        summary: 'Consumer group {{ $labels.consumergroup }} is stalled on {{ $labels.topic }}/{{ $labels.partition }} in cluster {{ $labels.cluster }}',
-        description: 'Consumer group {{ $labels.consumergroup }} has status {{ if eq $value 5.0 }}STALL (committing the same offset while lag stays){{ else }}STOP (no commits while lag stays){{ end }} on partition {{ $labels.topic }}/{{ $labels.partition }} of cluster {{ $labels.cluster }}.',
+        summary:
+          'Consumer group {{ $labels.consumergroup }} is stalled on {{ $labels.topic }}/{{ $labels.partition }} in cluster {{ $labels.cluster }}',
+        description:
+          'Consumer group {{ $labels.consumergroup }} has status {{ if eq $value 5.0 }}STALL (committing the same offset while lag stays){{ else }}STOP (no commits while lag stays){{ end }} on partition {{ $labels.topic }}/{{ $labels.partition }} of cluster {{ $labels.cluster }}.',
         dashboard: dashboardUids.lag,
         runbook: {
-          meaning: 'Burrow-style evaluation of the committed-offset history: STOP (4) means the group stopped committing although there is lag; STALL (5) means it keeps committing the same offset while lag remains.',
+          meaning:
+            'Burrow-style evaluation of the committed-offset history: STOP (4) means the group stopped committing although there is lag; STALL (5) means it keeps committing the same offset while lag remains.',
           impact: 'The partition is not being processed: lag grows without bound on it.',
-          queries: [`${s.exporter(em.consumerGroupPartitionStatus)} >= 4`, `${s.exporter(em.consumerGroupCurrentOffset)}`],
+          queries: [
+            `${s.exporter(em.consumerGroupPartitionStatus)} >= 4`,
+            `${s.exporter(em.consumerGroupCurrentOffset)}`,
+          ],
           confirm: [cmd.groupDescribe, cmd.partitionOffsets],
-          mitigation: ['STOP: the consumer for that partition is gone or hung; restart it, check for a stuck rebalance.', 'STALL: the consumer is alive but cannot progress, often a poison record it fails on; look at its error log and the record at the committed offset.'],
+          mitigation: [
+            'STOP: the consumer for that partition is gone or hung; restart it, check for a stuck rebalance.',
+            'STALL: the consumer is alive but cannot progress, often a poison record it fails on; look at its error log and the record at the committed offset.',
+          ],
           mitigationCommands: [cmd.groupResetToLatest],
-          escalate: 'Escalate to the group\'s owning team; page them if the group is critical.',
+          escalate: "Escalate to the group's owning team; page them if the group is critical.",
         },
         cases: [
-          { name: 'a partition in STALL for 10 minutes fires', series: [k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[5, 15]])), k.e(em.consumerGroupPartitionStatus.name, gp('0'), gauge([[1, 15]]))], evalTime: '10m', fires: [{ ...g, partition: '3' }] },
-          { name: 'a partition in STOP for 10 minutes fires', series: [k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[4, 15]]))], evalTime: '10m', fires: [{ ...g, partition: '3' }] },
-          { name: 'partitions in WARN and REWIND do not fire', series: [k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[2, 15]])), k.e(em.consumerGroupPartitionStatus.name, gp('4'), gauge([[6, 15]]))], evalTime: '10m', fires: [] },
+          {
+            name: 'a partition in STALL for 10 minutes fires',
+            series: [
+              k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[5, 15]])),
+              k.e(em.consumerGroupPartitionStatus.name, gp('0'), gauge([[1, 15]])),
+            ],
+            evalTime: '10m',
+            fires: [{ ...g, partition: '3' }],
+          },
+          {
+            name: 'a partition in STOP for 10 minutes fires',
+            series: [k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[4, 15]]))],
+            evalTime: '10m',
+            fires: [{ ...g, partition: '3' }],
+          },
+          {
+            name: 'partitions in WARN and REWIND do not fire',
+            series: [
+              k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[2, 15]])),
+              k.e(em.consumerGroupPartitionStatus.name, gp('4'), gauge([[6, 15]])),
+            ],
+            evalTime: '10m',
+            fires: [],
+          },
         ],
       },
       {
@@ -98,20 +172,46 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
         for: '1m',
         severity: 'ticket',
         groupBy,
-        summary: 'Consumer group {{ $labels.consumergroup }} lost {{ $value | humanize }} records of {{ $labels.topic }} to retention in cluster {{ $labels.cluster }}',
-        description: 'The committed offset of consumer group {{ $labels.consumergroup }} on topic {{ $labels.topic }} (cluster {{ $labels.cluster }}) is below the log start offset: {{ $value | humanize }} records were deleted by retention before the group consumed them.',
+        summary:
+          'Consumer group {{ $labels.consumergroup }} lost {{ $value | humanize }} records of {{ $labels.topic }} to retention in cluster {{ $labels.cluster }}',
+        description:
+          'The committed offset of consumer group {{ $labels.consumergroup }} on topic {{ $labels.topic }} (cluster {{ $labels.cluster }}) is below the log start offset: {{ $value | humanize }} records were deleted by retention before the group consumed them.',
         dashboard: dashboardUids.lag,
         runbook: {
-          meaning: 'Records between the group\'s committed offset and the partition\'s log start offset were deleted (retention by time or size) before the group read them.',
-          impact: 'The group will never see those records: on its next fetch it resets per auto.offset.reset (earliest: skips the gap; none: fails).',
+          meaning:
+            "Records between the group's committed offset and the partition's log start offset were deleted (retention by time or size) before the group read them.",
+          impact:
+            'The group will never see those records: on its next fetch it resets per auto.offset.reset (earliest: skips the gap; none: fails).',
           queries: [`${s.exporter(em.consumerGroupLagLostRecords)} > 0`, `${s.exporter(em.partitionOldestOffset)}`],
           confirm: [cmd.groupDescribe, cmd.topicDescribe],
-          mitigation: ['Tell the owning team which topic and how many records; they decide whether to replay from the source system.', 'Make the group keep up (see KafkaConsumerLagHigh) or lengthen the topic retention.'],
+          mitigation: [
+            'Tell the owning team which topic and how many records; they decide whether to replay from the source system.',
+            'Make the group keep up (see KafkaConsumerLagHigh) or lengthen the topic retention.',
+          ],
           escalate: 'Escalate to the owning team at once: data they depend on is gone.',
         },
         cases: [
-          { name: '120 records lost to retention fires', series: [k.e(em.consumerGroupLagLostRecords.name, gp('0'), gauge([[0, 3], [120, 10]]))], evalTime: '8m', fires: [g] },
-          { name: 'a committed offset inside the log does not fire', series: [k.e(em.consumerGroupLagLostRecords.name, gp('0'), gauge([[0, 13]]))], evalTime: '8m', fires: [] },
+          {
+            name: '120 records lost to retention fires',
+            series: [
+              k.e(
+                em.consumerGroupLagLostRecords.name,
+                gp('0'),
+                gauge([
+                  [0, 3],
+                  [120, 10],
+                ]),
+              ),
+            ],
+            evalTime: '8m',
+            fires: [g],
+          },
+          {
+            name: 'a committed offset inside the log does not fire',
+            series: [k.e(em.consumerGroupLagLostRecords.name, gp('0'), gauge([[0, 13]]))],
+            evalTime: '8m',
+            fires: [],
+          },
         ],
       },
       {
@@ -124,8 +224,10 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
         description: `Consumer group {{ $labels.consumergroup }} (cluster {{ $labels.cluster }}) was rebalancing in {{ $value }} ${w.rebalancingStep === '1m' ? '' : `samples (one every ${spoken(w.rebalancingStep)}) `}of the last ${spoken(w.rebalancing)} (threshold ${t.rebalancingMinutes}): consumption stops during every rebalance.`,
         dashboard: dashboardUids.lag,
         runbook: {
-          meaning: 'The group spends a large share of its time in PreparingRebalance/CompletingRebalance: members join and leave repeatedly, or one rebalance never completes.',
-          impact: 'No partition of the group is consumed during a rebalance: lag grows; with eager assignors every member stops.',
+          meaning:
+            'The group spends a large share of its time in PreparingRebalance/CompletingRebalance: members join and leave repeatedly, or one rebalance never completes.',
+          impact:
+            'No partition of the group is consumed during a rebalance: lag grows; with eager assignors every member stops.',
           queries: [`${s.exporter(em.consumerGroupState)} == 1`, `${s.exporter(em.consumerGroupMembers)}`],
           confirm: [cmd.groupDescribe, cmd.groupsList],
           mitigation: [
@@ -136,8 +238,38 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
           escalate: 'Escalate to the owning team when rebalancing continues for more than 30 minutes.',
         },
         cases: [
-          { name: 'a group rebalancing 6 of 15 minutes fires', series: [k.e(em.consumerGroupState.name, { consumergroup: 'orders-service', state: 'PreparingRebalance' }, gauge([[0, 10], [1, 6], [0, 4]]))], evalTime: '18m', fires: [{ cluster: TEST_CLUSTER, consumergroup: 'orders-service' }] },
-          { name: 'a group with one short rebalance does not fire', series: [k.e(em.consumerGroupState.name, { consumergroup: 'orders-service', state: 'PreparingRebalance' }, gauge([[0, 10], [1, 2], [0, 8]]))], evalTime: '18m', fires: [] },
+          {
+            name: 'a group rebalancing 6 of 15 minutes fires',
+            series: [
+              k.e(
+                em.consumerGroupState.name,
+                { consumergroup: 'orders-service', state: 'PreparingRebalance' },
+                gauge([
+                  [0, 10],
+                  [1, 6],
+                  [0, 4],
+                ]),
+              ),
+            ],
+            evalTime: '18m',
+            fires: [{ cluster: TEST_CLUSTER, consumergroup: 'orders-service' }],
+          },
+          {
+            name: 'a group with one short rebalance does not fire',
+            series: [
+              k.e(
+                em.consumerGroupState.name,
+                { consumergroup: 'orders-service', state: 'PreparingRebalance' },
+                gauge([
+                  [0, 10],
+                  [1, 2],
+                  [0, 8],
+                ]),
+              ),
+            ],
+            evalTime: '18m',
+            fires: [],
+          },
         ],
       },
     ],

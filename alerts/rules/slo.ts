@@ -7,7 +7,14 @@ import { burnWindowsFor, errorRatioWindows, type ResolvedBurnWindow } from '../b
 import { cmd } from '../runbook-commands.js';
 import { counter, TEST_CLUSTER } from '../spec/cases.js';
 import { num } from '../spec/promql.js';
-import { dashboardUids, type AlertCase, type AlertSpec, type RecordSpec, type RuleGroupSpec, type Severity } from '../spec/types.js';
+import {
+  dashboardUids,
+  type AlertCase,
+  type AlertSpec,
+  type RecordSpec,
+  type RuleGroupSpec,
+  type Severity,
+} from '../spec/types.js';
 import type { RuleKit } from './common.js';
 
 export const errorRatioRecord = (window: string) => `slo:sli_error:ratio_rate${window}`;
@@ -36,7 +43,11 @@ function sloRecords(s: RuleKit['s'], slo: SloDefinition): RecordSpec[] {
   const period = errorRatioRecord(slo.window);
   return [
     ...ratios,
-    { record: period, labels, expr: `sum_over_time(${errorRatioRecord('5m')}{${m}}[${slo.window}])\n/\ncount_over_time(${errorRatioRecord('5m')}{${m}}[${slo.window}])` },
+    {
+      record: period,
+      labels,
+      expr: `sum_over_time(${errorRatioRecord('5m')}{${m}}[${slo.window}])\n/\ncount_over_time(${errorRatioRecord('5m')}{${m}}[${slo.window}])`,
+    },
     { record: OBJECTIVE_RECORD, expr: `vector(${num(slo.objective)})`, labels: { slo: slo.name } },
     { record: ERROR_BUDGET_RECORD, expr: `vector(${budget})`, labels: { slo: slo.name } },
     { record: BUDGET_REMAINING_RECORD, labels, expr: `1 - ${period}{${m}} / ${budget}` },
@@ -48,7 +59,10 @@ function burnExpr(slo: SloDefinition, windows: ResolvedBurnWindow[]): string {
   const budget = num(1 - slo.objective);
   const m = `slo="${slo.name}"`;
   return windows
-    .map((w) => `(\n  (${errorRatioRecord(w.longWindow)}{${m}} / ${budget} > ${num(w.burnRate)})\n  and on (cluster, slo)\n  (${errorRatioRecord(w.shortWindow)}{${m}} / ${budget} > ${num(w.burnRate)})\n)`)
+    .map(
+      (w) =>
+        `(\n  (${errorRatioRecord(w.longWindow)}{${m}} / ${budget} > ${num(w.burnRate)})\n  and on (cluster, slo)\n  (${errorRatioRecord(w.shortWindow)}{${m}} / ${budget} > ${num(w.burnRate)})\n)`,
+    )
     .join('\nor on (cluster, slo)\n');
 }
 
@@ -57,7 +71,16 @@ function pairsText(windows: ResolvedBurnWindow[]): string {
 }
 
 /** Synthetic SLI series: 1000 events per minute, errors at `burn` times the budget rate. */
-function burnCase(k: RuleKit['k'], slo: SloDefinition, name: string, segments: [number, number][], evalTime: string, fires: boolean, interval = '1m', stepMinutes = 1): AlertCase {
+function burnCase(
+  k: RuleKit['k'],
+  slo: SloDefinition,
+  name: string,
+  segments: [number, number][],
+  evalTime: string,
+  fires: boolean,
+  interval = '1m',
+  stepMinutes = 1,
+): AlertCase {
   const perStep = 1000 * stepMinutes;
   const budget = 1 - slo.objective;
   const steps = segments.reduce((n, [, c]) => n + c, 0);
@@ -66,7 +89,11 @@ function burnCase(k: RuleKit['k'], slo: SloDefinition, name: string, segments: [
     interval,
     series: [
       k.e(em.sloEvents.name, { slo: slo.name }, counter([[perStep, steps]])),
-      k.e(em.sloErrors.name, { slo: slo.name }, counter(segments.map(([burn, c]) => [burn * budget * perStep, c] as [number, number]))),
+      k.e(
+        em.sloErrors.name,
+        { slo: slo.name },
+        counter(segments.map(([burn, c]) => [burn * budget * perStep, c] as [number, number])),
+      ),
     ],
     evalTime,
     fires: fires ? [{ cluster: TEST_CLUSTER, slo: slo.name }] : [],
@@ -78,9 +105,36 @@ function fastCases(k: RuleKit['k'], slo: SloDefinition, windows: ResolvedBurnWin
   const r1 = w1.burnRate;
   const r2 = w2.burnRate;
   return [
-    burnCase(k, slo, `a ${num(r1 * 1.05)}x burn for the last hour after 5 healthy hours fires (${w1.longWindow}/${w1.shortWindow})`, [[0, 300], [r1 * 1.05, 70]], '368m', true),
-    burnCase(k, slo, `a ${num(r1 * 0.95)}x burn for the last hour after 5 healthy hours does not fire`, [[0, 300], [r1 * 0.95, 70]], '368m', false),
-    burnCase(k, slo, `a steady ${num(r2 * 1.1)}x burn for 6 hours fires (${w2.longWindow}/${w2.shortWindow})`, [[r2 * 1.1, 380]], '375m', true),
+    burnCase(
+      k,
+      slo,
+      `a ${num(r1 * 1.05)}x burn for the last hour after 5 healthy hours fires (${w1.longWindow}/${w1.shortWindow})`,
+      [
+        [0, 300],
+        [r1 * 1.05, 70],
+      ],
+      '368m',
+      true,
+    ),
+    burnCase(
+      k,
+      slo,
+      `a ${num(r1 * 0.95)}x burn for the last hour after 5 healthy hours does not fire`,
+      [
+        [0, 300],
+        [r1 * 0.95, 70],
+      ],
+      '368m',
+      false,
+    ),
+    burnCase(
+      k,
+      slo,
+      `a steady ${num(r2 * 1.1)}x burn for 6 hours fires (${w2.longWindow}/${w2.shortWindow})`,
+      [[r2 * 1.1, 380]],
+      '375m',
+      true,
+    ),
     burnCase(k, slo, `a steady ${num(r2 * 0.9)}x burn for 6 hours does not fire`, [[r2 * 0.9, 380]], '375m', false),
   ];
 }
@@ -93,10 +147,52 @@ function slowCases(k: RuleKit['k'], slo: SloDefinition, windows: ResolvedBurnWin
   const step = 5;
   const perDay = 1440 / step;
   return [
-    burnCase(k, slo, `a ${num(r1 * 1.1)}x burn for the last day after 2 healthy days fires (${w1.longWindow}/${w1.shortWindow})`, [[0, 2 * perDay], [r1 * 1.1, perDay + 4]], '4340m', true, '5m', step),
-    burnCase(k, slo, `a ${num(r1 * 0.9)}x burn for the last day after 2 healthy days does not fire`, [[0, 2 * perDay], [r1 * 0.9, perDay + 4]], '4340m', false, '5m', step),
-    burnCase(k, slo, `a steady ${num(r2 * 1.1)}x burn for 3 days fires (${w2.longWindow}/${w2.shortWindow})`, [[r2 * 1.1, 3 * perDay + 4]], '4340m', true, '5m', step),
-    burnCase(k, slo, `a steady ${num(r2 * 0.9)}x burn for 3 days does not fire`, [[r2 * 0.9, 3 * perDay + 4]], '4340m', false, '5m', step),
+    burnCase(
+      k,
+      slo,
+      `a ${num(r1 * 1.1)}x burn for the last day after 2 healthy days fires (${w1.longWindow}/${w1.shortWindow})`,
+      [
+        [0, 2 * perDay],
+        [r1 * 1.1, perDay + 4],
+      ],
+      '4340m',
+      true,
+      '5m',
+      step,
+    ),
+    burnCase(
+      k,
+      slo,
+      `a ${num(r1 * 0.9)}x burn for the last day after 2 healthy days does not fire`,
+      [
+        [0, 2 * perDay],
+        [r1 * 0.9, perDay + 4],
+      ],
+      '4340m',
+      false,
+      '5m',
+      step,
+    ),
+    burnCase(
+      k,
+      slo,
+      `a steady ${num(r2 * 1.1)}x burn for 3 days fires (${w2.longWindow}/${w2.shortWindow})`,
+      [[r2 * 1.1, 3 * perDay + 4]],
+      '4340m',
+      true,
+      '5m',
+      step,
+    ),
+    burnCase(
+      k,
+      slo,
+      `a steady ${num(r2 * 0.9)}x burn for 3 days does not fire`,
+      [[r2 * 0.9, 3 * perDay + 4]],
+      '4340m',
+      false,
+      '5m',
+      step,
+    ),
   ];
 }
 
@@ -123,13 +219,20 @@ function burnAlert(kit: RuleKit, slo: SloDefinition, severity: Severity, withCas
         `${BUDGET_REMAINING_RECORD}{slo="$SLO"}`,
         `${kit.s.exporter(em.sloBurnRate)}`,
       ],
-      confirm: [cmd.clusterDescribe, cmd.exporterMetrics('^kafka_sre_slo_', 'SLI counters and the exporter\'s own burn-rate estimate')],
+      confirm: [
+        cmd.clusterDescribe,
+        cmd.exporterMetrics('^kafka_sre_slo_', "SLI counters and the exporter's own burn-rate estimate"),
+      ],
       mitigation: [
         'Find which failure drives the SLI (see the SLI kind in the description): produce availability follows broker, ISR and controller alerts; end-to-end latency follows request latency and pauses; consumer lag follows the lag alerts.',
         'Fix or roll back the change that started the burn; the short window resets the alert within minutes of recovery.',
-        fast ? 'Consider freezing risky changes until the budget recovers.' : 'Plan the fix within the sprint; review the objective if it is not achievable.',
+        fast
+          ? 'Consider freezing risky changes until the budget recovers.'
+          : 'Plan the fix within the sprint; review the objective if it is not achievable.',
       ],
-      escalate: fast ? 'Escalate to the service owner if the burn continues 30 minutes after the first mitigation.' : 'Bring it to the next reliability review if the budget remaining drops below 25%.',
+      escalate: fast
+        ? 'Escalate to the service owner if the burn continues 30 minutes after the first mitigation.'
+        : 'Bring it to the next reliability review if the budget remaining drops below 25%.',
     },
     cases: withCases ? (fast ? fastCases(kit.k, slo, windows) : slowCases(kit.k, slo, windows)) : [],
   };
@@ -140,7 +243,12 @@ export function sloRuleGroups(kit: RuleKit): RuleGroupSpec[] {
   const slos = kit.config.slos;
   if (slos.length === 0) return [];
   return [
-    { name: 'kafka-sre-slo-recording', file: 'slo', records: slos.flatMap((slo) => sloRecords(kit.s, slo)), alerts: [] },
+    {
+      name: 'kafka-sre-slo-recording',
+      file: 'slo',
+      records: slos.flatMap((slo) => sloRecords(kit.s, slo)),
+      alerts: [],
+    },
     {
       name: 'kafka-sre-slo-alerts',
       file: 'slo',

@@ -34,7 +34,11 @@ export interface CaseKit {
 
 export function caseKit(config: AlertsConfig): CaseKit {
   const brokerTarget = { ...equalityLabels(config.selectors.broker), cluster: TEST_CLUSTER, instance: TEST_BROKER };
-  const exporterTarget = { ...equalityLabels(config.selectors.exporter), cluster: TEST_CLUSTER, instance: TEST_EXPORTER };
+  const exporterTarget = {
+    ...equalityLabels(config.selectors.exporter),
+    cluster: TEST_CLUSTER,
+    instance: TEST_EXPORTER,
+  };
   const nodeTarget = { ...equalityLabels(config.selectors.node), instance: 'broker-1:9100' };
   return {
     b: (name, labels, values) => ({ series: render(name, { ...brokerTarget, ...labels }), values }),

@@ -32,7 +32,8 @@ const BROKERS = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null);
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null;
 
 // argv: bootstrap rate seconds linger_ms. acks=all producer and a consumer assigned from the first record's
 // offset; the payload carries the send time, so latency = consumed - sent in one process.
@@ -94,10 +95,24 @@ export async function runClusterBench(rate: number): Promise<Record<string, unkn
     configFile,
     stringify({
       log: { level: 'warn' },
-      broker: { brokers: BROKERS, controllers: 3, dataDir: join(dir, 'data'), port: base, interBrokerPort: base + 10, controllerPort: base + 20, metricsPort, launcherPort, offsetsTopicPartitions: 3, controlledShutdownTimeoutMs: 10_000, ...timeouts },
+      broker: {
+        brokers: BROKERS,
+        controllers: 3,
+        dataDir: join(dir, 'data'),
+        port: base,
+        interBrokerPort: base + 10,
+        controllerPort: base + 20,
+        metricsPort,
+        launcherPort,
+        offsetsTopicPartitions: 3,
+        controlledShutdownTimeoutMs: 10_000,
+        ...timeouts,
+      },
     }),
   );
-  const launcher = spawn(process.execPath, [join(root, 'bin', 'kafka-sre.js'), '--config', configFile, 'broker'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const launcher = spawn(process.execPath, [join(root, 'bin', 'kafka-sre.js'), '--config', configFile, 'broker'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let errTail = '';
   launcher.stderr!.on('data', (d: Buffer) => (errTail = (errTail + d.toString()).slice(-4000)));
   await new Promise<void>((resolve, reject) => {
@@ -110,35 +125,60 @@ export async function runClusterBench(rate: number): Promise<Record<string, unkn
   });
   const admin = new LauncherClient(`http://127.0.0.1:${launcherPort}`);
   const bootstrap = Array.from({ length: BROKERS }, (_, i) => `127.0.0.1:${base + 100 * i}`);
-  const kafka = new Kafka({ clientId: 'bench-cluster', brokers: bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100 } });
+  const kafka = new Kafka({
+    clientId: 'bench-cluster',
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10, initialRetryTime: 100 },
+  });
   const kadmin = kafka.admin();
   const metricsOf = async (id: number) => {
     try {
-      return await (await fetch(`http://127.0.0.1:${metricsPort + id}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+      return await (
+        await fetch(`http://127.0.0.1:${metricsPort + id}/metrics`, { signal: AbortSignal.timeout(5000) })
+      ).text();
     } catch {
       return ''; // a broker that is down (or a reused keep-alive socket the server just closed)
     }
   };
   const metricSum = async (name: string) => {
     let n = 0;
-    for (let i = 0; i < BROKERS; i++) n += Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await metricsOf(i))?.[1] ?? 0);
+    for (let i = 0; i < BROKERS; i++)
+      n += Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await metricsOf(i))?.[1] ?? 0);
     return n;
   };
   const healthy = async (timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const c = await admin.cluster().catch(() => null);
-      if (c && c.activeController !== null && c.nodes.every((n) => n.state === 'running' && n.fenced === false) && (await metricSum('kafka_server_replicamanager_underreplicatedpartitions')) === 0) return;
+      if (
+        c &&
+        c.activeController !== null &&
+        c.nodes.every((n) => n.state === 'running' && n.fenced === false) &&
+        (await metricSum('kafka_server_replicamanager_underreplicatedpartitions')) === 0
+      )
+        return;
       await sleep(200);
     }
     throw new Error(`cluster not healthy within ${timeoutMs} ms`);
   };
-  const result: Record<string, unknown> = { brokers: BROKERS, replication_factor: 3, min_insync_replicas: 2, timeouts, load_average_at_start: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') };
+  const result: Record<string, unknown> = {
+    brokers: BROKERS,
+    replication_factor: 3,
+    min_insync_replicas: 2,
+    timeouts,
+    load_average_at_start: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  };
   try {
     await healthy(60_000);
     await kadmin.connect();
     const minIsr = [{ name: 'min.insync.replicas', value: '2' }];
-    await kadmin.createTopics({ topics: ['rf3-acks-all', 'rf3-acks-1', 'failover'].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 3, configEntries: minIsr })).concat([{ topic: 'e2e', numPartitions: 1, replicationFactor: 3, configEntries: minIsr }]), waitForLeaders: true });
+    await kadmin.createTopics({
+      topics: ['rf3-acks-all', 'rf3-acks-1', 'failover']
+        .map((topic) => ({ topic, numPartitions: 3, replicationFactor: 3, configEntries: minIsr }))
+        .concat([{ topic: 'e2e', numPartitions: 1, replicationFactor: 3, configEntries: minIsr }]),
+      waitForLeaders: true,
+    });
     await sleep(1000);
 
     // Health watch over the throughput and latency runs.
@@ -151,7 +191,8 @@ export async function runClusterBench(rate: number): Promise<Record<string, unkn
       while (watching) {
         const c = await admin.cluster().catch(() => null);
         for (const n of c?.nodes ?? []) {
-          if (n.state === 'running' && n.fenced === true && wasFenced.get(n.id) === false) fencings.push(`broker ${n.id} at ${new Date().toISOString()}`);
+          if (n.state === 'running' && n.fenced === true && wasFenced.get(n.id) === false)
+            fencings.push(`broker ${n.id} at ${new Date().toISOString()}`);
           if (n.fenced !== null && n.fenced !== undefined) wasFenced.set(n.id, n.fenced);
         }
         await sleep(250);
@@ -162,13 +203,54 @@ export async function runClusterBench(rate: number): Promise<Record<string, unkn
     for (const acks of ['all', '1'] as const) {
       const topic = acks === 'all' ? 'rf3-acks-all' : 'rf3-acks-1';
       const t0 = process.hrtime.bigint();
-      const p = spawnSync('kcat', ['-b', bootstrap.join(','), '-P', '-t', topic, '-X', `acks=${acks}`, '-X', 'linger.ms=10', '-X', 'batch.num.messages=10000', '-X', 'queue.buffering.max.messages=2000000', '-X', 'queue.buffering.max.kbytes=2097151', '-l', file], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+      const p = spawnSync(
+        'kcat',
+        [
+          '-b',
+          bootstrap.join(','),
+          '-P',
+          '-t',
+          topic,
+          '-X',
+          `acks=${acks}`,
+          '-X',
+          'linger.ms=10',
+          '-X',
+          'batch.num.messages=10000',
+          '-X',
+          'queue.buffering.max.messages=2000000',
+          '-X',
+          'queue.buffering.max.kbytes=2097151',
+          '-l',
+          file,
+        ],
+        { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+      );
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      result[`produce_100B_acks_${acks}`] = p.status === 0 ? { records: RECORDS, seconds: +seconds.toFixed(3), records_per_sec: Math.round(RECORDS / seconds), mb_per_sec: +((RECORDS * 100) / seconds / 1e6).toFixed(1) } : { error: p.stderr.slice(-500) };
+      result[`produce_100B_acks_${acks}`] =
+        p.status === 0
+          ? {
+              records: RECORDS,
+              seconds: +seconds.toFixed(3),
+              records_per_sec: Math.round(RECORDS / seconds),
+              mb_per_sec: +((RECORDS * 100) / seconds / 1e6).toFixed(1),
+            }
+          : { error: p.stderr.slice(-500) };
     }
     rmSync(file, { force: true });
-    const e2e = spawnSync('/usr/bin/python3', ['-c', E2E_SCRIPT, bootstrap.join(','), String(rate), '5', String(E2E_LINGER_MS)], { encoding: 'utf8' });
-    result.e2e_latency_acks_all = { rate_per_sec: rate, record_bytes: 100, linger_ms: E2E_LINGER_MS, ...(e2e.status === 0 ? (JSON.parse(e2e.stdout.trim().split('\n').pop()!) as object) : { error: e2e.stderr.slice(-500) }) };
+    const e2e = spawnSync(
+      '/usr/bin/python3',
+      ['-c', E2E_SCRIPT, bootstrap.join(','), String(rate), '5', String(E2E_LINGER_MS)],
+      { encoding: 'utf8' },
+    );
+    result.e2e_latency_acks_all = {
+      rate_per_sec: rate,
+      record_bytes: 100,
+      linger_ms: E2E_LINGER_MS,
+      ...(e2e.status === 0
+        ? (JSON.parse(e2e.stdout.trim().split('\n').pop()!) as object)
+        : { error: e2e.stderr.slice(-500) }),
+    };
     watching = false;
     await watch;
     result.health_during_runs = {
@@ -188,24 +270,45 @@ export async function runClusterBench(rate: number): Promise<Record<string, unkn
       const parts = (await kadmin.fetchTopicMetadata({ topics: ['failover'] })).topics[0].partitions;
       // Prefer a partition led by a broker that is not the active controller: this measures broker
       // failover; a controller's own death adds a quorum election (reported by wasActiveController).
-      const target = parts.find((p) => p.leader >= 0 && p.leader !== activeController) ?? parts.find((p) => p.leader >= 0)!;
-      await producer.send({ topic: 'failover', acks: -1, messages: [{ partition: target.partitionId, value: `warm-${k}` }] });
+      const target =
+        parts.find((p) => p.leader >= 0 && p.leader !== activeController) ?? parts.find((p) => p.leader >= 0)!;
+      await producer.send({
+        topic: 'failover',
+        acks: -1,
+        messages: [{ partition: target.partitionId, value: `warm-${k}` }],
+      });
       const t0 = Date.now();
       await admin.kill(target.leader);
       for (;;) {
         try {
-          await producer.send({ topic: 'failover', acks: -1, timeout: 5000, messages: [{ partition: target.partitionId, value: `after-kill-${k}` }] });
+          await producer.send({
+            topic: 'failover',
+            acks: -1,
+            timeout: 5000,
+            messages: [{ partition: target.partitionId, value: `after-kill-${k}` }],
+          });
           break;
         } catch (e) {
-          if (Date.now() - t0 > 60_000) throw new Error(`no produce within 60 s of killing broker ${target.leader}: ${(e as Error).message}`);
+          if (Date.now() - t0 > 60_000)
+            throw new Error(`no produce within 60 s of killing broker ${target.leader}: ${(e as Error).message}`);
         }
       }
-      kills.push({ ms: Date.now() - t0, broker: target.leader, partition: target.partitionId, wasActiveController: target.leader === activeController });
+      kills.push({
+        ms: Date.now() - t0,
+        broker: target.leader,
+        partition: target.partitionId,
+        wasActiveController: target.leader === activeController,
+      });
       await admin.restart(target.leader);
     }
     await producer.disconnect();
     const ms = kills.map((x) => x.ms).sort((a, b) => a - b);
-    result.failover_sigkill_to_first_produce = { kills: kills.length, p50_ms: quantile(ms, 0.5), max_ms: ms.at(-1) ?? null, runs: kills };
+    result.failover_sigkill_to_first_produce = {
+      kills: kills.length,
+      p50_ms: quantile(ms, 0.5),
+      max_ms: ms.at(-1) ?? null,
+      runs: kills,
+    };
   } catch (e) {
     result.error = `${(e as Error).message}\n${errTail.slice(-1500)}`;
   } finally {

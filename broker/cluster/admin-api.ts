@@ -21,9 +21,19 @@ async function describeNodes(launcher: ClusterLauncher) {
         pid: n.child?.pid ?? null,
         roles: n.spec.voter ? ['broker', 'controller'] : ['broker'],
         state: n.state,
-        ports: { client: n.spec.bind.client.port, replication: n.spec.bind.interBroker.port, controller: n.spec.bind.controller.port, metrics: n.spec.bind.metrics.port },
+        ports: {
+          client: n.spec.bind.client.port,
+          replication: n.spec.bind.interBroker.port,
+          controller: n.spec.bind.controller.port,
+          metrics: n.spec.bind.metrics.port,
+        },
         advertised: n.spec.advertised,
-        logDir: { path: launcher.logDir(n.spec.nodeId), usedBytes: s?.logDir.usedBytes ?? dirBytes(launcher.logDir(n.spec.nodeId)), capacityBytes: s?.logDir.capacityBytes ?? null, offline: s?.logDir.offline ?? false },
+        logDir: {
+          path: launcher.logDir(n.spec.nodeId),
+          usedBytes: s?.logDir.usedBytes ?? dirBytes(launcher.logDir(n.spec.nodeId)),
+          capacityBytes: s?.logDir.capacityBytes ?? null,
+          offline: s?.logDir.offline ?? false,
+        },
         activeController: s?.activeController ?? false,
         fenced: s?.fenced ?? null,
         quorumRole: s?.raft.role ?? null,
@@ -53,7 +63,11 @@ async function route(launcher: ClusterLauncher, req: IncomingMessage, res: Serve
   if (req.method === 'GET' && url.pathname === '/cluster') {
     const nodes = await describeNodes(launcher);
     const active = nodes.filter((n) => n.activeController).map((n) => n.id);
-    return json(200, { nodes, activeController: active.length === 1 ? active[0] : null, controllerVoters: launcher.spec.nodes.filter((n) => n.voter).map((n) => n.nodeId) });
+    return json(200, {
+      nodes,
+      activeController: active.length === 1 ? active[0] : null,
+      controllerVoters: launcher.spec.nodes.filter((n) => n.voter).map((n) => n.nodeId),
+    });
   }
   const m = /^\/nodes\/(\d+)\/(kill|stop|restart|pause|resume|log-dir-capacity)$/.exec(url.pathname);
   if (!m) return json(404, { error: `no route ${req.method} ${url.pathname}` });
@@ -63,10 +77,19 @@ async function route(launcher: ClusterLauncher, req: IncomingMessage, res: Serve
   if (action === 'log-dir-capacity') {
     if (req.method !== 'PUT') return json(405, { error: 'use PUT' });
     const body = await readBody(req);
-    if (n.state !== 'running') throw new LauncherError(`node ${id} is ${n.state}: its log-dir capacity can only be set while it runs`, 409);
+    if (n.state !== 'running')
+      throw new LauncherError(`node ${id} is ${n.state}: its log-dir capacity can only be set while it runs`, 409);
     const mp = n.spec.bind.metrics;
-    const r = await fetch(`http://${mp.host === '0.0.0.0' ? '127.0.0.1' : mp.host}:${mp.port}/admin/log-dir-capacity`, { method: 'PUT', body, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
-    if (!r.ok) return json(r.status, { error: ((await r.json().catch(() => ({}))) as { error?: string }).error ?? `node answered HTTP ${r.status}` });
+    const r = await fetch(`http://${mp.host === '0.0.0.0' ? '127.0.0.1' : mp.host}:${mp.port}/admin/log-dir-capacity`, {
+      method: 'PUT',
+      body,
+      headers: { 'content-type': 'application/json' },
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!r.ok)
+      return json(r.status, {
+        error: ((await r.json().catch(() => ({}))) as { error?: string }).error ?? `node answered HTTP ${r.status}`,
+      });
     res.writeHead(204).end();
     return;
   }
@@ -79,7 +102,12 @@ async function route(launcher: ClusterLauncher, req: IncomingMessage, res: Serve
   res.writeHead(204).end();
 }
 
-export async function startAdminApi(launcher: ClusterLauncher, host: string, port: number, logger: Logger): Promise<{ server: Server; url: string }> {
+export async function startAdminApi(
+  launcher: ClusterLauncher,
+  host: string,
+  port: number,
+  logger: Logger,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     route(launcher, req, res).catch((e: unknown) => {
       const status = e instanceof LauncherError ? e.status : 500;

@@ -72,10 +72,15 @@ export class ClusterLauncher {
   constructor(
     readonly spec: ClusterSpec,
     private readonly logger: Logger,
-    private readonly opts: { logLevel?: string; readyTimeoutMs?: number; onNodeOutput?: (nodeId: number, line: string) => void } = {},
+    private readonly opts: {
+      logLevel?: string;
+      readyTimeoutMs?: number;
+      onNodeOutput?: (nodeId: number, line: string) => void;
+    } = {},
   ) {
     this.specFile = clusterSpecFile(spec.broker.dataDir);
-    for (const n of spec.nodes) this.nodes.set(n.nodeId, { spec: n, child: null, state: 'stopped', tail: [], lastExit: null });
+    for (const n of spec.nodes)
+      this.nodes.set(n.nodeId, { spec: n, child: null, state: 'stopped', tail: [], lastExit: null });
   }
 
   node(id: number): ManagedNode {
@@ -126,7 +131,11 @@ export class ClusterLauncher {
     });
     const timeoutMs = this.opts.readyTimeoutMs ?? 60_000;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new LauncherError(`broker ${id} did not start within ${timeoutMs} ms:\n${n.tail.join('\n')}`, 500)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(new LauncherError(`broker ${id} did not start within ${timeoutMs} ms:\n${n.tail.join('\n')}`, 500)),
+        timeoutMs,
+      );
       const onData = (d: Buffer | string) => {
         if (/listening on/.test(String(d)) || n.tail.some((l) => /listening on/.test(l))) {
           clearTimeout(timer);
@@ -137,7 +146,12 @@ export class ClusterLauncher {
       child.stdout?.on('data', onData);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new LauncherError(`broker ${id} exited (code ${code}, signal ${signal}) before it was ready:\n${n.tail.join('\n')}`, 500));
+        reject(
+          new LauncherError(
+            `broker ${id} exited (code ${code}, signal ${signal}) before it was ready:\n${n.tail.join('\n')}`,
+            500,
+          ),
+        );
       });
     });
   }
@@ -226,7 +240,9 @@ export class ClusterLauncher {
     if (n.state !== 'running') return null;
     const m = n.spec.bind.metrics;
     try {
-      const res = await fetch(`http://${m.host === '0.0.0.0' ? '127.0.0.1' : m.host}:${m.port}/admin/state`, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(`http://${m.host === '0.0.0.0' ? '127.0.0.1' : m.host}:${m.port}/admin/state`, {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       return res.ok ? ((await res.json()) as NodeAdminState) : null;
     } catch {
       return null;

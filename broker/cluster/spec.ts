@@ -49,9 +49,13 @@ export function parseAdvertise(values: readonly string[], brokers: number): Adve
   const out: AdvertiseOverrides = {};
   for (const v of values) {
     const m = /^(\d+):(client|interBroker|controller)=(.+):(\d{1,5})$/.exec(v);
-    if (!m) throw new Error(`--advertise ${JSON.stringify(v)}: expected NODE:LISTENER=HOST:PORT with LISTENER client, interBroker or controller`);
+    if (!m)
+      throw new Error(
+        `--advertise ${JSON.stringify(v)}: expected NODE:LISTENER=HOST:PORT with LISTENER client, interBroker or controller`,
+      );
     const node = Number(m[1]);
-    if (node >= brokers) throw new Error(`--advertise ${JSON.stringify(v)}: there is no node ${node} (brokers: ${brokers})`);
+    if (node >= brokers)
+      throw new Error(`--advertise ${JSON.stringify(v)}: there is no node ${node} (brokers: ${brokers})`);
     (out[node] ??= {})[m[2] as ListenerName] = { host: m[3], port: Number(m[4]) };
   }
   return out;
@@ -70,6 +74,7 @@ export function readClusterSpec(file: string): ClusterSpec {
   } catch (e) {
     throw new Error(`cannot read the cluster spec ${file}: ${(e as Error).message}`);
   }
-  if (!spec || !Array.isArray(spec.nodes) || typeof spec.broker !== 'object') throw new Error(`${file} is not a cluster spec (no "broker" and "nodes")`);
+  if (!spec || !Array.isArray(spec.nodes) || typeof spec.broker !== 'object')
+    throw new Error(`${file} is not a cluster spec (no "broker" and "nodes")`);
   return spec;
 }

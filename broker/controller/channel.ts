@@ -53,7 +53,10 @@ export interface ControllerChannel {
   /** Resolves with the partition as committed (leader epoch, partition epoch, ISR). */
   alterPartition(req: AlterPartitionRequest): Promise<PartitionState>;
   /** Preferred (electionType 0) or unclean (1) leader election for the given partitions. */
-  electLeaders(electionType: number, partitions: { topic: string; partition: number }[]): Promise<{ topic: string; partition: number; errorCode: number; message: string | null }[]>;
+  electLeaders(
+    electionType: number,
+    partitions: { topic: string; partition: number }[],
+  ): Promise<{ topic: string; partition: number; errorCode: number; message: string | null }[]>;
   createAcls(bindings: AclBinding[]): Promise<void>;
   /** Deletes every binding matching one of the filters; resolves with the deleted bindings per filter. */
   deleteAcls(filters: AclBinding[]): Promise<AclBinding[][]>;

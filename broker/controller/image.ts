@@ -27,7 +27,13 @@ export class MetadataImage {
         return;
       case 'broker': {
         const prev = this.brokers.get(r.nodeId);
-        this.brokers.set(r.nodeId, { nodeId: r.nodeId, client: r.client, interBroker: r.interBroker, rack: r.rack, fenced: prev?.fenced ?? true });
+        this.brokers.set(r.nodeId, {
+          nodeId: r.nodeId,
+          client: r.client,
+          interBroker: r.interBroker,
+          rack: r.rack,
+          fenced: prev?.fenced ?? true,
+        });
         return;
       }
       case 'fence': {
@@ -61,7 +67,10 @@ export class MetadataImage {
   }
 
   liveBrokerIds(): number[] {
-    return [...this.brokers.values()].filter((b) => !b.fenced).map((b) => b.nodeId).sort((a, b) => a - b);
+    return [...this.brokers.values()]
+      .filter((b) => !b.fenced)
+      .map((b) => b.nodeId)
+      .sort((a, b) => a - b);
   }
 
   isLive(nodeId: number): boolean {

@@ -22,9 +22,16 @@ export class LocalControllerChannel implements ControllerChannel {
 
   async createTopic(spec: CreateTopicSpec): Promise<void> {
     const numPartitions = spec.assignments?.length || spec.numPartitions;
-    const replicationFactor = spec.assignments?.[0]?.length ?? (spec.replicationFactor === -1 ? 1 : spec.replicationFactor);
+    const replicationFactor =
+      spec.assignments?.[0]?.length ?? (spec.replicationFactor === -1 ? 1 : spec.replicationFactor);
     try {
-      this.topics.create({ name: spec.name, numPartitions, replicationFactor, configs: spec.configs, validateOnly: spec.validateOnly });
+      this.topics.create({
+        name: spec.name,
+        numPartitions,
+        replicationFactor,
+        configs: spec.configs,
+        validateOnly: spec.validateOnly,
+      });
     } catch (e) {
       asControllerError(e);
     }
@@ -58,8 +65,16 @@ export class LocalControllerChannel implements ControllerChannel {
     throw new ControllerError(ErrorCode.INVALID_REQUEST, 'a single broker has no followers: its ISR never changes');
   }
 
-  async electLeaders(_electionType: number, partitions: { topic: string; partition: number }[]): Promise<{ topic: string; partition: number; errorCode: number; message: string | null }[]> {
-    return partitions.map((p) => ({ ...p, ...(this.topics.partition(p.topic, p.partition) ? { errorCode: ErrorCode.ELECTION_NOT_NEEDED, message: 'a single broker leads every partition' } : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: 'unknown topic or partition' }) }));
+  async electLeaders(
+    _electionType: number,
+    partitions: { topic: string; partition: number }[],
+  ): Promise<{ topic: string; partition: number; errorCode: number; message: string | null }[]> {
+    return partitions.map((p) => ({
+      ...p,
+      ...(this.topics.partition(p.topic, p.partition)
+        ? { errorCode: ErrorCode.ELECTION_NOT_NEEDED, message: 'a single broker leads every partition' }
+        : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, message: 'unknown topic or partition' }),
+    }));
   }
 
   async createAcls(_bindings: AclBinding[]): Promise<void> {

@@ -10,7 +10,13 @@ import { RaftNode } from '../raft/raft.js';
 import { RpcClient, RpcError, RpcServer } from '../raft/rpc.js';
 import type { PartitionState, TopicStore } from '../state/topic-store.js';
 import type { TopicConfigs } from '../state/topic-config.js';
-import { ControllerError, type AclBinding, type AlterPartitionRequest, type ControllerChannel, type CreateTopicSpec } from './channel.js';
+import {
+  ControllerError,
+  type AclBinding,
+  type AlterPartitionRequest,
+  type ControllerChannel,
+  type CreateTopicSpec,
+} from './channel.js';
 import { MetadataImage } from './image.js';
 import { QuorumController, type ElectionResult, type HeartbeatRequest } from './quorum-controller.js';
 import type { MetadataRecord } from './records.js';
@@ -60,7 +66,9 @@ export class QuorumNode implements ControllerChannel {
       },
       onRoleChange: (role) => controller?.roleChanged(role === 'leader'),
     });
-    controller = self.voter ? new QuorumController(config, this.raft, this.image, metrics, logger.child({ part: 'controller' })) : null;
+    controller = self.voter
+      ? new QuorumController(config, this.raft, this.image, metrics, logger.child({ part: 'controller' }))
+      : null;
     this.controller = controller;
     this.server = new RpcServer((method, params) => this.onRpc(method, params), logger);
   }
@@ -69,7 +77,9 @@ export class QuorumNode implements ControllerChannel {
     await this.server.listen(this.self.bind.controller.host, this.self.bind.controller.port);
     this.raft.start();
     const beat = () => {
-      void this.heartbeat().catch((e: unknown) => this.logger.debug({ err: (e as Error).message }, 'heartbeat to the controller failed'));
+      void this.heartbeat().catch((e: unknown) =>
+        this.logger.debug({ err: (e as Error).message }, 'heartbeat to the controller failed'),
+      );
     };
     this.heartbeatTimer = setInterval(beat, this.config.brokerHeartbeatIntervalMs);
     beat();
@@ -83,7 +93,12 @@ export class QuorumNode implements ControllerChannel {
    * answer "no controller" or describe the cluster from a stale image.
    */
   ready(): boolean {
-    return this.unfencedAt >= 0 && this.raft.appliedIndex >= this.unfencedAt && this.image.isLive(this.config.nodeId) && this.raft.leaderId >= 0;
+    return (
+      this.unfencedAt >= 0 &&
+      this.raft.appliedIndex >= this.unfencedAt &&
+      this.image.isLive(this.config.nodeId) &&
+      this.raft.leaderId >= 0
+    );
   }
 
   /** Resolves once ready() (or rejects after timeoutMs, when the node stops or `signal` aborts). */
@@ -93,7 +108,8 @@ export class QuorumNode implements ControllerChannel {
       if (this.ready()) return;
       await new Promise((r) => setTimeout(r, 20));
     }
-    if (this.stopped || signal?.aborted) throw new Error(`broker ${this.config.nodeId} was stopped while waiting to be registered`);
+    if (this.stopped || signal?.aborted)
+      throw new Error(`broker ${this.config.nodeId} was stopped while waiting to be registered`);
     throw new Error(`broker ${this.config.nodeId} was not registered by an active controller within ${timeoutMs} ms`);
   }
 
@@ -108,10 +124,13 @@ export class QuorumNode implements ControllerChannel {
   }
 
   private async onRpc(method: string, params: unknown): Promise<unknown> {
-    if (method === 'raft.vote') return this.raft.handleVote(params as Parameters<RaftNode<MetadataRecord>['handleVote']>[0]);
-    if (method === 'raft.append') return this.raft.handleAppend(params as Parameters<RaftNode<MetadataRecord>['handleAppend']>[0]);
+    if (method === 'raft.vote')
+      return this.raft.handleVote(params as Parameters<RaftNode<MetadataRecord>['handleVote']>[0]);
+    if (method === 'raft.append')
+      return this.raft.handleAppend(params as Parameters<RaftNode<MetadataRecord>['handleAppend']>[0]);
     if (method.startsWith('ctl.')) {
-      if (!this.controller?.isActive) throw new ControllerError(ErrorCode.NOT_CONTROLLER, `node ${this.config.nodeId} is not the active controller`);
+      if (!this.controller?.isActive)
+        throw new ControllerError(ErrorCode.NOT_CONTROLLER, `node ${this.config.nodeId} is not the active controller`);
       return this.controller.handle(method, params);
     }
     throw new Error(`unknown RPC method ${method}`);
@@ -148,7 +167,12 @@ export class QuorumNode implements ControllerChannel {
     while (Date.now() < deadline && !this.stopped) {
       const leader = this.raft.leaderId;
       try {
-        if (leader === this.config.nodeId && this.controller?.isActive) return await withDeadline(this.controller.handle(method, params) as Promise<T>, deadline - Date.now(), method);
+        if (leader === this.config.nodeId && this.controller?.isActive)
+          return await withDeadline(
+            this.controller.handle(method, params) as Promise<T>,
+            deadline - Date.now(),
+            method,
+          );
         const client = leader >= 0 ? this.clients.get(leader) : undefined;
         if (client) return await client.call<T>(method, params, Math.max(200, deadline - Date.now()));
       } catch (e) {
@@ -158,8 +182,12 @@ export class QuorumNode implements ControllerChannel {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    if (this.stopped) throw new ControllerError(ErrorCode.REQUEST_TIMED_OUT, `broker ${this.config.nodeId} is stopping`);
-    throw new ControllerError(ErrorCode.REQUEST_TIMED_OUT, `no active controller answered ${method} within ${timeoutMs} ms${last ? ` (${(last as Error).message})` : ''}`);
+    if (this.stopped)
+      throw new ControllerError(ErrorCode.REQUEST_TIMED_OUT, `broker ${this.config.nodeId} is stopping`);
+    throw new ControllerError(
+      ErrorCode.REQUEST_TIMED_OUT,
+      `no active controller answered ${method} within ${timeoutMs} ms${last ? ` (${(last as Error).message})` : ''}`,
+    );
   }
 
   /** Call, then wait until this node has applied the change (so local reads see it). */
@@ -171,12 +199,25 @@ export class QuorumNode implements ControllerChannel {
   }
 
   private async heartbeat(): Promise<void> {
-    const req: HeartbeatRequest = { nodeId: this.config.nodeId, client: this.self.advertised.client, interBroker: this.self.advertised.interBroker, rack: null, shuttingDown: this.shuttingDown };
-    const res = await this.call<{ fenced: boolean; index: number }>('ctl.heartbeat', req, this.config.brokerHeartbeatIntervalMs * 2);
+    const req: HeartbeatRequest = {
+      nodeId: this.config.nodeId,
+      client: this.self.advertised.client,
+      interBroker: this.self.advertised.interBroker,
+      rack: null,
+      shuttingDown: this.shuttingDown,
+    };
+    const res = await this.call<{ fenced: boolean; index: number }>(
+      'ctl.heartbeat',
+      req,
+      this.config.brokerHeartbeatIntervalMs * 2,
+    );
     if (!res.fenced && this.unfencedAt < 0) this.unfencedAt = res.index;
     if (res.fenced !== this.fenced) {
       this.fenced = res.fenced;
-      this.logger.info({ fenced: res.fenced }, res.fenced ? 'this broker is fenced' : 'this broker is registered and active');
+      this.logger.info(
+        { fenced: res.fenced },
+        res.fenced ? 'this broker is fenced' : 'this broker is registered and active',
+      );
     }
   }
 
@@ -196,7 +237,10 @@ export class QuorumNode implements ControllerChannel {
     const res = await this.change<{ index: number; state: PartitionState }>('ctl.alterPartition', req);
     return res.state;
   }
-  async electLeaders(electionType: number, partitions: { topic: string; partition: number }[]): Promise<ElectionResult[]> {
+  async electLeaders(
+    electionType: number,
+    partitions: { topic: string; partition: number }[],
+  ): Promise<ElectionResult[]> {
     const res = await this.call<ElectionResult[]>('ctl.electLeaders', { electionType, partitions });
     await this.raft.waitApplied(this.raft.commitIndex, 5000).catch(() => undefined);
     return res;
@@ -244,12 +288,20 @@ export class QuorumNode implements ControllerChannel {
         return { remaining: -1 };
       }
       if ('error' in outcome) {
-        const noController = outcome.error instanceof ControllerError && outcome.error.errorCode === ErrorCode.REQUEST_TIMED_OUT;
-        this.logger.warn({ err: outcome.error.message }, noController ? 'controlled shutdown: no controller answered; stopping without it' : 'controlled shutdown refused; stopping without it');
+        const noController =
+          outcome.error instanceof ControllerError && outcome.error.errorCode === ErrorCode.REQUEST_TIMED_OUT;
+        this.logger.warn(
+          { err: outcome.error.message },
+          noController
+            ? 'controlled shutdown: no controller answered; stopping without it'
+            : 'controlled shutdown refused; stopping without it',
+        );
         return { remaining: -1 };
       }
       // Our own image shows the moved leaderships before the replica manager is stopped.
-      await this.raft.waitApplied(this.raft.commitIndex, Math.max(1, Math.min(2000, giveUpAt - Date.now()))).catch(() => undefined);
+      await this.raft
+        .waitApplied(this.raft.commitIndex, Math.max(1, Math.min(2000, giveUpAt - Date.now())))
+        .catch(() => undefined);
       return { remaining: outcome.remaining };
     } finally {
       lastOne.cancel();

@@ -21,8 +21,14 @@ class MemoryStore implements GroupStore {
 
 function joinReq(memberId: string, protocols = ['roundrobin'], over: Partial<JoinGroupRequest> = {}): JoinGroupRequest {
   return {
-    groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000, memberId, groupInstanceId: null, protocolType: 'consumer',
-    protocols: protocols.map((name) => ({ name, metadata: Buffer.from(`${memberId}:${name}`) })), ...over,
+    groupId: 'g',
+    sessionTimeoutMs: 10_000,
+    rebalanceTimeoutMs: 20_000,
+    memberId,
+    groupInstanceId: null,
+    protocolType: 'consumer',
+    protocols: protocols.map((name) => ({ name, metadata: Buffer.from(`${memberId}:${name}`) })),
+    ...over,
   };
 }
 
@@ -54,7 +60,10 @@ describe('JoinGroup', () => {
     assert.equal(res.leader, id);
     assert.equal(res.memberId, id);
     assert.equal(res.protocolName, 'roundrobin');
-    assert.deepEqual(res.members.map((m) => m.memberId), [id]);
+    assert.deepEqual(
+      res.members.map((m) => m.memberId),
+      [id],
+    );
     assert.equal(gc.groupState('g'), 'CompletingRebalance');
   });
 
@@ -79,7 +88,7 @@ describe('JoinGroup', () => {
     assert.equal(rc.members.length, 0);
   });
 
-  test('the protocol every member supports is chosen even when it is not everyone\'s first choice', async () => {
+  test("the protocol every member supports is chosen even when it is not everyone's first choice", async () => {
     const { gc, clock } = setup({ initialRebalanceDelayMs: 100 });
     const a = await joinV5(gc, ['range', 'roundrobin']);
     const b = await joinV5(gc, ['roundrobin']);
@@ -90,9 +99,21 @@ describe('JoinGroup', () => {
   });
 
   const rejected: [string, Partial<JoinGroupRequest>, number][] = [
-    ['a member with no assignor in common with the group is rejected with INCONSISTENT_GROUP_PROTOCOL', { protocols: [{ name: 'RoundRobinAssigner', metadata: Buffer.alloc(0) }] }, ErrorCode.INCONSISTENT_GROUP_PROTOCOL],
-    ['a member of another protocol type is rejected with INCONSISTENT_GROUP_PROTOCOL', { protocolType: 'connect' }, ErrorCode.INCONSISTENT_GROUP_PROTOCOL],
-    ['a session timeout below the minimum is rejected with INVALID_SESSION_TIMEOUT', { sessionTimeoutMs: 100 }, ErrorCode.INVALID_SESSION_TIMEOUT],
+    [
+      'a member with no assignor in common with the group is rejected with INCONSISTENT_GROUP_PROTOCOL',
+      { protocols: [{ name: 'RoundRobinAssigner', metadata: Buffer.alloc(0) }] },
+      ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+    ],
+    [
+      'a member of another protocol type is rejected with INCONSISTENT_GROUP_PROTOCOL',
+      { protocolType: 'connect' },
+      ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+    ],
+    [
+      'a session timeout below the minimum is rejected with INVALID_SESSION_TIMEOUT',
+      { sessionTimeoutMs: 100 },
+      ErrorCode.INVALID_SESSION_TIMEOUT,
+    ],
     ['an empty group id is rejected with INVALID_GROUP_ID', { groupId: '' }, ErrorCode.INVALID_GROUP_ID],
     ['an unknown member id is rejected with UNKNOWN_MEMBER_ID', { memberId: 'ghost' }, ErrorCode.UNKNOWN_MEMBER_ID],
   ];
@@ -115,15 +136,29 @@ describe('JoinGroup', () => {
 });
 
 describe('SyncGroup and Heartbeat', () => {
-  test('the leader\'s assignment reaches every member and the group becomes Stable', async () => {
+  test("the leader's assignment reaches every member and the group becomes Stable", async () => {
     const { gc, clock, store } = setup({ initialRebalanceDelayMs: 10 });
     const a = await joinV5(gc);
     const b = await joinV5(gc);
     clock.advance(10);
     const [ra] = await Promise.all([a.join, b.join]);
-    const follower = gc.syncGroup({ groupId: 'g', generationId: ra.generationId, memberId: b.id, groupInstanceId: null, assignments: [] });
-    const leader = gc.syncGroup({ groupId: 'g', generationId: ra.generationId, memberId: a.id, groupInstanceId: null,
-      assignments: [{ memberId: a.id, assignment: Buffer.from('A') }, { memberId: b.id, assignment: Buffer.from('B') }] });
+    const follower = gc.syncGroup({
+      groupId: 'g',
+      generationId: ra.generationId,
+      memberId: b.id,
+      groupInstanceId: null,
+      assignments: [],
+    });
+    const leader = gc.syncGroup({
+      groupId: 'g',
+      generationId: ra.generationId,
+      memberId: a.id,
+      groupInstanceId: null,
+      assignments: [
+        { memberId: a.id, assignment: Buffer.from('A') },
+        { memberId: b.id, assignment: Buffer.from('B') },
+      ],
+    });
     const [sf, sl] = await Promise.all([follower, leader]);
     assert.deepEqual([sf.errorCode, sf.assignment.toString()], [0, 'B']);
     assert.deepEqual([sl.errorCode, sl.assignment.toString()], [0, 'A']);
@@ -141,14 +176,18 @@ describe('SyncGroup and Heartbeat', () => {
     const { gc } = setup();
     const a = await gc.joinGroup(joinReq(''), 1, client);
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, assignments: [] });
-    const hb = (memberId: string, generationId: number) => gc.heartbeat({ groupId: 'g', generationId, memberId, groupInstanceId: null });
+    const hb = (memberId: string, generationId: number) =>
+      gc.heartbeat({ groupId: 'g', generationId, memberId, groupInstanceId: null });
     assert.equal(hb(a.memberId, 1), ErrorCode.NONE);
     const bJoin = gc.joinGroup(joinReq(''), 1, client);
     assert.equal(gc.groupState('g'), 'PreparingRebalance');
     assert.equal(hb(a.memberId, 1), ErrorCode.REBALANCE_IN_PROGRESS);
     assert.equal(hb(a.memberId, 0), ErrorCode.ILLEGAL_GENERATION);
     assert.equal(hb('ghost', 1), ErrorCode.UNKNOWN_MEMBER_ID);
-    assert.equal(gc.heartbeat({ groupId: 'nope', generationId: 1, memberId: a.memberId, groupInstanceId: null }), ErrorCode.UNKNOWN_MEMBER_ID);
+    assert.equal(
+      gc.heartbeat({ groupId: 'nope', generationId: 1, memberId: a.memberId, groupInstanceId: null }),
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
     const aRejoin = await gc.joinGroup(joinReq(a.memberId), 1, client);
     const b = await bJoin;
     assert.equal(aRejoin.generationId, 2);
@@ -159,9 +198,31 @@ describe('SyncGroup and Heartbeat', () => {
   test('a sync with the wrong generation gets ILLEGAL_GENERATION and one during a join round REBALANCE_IN_PROGRESS', async () => {
     const { gc } = setup();
     const a = await gc.joinGroup(joinReq(''), 1, client);
-    assert.equal((await gc.syncGroup({ groupId: 'g', generationId: 9, memberId: a.memberId, groupInstanceId: null, assignments: [] })).errorCode, ErrorCode.ILLEGAL_GENERATION);
+    assert.equal(
+      (
+        await gc.syncGroup({
+          groupId: 'g',
+          generationId: 9,
+          memberId: a.memberId,
+          groupInstanceId: null,
+          assignments: [],
+        })
+      ).errorCode,
+      ErrorCode.ILLEGAL_GENERATION,
+    );
     void gc.joinGroup(joinReq(''), 1, client);
-    assert.equal((await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, assignments: [] })).errorCode, ErrorCode.REBALANCE_IN_PROGRESS);
+    assert.equal(
+      (
+        await gc.syncGroup({
+          groupId: 'g',
+          generationId: 1,
+          memberId: a.memberId,
+          groupInstanceId: null,
+          assignments: [],
+        })
+      ).errorCode,
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
   });
 
   test('a follower waiting in SyncGroup is sent back with REBALANCE_IN_PROGRESS when another member joins', async () => {
@@ -170,7 +231,13 @@ describe('SyncGroup and Heartbeat', () => {
     const b = await joinV5(gc);
     clock.advance(10);
     await Promise.all([a.join, b.join]);
-    const waiting = gc.syncGroup({ groupId: 'g', generationId: 1, memberId: b.id, groupInstanceId: null, assignments: [] });
+    const waiting = gc.syncGroup({
+      groupId: 'g',
+      generationId: 1,
+      memberId: b.id,
+      groupInstanceId: null,
+      assignments: [],
+    });
     void gc.joinGroup(joinReq('', ['roundrobin']), 1, client);
     assert.equal((await waiting).errorCode, ErrorCode.REBALANCE_IN_PROGRESS);
   });
@@ -188,13 +255,22 @@ describe('timeouts and leaving', () => {
       gc.syncGroup({ groupId: 'g', generationId: 1, memberId: b.id, groupInstanceId: null, assignments: [] }),
     ]);
     clock.advance(6000);
-    assert.equal(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.id, groupInstanceId: null }), ErrorCode.NONE);
+    assert.equal(
+      gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.id, groupInstanceId: null }),
+      ErrorCode.NONE,
+    );
     clock.advance(5000); // b silent for 11 s > 10 s session
     assert.equal(gc.groupState('g'), 'PreparingRebalance');
-    assert.equal(gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.id, groupInstanceId: null }), ErrorCode.REBALANCE_IN_PROGRESS);
+    assert.equal(
+      gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.id, groupInstanceId: null }),
+      ErrorCode.REBALANCE_IN_PROGRESS,
+    );
     const again = await gc.joinGroup(joinReq(a.id), 5, client);
     assert.equal(again.generationId, 2);
-    assert.deepEqual(again.members.map((m) => m.memberId), [a.id]);
+    assert.deepEqual(
+      again.members.map((m) => m.memberId),
+      [a.id],
+    );
   });
 
   test('members that do not rejoin within the rebalance timeout are dropped from the new generation', async () => {
@@ -209,25 +285,43 @@ describe('timeouts and leaving', () => {
     }
     const rb = await b;
     assert.equal(rb.generationId, 2);
-    assert.deepEqual(rb.members.map((m) => m.memberId), [rb.memberId]);
+    assert.deepEqual(
+      rb.members.map((m) => m.memberId),
+      [rb.memberId],
+    );
     assert.equal(rb.leader, rb.memberId);
   });
 
   test('LeaveGroup v3 removes the known members in a batch and reports unknown ones', async () => {
     const { gc } = setup();
     const a = await gc.joinGroup(joinReq(''), 1, client);
-    const res = gc.leaveGroup({ groupId: 'g', members: [{ memberId: a.memberId, groupInstanceId: null }, { memberId: 'ghost', groupInstanceId: null }] });
+    const res = gc.leaveGroup({
+      groupId: 'g',
+      members: [
+        { memberId: a.memberId, groupInstanceId: null },
+        { memberId: 'ghost', groupInstanceId: null },
+      ],
+    });
     assert.equal(res.errorCode, ErrorCode.NONE);
-    assert.deepEqual(res.members.map((m) => m.errorCode), [ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID]);
+    assert.deepEqual(
+      res.members.map((m) => m.errorCode),
+      [ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID],
+    );
     assert.equal(gc.groupState('g'), 'Empty');
-    assert.equal(gc.leaveGroup({ groupId: 'nope', members: [{ memberId: 'x', groupInstanceId: null }] }).errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
+    assert.equal(
+      gc.leaveGroup({ groupId: 'nope', members: [{ memberId: 'x', groupInstanceId: null }] }).errorCode,
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
   });
 
   test('the last member leaving a Stable group makes it Empty with a new generation', async () => {
     const { gc } = setup();
     const a = await gc.joinGroup(joinReq(''), 1, client);
     await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, assignments: [] });
-    assert.equal(gc.leaveGroup({ groupId: 'g', members: [{ memberId: a.memberId, groupInstanceId: null }] }).errorCode, ErrorCode.NONE);
+    assert.equal(
+      gc.leaveGroup({ groupId: 'g', members: [{ memberId: a.memberId, groupInstanceId: null }] }).errorCode,
+      ErrorCode.NONE,
+    );
     assert.equal(gc.groupState('g'), 'Empty');
     assert.equal(gc.describeGroup('g').groupState, 'Empty');
   });
@@ -235,27 +329,73 @@ describe('timeouts and leaving', () => {
 
 describe('offsets', () => {
   const commit = (gc: GroupCoordinator, generationId: number, memberId: string, offset: number) =>
-    gc.commitOffsets({ groupId: 'g', generationId, memberId, groupInstanceId: null, retentionTimeMs: -1,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null }] }] });
+    gc.commitOffsets({
+      groupId: 'g',
+      generationId,
+      memberId,
+      groupInstanceId: null,
+      retentionTimeMs: -1,
+      topics: [
+        {
+          name: 't',
+          partitions: [
+            { partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null },
+          ],
+        },
+      ],
+    });
   const code = (r: Awaited<ReturnType<typeof commit>>) => r.topics[0].partitions[0].errorCode;
 
   test('a standalone consumer commits with generation -1 and reads the offset back; uncommitted partitions give -1 and no error', async () => {
     const { gc, store } = setup();
     assert.equal(code(await commit(gc, -1, '', 42)), ErrorCode.NONE);
     const res = gc.fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] });
-    assert.deepEqual(res.topics[0].partitions.map((p) => [p.committedOffset, p.errorCode]), [[42, 0], [-1, 0]]);
-    assert.equal(gc.fetchOffsets({ groupId: 'none', topics: [{ name: 't', partitionIndexes: [0] }] }).topics[0].partitions[0].committedOffset, -1);
-    assert.deepEqual(decodeKey(store.records[0].rec.key), { kind: 'offset', version: 1, group: 'g', topic: 't', partition: 0 });
+    assert.deepEqual(
+      res.topics[0].partitions.map((p) => [p.committedOffset, p.errorCode]),
+      [
+        [42, 0],
+        [-1, 0],
+      ],
+    );
+    assert.equal(
+      gc.fetchOffsets({ groupId: 'none', topics: [{ name: 't', partitionIndexes: [0] }] }).topics[0].partitions[0]
+        .committedOffset,
+      -1,
+    );
+    assert.deepEqual(decodeKey(store.records[0].rec.key), {
+      kind: 'offset',
+      version: 1,
+      group: 'g',
+      topic: 't',
+      partition: 0,
+    });
     assert.equal(gc.groupState('g'), 'Empty');
   });
 
   test('fetching with null topics returns every committed partition', async () => {
     const { gc } = setup();
     await commit(gc, -1, '', 5);
-    await gc.commitOffsets({ groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
-      topics: [{ name: 'u', partitions: [{ partitionIndex: 3, committedOffset: 8, committedLeaderEpoch: 1, committedMetadata: 'x' }] }] });
+    await gc.commitOffsets({
+      groupId: 'g',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1,
+      topics: [
+        {
+          name: 'u',
+          partitions: [{ partitionIndex: 3, committedOffset: 8, committedLeaderEpoch: 1, committedMetadata: 'x' }],
+        },
+      ],
+    });
     const res = gc.fetchOffsets({ groupId: 'g', topics: null });
-    assert.deepEqual(res.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset])]), [['t', [[0, 5]]], ['u', [[3, 8]]]]);
+    assert.deepEqual(
+      res.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset])]),
+      [
+        ['t', [[0, 5]]],
+        ['u', [[3, 8]]],
+      ],
+    );
   });
 
   test('group members commit with their generation; stale, unknown and mid-rebalance commits are refused', async () => {
@@ -282,9 +422,18 @@ describe('describe, list, delete and stats', () => {
   test('DescribeGroups shows members and assignments of a Stable group and Dead for unknown groups', async () => {
     const { gc } = setup();
     const a = await gc.joinGroup(joinReq(''), 1, client);
-    await gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, assignments: [{ memberId: a.memberId, assignment: Buffer.from('A') }] });
+    await gc.syncGroup({
+      groupId: 'g',
+      generationId: 1,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      assignments: [{ memberId: a.memberId, assignment: Buffer.from('A') }],
+    });
     const d = gc.describeGroup('g');
-    assert.deepEqual([d.groupState, d.protocolType, d.protocolData, d.members.length], ['Stable', 'consumer', 'roundrobin', 1]);
+    assert.deepEqual(
+      [d.groupState, d.protocolType, d.protocolData, d.members.length],
+      ['Stable', 'consumer', 'roundrobin', 1],
+    );
     assert.equal(d.members[0].memberAssignment.toString(), 'A');
     assert.equal(gc.describeGroup('nope').groupState, 'Dead');
     assert.deepEqual(gc.listGroups(), [{ groupId: 'g', protocolType: 'consumer' }]);
@@ -295,8 +444,19 @@ describe('describe, list, delete and stats', () => {
     const a = await gc.joinGroup(joinReq(''), 1, client);
     assert.equal(await gc.deleteGroup('g'), ErrorCode.NON_EMPTY_GROUP);
     gc.leaveGroup({ groupId: 'g', members: [{ memberId: a.memberId, groupInstanceId: null }] });
-    await gc.commitOffsets({ groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }] }] });
+    await gc.commitOffsets({
+      groupId: 'g',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1,
+      topics: [
+        {
+          name: 't',
+          partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }],
+        },
+      ],
+    });
     assert.equal(await gc.deleteGroup('g'), ErrorCode.NONE);
     assert.equal(await gc.deleteGroup('g'), ErrorCode.GROUP_ID_NOT_FOUND);
     assert.deepEqual(gc.listGroups(), []);
@@ -307,8 +467,19 @@ describe('describe, list, delete and stats', () => {
   test('stats count groups per state, offsets and rebalances', async () => {
     const { gc } = setup();
     await gc.joinGroup(joinReq(''), 1, client);
-    await gc.commitOffsets({ groupId: 'h', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }] }] });
+    await gc.commitOffsets({
+      groupId: 'h',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1,
+      topics: [
+        {
+          name: 't',
+          partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }],
+        },
+      ],
+    });
     const s = gc.stats();
     assert.equal(s.numGroups, 2);
     assert.equal(s.groupsByState.CompletingRebalance, 1);
@@ -322,11 +493,39 @@ describe('restart', () => {
   test('offsets and a Stable group are restored from the stored records, and silent members later expire', async () => {
     const first = setup();
     const a = await first.gc.joinGroup(joinReq(''), 1, client);
-    await first.gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, assignments: [{ memberId: a.memberId, assignment: Buffer.from('A') }] });
-    await first.gc.commitOffsets({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 10, committedLeaderEpoch: -1, committedMetadata: null }] }] });
-    await first.gc.commitOffsets({ groupId: 'gone', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 3, committedLeaderEpoch: -1, committedMetadata: null }] }] });
+    await first.gc.syncGroup({
+      groupId: 'g',
+      generationId: 1,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      assignments: [{ memberId: a.memberId, assignment: Buffer.from('A') }],
+    });
+    await first.gc.commitOffsets({
+      groupId: 'g',
+      generationId: 1,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      retentionTimeMs: -1,
+      topics: [
+        {
+          name: 't',
+          partitions: [{ partitionIndex: 0, committedOffset: 10, committedLeaderEpoch: -1, committedMetadata: null }],
+        },
+      ],
+    });
+    await first.gc.commitOffsets({
+      groupId: 'gone',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1,
+      topics: [
+        {
+          name: 't',
+          partitions: [{ partitionIndex: 0, committedOffset: 3, committedLeaderEpoch: -1, committedMetadata: null }],
+        },
+      ],
+    });
     await first.gc.deleteGroup('gone');
     await settle();
     first.gc.shutdown();
@@ -338,11 +537,19 @@ describe('restart', () => {
     assert.equal(second.gc.committed('gone', 't', 0), undefined);
     assert.equal(second.gc.groupState('g'), 'Stable');
     assert.equal(second.gc.groupState('gone'), undefined);
-    assert.equal(second.gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null }), ErrorCode.NONE);
-    const sync = await second.gc.syncGroup({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, assignments: [] });
+    assert.equal(
+      second.gc.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null }),
+      ErrorCode.NONE,
+    );
+    const sync = await second.gc.syncGroup({
+      groupId: 'g',
+      generationId: 1,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      assignments: [],
+    });
     assert.equal(sync.assignment.toString(), 'A');
     second.clock.advance(10_001);
     assert.equal(second.gc.groupState('g'), 'Empty');
   });
 });
-

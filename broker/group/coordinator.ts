@@ -19,8 +19,14 @@ import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/a
 import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/apis/09-offset-fetch.js';
 import type { DescribedGroup } from '../../protocol/apis/15-describe-groups.js';
 import {
-  decodeGroupMetadataValue, decodeKey, decodeOffsetCommitValue, encodeGroupMetadataKey, encodeGroupMetadataValue,
-  encodeOffsetCommitKey, encodeOffsetCommitValue, offsetsPartitionFor,
+  decodeGroupMetadataValue,
+  decodeKey,
+  decodeOffsetCommitValue,
+  encodeGroupMetadataKey,
+  encodeGroupMetadataValue,
+  encodeOffsetCommitKey,
+  encodeOffsetCommitValue,
+  offsetsPartitionFor,
 } from '../../protocol/consumer-offsets/formats.js';
 import { systemClock, type Clock } from './clock.js';
 import { Group, GroupStates, type GroupState, type JoinResult, type Member, type SyncResult } from './group.js';
@@ -107,7 +113,9 @@ export class GroupCoordinator {
   ) {
     this.config = { ...defaultCoordinatorConfig, ...config };
     if (!Number.isInteger(this.config.offsetsTopicPartitions) || this.config.offsetsTopicPartitions < 1) {
-      throw new RangeError(`offsetsTopicPartitions must be a positive integer, got ${this.config.offsetsTopicPartitions}`);
+      throw new RangeError(
+        `offsetsTopicPartitions must be a positive integer, got ${this.config.offsetsTopicPartitions}`,
+      );
     }
   }
 
@@ -132,7 +140,10 @@ export class GroupCoordinator {
   joinGroup(req: JoinGroupRequest, version: number, client: ClientInfo): Promise<JoinResult> {
     const { groupId, memberId } = req;
     if (groupId === '') return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, memberId));
-    if (req.sessionTimeoutMs < this.config.minSessionTimeoutMs || req.sessionTimeoutMs > this.config.maxSessionTimeoutMs) {
+    if (
+      req.sessionTimeoutMs < this.config.minSessionTimeoutMs ||
+      req.sessionTimeoutMs > this.config.maxSessionTimeoutMs
+    ) {
       return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId));
     }
     let group = this.groups.get(groupId);
@@ -151,7 +162,10 @@ export class GroupCoordinator {
       if (version >= 4) {
         // KIP-394: hand out the id first; the member must come back with it within its session timeout.
         const g = group;
-        group.pending.set(newId, this.clock.schedule(req.sessionTimeoutMs, () => this.expirePending(g, newId)));
+        group.pending.set(
+          newId,
+          this.clock.schedule(req.sessionTimeoutMs, () => this.expirePending(g, newId)),
+        );
         return Promise.resolve(joinError(ErrorCode.MEMBER_ID_REQUIRED, newId));
       }
       return this.addMemberAndRebalance(group, newId, req, client);
@@ -174,13 +188,19 @@ export class GroupCoordinator {
         if (sameProtocols) return Promise.resolve(this.currentJoinResult(group, member));
         return this.updateMemberAndRebalance(group, member, req);
       default: // Stable (Empty has no members)
-        if (member.memberId === group.leaderId || !sameProtocols) return this.updateMemberAndRebalance(group, member, req);
+        if (member.memberId === group.leaderId || !sameProtocols)
+          return this.updateMemberAndRebalance(group, member, req);
         this.touch(group, member);
         return Promise.resolve(this.currentJoinResult(group, member));
     }
   }
 
-  private addMemberAndRebalance(group: Group, memberId: string, req: JoinGroupRequest, client: ClientInfo): Promise<JoinResult> {
+  private addMemberAndRebalance(
+    group: Group,
+    memberId: string,
+    req: JoinGroupRequest,
+    client: ClientInfo,
+  ): Promise<JoinResult> {
     return new Promise((resolve) => {
       const member: Member = {
         memberId,
@@ -232,7 +252,11 @@ export class GroupCoordinator {
   }
 
   private memberList(group: Group): JoinResult['members'] {
-    return [...group.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: group.metadataFor(m) }));
+    return [...group.members.values()].map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      metadata: group.metadataFor(m),
+    }));
   }
 
   private prepareRebalance(group: Group): void {
@@ -252,7 +276,9 @@ export class GroupCoordinator {
       const delay = Math.min(this.config.initialRebalanceDelayMs, group.rebalanceTimeoutMs());
       group.rebalanceTimer = this.clock.schedule(delay, () => {
         group.initialDelayUntil = 0;
-        group.rebalanceTimer = this.clock.schedule(Math.max(0, group.rebalanceTimeoutMs() - delay), () => this.completeJoin(group));
+        group.rebalanceTimer = this.clock.schedule(Math.max(0, group.rebalanceTimeoutMs() - delay), () =>
+          this.completeJoin(group),
+        );
         this.maybeCompleteJoin(group);
       });
       return;
@@ -286,7 +312,8 @@ export class GroupCoordinator {
       void this.persistGroup(group);
       return;
     }
-    if (group.leaderId === null || !group.members.has(group.leaderId)) group.leaderId = group.members.keys().next().value ?? null;
+    if (group.leaderId === null || !group.members.has(group.leaderId))
+      group.leaderId = group.members.keys().next().value ?? null;
     group.protocol = group.selectProtocol();
     group.state = 'CompletingRebalance';
     for (const m of group.members.values()) {
@@ -306,7 +333,8 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------- SyncGroup
 
   syncGroup(req: SyncGroupRequest): Promise<SyncResult> {
-    const fail = (errorCode: number): Promise<SyncResult> => Promise.resolve({ errorCode, assignment: Buffer.alloc(0) });
+    const fail = (errorCode: number): Promise<SyncResult> =>
+      Promise.resolve({ errorCode, assignment: Buffer.alloc(0) });
     const group = this.groups.get(req.groupId);
     if (!group) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
     if (group.state === 'Dead') return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
@@ -344,7 +372,8 @@ export class GroupCoordinator {
         return;
       }
       group.state = 'Stable';
-      for (const m of group.members.values()) this.answerSync(m, { errorCode: ErrorCode.NONE, assignment: m.assignment });
+      for (const m of group.members.values())
+        this.answerSync(m, { errorCode: ErrorCode.NONE, assignment: m.assignment });
     });
   }
 
@@ -436,7 +465,13 @@ export class GroupCoordinator {
 
   /** A group with no members, no pending joins and no offsets is not worth keeping (Kafka expires it). */
   private maybeForget(group: Group): void {
-    if (group.state === 'Empty' && group.members.size === 0 && group.pending.size === 0 && !this.offsets.get(group.groupId)?.size && group.generation === 0) {
+    if (
+      group.state === 'Empty' &&
+      group.members.size === 0 &&
+      group.pending.size === 0 &&
+      !this.offsets.get(group.groupId)?.size &&
+      group.generation === 0
+    ) {
       this.groups.delete(group.groupId);
     }
   }
@@ -445,7 +480,10 @@ export class GroupCoordinator {
 
   async commitOffsets(req: OffsetCommitRequest): Promise<Omit<OffsetCommitResponse, 'throttleTimeMs'>> {
     const all = (errorCode: number) => ({
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+      })),
     });
     if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
     let group = this.groups.get(req.groupId);
@@ -476,11 +514,21 @@ export class GroupCoordinator {
         if (Buffer.byteLength(metadata) > this.config.offsetMetadataMaxBytes) {
           return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE as number };
         }
-        const entry = { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata, commitTimestamp: now };
+        const entry = {
+          offset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch,
+          metadata,
+          commitTimestamp: now,
+        };
         accepted.push({ topic: t.name, partition: p.partitionIndex, entry });
         records.push({
           key: encodeOffsetCommitKey(req.groupId, t.name, p.partitionIndex),
-          value: encodeOffsetCommitValue({ offset: entry.offset, leaderEpoch: entry.leaderEpoch, metadata, commitTimestamp: now }),
+          value: encodeOffsetCommitValue({
+            offset: entry.offset,
+            leaderEpoch: entry.leaderEpoch,
+            metadata,
+            commitTimestamp: now,
+          }),
         });
         return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE as number };
       }),
@@ -491,19 +539,32 @@ export class GroupCoordinator {
       return { topics };
     }
     const byGroup = this.offsetsOf(req.groupId);
-    for (const a of accepted) byGroup.set(tpKey(a.topic, a.partition), { ...a.entry, topic: a.topic, partition: a.partition });
+    for (const a of accepted)
+      byGroup.set(tpKey(a.topic, a.partition), { ...a.entry, topic: a.topic, partition: a.partition });
     return { topics };
   }
 
   fetchOffsets(req: OffsetFetchRequest): Omit<OffsetFetchResponse, 'throttleTimeMs'> {
     const byGroup = this.offsets.get(req.groupId);
-    const none = (partitionIndex: number) => ({ partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE });
+    const none = (partitionIndex: number) => ({
+      partitionIndex,
+      committedOffset: -1,
+      committedLeaderEpoch: -1,
+      metadata: '',
+      errorCode: ErrorCode.NONE,
+    });
     if (req.topics === null) {
       const topics = new Map<string, OffsetFetchResponse['topics'][number]>();
       for (const o of byGroup?.values() ?? []) {
         let t = topics.get(o.topic);
         if (!t) topics.set(o.topic, (t = { name: o.topic, partitions: [] }));
-        t.partitions.push({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE });
+        t.partitions.push({
+          partitionIndex: o.partition,
+          committedOffset: o.offset,
+          committedLeaderEpoch: o.leaderEpoch,
+          metadata: o.metadata,
+          errorCode: ErrorCode.NONE,
+        });
       }
       return { topics: [...topics.values()], errorCode: ErrorCode.NONE };
     }
@@ -511,7 +572,15 @@ export class GroupCoordinator {
       name: t.name,
       partitions: t.partitionIndexes.map((p) => {
         const o = byGroup?.get(tpKey(t.name, p));
-        return o ? { partitionIndex: p, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE } : none(p);
+        return o
+          ? {
+              partitionIndex: p,
+              committedOffset: o.offset,
+              committedLeaderEpoch: o.leaderEpoch,
+              metadata: o.metadata,
+              errorCode: ErrorCode.NONE,
+            }
+          : none(p);
       }),
     }));
     return { topics, errorCode: ErrorCode.NONE };
@@ -532,14 +601,22 @@ export class GroupCoordinator {
 
   describeGroup(groupId: string): DescribedGroup {
     const group = this.groups.get(groupId);
-    if (!group) return { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
+    if (!group)
+      return {
+        errorCode: ErrorCode.NONE,
+        groupId,
+        groupState: 'Dead',
+        protocolType: '',
+        protocolData: '',
+        members: [],
+      };
     const stable = group.state === 'Stable';
     return {
       errorCode: ErrorCode.NONE,
       groupId,
       groupState: group.state,
       protocolType: group.protocolType ?? '',
-      protocolData: stable ? group.protocol ?? '' : '',
+      protocolData: stable ? (group.protocol ?? '') : '',
       members: [...group.members.values()].map((m) => ({
         memberId: m.memberId,
         clientId: m.clientId,
@@ -551,7 +628,9 @@ export class GroupCoordinator {
   }
 
   listGroups(): { groupId: string; protocolType: string }[] {
-    return [...this.groups.values()].filter((g) => g.state !== 'Dead').map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '' }));
+    return [...this.groups.values()]
+      .filter((g) => g.state !== 'Dead')
+      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '' }));
   }
 
   async deleteGroup(groupId: string): Promise<number> {
@@ -560,7 +639,8 @@ export class GroupCoordinator {
     if (group.state !== 'Empty' || group.members.size > 0) return ErrorCode.NON_EMPTY_GROUP;
     group.state = 'Dead';
     const records: StoredRecord[] = [{ key: encodeGroupMetadataKey(groupId), value: null }];
-    for (const o of this.offsets.get(groupId)?.values() ?? []) records.push({ key: encodeOffsetCommitKey(groupId, o.topic, o.partition), value: null });
+    for (const o of this.offsets.get(groupId)?.values() ?? [])
+      records.push({ key: encodeOffsetCommitKey(groupId, o.topic, o.partition), value: null });
     const errorCode = await this.persist(groupId, records);
     if (errorCode !== ErrorCode.NONE) {
       group.state = 'Empty';
@@ -621,7 +701,14 @@ export class GroupCoordinator {
           if (rec.value === null) byGroup.delete(tpKey(key.topic, key.partition));
           else {
             const v = decodeOffsetCommitValue(rec.value);
-            byGroup.set(tpKey(key.topic, key.partition), { offset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: v.commitTimestamp, topic: key.topic, partition: key.partition });
+            byGroup.set(tpKey(key.topic, key.partition), {
+              offset: v.offset,
+              leaderEpoch: v.leaderEpoch,
+              metadata: v.metadata,
+              commitTimestamp: v.commitTimestamp,
+              topic: key.topic,
+              partition: key.partition,
+            });
           }
         } else {
           groupValues.set(key.group, rec.value);
@@ -692,7 +779,8 @@ export class GroupCoordinator {
       this.groups.delete(groupId);
       n += 1;
     }
-    for (const groupId of this.offsets.keys()) if (this.partitionFor(groupId) === partition) this.offsets.delete(groupId);
+    for (const groupId of this.offsets.keys())
+      if (this.partitionFor(groupId) === partition) this.offsets.delete(groupId);
     return n;
   }
 

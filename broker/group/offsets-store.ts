@@ -19,7 +19,9 @@ export class OffsetsTopicStore implements GroupStore {
     const batch = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value })));
     const out = this.replicas.appendRecords(this.topic, partition, batch, -1);
     if (out.errorCode !== 0) {
-      throw new Error(`append to ${this.topic}-${partition} failed: ${errorName(out.errorCode)}${out.message ? ` (${out.message})` : ''}`);
+      throw new Error(
+        `append to ${this.topic}-${partition} failed: ${errorName(out.errorCode)}${out.message ? ` (${out.message})` : ''}`,
+      );
     }
   }
 

@@ -19,7 +19,7 @@ function config(dataDir: string, offsetsTopicPartitions: number) {
   return brokerConfigFor(section, 0, 0, -1);
 }
 
-test('the broker config sets the coordinator\'s partition count and session timeout bounds', () => {
+test("the broker config sets the coordinator's partition count and session timeout bounds", () => {
   const c = coordinatorConfigOf(config('/nowhere', 7));
   assert.equal(c.offsetsTopicPartitions, 7);
   assert.equal(c.minSessionTimeoutMs, 1000);
@@ -36,11 +36,40 @@ test('__consumer_offsets is created internal and compacted, and groups survive a
     assert.equal(topic?.internal, true);
     assert.equal(topic?.configs['cleanup.policy'], 'compact');
     const gc = first.services.groups!;
-    const res = await gc.commitOffsets({ groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
-      topics: [{ name: 'orders', partitions: [{ partitionIndex: 2, committedOffset: 41, committedLeaderEpoch: -1, committedMetadata: 'x' }] }] });
+    const res = await gc.commitOffsets({
+      groupId: 'g',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1,
+      topics: [
+        {
+          name: 'orders',
+          partitions: [{ partitionIndex: 2, committedOffset: 41, committedLeaderEpoch: -1, committedMetadata: 'x' }],
+        },
+      ],
+    });
     assert.equal(res.topics[0].partitions[0].errorCode, 0);
-    const join = await gc.joinGroup({ groupId: 'h', sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.from('sub') }] }, 1, { clientId: 'c', clientHost: '/127.0.0.1' });
-    await gc.syncGroup({ groupId: 'h', generationId: join.generationId, memberId: join.memberId, groupInstanceId: null, assignments: [{ memberId: join.memberId, assignment: Buffer.from('asg') }] });
+    const join = await gc.joinGroup(
+      {
+        groupId: 'h',
+        sessionTimeoutMs: 30_000,
+        rebalanceTimeoutMs: 30_000,
+        memberId: '',
+        groupInstanceId: null,
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: Buffer.from('sub') }],
+      },
+      1,
+      { clientId: 'c', clientHost: '/127.0.0.1' },
+    );
+    await gc.syncGroup({
+      groupId: 'h',
+      generationId: join.generationId,
+      memberId: join.memberId,
+      groupInstanceId: null,
+      assignments: [{ memberId: join.memberId, assignment: Buffer.from('asg') }],
+    });
     await new Promise((r) => setImmediate(r));
   } finally {
     await first.stop();
@@ -52,7 +81,14 @@ test('__consumer_offsets is created internal and compacted, and groups survive a
     assert.equal(second.services.topics.get('__consumer_offsets')?.partitions.length, 3);
     const gc = second.services.groups!;
     assert.equal(gc.offsetsTopicPartitions, 3);
-    assert.deepEqual(gc.committed('g', 'orders', 2), { offset: 41, leaderEpoch: -1, metadata: 'x', commitTimestamp: gc.committed('g', 'orders', 2)?.commitTimestamp, topic: 'orders', partition: 2 });
+    assert.deepEqual(gc.committed('g', 'orders', 2), {
+      offset: 41,
+      leaderEpoch: -1,
+      metadata: 'x',
+      commitTimestamp: gc.committed('g', 'orders', 2)?.commitTimestamp,
+      topic: 'orders',
+      partition: 2,
+    });
     const h = gc.describeGroup('h');
     assert.equal(h.groupState, 'Stable');
     assert.equal(h.members[0].memberAssignment.toString(), 'asg');

@@ -9,7 +9,10 @@ import { OffsetsTopicStore } from './offsets-store.js';
 
 /** The coordinator's settings from the broker config (Kafka's names in the section's descriptions). */
 export function coordinatorConfigOf(
-  c: Pick<BrokerConfig, 'offsetsTopicPartitions' | 'groupInitialRebalanceDelayMs' | 'groupMinSessionTimeoutMs' | 'groupMaxSessionTimeoutMs'>,
+  c: Pick<
+    BrokerConfig,
+    'offsetsTopicPartitions' | 'groupInitialRebalanceDelayMs' | 'groupMinSessionTimeoutMs' | 'groupMaxSessionTimeoutMs'
+  >,
 ): CoordinatorConfig {
   return {
     ...defaultCoordinatorConfig,
@@ -34,11 +37,17 @@ function followLeadership(services: BrokerServices, gc: GroupCoordinator, store:
     if (mine && !loaded.has(p.partition)) {
       loaded.add(p.partition);
       const r = gc.load(store.readAll(p.partition));
-      services.logger.info({ partition: p.partition, records: r.applied }, `now coordinating the groups of ${CONSUMER_OFFSETS_TOPIC}-${p.partition}`);
+      services.logger.info(
+        { partition: p.partition, records: r.applied },
+        `now coordinating the groups of ${CONSUMER_OFFSETS_TOPIC}-${p.partition}`,
+      );
     } else if (!mine && loaded.has(p.partition)) {
       loaded.delete(p.partition);
       const n = gc.unloadPartition(p.partition);
-      services.logger.info({ partition: p.partition, groups: n }, `no longer coordinating the groups of ${CONSUMER_OFFSETS_TOPIC}-${p.partition}`);
+      services.logger.info(
+        { partition: p.partition, groups: n },
+        `no longer coordinating the groups of ${CONSUMER_OFFSETS_TOPIC}-${p.partition}`,
+      );
     }
   };
   services.topics.onChange((c) => {
@@ -67,10 +76,18 @@ export const groupPlugin: BrokerPlugin & { stop(services?: BrokerServices): void
       return;
     }
     if (!existing) {
-      await services.controller.createTopic({ name: CONSUMER_OFFSETS_TOPIC, numPartitions: config.offsetsTopicPartitions, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } });
+      await services.controller.createTopic({
+        name: CONSUMER_OFFSETS_TOPIC,
+        numPartitions: config.offsetsTopicPartitions,
+        replicationFactor: 1,
+        configs: { 'cleanup.policy': 'compact' },
+      });
     } else if (existing.partitions.length !== config.offsetsTopicPartitions) {
       // Kafka never changes the partition count of __consumer_offsets: groups would move partitions.
-      services.logger.warn({ existing: existing.partitions.length, configured: config.offsetsTopicPartitions }, `${CONSUMER_OFFSETS_TOPIC} keeps its existing partition count`);
+      services.logger.warn(
+        { existing: existing.partitions.length, configured: config.offsetsTopicPartitions },
+        `${CONSUMER_OFFSETS_TOPIC} keeps its existing partition count`,
+      );
       config.offsetsTopicPartitions = existing.partitions.length;
     }
     const store = new OffsetsTopicStore(services.replicas);
@@ -88,7 +105,10 @@ export const groupPlugin: BrokerPlugin & { stop(services?: BrokerServices): void
     gc.loading = false;
     started.set(services, gc);
     const s = gc.stats();
-    services.logger.info({ records: applied, skipped, groups: s.numGroups, offsets: s.numOffsets, ms: Date.now() - t0 }, `loaded ${CONSUMER_OFFSETS_TOPIC}`);
+    services.logger.info(
+      { records: applied, skipped, groups: s.numGroups, offsets: s.numOffsets, ms: Date.now() - t0 },
+      `loaded ${CONSUMER_OFFSETS_TOPIC}`,
+    );
   },
 
   /** Stops one broker's coordinator, or every one this process started when called without services. */

@@ -24,18 +24,46 @@ export interface CoordinatorNode {
 /** Looks up the node leading a `__consumer_offsets` partition; null when it has no live leader. */
 export type CoordinatorLocator = (offsetsPartition: number) => CoordinatorNode | null;
 
-export function findCoordinator(gc: GroupCoordinator, req: FindCoordinatorRequest, locate: CoordinatorLocator): FindCoordinatorResponse {
+export function findCoordinator(
+  gc: GroupCoordinator,
+  req: FindCoordinatorRequest,
+  locate: CoordinatorLocator,
+): FindCoordinatorResponse {
   const none = { throttleTimeMs: 0, nodeId: -1, host: '', port: -1 };
-  if (req.keyType !== 0) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'transactions are not supported by this broker' };
+  if (req.keyType !== 0)
+    return {
+      ...none,
+      errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
+      errorMessage: 'transactions are not supported by this broker',
+    };
   if (req.key === '') return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'empty group id' };
   const node = locate(gc.partitionFor(req.key));
-  if (!node) return { ...none, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'no leader for the group\'s offsets partition' };
+  if (!node)
+    return {
+      ...none,
+      errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
+      errorMessage: "no leader for the group's offsets partition",
+    };
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, ...node };
 }
 
-export async function joinGroup(gc: GroupCoordinator, req: JoinGroupRequest, version: number, client: ClientInfo): Promise<JoinGroupResponse> {
+export async function joinGroup(
+  gc: GroupCoordinator,
+  req: JoinGroupRequest,
+  version: number,
+  client: ClientInfo,
+): Promise<JoinGroupResponse> {
   const unavailable = gc.unavailable(req.groupId);
-  if (unavailable) return { throttleTimeMs: 0, errorCode: unavailable, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] };
+  if (unavailable)
+    return {
+      throttleTimeMs: 0,
+      errorCode: unavailable,
+      generationId: -1,
+      protocolName: '',
+      leader: '',
+      memberId: req.memberId,
+      members: [],
+    };
   return { throttleTimeMs: 0, ...(await gc.joinGroup(req, version, client)) };
 }
 
@@ -51,14 +79,22 @@ export function heartbeat(gc: GroupCoordinator, req: HeartbeatRequest): Heartbea
 
 export function leaveGroup(gc: GroupCoordinator, req: LeaveGroupRequest): LeaveGroupResponse {
   const unavailable = gc.unavailable(req.groupId);
-  if (unavailable) return { throttleTimeMs: 0, errorCode: unavailable, members: req.members.map((m) => ({ ...m, errorCode: unavailable })) };
+  if (unavailable)
+    return {
+      throttleTimeMs: 0,
+      errorCode: unavailable,
+      members: req.members.map((m) => ({ ...m, errorCode: unavailable })),
+    };
   return { throttleTimeMs: 0, ...gc.leaveGroup(req) };
 }
 
 export async function offsetCommit(gc: GroupCoordinator, req: OffsetCommitRequest): Promise<OffsetCommitResponse> {
   const unavailable = gc.unavailable(req.groupId);
   if (unavailable) {
-    const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: unavailable })) }));
+    const topics = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: unavailable })),
+    }));
     return { throttleTimeMs: 0, topics };
   }
   return { throttleTimeMs: 0, ...(await gc.commitOffsets(req)) };
@@ -68,7 +104,16 @@ export function offsetFetch(gc: GroupCoordinator, req: OffsetFetchRequest, versi
   const code = gc.unavailable(req.groupId);
   if (code) {
     // v1 has no top-level error code: the error goes on every partition.
-    const topics = (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => ({ partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: code })) }));
+    const topics = (req.topics ?? []).map((t) => ({
+      name: t.name,
+      partitions: t.partitionIndexes.map((p) => ({
+        partitionIndex: p,
+        committedOffset: -1,
+        committedLeaderEpoch: -1,
+        metadata: '',
+        errorCode: code,
+      })),
+    }));
     return { throttleTimeMs: 0, topics, errorCode: version >= 2 ? code : ErrorCode.NONE };
   }
   return { throttleTimeMs: 0, ...gc.fetchOffsets(req) };
@@ -79,7 +124,9 @@ export function describeGroups(gc: GroupCoordinator, req: DescribeGroupsRequest)
     throttleTimeMs: 0,
     groups: req.groups.map((groupId) => {
       const unavailable = gc.unavailable(groupId);
-      return unavailable ? { errorCode: unavailable, groupId, groupState: '', protocolType: '', protocolData: '', members: [] } : gc.describeGroup(groupId);
+      return unavailable
+        ? { errorCode: unavailable, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }
+        : gc.describeGroup(groupId);
     }),
   };
 }

@@ -9,7 +9,12 @@
 //   offsets in place and enforces producer sequences (idempotence).
 // - Transactions are not supported: a request with a transactional id gets
 //   TRANSACTIONAL_ID_AUTHORIZATION_FAILED on every partition (as a broker denying the id would).
-import { produceCodec, type ProducePartitionResponse, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/00-produce.js';
+import {
+  produceCodec,
+  type ProducePartitionResponse,
+  type ProduceRequest,
+  type ProduceResponse,
+} from '../../protocol/apis/00-produce.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { topicConfigNumber } from '../state/topic-config.js';
 import type { HandlerModule } from './types.js';
@@ -34,8 +39,15 @@ export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
           res = { index: p.index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
         } else {
           const out = s.replicas.appendRecords(t.name, p.index, p.records, req.acks);
-          res = { index: p.index, errorCode: out.errorCode, baseOffset: out.baseOffset, logAppendTimeMs: out.logAppendTime, logStartOffset: out.logStartOffset };
-          if (out.errorCode === ErrorCode.NONE && req.acks === -1) waits.push({ topic: t.name, partition: p.index, requiredOffset: out.requiredOffset, res });
+          res = {
+            index: p.index,
+            errorCode: out.errorCode,
+            baseOffset: out.baseOffset,
+            logAppendTimeMs: out.logAppendTime,
+            logStartOffset: out.logStartOffset,
+          };
+          if (out.errorCode === ErrorCode.NONE && req.acks === -1)
+            waits.push({ topic: t.name, partition: p.index, requiredOffset: out.requiredOffset, res });
         }
         s.metrics.produceRequest(t.name, res.errorCode !== ErrorCode.NONE);
         return res;
@@ -56,7 +68,10 @@ export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
         // Done waiting: leadership may have moved, or the ISR shrunk below min.insync.replicas meanwhile.
         const state = s.topics.partition(w.topic, w.partition);
         if (!state || state.leader !== s.nodeId) w.res.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
-        else if (state.isr.length < topicConfigNumber(s.topics.get(w.topic)?.configs ?? {}, s.config, 'min.insync.replicas')) w.res.errorCode = ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+        else if (
+          state.isr.length < topicConfigNumber(s.topics.get(w.topic)?.configs ?? {}, s.config, 'min.insync.replicas')
+        )
+          w.res.errorCode = ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
       }
       return { topics, throttleTimeMs: 0 };
     });

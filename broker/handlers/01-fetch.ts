@@ -10,7 +10,12 @@
 //   (session_id 0, every fetch is full). Replica fetches (replica_id >= 0) read to the log end,
 //   report the follower's log end offset (its fetch_offset) to the leader's replica manager (HW,
 //   ISR) and are woken by every append, so acks=all waits about one fetch round trip.
-import { fetchCodec, type FetchRequest, type FetchResponse, type FetchTopicResponse } from '../../protocol/apis/01-fetch.js';
+import {
+  fetchCodec,
+  type FetchRequest,
+  type FetchResponse,
+  type FetchTopicResponse,
+} from '../../protocol/apis/01-fetch.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { FetchPartitionResult } from '../replica/replica-manager.js';
 import type { HandlerModule, RequestContext } from './types.js';
@@ -57,10 +62,30 @@ function sizeHint(res: FetchResponse): number {
   return n;
 }
 
-function withDenied(res: FetchResponse | Promise<FetchResponse>, denied: FetchRequest['topics']): FetchResponse | Promise<FetchResponse> {
+function withDenied(
+  res: FetchResponse | Promise<FetchResponse>,
+  denied: FetchRequest['topics'],
+): FetchResponse | Promise<FetchResponse> {
   const add = (r: FetchResponse): FetchResponse => {
-    const err = { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: null };
-    return { ...r, topics: [...r.topics, ...denied.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, ...err })) }))] };
+    const err = {
+      errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      highWatermark: -1,
+      lastStableOffset: -1,
+      logStartOffset: -1,
+      abortedTransactions: null,
+      preferredReadReplica: -1,
+      records: null,
+    };
+    return {
+      ...r,
+      topics: [
+        ...r.topics,
+        ...denied.map((t) => ({
+          topic: t.topic,
+          partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, ...err })),
+        })),
+      ],
+    };
   };
   return res instanceof Promise ? res.then(add) : add(res);
 }
@@ -71,12 +96,28 @@ export const handler: HandlerModule<FetchRequest, FetchResponse> = {
   handle(fullReq, ctx) {
     // Topics the principal may not READ are answered TOPIC_AUTHORIZATION_FAILED, the rest fetched.
     const denied = fullReq.topics.filter((t) => !canTopic(ctx, AclOperation.READ, t.topic));
-    if (denied.length > 0) return withDenied(handler.handle({ ...fullReq, topics: fullReq.topics.filter((t) => !denied.includes(t)) }, ctx), denied);
+    if (denied.length > 0)
+      return withDenied(
+        handler.handle({ ...fullReq, topics: fullReq.topics.filter((t) => !denied.includes(t)) }, ctx),
+        denied,
+      );
     const req = fullReq;
     const partitions = req.topics.flatMap((t) =>
-      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, currentLeaderEpoch: p.currentLeaderEpoch })),
+      t.partitions.map((p) => ({
+        topic: t.topic,
+        partition: p.partition,
+        fetchOffset: p.fetchOffset,
+        partitionMaxBytes: p.partitionMaxBytes,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+      })),
     );
-    const out = ctx.services.replicas.fetch({ replicaId: req.replicaId, maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes, partitions });
+    const out = ctx.services.replicas.fetch({
+      replicaId: req.replicaId,
+      maxWaitMs: req.maxWaitMs,
+      minBytes: req.minBytes,
+      maxBytes: req.maxBytes,
+      partitions,
+    });
     if (out instanceof Promise) return out.then((results) => toResponse(req, results, ctx));
     return toResponse(req, out, ctx);
   },

@@ -3,7 +3,14 @@
 //   replica_id >= 0); otherwise the first offset whose batch max timestamp is >= the timestamp
 //   (time index), or offset -1 / timestamp -1 when none (v1+).
 // - v0 answers old_style_offsets with one entry (max_num_offsets is not honoured beyond 1).
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsCodec, type ListOffsetsPartitionResponse, type ListOffsetsRequest, type ListOffsetsResponse } from '../../protocol/apis/02-list-offsets.js';
+import {
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  listOffsetsCodec,
+  type ListOffsetsPartitionResponse,
+  type ListOffsetsRequest,
+  type ListOffsetsResponse,
+} from '../../protocol/apis/02-list-offsets.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic } from '../security/index.js';
@@ -16,7 +23,8 @@ export const handler: HandlerModule<ListOffsetsRequest, ListOffsetsResponse> = {
       name: t.name,
       partitions: t.partitions.map((p): ListOffsetsPartitionResponse => {
         const none = { partitionIndex: p.partitionIndex, oldStyleOffsets: [], timestamp: -1, offset: -1 };
-        if (!canTopic(ctx, AclOperation.DESCRIBE, t.name)) return { ...none, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
+        if (!canTopic(ctx, AclOperation.DESCRIBE, t.name))
+          return { ...none, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
         const state = s.topics.partition(t.name, p.partitionIndex);
         if (!state) return { ...none, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
         const replica = s.replicas.replica(t.name, p.partitionIndex);
@@ -24,7 +32,8 @@ export const handler: HandlerModule<ListOffsetsRequest, ListOffsetsResponse> = {
         let offset: number;
         let timestamp = -1;
         if (p.timestamp === EARLIEST_TIMESTAMP) offset = replica.log.logStartOffset();
-        else if (p.timestamp === LATEST_TIMESTAMP) offset = req.replicaId >= 0 ? replica.log.logEndOffset() : replica.highWatermark;
+        else if (p.timestamp === LATEST_TIMESTAMP)
+          offset = req.replicaId >= 0 ? replica.log.logEndOffset() : replica.highWatermark;
         else {
           const found = replica.log.offsetForTimestamp(p.timestamp);
           if (found && found.offset < replica.highWatermark) {
@@ -32,7 +41,13 @@ export const handler: HandlerModule<ListOffsetsRequest, ListOffsetsResponse> = {
             timestamp = found.timestamp;
           } else offset = -1;
         }
-        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: offset >= 0 ? [offset] : [], timestamp, offset };
+        return {
+          partitionIndex: p.partitionIndex,
+          errorCode: ErrorCode.NONE,
+          oldStyleOffsets: offset >= 0 ? [offset] : [],
+          timestamp,
+          offset,
+        };
       }),
     }));
     return { throttleTimeMs: 0, topics };

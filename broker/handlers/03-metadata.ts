@@ -5,7 +5,13 @@
 //   Listing all topics never creates any.
 // - Internal topics (`__consumer_offsets`) are listed with is_internal = true.
 // - A partition without a live leader gets LEADER_NOT_AVAILABLE and leader -1.
-import { metadataCodec, type MetadataPartition, type MetadataRequest, type MetadataResponse, type MetadataTopic } from '../../protocol/apis/03-metadata.js';
+import {
+  metadataCodec,
+  type MetadataPartition,
+  type MetadataRequest,
+  type MetadataResponse,
+  type MetadataTopic,
+} from '../../protocol/apis/03-metadata.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { validateTopicName, type TopicInfo } from '../state/topic-store.js';
 import { ControllerError } from '../controller/channel.js';
@@ -28,7 +34,12 @@ function describeTopic(t: TopicInfo, services: BrokerServices): MetadataTopic {
   return { errorCode: ErrorCode.NONE, name: t.name, isInternal: t.internal, partitions };
 }
 
-const missing = (name: string, errorCode: number): MetadataTopic => ({ errorCode, name, isInternal: false, partitions: [] });
+const missing = (name: string, errorCode: number): MetadataTopic => ({
+  errorCode,
+  name,
+  isInternal: false,
+  partitions: [],
+});
 
 export const handler: HandlerModule<MetadataRequest, MetadataResponse> = {
   codec: metadataCodec,
@@ -36,7 +47,10 @@ export const handler: HandlerModule<MetadataRequest, MetadataResponse> = {
     const s = ctx.services;
     let topics: MetadataTopic[];
     if (req.topics === null) {
-      topics = s.topics.list().filter((t) => canTopic(ctx, AclOperation.DESCRIBE, t.name)).map((t) => describeTopic(t, s));
+      topics = s.topics
+        .list()
+        .filter((t) => canTopic(ctx, AclOperation.DESCRIBE, t.name))
+        .map((t) => describeTopic(t, s));
     } else {
       topics = [];
       for (const name of req.topics) {
@@ -53,14 +67,21 @@ export const handler: HandlerModule<MetadataRequest, MetadataResponse> = {
           topics.push(missing(name, ErrorCode.INVALID_TOPIC_EXCEPTION));
           continue;
         }
-        if (!(s.config.autoCreateTopics && req.allowAutoTopicCreation && (canCluster(ctx, AclOperation.CREATE) || canTopic(ctx, AclOperation.CREATE, name)))) {
+        if (!(
+          s.config.autoCreateTopics &&
+          req.allowAutoTopicCreation &&
+          (canCluster(ctx, AclOperation.CREATE) || canTopic(ctx, AclOperation.CREATE, name))
+        )) {
           topics.push(missing(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
           continue;
         }
         try {
           await s.controller.createTopic({ name, numPartitions: s.config.defaultPartitions, replicationFactor: -1 });
           const created = s.topics.get(name);
-          s.logger.info({ topic: name, partitions: created?.partitions.length }, 'auto-created topic on metadata request');
+          s.logger.info(
+            { topic: name, partitions: created?.partitions.length },
+            'auto-created topic on metadata request',
+          );
           topics.push(created ? describeTopic(created, s) : missing(name, ErrorCode.LEADER_NOT_AVAILABLE));
         } catch (e) {
           // A concurrent creation is fine: the topic exists now.
@@ -68,11 +89,23 @@ export const handler: HandlerModule<MetadataRequest, MetadataResponse> = {
           if (now) topics.push(describeTopic(now, s));
           // Created elsewhere but not applied here yet, or too few brokers registered so far: both pass,
           // so answer with a retriable error rather than a final one.
-          else if (e instanceof ControllerError && (e.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS || e.errorCode === ErrorCode.INVALID_REPLICATION_FACTOR || e.errorCode === ErrorCode.REQUEST_TIMED_OUT)) topics.push(missing(name, ErrorCode.LEADER_NOT_AVAILABLE));
+          else if (
+            e instanceof ControllerError &&
+            (e.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS ||
+              e.errorCode === ErrorCode.INVALID_REPLICATION_FACTOR ||
+              e.errorCode === ErrorCode.REQUEST_TIMED_OUT)
+          )
+            topics.push(missing(name, ErrorCode.LEADER_NOT_AVAILABLE));
           else topics.push(missing(name, e instanceof ControllerError ? e.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR));
         }
       }
     }
-    return { throttleTimeMs: 0, brokers: s.liveBrokers(), clusterId: s.clusterId, controllerId: s.controllerId(), topics };
+    return {
+      throttleTimeMs: 0,
+      brokers: s.liveBrokers(),
+      clusterId: s.clusterId,
+      controllerId: s.controllerId(),
+      topics,
+    };
   },
 };

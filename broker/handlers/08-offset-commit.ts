@@ -1,18 +1,30 @@
 // OffsetCommit (8), v2-7: group members commit with their generation, standalone consumers with
 // generation -1. Acknowledged once the commit is appended to `__consumer_offsets`.
 // Skipped: retention_time_ms (no offset expiry), topic existence checks.
-import { offsetCommitCodec, type OffsetCommitRequest, type OffsetCommitResponse } from '../../protocol/apis/08-offset-commit.js';
+import {
+  offsetCommitCodec,
+  type OffsetCommitRequest,
+  type OffsetCommitResponse,
+} from '../../protocol/apis/08-offset-commit.js';
 import { offsetCommit } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 
-
 export const handler: HandlerModule<OffsetCommitRequest, OffsetCommitResponse> = {
   codec: offsetCommitCodec,
   handle: (req, ctx) =>
     canGroup(ctx, AclOperation.READ, req.groupId)
       ? offsetCommit(coordinatorOf(ctx), req)
-      : { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED })) })) },
+      : {
+          throttleTimeMs: 0,
+          topics: req.topics.map((t) => ({
+            name: t.name,
+            partitions: t.partitions.map((p) => ({
+              partitionIndex: p.partitionIndex,
+              errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+            })),
+          })),
+        },
 };

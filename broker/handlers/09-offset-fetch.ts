@@ -1,14 +1,20 @@
 // OffsetFetch (9), v1-5: -1 with no error for partitions without a commit; null topics (v2+)
 // return every committed partition of the group.
-import { offsetFetchCodec, type OffsetFetchRequest, type OffsetFetchResponse } from '../../protocol/apis/09-offset-fetch.js';
+import {
+  offsetFetchCodec,
+  type OffsetFetchRequest,
+  type OffsetFetchResponse,
+} from '../../protocol/apis/09-offset-fetch.js';
 import { offsetFetch } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 
-
 export const handler: HandlerModule<OffsetFetchRequest, OffsetFetchResponse> = {
   codec: offsetFetchCodec,
-  handle: (req, ctx) => (canGroup(ctx, AclOperation.DESCRIBE, req.groupId) ? offsetFetch(coordinatorOf(ctx), req, ctx.apiVersion) : { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }),
+  handle: (req, ctx) =>
+    canGroup(ctx, AclOperation.DESCRIBE, req.groupId)
+      ? offsetFetch(coordinatorOf(ctx), req, ctx.apiVersion)
+      : { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED },
 };

@@ -8,9 +8,18 @@ import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 
-
 export const handler: HandlerModule<JoinGroupRequest, JoinGroupResponse> = {
   codec: joinGroupCodec,
   handle: (req, ctx) =>
-    canGroup(ctx, AclOperation.READ, req.groupId) ? joinGroup(coordinatorOf(ctx), req, ctx.apiVersion, clientInfo(ctx)) : { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] },
+    canGroup(ctx, AclOperation.READ, req.groupId)
+      ? joinGroup(coordinatorOf(ctx), req, ctx.apiVersion, clientInfo(ctx))
+      : {
+          throttleTimeMs: 0,
+          errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+          generationId: -1,
+          protocolName: '',
+          leader: '',
+          memberId: req.memberId,
+          members: [],
+        },
 };

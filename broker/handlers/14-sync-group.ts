@@ -7,8 +7,10 @@ import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 
-
 export const handler: HandlerModule<SyncGroupRequest, SyncGroupResponse> = {
   codec: syncGroupCodec,
-  handle: (req, ctx) => (canGroup(ctx, AclOperation.READ, req.groupId) ? syncGroup(coordinatorOf(ctx), req) : { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, assignment: Buffer.alloc(0) }),
+  handle: (req, ctx) =>
+    canGroup(ctx, AclOperation.READ, req.groupId)
+      ? syncGroup(coordinatorOf(ctx), req)
+      : { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, assignment: Buffer.alloc(0) },
 };

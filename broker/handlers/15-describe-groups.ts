@@ -1,6 +1,10 @@
 // DescribeGroups (15), v0-2: unknown groups are described as Dead with no error (as Kafka).
 // Skipped: v3+ authorized operations.
-import { describeGroupsCodec, type DescribeGroupsRequest, type DescribeGroupsResponse } from '../../protocol/apis/15-describe-groups.js';
+import {
+  describeGroupsCodec,
+  type DescribeGroupsRequest,
+  type DescribeGroupsResponse,
+} from '../../protocol/apis/15-describe-groups.js';
 import { describeGroups } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
@@ -11,8 +15,23 @@ export const handler: HandlerModule<DescribeGroupsRequest, DescribeGroupsRespons
   codec: describeGroupsCodec,
   handle(req, ctx) {
     // Groups the principal may not DESCRIBE are answered GROUP_AUTHORIZATION_FAILED in place.
-    const res = describeGroups(coordinatorOf(ctx), { groups: req.groups.filter((g) => canGroup(ctx, AclOperation.DESCRIBE, g)) });
+    const res = describeGroups(coordinatorOf(ctx), {
+      groups: req.groups.filter((g) => canGroup(ctx, AclOperation.DESCRIBE, g)),
+    });
     const byId = new Map(res.groups.map((g) => [g.groupId, g]));
-    return { ...res, groups: req.groups.map((g) => byId.get(g) ?? { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, groupId: g, groupState: '', protocolType: '', protocolData: '', members: [] }) };
+    return {
+      ...res,
+      groups: req.groups.map(
+        (g) =>
+          byId.get(g) ?? {
+            errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+            groupId: g,
+            groupState: '',
+            protocolType: '',
+            protocolData: '',
+            members: [],
+          },
+      ),
+    };
   },
 };

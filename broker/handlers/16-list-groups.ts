@@ -1,5 +1,9 @@
 // ListGroups (16), v0-2: every group this broker coordinates that is not Dead.
-import { listGroupsCodec, type ListGroupsRequest, type ListGroupsResponse } from '../../protocol/apis/16-list-groups.js';
+import {
+  listGroupsCodec,
+  type ListGroupsRequest,
+  type ListGroupsResponse,
+} from '../../protocol/apis/16-list-groups.js';
 import { listGroups } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';

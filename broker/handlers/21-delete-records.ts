@@ -2,7 +2,12 @@
 // the high watermark) and deletes whole segments below it. Offsets above the high watermark are
 // OFFSET_OUT_OF_RANGE, as in Kafka: only committed records can be deleted. Followers learn the new
 // log start offset from the leader's fetch responses. low_watermark is the leader's new log start.
-import { deleteRecordsCodec, type DeleteRecordsPartitionResult, type DeleteRecordsRequest, type DeleteRecordsResponse } from '../../protocol/apis/21-delete-records.js';
+import {
+  deleteRecordsCodec,
+  type DeleteRecordsPartitionResult,
+  type DeleteRecordsRequest,
+  type DeleteRecordsResponse,
+} from '../../protocol/apis/21-delete-records.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { errorCodeOf } from '../log/errors.js';
 import type { HandlerModule } from './types.js';
@@ -16,7 +21,11 @@ export const handler: HandlerModule<DeleteRecordsRequest, DeleteRecordsResponse>
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p): DeleteRecordsPartitionResult => {
-        const fail = (errorCode: number): DeleteRecordsPartitionResult => ({ partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode });
+        const fail = (errorCode: number): DeleteRecordsPartitionResult => ({
+          partitionIndex: p.partitionIndex,
+          lowWatermark: -1,
+          errorCode,
+        });
         const state = s.topics.partition(t.name, p.partitionIndex);
         if (!state) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         const replica = s.replicas.replica(t.name, p.partitionIndex);
@@ -25,7 +34,10 @@ export const handler: HandlerModule<DeleteRecordsRequest, DeleteRecordsResponse>
         if (target < 0 || target > replica.highWatermark) return fail(ErrorCode.OFFSET_OUT_OF_RANGE);
         try {
           const lowWatermark = replica.log.deleteRecordsBefore(target);
-          s.logger.info({ topic: t.name, partition: p.partitionIndex, logStartOffset: lowWatermark, principal: ctx.principal }, 'records deleted (DeleteRecords)');
+          s.logger.info(
+            { topic: t.name, partition: p.partitionIndex, logStartOffset: lowWatermark, principal: ctx.principal },
+            'records deleted (DeleteRecords)',
+          );
           return { partitionIndex: p.partitionIndex, lowWatermark, errorCode: ErrorCode.NONE };
         } catch (e) {
           return fail(errorCodeOf(e));

@@ -1,7 +1,11 @@
 // DeleteAcls (31), versions 0-1: removes every binding matching each filter and returns them.
 // Needs ALTER on the cluster. Cluster nodes go through the controller; the single broker edits
 // its own AclStore.
-import { deleteAclsCodec, type DeleteAclsRequest, type DeleteAclsResponse } from '../../protocol/apis/31-delete-acls.js';
+import {
+  deleteAclsCodec,
+  type DeleteAclsRequest,
+  type DeleteAclsResponse,
+} from '../../protocol/apis/31-delete-acls.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { ControllerError, type AclBinding } from '../controller/channel.js';
 import { AclOperation, canCluster, securityOf } from '../security/index.js';
@@ -11,9 +15,13 @@ export const handler: HandlerModule<DeleteAclsRequest, DeleteAclsResponse> = {
   codec: deleteAclsCodec,
   async handle(req, ctx) {
     const sec = securityOf(ctx.services);
-    const all = (errorCode: number, errorMessage: string): DeleteAclsResponse => ({ throttleTimeMs: 0, filterResults: req.filters.map(() => ({ errorCode, errorMessage, matchingAcls: [] })) });
+    const all = (errorCode: number, errorMessage: string): DeleteAclsResponse => ({
+      throttleTimeMs: 0,
+      filterResults: req.filters.map(() => ({ errorCode, errorMessage, matchingAcls: [] })),
+    });
     if (!sec.authorizerEnabled) return all(ErrorCode.SECURITY_DISABLED, 'no authorizer is configured');
-    if (!canCluster(ctx, AclOperation.ALTER)) return all(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'ALTER on the cluster is required');
+    if (!canCluster(ctx, AclOperation.ALTER))
+      return all(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'ALTER on the cluster is required');
     let deleted: AclBinding[][];
     if (!ctx.services.clustered) {
       deleted = req.filters.map((f) => sec.acls.remove(f));
@@ -27,7 +35,11 @@ export const handler: HandlerModule<DeleteAclsRequest, DeleteAclsResponse> = {
     }
     return {
       throttleTimeMs: 0,
-      filterResults: deleted.map((bindings) => ({ errorCode: ErrorCode.NONE, errorMessage: null, matchingAcls: bindings.map((b) => ({ errorCode: ErrorCode.NONE, errorMessage: null, ...b })) })),
+      filterResults: deleted.map((bindings) => ({
+        errorCode: ErrorCode.NONE,
+        errorMessage: null,
+        matchingAcls: bindings.map((b) => ({ errorCode: ErrorCode.NONE, errorMessage: null, ...b })),
+      })),
     };
   },
 };

@@ -4,7 +4,15 @@
 //   (v0: is_default). configuration_keys narrows the list.
 // - Broker resources (name = node id): the broker's static settings, read-only.
 // - Synonyms (v1+ include_synonyms) list the override and the broker default behind a value.
-import { ConfigResourceType, ConfigSource, describeConfigsCodec, type DescribeConfigsRequest, type DescribeConfigsResponse, type DescribeConfigsResult, type DescribedConfig } from '../../protocol/apis/32-describe-configs.js';
+import {
+  ConfigResourceType,
+  ConfigSource,
+  describeConfigsCodec,
+  type DescribeConfigsRequest,
+  type DescribeConfigsResponse,
+  type DescribeConfigsResult,
+  type DescribedConfig,
+} from '../../protocol/apis/32-describe-configs.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { effectiveTopicConfigs, topicConfigDefs } from '../state/topic-config.js';
 import type { BrokerServices, HandlerModule } from './types.js';
@@ -15,7 +23,7 @@ function brokerConfigs(s: BrokerServices): Record<string, string> {
   return {
     'broker.id': String(c.nodeId),
     'log.dirs': c.logDir,
-    'listeners': `PLAINTEXT://${c.host}:${c.listenPort}`,
+    listeners: `PLAINTEXT://${c.host}:${c.listenPort}`,
     'advertised.listeners': `PLAINTEXT://${c.advertisedHost ?? c.host}:${c.listenPort}`,
     'auto.create.topics.enable': String(c.autoCreateTopics),
     'num.partitions': String(c.defaultPartitions),
@@ -32,10 +40,21 @@ function brokerConfigs(s: BrokerServices): Record<string, string> {
   };
 }
 
-function describeTopic(name: string, keys: string[] | null, synonyms: boolean, s: BrokerServices): DescribeConfigsResult {
+function describeTopic(
+  name: string,
+  keys: string[] | null,
+  synonyms: boolean,
+  s: BrokerServices,
+): DescribeConfigsResult {
   const t = s.topics.get(name);
   const base = { resourceType: ConfigResourceType.topic, resourceName: name };
-  if (!t) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `unknown topic '${name}'`, configs: [] };
+  if (!t)
+    return {
+      ...base,
+      errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      errorMessage: `unknown topic '${name}'`,
+      configs: [],
+    };
   const configs: DescribedConfig[] = effectiveTopicConfigs(t.configs, s.config)
     .filter((c) => keys === null || keys.includes(c.name))
     .map((c) => {
@@ -59,9 +78,20 @@ function describeTopic(name: string, keys: string[] | null, synonyms: boolean, s
   return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs };
 }
 
-function describeBroker(name: string, keys: string[] | null, synonyms: boolean, s: BrokerServices): DescribeConfigsResult {
+function describeBroker(
+  name: string,
+  keys: string[] | null,
+  synonyms: boolean,
+  s: BrokerServices,
+): DescribeConfigsResult {
   const base = { resourceType: ConfigResourceType.broker, resourceName: name };
-  if (name !== '' && name !== String(s.nodeId)) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `this is broker ${s.nodeId}, not ${name}`, configs: [] };
+  if (name !== '' && name !== String(s.nodeId))
+    return {
+      ...base,
+      errorCode: ErrorCode.INVALID_REQUEST,
+      errorMessage: `this is broker ${s.nodeId}, not ${name}`,
+      configs: [],
+    };
   const configs = Object.entries(brokerConfigs(s))
     .filter(([k]) => keys === null || keys.includes(k))
     .map(([k, v]) => ({
@@ -81,10 +111,32 @@ export const handler: HandlerModule<DescribeConfigsRequest, DescribeConfigsRespo
   handle(req, ctx) {
     const s = ctx.services;
     const results = req.resources.map((r): DescribeConfigsResult => {
-      if (!(r.resourceType === ConfigResourceType.topic ? canTopic(ctx, AclOperation.DESCRIBE_CONFIGS, r.resourceName) : canCluster(ctx, AclOperation.DESCRIBE_CONFIGS))) return { errorCode: r.resourceType === ConfigResourceType.topic ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] };
-      if (r.resourceType === ConfigResourceType.topic) return describeTopic(r.resourceName, r.configurationKeys, req.includeSynonyms, s);
-      if (r.resourceType === ConfigResourceType.broker) return describeBroker(r.resourceName, r.configurationKeys, req.includeSynonyms, s);
-      return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `unsupported resource type ${r.resourceType}`, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] };
+      if (
+        !(r.resourceType === ConfigResourceType.topic
+          ? canTopic(ctx, AclOperation.DESCRIBE_CONFIGS, r.resourceName)
+          : canCluster(ctx, AclOperation.DESCRIBE_CONFIGS))
+      )
+        return {
+          errorCode:
+            r.resourceType === ConfigResourceType.topic
+              ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+              : ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+          errorMessage: null,
+          resourceType: r.resourceType,
+          resourceName: r.resourceName,
+          configs: [],
+        };
+      if (r.resourceType === ConfigResourceType.topic)
+        return describeTopic(r.resourceName, r.configurationKeys, req.includeSynonyms, s);
+      if (r.resourceType === ConfigResourceType.broker)
+        return describeBroker(r.resourceName, r.configurationKeys, req.includeSynonyms, s);
+      return {
+        errorCode: ErrorCode.INVALID_REQUEST,
+        errorMessage: `unsupported resource type ${r.resourceType}`,
+        resourceType: r.resourceType,
+        resourceName: r.resourceName,
+        configs: [],
+      };
     });
     return { throttleTimeMs: 0, results };
   },

@@ -1,7 +1,11 @@
 // SaslAuthenticate (36), versions 0-1. The tokens of a SASL exchange are handled by the connection
 // (broker/server/connection.ts); one reaching this module came on a listener without SASL or
 // after authentication: ILLEGAL_SASL_STATE, counted as a failed authentication on the listener.
-import { saslAuthenticateCodec, type SaslAuthenticateRequest, type SaslAuthenticateResponse } from '../../protocol/apis/36-sasl-authenticate.js';
+import {
+  saslAuthenticateCodec,
+  type SaslAuthenticateRequest,
+  type SaslAuthenticateResponse,
+} from '../../protocol/apis/36-sasl-authenticate.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { HandlerModule } from './types.js';
 
@@ -9,6 +13,11 @@ export const handler: HandlerModule<SaslAuthenticateRequest, SaslAuthenticateRes
   codec: saslAuthenticateCodec,
   handle(_req, ctx) {
     ctx.services.metrics.authentication(ctx.listener, false);
-    return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: `no SASL exchange in progress on this ${ctx.listener} connection`, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 };
+    return {
+      errorCode: ErrorCode.ILLEGAL_SASL_STATE,
+      errorMessage: `no SASL exchange in progress on this ${ctx.listener} connection`,
+      authBytes: Buffer.alloc(0),
+      sessionLifetimeMs: 0,
+    };
   },
 };

@@ -1,6 +1,10 @@
 // DeleteGroups (42), v0-1: NON_EMPTY_GROUP while members remain, GROUP_ID_NOT_FOUND for unknown
 // groups; otherwise tombstones for the group and its offsets.
-import { deleteGroupsCodec, type DeleteGroupsRequest, type DeleteGroupsResponse } from '../../protocol/apis/42-delete-groups.js';
+import {
+  deleteGroupsCodec,
+  type DeleteGroupsRequest,
+  type DeleteGroupsResponse,
+} from '../../protocol/apis/42-delete-groups.js';
 import { deleteGroups } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
@@ -11,8 +15,15 @@ export const handler: HandlerModule<DeleteGroupsRequest, DeleteGroupsResponse> =
   codec: deleteGroupsCodec,
   async handle(req, ctx) {
     // Groups the principal may not DELETE are answered GROUP_AUTHORIZATION_FAILED in place.
-    const res = await deleteGroups(coordinatorOf(ctx), { groupsNames: req.groupsNames.filter((g) => canGroup(ctx, AclOperation.DELETE, g)) });
+    const res = await deleteGroups(coordinatorOf(ctx), {
+      groupsNames: req.groupsNames.filter((g) => canGroup(ctx, AclOperation.DELETE, g)),
+    });
     const byId = new Map(res.results.map((r) => [r.groupId, r]));
-    return { ...res, results: req.groupsNames.map((g) => byId.get(g) ?? { groupId: g, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }) };
+    return {
+      ...res,
+      results: req.groupsNames.map(
+        (g) => byId.get(g) ?? { groupId: g, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED },
+      ),
+    };
   },
 };

@@ -1,6 +1,10 @@
 // DescribeCluster (60), version 0 (flexible): cluster id, controller and live brokers.
 // Authorized operations are not computed (-2147483648, "not requested / unknown").
-import { describeClusterCodec, type DescribeClusterRequest, type DescribeClusterResponse } from '../../protocol/apis/60-describe-cluster.js';
+import {
+  describeClusterCodec,
+  type DescribeClusterRequest,
+  type DescribeClusterResponse,
+} from '../../protocol/apis/60-describe-cluster.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { HandlerModule } from './types.js';
 

@@ -15,7 +15,10 @@ export function coordinatorOf(ctx: RequestContext): GroupCoordinator {
 
 export function clientInfo(ctx: RequestContext): ClientInfo {
   // Kafka shows the client host as InetAddress.toString(): "/127.0.0.1".
-  return { clientId: ctx.clientId ?? '', clientHost: ctx.clientHost.startsWith('/') ? ctx.clientHost : `/${ctx.clientHost}` };
+  return {
+    clientId: ctx.clientId ?? '',
+    clientHost: ctx.clientHost.startsWith('/') ? ctx.clientHost : `/${ctx.clientHost}`,
+  };
 }
 
 let creatingOffsetsTopic = false;
@@ -25,8 +28,18 @@ function ensureOffsetsTopic(services: BrokerServices): void {
   if (creatingOffsetsTopic || services.topics.get(CONSUMER_OFFSETS_TOPIC)) return;
   creatingOffsetsTopic = true;
   services.controller
-    .createTopic({ name: CONSUMER_OFFSETS_TOPIC, numPartitions: services.config.offsetsTopicPartitions, replicationFactor: -1, configs: { 'cleanup.policy': 'compact' } })
-    .catch((e: unknown) => services.logger.debug({ err: (e as Error).message }, `creating ${CONSUMER_OFFSETS_TOPIC} failed (retried on the next FindCoordinator)`))
+    .createTopic({
+      name: CONSUMER_OFFSETS_TOPIC,
+      numPartitions: services.config.offsetsTopicPartitions,
+      replicationFactor: -1,
+      configs: { 'cleanup.policy': 'compact' },
+    })
+    .catch((e: unknown) =>
+      services.logger.debug(
+        { err: (e as Error).message },
+        `creating ${CONSUMER_OFFSETS_TOPIC} failed (retried on the next FindCoordinator)`,
+      ),
+    )
     .finally(() => (creatingOffsetsTopic = false));
 }
 

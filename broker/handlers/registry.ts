@@ -59,7 +59,9 @@ export function register<Req, Res>(m: HandlerModule<Req, Res>): RegisteredApi {
   const minVersion = m.minVersion ?? codec.minVersion;
   const maxVersion = m.maxVersion ?? codec.maxVersion;
   if (minVersion < codec.minVersion || maxVersion > codec.maxVersion || minVersion > maxVersion) {
-    throw new Error(`${codec.name}: advertised range ${minVersion}-${maxVersion} is outside the codec's ${codec.minVersion}-${codec.maxVersion}`);
+    throw new Error(
+      `${codec.name}: advertised range ${minVersion}-${maxVersion} is outside the codec's ${codec.minVersion}-${codec.maxVersion}`,
+    );
   }
   return {
     apiKey: codec.apiKey,
@@ -139,5 +141,7 @@ export function apiFor(key: number): RegisteredApi | undefined {
 
 /** The advertised ranges, sorted by key (the ApiVersions response body). */
 export function advertisedVersions(): { apiKey: number; minVersion: number; maxVersion: number }[] {
-  return [...byKey.values()].sort((a, b) => a.apiKey - b.apiKey).map(({ apiKey, minVersion, maxVersion }) => ({ apiKey, minVersion, maxVersion }));
+  return [...byKey.values()]
+    .sort((a, b) => a.apiKey - b.apiKey)
+    .map(({ apiKey, minVersion, maxVersion }) => ({ apiKey, minVersion, maxVersion }));
 }

@@ -87,16 +87,29 @@ export function parseKafkaLogConfig(map: Readonly<Record<string, string | null |
     const field = kafkaConfigNames[name];
     if (!field || raw == null) continue;
     if (field === 'cleanupPolicy') {
-      const parts = raw.split(',').map((s) => s.trim()).filter(Boolean).sort();
+      const parts = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .sort();
       const v = parts.join(',');
-      if (v !== 'delete' && v !== 'compact' && v !== 'compact,delete') throw new InvalidLogConfigError(name, `${name} must be delete, compact or compact,delete (got ${JSON.stringify(raw)})`);
+      if (v !== 'delete' && v !== 'compact' && v !== 'compact,delete')
+        throw new InvalidLogConfigError(
+          name,
+          `${name} must be delete, compact or compact,delete (got ${JSON.stringify(raw)})`,
+        );
       out.cleanupPolicy = v;
     } else if (field === 'timestampType') {
-      if (raw !== 'CreateTime' && raw !== 'LogAppendTime') throw new InvalidLogConfigError(name, `${name} must be CreateTime or LogAppendTime (got ${JSON.stringify(raw)})`);
+      if (raw !== 'CreateTime' && raw !== 'LogAppendTime')
+        throw new InvalidLogConfigError(
+          name,
+          `${name} must be CreateTime or LogAppendTime (got ${JSON.stringify(raw)})`,
+        );
       out.timestampType = raw;
     } else {
       const n = Number(raw);
-      if (!Number.isInteger(n) && !(Number.isFinite(n) && n >= LONG_MAX)) throw new InvalidLogConfigError(name, `${name} must be an integer (got ${JSON.stringify(raw)})`);
+      if (!Number.isInteger(n) && !(Number.isFinite(n) && n >= LONG_MAX))
+        throw new InvalidLogConfigError(name, `${name} must be an integer (got ${JSON.stringify(raw)})`);
       (out as Record<string, number>)[field] = Math.min(n, LONG_MAX);
     }
   }
@@ -106,10 +119,14 @@ export function parseKafkaLogConfig(map: Readonly<Record<string, string | null |
 /** Merges and validates a full config. */
 export function resolveLogConfig(...parts: ReadonlyArray<Partial<LogConfig> | undefined>): LogConfig {
   const cfg: LogConfig = { ...defaultLogConfig };
-  for (const p of parts) if (p) Object.assign(cfg, Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)));
-  if (cfg.segmentBytes < 14) throw new InvalidLogConfigError('segment.bytes', `segment.bytes must be at least 14 (got ${cfg.segmentBytes})`);
-  if (cfg.indexIntervalBytes < 0) throw new InvalidLogConfigError('index.interval.bytes', 'index.interval.bytes must be >= 0');
-  if (cfg.segmentIndexBytes < 8) throw new InvalidLogConfigError('segment.index.bytes', 'segment.index.bytes must be >= 8');
+  for (const p of parts)
+    if (p) Object.assign(cfg, Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)));
+  if (cfg.segmentBytes < 14)
+    throw new InvalidLogConfigError('segment.bytes', `segment.bytes must be at least 14 (got ${cfg.segmentBytes})`);
+  if (cfg.indexIntervalBytes < 0)
+    throw new InvalidLogConfigError('index.interval.bytes', 'index.interval.bytes must be >= 0');
+  if (cfg.segmentIndexBytes < 8)
+    throw new InvalidLogConfigError('segment.index.bytes', 'segment.index.bytes must be >= 8');
   if (cfg.maxMessageBytes < 0) throw new InvalidLogConfigError('max.message.bytes', 'max.message.bytes must be >= 0');
   if (cfg.flushMessages < 1) throw new InvalidLogConfigError('flush.messages', 'flush.messages must be >= 1');
   if (cfg.flushMs < 0) throw new InvalidLogConfigError('flush.ms', 'flush.ms must be >= 0');

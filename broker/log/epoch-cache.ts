@@ -72,6 +72,9 @@ export class LeaderEpochCache {
   }
 
   persist(): void {
-    writeCheckpoint(this.path, this.entries.map((e) => `${e.epoch} ${e.startOffset}`));
+    writeCheckpoint(
+      this.path,
+      this.entries.map((e) => `${e.epoch} ${e.startOffset}`),
+    );
   }
 }

@@ -31,7 +31,9 @@ with open(out, 'wb') as f:
 it('reads a segment written by kafka-python with the right offsets, keys, values and timestamps', () => {
   const dir = tempDir();
   mkdirSync(join(dir, 'py-0'));
-  const r = spawnSync('/usr/bin/python3', ['-c', PY, join(dir, 'py-0', '00000000000000000000.log')], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', ['-c', PY, join(dir, 'py-0', '00000000000000000000.log')], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, `kafka-python (python3-kafka) must be installed: ${r.stderr}`);
   const logs = LogManager.open({ dir });
   const log = logs.get('py', 0)!;
@@ -40,9 +42,18 @@ it('reads a segment written by kafka-python with the right offsets, keys, values
   assert.equal(log.recoveries[0].truncatedBytes, 0);
   assert.equal(log.logEndOffset(), 30);
   const recs = readAll(log);
-  assert.deepEqual(recs.map((x) => x.offset), Array.from({ length: 30 }, (_, i) => i));
-  assert.deepEqual(recs.map((x) => x.key), Array.from({ length: 30 }, (_, i) => `key-${i}`));
-  assert.deepEqual(recs.map((x) => x.value), Array.from({ length: 30 }, (_, i) => `value-${i}`));
+  assert.deepEqual(
+    recs.map((x) => x.offset),
+    Array.from({ length: 30 }, (_, i) => i),
+  );
+  assert.deepEqual(
+    recs.map((x) => x.key),
+    Array.from({ length: 30 }, (_, i) => `key-${i}`),
+  );
+  assert.deepEqual(
+    recs.map((x) => x.value),
+    Array.from({ length: 30 }, (_, i) => `value-${i}`),
+  );
   assert.deepEqual(log.offsetForTimestamp(1700000000000 + 17), { offset: 17, timestamp: 1700000000000 + 17 });
   assert.equal(log.append(Buffer.from(readBatchOf(log, 0))).firstOffset, 30, 'appending a copy continues the offsets');
   logs.close();

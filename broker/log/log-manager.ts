@@ -72,12 +72,15 @@ export class LogManager {
     mkdirSync(this.dir, { recursive: true });
     const marker = join(this.dir, CLEAN_SHUTDOWN);
     // A directory without partition logs (e.g. brand new) has nothing to recover.
-    const hasLogs = readdirSync(this.dir).some((n) => PARTITION_DIR.test(n) && statSync(join(this.dir, n)).isDirectory());
+    const hasLogs = readdirSync(this.dir).some(
+      (n) => PARTITION_DIR.test(n) && statSync(join(this.dir, n)).isDirectory(),
+    );
     this.recoveredFromCrash = hasLogs && !existsSync(marker);
     rmSync(marker, { force: true });
     for (const line of readCheckpoint(join(this.dir, LOG_START_CHECKPOINT))) {
       const [topic, p, o] = line.split(' ');
-      if (topic && Number.isInteger(Number(p)) && Number.isInteger(Number(o))) this.startOffsets.set(`${topic}-${p}`, Number(o));
+      if (topic && Number.isInteger(Number(p)) && Number.isInteger(Number(o)))
+        this.startOffsets.set(`${topic}-${p}`, Number(o));
     }
     this.hooks = {
       ensureOnline: () => this.ensureOnline(),
@@ -120,7 +123,10 @@ export class LogManager {
   private openLog(topic: string, partition: number): PartitionLog {
     const key = `${topic}-${partition}`;
     const cfg = resolveLogConfig(this.defaults, this.topicConfigs.get(topic));
-    const log = PartitionLog.open(this.dir, topic, partition, cfg, this.hooks, { recover: this.recoveredFromCrash, logStartOffset: this.startOffsets.get(key) });
+    const log = PartitionLog.open(this.dir, topic, partition, cfg, this.hooks, {
+      recover: this.recoveredFromCrash,
+      logStartOffset: this.startOffsets.get(key),
+    });
     this.logs.set(key, log);
     return log;
   }
@@ -135,7 +141,11 @@ export class LogManager {
    * The partition's log, created (or opened from disk) if needed. `config` (typed, or Kafka names such as
    * {"retention.ms": "60000"}) becomes the topic's config when given.
    */
-  getOrCreate(topic: string, partition: number, config?: Partial<LogConfig> | Readonly<Record<string, string>>): PartitionLog {
+  getOrCreate(
+    topic: string,
+    partition: number,
+    config?: Partial<LogConfig> | Readonly<Record<string, string>>,
+  ): PartitionLog {
     if (config) this.setTopicConfig(topic, config);
     const existing = this.get(topic, partition);
     this.claimed.add(`${topic}-${partition}`);
@@ -215,7 +225,8 @@ export class LogManager {
 
   /** Sets or clears the simulated disk size; raising it brings a full directory back online. */
   setCapacityBytes(bytes: number | null): void {
-    if (bytes !== null && (!Number.isFinite(bytes) || bytes < 0)) throw new RangeError(`capacity must be a non-negative number of bytes (got ${bytes})`);
+    if (bytes !== null && (!Number.isFinite(bytes) || bytes < 0))
+      throw new RangeError(`capacity must be a non-negative number of bytes (got ${bytes})`);
     this.capacity = bytes;
     this.tryBringOnline();
   }
@@ -237,7 +248,14 @@ export class LogManager {
         free = 0;
       }
     }
-    return { dir: this.dir, offline: this.offline, offlineReason: this.offlineReason, usedBytes: this.used, totalBytes: total, usableBytes: free };
+    return {
+      dir: this.dir,
+      offline: this.offline,
+      offlineReason: this.offlineReason,
+      usedBytes: this.used,
+      totalBytes: total,
+      usableBytes: free,
+    };
   }
 
   /** All log dirs of this broker (one today). */
@@ -251,7 +269,10 @@ export class LogManager {
 
   private reserve(bytes: number): void {
     if (this.capacity !== null && this.used + bytes > this.capacity) {
-      this.goOffline({ kind: 'capacity', message: `capacity limit reached (${this.used} of ${this.capacity} bytes used, append needs ${bytes})` });
+      this.goOffline({
+        kind: 'capacity',
+        message: `capacity limit reached (${this.used} of ${this.capacity} bytes used, append needs ${bytes})`,
+      });
       this.ensureOnline();
     }
   }
@@ -293,7 +314,11 @@ export class LogManager {
 
   /** One pass of retention, compaction and flush.ms (also run by the timer). */
   runMaintenance(now = Date.now()): MaintenanceReport {
-    const report: MaintenanceReport = { segmentsDeleted: 0, compaction: { segmentsRewritten: 0, recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0 }, flushed: 0 };
+    const report: MaintenanceReport = {
+      segmentsDeleted: 0,
+      compaction: { segmentsRewritten: 0, recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0 },
+      flushed: 0,
+    };
     // Retention still runs on a directory that is only full, so deleting old data can free it.
     if (this.cause && this.cause.kind !== 'capacity') {
       this.tryBringOnline();
@@ -315,7 +340,8 @@ export class LogManager {
           if (log.maybeFlushByTime(now)) report.flushed++;
         }
       } catch (err) {
-        if (!(err instanceof StorageError)) this.logger?.error({ err, topic: log.topic, partition: log.partition }, 'log maintenance failed');
+        if (!(err instanceof StorageError))
+          this.logger?.error({ err, topic: log.topic, partition: log.partition }, 'log maintenance failed');
       }
     }
     this.tryBringOnline();

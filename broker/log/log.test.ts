@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompressionCodec, decodeBatches, readBatchHeader } from '../../protocol/record-batch/index.js';
-import { LogManager, OffsetOutOfRangeError, RecordTooLargeError, CorruptRecordError, InvalidRecordError } from './index.js';
+import {
+  LogManager,
+  OffsetOutOfRangeError,
+  RecordTooLargeError,
+  CorruptRecordError,
+  InvalidRecordError,
+} from './index.js';
 import { batch, readAll, tempDir } from './test-helpers.js';
 
 describe('partition log basics', () => {
@@ -44,7 +50,10 @@ describe('partition log basics', () => {
     const l2 = again.get('orders', 0)!;
     assert.equal(l2.logEndOffset(), 180);
     const all = readAll(l2);
-    assert.deepEqual(all.map((r) => r.offset), Array.from({ length: 180 }, (_, i) => i));
+    assert.deepEqual(
+      all.map((r) => r.offset),
+      Array.from({ length: 180 }, (_, i) => i),
+    );
     // Read from the middle of a batch starts at that batch; maxBytes tiny still returns one whole batch.
     const r = l2.read(100, 1);
     const bs = decodeBatches(Buffer.concat(r.records));
@@ -75,7 +84,8 @@ describe('partition log basics', () => {
   it('follower appends keep the leader offsets and truncateTo cuts at batch boundaries', () => {
     const logs = LogManager.open({ dir: tempDir(), defaults: { segmentBytes: 1000 } });
     const log = logs.getOrCreate('f', 0);
-    for (let i = 0; i < 20; i++) log.appendAsFollower(batch(['a'.repeat(80), 'b'], { baseOffset: i * 2, partitionLeaderEpoch: i < 10 ? 1 : 2 }));
+    for (let i = 0; i < 20; i++)
+      log.appendAsFollower(batch(['a'.repeat(80), 'b'], { baseOffset: i * 2, partitionLeaderEpoch: i < 10 ? 1 : 2 }));
     assert.equal(log.logEndOffset(), 40);
     assert.deepEqual(log.endOffsetForEpoch(1), { leaderEpoch: 1, endOffset: 20 });
     assert.deepEqual(log.endOffsetForEpoch(2), { leaderEpoch: 2, endOffset: 40 });
@@ -84,7 +94,10 @@ describe('partition log basics', () => {
     assert.equal(log.latestEpoch(), 2);
     assert.equal(log.truncateTo(19), 18);
     assert.equal(log.latestEpoch(), 1);
-    assert.deepEqual(readAll(log).map((r) => r.offset), Array.from({ length: 18 }, (_, i) => i));
+    assert.deepEqual(
+      readAll(log).map((r) => r.offset),
+      Array.from({ length: 18 }, (_, i) => i),
+    );
     const r = log.appendAsLeader(batch(['new']), 3);
     assert.equal(r.firstOffset, 18);
     assert.deepEqual(log.endOffsetForEpoch(1), { leaderEpoch: 1, endOffset: 18 });
@@ -92,7 +105,11 @@ describe('partition log basics', () => {
     logs.close();
     const again = LogManager.open({ dir: logs.dir });
     const l2 = again.get('f', 0)!;
-    assert.deepEqual(l2.endOffsetForEpoch(3), { leaderEpoch: 3, endOffset: 19 }, 'leader-epoch-checkpoint survives restart');
+    assert.deepEqual(
+      l2.endOffsetForEpoch(3),
+      { leaderEpoch: 3, endOffset: 19 },
+      'leader-epoch-checkpoint survives restart',
+    );
     assert.deepEqual(l2.endOffsetForEpoch(2), { leaderEpoch: 1, endOffset: 18 });
     assert.equal(l2.truncateTo(0), 0);
     assert.equal(l2.logEndOffset(), 0);
@@ -104,7 +121,13 @@ describe('partition log basics', () => {
     const logs = LogManager.open({ dir: tempDir(), defaults: { segmentBytes: 2000, indexIntervalBytes: 100 } });
     const log = logs.getOrCreate('ts', 0);
     const t0 = 1_700_000_000_000;
-    for (let i = 0; i < 50; i++) log.append(batch(['v'.repeat(40), 'w'], { timestamp: t0 + i * 1000, compression: i % 2 ? CompressionCodec.Gzip : CompressionCodec.None }));
+    for (let i = 0; i < 50; i++)
+      log.append(
+        batch(['v'.repeat(40), 'w'], {
+          timestamp: t0 + i * 1000,
+          compression: i % 2 ? CompressionCodec.Gzip : CompressionCodec.None,
+        }),
+      );
     assert.ok(log.numSegments() > 1);
     assert.deepEqual(log.offsetForTimestamp(t0), { offset: 0, timestamp: t0 });
     assert.deepEqual(log.offsetForTimestamp(t0 + 20_500), { offset: 42, timestamp: t0 + 21_000 });
@@ -119,7 +142,10 @@ describe('partition log basics', () => {
     const r = log.append(batch(['a', 'b'], { timestamp: 5 }), { now: 1_750_000_000_000 });
     assert.equal(r.logAppendTime, 1_750_000_000_000);
     const b = decodeBatches(Buffer.concat(log.read(0, 1000).records))[0];
-    assert.deepEqual(b.records.map((x) => x.timestamp), [1_750_000_000_000, 1_750_000_000_000]);
+    assert.deepEqual(
+      b.records.map((x) => x.timestamp),
+      [1_750_000_000_000, 1_750_000_000_000],
+    );
     logs.close();
   });
 });
@@ -178,7 +204,9 @@ describe('compaction', () => {
       // One long-lived key per few records plus three hot keys: cleaned segments shrink enough to merge.
       const key = i % 7 === 0 ? `sticky-${i}` : `hot-${i % 3}`;
       const value = i === 49 ? null : `v${i}`;
-      const r = log.append(batch([value as string], { keys: [key], timestamp: old + i, compression: (i % 5) as CompressionCodec }));
+      const r = log.append(
+        batch([value as string], { keys: [key], timestamp: old + i, compression: (i % 5) as CompressionCodec }),
+      );
       latest.set(key, { offset: r.firstOffset, value });
     }
     log.append(batch(['tail'], { keys: ['key-tail'] }));
@@ -188,7 +216,10 @@ describe('compaction', () => {
     const rep = logs.runMaintenance(Date.now());
     assert.ok(rep.compaction.recordsRemoved > 0);
     assert.ok(log.sizeBytes() < sizeBefore);
-    assert.ok((rep.compaction.segmentsMerged ?? 0) > 0 && log.numSegments() < segmentsBefore.length, 'small cleaned segments merged');
+    assert.ok(
+      (rep.compaction.segmentsMerged ?? 0) > 0 && log.numSegments() < segmentsBefore.length,
+      'small cleaned segments merged',
+    );
     const recs = readAll(log);
     const seen = new Map(recs.map((r) => [r.key!, r]));
     for (const [key, { offset, value }] of latest) {
@@ -225,9 +256,19 @@ describe('tombstones on an idle compacted topic', () => {
     log.append(batch(['x'.repeat(300)], { keys: ['other'], timestamp: t }));
     log.append(batch(['tail'], { keys: ['tail'], timestamp: t }));
     logs.runMaintenance(t + 1000);
-    assert.deepEqual(readAll(log).filter((r) => r.key === 'gone').map((r) => r.value), [null], 'tombstone kept, old value gone');
+    assert.deepEqual(
+      readAll(log)
+        .filter((r) => r.key === 'gone')
+        .map((r) => r.value),
+      [null],
+      'tombstone kept, old value gone',
+    );
     logs.runMaintenance(t + 61_000);
-    assert.deepEqual(readAll(log).filter((r) => r.key === 'gone'), [], 'tombstone removed after delete.retention.ms');
+    assert.deepEqual(
+      readAll(log).filter((r) => r.key === 'gone'),
+      [],
+      'tombstone removed after delete.retention.ms',
+    );
     assert.equal(log.logEndOffset(), 4);
     logs.close();
   });
@@ -242,8 +283,14 @@ describe('flush policy and configs', () => {
     const timed = logs.getOrCreate('timed', 0, { 'flush.ms': '0' });
     timed.append(batch(['later']));
     assert.equal(logs.runMaintenance().flushed, 1, 'only the log with unflushed data older than flush.ms');
-    assert.deepEqual(parseKafkaLogConfig({ 'retention.ms': '60000', 'cleanup.policy': 'delete,compact', 'unknown.thing': 'x' }), { retentionMs: 60000, cleanupPolicy: 'compact,delete' });
-    assert.throws(() => parseKafkaLogConfig({ 'segment.bytes': 'big' }), (e: unknown) => e instanceof InvalidLogConfigError && e.configName === 'segment.bytes');
+    assert.deepEqual(
+      parseKafkaLogConfig({ 'retention.ms': '60000', 'cleanup.policy': 'delete,compact', 'unknown.thing': 'x' }),
+      { retentionMs: 60000, cleanupPolicy: 'compact,delete' },
+    );
+    assert.throws(
+      () => parseKafkaLogConfig({ 'segment.bytes': 'big' }),
+      (e: unknown) => e instanceof InvalidLogConfigError && e.configName === 'segment.bytes',
+    );
     assert.throws(() => logs.setTopicConfig('x', { 'cleanup.policy': 'shred' }), /cleanup.policy/);
     logs.close();
   });

@@ -19,7 +19,13 @@ import {
 } from '../../protocol/record-batch/index.js';
 import { resolveLogConfig, type LogConfig } from './config.js';
 import { LeaderEpochCache } from './epoch-cache.js';
-import { DuplicateSequenceError, InvalidRecordError, OffsetOutOfRangeError, RecordTooLargeError, StorageError } from './errors.js';
+import {
+  DuplicateSequenceError,
+  InvalidRecordError,
+  OffsetOutOfRangeError,
+  RecordTooLargeError,
+  StorageError,
+} from './errors.js';
 import { ProducerStateManager } from './producer-state.js';
 import { LogSegment, segmentFileName, type RecoveryResult } from './segment.js';
 
@@ -111,7 +117,14 @@ export class PartitionLog {
   }
 
   /** Opens (or creates) the partition's directory and recovers it. */
-  static open(dataDir: string, topic: string, partition: number, config: LogConfig, hooks: LogDirHooks, opts: PartitionLogOpenOptions): PartitionLog {
+  static open(
+    dataDir: string,
+    topic: string,
+    partition: number,
+    config: LogConfig,
+    hooks: LogDirHooks,
+    opts: PartitionLogOpenOptions,
+  ): PartitionLog {
     const dir = join(dataDir, PartitionLog.dirName(topic, partition));
     mkdirSync(dir, { recursive: true });
     const log = new PartitionLog(topic, partition, dir, config, hooks);
@@ -127,15 +140,29 @@ export class PartitionLog {
       for (let i = 0; i < bases.length; i++) {
         const isLast = i === bases.length - 1;
         const { segment, recovery } = LogSegment.open(dir, bases[i], opts.recover && isLast, config.indexIntervalBytes);
-        if (recovery.truncatedBytes > 0) hooks.warn('log recovery truncated a torn or corrupt tail', { topic, partition, segment: bases[i], truncatedBytes: recovery.truncatedBytes, reason: recovery.reason });
+        if (recovery.truncatedBytes > 0)
+          hooks.warn('log recovery truncated a torn or corrupt tail', {
+            topic,
+            partition,
+            segment: bases[i],
+            truncatedBytes: recovery.truncatedBytes,
+            reason: recovery.reason,
+          });
         if (opts.recover && isLast) log.recoveries.push({ ...recovery, baseOffset: bases[i] });
         log.segments.push(segment);
       }
       // A segment whose offsets lie inside its predecessor was left behind by a compaction merge that
       // crashed before deleting it: the merged segment already holds its batches.
-      for (let i = 1; i < log.segments.length; ) {
-        if (log.segments[i].baseOffset < log.segments[i - 1].nextOffset && log.segments[i].nextOffset <= log.segments[i - 1].nextOffset) {
-          hooks.warn('deleting a segment already merged into its predecessor', { topic, partition, segment: log.segments[i].baseOffset });
+      for (let i = 1; i < log.segments.length;) {
+        if (
+          log.segments[i].baseOffset < log.segments[i - 1].nextOffset &&
+          log.segments[i].nextOffset <= log.segments[i - 1].nextOffset
+        ) {
+          hooks.warn('deleting a segment already merged into its predecessor', {
+            topic,
+            partition,
+            segment: log.segments[i].baseOffset,
+          });
           log.segments[i].delete();
           log.segments.splice(i, 1);
         } else i++;
@@ -170,7 +197,12 @@ export class PartitionLog {
   }
   /** Base offsets and sizes of the segments (oldest first). */
   segmentInfo(): Array<{ baseOffset: number; nextOffset: number; size: number; maxTimestamp: number }> {
-    return this.segments.map((s) => ({ baseOffset: s.baseOffset, nextOffset: s.nextOffset, size: s.size, maxTimestamp: s.maxTimestamp }));
+    return this.segments.map((s) => ({
+      baseOffset: s.baseOffset,
+      nextOffset: s.nextOffset,
+      size: s.size,
+      maxTimestamp: s.maxTimestamp,
+    }));
   }
   latestEpoch(): number {
     return this.epochs.latestEpoch();
@@ -220,8 +252,19 @@ export class PartitionLog {
       for (const h of headers) {
         const r = this.producerState.check(h);
         if (r.duplicate) {
-          if (headers.length !== 1) throw new DuplicateSequenceError(`producer ${h.producerId} resent sequence ${h.baseSequence} inside a multi-batch append`);
-          return { firstOffset: r.batch.firstOffset, lastOffset: r.batch.lastOffset, logAppendTime: -1, records: 0, bytes: 0, batches: 0, duplicate: true };
+          if (headers.length !== 1)
+            throw new DuplicateSequenceError(
+              `producer ${h.producerId} resent sequence ${h.baseSequence} inside a multi-batch append`,
+            );
+          return {
+            firstOffset: r.batch.firstOffset,
+            lastOffset: r.batch.lastOffset,
+            logAppendTime: -1,
+            records: 0,
+            bytes: 0,
+            batches: 0,
+            duplicate: true,
+          };
         }
       }
     }
@@ -248,7 +291,10 @@ export class PartitionLog {
       next = h.baseOffset + h.lastOffsetDelta + 1;
       count += h.recordCount;
     }
-    const bytes = records.length === headers[headers.length - 1].position + headers[headers.length - 1].size ? records.length : sumSizes(headers);
+    const bytes =
+      records.length === headers[headers.length - 1].position + headers[headers.length - 1].size
+        ? records.length
+        : sumSizes(headers);
     this.hooks.reserve(bytes);
     this.writeBatches(records, headers);
     for (const h of headers) {
@@ -259,7 +305,15 @@ export class PartitionLog {
     if (this.firstUnflushedMs < 0) this.firstUnflushedMs = now;
     if (this.unflushedRecords >= this.config.flushMessages) this.flush();
     const first = headers[0];
-    return { firstOffset: first.baseOffset, lastOffset: next - 1, logAppendTime, records: count, bytes, batches: headers.length, duplicate: false };
+    return {
+      firstOffset: first.baseOffset,
+      lastOffset: next - 1,
+      logAppendTime,
+      records: count,
+      bytes,
+      batches: headers.length,
+      duplicate: false,
+    };
   }
 
   private validate(records: Buffer, leader: boolean): BatchHeader[] {
@@ -268,14 +322,22 @@ export class PartitionLog {
     while (pos < records.length) {
       const h = readBatchHeader(records, pos);
       checkHeaderConsistency(h);
-      if (h.size > this.config.maxMessageBytes) throw new RecordTooLargeError(`record batch of ${h.size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes} for ${this.topic}-${this.partition}`);
-      if (!batchCrcValid(records, pos, h.size)) throw new CorruptRecordError(`record batch at position ${pos} fails its CRC-32C check`);
+      if (h.size > this.config.maxMessageBytes)
+        throw new RecordTooLargeError(
+          `record batch of ${h.size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes} for ${this.topic}-${this.partition}`,
+        );
+      if (!batchCrcValid(records, pos, h.size))
+        throw new CorruptRecordError(`record batch at position ${pos} fails its CRC-32C check`);
       if (leader) {
         if (h.recordCount === 0) throw new CorruptRecordError(`record batch at position ${pos} has no records`);
-        if (h.lastOffsetDelta !== h.recordCount - 1) throw new CorruptRecordError(`record batch at position ${pos}: last offset delta ${h.lastOffsetDelta} does not match ${h.recordCount} record(s)`);
+        if (h.lastOffsetDelta !== h.recordCount - 1)
+          throw new CorruptRecordError(
+            `record batch at position ${pos}: last offset delta ${h.lastOffsetDelta} does not match ${h.recordCount} record(s)`,
+          );
         if (this.config.cleanupPolicy !== 'delete' && (h.attributes & 0x20) === 0) {
           for (const r of decodeBatch(records, pos, { verifyCrc: false }).records) {
-            if (r.key === null) throw new InvalidRecordError(`compacted topic ${this.topic} does not accept records without a key`);
+            if (r.key === null)
+              throw new InvalidRecordError(`compacted topic ${this.topic} does not accept records without a key`);
           }
         }
       }
@@ -289,7 +351,9 @@ export class PartitionLog {
     const a = this.active;
     if (a.size === 0) return;
     const full = a.size + nextBatchSize > this.config.segmentBytes;
-    const indexFull = a.index.sizeBytes + 8 > this.config.segmentIndexBytes || (a.timeIndex.count + 1) * 12 > this.config.segmentIndexBytes;
+    const indexFull =
+      a.index.sizeBytes + 8 > this.config.segmentIndexBytes ||
+      (a.timeIndex.count + 1) * 12 > this.config.segmentIndexBytes;
     const old = now - a.createdMs > this.config.segmentMs;
     if (full || indexFull || old) this.roll();
   }
@@ -301,7 +365,9 @@ export class PartitionLog {
     const next = a.nextOffset;
     try {
       a.onBecomeInactive();
-      a.flushInBackground((err) => this.hooks.ioError(err, `flushing rolled segment of ${this.topic}-${this.partition}`));
+      a.flushInBackground((err) =>
+        this.hooks.ioError(err, `flushing rolled segment of ${this.topic}-${this.partition}`),
+      );
       this.segments.push(LogSegment.create(this.dir, next));
       this.producerState.writeSnapshot(next);
     } catch (err) {
@@ -374,7 +440,12 @@ export class PartitionLog {
           if (pos + size > buf.length) break;
           if (readInt64(buf, pos) + buf.readInt32BE(pos + 23) >= limit) break;
           if (!batchCrcValid(buf, pos, size)) {
-            this.hooks.warn('corrupt batch on disk not served', { topic: this.topic, partition: this.partition, segment: seg.baseOffset, position: loc.position + pos });
+            this.hooks.warn('corrupt batch on disk not served', {
+              topic: this.topic,
+              partition: this.partition,
+              segment: seg.baseOffset,
+              position: loc.position + pos,
+            });
             if (pos === 0) throw new StorageError(`corrupt record batch at position ${loc.position} of ${seg.logPath}`);
             break;
           }
@@ -458,7 +529,8 @@ export class PartitionLog {
     for (const seg of this.segments) {
       if (seg.nextOffset <= from) continue;
       const start = from > seg.baseOffset ? seg.index.lookup(from - seg.baseOffset) : 0;
-      for (const { header } of seg.batches(start, false)) if (header.baseOffset >= from) this.producerState.update(header);
+      for (const { header } of seg.batches(start, false))
+        if (header.baseOffset >= from) this.producerState.update(header);
     }
   }
 
@@ -506,7 +578,8 @@ export class PartitionLog {
         s.delete();
       }
       this.segments = [LogSegment.create(this.dir, offset)];
-      for (const o of this.producerState.snapshotOffsets()) rmSync(join(this.dir, segmentFileName(o, '.snapshot')), { force: true });
+      for (const o of this.producerState.snapshotOffsets())
+        rmSync(join(this.dir, segmentFileName(o, '.snapshot')), { force: true });
     } catch (err) {
       throw this.hooks.ioError(err, `truncating ${this.topic}-${this.partition}`);
     }
@@ -581,7 +654,12 @@ export class PartitionLog {
       const first = this.segments[i];
       let j = i + 1;
       let size = first.size;
-      while (j < this.segments.length - 1 && size + this.segments[j].size <= this.config.segmentBytes && this.segments[j].nextOffset - first.baseOffset < 0x7fffffff) size += this.segments[j++].size;
+      while (
+        j < this.segments.length - 1 &&
+        size + this.segments[j].size <= this.config.segmentBytes &&
+        this.segments[j].nextOffset - first.baseOffset < 0x7fffffff
+      )
+        size += this.segments[j++].size;
       if (j - i < 2) {
         i++;
         continue;
@@ -610,7 +688,8 @@ export class PartitionLog {
     let n = 0;
     if (this.config.cleanupPolicy.includes('delete')) {
       const { retentionMs, retentionBytes } = this.config;
-      const expired = (s: LogSegment): boolean => retentionMs >= 0 && s.size > 0 && s.maxTimestamp >= 0 && now - s.maxTimestamp > retentionMs;
+      const expired = (s: LogSegment): boolean =>
+        retentionMs >= 0 && s.size > 0 && s.maxTimestamp >= 0 && now - s.maxTimestamp > retentionMs;
       if (this.segments.every(expired)) this.roll();
       let total = this.sizeBytes();
       while (n < this.segments.length - 1) {
@@ -666,7 +745,8 @@ export class PartitionLog {
             if (r.key === null) return true;
             if (latest.get(r.key.toString('latin1')) !== r.offset) return false;
             if (r.value !== null) return true;
-            if (!dropTombstones) tombstoneExpiry = Math.min(tombstoneExpiry, seg.maxTimestamp + this.config.deleteRetentionMs + 1);
+            if (!dropTombstones)
+              tombstoneExpiry = Math.min(tombstoneExpiry, seg.maxTimestamp + this.config.deleteRetentionMs + 1);
             return !dropTombstones;
           });
           if (keep.length === b.entries.length) {
@@ -711,7 +791,11 @@ export class PartitionLog {
       stats.segmentsMerged = this.mergeSmallSegments();
     } catch (err) {
       if (err instanceof CorruptRecordError) {
-        this.hooks.warn('compaction skipped a corrupt segment', { topic: this.topic, partition: this.partition, error: err.message });
+        this.hooks.warn('compaction skipped a corrupt segment', {
+          topic: this.topic,
+          partition: this.partition,
+          error: err.message,
+        });
         return stats;
       }
       throw this.hooks.ioError(err, `compacting ${this.topic}-${this.partition}`);

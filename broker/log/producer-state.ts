@@ -55,18 +55,30 @@ export class ProducerStateManager {
     if (!e) return { duplicate: false };
     const firstSeq = h.baseSequence;
     const lastSeq = nextSeq(firstSeq, h.lastOffsetDelta);
-    if (h.producerEpoch < e.epoch) throw new InvalidProducerEpochError(`producer ${h.producerId} epoch ${h.producerEpoch} is older than the current epoch ${e.epoch}`);
+    if (h.producerEpoch < e.epoch)
+      throw new InvalidProducerEpochError(
+        `producer ${h.producerId} epoch ${h.producerEpoch} is older than the current epoch ${e.epoch}`,
+      );
     if (h.producerEpoch > e.epoch) {
-      if (firstSeq !== 0) throw new OutOfOrderSequenceError(`producer ${h.producerId} started epoch ${h.producerEpoch} with sequence ${firstSeq}, expected 0`);
+      if (firstSeq !== 0)
+        throw new OutOfOrderSequenceError(
+          `producer ${h.producerId} started epoch ${h.producerEpoch} with sequence ${firstSeq}, expected 0`,
+        );
       return { duplicate: false };
     }
-    for (const b of e.batches) if (b.firstSeq === firstSeq && b.lastSeq === lastSeq) return { duplicate: true, batch: b };
+    for (const b of e.batches)
+      if (b.firstSeq === firstSeq && b.lastSeq === lastSeq) return { duplicate: true, batch: b };
     const last = e.batches[e.batches.length - 1];
     if (!last) return { duplicate: false };
     const expected = nextSeq(last.lastSeq, 1);
     if (firstSeq !== expected) {
-      if (e.batches.some((b) => b.firstSeq === firstSeq)) throw new DuplicateSequenceError(`producer ${h.producerId} resent sequence ${firstSeq} with a different batch size`);
-      throw new OutOfOrderSequenceError(`producer ${h.producerId} epoch ${h.producerEpoch}: sequence ${firstSeq} out of order, expected ${expected}`);
+      if (e.batches.some((b) => b.firstSeq === firstSeq))
+        throw new DuplicateSequenceError(
+          `producer ${h.producerId} resent sequence ${firstSeq} with a different batch size`,
+        );
+      throw new OutOfOrderSequenceError(
+        `producer ${h.producerId} epoch ${h.producerEpoch}: sequence ${firstSeq} out of order, expected ${expected}`,
+      );
     }
     return { duplicate: false };
   }
@@ -80,7 +92,13 @@ export class ProducerStateManager {
       this.producers.set(h.producerId, e);
     }
     if (h.baseSequence >= 0) {
-      e.batches.push({ firstSeq: h.baseSequence, lastSeq: nextSeq(h.baseSequence, h.lastOffsetDelta), firstOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, timestamp: h.maxTimestamp });
+      e.batches.push({
+        firstSeq: h.baseSequence,
+        lastSeq: nextSeq(h.baseSequence, h.lastOffsetDelta),
+        firstOffset: h.baseOffset,
+        lastOffset: h.baseOffset + h.lastOffsetDelta,
+        timestamp: h.maxTimestamp,
+      });
       if (e.batches.length > MAX_BATCHES_PER_PRODUCER) e.batches.shift();
     }
     e.lastTimestamp = h.maxTimestamp;
@@ -127,7 +145,8 @@ export class ProducerStateManager {
 
   /** Deletes snapshots above `offset` (after truncation). */
   deleteSnapshotsAbove(offset: number): void {
-    for (const o of this.snapshotOffsets()) if (o > offset) rmSync(join(this.dir, segmentFileName(o, '.snapshot')), { force: true });
+    for (const o of this.snapshotOffsets())
+      if (o > offset) rmSync(join(this.dir, segmentFileName(o, '.snapshot')), { force: true });
   }
 
   /**
@@ -152,7 +171,8 @@ export class ProducerStateManager {
   private readSnapshot(path: string): void {
     const buf = readFileSync(path);
     if (buf.length < 10 || buf.readInt16BE(0) !== SNAPSHOT_VERSION) throw new Error(`bad producer snapshot ${path}`);
-    if ((crc32c(buf.subarray(6)) >>> 0) !== buf.readUInt32BE(2)) throw new Error(`producer snapshot ${path} fails its CRC`);
+    if (crc32c(buf.subarray(6)) >>> 0 !== buf.readUInt32BE(2))
+      throw new Error(`producer snapshot ${path} fails its CRC`);
     const n = buf.readInt32BE(6);
     if (n < 0 || 10 + n * ENTRY_SIZE !== buf.length) throw new Error(`producer snapshot ${path} has a bad length`);
     for (let i = 0, at = 10; i < n; i++, at += ENTRY_SIZE) {
@@ -162,7 +182,18 @@ export class ProducerStateManager {
       const lastOffset = readInt64(buf, at + 14);
       const delta = buf.readInt32BE(at + 22);
       const timestamp = readInt64(buf, at + 26);
-      const batches: BatchMetadata[] = lastSeq >= 0 && lastOffset >= 0 ? [{ firstSeq: Math.max(0, lastSeq - delta), lastSeq, firstOffset: lastOffset - delta, lastOffset, timestamp }] : [];
+      const batches: BatchMetadata[] =
+        lastSeq >= 0 && lastOffset >= 0
+          ? [
+              {
+                firstSeq: Math.max(0, lastSeq - delta),
+                lastSeq,
+                firstOffset: lastOffset - delta,
+                lastOffset,
+                timestamp,
+              },
+            ]
+          : [];
       this.producers.set(producerId, { producerId, epoch, batches, lastTimestamp: timestamp });
     }
   }

@@ -2,7 +2,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { LogManager, StorageError, OutOfOrderSequenceError, InvalidProducerEpochError, errorCodeOf } from './index.js';
 import { batch, readAll, tempDir } from './test-helpers.js';
@@ -51,7 +60,10 @@ describe('crash recovery', () => {
     const l2 = again.get('t', 0)!;
     assert.equal(l2.logEndOffset(), 6);
     assert.match(l2.recoveries[0].reason ?? '', /CRC/);
-    assert.deepEqual(readAll(l2).map((r) => r.value), [0, 1, 2, 3, 4, 5].map((i) => `value-${i}`));
+    assert.deepEqual(
+      readAll(l2).map((r) => r.value),
+      [0, 1, 2, 3, 4, 5].map((i) => `value-${i}`),
+    );
     again.close();
   });
 
@@ -122,10 +134,20 @@ describe('idempotent producer state', () => {
 
     logs = LogManager.open({ dir, defaults: { segmentBytes: 500 } });
     log = logs.get('p', 0)!;
-    assert.equal(log.append(batch(['ok'], { ...pid, baseSequence: 24 })).duplicate, true, 'duplicate detected after a crash (replay from snapshot)');
-    assert.equal(log.append(batch(['new epoch'], { producerId: 1000, producerEpoch: 1, baseSequence: 0 })).firstOffset, 25);
+    assert.equal(
+      log.append(batch(['ok'], { ...pid, baseSequence: 24 })).duplicate,
+      true,
+      'duplicate detected after a crash (replay from snapshot)',
+    );
+    assert.equal(
+      log.append(batch(['new epoch'], { producerId: 1000, producerEpoch: 1, baseSequence: 0 })).firstOffset,
+      25,
+    );
     assert.throws(() => log.append(batch(['old'], { ...pid, baseSequence: 25 })), InvalidProducerEpochError);
-    assert.throws(() => log.append(batch(['bad start'], { producerId: 1000, producerEpoch: 2, baseSequence: 5 })), OutOfOrderSequenceError);
+    assert.throws(
+      () => log.append(batch(['bad start'], { producerId: 1000, producerEpoch: 2, baseSequence: 5 })),
+      OutOfOrderSequenceError,
+    );
     logs.close();
   });
 });
@@ -169,7 +191,10 @@ describe('log directory failures', () => {
     const log = logs.getOrCreate('gone', 0);
     log.append(batch(['x'.repeat(200)]));
     rmSync(join(dir, 'gone-0'), { recursive: true });
-    assert.throws(() => log.append(batch(['y'.repeat(200)])), (e: unknown) => e instanceof StorageError && /ENOENT/.test(e.message));
+    assert.throws(
+      () => log.append(batch(['y'.repeat(200)])),
+      (e: unknown) => e instanceof StorageError && /ENOENT/.test(e.message),
+    );
     assert.equal(logs.offlineLogDirectoryCount(), 1);
     assert.throws(() => logs.getOrCreate('other', 0), StorageError);
     mkdirSync(join(dir, 'gone-0'));
@@ -213,7 +238,14 @@ console.log(JSON.stringify({ error, offline: logs.offlineLogDirectoryCount() }))
       chownSync(script, 65534, 65534);
       chmodSync(dir, 0o755);
     }
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', cwd: process.cwd(), uid: isRoot ? 65534 : undefined, gid: isRoot ? 65534 : undefined, env: { ...process.env, HOME: dir, TSX_DISABLE_CACHE: '1' }, timeout: 30_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      cwd: process.cwd(),
+      uid: isRoot ? 65534 : undefined,
+      gid: isRoot ? 65534 : undefined,
+      env: { ...process.env, HOME: dir, TSX_DISABLE_CACHE: '1' },
+      timeout: 30_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { error: string; offline: number };
     assert.match(out.error, /^StorageError: .*EACCES/);

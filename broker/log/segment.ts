@@ -1,9 +1,27 @@
 // One log segment: `<base>.log` (record batches exactly as on the wire) plus its sparse `.index` and
 // `.timeindex`. All I/O is synchronous positional I/O on one fd: appends land in the page cache in one
 // write per append call, and reads are plain preads; fsync happens only in flush().
-import { closeSync, fstatSync, fsync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { batchCrcValid, checkHeaderConsistency, CorruptRecordError, readBatchHeader, readInt64, type BatchHeader } from '../../protocol/record-batch/index.js';
+import {
+  batchCrcValid,
+  checkHeaderConsistency,
+  CorruptRecordError,
+  readBatchHeader,
+  readInt64,
+  type BatchHeader,
+} from '../../protocol/record-batch/index.js';
 import { OffsetIndex, TimeIndex } from './sparse-index.js';
 
 export function segmentFileName(baseOffset: number, ext: string): string {
@@ -72,7 +90,12 @@ export class LogSegment {
    * tail is truncated and both indexes are rebuilt; otherwise the indexes are loaded (rebuilt if missing
    * or inconsistent) and only the bytes after the last index entry are scanned to find the next offset.
    */
-  static open(dir: string, baseOffset: number, recover: boolean, indexIntervalBytes: number): { segment: LogSegment; recovery: RecoveryResult } {
+  static open(
+    dir: string,
+    baseOffset: number,
+    recover: boolean,
+    indexIntervalBytes: number,
+  ): { segment: LogSegment; recovery: RecoveryResult } {
     const path = join(dir, segmentFileName(baseOffset, '.log'));
     const fd = openSync(path, 'r+');
     const seg = new LogSegment(dir, baseOffset, fd, fstatSync(fd).size);
@@ -100,7 +123,8 @@ export class LogSegment {
       this.trackTimestamp(header.maxTimestamp, this.nextOffset - 1);
       end = header.position + header.size;
     }
-    if (end !== this.size) throw new CorruptRecordError(`segment ${this.logPath} has ${this.size - end} trailing byte(s)`);
+    if (end !== this.size)
+      throw new CorruptRecordError(`segment ${this.logPath} has ${this.size - end} trailing byte(s)`);
   }
 
   /** Full scan with CRC checks; truncates at the first bad or partial batch; rebuilds both indexes. */
@@ -117,8 +141,14 @@ export class LogSegment {
     try {
       for (const { header, bytes } of this.batches(0, true)) {
         checkHeaderConsistency(header);
-        if (!batchCrcValid(bytes, 0, header.size)) throw new CorruptRecordError(`batch at position ${header.position} (base offset ${header.baseOffset}) fails its CRC check`);
-        if (header.baseOffset <= lastOffset) throw new CorruptRecordError(`batch at position ${header.position} has base offset ${header.baseOffset} not after ${lastOffset}`);
+        if (!batchCrcValid(bytes, 0, header.size))
+          throw new CorruptRecordError(
+            `batch at position ${header.position} (base offset ${header.baseOffset}) fails its CRC check`,
+          );
+        if (header.baseOffset <= lastOffset)
+          throw new CorruptRecordError(
+            `batch at position ${header.position} has base offset ${header.baseOffset} not after ${lastOffset}`,
+          );
         lastOffset = header.baseOffset + header.lastOffsetDelta;
         this.indexBatch(header.position, header.size, lastOffset, header.maxTimestamp, indexIntervalBytes);
         this.nextOffset = lastOffset + 1;
@@ -171,7 +201,13 @@ export class LogSegment {
     if (this.size === 0) this.createdMs = Date.now();
     for (let i = from; i < to; i++) {
       const h = headers[i];
-      this.indexBatch(at + (h.position - start), h.size, h.baseOffset + h.lastOffsetDelta, h.maxTimestamp, indexIntervalBytes);
+      this.indexBatch(
+        at + (h.position - start),
+        h.size,
+        h.baseOffset + h.lastOffsetDelta,
+        h.maxTimestamp,
+        indexIntervalBytes,
+      );
     }
     this.size = at + len;
     this.nextOffset = last.baseOffset + last.lastOffsetDelta + 1;
@@ -180,7 +216,7 @@ export class LogSegment {
   /** Appends raw bytes of already validated batches (compaction output, follower copies). */
   appendRaw(bytes: Buffer, indexIntervalBytes: number): void {
     const headers: BatchHeader[] = [];
-    for (let pos = 0; pos < bytes.length; ) {
+    for (let pos = 0; pos < bytes.length;) {
       const h = readBatchHeader(bytes, pos);
       headers.push(h);
       pos += h.size;
@@ -215,15 +251,25 @@ export class LogSegment {
       }
       const size = chunk.readInt32BE(rel + 8) + 12;
       if (size < HEADER_PEEK) throw new CorruptRecordError(`invalid batch length at position ${pos}`);
-      if (pos + size > this.size) throw new CorruptRecordError(`partial batch at position ${pos}: ${size} bytes claimed, ${this.size - pos} present`);
+      if (pos + size > this.size)
+        throw new CorruptRecordError(
+          `partial batch at position ${pos}: ${size} bytes claimed, ${this.size - pos} present`,
+        );
       if (withBytes && rel + size > chunk.length) {
         chunkStart = pos;
         chunk = this.read(pos, Math.max(CHUNK, size));
         rel = 0;
       }
-      const header = readBatchHeader(chunk, rel, withBytes ? rel + size : chunk.length < rel + size ? rel + size : chunk.length);
+      const header = readBatchHeader(
+        chunk,
+        rel,
+        withBytes ? rel + size : chunk.length < rel + size ? rel + size : chunk.length,
+      );
       header.position = pos;
-      yield { header, bytes: withBytes ? chunk.subarray(rel, rel + size) : chunk.subarray(rel, Math.min(chunk.length, rel + size)) };
+      yield {
+        header,
+        bytes: withBytes ? chunk.subarray(rel, rel + size) : chunk.subarray(rel, Math.min(chunk.length, rel + size)),
+      };
       pos += size;
     }
   }
@@ -245,7 +291,8 @@ export class LogSegment {
       const size = chunk.readInt32BE(rel + 8) + 12;
       const base = readInt64(chunk, rel);
       const lastOffset = base + chunk.readInt32BE(rel + 23);
-      if (lastOffset >= offset) return { position: pos, size, baseOffset: base, lastOffset, maxTimestamp: readInt64(chunk, rel + 35) };
+      if (lastOffset >= offset)
+        return { position: pos, size, baseOffset: base, lastOffset, maxTimestamp: readInt64(chunk, rel + 35) };
       if (size <= 12) return null;
       pos += size;
     }
@@ -262,7 +309,8 @@ export class LogSegment {
     // Recompute max timestamp from what is left (cheap: only called on follower truncation).
     this.maxTimestamp = -1;
     this.offsetOfMaxTimestamp = -1;
-    for (const { header } of this.batches(0, false)) this.trackTimestamp(header.maxTimestamp, header.baseOffset + header.lastOffsetDelta);
+    for (const { header } of this.batches(0, false))
+      this.trackTimestamp(header.maxTimestamp, header.baseOffset + header.lastOffsetDelta);
     this.bytesSinceIndex = 0;
     this.index.persist();
     this.timeIndex.persist();
@@ -270,7 +318,8 @@ export class LogSegment {
 
   /** Marks the segment inactive: the time index gets a final entry with the max timestamp (as Kafka does). */
   onBecomeInactive(): void {
-    if (this.maxTimestamp >= 0 && this.offsetOfMaxTimestamp >= this.baseOffset) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
+    if (this.maxTimestamp >= 0 && this.offsetOfMaxTimestamp >= this.baseOffset)
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
     this.persistIndexes();
   }
 
@@ -325,6 +374,7 @@ export class LogSegment {
       closeSync(this.fd);
       this.fd = -1;
     }
-    for (const ext of ['.log', '.index', '.timeindex']) rmSync(join(this.dir, segmentFileName(this.baseOffset, ext)), { force: true });
+    for (const ext of ['.log', '.index', '.timeindex'])
+      rmSync(join(this.dir, segmentFileName(this.baseOffset, ext)), { force: true });
   }
 }

@@ -69,7 +69,13 @@ export class OffsetIndex {
       const p = buf.readInt32BE(at + 4);
       // Kafka preallocates index files with zeros; a zero entry after the first ends the index.
       if (at > 0 && r === 0 && p === 0) break;
-      if (p < 0 || p >= logSize || r < 0 || (this.count > 0 && (r <= this.rel[this.count - 1] || p <= this.pos[this.count - 1]))) return false;
+      if (
+        p < 0 ||
+        p >= logSize ||
+        r < 0 ||
+        (this.count > 0 && (r <= this.rel[this.count - 1] || p <= this.pos[this.count - 1]))
+      )
+        return false;
       this.append(r, p);
     }
     this.written = this.count;
@@ -155,7 +161,12 @@ export class TimeIndex {
       const t = buf.readInt32BE(at) * 0x1_0000_0000 + buf.readUInt32BE(at + 4);
       const r = buf.readInt32BE(at + 8);
       if (at > 0 && t === 0 && r === 0) break;
-      if (r < 0 || r > maxRelOffset || (this.count > 0 && (t <= this.ts[this.count - 1] || r < this.rel[this.count - 1]))) return false;
+      if (
+        r < 0 ||
+        r > maxRelOffset ||
+        (this.count > 0 && (t <= this.ts[this.count - 1] || r < this.rel[this.count - 1]))
+      )
+        return false;
       this.maybeAppend(t, r);
     }
     this.written = this.count;

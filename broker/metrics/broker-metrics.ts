@@ -3,7 +3,13 @@
 // about partitions, logs, groups and the controller are computed at scrape time from a
 // MetricsSource (no background work). Mapping to Kafka's MBeans and the Node stand-ins for JVM
 // pause metrics are documented in broker/README.md.
-import { PerformanceObserver, monitorEventLoopDelay, performance, type IntervalHistogram, type PerformanceEntry } from 'node:perf_hooks';
+import {
+  PerformanceObserver,
+  monitorEventLoopDelay,
+  performance,
+  type IntervalHistogram,
+  type PerformanceEntry,
+} from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import { brokerMetrics as M } from '../../common/metrics/broker.js';
 import type { MetricDef } from '../../common/metrics/types.js';
@@ -81,14 +87,56 @@ export class BrokerMetrics {
 
   constructor() {
     const r = this.registry;
-    const counter = (def: MetricDef) => new Counter({ name: def.name, help: def.help, labelNames: labelsOf(def), registers: [r] });
-    for (const key of ['messagesIn', 'bytesIn', 'bytesOut', 'bytesRejected', 'failedProduceRequests', 'failedFetchRequests', 'totalProduceRequests', 'totalFetchRequests', 'replicationBytesIn', 'replicationBytesOut', 'requests', 'requestErrors', 'failedAuthentication', 'successfulAuthentication', 'isrShrinks', 'isrExpands', 'failedIsrUpdates', 'uncleanLeaderElections', 'rebalances', 'followerFetchErrors'] as const) {
+    const counter = (def: MetricDef) =>
+      new Counter({ name: def.name, help: def.help, labelNames: labelsOf(def), registers: [r] });
+    for (const key of [
+      'messagesIn',
+      'bytesIn',
+      'bytesOut',
+      'bytesRejected',
+      'failedProduceRequests',
+      'failedFetchRequests',
+      'totalProduceRequests',
+      'totalFetchRequests',
+      'replicationBytesIn',
+      'replicationBytesOut',
+      'requests',
+      'requestErrors',
+      'failedAuthentication',
+      'successfulAuthentication',
+      'isrShrinks',
+      'isrExpands',
+      'failedIsrUpdates',
+      'uncleanLeaderElections',
+      'rebalances',
+      'followerFetchErrors',
+    ] as const) {
       this.c[key] = counter(M[key]);
     }
     // Series Kafka always exposes (all-topics BrokerTopicMetrics, per-listener auth counters) start at 0.
-    for (const key of ['messagesIn', 'bytesIn', 'bytesOut', 'bytesRejected', 'failedProduceRequests', 'failedFetchRequests', 'totalProduceRequests', 'totalFetchRequests']) this.c[key].inc(0);
-    for (const key of ['failedAuthentication', 'successfulAuthentication']) this.c[key].inc({ listener: 'PLAINTEXT' }, 0);
-    const summary = (def: MetricDef) => new Summary({ name: def.name, help: def.help, labelNames: labelsOf(def), percentiles: PERCENTILES, maxAgeSeconds: 300, ageBuckets: 5, registers: [r] });
+    for (const key of [
+      'messagesIn',
+      'bytesIn',
+      'bytesOut',
+      'bytesRejected',
+      'failedProduceRequests',
+      'failedFetchRequests',
+      'totalProduceRequests',
+      'totalFetchRequests',
+    ])
+      this.c[key].inc(0);
+    for (const key of ['failedAuthentication', 'successfulAuthentication'])
+      this.c[key].inc({ listener: 'PLAINTEXT' }, 0);
+    const summary = (def: MetricDef) =>
+      new Summary({
+        name: def.name,
+        help: def.help,
+        labelNames: labelsOf(def),
+        percentiles: PERCENTILES,
+        maxAgeSeconds: 300,
+        ageBuckets: 5,
+        registers: [r],
+      });
     this.timers = {
       total: summary(M.totalTimeMs),
       requestQueue: summary(M.requestQueueTimeMs),
@@ -101,7 +149,16 @@ export class BrokerMetrics {
     this.leaderElections = summary(M.leaderElectionRateAndTimeMs);
 
     const gauge = (def: MetricDef, collect: (g: Gauge) => void) =>
-      new Gauge({ name: def.name, help: def.help, labelNames: labelsOf(def), registers: [r], collect(this: Gauge) { this.reset(); collect(this); } });
+      new Gauge({
+        name: def.name,
+        help: def.help,
+        labelNames: labelsOf(def),
+        registers: [r],
+        collect(this: Gauge) {
+          this.reset();
+          collect(this);
+        },
+      });
     gauge(M.requestQueueSize, (g) => g.set(this.requestQueue));
     gauge(M.responseQueueSize, (g) => g.set(this.responseQueue));
     // One Node thread does both network and request work: idle = 1 - event-loop utilization.
@@ -114,7 +171,8 @@ export class BrokerMetrics {
 
     const perPartition = (def: MetricDef, pick: (p: PartitionGauges) => number, onlyLeaders = false) =>
       gauge(def, (g) => {
-        for (const p of this.source?.partitions() ?? []) if (!onlyLeaders || p.leader) g.set({ topic: p.topic, partition: String(p.partition) }, pick(p));
+        for (const p of this.source?.partitions() ?? [])
+          if (!onlyLeaders || p.leader) g.set({ topic: p.topic, partition: String(p.partition) }, pick(p));
       });
     perPartition(M.logSize, (p) => p.size);
     perPartition(M.logEndOffset, (p) => p.logEndOffset);
@@ -126,13 +184,16 @@ export class BrokerMetrics {
     perPartition(M.partitionReplicasCount, (p) => p.replicas, true);
     perPartition(M.partitionInSyncReplicasCount, (p) => p.isr, true);
 
-    const count = (def: MetricDef, fn: (ps: PartitionGauges[]) => number) => gauge(def, (g) => g.set(fn(this.source?.partitions() ?? [])));
+    const count = (def: MetricDef, fn: (ps: PartitionGauges[]) => number) =>
+      gauge(def, (g) => g.set(fn(this.source?.partitions() ?? [])));
     count(M.partitionCount, (ps) => ps.length);
     count(M.leaderCount, (ps) => ps.filter((p) => p.leader).length);
     count(M.underReplicatedPartitions, (ps) => ps.filter((p) => p.leader && p.isr < p.replicas).length);
     count(M.underMinIsrPartitionCount, (ps) => ps.filter((p) => p.leader && p.isr < p.minIsr).length);
     count(M.atMinIsrPartitionCount, (ps) => ps.filter((p) => p.leader && p.isr === p.minIsr).length);
-    gauge(M.offlineReplicaCount, (g) => g.set(this.source?.logDirs().some((d) => d.offline) ? (this.source?.partitions().length ?? 0) : 0));
+    gauge(M.offlineReplicaCount, (g) =>
+      g.set(this.source?.logDirs().some((d) => d.offline) ? (this.source?.partitions().length ?? 0) : 0),
+    );
     gauge(M.offlineLogDirectoryCount, (g) => g.set(this.source?.logDirs().filter((d) => d.offline).length ?? 0));
     gauge(M.logDirectoryTotalBytes, (g) => {
       for (const d of this.source?.logDirs() ?? []) g.set({ logdir: d.dir }, d.totalBytes);
@@ -163,12 +224,15 @@ export class BrokerMetrics {
 
     // Replica fetchers (issue 4): none on a single broker; Kafka still exposes clientid="Replica".
     gauge(M.replicaFetcherMaxLag, (g) => g.set({ clientid: 'Replica' }, this.source?.replicaFetcherMaxLag() ?? 0));
-    gauge(M.replicaFetcherFailedPartitions, (g) => g.set({ clientid: 'Replica' }, this.source?.replicaFetcherFailedPartitions?.() ?? 0));
+    gauge(M.replicaFetcherFailedPartitions, (g) =>
+      g.set({ clientid: 'Replica' }, this.source?.replicaFetcherFailedPartitions?.() ?? 0),
+    );
     // Metadata quorum: a single broker is its own one-voter quorum (always leader); the metadata
     // log's high watermark is the number of metadata changes (topic store version).
     gauge(M.raftCurrentState, (g) => {
       const q = this.source?.quorum();
-      for (const st of ['leader', 'candidate', 'voted', 'follower', 'unattached', 'observer']) g.set({ state: st }, q?.state === st ? 1 : 0);
+      for (const st of ['leader', 'candidate', 'voted', 'follower', 'unattached', 'observer'])
+        g.set({ state: st }, q?.state === st ? 1 : 0);
     });
     gauge(M.raftCurrentLeader, (g) => g.set(this.source?.quorum().leader ?? -1));
     gauge(M.raftCurrentEpoch, (g) => g.set(this.source?.quorum().epoch ?? 0));
@@ -190,11 +254,21 @@ export class BrokerMetrics {
       g.set(this.elHistogram.max / 1e9);
       this.elHistogram.reset();
     });
-    const gc = new Histogram({ name: M.gcPauseSeconds.name, help: M.gcPauseSeconds.help, labelNames: labelsOf(M.gcPauseSeconds), buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [r] });
+    const gc = new Histogram({
+      name: M.gcPauseSeconds.name,
+      help: M.gcPauseSeconds.help,
+      labelNames: labelsOf(M.gcPauseSeconds),
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [r],
+    });
     gc.zero({ kind: 'minor' });
     gc.zero({ kind: 'major' });
     this.gcObserver = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) gc.observe({ kind: gcKind((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind) }, e.duration / 1000);
+      for (const e of list.getEntries())
+        gc.observe(
+          { kind: gcKind((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind) },
+          e.duration / 1000,
+        );
     });
     this.gcObserver.observe({ entryTypes: ['gc'] });
   }

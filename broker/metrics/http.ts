@@ -22,7 +22,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startMetricsServer(metrics: BrokerMetrics, host: string, port: number, admin?: NodeAdmin): Promise<{ server: Server; port: number }> {
+export async function startMetricsServer(
+  metrics: BrokerMetrics,
+  host: string,
+  port: number,
+  admin?: NodeAdmin,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -37,7 +42,8 @@ export async function startMetricsServer(metrics: BrokerMetrics, host: string, p
         (text) => {
           try {
             const { bytes } = JSON.parse(text) as { bytes?: unknown };
-            if (bytes !== null && (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0)) throw new Error('"bytes" must be a non-negative integer or null');
+            if (bytes !== null && (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0))
+              throw new Error('"bytes" must be a non-negative integer or null');
             admin.setLogDirCapacity(bytes);
             json(200, admin.state());
           } catch (e) {

@@ -1,7 +1,17 @@
 // Durable Raft state of one node: term and vote (state.json, replaced atomically), the log
 // (log.jsonl, one entry per line, fsynced on append) and the last known commit index. A torn last
 // line (crash mid-append) is dropped on load: an entry counts only once it was fsynced whole.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export interface RaftEntry<R> {
@@ -72,7 +82,8 @@ export class RaftLog<R> {
   /** Drop entries from `index` on (a new leader's log disagrees). Never touches committed entries. */
   truncateFrom(index: number): void {
     if (index > this.entries.length) return;
-    if (index <= this.state.commitIndex) throw new Error(`refusing to truncate committed entry ${index} (commit index ${this.state.commitIndex})`);
+    if (index <= this.state.commitIndex)
+      throw new Error(`refusing to truncate committed entry ${index} (commit index ${this.state.commitIndex})`);
     this.entries.length = index - 1;
     this.rewrite();
   }

@@ -152,11 +152,18 @@ export class RaftNode<R> {
   handleVote(req: VoteRequest): { term: number; voteGranted: boolean } {
     const now = Date.now();
     // Leader stickiness: ignore candidates while a leader we heard from recently is alive.
-    if (req.term > this.term && this.leaderId >= 0 && this.leaderId !== req.candidateId && now - this.lastLeaderContact < this.opts.electionTimeoutMs) {
+    if (
+      req.term > this.term &&
+      this.leaderId >= 0 &&
+      this.leaderId !== req.candidateId &&
+      now - this.lastLeaderContact < this.opts.electionTimeoutMs
+    ) {
       return { term: this.term, voteGranted: false };
     }
     if (req.term > this.term) this.stepDown(req.term, -1);
-    const upToDate = req.lastLogTerm > this.log.lastTerm() || (req.lastLogTerm === this.log.lastTerm() && req.lastLogIndex >= this.log.lastIndex());
+    const upToDate =
+      req.lastLogTerm > this.log.lastTerm() ||
+      (req.lastLogTerm === this.log.lastTerm() && req.lastLogIndex >= this.log.lastIndex());
     const free = this.log.state.votedFor === null || this.log.state.votedFor === req.candidateId;
     const grant = req.term === this.term && this.isVoter && free && upToDate;
     if (grant) {
@@ -168,14 +175,16 @@ export class RaftNode<R> {
 
   handleAppend(req: AppendRequest<R>): AppendResponse {
     if (req.term < this.term) return { term: this.term, success: false, index: this.log.lastIndex() + 1 };
-    if (req.term > this.term || this.role === 'candidate' || this.role === 'leader') this.stepDown(req.term, req.leaderId);
+    if (req.term > this.term || this.role === 'candidate' || this.role === 'leader')
+      this.stepDown(req.term, req.leaderId);
     if (this.leaderId !== req.leaderId) {
       this.leaderId = req.leaderId;
       this.opts.onRoleChange?.(this.role, this.leaderId);
     }
     this.lastLeaderContact = Date.now();
     this.resetElectionTimer();
-    if (req.prevLogIndex > this.log.lastIndex()) return { term: this.term, success: false, index: this.log.lastIndex() + 1 };
+    if (req.prevLogIndex > this.log.lastIndex())
+      return { term: this.term, success: false, index: this.log.lastIndex() + 1 };
     if (this.log.termAt(req.prevLogIndex) !== req.prevLogTerm) {
       // Back up a whole term at a time: the leader retries from the first index of our conflicting term.
       const conflictTerm = this.log.termAt(req.prevLogIndex);
@@ -223,7 +232,12 @@ export class RaftNode<R> {
       this.becomeLeader();
       return;
     }
-    const req: VoteRequest = { term, candidateId: this.opts.nodeId, lastLogIndex: this.log.lastIndex(), lastLogTerm: this.log.lastTerm() };
+    const req: VoteRequest = {
+      term,
+      candidateId: this.opts.nodeId,
+      lastLogIndex: this.log.lastIndex(),
+      lastLogTerm: this.log.lastTerm(),
+    };
     for (const id of this.opts.voters) {
       if (id === this.opts.nodeId) continue;
       this.clients
@@ -281,7 +295,8 @@ export class RaftNode<R> {
     const now = Date.now();
     const window = 2 * this.opts.electionTimeoutMs;
     let alive = 1;
-    for (const id of this.opts.voters) if (id !== this.opts.nodeId && now - (this.lastAck.get(id) ?? 0) < window) alive += 1;
+    for (const id of this.opts.voters)
+      if (id !== this.opts.nodeId && now - (this.lastAck.get(id) ?? 0) < window) alive += 1;
     if (alive < Math.floor(this.opts.voters.length / 2) + 1) this.stepDown(this.term, -1);
   }
 
@@ -297,7 +312,14 @@ export class RaftNode<R> {
     const next = this.nextIndex.get(id) ?? this.log.lastIndex() + 1;
     const prevLogIndex = next - 1;
     const entries = this.log.entries.slice(prevLogIndex, prevLogIndex + MAX_ENTRIES_PER_APPEND);
-    const req: AppendRequest<R> = { term: this.term, leaderId: this.opts.nodeId, prevLogIndex, prevLogTerm: this.log.termAt(prevLogIndex), entries, leaderCommit: this.log.state.commitIndex };
+    const req: AppendRequest<R> = {
+      term: this.term,
+      leaderId: this.opts.nodeId,
+      prevLogIndex,
+      prevLogTerm: this.log.termAt(prevLogIndex),
+      entries,
+      leaderCommit: this.log.state.commitIndex,
+    };
     const term = this.term;
     this.inFlight.add(id);
     this.clients

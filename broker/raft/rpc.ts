@@ -75,9 +75,15 @@ export class RpcServer {
         this.handler(m.method, m.params).then(
           (result) => socket.writable && socket.write(JSON.stringify({ id, result: result ?? null }) + '\n'),
           (e: unknown) => {
-            const code = e instanceof Error && 'errorCode' in e && typeof e.errorCode === 'number' ? e.errorCode : e instanceof RpcError ? e.code : -1;
+            const code =
+              e instanceof Error && 'errorCode' in e && typeof e.errorCode === 'number'
+                ? e.errorCode
+                : e instanceof RpcError
+                  ? e.code
+                  : -1;
             if (code === -1) this.logger.warn({ err: e, method: m.method }, 'controller RPC failed');
-            if (socket.writable) socket.write(JSON.stringify({ id, error: { message: (e as Error).message, code } }) + '\n');
+            if (socket.writable)
+              socket.write(JSON.stringify({ id, error: { message: (e as Error).message, code } }) + '\n');
           },
         );
       });
@@ -102,7 +108,10 @@ export class RpcClient {
   private socket: Socket | null = null;
   private connecting: Promise<Socket> | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }
+  >();
   private closed = false;
 
   constructor(private readonly address: HostPort) {}
@@ -118,7 +127,10 @@ export class RpcClient {
         s.destroy();
         reject(e);
       };
-      const timer = setTimeout(() => fail(new Error(`connect to ${this.address.host}:${this.address.port} timed out`)), 2000);
+      const timer = setTimeout(
+        () => fail(new Error(`connect to ${this.address.host}:${this.address.port} timed out`)),
+        2000,
+      );
       s.once('error', (e) => {
         clearTimeout(timer);
         fail(e);

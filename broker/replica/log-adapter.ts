@@ -26,8 +26,17 @@ export function logDefaults(config: BrokerConfig): Partial<LogConfig> {
 }
 
 export function openLogs(config: BrokerConfig, logger: Logger): OpenedLogs {
-  const manager = LogManager.open({ dir: config.logDir, defaults: logDefaults(config), capacityBytes: config.logDirCapacityBytes ?? null, logger: logger.child({ part: 'log' }) });
-  if (manager.recoveredFromCrash && manager.all().length > 0) logger.warn({ logDir: config.logDir }, 'previous shutdown was not clean: recovered the last segment of every partition');
+  const manager = LogManager.open({
+    dir: config.logDir,
+    defaults: logDefaults(config),
+    capacityBytes: config.logDirCapacityBytes ?? null,
+    logger: logger.child({ part: 'log' }),
+  });
+  if (manager.recoveredFromCrash && manager.all().length > 0)
+    logger.warn(
+      { logDir: config.logDir },
+      'previous shutdown was not clean: recovered the last segment of every partition',
+    );
   manager.startMaintenance(config.logRetentionCheckIntervalMs);
   return {
     manager,
@@ -36,7 +45,10 @@ export function openLogs(config: BrokerConfig, logger: Logger): OpenedLogs {
       delete: (topic, partition) => manager.delete(topic, partition),
       configsChanged: (topic, _partitions, configs) => manager.updateConfigs(topic, configs),
     },
-    dirs: () => manager.logDirs().map((d) => ({ dir: d.dir, totalBytes: d.totalBytes, usableBytes: d.usableBytes, offline: d.offline })),
+    dirs: () =>
+      manager
+        .logDirs()
+        .map((d) => ({ dir: d.dir, totalBytes: d.totalBytes, usableBytes: d.usableBytes, offline: d.offline })),
     close: () => manager.close(),
   };
 }

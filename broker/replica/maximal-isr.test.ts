@@ -45,17 +45,46 @@ function leaderOfT0(t: test.TestContext) {
   const topics = new TopicStore(config.metadataDir, 0, false);
   const logs = openLogs(config, logger);
   const alters: PendingAlter[] = [];
-  const rm = new ReplicaManager(config, topics, logs.provider, new BrokerMetrics(), logger, controllerStandIn(alters), true);
+  const rm = new ReplicaManager(
+    config,
+    topics,
+    logs.provider,
+    new BrokerMetrics(),
+    logger,
+    controllerStandIn(alters),
+    true,
+  );
   rm.start();
   t.after(() => {
     rm.stop();
     logs.close();
   });
-  const partition: PartitionState = { topic: 't', partition: 0, leader: 0, leaderEpoch: 0, partitionEpoch: 0, replicas: [0, 1, 2], isr: [0, 1] };
-  topics.applyTopic({ name: 't', topicId: 'AAAAAAAAAAAAAAAAAAAAAA', internal: false, configs: {}, partitions: [partition] });
-  const append = (n: number) => assert.equal(rm.appendRecords('t', 0, batch(Array.from({ length: n }, (_, i) => `v${i}`)), -1).errorCode, 0);
+  const partition: PartitionState = {
+    topic: 't',
+    partition: 0,
+    leader: 0,
+    leaderEpoch: 0,
+    partitionEpoch: 0,
+    replicas: [0, 1, 2],
+    isr: [0, 1],
+  };
+  topics.applyTopic({
+    name: 't',
+    topicId: 'AAAAAAAAAAAAAAAAAAAAAA',
+    internal: false,
+    configs: {},
+    partitions: [partition],
+  });
+  const append = (n: number) =>
+    assert.equal(rm.appendRecords('t', 0, batch(Array.from({ length: n }, (_, i) => `v${i}`)), -1).errorCode, 0);
   const followerFetch = async (replicaId: number, fetchOffset: number) => {
-    await rm.fetch({ replicaId, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, partitions: [{ topic: 't', partition: 0, fetchOffset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: 0 }] });
+    await rm.fetch({
+      replicaId,
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      partitions: [{ topic: 't', partition: 0, fetchOffset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: 0 }],
+    });
   };
   const hw = () => rm.replica('t', 0)!.highWatermark;
   return { topics, alters, append, followerFetch, hw, partition };

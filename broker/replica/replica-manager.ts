@@ -171,7 +171,13 @@ export class ReplicaManager {
   private checkpointHighWatermarks(): void {
     if (!this.hwCheckpoint) return;
     try {
-      this.hwCheckpoint.write([...this.replicas.values()].map((r) => ({ topic: r.state.topic, partition: r.state.partition, hw: r.highWatermark })));
+      this.hwCheckpoint.write(
+        [...this.replicas.values()].map((r) => ({
+          topic: r.state.topic,
+          partition: r.state.partition,
+          hw: r.highWatermark,
+        })),
+      );
     } catch (e) {
       // An offline or full log directory: the next pass (or the next start's log) will do.
       this.logger.warn({ err: (e as Error).message }, 'could not write the high-watermark checkpoint');
@@ -197,7 +203,9 @@ export class ReplicaManager {
     replica.isrRetryAt = 0;
     replica.leaderEpochStartOffset = replica.log.logEndOffset();
     // Followers in the ISR get a full lag window to show up at the new leader.
-    for (const id of replica.state.isr) if (id !== this.config.nodeId) replica.followers.set(id, { leo: 0, lastCaughtUpMs: now, lastFetchLeaderLeo: 0, lastFetchMs: now });
+    for (const id of replica.state.isr)
+      if (id !== this.config.nodeId)
+        replica.followers.set(id, { leo: 0, lastCaughtUpMs: now, lastFetchLeaderLeo: 0, lastFetchMs: now });
     this.maybeIncrementHighWatermark(replica);
   }
 
@@ -230,9 +238,14 @@ export class ReplicaManager {
         }
         replica.state = c.partition;
         // The committed ISR change (ours or the controller's) has arrived: the current ISR rules again.
-        if (replica.pendingIsr && c.partition.partitionEpoch !== replica.pendingIsr.partitionEpoch) replica.pendingIsr = null;
+        if (replica.pendingIsr && c.partition.partitionEpoch !== replica.pendingIsr.partitionEpoch)
+          replica.pendingIsr = null;
         const me = this.config.nodeId;
-        if (c.partition.leader === me && (c.previous.leader !== me || c.previous.leaderEpoch !== c.partition.leaderEpoch)) this.becomeLeader(replica);
+        if (
+          c.partition.leader === me &&
+          (c.previous.leader !== me || c.previous.leaderEpoch !== c.partition.leaderEpoch)
+        )
+          this.becomeLeader(replica);
         else if (c.partition.leader === me) {
           replica.isrChangePending = false;
           this.maybeIncrementHighWatermark(replica);
@@ -263,7 +276,12 @@ export class ReplicaManager {
     replica.followers.set(followerId, f);
     this.maybeIncrementHighWatermark(replica);
     const s = replica.state;
-    if (!s.isr.includes(followerId) && s.replicas.includes(followerId) && fetchOffset >= replica.highWatermark && fetchOffset >= replica.leaderEpochStartOffset) {
+    if (
+      !s.isr.includes(followerId) &&
+      s.replicas.includes(followerId) &&
+      fetchOffset >= replica.highWatermark &&
+      fetchOffset >= replica.leaderEpochStartOffset
+    ) {
       this.changeIsr(replica, [...s.isr, followerId], 'expand');
     }
   }
@@ -274,10 +292,21 @@ export class ReplicaManager {
     for (const replica of this.replicas.values()) {
       const s = replica.state;
       if (s.leader !== this.config.nodeId || replica.isrChangePending) continue;
-      const out = s.isr.filter((id) => id !== this.config.nodeId && now - (replica.followers.get(id)?.lastCaughtUpMs ?? 0) > this.config.replicaLagTimeMaxMs);
+      const out = s.isr.filter(
+        (id) =>
+          id !== this.config.nodeId &&
+          now - (replica.followers.get(id)?.lastCaughtUpMs ?? 0) > this.config.replicaLagTimeMaxMs,
+      );
       if (out.length === 0) continue;
-      this.logger.info({ topic: s.topic, partition: s.partition, followers: out, lagTimeMaxMs: this.config.replicaLagTimeMaxMs }, 'shrinking ISR: follower(s) not caught up');
-      this.changeIsr(replica, s.isr.filter((id) => !out.includes(id)), 'shrink');
+      this.logger.info(
+        { topic: s.topic, partition: s.partition, followers: out, lagTimeMaxMs: this.config.replicaLagTimeMaxMs },
+        'shrinking ISR: follower(s) not caught up',
+      );
+      this.changeIsr(
+        replica,
+        s.isr.filter((id) => !out.includes(id)),
+        'shrink',
+      );
     }
   }
 
@@ -287,23 +316,34 @@ export class ReplicaManager {
     const s = replica.state;
     const pending = { isr: newIsr, partitionEpoch: s.partitionEpoch };
     replica.pendingIsr = pending;
-    this.controller.alterPartition({ topic: s.topic, partition: s.partition, leaderEpoch: s.leaderEpoch, partitionEpoch: s.partitionEpoch, newIsr }).then(
-      () => {
-        this.metrics.isrChanged(kind);
-        // Committed; until it reaches this broker's metadata (the partition-changed event clears
-        // both) the asked-for ISR still counts and no other change may start from the old epoch.
-        if (replica.state.partitionEpoch !== pending.partitionEpoch) replica.isrChangePending = false;
-      },
-      (e: unknown) => {
-        replica.isrChangePending = false;
-        if (replica.pendingIsr === pending) replica.pendingIsr = null;
-        this.maybeIncrementHighWatermark(replica);
-        // A restarted follower fetches before the controller unfences it: wait instead of asking at fetch rate.
-        replica.isrRetryAt = Date.now() + 1000;
-        this.metrics.isrChanged('failed');
-        this.logger.debug({ topic: s.topic, partition: s.partition, err: (e as Error).message }, 'ISR change rejected');
-      },
-    );
+    this.controller
+      .alterPartition({
+        topic: s.topic,
+        partition: s.partition,
+        leaderEpoch: s.leaderEpoch,
+        partitionEpoch: s.partitionEpoch,
+        newIsr,
+      })
+      .then(
+        () => {
+          this.metrics.isrChanged(kind);
+          // Committed; until it reaches this broker's metadata (the partition-changed event clears
+          // both) the asked-for ISR still counts and no other change may start from the old epoch.
+          if (replica.state.partitionEpoch !== pending.partitionEpoch) replica.isrChangePending = false;
+        },
+        (e: unknown) => {
+          replica.isrChangePending = false;
+          if (replica.pendingIsr === pending) replica.pendingIsr = null;
+          this.maybeIncrementHighWatermark(replica);
+          // A restarted follower fetches before the controller unfences it: wait instead of asking at fetch rate.
+          replica.isrRetryAt = Date.now() + 1000;
+          this.metrics.isrChanged('failed');
+          this.logger.debug(
+            { topic: s.topic, partition: s.partition, err: (e as Error).message },
+            'ISR change rejected',
+          );
+        },
+      );
   }
 
   replica(topic: string, partition: number): Replica | undefined {
@@ -326,14 +366,25 @@ export class ReplicaManager {
 
   /** Append a producer's batches to a partition led here (sync). */
   appendRecords(topic: string, partition: number, records: Buffer | null, acks: number): AppendOutcome {
-    const fail = (errorCode: number, message?: string): AppendOutcome => ({ errorCode, baseOffset: -1, logAppendTime: -1, logStartOffset: -1, requiredOffset: -1, message });
+    const fail = (errorCode: number, message?: string): AppendOutcome => ({
+      errorCode,
+      baseOffset: -1,
+      logAppendTime: -1,
+      logStartOffset: -1,
+      requiredOffset: -1,
+      message,
+    });
     const { replica, errorCode } = this.leaderError(topic, partition);
     if (!replica) return fail(errorCode);
     if (records === null || records.length === 0) return fail(ErrorCode.CORRUPT_MESSAGE, 'no records');
     const configs = this.topics.get(topic)?.configs ?? {};
     if (acks === -1) {
       const minIsr = topicConfigNumber(configs, this.config, 'min.insync.replicas');
-      if (replica.state.isr.length < minIsr) return fail(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR ${replica.state.isr.length} is below min.insync.replicas ${minIsr}`);
+      if (replica.state.isr.length < minIsr)
+        return fail(
+          ErrorCode.NOT_ENOUGH_REPLICAS,
+          `ISR ${replica.state.isr.length} is below min.insync.replicas ${minIsr}`,
+        );
     }
     try {
       const r = replica.log.appendAsLeader(records, replica.state.leaderEpoch);
@@ -341,12 +392,19 @@ export class ReplicaManager {
       this.maybeIncrementHighWatermark(replica);
       // Followers long-polling for this partition fetch the new batches now, not after their max wait.
       if (replica.state.isr.length > 1 || replica.followers.size > 0) this.wake(key(topic, partition));
-      return { errorCode: ErrorCode.NONE, baseOffset: r.firstOffset, logAppendTime: r.logAppendTime, logStartOffset: replica.log.logStartOffset(), requiredOffset: r.lastOffset + 1 };
+      return {
+        errorCode: ErrorCode.NONE,
+        baseOffset: r.firstOffset,
+        logAppendTime: r.logAppendTime,
+        logStartOffset: replica.log.logStartOffset(),
+        requiredOffset: r.lastOffset + 1,
+      };
     } catch (e) {
       const code = errorCodeOf(e);
       if (code === ErrorCode.UNKNOWN_SERVER_ERROR) this.logger.error({ err: e, topic, partition }, 'append failed');
       else this.logger.debug({ topic, partition, err: (e as Error).message }, 'append rejected');
-      if (code === ErrorCode.MESSAGE_TOO_LARGE || code === ErrorCode.CORRUPT_MESSAGE) this.metrics.rejectedBytes(topic, records.length);
+      if (code === ErrorCode.MESSAGE_TOO_LARGE || code === ErrorCode.CORRUPT_MESSAGE)
+        this.metrics.rejectedBytes(topic, records.length);
       return fail(code, (e as Error).message);
     }
   }
@@ -365,15 +423,24 @@ export class ReplicaManager {
   }
 
   /** Resolves once the HW of every given partition passes its required offset, or after timeoutMs. */
-  awaitHighWatermark(targets: { topic: string; partition: number; requiredOffset: number }[], timeoutMs: number): Promise<Set<string>> | null {
-    const pending = () => targets.filter((t) => {
-      const r = this.replicas.get(key(t.topic, t.partition));
-      return r !== undefined && r.state.leader === this.config.nodeId && r.highWatermark < t.requiredOffset;
-    });
+  awaitHighWatermark(
+    targets: { topic: string; partition: number; requiredOffset: number }[],
+    timeoutMs: number,
+  ): Promise<Set<string>> | null {
+    const pending = () =>
+      targets.filter((t) => {
+        const r = this.replicas.get(key(t.topic, t.partition));
+        return r !== undefined && r.state.leader === this.config.nodeId && r.highWatermark < t.requiredOffset;
+      });
     if (pending().length === 0) return null;
     return new Promise((resolve) => {
       const finish = () => resolve(new Set(pending().map((t) => key(t.topic, t.partition))));
-      this.park(targets.map((t) => key(t.topic, t.partition)), () => pending().length === 0, timeoutMs, finish);
+      this.park(
+        targets.map((t) => key(t.topic, t.partition)),
+        () => pending().length === 0,
+        timeoutMs,
+        finish,
+      );
     });
   }
 
@@ -399,7 +466,14 @@ export class ReplicaManager {
       return n;
     };
     return new Promise((resolve) => {
-      this.park(keys, () => available() > 0 && (spec.minBytes <= 1 || this.readAll(spec).reduce((n, p) => n + p.bytes, 0) >= spec.minBytes), maxWaitMs, () => resolve(this.readAll(spec)));
+      this.park(
+        keys,
+        () =>
+          available() > 0 &&
+          (spec.minBytes <= 1 || this.readAll(spec).reduce((n, p) => n + p.bytes, 0) >= spec.minBytes),
+        maxWaitMs,
+        () => resolve(this.readAll(spec)),
+      );
     });
   }
 
@@ -414,18 +488,38 @@ export class ReplicaManager {
     });
   }
 
-  private readPartition(p: FetchPartitionSpec, replicaId: number, budget: number, minOneBatch: boolean): FetchPartitionResult {
-    const base = { topic: p.topic, partition: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null, bytes: 0 };
+  private readPartition(
+    p: FetchPartitionSpec,
+    replicaId: number,
+    budget: number,
+    minOneBatch: boolean,
+  ): FetchPartitionResult {
+    const base = {
+      topic: p.topic,
+      partition: p.partition,
+      highWatermark: -1,
+      lastStableOffset: -1,
+      logStartOffset: -1,
+      records: null,
+      bytes: 0,
+    };
     const { replica, errorCode } = this.leaderError(p.topic, p.partition);
     if (!replica) return { ...base, errorCode };
     if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== replica.state.leaderEpoch) {
-      return { ...base, errorCode: p.currentLeaderEpoch < replica.state.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH };
+      return {
+        ...base,
+        errorCode:
+          p.currentLeaderEpoch < replica.state.leaderEpoch
+            ? ErrorCode.FENCED_LEADER_EPOCH
+            : ErrorCode.UNKNOWN_LEADER_EPOCH,
+      };
     }
     if (replicaId >= 0) this.recordFollowerFetch(replica, replicaId, p.fetchOffset);
     const log = replica.log;
     const hw = replica.highWatermark;
     const info = { ...base, highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset() };
-    if (p.fetchOffset < log.logStartOffset() || p.fetchOffset > log.logEndOffset()) return { ...info, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
+    if (p.fetchOffset < log.logStartOffset() || p.fetchOffset > log.logEndOffset())
+      return { ...info, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
     const maxOffset = replicaId >= 0 ? log.logEndOffset() : hw;
     if (p.fetchOffset >= maxOffset) return { ...info, errorCode: ErrorCode.NONE, records: [] };
     let read: ReadResult;
@@ -470,7 +564,12 @@ export class ReplicaManager {
   // ---------------------------------------------------------------- replication (follower side)
 
   /** Batches fetched from the leader, appended as they are; the follower's HW follows the leader's. */
-  appendAsFollower(replica: Replica, batches: Buffer[], leaderHighWatermark: number, leaderLogStartOffset: number): number {
+  appendAsFollower(
+    replica: Replica,
+    batches: Buffer[],
+    leaderHighWatermark: number,
+    leaderLogStartOffset: number,
+  ): number {
     let bytes = 0;
     for (const b of batches) {
       if (b.length === 0) continue;
@@ -479,7 +578,8 @@ export class ReplicaManager {
     }
     const leo = replica.log.logEndOffset();
     replica.highWatermark = Math.max(replica.highWatermark, Math.min(leaderHighWatermark, leo));
-    if (leaderLogStartOffset > replica.log.logStartOffset()) replica.log.maybeIncrementLogStartOffset(Math.min(leaderLogStartOffset, leo));
+    if (leaderLogStartOffset > replica.log.logStartOffset())
+      replica.log.maybeIncrementLogStartOffset(Math.min(leaderLogStartOffset, leo));
     return bytes;
   }
 

@@ -142,7 +142,14 @@ class LeaderFetcher {
       EPOCH_VERSION,
       {
         replicaId: this.config.nodeId,
-        topics: [...byTopic].map(([topic, fs]) => ({ topic, partitions: fs.map((f) => ({ partition: f.partition, currentLeaderEpoch: f.leaderEpoch, leaderEpoch: this.replicaOf(f)!.log.latestEpoch() })) })),
+        topics: [...byTopic].map(([topic, fs]) => ({
+          topic,
+          partitions: fs.map((f) => ({
+            partition: f.partition,
+            currentLeaderEpoch: f.leaderEpoch,
+            leaderEpoch: this.replicaOf(f)!.log.latestEpoch(),
+          })),
+        })),
       },
       10_000,
     );
@@ -162,7 +169,10 @@ class LeaderFetcher {
         const target = divergenceOffset(log, p, replica.highWatermark);
         if (target < leo) {
           const to = log.truncateTo(target);
-          this.logger.info({ topic: f.topic, partition: f.partition, from: leo, to, records: leo - to, leaderEpoch: p.leaderEpoch }, 'truncated a divergent log tail before following the new leader');
+          this.logger.info(
+            { topic: f.topic, partition: f.partition, from: leo, to, records: leo - to, leaderEpoch: p.leaderEpoch },
+            'truncated a divergent log tail before following the new leader',
+          );
         }
         replica.highWatermark = Math.min(replica.highWatermark, log.logEndOffset());
         f.truncate = false;
@@ -188,7 +198,13 @@ class LeaderFetcher {
         topic,
         partitions: fs.map((f) => {
           const log = this.replicaOf(f)!.log;
-          return { partition: f.partition, currentLeaderEpoch: f.leaderEpoch, fetchOffset: log.logEndOffset(), logStartOffset: log.logStartOffset(), partitionMaxBytes: 4 * 1024 * 1024 };
+          return {
+            partition: f.partition,
+            currentLeaderEpoch: f.leaderEpoch,
+            fetchOffset: log.logEndOffset(),
+            logStartOffset: log.logStartOffset(),
+            partitionMaxBytes: 4 * 1024 * 1024,
+          };
         }),
       })),
       forgottenTopics: [],
@@ -208,7 +224,10 @@ class LeaderFetcher {
         if (p.errorCode !== ErrorCode.NONE) {
           // NOT_LEADER_OR_FOLLOWER, FENCED/UNKNOWN_LEADER_EPOCH: one side's metadata is behind; the
           // partition-changed event that fixes ours re-registers the partition, theirs needs a moment.
-          this.logger.debug({ topic: t.topic, partition: p.partitionIndex, error: errorName(p.errorCode) }, 'leader refused a replica fetch');
+          this.logger.debug(
+            { topic: t.topic, partition: p.partitionIndex, error: errorName(p.errorCode) },
+            'leader refused a replica fetch',
+          );
           f.retryAt = Date.now() + 200;
           f.failing = true;
           continue;
@@ -219,7 +238,10 @@ class LeaderFetcher {
           this.metrics.replicationBytes('in', bytes);
           f.failing = false;
         } catch (e) {
-          this.logger.warn({ topic: t.topic, partition: p.partitionIndex, err: (e as Error).message }, 'follower append failed');
+          this.logger.warn(
+            { topic: t.topic, partition: p.partitionIndex, err: (e as Error).message },
+            'follower append failed',
+          );
           f.retryAt = Date.now() + 1000;
           f.failing = true;
         }
@@ -231,7 +253,16 @@ class LeaderFetcher {
 
   /** Our fetch offset is outside the leader's log: below its start (retention) or above its end. */
   private async resetOutOfRange(peer: PeerClient, f: Followed, replica: Replica): Promise<void> {
-    const res = await peer.request(listOffsetsCodec, LIST_OFFSETS_VERSION, { replicaId: this.config.nodeId, isolationLevel: 0, topics: [{ name: f.topic, partitions: [{ partitionIndex: f.partition, timestamp: -2, maxNumOffsets: 1 }] }] }, 10_000);
+    const res = await peer.request(
+      listOffsetsCodec,
+      LIST_OFFSETS_VERSION,
+      {
+        replicaId: this.config.nodeId,
+        isolationLevel: 0,
+        topics: [{ name: f.topic, partitions: [{ partitionIndex: f.partition, timestamp: -2, maxNumOffsets: 1 }] }],
+      },
+      10_000,
+    );
     const start = res.topics[0]?.partitions[0];
     if (!start || start.errorCode !== ErrorCode.NONE) {
       f.retryAt = Date.now() + 500;
@@ -239,7 +270,10 @@ class LeaderFetcher {
     }
     const log = replica.log;
     if (log.logEndOffset() < start.offset) {
-      this.logger.warn({ topic: f.topic, partition: f.partition, from: log.logEndOffset(), leaderLogStart: start.offset }, 'follower is behind the leader\'s log start: starting over from it');
+      this.logger.warn(
+        { topic: f.topic, partition: f.partition, from: log.logEndOffset(), leaderLogStart: start.offset },
+        "follower is behind the leader's log start: starting over from it",
+      );
       log.truncateFullyAndStartAt(start.offset);
       replica.highWatermark = start.offset;
     } else f.truncate = true;
@@ -301,7 +335,15 @@ export class ReplicaFetcherManager {
       this.fetchers.set(p.leader, fetcher);
       if (this.running) fetcher.start();
     }
-    fetcher.partitions.set(k, { topic: p.topic, partition: p.partition, leaderEpoch: p.leaderEpoch, truncate: true, retryAt: 0, leaderEnd: 0, failing: false });
+    fetcher.partitions.set(k, {
+      topic: p.topic,
+      partition: p.partition,
+      leaderEpoch: p.leaderEpoch,
+      truncate: true,
+      retryAt: 0,
+      leaderEnd: 0,
+      failing: false,
+    });
     this.leaderOf.set(k, p.leader);
     fetcher.nudge();
   }

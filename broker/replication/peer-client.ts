@@ -34,7 +34,10 @@ export class PeerClient {
     this.connecting = new Promise<Socket>((resolve, reject) => {
       const s = connect({ host: this.address.host, port: this.address.port });
       s.setNoDelay(true);
-      const timer = setTimeout(() => s.destroy(new Error(`connect to ${this.address.host}:${this.address.port} timed out`)), 3000);
+      const timer = setTimeout(
+        () => s.destroy(new Error(`connect to ${this.address.host}:${this.address.port} timed out`)),
+        3000,
+      );
       const splitter = new FrameSplitter(this.maxFrameBytes);
       s.once('connect', () => {
         clearTimeout(timer);
@@ -94,18 +97,28 @@ export class PeerClient {
 
   /** Send one request (non-flexible versions only: header v1, response header v0). */
   async request<Req, Res>(codec: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs: number): Promise<Res> {
-    if (version >= codec.flexibleFrom) throw new Error(`${codec.name} v${version} is flexible: the peer client speaks non-flexible versions only`);
+    if (version >= codec.flexibleFrom)
+      throw new Error(`${codec.name} v${version} is flexible: the peer client speaks non-flexible versions only`);
     if (this.closed) throw new Error('client closed');
     const socket = await this.open();
     const correlationId = (this.correlationId = (this.correlationId + 1) & 0x7fffffff);
-    const frame = encodeRequestFrame({ apiKey: codec.apiKey, apiVersion: version, correlationId, clientId: this.clientId }, false, (w) => codec.encodeRequest!(w, version, req));
+    const frame = encodeRequestFrame(
+      { apiKey: codec.apiKey, apiVersion: version, correlationId, clientId: this.clientId },
+      false,
+      (w) => codec.encodeRequest!(w, version, req),
+    );
     return new Promise<Res>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
         reject(new Error(`${codec.name} to ${this.address.host}:${this.address.port} timed out after ${timeoutMs} ms`));
         socket.destroy();
       }, timeoutMs);
-      this.pending.set(correlationId, { decode: (r) => codec.decodeResponse!(r, version), resolve: (v) => resolve(v as Res), reject, timer });
+      this.pending.set(correlationId, {
+        decode: (r) => codec.decodeResponse!(r, version),
+        resolve: (v) => resolve(v as Res),
+        reject,
+        timer,
+      });
       socket.write(frame);
     });
   }

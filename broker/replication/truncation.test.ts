@@ -22,10 +22,11 @@ function replicate(leader: PartitionLog, follower: PartitionLog, from = follower
   }
 }
 
-const segmentBytes = (logs: LogManager, topic: string) => readFileSync(join(logs.dir, `${topic}-0`, '00000000000000000000.log'));
+const segmentBytes = (logs: LogManager, topic: string) =>
+  readFileSync(join(logs.dir, `${topic}-0`, '00000000000000000000.log'));
 
 describe('truncation by leader epoch', () => {
-  it('cuts a deposed leader\'s uncommitted tail and then converges byte for byte', () => {
+  it("cuts a deposed leader's uncommitted tail and then converges byte for byte", () => {
     const a = LogManager.open({ dir: tempDir() });
     const b = LogManager.open({ dir: tempDir() });
     const oldLeader = a.getOrCreate('t', 0);
@@ -58,14 +59,18 @@ describe('truncation by leader epoch', () => {
     b.close();
   });
 
-  it('keeps a follower that is merely behind, and cuts at the leader\'s end of a shared epoch', () => {
+  it("keeps a follower that is merely behind, and cuts at the leader's end of a shared epoch", () => {
     const logs = LogManager.open({ dir: tempDir() });
     const leader = logs.getOrCreate('l', 0);
     const behind = logs.getOrCreate('f', 0);
     for (let i = 0; i < 4; i++) leader.appendAsLeader(batch([`x${i}`]), 3);
     replicate(leader, behind);
     for (let i = 0; i < 4; i++) leader.appendAsLeader(batch([`y${i}`]), 5);
-    assert.equal(divergenceOffset(behind, leader.endOffsetForEpoch(behind.latestEpoch()), 0), behind.logEndOffset(), 'nothing to cut');
+    assert.equal(
+      divergenceOffset(behind, leader.endOffsetForEpoch(behind.latestEpoch()), 0),
+      behind.logEndOffset(),
+      'nothing to cut',
+    );
 
     // Same epoch, longer on our side: the leader got only part of our epoch before it took over.
     const ahead = logs.getOrCreate('h', 0);

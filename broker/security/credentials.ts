@@ -15,11 +15,21 @@ export interface ScramCredential {
 
 export const scramHash = (m: ScramMechanism) => (m === 'SCRAM-SHA-256' ? 'sha256' : 'sha512');
 
-export function scramCredential(mechanism: ScramMechanism, password: string, salt = randomBytes(24), iterations = SCRAM_ITERATIONS): ScramCredential {
+export function scramCredential(
+  mechanism: ScramMechanism,
+  password: string,
+  salt = randomBytes(24),
+  iterations = SCRAM_ITERATIONS,
+): ScramCredential {
   const h = scramHash(mechanism);
   const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, h === 'sha256' ? 32 : 64, h);
   const clientKey = createHmac(h, salted).update('Client Key').digest();
-  return { salt, iterations, storedKey: createHash(h).update(clientKey).digest(), serverKey: createHmac(h, salted).update('Server Key').digest() };
+  return {
+    salt,
+    iterations,
+    storedKey: createHash(h).update(clientKey).digest(),
+    serverKey: createHmac(h, salted).update('Server Key').digest(),
+  };
 }
 
 export function sameBytes(a: Buffer, b: Buffer): boolean {
@@ -35,13 +45,17 @@ interface UserEntry {
 export class Credentials {
   private readonly users = new Map<string, UserEntry>();
 
-  static load(users: Record<string, { passwordEnv?: string | undefined; passwordFile?: string | undefined }>, env: NodeJS.ProcessEnv = process.env): Credentials {
+  static load(
+    users: Record<string, { passwordEnv?: string | undefined; passwordFile?: string | undefined }>,
+    env: NodeJS.ProcessEnv = process.env,
+  ): Credentials {
     const c = new Credentials();
     for (const [name, src] of Object.entries(users)) {
       let password: string | undefined;
       if (src.passwordEnv !== undefined) {
         password = env[src.passwordEnv];
-        if (password === undefined) throw new Error(`SASL user ${name}: environment variable ${src.passwordEnv} is not set`);
+        if (password === undefined)
+          throw new Error(`SASL user ${name}: environment variable ${src.passwordEnv} is not set`);
       } else if (src.passwordFile !== undefined) {
         password = readFileSync(src.passwordFile, 'utf8').replace(/\r?\n$/, '');
       }
@@ -55,7 +69,10 @@ export class Credentials {
     this.users.set(name, {
       // PLAIN compares digests so the clear password is not kept around.
       plainDigest: createHash('sha256').update(password).digest(),
-      scram: { 'SCRAM-SHA-256': scramCredential('SCRAM-SHA-256', password), 'SCRAM-SHA-512': scramCredential('SCRAM-SHA-512', password) },
+      scram: {
+        'SCRAM-SHA-256': scramCredential('SCRAM-SHA-256', password),
+        'SCRAM-SHA-512': scramCredential('SCRAM-SHA-512', password),
+      },
     });
   }
 

@@ -47,11 +47,19 @@ export class BrokerSecurity {
   }
 
   /** Kafka's Authorizer.authorize for one action; always true without an authorizer. */
-  authorize(ctx: Pick<RequestContext, 'principal' | 'clientHost' | 'listener'>, op: number, resourceType: number, name: string): boolean {
+  authorize(
+    ctx: Pick<RequestContext, 'principal' | 'clientHost' | 'listener'>,
+    op: number,
+    resourceType: number,
+    name: string,
+  ): boolean {
     if (!this.authorizerEnabled) return true;
     // The inter-broker listener carries replication traffic from the brokers themselves.
     const principal = ctx.listener === 'REPLICATION' ? INTER_BROKER_PRINCIPAL : ctx.principal;
-    return this.acls.authorize(principal, ctx.clientHost, op, resourceType, name, { superUsers: this.superUsers, allowEveryoneIfNoAclFound: this.config.security.allowEveryoneIfNoAclFound });
+    return this.acls.authorize(principal, ctx.clientHost, op, resourceType, name, {
+      superUsers: this.superUsers,
+      allowEveryoneIfNoAclFound: this.config.security.allowEveryoneIfNoAclFound,
+    });
   }
 }
 

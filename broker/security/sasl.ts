@@ -4,7 +4,10 @@
 import { createHmac, randomBytes, createHash } from 'node:crypto';
 import { sameBytes, scramHash, type Credentials, type ScramMechanism } from './credentials.js';
 
-export type SaslStep = { kind: 'challenge'; token: Buffer } | { kind: 'done'; principal: string; token: Buffer } | { kind: 'failed'; reason: string };
+export type SaslStep =
+  | { kind: 'challenge'; token: Buffer }
+  | { kind: 'done'; principal: string; token: Buffer }
+  | { kind: 'failed'; reason: string };
 
 export interface SaslExchange {
   step(token: Buffer): SaslStep;
@@ -18,7 +21,8 @@ class PlainExchange implements SaslExchange {
     if (parts.length !== 3) return { kind: 'failed', reason: 'malformed PLAIN token' };
     const [authzid, user, password] = parts as [string, string, string];
     if (authzid !== '' && authzid !== user) return { kind: 'failed', reason: 'authorization id must match the user' };
-    if (!this.creds.checkPlain(user, password)) return { kind: 'failed', reason: `Authentication failed: invalid username or password` };
+    if (!this.creds.checkPlain(user, password))
+      return { kind: 'failed', reason: `Authentication failed: invalid username or password` };
     return { kind: 'done', principal: `User:${user}`, token: Buffer.alloc(0) };
   }
 }
@@ -84,7 +88,9 @@ class ScramExchange implements SaslExchange {
     // in front of the full one; the proof below still covers exactly what it sent).
     if (!(attrs(withoutProof).get('r') ?? '').endsWith(this.nonce)) return this.fail('SCRAM nonce mismatch');
     const cred = this.creds.scram(this.user, this.mechanism);
-    const failed = this.fail(`Authentication failed during authentication due to invalid credentials with SASL mechanism ${this.mechanism}`);
+    const failed = this.fail(
+      `Authentication failed during authentication due to invalid credentials with SASL mechanism ${this.mechanism}`,
+    );
     if (!cred) return failed;
     const h = scramHash(this.mechanism);
     const authMessage = `${this.firstBare},${this.serverFirst},${withoutProof}`;

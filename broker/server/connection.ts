@@ -18,7 +18,15 @@
 // closed. The authenticated principal goes on every RequestContext.
 import type { Socket } from 'node:net';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import { beginResponse, finishFrame, FrameSplitter, FrameTooLargeError, peekRequestHeader, readRequestHeader, responseHeaderFlexible } from '../../protocol/frame.js';
+import {
+  beginResponse,
+  finishFrame,
+  FrameSplitter,
+  FrameTooLargeError,
+  peekRequestHeader,
+  readRequestHeader,
+  responseHeaderFlexible,
+} from '../../protocol/frame.js';
 import { ProtocolDecodeError } from '../../protocol/primitives/errors.js';
 import { ProtocolReader } from '../../protocol/primitives/reader.js';
 import { ProtocolWriter } from '../../protocol/primitives/writer.js';
@@ -71,7 +79,9 @@ export class Connection {
     this.sasl = securityOf(services).protocolOf(listener).startsWith('SASL_') ? 'handshake' : 'open';
     socket.setNoDelay(true);
     // connections.max.idle.ms: an idle (or half-sent, slowloris) connection is closed.
-    socket.setTimeout(services.config.connectionsMaxIdleMs, () => this.closeWith(`idle for ${services.config.connectionsMaxIdleMs} ms`));
+    socket.setTimeout(services.config.connectionsMaxIdleMs, () =>
+      this.closeWith(`idle for ${services.config.connectionsMaxIdleMs} ms`),
+    );
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => services.logger.debug({ conn: id, err: err.message }, 'connection error'));
     socket.on('close', () => this.onClosed());
@@ -125,11 +135,17 @@ export class Connection {
         this.services.metrics.requestErrors('ApiVersions', [ErrorCode.UNSUPPORTED_VERSION]);
         const w = new ProtocolWriter(512);
         const start = beginResponse(w, head.correlationId, false);
-        apiVersionsCodec.encodeResponse(w, 0, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: advertisedVersions(), throttleTimeMs: 0 });
+        apiVersionsCodec.encodeResponse(w, 0, {
+          errorCode: ErrorCode.UNSUPPORTED_VERSION,
+          apiKeys: advertisedVersions(),
+          throttleTimeMs: 0,
+        });
         this.send(Buffer.from(finishFrame(w, start)), null);
         return;
       }
-      this.closeWith(`unsupported version ${head.apiVersion} of ${api.name} (supported ${api.minVersion}-${api.maxVersion})`);
+      this.closeWith(
+        `unsupported version ${head.apiVersion} of ${api.name} (supported ${api.minVersion}-${api.maxVersion})`,
+      );
       return;
     }
     let req: unknown;
@@ -140,7 +156,9 @@ export class Connection {
       req = api.decode(r, head.apiVersion);
     } catch (e) {
       const why = e instanceof ProtocolDecodeError ? e.message : String(e);
-      this.closeWith(`malformed ${api.name} v${head.apiVersion} request (correlation id ${head.correlationId}): ${why}`);
+      this.closeWith(
+        `malformed ${api.name} v${head.apiVersion} request (correlation id ${head.correlationId}): ${why}`,
+      );
       return;
     }
     this.services.metrics.requestSeen(api.name, head.apiVersion);
@@ -164,7 +182,14 @@ export class Connection {
       },
     };
     const start = nowMs();
-    const times: RequestTimes = { requestQueue: start - receivedAt, local: 0, remote: 0, responseQueue: 0, responseSend: 0, total: 0 };
+    const times: RequestTimes = {
+      requestQueue: start - receivedAt,
+      local: 0,
+      remote: 0,
+      responseQueue: 0,
+      responseSend: 0,
+      total: 0,
+    };
     let result: unknown;
     try {
       result = api.handle(req, ctx);
@@ -193,9 +218,22 @@ export class Connection {
   }
 
   /** SaslHandshake / SaslAuthenticate on a connection that has not authenticated yet. */
-  private saslRequest(api: RegisteredApi, head: { apiKey: number; apiVersion: number; correlationId: number }, req: unknown, receivedAt: number): void {
-    const times: RequestTimes = { requestQueue: nowMs() - receivedAt, local: 0, remote: 0, responseQueue: 0, responseSend: 0, total: 0 };
-    const answer = (res: unknown) => this.complete(api, head.apiVersion, head.correlationId, res, false, times, receivedAt);
+  private saslRequest(
+    api: RegisteredApi,
+    head: { apiKey: number; apiVersion: number; correlationId: number },
+    req: unknown,
+    receivedAt: number,
+  ): void {
+    const times: RequestTimes = {
+      requestQueue: nowMs() - receivedAt,
+      local: 0,
+      remote: 0,
+      responseQueue: 0,
+      responseSend: 0,
+      total: 0,
+    };
+    const answer = (res: unknown) =>
+      this.complete(api, head.apiVersion, head.correlationId, res, false, times, receivedAt);
     if (head.apiKey === SASL_HANDSHAKE_KEY && this.sasl === 'handshake') {
       const sec = securityOf(this.services);
       const mechanism = (req as { mechanism: string }).mechanism;
@@ -212,7 +250,12 @@ export class Connection {
       const step = this.saslStep((req as { authBytes: Buffer }).authBytes);
       const res: SaslAuthenticateResponse =
         step.kind === 'failed'
-          ? { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: step.reason, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 }
+          ? {
+              errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED,
+              errorMessage: step.reason,
+              authBytes: Buffer.alloc(0),
+              sessionLifetimeMs: 0,
+            }
           : { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: step.token, sessionLifetimeMs: 0 };
       answer(res);
       // Kafka sends the failure, then closes the connection.
@@ -249,12 +292,23 @@ export class Connection {
       this.exchange = null;
       this.services.metrics.authentication(this.listener, false);
       // The reason names the mechanism, never the user's secret.
-      this.services.logger.info({ conn: this.id, client: this.remote, listener: this.listener }, `SASL authentication failed: ${step.reason}`);
+      this.services.logger.info(
+        { conn: this.id, client: this.remote, listener: this.listener },
+        `SASL authentication failed: ${step.reason}`,
+      );
     }
     return step;
   }
 
-  private complete(api: RegisteredApi, version: number, correlationId: number, res: unknown, skip: boolean, times: RequestTimes, receivedAt: number): void {
+  private complete(
+    api: RegisteredApi,
+    version: number,
+    correlationId: number,
+    res: unknown,
+    skip: boolean,
+    times: RequestTimes,
+    receivedAt: number,
+  ): void {
     if (this.closed) return;
     const metrics = this.services.metrics;
     metrics.requestErrors(api.name, api.errorCodes(res));
@@ -303,7 +357,10 @@ export class Connection {
   }
 
   private handlerFailed(api: RegisteredApi, version: number, e: unknown): void {
-    this.services.logger.error({ conn: this.id, err: e }, `${api.name} v${version} handler failed; closing the connection`);
+    this.services.logger.error(
+      { conn: this.id, err: e },
+      `${api.name} v${version} handler failed; closing the connection`,
+    );
     this.services.metrics.requestErrors(api.name, [ErrorCode.UNKNOWN_SERVER_ERROR]);
     this.close();
   }

@@ -24,16 +24,29 @@ export class SocketServer {
   async listen(host: string, port: number): Promise<number> {
     const onSocket = (socket: Socket) => {
       const id = `${this.listener}-${socket.localPort ?? 0}-${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}-${this.seq++}`;
-      const conn = new Connection(id, socket, this.services, this.listener, { onClose: (c) => this.connections.delete(c) });
+      const conn = new Connection(id, socket, this.services, this.listener, {
+        onClose: (c) => this.connections.delete(c),
+      });
       this.connections.add(conn);
     };
     // SSL / SASL_SSL listeners terminate TLS here; the Connection sees a decrypted stream.
     const protocol = securityOf(this.services).protocolOf(this.listener);
     const tls = this.services.config.security?.tls;
-    if (protocol.endsWith('SSL') && !tls) throw new Error(`listener ${this.listener} is ${protocol} but security.tls (certFile, keyFile) is not configured`);
+    if (protocol.endsWith('SSL') && !tls)
+      throw new Error(
+        `listener ${this.listener} is ${protocol} but security.tls (certFile, keyFile) is not configured`,
+      );
     const server: Server =
       protocol.endsWith('SSL') && tls
-        ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}), noDelay: true }, onSocket)
+        ? createTlsServer(
+            {
+              cert: readFileSync(tls.certFile),
+              key: readFileSync(tls.keyFile),
+              ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
+              noDelay: true,
+            },
+            onSocket,
+          )
         : createServer({ noDelay: true }, onSocket);
     server.on('error', (err) => this.services.logger.error({ err }, `${this.listener} listener error`));
     await new Promise<void>((resolve, reject) => {

@@ -52,7 +52,8 @@ export function validateTopicName(name: string): string | null {
   if (name.length === 0) return 'topic name is empty';
   if (name === '.' || name === '..') return `topic name ${JSON.stringify(name)} is not allowed`;
   if (name.length > 249) return 'topic name is longer than 249 characters';
-  if (!LEGAL.test(name)) return `topic name ${JSON.stringify(name)} has characters other than ASCII alphanumerics, '.', '_' and '-'`;
+  if (!LEGAL.test(name))
+    return `topic name ${JSON.stringify(name)} has characters other than ASCII alphanumerics, '.', '_' and '-'`;
   return null;
 }
 
@@ -106,15 +107,31 @@ export class TopicStore {
   }
 
   /** Create a topic; throws TopicError with the Kafka error code when it cannot. */
-  create(spec: { name: string; numPartitions: number; replicationFactor: number; configs?: TopicConfigs; validateOnly?: boolean }): TopicInfo {
+  create(spec: {
+    name: string;
+    numPartitions: number;
+    replicationFactor: number;
+    configs?: TopicConfigs;
+    validateOnly?: boolean;
+  }): TopicInfo {
     const bad = validateTopicName(spec.name);
     if (bad) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, bad);
-    if (this.topics.has(spec.name)) throw new TopicError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${spec.name}' already exists`);
-    if (spec.numPartitions < 1) throw new TopicError(ErrorCode.INVALID_PARTITIONS, 'number of partitions must be at least 1');
-    if (spec.numPartitions > MAX_PARTITIONS_PER_TOPIC) throw new TopicError(ErrorCode.INVALID_PARTITIONS, `at most ${MAX_PARTITIONS_PER_TOPIC} partitions per topic on the reference broker`);
-    if (spec.replicationFactor < 1) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, 'replication factor must be at least 1');
+    if (this.topics.has(spec.name))
+      throw new TopicError(ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${spec.name}' already exists`);
+    if (spec.numPartitions < 1)
+      throw new TopicError(ErrorCode.INVALID_PARTITIONS, 'number of partitions must be at least 1');
+    if (spec.numPartitions > MAX_PARTITIONS_PER_TOPIC)
+      throw new TopicError(
+        ErrorCode.INVALID_PARTITIONS,
+        `at most ${MAX_PARTITIONS_PER_TOPIC} partitions per topic on the reference broker`,
+      );
+    if (spec.replicationFactor < 1)
+      throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, 'replication factor must be at least 1');
     if (spec.replicationFactor > 1) {
-      throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, `replication factor ${spec.replicationFactor} is larger than the 1 available broker(s)`);
+      throw new TopicError(
+        ErrorCode.INVALID_REPLICATION_FACTOR,
+        `replication factor ${spec.replicationFactor} is larger than the 1 available broker(s)`,
+      );
     }
     const topic: TopicInfo = {
       name: spec.name,
@@ -143,8 +160,16 @@ export class TopicStore {
     const topic = this.topics.get(name);
     if (!topic) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic '${name}'`);
     const from = topic.partitions.length;
-    if (newTotal > MAX_PARTITIONS_PER_TOPIC) throw new TopicError(ErrorCode.INVALID_PARTITIONS, `at most ${MAX_PARTITIONS_PER_TOPIC} partitions per topic on the reference broker`);
-    if (newTotal <= from) throw new TopicError(ErrorCode.INVALID_PARTITIONS, `topic '${name}' has ${from} partition(s); the new count must be larger, got ${newTotal}`);
+    if (newTotal > MAX_PARTITIONS_PER_TOPIC)
+      throw new TopicError(
+        ErrorCode.INVALID_PARTITIONS,
+        `at most ${MAX_PARTITIONS_PER_TOPIC} partitions per topic on the reference broker`,
+      );
+    if (newTotal <= from)
+      throw new TopicError(
+        ErrorCode.INVALID_PARTITIONS,
+        `topic '${name}' has ${from} partition(s); the new count must be larger, got ${newTotal}`,
+      );
     if (validateOnly) return;
     for (let p = from; p < newTotal; p++) topic.partitions.push(this.newPartition(name, p));
     this.persist();
@@ -163,7 +188,11 @@ export class TopicStore {
   // ---- cluster mode: committed metadata records applied in log order (broker/controller/image.ts)
 
   applyTopic(topic: TopicInfo): void {
-    const copy: TopicInfo = { ...topic, partitions: topic.partitions.map((p) => ({ ...p })), configs: { ...topic.configs } };
+    const copy: TopicInfo = {
+      ...topic,
+      partitions: topic.partitions.map((p) => ({ ...p })),
+      configs: { ...topic.configs },
+    };
     this.topics.set(copy.name, copy);
     this.version++;
     this.emit({ kind: 'created', topic: copy });
@@ -203,7 +232,15 @@ export class TopicStore {
   }
 
   private newPartition(topic: string, partition: number): PartitionState {
-    return { topic, partition, leader: this.nodeId, leaderEpoch: 0, partitionEpoch: 0, replicas: [this.nodeId], isr: [this.nodeId] };
+    return {
+      topic,
+      partition,
+      leader: this.nodeId,
+      leaderEpoch: 0,
+      partitionEpoch: 0,
+      replicas: [this.nodeId],
+      isr: [this.nodeId],
+    };
   }
 
   private emit(c: TopicChange): void {

@@ -38,7 +38,11 @@ export const startChild: StartChild = async (command, args, opts) => {
   );
   const spawned = new Promise<void>((resolve, reject) => {
     child.once('spawn', () => resolve());
-    child.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'ENOENT' ? `${command} not found on PATH (${opts.name})` : `${opts.name}: ${e.message}`)));
+    child.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new Error(e.code === 'ENOENT' ? `${command} not found on PATH (${opts.name})` : `${opts.name}: ${e.message}`),
+      ),
+    );
   });
   const collect = (d: Buffer) => {
     out += d.toString();
@@ -63,7 +67,9 @@ export const startChild: StartChild = async (command, args, opts) => {
   const deadline = Date.now() + timeoutMs;
   while (!(opts.readyWhen?.test(out) ?? true) || !(opts.readyPort === undefined || (await portOpen(opts.readyPort)))) {
     if (state.exit || Date.now() > deadline) {
-      const why = state.exit ? `exited early (code ${state.exit.code}, signal ${state.exit.signal})` : `not ready within ${timeoutMs / 1000} s`;
+      const why = state.exit
+        ? `exited early (code ${state.exit.code}, signal ${state.exit.signal})`
+        : `not ready within ${timeoutMs / 1000} s`;
       await handle.stop(2000);
       throw new Error(`${opts.name} ${why}; its output:\n${out.slice(-4000)}`);
     }

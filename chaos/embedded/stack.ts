@@ -31,8 +31,18 @@ export const EMBEDDED_CLUSTER = 'local';
  * ratio over 5 s (held 15 s), where one 3 s SIGSTOP is 60 %, while 3 brokers under load on 2 shared
  * cores stall 10-20 % (so also a p99 threshold above that noise).
  */
-export const drillWindows: Record<string, string> = { rate: '20s', pause: '5s', pauseHold: '15s', rebalancing: '1m', rebalancingStep: '1s' };
-export const drillThresholds: Record<string, number> = { rebalancingMinutes: 5, pauseStallRatio: 0.5, pauseP99Seconds: 0.5 };
+export const drillWindows: Record<string, string> = {
+  rate: '20s',
+  pause: '5s',
+  pauseHold: '15s',
+  rebalancing: '1m',
+  rebalancingStep: '1s',
+};
+export const drillThresholds: Record<string, number> = {
+  rebalancingMinutes: 5,
+  pauseStallRatio: 0.5,
+  pauseP99Seconds: 0.5,
+};
 /** A broker kill may take the active controller with it: its re-election gets 10 s, not the drill `for`. */
 export const drillForOverrides: Record<string, string> = { KafkaNoActiveController: '10s' };
 /**
@@ -105,7 +115,12 @@ export interface EmbeddedStack {
   stop(): Promise<void>;
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<void> {
+async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 500,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -120,7 +135,9 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs:
 }
 
 async function promValue(url: string, query: string): Promise<number> {
-  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`, {
+    signal: AbortSignal.timeout(5000),
+  });
   const body = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
   return Number(body.data?.result?.[0]?.value[1] ?? 0);
 }
@@ -130,11 +147,19 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
   const progress = opts.onProgress ?? (() => {});
   const naming = opts.proxyNaming ?? 'broker{broker}-{listener}';
   const base = await freePortBase(opts.brokers, 100, [0, 10, 20]);
-  const ports = { port: base, interBrokerPort: base + 10, controllerPort: base + 20, metricsPort: await freePortBase(opts.brokers, 1), launcherPort: await freePort() };
+  const ports = {
+    port: base,
+    interBrokerPort: base + 10,
+    controllerPort: base + 20,
+    metricsPort: await freePortBase(opts.brokers, 1),
+    launcherPort: await freePort(),
+  };
   const listeners: [name: string, flag: string, base: number][] = [
     ['client', 'client', ports.port],
     ['replication', 'interBroker', ports.interBrokerPort],
-    ...(opts.proxyControllers ? ([['controller', 'controller', ports.controllerPort]] as [string, string, number][]) : []),
+    ...(opts.proxyControllers
+      ? ([['controller', 'controller', ports.controllerPort]] as [string, string, number][])
+      : []),
   ];
   const populate = [];
   const advertise: string[] = [];
@@ -146,17 +171,28 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
     for (const [name, flag, listenerBase] of listeners) {
       const listen = await freePort();
       if (name === 'client') bootstrap.push(`127.0.0.1:${listen}`);
-      populate.push({ name: naming.replaceAll('{broker}', String(i)).replaceAll('{listener}', name), listen: `127.0.0.1:${listen}`, upstream: `127.0.0.1:${brokerListenerPort(listenerBase, i)}` });
+      populate.push({
+        name: naming.replaceAll('{broker}', String(i)).replaceAll('{listener}', name),
+        listen: `127.0.0.1:${listen}`,
+        upstream: `127.0.0.1:${brokerListenerPort(listenerBase, i)}`,
+      });
       advertise.push('--advertise', `${i}:${flag}=127.0.0.1:${listen}`);
     }
   }
   const children: ChildHandle[] = [];
   let launcherChild: ChildHandle | undefined;
   // 'fatal': a killed broker makes the proxy log every refused upstream connection.
-  const proxy = await startProxyServer({ port: 0, populate, proxyMetrics: true, logger: createLogger({ name: 'proxy', level: 'fatal' }) });
+  const proxy = await startProxyServer({
+    port: 0,
+    populate,
+    proxyMetrics: true,
+    logger: createLogger({ name: 'proxy', level: 'fatal' }),
+  });
   const launcher = new LauncherClient(`http://127.0.0.1:${ports.launcherPort}`, 120_000);
   const stop = async () => {
-    const brokerPids = (await launcher.nodes().catch(() => [])).map((n) => n.pid).filter((p): p is number => p !== null);
+    const brokerPids = (await launcher.nodes().catch(() => []))
+      .map((n) => n.pid)
+      .filter((p): p is number => p !== null);
     for (const c of [...children].reverse()) {
       // The launcher runs every broker's controlled shutdown: give it the time the launcher allows.
       await c.stop(c === launcherChild ? 60_000 : 10_000).catch(() => undefined);
@@ -178,8 +214,18 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
       configFile,
       stringify({
         log: { level: opts.logLevel ?? 'warn' },
-        broker: { brokers: opts.brokers, controllers: opts.controllers, dataDir: join(opts.dir, 'cluster'), ...ports, ...drillBroker, ...(opts.broker ?? {}) },
-        exporter: { port: exporterPort, clusters: [{ name: EMBEDDED_CLUSTER, bootstrap, ...(opts.exporterSasl ? { sasl: opts.exporterSasl } : {}) }] },
+        broker: {
+          brokers: opts.brokers,
+          controllers: opts.controllers,
+          dataDir: join(opts.dir, 'cluster'),
+          ...ports,
+          ...drillBroker,
+          ...(opts.broker ?? {}),
+        },
+        exporter: {
+          port: exporterPort,
+          clusters: [{ name: EMBEDDED_CLUSTER, bootstrap, ...(opts.exporterSasl ? { sasl: opts.exporterSasl } : {}) }],
+        },
         // The generated proxy and runner scrape jobs of the reference cluster point at these ports.
         proxy: { port: proxy.port },
         alerts: {
@@ -187,33 +233,71 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
           scrape: { interval: '1s', alertmanagers: [], gamedayMetricsPort: runnerMetricsPort },
           thresholds: opts.thresholds ?? drillThresholds,
           windows: opts.windows ?? drillWindows,
-          overrides: Object.fromEntries(opts.drillAlerts.map((a) => [a, { for: (opts.forOverrides ?? drillForOverrides)[a] ?? opts.alertFor ?? '2s' }])),
+          overrides: Object.fromEntries(
+            opts.drillAlerts.map((a) => [
+              a,
+              { for: (opts.forOverrides ?? drillForOverrides)[a] ?? opts.alertFor ?? '2s' },
+            ]),
+          ),
         },
       }),
     );
     const alertingDir = join(opts.dir, 'alerting');
-    await promisify(execFile)(process.execPath, [cliEntry, '--config', configFile, 'alerts', 'generate', '--out', alertingDir], { timeout: 60_000 }).catch((e: Error & { stderr?: string }) => {
+    await promisify(execFile)(
+      process.execPath,
+      [cliEntry, '--config', configFile, 'alerts', 'generate', '--out', alertingDir],
+      { timeout: 60_000 },
+    ).catch((e: Error & { stderr?: string }) => {
       throw new Error(`embedded cluster: alerts generate failed: ${e.stderr || e.message}`);
     });
     progress(`starting ${opts.brokers} brokers (${opts.controllers} controllers) behind the proxy ${proxy.url}`);
     // Prometheus starts while the cluster comes up (its first scrapes just fail).
-    const clusterUp = start(process.execPath, [cliEntry, '--config', configFile, 'broker', ...advertise], { name: 'kafka-sre broker', readyWhen: /cluster launcher admin API on/, readyTimeoutMs: 120_000 });
+    const clusterUp = start(process.execPath, [cliEntry, '--config', configFile, 'broker', ...advertise], {
+      name: 'kafka-sre broker',
+      readyWhen: /cluster launcher admin API on/,
+      readyTimeoutMs: 120_000,
+    });
     const promPort = await freePort();
     const promDir = join(alertingDir, 'prometheus');
     children.push(
-      await start('prometheus', [`--config.file=${join(promDir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${promPort}`, `--storage.tsdb.path=${join(opts.dir, 'tsdb')}`, '--log.level=warn'], {
-        name: 'prometheus',
-        readyPort: promPort,
-        cwd: promDir,
-      }),
+      await start(
+        'prometheus',
+        [
+          `--config.file=${join(promDir, 'prometheus.yml')}`,
+          `--web.listen-address=127.0.0.1:${promPort}`,
+          `--storage.tsdb.path=${join(opts.dir, 'tsdb')}`,
+          '--log.level=warn',
+        ],
+        {
+          name: 'prometheus',
+          readyPort: promPort,
+          cwd: promDir,
+        },
+      ),
     );
     launcherChild = await clusterUp;
     children.push(launcherChild);
     children.push(
-      await start(process.execPath, [cliEntry, '--config', configFile, 'exporter', '--port', String(exporterPort), '--host', '127.0.0.1', '--interval', '1000', '--no-probe'], {
-        name: 'kafka-sre exporter',
-        readyPort: exporterPort,
-      }),
+      await start(
+        process.execPath,
+        [
+          cliEntry,
+          '--config',
+          configFile,
+          'exporter',
+          '--port',
+          String(exporterPort),
+          '--host',
+          '127.0.0.1',
+          '--interval',
+          '1000',
+          '--no-probe',
+        ],
+        {
+          name: 'kafka-sre exporter',
+          readyPort: exporterPort,
+        },
+      ),
     );
     const prometheusUrl = `http://127.0.0.1:${promPort}`;
     const stack: EmbeddedStack = {
@@ -232,7 +316,10 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
           'an active controller and every running broker unfenced',
           async () => {
             const c = await launcher.cluster();
-            return c.activeController !== null && c.nodes.filter((n) => n.state === 'running').every((n) => n.fenced === false);
+            return (
+              c.activeController !== null &&
+              c.nodes.filter((n) => n.state === 'running').every((n) => n.fenced === false)
+            );
           },
           timeoutMs,
           200,
@@ -242,7 +329,9 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
         await stack.waitHealthy(timeoutMs);
         await waitUntil(
           'Prometheus scraping every broker and the exporter',
-          async () => (await promValue(prometheusUrl, 'sum(up{job="kafka-broker"})')) === opts.brokers && (await promValue(prometheusUrl, 'sum(kafka_sre_exporter_up)')) >= 1,
+          async () =>
+            (await promValue(prometheusUrl, 'sum(up{job="kafka-broker"})')) === opts.brokers &&
+            (await promValue(prometheusUrl, 'sum(kafka_sre_exporter_up)')) >= 1,
           Math.max(1000, deadline - Date.now()),
         );
       },

@@ -12,9 +12,18 @@ type EmbeddedTargetSpec = Extract<GameDaySpec['target'], { kind: 'embedded' }>;
 /** Spec problems specific to an embedded target, found without starting anything. */
 export function embeddedSpecProblems(spec: GameDaySpec): string[] {
   const problems: string[] = [];
-  if (spec.hygiene.mode !== 'none') problems.push(`hygiene.mode ${spec.hygiene.mode}: the embedded cluster has no Alertmanager (no drill alert can page anyone); use hygiene.mode none`);
-  if (spec.load?.sasl) problems.push('load.sasl: the embedded cluster has no SASL listener; run authentication drills against an existing target');
-  if (spec.expectations.notifications.length) problems.push('expectations.notifications: the embedded cluster has no Alertmanager to route notifications; run routing drills against an existing target');
+  if (spec.hygiene.mode !== 'none')
+    problems.push(
+      `hygiene.mode ${spec.hygiene.mode}: the embedded cluster has no Alertmanager (no drill alert can page anyone); use hygiene.mode none`,
+    );
+  if (spec.load?.sasl)
+    problems.push(
+      'load.sasl: the embedded cluster has no SASL listener; run authentication drills against an existing target',
+    );
+  if (spec.expectations.notifications.length)
+    problems.push(
+      'expectations.notifications: the embedded cluster has no Alertmanager to route notifications; run routing drills against an existing target',
+    );
   return problems;
 }
 
@@ -24,7 +33,11 @@ export interface StartedEmbeddedTarget {
   dispose(): Promise<void>;
 }
 
-export async function startEmbeddedTarget(t: EmbeddedTargetSpec, spec: GameDaySpec, onNotice: (line: string) => void = () => {}): Promise<StartedEmbeddedTarget> {
+export async function startEmbeddedTarget(
+  t: EmbeddedTargetSpec,
+  spec: GameDaySpec,
+  onNotice: (line: string) => void = () => {},
+): Promise<StartedEmbeddedTarget> {
   const dir = await mkdtemp(join(tmpdir(), 'kafka-sre-embedded-'));
   const started = Date.now();
   let stack: EmbeddedStack;
@@ -52,7 +65,9 @@ export async function startEmbeddedTarget(t: EmbeddedTargetSpec, spec: GameDaySp
     if (!t.keep) await rm(dir, { recursive: true, force: true });
     throw e;
   }
-  onNotice(`embedded cluster ready in ${Math.round((Date.now() - started) / 1000)} s (${dir}${t.keep ? ', kept afterwards' : ''}): bootstrap ${stack.bootstrap.join(',')}, Prometheus ${stack.prometheusUrl}, proxy API ${stack.proxyApiUrl}, launcher ${stack.launcherUrl}`);
+  onNotice(
+    `embedded cluster ready in ${Math.round((Date.now() - started) / 1000)} s (${dir}${t.keep ? ', kept afterwards' : ''}): bootstrap ${stack.bootstrap.join(',')}, Prometheus ${stack.prometheusUrl}, proxy API ${stack.proxyApiUrl}, launcher ${stack.launcherUrl}`,
+  );
   return {
     stack,
     async dispose() {

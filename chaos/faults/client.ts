@@ -7,7 +7,13 @@ type Spec<T extends FaultSpec['type']> = Extract<FaultSpec, { type: T }>;
 
 function clientFault(spec: FaultSpec, text: string, inject: Fault['inject']): Fault {
   const name = spec.name ?? spec.type;
-  return { name, spec, describe: () => text, leftover: async () => ({ fault: name, type: spec.type, data: {} }), inject };
+  return {
+    name,
+    spec,
+    describe: () => text,
+    leftover: async () => ({ fault: name, type: spec.type, data: {} }),
+    inject,
+  };
 }
 
 const nothingLeft = async () => {};
@@ -18,10 +24,14 @@ export const clientFaults: FaultFactory[] = [
     needs: 'load',
     create: (s) => {
       const spec = s as Spec<'consumer-slow'>;
-      return clientFault(spec, `slow the load consumers of group ${spec.target.group} to ${spec.params.delayPerRecord} ms per record (lag grows: F2)`, async (ctx) => {
-        ctx.load().setConsumerDelay(spec.target.group, spec.params.delayPerRecord);
-        return { rollback: async () => ctx.load().setConsumerDelay(spec.target.group, 0) };
-      });
+      return clientFault(
+        spec,
+        `slow the load consumers of group ${spec.target.group} to ${spec.params.delayPerRecord} ms per record (lag grows: F2)`,
+        async (ctx) => {
+          ctx.load().setConsumerDelay(spec.target.group, spec.params.delayPerRecord);
+          return { rollback: async () => ctx.load().setConsumerDelay(spec.target.group, 0) };
+        },
+      );
     },
     cleanup: nothingLeft,
   },
@@ -30,10 +40,14 @@ export const clientFaults: FaultFactory[] = [
     needs: 'load',
     create: (s) => {
       const spec = s as Spec<'consumer-stop'>;
-      return clientFault(spec, `stop the load consumers of group ${spec.target.group} (lag grows, group empties: F2)`, async (ctx) => {
-        await ctx.load().stopConsumers(spec.target.group);
-        return { rollback: () => ctx.load().startConsumers(spec.target.group) };
-      });
+      return clientFault(
+        spec,
+        `stop the load consumers of group ${spec.target.group} (lag grows, group empties: F2)`,
+        async (ctx) => {
+          await ctx.load().stopConsumers(spec.target.group);
+          return { rollback: () => ctx.load().startConsumers(spec.target.group) };
+        },
+      );
     },
     cleanup: nothingLeft,
   },
@@ -42,10 +56,14 @@ export const clientFaults: FaultFactory[] = [
     needs: 'load',
     create: (s) => {
       const spec = s as Spec<'hot-partition'>;
-      return clientFault(spec, `send ${Math.round(spec.params.share * 100)}% of records with key "${spec.params.key}" (one partition saturates: F7)`, async (ctx) => {
-        ctx.load().setHotKey(spec.params.share, spec.params.key);
-        return { rollback: async () => ctx.load().setHotKey(0, spec.params.key) };
-      });
+      return clientFault(
+        spec,
+        `send ${Math.round(spec.params.share * 100)}% of records with key "${spec.params.key}" (one partition saturates: F7)`,
+        async (ctx) => {
+          ctx.load().setHotKey(spec.params.share, spec.params.key);
+          return { rollback: async () => ctx.load().setHotKey(0, spec.params.key) };
+        },
+      );
     },
     cleanup: nothingLeft,
   },
@@ -54,10 +72,14 @@ export const clientFaults: FaultFactory[] = [
     needs: 'load',
     create: (s) => {
       const spec = s as Spec<'credentials-revoke'>;
-      return clientFault(spec, `reconnect the load ${spec.target.client} with revoked credentials (authentication failures: F10)`, async (ctx) => {
-        await ctx.load().setCredentialsRevoked(spec.target.client, true);
-        return { rollback: () => ctx.load().setCredentialsRevoked(spec.target.client, false) };
-      });
+      return clientFault(
+        spec,
+        `reconnect the load ${spec.target.client} with revoked credentials (authentication failures: F10)`,
+        async (ctx) => {
+          await ctx.load().setCredentialsRevoked(spec.target.client, true);
+          return { rollback: () => ctx.load().setCredentialsRevoked(spec.target.client, false) };
+        },
+      );
     },
     cleanup: nothingLeft,
   },

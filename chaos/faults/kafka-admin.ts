@@ -10,18 +10,31 @@ import { withAdminRetry } from './admin-retry.js';
 type AclSpec = Extract<FaultSpec, { type: 'acl-remove' }>;
 type RetentionSpec = Extract<FaultSpec, { type: 'retention-shorten' }>;
 
-const resourceTypes = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP, cluster: AclResourceTypes.CLUSTER } as const;
+const resourceTypes = {
+  topic: AclResourceTypes.TOPIC,
+  group: AclResourceTypes.GROUP,
+  cluster: AclResourceTypes.CLUSTER,
+} as const;
 
 async function matchingAcls(admin: Admin, spec: AclSpec): Promise<AclEntry[]> {
-  const res = await withAdminRetry('DescribeAcls', () => admin.describeAcls({
-    resourceType: resourceTypes[spec.params.resourceType],
-    resourceName: spec.params.resourceName === '*' ? undefined : spec.params.resourceName,
-    resourcePatternType: ResourcePatternTypes.ANY,
-    principal: spec.target.principal,
-    operation: AclOperationTypes.ANY,
-    permissionType: AclPermissionTypes.ANY,
-  }));
-  return res.resources.flatMap((r) => r.acls.map((a) => ({ ...a, resourceType: r.resourceType, resourceName: r.resourceName, resourcePatternType: r.resourcePatternType })));
+  const res = await withAdminRetry('DescribeAcls', () =>
+    admin.describeAcls({
+      resourceType: resourceTypes[spec.params.resourceType],
+      resourceName: spec.params.resourceName === '*' ? undefined : spec.params.resourceName,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      principal: spec.target.principal,
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    }),
+  );
+  return res.resources.flatMap((r) =>
+    r.acls.map((a) => ({
+      ...a,
+      resourceType: r.resourceType,
+      resourceName: r.resourceName,
+      resourcePatternType: r.resourcePatternType,
+    })),
+  );
 }
 
 async function restoreAcls(left: Leftover, ctx: FaultContext): Promise<void> {
@@ -39,7 +52,8 @@ function aclFault(spec: AclSpec): Fault {
   return {
     name,
     spec,
-    describe: () => `delete the ACLs of ${spec.target.principal} on ${spec.params.resourceType} ${spec.params.resourceName} (clients get authorization errors: F10), recreate them on rollback`,
+    describe: () =>
+      `delete the ACLs of ${spec.target.principal} on ${spec.params.resourceType} ${spec.params.resourceName} (clients get authorization errors: F10), recreate them on rollback`,
     async leftover(ctx) {
       planned = { fault: name, type: spec.type, data: { acls: await matchingAcls(await ctx.admin(), spec) } };
       return planned;
@@ -47,7 +61,10 @@ function aclFault(spec: AclSpec): Fault {
     async inject(ctx) {
       const left = planned ?? (await this.leftover(ctx));
       const acls = left.data.acls as AclEntry[];
-      if (acls.length === 0) throw new Error(`no ACLs match principal ${spec.target.principal} on ${spec.params.resourceType} ${spec.params.resourceName}: nothing to remove`);
+      if (acls.length === 0)
+        throw new Error(
+          `no ACLs match principal ${spec.target.principal} on ${spec.params.resourceType} ${spec.params.resourceName}: nothing to remove`,
+        );
       const admin = await ctx.admin();
       await withAdminRetry('DeleteAcls', () => admin.deleteAcls({ filters: acls.map((a) => ({ ...a })) }));
       return { rollback: () => restoreAcls(left, ctx) };
@@ -57,14 +74,27 @@ function aclFault(spec: AclSpec): Fault {
 
 /** The topic's non-default configs (AlterConfigs replaces the whole set, so we resend them). */
 async function topicConfigs(admin: Admin, topic: string): Promise<Record<string, string>> {
-  const res = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }], includeSynonyms: false });
+  const res = await admin.describeConfigs({
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    includeSynonyms: false,
+  });
   const out: Record<string, string> = {};
-  for (const e of res.resources[0]?.configEntries ?? []) if (!e.isDefault && !e.readOnly && e.configValue !== null) out[e.configName] = e.configValue;
+  for (const e of res.resources[0]?.configEntries ?? [])
+    if (!e.isDefault && !e.readOnly && e.configValue !== null) out[e.configName] = e.configValue;
   return out;
 }
 
 async function setTopicConfigs(admin: Admin, topic: string, configs: Record<string, string>): Promise<void> {
-  await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })) }] });
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [
+      {
+        type: ConfigResourceTypes.TOPIC,
+        name: topic,
+        configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+      },
+    ],
+  });
 }
 
 async function restoreRetention(left: Leftover, ctx: FaultContext): Promise<void> {
@@ -83,15 +113,24 @@ function retentionFault(spec: RetentionSpec): Fault {
   return {
     name,
     spec,
-    describe: () => `set retention.ms=${spec.params.retention} and segment.ms=${segmentMs(spec)} on topic ${spec.target.topic} (records a lagging consumer still needs get deleted), restore the topic's configs on rollback`,
+    describe: () =>
+      `set retention.ms=${spec.params.retention} and segment.ms=${segmentMs(spec)} on topic ${spec.target.topic} (records a lagging consumer still needs get deleted), restore the topic's configs on rollback`,
     async leftover(ctx) {
-      planned = { fault: name, type: spec.type, data: { topic: spec.target.topic, previous: await topicConfigs(await ctx.admin(), spec.target.topic) } };
+      planned = {
+        fault: name,
+        type: spec.type,
+        data: { topic: spec.target.topic, previous: await topicConfigs(await ctx.admin(), spec.target.topic) },
+      };
       return planned;
     },
     async inject(ctx) {
       const left = planned ?? (await this.leftover(ctx));
       const previous = left.data.previous as Record<string, string>;
-      await setTopicConfigs(await ctx.admin(), spec.target.topic, { ...previous, 'retention.ms': String(spec.params.retention), 'segment.ms': String(segmentMs(spec)) });
+      await setTopicConfigs(await ctx.admin(), spec.target.topic, {
+        ...previous,
+        'retention.ms': String(spec.params.retention),
+        'segment.ms': String(segmentMs(spec)),
+      });
       return { rollback: () => restoreRetention(left, ctx) };
     },
   };
@@ -99,5 +138,10 @@ function retentionFault(spec: RetentionSpec): Fault {
 
 export const kafkaAdminFaults: FaultFactory[] = [
   { type: 'acl-remove', needs: 'kafka', create: (s) => aclFault(s as AclSpec), cleanup: restoreAcls },
-  { type: 'retention-shorten', needs: 'kafka', create: (s) => retentionFault(s as RetentionSpec), cleanup: restoreRetention },
+  {
+    type: 'retention-shorten',
+    needs: 'kafka',
+    create: (s) => retentionFault(s as RetentionSpec),
+    cleanup: restoreRetention,
+  },
 ];

@@ -56,7 +56,12 @@ export class LauncherClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  private async call<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T | undefined> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = this.timeoutMs,
+  ): Promise<T | undefined> {
     const url = new URL(path, this.baseUrl);
     let res: Response;
     try {

@@ -20,13 +20,17 @@ export function proxiesOf(spec: NetworkSpec, target: Pick<ResolvedTarget, 'proxy
   // Resolved only at injection (brokerOf); before that there is no proxy to name.
   if (t.broker === 'active-controller') return [];
   const broker = t.broker ?? 0;
-  if (spec.type === 'broker-isolate') return ['replication', 'controller'].map((l) => proxyName(target.proxyNaming, broker, l));
+  if (spec.type === 'broker-isolate')
+    return ['replication', 'controller'].map((l) => proxyName(target.proxyNaming, broker, l));
   if (spec.type === 'replication-cut') return [proxyName(target.proxyNaming, broker, 'replication')];
   return [proxyName(target.proxyNaming, broker, t.listener ?? 'client')];
 }
 
 /** Toxiproxy toxic type and attributes for a toxic-based fault. */
-export function toxicOf(spec: ToxicFaultSpec): { type: 'latency' | 'bandwidth' | 'reset_peer' | 'timeout' | 'slicer' | 'limit_data'; attributes: Record<string, number> } {
+export function toxicOf(spec: ToxicFaultSpec): {
+  type: 'latency' | 'bandwidth' | 'reset_peer' | 'timeout' | 'slicer' | 'limit_data';
+  attributes: Record<string, number>;
+} {
   switch (spec.type) {
     case 'network-latency':
       return { type: 'latency', attributes: { latency: spec.params.latency, jitter: spec.params.jitter } };
@@ -37,13 +41,21 @@ export function toxicOf(spec: ToxicFaultSpec): { type: 'latency' | 'bandwidth' |
     case 'network-timeout':
       return { type: 'timeout', attributes: { timeout: spec.params.timeout } };
     case 'network-slicer':
-      return { type: 'slicer', attributes: { average_size: spec.params.averageSize, size_variation: spec.params.sizeVariation, delay: spec.params.delayUs } };
+      return {
+        type: 'slicer',
+        attributes: {
+          average_size: spec.params.averageSize,
+          size_variation: spec.params.sizeVariation,
+          delay: spec.params.delayUs,
+        },
+      };
     case 'network-limit-data':
       return { type: 'limit_data', attributes: { bytes: spec.params.bytes } };
   }
 }
 
-const streamsOf = (s: 'upstream' | 'downstream' | 'both'): ('upstream' | 'downstream')[] => (s === 'both' ? ['upstream', 'downstream'] : [s]);
+const streamsOf = (s: 'upstream' | 'downstream' | 'both'): ('upstream' | 'downstream')[] =>
+  s === 'both' ? ['upstream', 'downstream'] : [s];
 const toxicName = (fault: string, stream: string) => `gameday-${fault}-${stream}`;
 const isNotFound = (e: unknown) => e instanceof ToxiproxyError && /404/.test(e.message);
 
@@ -79,7 +91,11 @@ function toxicFault(spec: ToxicFaultSpec): Fault {
     spec,
     describe: (target) =>
       `${toxic.type} toxic ${JSON.stringify(toxic.attributes)} on proxy ${proxiesOf(spec, target).join(', ')} (${streams.join('+')}, toxicity ${spec.params.toxicity})`,
-    leftover: async (ctx) => ({ fault: name, type: spec.type, data: { proxies: proxiesOf(spec, ctx.target), toxics: names } }),
+    leftover: async (ctx) => ({
+      fault: name,
+      type: spec.type,
+      data: { proxies: proxiesOf(spec, ctx.target), toxics: names },
+    }),
     async inject(ctx) {
       const tp = ctx.proxy();
       const proxies = proxiesOf(spec, ctx.target);
@@ -87,7 +103,13 @@ function toxicFault(spec: ToxicFaultSpec): Fault {
         for (const p of proxies) {
           const proxy = await tp.get(p);
           for (const stream of streams) {
-            await proxy.addToxic({ name: toxicName(name, stream), type: toxic.type, stream, toxicity: spec.params.toxicity, attributes: toxic.attributes });
+            await proxy.addToxic({
+              name: toxicName(name, stream),
+              type: toxic.type,
+              stream,
+              toxicity: spec.params.toxicity,
+              attributes: toxic.attributes,
+            });
           }
         }
       } catch (e) {
@@ -101,14 +123,19 @@ function toxicFault(spec: ToxicFaultSpec): Fault {
 }
 
 /** The proxies of a partition fault, with `broker: active-controller` resolved through the launcher. */
-async function resolvedProxies(spec: Extract<NetworkSpec, { type: 'network-partition' | 'broker-isolate' | 'replication-cut' }>, ctx: FaultContext): Promise<string[]> {
+async function resolvedProxies(
+  spec: Extract<NetworkSpec, { type: 'network-partition' | 'broker-isolate' | 'replication-cut' }>,
+  ctx: FaultContext,
+): Promise<string[]> {
   if (spec.type !== 'broker-isolate' || spec.target.broker !== 'active-controller') return proxiesOf(spec, ctx.target);
   const controller = (await ctx.launcher().cluster()).activeController;
   if (controller === null) throw new Error('broker-isolate: the cluster has no active controller to isolate');
   return proxiesOf({ ...spec, target: { broker: controller } }, ctx.target);
 }
 
-function partitionFault(spec: Extract<NetworkSpec, { type: 'network-partition' | 'broker-isolate' | 'replication-cut' }>): Fault {
+function partitionFault(
+  spec: Extract<NetworkSpec, { type: 'network-partition' | 'broker-isolate' | 'replication-cut' }>,
+): Fault {
   const name = spec.name ?? spec.type;
   let planned: string[] | undefined;
   return {
@@ -155,8 +182,15 @@ async function cleanupNetwork(left: Leftover, ctx: FaultContext): Promise<void> 
 function toxicFactory<T extends ToxicFaultSpec['type']>(type: T): FaultFactory<T> {
   return { type, needs: 'proxy', create: (spec) => toxicFault(spec as ToxicFaultSpec), cleanup: cleanupNetwork };
 }
-function partitionFactory<T extends 'network-partition' | 'broker-isolate' | 'replication-cut'>(type: T): FaultFactory<T> {
-  return { type, needs: 'proxy', create: (spec) => partitionFault(spec as Extract<NetworkSpec, { type: T }>), cleanup: cleanupNetwork };
+function partitionFactory<T extends 'network-partition' | 'broker-isolate' | 'replication-cut'>(
+  type: T,
+): FaultFactory<T> {
+  return {
+    type,
+    needs: 'proxy',
+    create: (spec) => partitionFault(spec as Extract<NetworkSpec, { type: T }>),
+    cleanup: cleanupNetwork,
+  };
 }
 
 export const networkFaults = [

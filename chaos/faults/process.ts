@@ -17,7 +17,8 @@ async function undo(left: Leftover, ctx: FaultContext): Promise<void> {
     const node = state.find((n) => n.id === id);
     if (action === 'restart' && node?.state === 'stopped') await l.restart(id);
     else if (action === 'resume' && node?.state === 'paused') await l.resume(id);
-    else if (action === 'capacity') await l.setLogDirCapacity(id, (left.data.previousCapacity as number | null | undefined) ?? null);
+    else if (action === 'capacity')
+      await l.setLogDirCapacity(id, (left.data.previousCapacity as number | null | undefined) ?? null);
   }
 }
 
@@ -51,7 +52,12 @@ export const processFaults: FaultFactory[] = [
     needs: 'launcher',
     create: (s) => {
       const spec = s as Spec<'broker-kill'>;
-      return processFault(spec, `SIGKILL broker ${spec.target.broker}${spec.params.restart ? ', restart it on rollback' : ''}`, async () => ({ nodes: [spec.target.broker], undo: spec.params.restart ? 'restart' : 'none' }), (ctx) => ctx.launcher().kill(spec.target.broker));
+      return processFault(
+        spec,
+        `SIGKILL broker ${spec.target.broker}${spec.params.restart ? ', restart it on rollback' : ''}`,
+        async () => ({ nodes: [spec.target.broker], undo: spec.params.restart ? 'restart' : 'none' }),
+        (ctx) => ctx.launcher().kill(spec.target.broker),
+      );
     },
     cleanup: undo,
   },
@@ -60,7 +66,12 @@ export const processFaults: FaultFactory[] = [
     needs: 'launcher',
     create: (s) => {
       const spec = s as Spec<'broker-pause'>;
-      return processFault(spec, `SIGSTOP broker ${spec.target.broker} for ${spec.duration} ms, SIGCONT on rollback`, async () => ({ nodes: [spec.target.broker], undo: 'resume' }), (ctx) => ctx.launcher().pause(spec.target.broker));
+      return processFault(
+        spec,
+        `SIGSTOP broker ${spec.target.broker} for ${spec.duration} ms, SIGCONT on rollback`,
+        async () => ({ nodes: [spec.target.broker], undo: 'resume' }),
+        (ctx) => ctx.launcher().pause(spec.target.broker),
+      );
     },
     cleanup: undo,
   },
@@ -115,7 +126,12 @@ export const processFaults: FaultFactory[] = [
         async (ctx) => {
           const node = (await ctx.launcher().nodes()).find((n) => n.id === spec.target.broker);
           if (!node) throw new Error(`launcher has no node ${spec.target.broker}`);
-          return { nodes: [node.id], undo: 'capacity', previousCapacity: node.logDir.capacityBytes, capacity: spec.params.capacityBytes ?? node.logDir.usedBytes + spec.params.headroomBytes };
+          return {
+            nodes: [node.id],
+            undo: 'capacity',
+            previousCapacity: node.logDir.capacityBytes,
+            capacity: spec.params.capacityBytes ?? node.logDir.usedBytes + spec.params.headroomBytes,
+          };
         },
         (ctx, data) => ctx.launcher().setLogDirCapacity(spec.target.broker, data.capacity as number),
       );

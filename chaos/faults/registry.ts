@@ -34,5 +34,10 @@ export class FaultRegistry {
 }
 
 export function defaultFaultRegistry(): FaultRegistry {
-  return new FaultRegistry([...networkFaults, ...processFaults, ...kafkaAdminFaults, ...clientFaults] as FaultFactory[]);
+  return new FaultRegistry([
+    ...networkFaults,
+    ...processFaults,
+    ...kafkaAdminFaults,
+    ...clientFaults,
+  ] as FaultFactory[]);
 }

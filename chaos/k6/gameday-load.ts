@@ -26,7 +26,15 @@ const group = env('GROUP', 'gameday');
 
 export const options: Options = {
   scenarios: {
-    produce: { executor: 'constant-arrival-rate', exec: 'produce', rate, timeUnit: '1s', duration, preAllocatedVUs: 4, maxVUs: 32 },
+    produce: {
+      executor: 'constant-arrival-rate',
+      exec: 'produce',
+      rate,
+      timeUnit: '1s',
+      duration,
+      preAllocatedVUs: 4,
+      maxVUs: 32,
+    },
     consume: { executor: 'constant-vus', exec: 'consume', vus: Number(env('CONSUMERS', '1')), duration },
   },
   thresholds: JSON.parse(env('THRESHOLDS', '{}')) as Options['thresholds'],
@@ -66,5 +74,8 @@ export function teardown(): void {
 
 /** k6 hands the same summary object the built-in driver writes; keep it as summary.json. */
 export function handleSummary(data: Record<string, unknown>): Record<string, string> {
-  return { [env('SUMMARY', 'summary.json')]: JSON.stringify(data, null, 2), stdout: `k6 game-day load finished; summary in ${env('SUMMARY', 'summary.json')}\n` };
+  return {
+    [env('SUMMARY', 'summary.json')]: JSON.stringify(data, null, 2),
+    stdout: `k6 game-day load finished; summary in ${env('SUMMARY', 'summary.json')}\n`,
+  };
 }

@@ -4,16 +4,23 @@ import { checkData, groupConsumption, judgeData, type LogEntry, type SendRecord 
 
 // An ack log: producer 0 sends to partition 0 one record per send, each acknowledged 5 ms after it
 // started and the next one started 10 ms later (sequential sends, so their order must hold).
-const sequential = (ids: string[], partition = 0, producer = 0): SendRecord[] => ids.map((id, i) => ({ producer, partition, ids: [id], startedAt: i * 10, endedAt: i * 10 + 5, outcome: 'acked' }));
+const sequential = (ids: string[], partition = 0, producer = 0): SendRecord[] =>
+  ids.map((id, i) => ({ producer, partition, ids: [id], startedAt: i * 10, endedAt: i * 10 + 5, outcome: 'acked' }));
 const logOf = (ids: string[], partition = 0): LogEntry[] => ids.map((id, offset) => ({ id, partition, offset }));
 const complete = (entries: LogEntry[]) => ({ entries, complete: true, detail: 'read 1 partition' });
 
 test('every acknowledged record in the log once and in order: nothing to report', () => {
   const r = checkData(sequential(['a', 'b', 'c']), complete(logOf(['a', 'b', 'c'])));
-  assert.deepEqual([r.acknowledged, r.inLog, r.lostWrite, r.duplicate, r.nonmonotonicSend, r.indeterminate, r.unexpected], [3, 3, 0, 0, 0, 0, 0]);
+  assert.deepEqual(
+    [r.acknowledged, r.inLog, r.lostWrite, r.duplicate, r.nonmonotonicSend, r.indeterminate, r.unexpected],
+    [3, 3, 0, 0, 0, 0, 0],
+  );
   const j = judgeData(r, { maxLost: 0 });
   assert.equal(j.passed, true);
-  assert.equal(j.reason, '3 acknowledged, 3 read back from the log: lost-write 0 (allowed 0), duplicate 0, nonmonotonic-send 0, indeterminate 0 (0 found in log)');
+  assert.equal(
+    j.reason,
+    '3 acknowledged, 3 read back from the log: lost-write 0 (allowed 0), duplicate 0, nonmonotonic-send 0, indeterminate 0 (0 found in log)',
+  );
 });
 
 test('a deliberately dropped acknowledged record is lost-write 1, named, and fails maxLost 0', () => {
@@ -22,7 +29,10 @@ test('a deliberately dropped acknowledged record is lost-write 1, named, and fai
   assert.deepEqual(r.lostWriteSample, ['b@p0']);
   const j = judgeData(r, { maxLost: 0 });
   assert.equal(j.passed, false);
-  assert.match(j.reason, /^3 acknowledged, 2 read back from the log: lost-write 1 \(allowed 0\), duplicate 0, nonmonotonic-send 0, indeterminate 0 \(0 found in log\); lost-write e\.g\. b@p0$/);
+  assert.match(
+    j.reason,
+    /^3 acknowledged, 2 read back from the log: lost-write 1 \(allowed 0\), duplicate 0, nonmonotonic-send 0, indeterminate 0 \(0 found in log\); lost-write e\.g\. b@p0$/,
+  );
 });
 
 test('lost writes within maxLost pass, and the message gives the exact count (not "0 lost")', () => {
@@ -55,7 +65,9 @@ test('a send acknowledged before the next was sent, but after it in the log, is 
 });
 
 test('records of one send out of their send order are nonmonotonic-send', () => {
-  const sends: SendRecord[] = [{ producer: 0, partition: 0, ids: ['a', 'b', 'c'], startedAt: 0, endedAt: 5, outcome: 'acked' }];
+  const sends: SendRecord[] = [
+    { producer: 0, partition: 0, ids: ['a', 'b', 'c'], startedAt: 0, endedAt: 5, outcome: 'acked' },
+  ];
   const r = checkData(sends, complete(logOf(['a', 'c', 'b'])));
   assert.equal(r.nonmonotonicSend, 1);
   assert.deepEqual(r.nonmonotonicSample, ['c@p0/1 before b@p0/2, which was sent before it in the same send']);
@@ -86,11 +98,18 @@ test('indeterminate sends are counted apart, found or not, and are never an erro
   assert.deepEqual([r.acknowledged, r.indeterminate, r.indeterminateFound, r.lostWrite], [2, 3, 1, 0]);
   const j = judgeData(r, { maxLost: 0 });
   assert.equal(j.passed, true);
-  assert.match(j.reason, /lost-write 0 \(allowed 0\), duplicate 0, nonmonotonic-send 0, indeterminate 3 \(1 found in log\)$/);
+  assert.match(
+    j.reason,
+    /lost-write 0 \(allowed 0\), duplicate 0, nonmonotonic-send 0, indeterminate 3 \(1 found in log\)$/,
+  );
 });
 
 test('a read-back that stopped short of the end offsets is inconclusive, never a pass', () => {
-  const r = checkData(sequential(['a']), { entries: logOf(['a']), complete: false, detail: 'read-back of t stopped short (p1 at 3 of 9): no record for 30000 ms' });
+  const r = checkData(sequential(['a']), {
+    entries: logOf(['a']),
+    complete: false,
+    detail: 'read-back of t stopped short (p1 at 3 of 9): no record for 30000 ms',
+  });
   const j = judgeData(r, { maxLost: 0 });
   assert.equal(j.passed, false);
   assert.match(j.reason, /^inconclusive: read-back of t stopped short/);
@@ -106,6 +125,6 @@ test('no acknowledged record at all fails the check', () => {
   assert.equal(judgeData(checkData([], complete([])), { maxLost: 0 }).passed, false);
 });
 
-test('the load group\'s view is informational: acknowledged records it did not read', () => {
+test("the load group's view is informational: acknowledged records it did not read", () => {
   assert.deepEqual(groupConsumption(['a', 'b', 'c'], ['a', 'a', 'c']), { consumed: 3, missedAcknowledged: 1 });
 });

@@ -65,7 +65,11 @@ function pushSample(sample: string[], s: string): void {
   if (sample.length < SAMPLE) sample.push(s);
 }
 
-export function checkData(sends: readonly SendRecord[], log: LogReadBack, group?: DataCheckResult['group']): DataCheckResult {
+export function checkData(
+  sends: readonly SendRecord[],
+  log: LogReadBack,
+  group?: DataCheckResult['group'],
+): DataCheckResult {
   // Where each id first appears (a duplicate's first copy is its place in the order), and copies.
   const first = new Map<string, LogEntry>();
   const copies = new Map<string, LogEntry[]>();
@@ -131,7 +135,10 @@ export function checkData(sends: readonly SendRecord[], log: LogReadBack, group?
  * same time may land either way (a retry after a leader change overtakes newer sends), so
  * overlapping sends are not ordered.
  */
-function nonmonotonic(sends: readonly SendRecord[], offsetOf: (id: string, partition: number) => number | undefined): Map<string, string> {
+function nonmonotonic(
+  sends: readonly SendRecord[],
+  offsetOf: (id: string, partition: number) => number | undefined,
+): Map<string, string> {
   const flagged = new Map<string, string>();
   const streams = new Map<string, SendRecord[]>();
   for (const s of sends) {
@@ -141,16 +148,21 @@ function nonmonotonic(sends: readonly SendRecord[], offsetOf: (id: string, parti
     else streams.set(key, [s]);
   }
   for (const list of streams.values()) {
-    const placed = (s: SendRecord) => s.ids.flatMap((id) => {
-      const offset = offsetOf(id, s.partition);
-      return offset === undefined ? [] : [{ id, offset }];
-    });
+    const placed = (s: SendRecord) =>
+      s.ids.flatMap((id) => {
+        const offset = offsetOf(id, s.partition);
+        return offset === undefined ? [] : [{ id, offset }];
+      });
     const where = (x: { id: string; offset: number }, p: number) => `${x.id}@p${p}/${x.offset}`;
     // Within a send.
     for (const s of list) {
       let top: { id: string; offset: number } | undefined;
       for (const x of placed(s)) {
-        if (top && x.offset < top.offset) flagged.set(x.id, `${where(x, s.partition)} before ${where(top, s.partition)}, which was sent before it in the same send`);
+        if (top && x.offset < top.offset)
+          flagged.set(
+            x.id,
+            `${where(x, s.partition)} before ${where(top, s.partition)}, which was sent before it in the same send`,
+          );
         else top = x;
       }
     }
@@ -160,16 +172,25 @@ function nonmonotonic(sends: readonly SendRecord[], offsetOf: (id: string, parti
     let top: { id: string; offset: number } | undefined;
     let j = 0;
     for (const s of byStart) {
-      for (; j < acked.length && acked[j].endedAt < s.startedAt; j++) for (const x of placed(acked[j])) if (!top || x.offset > top.offset) top = x;
+      for (; j < acked.length && acked[j].endedAt < s.startedAt; j++)
+        for (const x of placed(acked[j])) if (!top || x.offset > top.offset) top = x;
       if (!top) continue;
-      for (const x of placed(s)) if (x.offset < top.offset && !flagged.has(x.id)) flagged.set(x.id, `${where(x, s.partition)} before ${where(top, s.partition)}, which was acknowledged before it was sent`);
+      for (const x of placed(s))
+        if (x.offset < top.offset && !flagged.has(x.id))
+          flagged.set(
+            x.id,
+            `${where(x, s.partition)} before ${where(top, s.partition)}, which was acknowledged before it was sent`,
+          );
     }
   }
   return flagged;
 }
 
 /** What the load's consumer group read of the acknowledged records (informational). */
-export function groupConsumption(acknowledged: Iterable<string>, consumed: readonly string[]): NonNullable<DataCheckResult['group']> {
+export function groupConsumption(
+  acknowledged: Iterable<string>,
+  consumed: readonly string[],
+): NonNullable<DataCheckResult['group']> {
   const seen = new Set(consumed);
   let missed = 0;
   for (const id of acknowledged) if (!seen.has(id)) missed++;
@@ -193,13 +214,17 @@ export function describeCounts(r: DataCheckResult, exp: { maxLost: number; maxDu
  * duplicate; a nonmonotonic send or a phantom record always fails; a read-back that did not reach
  * the end of every partition is inconclusive (FAIL), never a pass.
  */
-export function judgeData(r: DataCheckResult, exp: { maxLost: number; maxDuplicates?: number }): { passed: boolean; reason: string } {
+export function judgeData(
+  r: DataCheckResult,
+  exp: { maxLost: number; maxDuplicates?: number },
+): { passed: boolean; reason: string } {
   const head = `${r.acknowledged} acknowledged, ${r.inLog} read back from the log: ${describeCounts(r, exp)}`;
   if (!r.readBack.complete) return { passed: false, reason: `inconclusive: ${r.readBack.detail}; so far ${head}` };
   const problems: string[] = [];
   if (r.acknowledged === 0) problems.push('no record was acknowledged: the check proves nothing');
   if (r.lostWrite > exp.maxLost) problems.push(`lost-write e.g. ${r.lostWriteSample.slice(0, 5).join(', ')}`);
-  if (exp.maxDuplicates !== undefined && r.duplicate > exp.maxDuplicates) problems.push(`duplicate e.g. ${r.duplicateSample.slice(0, 3).join('; ')}`);
+  if (exp.maxDuplicates !== undefined && r.duplicate > exp.maxDuplicates)
+    problems.push(`duplicate e.g. ${r.duplicateSample.slice(0, 3).join('; ')}`);
   if (r.nonmonotonicSend > 0) problems.push(`nonmonotonic-send e.g. ${r.nonmonotonicSample.slice(0, 3).join('; ')}`);
   if (r.unexpected > 0) problems.push('records in the log that no send of this run carried');
   return { passed: problems.length === 0, reason: problems.length ? `${head}; ${problems.join('; ')}` : head };

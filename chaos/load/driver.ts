@@ -67,7 +67,13 @@ export class LoadDriver implements LoadControl {
 
   private kafka(revoked: boolean): Kafka {
     const sasl = this.opts.sasl && freshSasl(this.opts.sasl, revoked ? 'revoked-by-gameday' : undefined);
-    return new Kafka({ clientId: `kafka-sre-gameday-${this.opts.runId}`, brokers: this.opts.bootstrapServers, logLevel: logLevel.NOTHING, sasl, retry: { retries: 3 } });
+    return new Kafka({
+      clientId: `kafka-sre-gameday-${this.opts.runId}`,
+      brokers: this.opts.bootstrapServers,
+      logLevel: logLevel.NOTHING,
+      sasl,
+      retry: { retries: 3 },
+    });
   }
 
   async start(): Promise<void> {
@@ -81,7 +87,14 @@ export class LoadDriver implements LoadControl {
           if ((await admin.listTopics()).includes(spec.topic)) return;
           await admin.createTopics({
             waitForLeaders: true,
-            topics: [{ topic: spec.topic, numPartitions: partitions, replicationFactor, configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }] }],
+            topics: [
+              {
+                topic: spec.topic,
+                numPartitions: partitions,
+                replicationFactor,
+                configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }],
+              },
+            ],
           });
         });
       } finally {
@@ -180,7 +193,14 @@ export class LoadDriver implements LoadControl {
   /** Logs a partition send when it starts; its outcome stays indeterminate unless acknowledged. */
   private tracker(producer: number): SendTracker<{ headers: Record<string, string> }> {
     return (partition, messages) => {
-      const rec: SendRecord = { producer, partition, ids: messages.map((m) => m.headers[idHeader]), startedAt: Date.now(), endedAt: Infinity, outcome: 'indeterminate' };
+      const rec: SendRecord = {
+        producer,
+        partition,
+        ids: messages.map((m) => m.headers[idHeader]),
+        startedAt: Date.now(),
+        endedAt: Infinity,
+        outcome: 'indeterminate',
+      };
       this.sendLog.push(rec);
       return (acked) => {
         rec.endedAt = Date.now();
@@ -191,10 +211,13 @@ export class LoadDriver implements LoadControl {
 
   async startConsumers(group: string): Promise<void> {
     const { spec } = this.opts;
-    if (!spec.consumers || spec.consumers.groupId !== group) throw new Error(`the load driver has no consumer group ${group}`);
+    if (!spec.consumers || spec.consumers.groupId !== group)
+      throw new Error(`the load driver has no consumer group ${group}`);
     const existing = this.consumers.get(group) ?? [];
     if (existing.some((s) => s.consumer)) return;
-    const slots: ConsumerSlot[] = existing.length ? existing : Array.from({ length: spec.consumers.count }, () => ({ delayMs: 0 }));
+    const slots: ConsumerSlot[] = existing.length
+      ? existing
+      : Array.from({ length: spec.consumers.count }, () => ({ delayMs: 0 }));
     this.consumers.set(group, slots);
     const kafka = this.kafka(this.revoked.consumers);
     for (const slot of slots) {
@@ -230,7 +253,8 @@ export class LoadDriver implements LoadControl {
         if (id?.startsWith(`${this.opts.runId}:`)) {
           this.consumed.push(id);
           const sentAt = Number(message.value?.toString('latin1', 0, 80).split('|')[1]);
-          if (Number.isFinite(sentAt)) this.metrics.add('kafka_reader_end_to_end_seconds', (Date.now() - sentAt) / 1000);
+          if (Number.isFinite(sentAt))
+            this.metrics.add('kafka_reader_end_to_end_seconds', (Date.now() - sentAt) / 1000);
         }
         this.metrics.add('kafka_reader_message_count');
         this.metrics.add('kafka_reader_message_bytes', message.value?.length ?? 0);
@@ -247,7 +271,9 @@ export class LoadDriver implements LoadControl {
       void crashed
         .disconnect()
         .catch(() => {})
-        .then(() => (slot.consumer === crashed ? this.startSlot(this.kafka(this.revoked.consumers), group, slot) : undefined))
+        .then(() =>
+          slot.consumer === crashed ? this.startSlot(this.kafka(this.revoked.consumers), group, slot) : undefined,
+        )
         .catch(() => this.restartSlot(group, slot, slot.consumer ?? crashed));
     }, 2000);
     this.restartTimers.add(timer);
@@ -271,7 +297,10 @@ export class LoadDriver implements LoadControl {
   }
 
   async setCredentialsRevoked(clients: 'producers' | 'consumers' | 'all', revoked: boolean): Promise<void> {
-    if (!this.opts.sasl) throw new Error('credentials-revoke needs the load clients to authenticate (SASL); the target has no credentials configured');
+    if (!this.opts.sasl)
+      throw new Error(
+        'credentials-revoke needs the load clients to authenticate (SASL); the target has no credentials configured',
+      );
     if (clients !== 'consumers') {
       this.revoked.producers = revoked;
       await this.stopProducers();
@@ -330,7 +359,12 @@ export class LoadDriver implements LoadControl {
    */
   async dataCheck(): Promise<DataCheckResult> {
     const { spec, runId } = this.opts;
-    const log = await readBack(this.kafka(false), { topic: spec.topic, idHeader, idPrefix: `${runId}:`, idleTimeoutMs: Math.max(30_000, spec.drainTimeout) });
+    const log = await readBack(this.kafka(false), {
+      topic: spec.topic,
+      idHeader,
+      idPrefix: `${runId}:`,
+      idleTimeoutMs: Math.max(30_000, spec.drainTimeout),
+    });
     return checkData(this.sendLog, log, spec.consumers ? groupConsumption(this.acked, this.consumed) : undefined);
   }
 

@@ -69,8 +69,15 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Parse "agg op number", e.g. "p(95)<0.5". Throws on anything else. */
-export function parseThreshold(expr: string): { agg: string; op: '<' | '<=' | '>' | '>=' | '==' | '!=' | '==='; value: number } {
-  const m = /^\s*(count|rate|avg|min|max|med|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(expr);
+export function parseThreshold(expr: string): {
+  agg: string;
+  op: '<' | '<=' | '>' | '>=' | '==' | '!=' | '===';
+  value: number;
+} {
+  const m =
+    /^\s*(count|rate|avg|min|max|med|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(
+      expr,
+    );
   if (!m) throw new Error(`bad threshold ${JSON.stringify(expr)}: expected e.g. "count<10", "p(95)<0.5", "rate>0.99"`);
   return { agg: m[1], op: m[2] as '<', value: Number(m[3]) };
 }
@@ -80,7 +87,8 @@ export class LoadMetrics {
   private readonly startedAt = Date.now();
 
   constructor() {
-    for (const [name, type] of Object.entries(loadMetricDefs)) this.metrics.set(name, { type, count: 0, sum: 0, values: [], last: 0, passes: 0 });
+    for (const [name, type] of Object.entries(loadMetricDefs))
+      this.metrics.set(name, { type, count: 0, sum: 0, values: [], last: 0, passes: 0 });
   }
 
   add(name: LoadMetricName, value = 1): void {
@@ -90,7 +98,8 @@ export class LoadMetrics {
     m.last = value;
     if (m.type === 'trend') {
       m.values.push(value);
-      if (!m.slowest || value > m.slowest.seconds) m.slowest = { seconds: value, startedAtMs: Date.now() - value * 1000 };
+      if (!m.slowest || value > m.slowest.seconds)
+        m.slowest = { seconds: value, startedAtMs: Date.now() - value * 1000 };
     }
     if (m.type === 'rate' && value !== 0) m.passes++;
   }
@@ -135,7 +144,8 @@ export class LoadMetrics {
       const sorted = [...this.metrics.get(name)!.values].sort((a, b) => a - b);
       actual = percentile(sorted, Number(agg.slice(2, -1)));
     }
-    if (actual === undefined) throw new Error(`threshold ${expr} does not apply to ${this.metrics.get(name)!.type} metric ${name}`);
+    if (actual === undefined)
+      throw new Error(`threshold ${expr} does not apply to ${this.metrics.get(name)!.type} metric ${name}`);
     switch (op) {
       case '<':
         return actual < value;
@@ -156,7 +166,11 @@ export class LoadMetrics {
   summary(thresholds: Record<string, string[]>): K6Summary {
     const metrics: Record<string, K6SummaryMetric> = {};
     for (const [name, m] of this.metrics) {
-      const entry: K6SummaryMetric = { type: m.type, contains: name.endsWith('_seconds') ? 'time' : name.endsWith('_bytes') ? 'data' : 'default', values: this.values(name) };
+      const entry: K6SummaryMetric = {
+        type: m.type,
+        contains: name.endsWith('_seconds') ? 'time' : name.endsWith('_bytes') ? 'data' : 'default',
+        values: this.values(name),
+      };
       const exprs = thresholds[name];
       if (exprs) entry.thresholds = Object.fromEntries(exprs.map((e) => [e, { ok: this.evaluate(name, e) }]));
       metrics[name] = entry;
@@ -173,6 +187,7 @@ export class LoadMetrics {
 /** Thresholds that failed in a summary, as "metric: expr". */
 export function failedThresholds(s: K6Summary): string[] {
   const out: string[] = [];
-  for (const [name, m] of Object.entries(s.metrics)) for (const [expr, r] of Object.entries(m.thresholds ?? {})) if (!r.ok) out.push(`${name}: ${expr}`);
+  for (const [name, m] of Object.entries(s.metrics))
+    for (const [expr, r] of Object.entries(m.thresholds ?? {})) if (!r.ok) out.push(`${name}: ${expr}`);
   return out;
 }

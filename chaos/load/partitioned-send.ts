@@ -56,7 +56,12 @@ export class PartitionedSender {
     return this.refreshing;
   }
 
-  async send<M extends Message>(producer: Producer, acks: number, messages: M[], track?: SendTracker<M>): Promise<PartitionedSendResult<M>> {
+  async send<M extends Message>(
+    producer: Producer,
+    acks: number,
+    messages: M[],
+    track?: SendTracker<M>,
+  ): Promise<PartitionedSendResult<M>> {
     const partitionMetadata = await this.metadata();
     const byPartition = new Map<number, M[]>();
     for (const message of messages) {

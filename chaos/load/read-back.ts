@@ -27,7 +27,11 @@ export async function readBack(kafka: Kafka, opts: ReadBackOptions): Promise<Log
     ends = new Map(offsets.map((o) => [o.partition, { start: Number(o.low), end: Number(o.high) }]));
   } catch (e) {
     await admin.disconnect().catch(() => {});
-    return { entries: [], complete: false, detail: `could not read the end offsets of ${opts.topic}: ${(e as Error).message}` };
+    return {
+      entries: [],
+      complete: false,
+      detail: `could not read the end offsets of ${opts.topic}: ${(e as Error).message}`,
+    };
   }
   // Next offset to read per partition; a partition is done once it reaches its captured end.
   const next = new Map([...ends].map(([p, o]) => [p, o.start]));
@@ -83,7 +87,16 @@ export async function readBack(kafka: Kafka, opts: ReadBackOptions): Promise<Log
     await admin.disconnect().catch(() => {});
   }
   const left = pending();
-  if (left.length === 0) return { entries, complete: true, detail: `read ${ends.size} partitions from log start to the end offsets captured after the load stopped (${endsText})` };
+  if (left.length === 0)
+    return {
+      entries,
+      complete: true,
+      detail: `read ${ends.size} partitions from log start to the end offsets captured after the load stopped (${endsText})`,
+    };
   const where = left.map(([p, o]) => `p${p} at ${next.get(p)} of ${o.end}`).join(', ');
-  return { entries, complete: false, detail: `read-back of ${opts.topic} stopped short of the end offsets captured after the load stopped (${where})${lastError ? `: ${lastError}` : `: no record for ${opts.idleTimeoutMs} ms`}` };
+  return {
+    entries,
+    complete: false,
+    detail: `read-back of ${opts.topic} stopped short of the end offsets captured after the load stopped (${where})${lastError ? `: ${lastError}` : `: no record for ${opts.idleTimeoutMs} ms`}`,
+  };
 }

@@ -31,7 +31,8 @@ export function splitHostPort(address: string): HostPort {
     portText = address.slice(i + 1);
   }
   const port = portText === '' ? 0 : Number(portText);
-  if (!/^\d*$/.test(portText) || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`address ${address}: invalid port`);
+  if (!/^\d*$/.test(portText) || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`address ${address}: invalid port`);
   return { host, port };
 }
 

@@ -19,12 +19,21 @@ const routes: Route[] = [
   { pattern: /^\/reset$/, methods: { POST: 'resetState' } },
   { pattern: /^\/proxies$/, methods: { GET: 'proxyIndex', POST: 'proxyCreate' } },
   { pattern: /^\/populate$/, methods: { POST: 'populate' } },
-  { pattern: new RegExp(`^/proxies/${name}$`), methods: { GET: 'proxyShow', POST: 'proxyUpdate', PATCH: 'proxyUpdate', DELETE: 'proxyDelete' } },
+  {
+    pattern: new RegExp(`^/proxies/${name}$`),
+    methods: { GET: 'proxyShow', POST: 'proxyUpdate', PATCH: 'proxyUpdate', DELETE: 'proxyDelete' },
+  },
   { pattern: new RegExp(`^/proxies/${name}/toxics$`), methods: { GET: 'toxicIndex', POST: 'toxicCreate' } },
-  { pattern: new RegExp(`^/proxies/${name}/toxics/${name}$`), methods: { GET: 'toxicShow', POST: 'toxicUpdate', PATCH: 'toxicUpdate', DELETE: 'toxicDelete' } },
+  {
+    pattern: new RegExp(`^/proxies/${name}/toxics/${name}$`),
+    methods: { GET: 'toxicShow', POST: 'toxicUpdate', PATCH: 'toxicUpdate', DELETE: 'toxicDelete' },
+  },
   { pattern: /^\/version$/, methods: { GET: 'version' } },
 ];
-const metricsRoute: Route = { pattern: /^\/metrics$/, methods: { GET: 'metrics', POST: 'metrics', HEAD: 'metrics', PUT: 'metrics', PATCH: 'metrics', DELETE: 'metrics' } };
+const metricsRoute: Route = {
+  pattern: /^\/metrics$/,
+  methods: { GET: 'metrics', POST: 'metrics', HEAD: 'metrics', PUT: 'metrics', PATCH: 'metrics', DELETE: 'metrics' },
+};
 
 /** Go's http.TimeoutHandler default body (handlers get 25 s, as in Toxiproxy). */
 const timeoutBody = '<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>';
@@ -85,7 +94,10 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
     res.setHeader(requestIdHeader, newRequestId());
     if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return sendText(res, 403, 'User agent not allowed');
     const body = readBody(req);
-    const timer = setTimeout(() => send(res, { status: 503, body: timeoutBody, contentType: 'text/html; charset=utf-8' }), handlerTimeoutMs);
+    const timer = setTimeout(
+      () => send(res, { status: 503, body: timeoutBody, contentType: 'text/html; charset=utf-8' }),
+      handlerTimeoutMs,
+    );
     handlers[handlerName](ctx, params, body)
       .then((reply) => send(res, reply))
       .catch((e: unknown) => {
@@ -97,7 +109,16 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
         clearTimeout(timer);
         // Drain an unread body so keep-alive connections stay usable.
         req.resume();
-        ctx.logger.debug({ method: req.method, url: req.url, status: res.statusCode, handler: handlerName, ms: +(performance.now() - started).toFixed(2) }, 'api request');
+        ctx.logger.debug(
+          {
+            method: req.method,
+            url: req.url,
+            status: res.statusCode,
+            handler: handlerName,
+            ms: +(performance.now() - started).toFixed(2),
+          },
+          'api request',
+        );
       });
   };
 }

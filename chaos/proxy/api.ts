@@ -39,7 +39,11 @@ export interface ApiContext {
 
 export type Handler = (ctx: ApiContext, params: string[], body: () => Promise<string>) => Promise<Reply>;
 
-const json = (value: unknown, status = 200): Reply => ({ status, body: goJson(value), contentType: 'application/json' });
+const json = (value: unknown, status = 200): Reply => ({
+  status,
+  body: goJson(value),
+  contentType: 'application/json',
+});
 const noContent: Reply = { status: 204 };
 
 function bad(e: unknown): unknown {
@@ -58,17 +62,32 @@ async function decode(body: () => Promise<string>): Promise<unknown> {
 function decodeAttributes(raw: unknown, toxic: Pick<ToxicDefinition, 'kind'>, base: Attributes): Attributes {
   const out = { ...base };
   if (raw === undefined || raw === null) return out;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new JsonDecodeError(`json: cannot unmarshal ${jsonKind(raw)} into Go struct field .attributes of type toxics.${toxic.kind.type}`);
-  for (const f of toxic.kind.fields) out[f.name] = intField(raw as JsonObject, f.name, `.attributes.${f.name}`, out[f.name], f.goType);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new JsonDecodeError(
+      `json: cannot unmarshal ${jsonKind(raw)} into Go struct field .attributes of type toxics.${toxic.kind.type}`,
+    );
+  for (const f of toxic.kind.fields)
+    out[f.name] = intField(raw as JsonObject, f.name, `.attributes.${f.name}`, out[f.name], f.goType);
   return out;
 }
 
 function proxyMapJson(ctx: ApiContext): string {
   // Built by hand: Go sorts map keys as strings, JS objects would put numeric names first.
-  return '{' + ctx.collection.all().map((p) => `${goJson(p.name)}:${goJson(p)}`).join(',') + '}';
+  return (
+    '{' +
+    ctx.collection
+      .all()
+      .map((p) => `${goJson(p.name)}:${goJson(p)}`)
+      .join(',') +
+    '}'
+  );
 }
 
-function decodeProxyFields(obj: JsonObject | null, base: { name: string; listen: string; upstream: string; enabled: boolean }, goType = 'Proxy') {
+function decodeProxyFields(
+  obj: JsonObject | null,
+  base: { name: string; listen: string; upstream: string; enabled: boolean },
+  goType = 'Proxy',
+) {
   if (!obj) return { ...base };
   return {
     name: stringField(obj, 'name', `${goType}.name`, base.name),
@@ -98,7 +117,10 @@ export const handlers = {
     }
     if (!input.name) throw errors.missingField.join('name');
     if (!input.upstream) throw errors.missingField.join('upstream');
-    const proxy = await ctx.collection.add(ctx.collection.newProxy(input.name, input.listen, input.upstream), input.enabled);
+    const proxy = await ctx.collection.add(
+      ctx.collection.newProxy(input.name, input.listen, input.upstream),
+      input.enabled,
+    );
     return json(proxy, 201);
   },
 
@@ -107,21 +129,34 @@ export const handlers = {
     let result: { proxies: unknown[] | null; error?: ApiError };
     try {
       const raw = await decode(body);
-      if (raw !== null && !Array.isArray(raw)) throw new JsonDecodeError(`json: cannot unmarshal ${jsonKind(raw)} into Go value of type []struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }`);
+      if (raw !== null && !Array.isArray(raw))
+        throw new JsonDecodeError(
+          `json: cannot unmarshal ${jsonKind(raw)} into Go value of type []struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }`,
+        );
       entries = ((raw as unknown[] | null) ?? []).map((item) => {
         const obj = expectObject(item, 'struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }');
         const f = decodeProxyFields(obj, { name: '', listen: '', upstream: '', enabled: true });
         const enabledRaw = obj ? field(obj, 'enabled') : undefined;
-        return { name: f.name, listen: f.listen, upstream: f.upstream, enabled: enabledRaw === undefined || enabledRaw === null ? undefined : f.enabled };
+        return {
+          name: f.name,
+          listen: f.listen,
+          upstream: f.upstream,
+          enabled: enabledRaw === undefined || enabledRaw === null ? undefined : f.enabled,
+        };
       });
       const r = await ctx.collection.populate(entries);
       // Go marshals an empty result slice as null.
-      result = { proxies: r.proxies.length ? r.proxies : null, error: r.error === undefined ? undefined : toApiError(r.error) };
+      result = {
+        proxies: r.proxies.length ? r.proxies : null,
+        error: r.error === undefined ? undefined : toApiError(r.error),
+      };
     } catch (e) {
       result = { proxies: null, error: toApiError(bad(e)) };
     }
     if (result.error) ctx.logger.warn({ err: result.error.message }, 'populate errors');
-    const out = result.error ? { error: result.error.message, status: result.error.status, proxies: result.proxies } : { proxies: result.proxies };
+    const out = result.error
+      ? { error: result.error.message, status: result.error.status, proxies: result.proxies }
+      : { proxies: result.proxies };
     return json(out, result.error ? result.error.status : 201);
   },
 
@@ -134,7 +169,12 @@ export const handlers = {
     let input;
     try {
       const obj = expectObject(await decode(body), 'toxiproxy.Proxy');
-      input = decodeProxyFields(obj, { name: proxy.name, listen: proxy.listen, upstream: proxy.upstream, enabled: proxy.enabled });
+      input = decodeProxyFields(obj, {
+        name: proxy.name,
+        listen: proxy.listen,
+        upstream: proxy.upstream,
+        enabled: proxy.enabled,
+      });
     } catch (e) {
       throw bad(e);
     }
@@ -161,15 +201,29 @@ export const handlers = {
       const toxicity = float32Field(obj, 'toxicity', 'ToxicWrapper.toxicity', 1);
       let toxicName = stringField(obj, 'name', 'ToxicWrapper.name', '');
       const rawAttributes = field(obj, 'attributes');
-      if (rawAttributes !== undefined && rawAttributes !== null && (typeof rawAttributes !== 'object' || Array.isArray(rawAttributes)))
-        throw new JsonDecodeError(`json: cannot unmarshal ${jsonKind(rawAttributes)} into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic`);
+      if (
+        rawAttributes !== undefined &&
+        rawAttributes !== null &&
+        (typeof rawAttributes !== 'object' || Array.isArray(rawAttributes))
+      )
+        throw new JsonDecodeError(
+          `json: cannot unmarshal ${jsonKind(rawAttributes)} into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic`,
+        );
       const direction = parseDirection(stream);
       if (!direction) throw errors.invalidStream;
       if (!toxicName) toxicName = `${type}_${stream}`;
       const kind = toxicKinds.get(type);
       if (!kind) throw errors.invalidToxicType;
       if (proxy.toxics.get(toxicName)) throw errors.toxicAlreadyExists;
-      toxic = { name: toxicName, type, stream, direction, toxicity, kind, attributes: decodeAttributes(rawAttributes, { kind }, zeroAttributes(kind)) };
+      toxic = {
+        name: toxicName,
+        type,
+        stream,
+        direction,
+        toxicity,
+        kind,
+        attributes: decodeAttributes(rawAttributes, { kind }, zeroAttributes(kind)),
+      };
     } catch (e) {
       throw bad(e);
     }
@@ -188,7 +242,11 @@ export const handlers = {
     const raw = await decode(body);
     const updated = await proxy.toxics.update(toxicName, (current) => {
       try {
-        const obj = expectObject(raw, 'struct { Attributes interface {} "json:\\"attributes\\""; Toxicity float32 "json:\\"toxicity\\"" }') ?? {};
+        const obj =
+          expectObject(
+            raw,
+            'struct { Attributes interface {} "json:\\"attributes\\""; Toxicity float32 "json:\\"toxicity\\"" }',
+          ) ?? {};
         return {
           attributes: decodeAttributes(field(obj, 'attributes'), current, current.attributes),
           toxicity: float32Field(obj, 'toxicity', '.toxicity', current.toxicity),

@@ -20,14 +20,23 @@ describe('Go-compatible JSON', () => {
     assert.equal(field({}, 'name'), undefined);
   });
 
-  it('rejects fractions for integer fields with Go\'s message', () => {
-    assert.throws(() => intField({ latency: 1.5 }, 'latency', '.attributes.latency', 0), /cannot unmarshal number 1\.5 into Go struct field \.attributes\.latency of type int64/);
-    assert.throws(() => intField({ latency: '1' }, 'latency', '.attributes.latency', 0), /cannot unmarshal string into/);
+  it("rejects fractions for integer fields with Go's message", () => {
+    assert.throws(
+      () => intField({ latency: 1.5 }, 'latency', '.attributes.latency', 0),
+      /cannot unmarshal number 1\.5 into Go struct field \.attributes\.latency of type int64/,
+    );
+    assert.throws(
+      () => intField({ latency: '1' }, 'latency', '.attributes.latency', 0),
+      /cannot unmarshal string into/,
+    );
     assert.equal(intField({ latency: null }, 'latency', 'x', 7), 7);
   });
 
   it('reports an empty body as EOF', () => {
-    assert.throws(() => parseBody('  '), (e: unknown) => e instanceof JsonDecodeError && e.message === 'EOF');
+    assert.throws(
+      () => parseBody('  '),
+      (e: unknown) => e instanceof JsonDecodeError && e.message === 'EOF',
+    );
   });
 });
 

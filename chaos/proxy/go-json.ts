@@ -5,7 +5,10 @@
 
 /** Serialize like Go's json.Marshal (HTML-safe escaping). */
 export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
 }
 
 /** A number stored as Go's float32 and printed the way Go prints it (shortest round-trip form). */
@@ -55,7 +58,8 @@ export function field(obj: JsonObject, name: string): unknown {
 /** Require a JSON object at the top level (Go: cannot unmarshal X into Go value of type T). */
 export function expectObject(v: unknown, goType: string): JsonObject | null {
   if (v === null) return null; // Go decodes null into a struct as "no change"
-  if (typeof v !== 'object' || Array.isArray(v)) throw new JsonDecodeError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type ${goType}`);
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new JsonDecodeError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type ${goType}`);
   return v as JsonObject;
 }
 

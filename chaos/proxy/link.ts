@@ -84,7 +84,8 @@ class SocketSink implements ChunkTarget {
 
   room(): Promise<void> {
     const s = this.socket;
-    if (this.done || s.destroyed || !s.writableNeedDrain || s.writableLength < SINK_HIGH_WATER_BYTES) return Promise.resolve();
+    if (this.done || s.destroyed || !s.writableNeedDrain || s.writableLength < SINK_HIGH_WATER_BYTES)
+      return Promise.resolve();
     return new Promise((resolve) => {
       const ready = () => {
         s.off('drain', ready);

@@ -67,7 +67,13 @@ export class Proxy {
   }
 
   toJSON(): ProxyJson {
-    return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, toxics: this.toxics.list().map(toxicJson) };
+    return {
+      name: this.name,
+      listen: this.listen,
+      upstream: this.upstream,
+      enabled: this.enabled,
+      toxics: this.toxics.list().map(toxicJson),
+    };
   }
 
   /** Number of open proxied connections. */
@@ -106,7 +112,9 @@ export class Proxy {
   private async startLocked(): Promise<void> {
     if (this.enabled) throw new ProxyAlreadyStarted();
     const { host, port } = await resolveListen(this.listen);
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (client) => this.accept(client));
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (client) =>
+      this.accept(client),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(joinHostPort(host, port), e)));
       server.listen({ host, port, exclusive: true }, () => resolve());
@@ -165,13 +173,18 @@ export class Proxy {
         return;
       }
       upstream.removeAllListeners('error');
-      const conn = new Connection(client, upstream, {
-        random: this.env.random,
-        counts: (direction) => this.env.traffic.counts(direction, this.name, listenerAtAccept, this.upstream),
-        chain: (direction) => this.toxics.chain(direction),
-        register: (links) => this.toxics.register(links),
-        closed: (c) => this.connections.delete(c),
-      }, reads);
+      const conn = new Connection(
+        client,
+        upstream,
+        {
+          random: this.env.random,
+          counts: (direction) => this.env.traffic.counts(direction, this.name, listenerAtAccept, this.upstream),
+          chain: (direction) => this.toxics.chain(direction),
+          register: (links) => this.toxics.register(links),
+          closed: (c) => this.connections.delete(c),
+        },
+        reads,
+      );
       this.connections.add(conn);
       conn.start();
     });

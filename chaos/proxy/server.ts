@@ -47,14 +47,23 @@ export const defaultApiHost = '127.0.0.1';
 export async function readPopulateFile(file: string): Promise<PopulateEntry[]> {
   const text = await readFile(file, 'utf8');
   const raw = parseBody(text);
-  if (!Array.isArray(raw)) throw new Error(`${file}: expected a JSON array of proxies ({"name", "listen", "upstream", "enabled"})`);
+  if (!Array.isArray(raw))
+    throw new Error(`${file}: expected a JSON array of proxies ({"name", "listen", "upstream", "enabled"})`);
   return raw.map((item: unknown, i) => {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) throw new Error(`${file}: proxy ${i + 1} is not an object`);
+    if (!item || typeof item !== 'object' || Array.isArray(item))
+      throw new Error(`${file}: proxy ${i + 1} is not an object`);
     const o = item as Record<string, unknown>;
     for (const k of ['name', 'listen', 'upstream'] as const)
-      if (o[k] !== undefined && typeof o[k] !== 'string') throw new Error(`${file}: proxy ${i + 1}: ${k} must be a string`);
-    if (o.enabled !== undefined && typeof o.enabled !== 'boolean') throw new Error(`${file}: proxy ${i + 1}: enabled must be true or false`);
-    return { name: (o.name as string) ?? '', listen: (o.listen as string) ?? '', upstream: (o.upstream as string) ?? '', enabled: o.enabled as boolean | undefined };
+      if (o[k] !== undefined && typeof o[k] !== 'string')
+        throw new Error(`${file}: proxy ${i + 1}: ${k} must be a string`);
+    if (o.enabled !== undefined && typeof o.enabled !== 'boolean')
+      throw new Error(`${file}: proxy ${i + 1}: enabled must be true or false`);
+    return {
+      name: (o.name as string) ?? '',
+      listen: (o.listen as string) ?? '',
+      upstream: (o.upstream as string) ?? '',
+      enabled: o.enabled as boolean | undefined,
+    };
   });
 }
 
@@ -62,7 +71,10 @@ export async function startProxyServer(opts: ProxyServerOptions = {}): Promise<R
   const logger = opts.logger ?? createLogger({ name: 'proxy' });
   const traffic = new ProxyTraffic();
   const collection = new ProxyCollection({ random: makeRandom(opts.seed), traffic, logger });
-  const metrics = createMetricsRegistry(traffic, { proxyMetrics: opts.proxyMetrics ?? false, runtimeMetrics: opts.runtimeMetrics ?? false });
+  const metrics = createMetricsRegistry(traffic, {
+    proxyMetrics: opts.proxyMetrics ?? false,
+    runtimeMetrics: opts.runtimeMetrics ?? false,
+  });
 
   const populate = async (entries: PopulateEntry[]): Promise<ProxyJson[]> => {
     const r = await collection.populate(entries);

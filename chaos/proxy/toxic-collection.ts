@@ -46,7 +46,10 @@ export class ToxicCollection {
   }
 
   /** Merge attributes, set toxicity, and restart the toxic on every connection. */
-  update(name: string, change: (current: ToxicDefinition) => { attributes: Attributes; toxicity: number }): Promise<ToxicDefinition> {
+  update(
+    name: string,
+    change: (current: ToxicDefinition) => { attributes: Attributes; toxicity: number },
+  ): Promise<ToxicDefinition> {
     return this.mutex.run(async () => {
       const toxic = this.get(name);
       if (!toxic) throw errors.toxicNotFound;

@@ -22,9 +22,21 @@ class Collector implements ChunkTarget {
 
 function stageFor(type: string, attributes: Record<string, number>): { stage: Stage; out: Collector } {
   const kind = toxicKinds.get(type)!;
-  const toxic: ToxicDefinition = { name: type, type, stream: 'downstream', direction: 'downstream', toxicity: 1, kind, attributes: { ...zeroAttributes(kind), ...attributes } };
+  const toxic: ToxicDefinition = {
+    name: type,
+    type,
+    stream: 'downstream',
+    direction: 'downstream',
+    toxicity: 1,
+    kind,
+    attributes: { ...zeroAttributes(kind), ...attributes },
+  };
   const out = new Collector();
-  const stage = new Stage(toxic, out, { random: seededRandom(1), resetOnClose: () => {}, now: () => performance.now() });
+  const stage = new Stage(toxic, out, {
+    random: seededRandom(1),
+    resetOnClose: () => {},
+    now: () => performance.now(),
+  });
   stage.start();
   return { stage, out };
 }
@@ -35,7 +47,13 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 describe('slicer offsets', () => {
   it('covers the whole chunk with contiguous pieces no larger than average + variation', () => {
     const random = seededRandom(3);
-    for (const [avg, variation, size] of [[10, 0, 100], [50, 10, 1000], [1, 0, 17], [0, 0, 5], [5, 9, 40]]) {
+    for (const [avg, variation, size] of [
+      [10, 0, 100],
+      [50, 10, 1000],
+      [1, 0, 17],
+      [0, 0, 5],
+      [5, 9, 40],
+    ]) {
       const offsets = sliceOffsets(0, size, { average_size: avg, size_variation: variation, delay: 0 }, random);
       assert.equal(offsets[0], 0);
       assert.equal(offsets[offsets.length - 1], size);
@@ -43,7 +61,8 @@ describe('slicer offsets', () => {
         const len = offsets[i] - offsets[i - 1];
         assert.ok(len >= 1, `pieces are never empty (${avg}/${variation}/${size})`);
         if (i + 1 < offsets.length) assert.equal(offsets[i + 1], offsets[i], 'contiguous');
-        if (avg > 1 && variation < avg) assert.ok(len <= avg + variation, `piece ${len} for average ${avg} +/- ${variation}`);
+        if (avg > 1 && variation < avg)
+          assert.ok(len <= avg + variation, `piece ${len} for average ${avg} +/- ${variation}`);
       }
     }
   });
@@ -56,7 +75,10 @@ describe('toxics on a stage', () => {
     stage.push(chunk(10));
     stage.push(chunk(10));
     await tick();
-    assert.deepEqual(out.items.map((c) => (c ? c.data.length : null)), [10, 10, 5, null]);
+    assert.deepEqual(
+      out.items.map((c) => (c ? c.data.length : null)),
+      [10, 10, 5, null],
+    );
     assert.equal(stage.closed, true);
   });
 
@@ -66,7 +88,10 @@ describe('toxics on a stage', () => {
     stage.push(chunk(2));
     stage.push(null);
     await tick();
-    assert.deepEqual(out.items.map((c) => (c ? c.data.length : null)), [1, 2, null]);
+    assert.deepEqual(
+      out.items.map((c) => (c ? c.data.length : null)),
+      [1, 2, null],
+    );
   });
 
   it('an interrupted latency toxic forwards the chunk it holds instead of dropping it', async () => {
@@ -81,8 +106,15 @@ describe('toxics on a stage', () => {
 
 describe('chaos proxy --config', () => {
   it('is the populate file after the subcommand and the toolkit YAML before it', () => {
-    assert.deepEqual(splitConfigFlags(['node', 'kafka-sre', '-c', 'k.yaml', 'chaos', 'proxy', '--config', 'p.json']), { toolkit: 'k.yaml', populate: 'p.json' });
-    assert.deepEqual(splitConfigFlags(['node', 'kafka-sre', 'chaos', 'proxy', '--config=p.json']), { populate: 'p.json' });
-    assert.deepEqual(splitConfigFlags(['node', 'kafka-sre', '--config', 'k.yaml', 'chaos', 'proxy']), { toolkit: 'k.yaml' });
+    assert.deepEqual(splitConfigFlags(['node', 'kafka-sre', '-c', 'k.yaml', 'chaos', 'proxy', '--config', 'p.json']), {
+      toolkit: 'k.yaml',
+      populate: 'p.json',
+    });
+    assert.deepEqual(splitConfigFlags(['node', 'kafka-sre', 'chaos', 'proxy', '--config=p.json']), {
+      populate: 'p.json',
+    });
+    assert.deepEqual(splitConfigFlags(['node', 'kafka-sre', '--config', 'k.yaml', 'chaos', 'proxy']), {
+      toolkit: 'k.yaml',
+    });
   });
 });

@@ -28,38 +28,111 @@ export interface BudgetRow {
 
 /** The data check's numbers (Jepsen's Kafka checker names) and how the log was read. */
 function dataTable(r: DataCheckResult): string {
-  const cells = [r.acknowledged, r.inLog, r.lostWrite, r.duplicate, r.nonmonotonicSend, `${r.indeterminate} (${r.indeterminateFound} in log)`, r.group ? `${r.group.consumed} (${r.group.missedAcknowledged} acknowledged missed)` : '-'];
-  const samples = [...r.lostWriteSample.map((x) => `lost-write ${x}`), ...r.duplicateSample.map((x) => `duplicate ${x}`), ...r.nonmonotonicSample.map((x) => `nonmonotonic-send ${x}`)];
+  const cells = [
+    r.acknowledged,
+    r.inLog,
+    r.lostWrite,
+    r.duplicate,
+    r.nonmonotonicSend,
+    `${r.indeterminate} (${r.indeterminateFound} in log)`,
+    r.group ? `${r.group.consumed} (${r.group.missedAcknowledged} acknowledged missed)` : '-',
+  ];
+  const samples = [
+    ...r.lostWriteSample.map((x) => `lost-write ${x}`),
+    ...r.duplicateSample.map((x) => `duplicate ${x}`),
+    ...r.nonmonotonicSample.map((x) => `nonmonotonic-send ${x}`),
+  ];
   return `<table><tr><th>acknowledged</th><th>read back from the log</th><th>lost-write</th><th>duplicate</th><th>nonmonotonic-send</th><th>indeterminate</th><th>read by the load's group</th></tr><tr>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr></table>
-<p>Read-back: ${esc(r.readBack.detail)}</p>${samples.length ? `<ul>${samples.slice(0, 20).map((x) => `<li><code>${esc(x)}</code></li>`).join('')}</ul>` : ''}`;
+<p>Read-back: ${esc(r.readBack.detail)}</p>${
+    samples.length
+      ? `<ul>${samples
+          .slice(0, 20)
+          .map((x) => `<li><code>${esc(x)}</code></li>`)
+          .join('')}</ul>`
+      : ''
+  }`;
 }
 
 export function faultSpans(o: RunOutcome): Span[] {
-  return o.faults.filter((f) => f.injectedAt !== undefined).map((f) => ({ label: `fault ${f.fault}`, from: f.injectedAt!, to: f.rolledBackAt ?? o.windowEndMs, kind: 'fault' as const }));
+  return o.faults
+    .filter((f) => f.injectedAt !== undefined)
+    .map((f) => ({
+      label: `fault ${f.fault}`,
+      from: f.injectedAt!,
+      to: f.rolledBackAt ?? o.windowEndMs,
+      kind: 'fault' as const,
+    }));
 }
 
 export function renderHtml(o: RunOutcome, charts: ChartData[], budget: BudgetRow[], objective: number): string {
   const start = o.windowStartMs;
   const end = o.windowEndMs;
   const faults = faultSpans(o);
-  const alertSpans: Span[] = alertTimeline(o.polls).map((a) => ({ label: `alert ${a.name}${Object.keys(a.labels).length ? ` ${Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`, from: a.from, to: a.to, kind: 'alert' }));
+  const alertSpans: Span[] = alertTimeline(o.polls).map((a) => ({
+    label: `alert ${a.name}${
+      Object.keys(a.labels).length
+        ? ` ${Object.entries(a.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')}`
+        : ''
+    }`,
+    from: a.from,
+    to: a.to,
+    kind: 'alert',
+  }));
   const status = o.journal.status;
   const rows: string[] = [];
-  for (const l of o.leftBehind) rows.push(`<tr class="bad"><td>FAIL</td><td>fault ${esc(l.fault)} rolled back</td><td>-</td><td>-</td><td>${esc(describeLeftBehind(l))}</td></tr>`);
-  for (const a of o.alerts) rows.push(`<tr class="${a.passed ? 'ok' : 'bad'}"><td>${a.passed ? 'PASS' : 'FAIL'}</td><td>${esc(a.alert)} fires on ${esc(a.fault)}</td><td>${ms(a.ttdMs)} / ${ms(a.fireWithinMs)}</td><td>${ms(a.ttrMs)} / ${ms(a.resolveWithinMs)}</td><td>${esc(a.reason)}</td></tr>`);
-  for (const s of o.silent) rows.push(`<tr class="${s.passed ? 'ok' : 'bad'}"><td>${s.passed ? 'PASS' : 'FAIL'}</td><td>${esc(s.alert)} must not fire</td><td>-</td><td>-</td><td>${esc(s.reason)}</td></tr>`);
-  for (const n of o.notified) rows.push(`<tr class="${n.passed ? 'ok' : 'bad'}"><td>${n.passed ? 'PASS' : 'FAIL'}</td><td>${esc(n.alert)} routed to ${esc(n.receiver)}</td><td>${ms(n.latencyMs)}</td><td>-</td><td>${esc(n.reason)}</td></tr>`);
-  if (o.data) rows.push(`<tr class="${o.data.passed ? 'ok' : 'bad'}"><td>${o.data.passed ? 'PASS' : 'FAIL'}</td><td>data check</td><td>-</td><td>-</td><td>${esc(o.data.reason)}</td></tr>`);
+  for (const l of o.leftBehind)
+    rows.push(
+      `<tr class="bad"><td>FAIL</td><td>fault ${esc(l.fault)} rolled back</td><td>-</td><td>-</td><td>${esc(describeLeftBehind(l))}</td></tr>`,
+    );
+  for (const a of o.alerts)
+    rows.push(
+      `<tr class="${a.passed ? 'ok' : 'bad'}"><td>${a.passed ? 'PASS' : 'FAIL'}</td><td>${esc(a.alert)} fires on ${esc(a.fault)}</td><td>${ms(a.ttdMs)} / ${ms(a.fireWithinMs)}</td><td>${ms(a.ttrMs)} / ${ms(a.resolveWithinMs)}</td><td>${esc(a.reason)}</td></tr>`,
+    );
+  for (const s of o.silent)
+    rows.push(
+      `<tr class="${s.passed ? 'ok' : 'bad'}"><td>${s.passed ? 'PASS' : 'FAIL'}</td><td>${esc(s.alert)} must not fire</td><td>-</td><td>-</td><td>${esc(s.reason)}</td></tr>`,
+    );
+  for (const n of o.notified)
+    rows.push(
+      `<tr class="${n.passed ? 'ok' : 'bad'}"><td>${n.passed ? 'PASS' : 'FAIL'}</td><td>${esc(n.alert)} routed to ${esc(n.receiver)}</td><td>${ms(n.latencyMs)}</td><td>-</td><td>${esc(n.reason)}</td></tr>`,
+    );
+  if (o.data)
+    rows.push(
+      `<tr class="${o.data.passed ? 'ok' : 'bad'}"><td>${o.data.passed ? 'PASS' : 'FAIL'}</td><td>data check</td><td>-</td><td>-</td><td>${esc(o.data.reason)}</td></tr>`,
+    );
   const followUps = [...o.spec.followUps];
-  for (const l of o.leftBehind) followUps.push(`Fault ${l.fault} (${l.type} on ${l.target}) is still injected: undo it now (${l.error}).`);
-  for (const a of o.alerts.filter((x) => !x.passed)) followUps.push(`Alert ${a.alert} did not behave as expected (${a.reason}): check the rule, its "for" duration and the signal behind it.`);
-  for (const s of o.silent.filter((x) => !x.passed)) followUps.push(`Alert ${s.alert} fired although it must not (${s.reason}): check inhibition rules and thresholds.`);
-  if (o.data && o.data.result.lostWrite > 0) followUps.push(`${o.data.result.lostWrite} acknowledged records are missing from the log (lost-write): review acks, min.insync.replicas and unclean leader election.`);
-  if (o.data && o.data.result.nonmonotonicSend > 0) followUps.push(`${o.data.result.nonmonotonicSend} records sit in the log before records their producer had acknowledged before sending them (nonmonotonic-send).`);
-  if (o.data && !o.data.result.readBack.complete) followUps.push(`The data check could not read the topic back (${o.data.result.readBack.detail}): nothing is known about loss.`);
-  if (o.prometheus.failed) followUps.push(`${o.prometheus.failed} of ${o.prometheus.total} Prometheus polls failed (last error ${o.prometheus.lastError ?? ''}): verdicts over those gaps are inconclusive.`);
-  if (status === 'aborted') followUps.push(`The drill was aborted (${o.journal.reason ?? ''}): find out why before repeating it.`);
-  const ev = o.journal.events.map((e) => `<tr><td>${(e.t / 1000).toFixed(2)} s</td><td>${esc(e.type)}</td><td><code>${esc(JSON.stringify(Object.fromEntries(Object.entries(e).filter(([k]) => !['at', 't', 'type'].includes(k)))))}</code></td></tr>`);
+  for (const l of o.leftBehind)
+    followUps.push(`Fault ${l.fault} (${l.type} on ${l.target}) is still injected: undo it now (${l.error}).`);
+  for (const a of o.alerts.filter((x) => !x.passed))
+    followUps.push(
+      `Alert ${a.alert} did not behave as expected (${a.reason}): check the rule, its "for" duration and the signal behind it.`,
+    );
+  for (const s of o.silent.filter((x) => !x.passed))
+    followUps.push(`Alert ${s.alert} fired although it must not (${s.reason}): check inhibition rules and thresholds.`);
+  if (o.data && o.data.result.lostWrite > 0)
+    followUps.push(
+      `${o.data.result.lostWrite} acknowledged records are missing from the log (lost-write): review acks, min.insync.replicas and unclean leader election.`,
+    );
+  if (o.data && o.data.result.nonmonotonicSend > 0)
+    followUps.push(
+      `${o.data.result.nonmonotonicSend} records sit in the log before records their producer had acknowledged before sending them (nonmonotonic-send).`,
+    );
+  if (o.data && !o.data.result.readBack.complete)
+    followUps.push(
+      `The data check could not read the topic back (${o.data.result.readBack.detail}): nothing is known about loss.`,
+    );
+  if (o.prometheus.failed)
+    followUps.push(
+      `${o.prometheus.failed} of ${o.prometheus.total} Prometheus polls failed (last error ${o.prometheus.lastError ?? ''}): verdicts over those gaps are inconclusive.`,
+    );
+  if (status === 'aborted')
+    followUps.push(`The drill was aborted (${o.journal.reason ?? ''}): find out why before repeating it.`);
+  const ev = o.journal.events.map(
+    (e) =>
+      `<tr><td>${(e.t / 1000).toFixed(2)} s</td><td>${esc(e.type)}</td><td><code>${esc(JSON.stringify(Object.fromEntries(Object.entries(e).filter(([k]) => !['at', 't', 'type'].includes(k)))))}</code></td></tr>`,
+  );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Game day ${esc(o.spec.name)}: ${status}</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px;text-align:left}tr.ok td:first-child{color:#2a7}tr.bad td:first-child{color:#c22;font-weight:bold}.status{font-size:20px;font-weight:bold}.passed{color:#2a7}.failed,.aborted,.error{color:#c22}code{font-size:11px}</style></head>
@@ -80,7 +153,22 @@ ${charts.map((c) => (c.error ? `<p>${esc(c.title)}: ${esc(c.error)}</p>` : lineC
 ${budget.length ? `<table><tr><th>SLO</th><th>bad events</th><th>events</th><th>budget burned</th></tr>${budget.map((b) => `<tr><td>${esc(b.slo)}</td><td>${b.errors}</td><td>${b.events}</td><td>${(b.burned * 100).toFixed(4)} %</td></tr>`).join('')}</table>` : '<p>No SLI series (kafka_sre_slo_*) in Prometheus for the drill window.</p>'}
 <h2>Data</h2>
 ${o.data ? dataTable(o.data.result) : '<p>No data check in this spec.</p>'}
-${o.load ? `<h3>Load (k6-style metrics)</h3><table><tr><th>metric</th><th>values</th><th>thresholds</th></tr>${Object.entries(o.load.summary.metrics).map(([n, m]) => `<tr><td>${esc(n)}</td><td><code>${esc(JSON.stringify(m.values))}</code></td><td>${esc(Object.entries(m.thresholds ?? {}).map(([e, r]) => `${e}: ${r.ok ? 'ok' : 'FAILED'}`).join(', '))}</td></tr>`).join('')}</table>${o.load.slowestWrite ? `<p>${esc(describeSlowestWrite(o.load.slowestWrite))}</p>` : ''}` : ''}
+${
+  o.load
+    ? `<h3>Load (k6-style metrics)</h3><table><tr><th>metric</th><th>values</th><th>thresholds</th></tr>${Object.entries(
+        o.load.summary.metrics,
+      )
+        .map(
+          ([n, m]) =>
+            `<tr><td>${esc(n)}</td><td><code>${esc(JSON.stringify(m.values))}</code></td><td>${esc(
+              Object.entries(m.thresholds ?? {})
+                .map(([e, r]) => `${e}: ${r.ok ? 'ok' : 'FAILED'}`)
+                .join(', '),
+            )}</td></tr>`,
+        )
+        .join('')}</table>${o.load.slowestWrite ? `<p>${esc(describeSlowestWrite(o.load.slowestWrite))}</p>` : ''}`
+    : ''
+}
 <h2>Follow-ups</h2>
 ${followUps.length ? `<ul>${followUps.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : '<p>None.</p>'}
 <h2>Journal</h2>

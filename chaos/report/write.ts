@@ -11,10 +11,16 @@ import { junitXml } from './junit.js';
 
 /** What the report charts: lag, URP, throughput and latency, named through the metric catalog. */
 export const reportCharts: { title: string; query: string }[] = [
-  { title: 'Consumer lag (records, sum per group)', query: `sum by (consumergroup) (${exporterMetrics.consumerGroupLag.name})` },
+  {
+    title: 'Consumer lag (records, sum per group)',
+    query: `sum by (consumergroup) (${exporterMetrics.consumerGroupLag.name})`,
+  },
   { title: 'Under-replicated partitions (sum)', query: `sum(${brokerMetrics.underReplicatedPartitions.name})` },
   { title: 'Throughput in (records/s)', query: `sum(rate(${brokerMetrics.messagesIn.name}[30s]))` },
-  { title: 'Produce latency p99 (ms, max over brokers)', query: `max(${brokerMetrics.totalTimeMs.name}{request="Produce",quantile="0.99"})` },
+  {
+    title: 'Produce latency p99 (ms, max over brokers)',
+    query: `max(${brokerMetrics.totalTimeMs.name}{request="Produce",quantile="0.99"})`,
+  },
 ];
 
 async function fetchCharts(prom: PrometheusPoller, start: number, end: number): Promise<ChartData[]> {
@@ -27,7 +33,12 @@ async function fetchCharts(prom: PrometheusPoller, start: number, end: number): 
   );
 }
 
-async function fetchBudget(prom: PrometheusPoller, start: number, end: number, objective: number): Promise<BudgetRow[]> {
+async function fetchBudget(
+  prom: PrometheusPoller,
+  start: number,
+  end: number,
+  objective: number,
+): Promise<BudgetRow[]> {
   const window = `${Math.max(1, Math.round((end - start) / 1000))}s`;
   const [errors, events] = await Promise.all([
     prom.sample(`sum by (slo) (increase(${exporterMetrics.sloErrors.name}[${window}]))`, new Date(end)),
@@ -40,7 +51,12 @@ async function fetchBudget(prom: PrometheusPoller, start: number, end: number, o
     const err = errors.value.find((e) => e.metric.slo === slo)?.value ?? 0;
     const ratio = ev.value > 0 ? err / ev.value : 0;
     // Budget share = bad ratio / allowed ratio, scaled by the drill's share of the 30 days.
-    return { slo, errors: Math.round(err), events: Math.round(ev.value), burned: (ratio / (1 - objective)) * ((end - start) / 1000 / month) };
+    return {
+      slo,
+      errors: Math.round(err),
+      events: Math.round(ev.value),
+      burned: (ratio / (1 - objective)) * ((end - start) / 1000 / month),
+    };
   });
 }
 
@@ -60,7 +76,10 @@ export async function writeReports(o: RunOutcome, dir: string, opts: { objective
   if (o.target) {
     // The drill's own poller when the runner handed it over (its polls are counted together).
     const prom = o.poller ?? new PrometheusPoller(new PrometheusClient(o.target.prometheusUrl));
-    [charts, budget] = await Promise.all([fetchCharts(prom, o.windowStartMs, o.windowEndMs), fetchBudget(prom, o.windowStartMs, o.windowEndMs, objective)]);
+    [charts, budget] = await Promise.all([
+      fetchCharts(prom, o.windowStartMs, o.windowEndMs),
+      fetchBudget(prom, o.windowStartMs, o.windowEndMs, objective),
+    ]);
   }
   await put('report.html', renderHtml(o, charts, budget, objective));
   if (o.load) await put('summary.json', JSON.stringify(o.load.summary, null, 2) + '\n');

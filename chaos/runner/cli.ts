@@ -39,15 +39,25 @@ function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
 }
 
 function summaryLines(o: RunOutcome, files: string[]): string {
-  const out = [`game day ${o.spec.name}: ${o.journal.status.toUpperCase()}${o.journal.reason ? ` (${o.journal.reason})` : ''}`];
+  const out = [
+    `game day ${o.spec.name}: ${o.journal.status.toUpperCase()}${o.journal.reason ? ` (${o.journal.reason})` : ''}`,
+  ];
   for (const l of o.leftBehind) out.push(`  FAIL rollback: ${describeLeftBehind(l)}`);
-  for (const a of o.alerts) out.push(`  ${a.passed ? 'PASS' : 'FAIL'} ${a.alert} on ${a.fault}: ${a.reason}${a.ttdMs !== undefined ? `, TTD ${formatDuration(a.ttdMs)}` : ''}${a.ttrMs !== undefined ? `, TTR ${formatDuration(a.ttrMs)}` : ''}`);
-  for (const n of o.notified) out.push(`  ${n.passed ? 'PASS' : 'FAIL'} ${n.alert} routed to ${n.receiver}: ${n.reason}`);
+  for (const a of o.alerts)
+    out.push(
+      `  ${a.passed ? 'PASS' : 'FAIL'} ${a.alert} on ${a.fault}: ${a.reason}${a.ttdMs !== undefined ? `, TTD ${formatDuration(a.ttdMs)}` : ''}${a.ttrMs !== undefined ? `, TTR ${formatDuration(a.ttrMs)}` : ''}`,
+    );
+  for (const n of o.notified)
+    out.push(`  ${n.passed ? 'PASS' : 'FAIL'} ${n.alert} routed to ${n.receiver}: ${n.reason}`);
   for (const s of o.silent) out.push(`  ${s.passed ? 'PASS' : 'FAIL'} ${s.alert} must not fire: ${s.reason}`);
   if (o.data) out.push(`  ${o.data.passed ? 'PASS' : 'FAIL'} data: ${o.data.reason}`);
   for (const t of o.load?.failedThresholds ?? []) out.push(`  FAIL threshold ${t}`);
-  if (o.prometheus.failed) out.push(`  prometheus: ${o.prometheus.failed} of ${o.prometheus.total} polls of ${o.prometheus.url} failed, last error ${o.prometheus.lastError}`);
-  if (o.load?.slowestWrite && !o.load.failedThresholds.length) out.push(`  load: ${describeSlowestWrite(o.load.slowestWrite)}`);
+  if (o.prometheus.failed)
+    out.push(
+      `  prometheus: ${o.prometheus.failed} of ${o.prometheus.total} polls of ${o.prometheus.url} failed, last error ${o.prometheus.lastError}`,
+    );
+  if (o.load?.slowestWrite && !o.load.failedThresholds.length)
+    out.push(`  load: ${describeSlowestWrite(o.load.slowestWrite)}`);
   for (const f of files) out.push(`  report: ${f}`);
   return out.join('\n') + '\n';
 }
@@ -61,11 +71,16 @@ export function registerChaosRunnerCommands(chaos: Command): void {
     .option('--dry-run', 'print the plan and exit without contacting anything')
     .option('--state-dir <dir>', 'lock files and default reports', defaultStateDir)
     .option('--quiet', 'no live progress on stderr')
-    .option('--metrics-port <port>', 'serve kafka_sre_gameday_* on 127.0.0.1:<port>/metrics during the drill (0 = free port)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--metrics-port: ${JSON.stringify(v)} is not a port`);
-      return n;
-    })
+    .option(
+      '--metrics-port <port>',
+      'serve kafka_sre_gameday_* on 127.0.0.1:<port>/metrics during the drill (0 = free port)',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535)
+          throw new UsageError(`--metrics-port: ${JSON.stringify(v)} is not a port`);
+        return n;
+      },
+    )
     .action(async (specFile: string, flags: RunFlags) => {
       const loaded = await loadSpecFile(specFile);
       if (flags.dryRun) {
@@ -88,7 +103,9 @@ export function registerChaosRunnerCommands(chaos: Command): void {
             : (p) => {
                 if (Date.now() - lastStatus < 5000) return;
                 lastStatus = Date.now();
-                process.stderr.write(`[${formatDuration(p.elapsedMs)}] ${p.phase}, ${formatDuration(p.timeLeftMs)} left at most; faults active: ${p.activeFaults.join(', ') || 'none'}; alerts firing: ${p.firing.join(', ') || 'none'}\n`);
+                process.stderr.write(
+                  `[${formatDuration(p.elapsedMs)}] ${p.phase}, ${formatDuration(p.timeLeftMs)} left at most; faults active: ${p.activeFaults.join(', ') || 'none'}; alerts firing: ${p.firing.join(', ') || 'none'}\n`,
+                );
               },
         });
       } catch (e) {
@@ -126,7 +143,14 @@ export function registerChaosRunnerCommands(chaos: Command): void {
     .action(async (file: string, flags: { history: string; reportRoot: string; stateDir: string; once?: boolean }) => {
       const entries = await loadScheduleFile(file);
       const signals = abortOnSignals();
-      const scheduler = new Scheduler({ entries, historyFile: flags.history, reportRoot: flags.reportRoot, stateDir: flags.stateDir, signal: signals.signal, log: (l) => process.stdout.write(`kafka-sre chaos schedule: ${l}\n`) });
+      const scheduler = new Scheduler({
+        entries,
+        historyFile: flags.history,
+        reportRoot: flags.reportRoot,
+        stateDir: flags.stateDir,
+        signal: signals.signal,
+        log: (l) => process.stdout.write(`kafka-sre chaos schedule: ${l}\n`),
+      });
       try {
         if (flags.once) {
           for (const e of entries) await scheduler.trigger(e.spec);
@@ -151,7 +175,8 @@ export function registerChaosRunnerCommands(chaos: Command): void {
     .option('--json', 'print JSON lines instead of a table')
     .option('--limit <n>', 'only the last N entries', (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit: ${JSON.stringify(v)} is not a positive integer`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`--limit: ${JSON.stringify(v)} is not a positive integer`);
       return n;
     })
     .action(async (flags: { history: string; json?: boolean; limit?: number }) => {

@@ -10,7 +10,12 @@ export interface Silence {
 
 async function am<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
   const url = new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`);
-  const res = await fetch(url, { method, headers: body ? { 'content-type': 'application/json' } : undefined, body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(url, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : undefined,
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(5000),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`Alertmanager ${method} ${url.pathname}: HTTP ${res.status}: ${text.slice(0, 200)}`);
   return (text ? JSON.parse(text) : undefined) as T;
@@ -21,8 +26,19 @@ export async function alertmanagerReady(base: string): Promise<void> {
 }
 
 /** Silence the named alerts until `endsAt`; comment names the drill. */
-export async function createSilence(base: string, alertNames: string[], opts: { drill: string; runId: string; endsAt: Date; label?: { name: string; value: string } }): Promise<Silence> {
-  const matchers = [{ name: 'alertname', value: alertNames.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), isRegex: true, isEqual: true }];
+export async function createSilence(
+  base: string,
+  alertNames: string[],
+  opts: { drill: string; runId: string; endsAt: Date; label?: { name: string; value: string } },
+): Promise<Silence> {
+  const matchers = [
+    {
+      name: 'alertname',
+      value: alertNames.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+      isRegex: true,
+      isEqual: true,
+    },
+  ];
   if (opts.label) matchers.push({ name: opts.label.name, value: opts.label.value, isRegex: false, isEqual: true });
   const res = await am<{ silenceID: string }>(base, 'POST', '/api/v2/silences', {
     matchers,

@@ -12,7 +12,10 @@ test('a second drill on the same target is refused while the first holds the loc
   try {
     const { lock, stale } = await TargetLock.acquire(dir, info);
     assert.equal(stale, undefined);
-    await assert.rejects(TargetLock.acquire(dir, { ...info, runId: 'r2' }), (e: unknown) => e instanceof TargetLockedError && /locked by game day "s" \(run r1/.test((e as Error).message));
+    await assert.rejects(
+      TargetLock.acquire(dir, { ...info, runId: 'r2' }),
+      (e: unknown) => e instanceof TargetLockedError && /locked by game day "s" \(run r1/.test((e as Error).message),
+    );
     await lock.release();
     const again = await TargetLock.acquire(dir, { ...info, runId: 'r3' });
     await again.lock.release();
@@ -32,7 +35,10 @@ test('a stale lock from a dead process is taken over with its leftovers', async 
     await writeFile(file, JSON.stringify({ ...content, pid: 2 ** 22 + 7, host: hostname() }));
     const { lock: next, stale } = await TargetLock.acquire(dir, { ...info, runId: 'r2' });
     assert.equal(stale?.runId, 'r1');
-    assert.deepEqual(next.leftovers.map((l) => l.fault), ['lat']);
+    assert.deepEqual(
+      next.leftovers.map((l) => l.fault),
+      ['lat'],
+    );
     await next.removeLeftover('lat');
     assert.deepEqual(JSON.parse(await readFile(file, 'utf8')).leftovers, []);
     await next.release();

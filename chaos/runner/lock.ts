@@ -18,7 +18,9 @@ export interface LockContent {
 
 export class TargetLockedError extends Error {
   constructor(readonly holder: LockContent) {
-    super(`target ${holder.target} is locked by game day "${holder.spec}" (run ${holder.runId}, pid ${holder.pid} on ${holder.host}, since ${holder.startedAt})`);
+    super(
+      `target ${holder.target} is locked by game day "${holder.spec}" (run ${holder.runId}, pid ${holder.pid} on ${holder.host}, since ${holder.startedAt})`,
+    );
     this.name = 'TargetLockedError';
   }
 }
@@ -46,10 +48,19 @@ export class TargetLock {
    * Take the lock. A lock held by a live process throws TargetLockedError; a stale one (its
    * process is gone) is taken over and its leftovers returned for cleanup.
    */
-  static async acquire(stateDir: string, info: Omit<LockContent, 'pid' | 'host' | 'startedAt' | 'leftovers'>): Promise<{ lock: TargetLock; stale?: LockContent }> {
+  static async acquire(
+    stateDir: string,
+    info: Omit<LockContent, 'pid' | 'host' | 'startedAt' | 'leftovers'>,
+  ): Promise<{ lock: TargetLock; stale?: LockContent }> {
     const file = lockFileFor(stateDir, info.target);
     await mkdir(join(stateDir, 'locks'), { recursive: true });
-    const content: LockContent = { ...info, pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), leftovers: [] };
+    const content: LockContent = {
+      ...info,
+      pid: process.pid,
+      host: hostname(),
+      startedAt: new Date().toISOString(),
+      leftovers: [],
+    };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fh = await open(file, 'wx');
@@ -64,7 +75,15 @@ export class TargetLock {
         holder = JSON.parse(await readFile(file, 'utf8')) as LockContent;
       } catch {
         // Unreadable (a crash mid-write): nothing to recover from it, treat as stale.
-        holder = { runId: '?', pid: -1, host: hostname(), spec: '?', target: info.target, startedAt: '?', leftovers: [] };
+        holder = {
+          runId: '?',
+          pid: -1,
+          host: hostname(),
+          spec: '?',
+          target: info.target,
+          startedAt: '?',
+          leftovers: [],
+        };
       }
       if (holder.host === hostname() && holder.pid > 0 && alive(holder.pid)) throw new TargetLockedError(holder);
       if (holder.host !== hostname()) throw new TargetLockedError(holder);

@@ -14,8 +14,18 @@ export interface RunnerMetrics {
 
 export async function startRunnerMetrics(gameday: string, port: number, host = '127.0.0.1'): Promise<RunnerMetrics> {
   const registry = new Registry();
-  const active = new Gauge({ name: chaosMetrics.gamedayActive.name, help: chaosMetrics.gamedayActive.help, labelNames: [...chaosMetrics.gamedayActive.labels], registers: [registry] });
-  const fault = new Gauge({ name: chaosMetrics.faultActive.name, help: chaosMetrics.faultActive.help, labelNames: [...chaosMetrics.faultActive.labels], registers: [registry] });
+  const active = new Gauge({
+    name: chaosMetrics.gamedayActive.name,
+    help: chaosMetrics.gamedayActive.help,
+    labelNames: [...chaosMetrics.gamedayActive.labels],
+    registers: [registry],
+  });
+  const fault = new Gauge({
+    name: chaosMetrics.faultActive.name,
+    help: chaosMetrics.faultActive.help,
+    labelNames: [...chaosMetrics.faultActive.labels],
+    registers: [registry],
+  });
   const server: Server = createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end('not found\n');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare } from './probes.js';
 
-test('comparators with tolerance lean in the comparison\'s favour', () => {
+test("comparators with tolerance lean in the comparison's favour", () => {
   assert.equal(compare(104, '<', 100, 5), true);
   assert.equal(compare(105, '<', 100, 5), false);
   assert.equal(compare(96, '>=', 100, 4), true);

@@ -16,7 +16,12 @@ export interface ProbeResult {
 }
 
 /** value `op` threshold, with `tolerance` of slack in the comparison's favour. */
-export function compare(value: number, op: '==' | '!=' | '<' | '<=' | '>' | '>=', threshold: number, tolerance = 0): boolean {
+export function compare(
+  value: number,
+  op: '==' | '!=' | '<' | '<=' | '>' | '>=',
+  threshold: number,
+  tolerance = 0,
+): boolean {
   switch (op) {
     case '<':
       return value < threshold + tolerance;
@@ -33,21 +38,55 @@ export function compare(value: number, op: '==' | '!=' | '<' | '<=' | '>' | '>='
   }
 }
 
-export async function prometheusCheck(prom: PrometheusPoller, name: string, q: { query: string; comparator: Parameters<typeof compare>[1]; value: number; tolerance?: number; ifEmpty?: 'pass' | 'fail' }): Promise<ProbeResult> {
+export async function prometheusCheck(
+  prom: PrometheusPoller,
+  name: string,
+  q: {
+    query: string;
+    comparator: Parameters<typeof compare>[1];
+    value: number;
+    tolerance?: number;
+    ifEmpty?: 'pass' | 'fail';
+  },
+): Promise<ProbeResult> {
   const r = await prom.sample(q.query);
-  if (!r.ok) return { probe: name, ok: false, inconclusive: true, detail: `inconclusive: ${q.query} did not answer: ${r.error}` };
+  if (!r.ok)
+    return {
+      probe: name,
+      ok: false,
+      inconclusive: true,
+      detail: `inconclusive: ${q.query} did not answer: ${r.error}`,
+    };
   const samples = r.value;
-  if (samples.length === 0) return { probe: name, ok: (q.ifEmpty ?? 'fail') === 'pass', detail: `empty result for ${q.query}` };
+  if (samples.length === 0)
+    return { probe: name, ok: (q.ifEmpty ?? 'fail') === 'pass', detail: `empty result for ${q.query}` };
   const bad = samples.filter((s) => !compare(s.value, q.comparator, q.value, q.tolerance ?? 0));
-  const show = (s: (typeof samples)[number]) => `${s.value}${Object.keys(s.metric).length ? JSON.stringify(s.metric) : ''}`;
+  const show = (s: (typeof samples)[number]) =>
+    `${s.value}${Object.keys(s.metric).length ? JSON.stringify(s.metric) : ''}`;
   return bad.length
-    ? { probe: name, ok: false, detail: `${bad.map(show).slice(0, 3).join(', ')} not ${q.comparator} ${q.value}${q.tolerance ? ` ±${q.tolerance}` : ''}` }
+    ? {
+        probe: name,
+        ok: false,
+        detail: `${bad.map(show).slice(0, 3).join(', ')} not ${q.comparator} ${q.value}${q.tolerance ? ` ±${q.tolerance}` : ''}`,
+      }
     : { probe: name, ok: true, detail: `${samples.map(show).slice(0, 3).join(', ')} ${q.comparator} ${q.value}` };
 }
 
 /** Produce one uniquely marked record and read it back from the partition it landed on. */
-export async function produceConsumeCheck(bootstrapServers: string[], name: string, topic: string, timeoutMs: number, sasl?: SASLOptions): Promise<ProbeResult> {
-  const kafka = new Kafka({ clientId: 'kafka-sre-gameday-probe', brokers: bootstrapServers, logLevel: logLevel.NOTHING, sasl, retry: { retries: 1 } });
+export async function produceConsumeCheck(
+  bootstrapServers: string[],
+  name: string,
+  topic: string,
+  timeoutMs: number,
+  sasl?: SASLOptions,
+): Promise<ProbeResult> {
+  const kafka = new Kafka({
+    clientId: 'kafka-sre-gameday-probe',
+    brokers: bootstrapServers,
+    logLevel: logLevel.NOTHING,
+    sasl,
+    retry: { retries: 1 },
+  });
   const marker = randomUUID();
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: `kafka-sre-gameday-probe-${marker}` });
@@ -77,7 +116,12 @@ export async function produceConsumeCheck(bootstrapServers: string[], name: stri
   }
 }
 
-export async function runProbe(probe: ProbeSpec, prom: PrometheusPoller, bootstrapServers: string[], sasl?: SASLOptions): Promise<ProbeResult> {
+export async function runProbe(
+  probe: ProbeSpec,
+  prom: PrometheusPoller,
+  bootstrapServers: string[],
+  sasl?: SASLOptions,
+): Promise<ProbeResult> {
   if (probe.type === 'prometheus') return prometheusCheck(prom, probe.name, probe);
   return produceConsumeCheck(bootstrapServers, probe.name, probe.topic, probe.timeout, sasl);
 }

@@ -20,8 +20,21 @@ import { failedThresholds, type K6Summary, type Slowest } from '../load/k6-metri
 import { LoadDriver } from '../load/driver.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import { alertsNamedBy, type GameDaySpec } from '../spec/schema.js';
-import { evaluateFires, evaluateMustNotFire, type AlertExpectationResult, type AlertPoll, type FailedPoll, type FaultWindow, type MustNotFireResult } from '../verify/alerts.js';
-import { evaluateNotification, startWebhookReceiver, type NotificationResult, type WebhookReceiver } from '../verify/webhook.js';
+import {
+  evaluateFires,
+  evaluateMustNotFire,
+  type AlertExpectationResult,
+  type AlertPoll,
+  type FailedPoll,
+  type FaultWindow,
+  type MustNotFireResult,
+} from '../verify/alerts.js';
+import {
+  evaluateNotification,
+  startWebhookReceiver,
+  type NotificationResult,
+  type WebhookReceiver,
+} from '../verify/webhook.js';
 import { PrometheusClient } from '../verify/prometheus.js';
 import { PrometheusPoller, type PollAccount } from '../verify/prometheus-poller.js';
 import { describeLeftBehind, describeTarget, type LeftBehind } from './left-behind.js';
@@ -36,7 +49,17 @@ import { resolveSasl } from '../spec/sasl.js';
 import type { EmbeddedStack } from '../embedded/stack.js';
 import { embeddedSpecProblems, startEmbeddedTarget } from '../embedded/target.js';
 
-export type Phase = 'validate' | 'pre-flight' | 'lock' | 'steady-state-before' | 'load' | 'observe' | 'rollback' | 'steady-state-after' | 'data-check' | 'report';
+export type Phase =
+  | 'validate'
+  | 'pre-flight'
+  | 'lock'
+  | 'steady-state-before'
+  | 'load'
+  | 'observe'
+  | 'rollback'
+  | 'steady-state-after'
+  | 'data-check'
+  | 'report';
 
 export interface Progress {
   phase: Phase;
@@ -56,7 +79,6 @@ export interface LoadRunner extends LoadControl {
   /** The slowest send, so a failed latency threshold names the fault behind it. */
   slowestWrite?(): Slowest | null;
 }
-
 
 export interface RunOptions {
   loaded: LoadedSpec;
@@ -126,23 +148,34 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** Build the context faults act through; clients are created lazily and closed by `close`. */
-function faultContext(target: ResolvedTarget, load: () => LoadControl | undefined): FaultContext & { close(): Promise<void> } {
+function faultContext(
+  target: ResolvedTarget,
+  load: () => LoadControl | undefined,
+): FaultContext & { close(): Promise<void> } {
   let toxiproxy: Toxiproxy | undefined;
   let launcher: LauncherClient | undefined;
   let admin: Promise<Admin> | undefined;
   return {
     target,
     proxy() {
-      if (!target.proxyApiUrl) throw new Error('this fault needs target.proxyApiUrl (the Toxiproxy-compatible proxy API)');
+      if (!target.proxyApiUrl)
+        throw new Error('this fault needs target.proxyApiUrl (the Toxiproxy-compatible proxy API)');
       return (toxiproxy ??= new Toxiproxy(target.proxyApiUrl));
     },
     launcher() {
-      if (!target.launcherUrl) throw new Error('this fault needs target.launcherUrl (the cluster launcher admin API, issue 4)');
+      if (!target.launcherUrl)
+        throw new Error('this fault needs target.launcherUrl (the cluster launcher admin API, issue 4)');
       return (launcher ??= new LauncherClient(target.launcherUrl));
     },
     admin() {
       admin ??= (async () => {
-        const a = new Kafka({ clientId: 'kafka-sre-gameday', brokers: target.bootstrapServers, logLevel: logLevel.NOTHING, sasl: target.sasl, retry: { retries: 2 } }).admin();
+        const a = new Kafka({
+          clientId: 'kafka-sre-gameday',
+          brokers: target.bootstrapServers,
+          logLevel: logLevel.NOTHING,
+          sasl: target.sasl,
+          retry: { retries: 2 },
+        }).admin();
         await a.connect();
         return a;
       })();
@@ -150,7 +183,7 @@ function faultContext(target: ResolvedTarget, load: () => LoadControl | undefine
     },
     load() {
       const l = load();
-      if (!l) throw new Error('this fault needs the spec\'s load section (it acts on the runner\'s own clients)');
+      if (!l) throw new Error("this fault needs the spec's load section (it acts on the runner's own clients)");
       return l;
     },
     async close() {
@@ -163,12 +196,24 @@ function faultContext(target: ResolvedTarget, load: () => LoadControl | undefine
 }
 
 /** Everything that can be checked without changing the target. Returns the problems found. */
-export async function preflight(spec: GameDaySpec, target: ResolvedTarget, faults: Fault[], registry: FaultRegistry, ctx: FaultContext): Promise<string[]> {
+export async function preflight(
+  spec: GameDaySpec,
+  target: ResolvedTarget,
+  faults: Fault[],
+  registry: FaultRegistry,
+  ctx: FaultContext,
+): Promise<string[]> {
   const problems = checkAllowList(target, spec.target.allowedHosts);
   if (problems.length) return problems;
   const needs = new Set(faults.map((f) => registry.factory(f.spec.type).needs));
   const checks: Promise<string | undefined>[] = [];
-  const attempt = (fn: () => Promise<unknown>, what: string) => checks.push(fn().then(() => undefined, (e: Error) => `${what}: ${e.message}`));
+  const attempt = (fn: () => Promise<unknown>, what: string) =>
+    checks.push(
+      fn().then(
+        () => undefined,
+        (e: Error) => `${what}: ${e.message}`,
+      ),
+    );
   attempt(() => new PrometheusClient(target.prometheusUrl, 3000).ready(), 'target.prometheusUrl');
   if (needs.has('proxy')) {
     if (!target.proxyApiUrl) problems.push('network faults need target.proxyApiUrl');
@@ -179,16 +224,27 @@ export async function preflight(spec: GameDaySpec, target: ResolvedTarget, fault
         for (const f of faults) {
           if (registry.factory(f.spec.type).needs !== 'proxy') continue;
           const { proxiesOf } = await import('../faults/network.js');
-          for (const p of proxiesOf(f.spec as Parameters<typeof proxiesOf>[0], target)) if (!have[p]) throw new Error(`fault ${f.name}: no proxy named "${p}" (proxies: ${Object.keys(have).join(', ') || 'none'})`);
+          for (const p of proxiesOf(f.spec as Parameters<typeof proxiesOf>[0], target))
+            if (!have[p])
+              throw new Error(
+                `fault ${f.name}: no proxy named "${p}" (proxies: ${Object.keys(have).join(', ') || 'none'})`,
+              );
         }
       }, 'target.proxyApiUrl');
   }
   if (needs.has('launcher')) {
-    if (!target.launcherUrl) problems.push('process faults (kill, pause, controller, log-dir) need target.launcherUrl, the cluster launcher admin API (issue 4)');
+    if (!target.launcherUrl)
+      problems.push(
+        'process faults (kill, pause, controller, log-dir) need target.launcherUrl, the cluster launcher admin API (issue 4)',
+      );
     else attempt(() => ctx.launcher().cluster(), 'target.launcherUrl');
   }
   problems.push(...staticProblems(spec, registry));
-  if (!target.launcherUrl && faults.some((f) => f.spec.type === 'broker-isolate' && f.spec.target.broker === 'active-controller')) problems.push('broker-isolate of the active controller needs target.launcherUrl (to find it)');
+  if (
+    !target.launcherUrl &&
+    faults.some((f) => f.spec.type === 'broker-isolate' && f.spec.target.broker === 'active-controller')
+  )
+    problems.push('broker-isolate of the active controller needs target.launcherUrl (to find it)');
   if (spec.load?.sasl) {
     try {
       resolveSasl(spec.load.sasl);
@@ -207,7 +263,10 @@ export async function preflight(spec: GameDaySpec, target: ResolvedTarget, fault
     else if (spec.hygiene.mode === 'silence') attempt(() => alertmanagerReady(am), 'target.alertmanagerUrl');
     else
       attempt(async () => {
-        if (!(await hasDrillRoute(am, spec.hygiene.label.name))) throw new Error(`no route on label "${spec.hygiene.label.name}" in the running Alertmanager config: drill alerts would page`);
+        if (!(await hasDrillRoute(am, spec.hygiene.label.name)))
+          throw new Error(
+            `no route on label "${spec.hygiene.label.name}" in the running Alertmanager config: drill alerts would page`,
+          );
       }, 'target.alertmanagerUrl');
   }
   for (const r of await Promise.all(checks)) if (r) problems.push(r);
@@ -221,11 +280,17 @@ export async function preflight(spec: GameDaySpec, target: ResolvedTarget, fault
 export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
   const t = opts.loaded.spec.target;
   if (t.kind !== 'embedded') return runOnTarget(opts);
-  const problems = [...embeddedSpecProblems(opts.loaded.spec), ...staticProblems(opts.loaded.spec, opts.registry ?? defaultFaultRegistry())];
+  const problems = [
+    ...embeddedSpecProblems(opts.loaded.spec),
+    ...staticProblems(opts.loaded.spec, opts.registry ?? defaultFaultRegistry()),
+  ];
   if (problems.length) throw new PreflightError(problems);
   const started = await startEmbeddedTarget(t, opts.loaded.spec, opts.onNotice);
   try {
-    return await runOnTarget({ ...opts, metricsPort: opts.metricsPort ?? started.stack.runnerMetricsPort }, started.stack);
+    return await runOnTarget(
+      { ...opts, metricsPort: opts.metricsPort ?? started.stack.runnerMetricsPort },
+      started.stack,
+    );
   } finally {
     await started.dispose();
   }
@@ -234,8 +299,10 @@ export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
 /** Spec problems no target can fix (checked again, with the target's, in preflight). */
 function staticProblems(spec: GameDaySpec, registry: FaultRegistry): string[] {
   const problems: string[] = [];
-  if (spec.faults.some((f) => registry.factory(f.type).needs === 'load') && !spec.load) problems.push('client-side faults need a load section');
-  if (spec.faults.some((f) => f.type === 'credentials-revoke') && !spec.load?.sasl) problems.push('credentials-revoke needs load.sasl (the credentials it revokes)');
+  if (spec.faults.some((f) => registry.factory(f.type).needs === 'load') && !spec.load)
+    problems.push('client-side faults need a load section');
+  if (spec.faults.some((f) => f.type === 'credentials-revoke') && !spec.load?.sasl)
+    problems.push('credentials-revoke needs load.sasl (the credentials it revokes)');
   return problems;
 }
 
@@ -251,7 +318,10 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
   };
   journal.add('run-started', { spec: spec.name, file });
   const faults = spec.faults.map((f) => registry.create(f));
-  const windows = faults.map((f) => ({ fault: f.name, type: f.spec.type, description: '' }) as FaultWindow & { type: string; description: string });
+  const windows = faults.map(
+    (f) =>
+      ({ fault: f.name, type: f.spec.type, description: '' }) as FaultWindow & { type: string; description: string },
+  );
   const polls: AlertPoll[] = [];
   const leftBehind: LeftBehind[] = [];
   const probes: RunOutcome['probes'] = { before: [], during: [], after: [] };
@@ -259,15 +329,34 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
   enter('pre-flight');
   const target = resolveTarget(spec.target, { embedded });
   journal.target = target.id;
-  if (embedded) journal.add('embedded-target', { bootstrap: embedded.bootstrap, prometheusUrl: embedded.prometheusUrl, proxyApiUrl: embedded.proxyApiUrl, launcherUrl: embedded.launcherUrl, pids: embedded.pids() });
+  if (embedded)
+    journal.add('embedded-target', {
+      bootstrap: embedded.bootstrap,
+      prometheusUrl: embedded.prometheusUrl,
+      proxyApiUrl: embedded.proxyApiUrl,
+      launcherUrl: embedded.launcherUrl,
+      pids: embedded.pids(),
+    });
   windows.forEach((w, i) => (w.description = faults[i].describe(target)));
   let load: LoadRunner | undefined;
   const ctx = faultContext(target, () => load);
   // Every Prometheus poll of the drill goes through this one poller (it records failures).
   const prom = new PrometheusPoller(new PrometheusClient(target.prometheusUrl));
-  const outcome = (): Omit<RunOutcome, 'exitCode' | 'alerts' | 'silent' | 'notified'> => ({ journal, spec, faults: windows, probes, polls, leftBehind, prometheus: { url: prom.url, ...prom.account() }, poller: prom, windowStartMs: journal.startedAtMs, windowEndMs: journal.endedAtMs ?? Date.now() });
+  const outcome = (): Omit<RunOutcome, 'exitCode' | 'alerts' | 'silent' | 'notified'> => ({
+    journal,
+    spec,
+    faults: windows,
+    probes,
+    polls,
+    leftBehind,
+    prometheus: { url: prom.url, ...prom.account() },
+    poller: prom,
+    windowStartMs: journal.startedAtMs,
+    windowEndMs: journal.endedAtMs ?? Date.now(),
+  });
   /** Alert polls that did not answer: no evidence for the verdicts. */
-  const failedAlertPolls = (): FailedPoll[] => prom.records({ kind: 'alerts' }).flatMap((r) => (r.ok ? [] : [{ at: r.at, error: r.error ?? 'unknown error' }]));
+  const failedAlertPolls = (): FailedPoll[] =>
+    prom.records({ kind: 'alerts' }).flatMap((r) => (r.ok ? [] : [{ at: r.at, error: r.error ?? 'unknown error' }]));
   const pollAlerts = async (): Promise<void> => {
     const r = await prom.alerts();
     if (r.ok) polls.push(r.value);
@@ -299,8 +388,14 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
             await lock.removeLeftover(left.fault);
             journal.add('leftover-cleaned', { fault: left.fault, faultType: left.type, data: left.data });
           } catch (e) {
-            journal.add('leftover-cleanup-failed', { fault: left.fault, faultType: left.type, error: (e as Error).message });
-            throw new Error(`could not clean up leftover ${left.type} "${left.fault}" from run ${stale.runId}: ${(e as Error).message}`);
+            journal.add('leftover-cleanup-failed', {
+              fault: left.fault,
+              faultType: left.type,
+              error: (e as Error).message,
+            });
+            throw new Error(
+              `could not clean up leftover ${left.type} "${left.fault}" from run ${stale.runId}: ${(e as Error).message}`,
+            );
           }
         }
       }
@@ -313,13 +408,23 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
         opts.onMetricsListening?.(metrics.url);
       }
       if (spec.expectations.notifications.length && target.webhookListen) {
-        webhook = await startWebhookReceiver(target.webhookListen, (n) => journal.add('notification', { receiver: n.receiver, status: n.status, alerts: n.alerts.map((a) => `${a.labels.alertname ?? '?'}:${a.status}`) }));
+        webhook = await startWebhookReceiver(target.webhookListen, (n) =>
+          journal.add('notification', {
+            receiver: n.receiver,
+            status: n.status,
+            alerts: n.alerts.map((a) => `${a.labels.alertname ?? '?'}:${a.status}`),
+          }),
+        );
         journal.add('webhook-listening', { url: webhook.url });
       }
       if (spec.hygiene.mode === 'silence' && target.alertmanagerUrl) {
         const names = alertsNamedBy(spec);
         if (names.length) {
-          silence = await createSilence(target.alertmanagerUrl, names, { drill: spec.name, runId, endsAt: new Date(Date.now() + spec.safety.maxDuration + 300_000) });
+          silence = await createSilence(target.alertmanagerUrl, names, {
+            drill: spec.name,
+            runId,
+            endsAt: new Date(Date.now() + spec.safety.maxDuration + 300_000),
+          });
           journal.add('silence-created', { id: silence.id, alerts: names });
         }
       }
@@ -331,12 +436,24 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
         journal.add('probe', { phase: 'before', ...r });
       }
       const failedBefore = probes.before.filter((r) => !r.ok);
-      if (failedBefore.length) throw new AbortDrill(`steady state not met before the drill: ${failedBefore.map((r) => `${r.probe}: ${r.detail}`).join('; ')}`);
+      if (failedBefore.length)
+        throw new AbortDrill(
+          `steady state not met before the drill: ${failedBefore.map((r) => `${r.probe}: ${r.detail}`).join('; ')}`,
+        );
       await pollAlerts();
 
       if (spec.load) {
         enter('load');
-        load = (opts.createLoad ?? ((l, t, id) => new LoadDriver({ bootstrapServers: t.bootstrapServers, runId: id, spec: l, sasl: l.sasl ? saslOrUsage(l.sasl, 'load.sasl') : undefined })))(spec.load, target, runId);
+        load = (
+          opts.createLoad ??
+          ((l, t, id) =>
+            new LoadDriver({
+              bootstrapServers: t.bootstrapServers,
+              runId: id,
+              spec: l,
+              sasl: l.sasl ? saslOrUsage(l.sasl, 'load.sasl') : undefined,
+            }))
+        )(spec.load, target, runId);
         await load.start();
         journal.add('load-started', { producers: spec.load.producers, rate: spec.load.rate, topic: spec.load.topic });
       }
@@ -368,7 +485,11 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
             w.injectedAt = Date.now();
             metrics?.setFault(f.name, target.id, true);
             journal.add('fault-injected', { fault: f.name });
-          } else if (w.injectedAt !== undefined && w.rolledBackAt === undefined && now >= w.injectedAt + f.spec.duration) {
+          } else if (
+            w.injectedAt !== undefined &&
+            w.rolledBackAt === undefined &&
+            now >= w.injectedAt + f.spec.duration
+          ) {
             await rollbackOne(f.name);
           }
         }
@@ -382,7 +503,8 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
             probes.during.push(r);
             journal.add('probe', { phase: 'during', ...r });
             probeFailures = r.ok ? 0 : probeFailures + 1;
-            if (spec.safety.abortOnProbeFailures > 0 && probeFailures >= spec.safety.abortOnProbeFailures) throw new AbortDrill(`probe ${p.name} failed ${probeFailures} times in a row: ${r.detail}`);
+            if (spec.safety.abortOnProbeFailures > 0 && probeFailures >= spec.safety.abortOnProbeFailures)
+              throw new AbortDrill(`probe ${p.name} failed ${probeFailures} times in a row: ${r.detail}`);
           }
           for (const c of spec.safety.abortWhen) {
             const r = await prometheusCheck(prom, c.name, { ...c, ifEmpty: 'pass' });
@@ -391,13 +513,16 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
             // The condition describes the danger: "true" means abort.
             const n = r.ok ? (abortCounts.get(c.name) ?? 0) + 1 : 0;
             abortCounts.set(c.name, n);
-            if (n >= c.consecutive) throw new AbortDrill(`abort condition ${c.name} held ${n} times in a row: ${r.detail}`);
+            if (n >= c.consecutive)
+              throw new AbortDrill(`abort condition ${c.name} held ${n} times in a row: ${r.detail}`);
           }
         }
         const last = Date.now();
         const allBack = windows.every((w) => w.rolledBackAt !== undefined);
         const failed = failedAlertPolls();
-        const settled = spec.expectations.alerts.every((e) => evaluateFires(e, polls, windowFor(e.fault), last, failed).settled);
+        const settled = spec.expectations.alerts.every(
+          (e) => evaluateFires(e, polls, windowFor(e.fault), last, failed).settled,
+        );
         onProgress(last, deadline);
         if (allBack && settled) break;
         await sleep(spec.pollInterval, opts.signal);
@@ -446,7 +571,14 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
           await lock.removeLeftover(f.name);
           journal.add('fault-rolled-back', { fault: f.name });
         } catch (e) {
-          const left: LeftBehind = { fault: f.name, type: f.spec.type, target: describeTarget(f.spec.target), description: windows.find((x) => x.fault === f.name)!.description, error: (e as Error).message, lockFile: lock.file };
+          const left: LeftBehind = {
+            fault: f.name,
+            type: f.spec.type,
+            target: describeTarget(f.spec.target),
+            description: windows.find((x) => x.fault === f.name)!.description,
+            error: (e as Error).message,
+            lockFile: lock.file,
+          };
           leftBehind.push(left);
           journal.add('rollback-failed', { fault: f.name, forced: true, error: left.error });
           const { type: faultType, ...rest } = left;
@@ -488,7 +620,11 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
       const slowest = load.slowestWrite?.() ?? null;
       const slowestWrite = slowest ? slowestWriteIn(slowest, windows, journal.startedAtMs) : undefined;
       if (slowestWrite) journal.add('load-slowest-write', { ...slowestWrite });
-      const failed = failedThresholds(summary).map((t) => (slowestWrite && t.startsWith('kafka_writer_write_seconds:') ? `${t} (${describeSlowestWrite(slowestWrite)})` : t));
+      const failed = failedThresholds(summary).map((t) =>
+        slowestWrite && t.startsWith('kafka_writer_write_seconds:')
+          ? `${t} (${describeSlowestWrite(slowestWrite)})`
+          : t,
+      );
       loadOut = { summary, failedThresholds: failed, ...(slowestWrite ? { slowestWrite } : {}) };
       if (spec.expectations.data) {
         const result = await load.dataCheck();
@@ -504,10 +640,28 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
     const silent = spec.expectations.mustNotFire.map((m) => evaluateMustNotFire(m, polls, failedPolls));
     const account = prom.account();
     if (account.failed) journal.add('prometheus-polls-failed', { url: prom.url, ...account });
-    const notified = spec.expectations.notifications.map((n) => evaluateNotification(n, webhook?.notifications ?? [], windowFor(n.fault)));
-    for (const n of notified) journal.add('expectation', { notification: n.alert, receiver: n.receiver, passed: n.passed, reason: n.reason });
-    for (const a of alerts) journal.add('expectation', { alert: a.alert, fault: a.fault, passed: a.passed, reason: a.reason, ttdMs: a.ttdMs, ttrMs: a.ttrMs, ...(a.inconclusive ? { inconclusive: true } : {}) });
-    for (const s of silent) journal.add('expectation', { mustNotFire: s.alert, passed: s.passed, reason: s.reason, ...(s.inconclusive ? { inconclusive: true } : {}) });
+    const notified = spec.expectations.notifications.map((n) =>
+      evaluateNotification(n, webhook?.notifications ?? [], windowFor(n.fault)),
+    );
+    for (const n of notified)
+      journal.add('expectation', { notification: n.alert, receiver: n.receiver, passed: n.passed, reason: n.reason });
+    for (const a of alerts)
+      journal.add('expectation', {
+        alert: a.alert,
+        fault: a.fault,
+        passed: a.passed,
+        reason: a.reason,
+        ttdMs: a.ttdMs,
+        ttrMs: a.ttrMs,
+        ...(a.inconclusive ? { inconclusive: true } : {}),
+      });
+    for (const s of silent)
+      journal.add('expectation', {
+        mustNotFire: s.alert,
+        passed: s.passed,
+        reason: s.reason,
+        ...(s.inconclusive ? { inconclusive: true } : {}),
+      });
     // A fault still injected comes first: it is what an operator must act on now.
     const leftLines = leftBehind.map(describeLeftBehind);
     const failures = [
@@ -522,10 +676,20 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
     if (abortReason) journal.finish('aborted', [...leftLines, abortReason].join('; '));
     else if (failures.length) journal.finish('failed', failures.join('; '));
     else journal.finish('passed');
-    return { ...outcome(), target, alerts, silent, notified, data: dataOutcome, load: loadOut, exitCode: journal.status === 'passed' ? 0 : 1 };
+    return {
+      ...outcome(),
+      target,
+      alerts,
+      silent,
+      notified,
+      data: dataOutcome,
+      load: loadOut,
+      exitCode: journal.status === 'passed' ? 0 : 1,
+    };
   } catch (e) {
     // A run error with a fault still in: the error names it too (only the journal is written then).
-    if (leftBehind.length && e instanceof Error) e.message = [e.message, ...leftBehind.map(describeLeftBehind)].join('; ');
+    if (leftBehind.length && e instanceof Error)
+      e.message = [e.message, ...leftBehind.map(describeLeftBehind)].join('; ');
     if (journal.status === 'running') journal.finish('error', (e as Error).message);
     (e as { journal?: Journal }).journal = journal;
     throw e;
@@ -543,7 +707,9 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
       phase,
       elapsedMs: now - journal.startedAtMs,
       timeLeftMs: Math.max(0, deadline - now),
-      activeFaults: windows.filter((w) => w.injectedAt !== undefined && w.rolledBackAt === undefined).map((w) => w.fault),
+      activeFaults: windows
+        .filter((w) => w.injectedAt !== undefined && w.rolledBackAt === undefined)
+        .map((w) => w.fault),
       firing: [...new Set((last?.alerts ?? []).filter((a) => a.state === 'firing').map((a) => a.name))],
     });
   }

@@ -14,8 +14,15 @@ export interface SlowestWrite {
 
 export function slowestWriteIn(w: Slowest, windows: FaultWindow[], drillStartMs: number): SlowestWrite {
   const endMs = w.startedAtMs + w.seconds * 1000;
-  const faults = windows.filter((f) => f.injectedAt !== undefined && f.injectedAt <= endMs && (f.rolledBackAt ?? Infinity) >= w.startedAtMs).map((f) => f.fault);
-  return { seconds: w.seconds, startedAtMs: w.startedAtMs, offsetMs: Math.max(0, w.startedAtMs - drillStartMs), faults };
+  const faults = windows
+    .filter((f) => f.injectedAt !== undefined && f.injectedAt <= endMs && (f.rolledBackAt ?? Infinity) >= w.startedAtMs)
+    .map((f) => f.fault);
+  return {
+    seconds: w.seconds,
+    startedAtMs: w.startedAtMs,
+    offsetMs: Math.max(0, w.startedAtMs - drillStartMs),
+    faults,
+  };
 }
 
 /** "slowest write 42.0 s from +26.1 s, overlapping f5-quorum" */

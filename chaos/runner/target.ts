@@ -26,7 +26,10 @@ export interface EmbeddedEndpoints {
  * An existing cluster resolves directly. An embedded one resolves to the stack the runner started
  * for it; before that (a dry run's plan) to its shape only: loopback, no URLs yet.
  */
-export function resolveTarget(t: TargetSpec, opts: { credentials?: boolean; embedded?: EmbeddedEndpoints } = {}): ResolvedTarget {
+export function resolveTarget(
+  t: TargetSpec,
+  opts: { credentials?: boolean; embedded?: EmbeddedEndpoints } = {},
+): ResolvedTarget {
   if (t.kind === 'embedded') {
     const e = opts.embedded;
     return {
@@ -67,7 +70,8 @@ export function checkAllowList(target: ResolvedTarget, allowedHosts: readonly st
   const allowed = new Set(allowedHosts.map((h) => h.toLowerCase().replace(/^\[|\]$/g, '')));
   const check = (what: string, host: string) => {
     const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-    if (!allowed.has(h)) problems.push(`${what} host ${host} is not on target.allowedHosts (${[...allowed].join(', ')})`);
+    if (!allowed.has(h))
+      problems.push(`${what} host ${host} is not on target.allowedHosts (${[...allowed].join(', ')})`);
   };
   for (const b of target.bootstrapServers) check('bootstrap server', hostOf(b));
   if (target.webhookListen) check('webhookListen', hostOf(target.webhookListen));

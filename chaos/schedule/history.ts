@@ -43,9 +43,18 @@ export async function readHistory(file: string): Promise<HistoryEntry[]> {
 
 export function formatHistory(entries: HistoryEntry[]): string {
   if (entries.length === 0) return 'no game days recorded\n';
-  const rows = entries.map((e) => [e.startedAt, e.spec, e.target, e.status, String(e.exitCode), e.reportDir ?? '', e.reason ?? '']);
+  const rows = entries.map((e) => [
+    e.startedAt,
+    e.spec,
+    e.target,
+    e.status,
+    String(e.exitCode),
+    e.reportDir ?? '',
+    e.reason ?? '',
+  ]);
   const head = ['started', 'spec', 'target', 'status', 'exit', 'report', 'reason'];
   const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i].length))));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]))).join('  ');
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]))).join('  ');
   return [line(head), ...rows.map(line)].join('\n') + '\n';
 }

@@ -41,7 +41,10 @@ export async function loadScheduleFile(file: string): Promise<ScheduleEntry[]> {
     throw new UsageError(`cannot read schedule file ${file}: ${(e as Error).message}`);
   }
   const r = scheduleFileSchema.safeParse(raw);
-  if (!r.success) throw new UsageError(`invalid schedule file ${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new UsageError(
+      `invalid schedule file ${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data.schedules.map((s, i) => {
     try {
       new Cron(s.cron, { paused: true, timezone: s.timezone }).stop();
@@ -90,24 +93,55 @@ export class Scheduler {
       const loaded = await loadSpecFile(specFile);
       const target = { id: targetId(loaded.spec.target) };
       if (this.busy.has(target.id)) {
-        entry = { spec: loaded.spec.name, file: specFile, target: target.id, startedAt, endedAt: new Date().toISOString(), status: 'skipped', exitCode: 0, reason: 'another game day is running on this target' };
+        entry = {
+          spec: loaded.spec.name,
+          file: specFile,
+          target: target.id,
+          startedAt,
+          endedAt: new Date().toISOString(),
+          status: 'skipped',
+          exitCode: 0,
+          reason: 'another game day is running on this target',
+        };
       } else {
         this.busy.add(target.id);
         try {
           const outcome = await runGameDay({ loaded, stateDir: this.opts.stateDir, signal: this.opts.signal });
           const reportDir = join(this.opts.reportRoot, `${loaded.spec.name}-${outcome.journal.runId}`);
           await writeReports(outcome, reportDir);
-          entry = { spec: loaded.spec.name, file: specFile, target: target.id, runId: outcome.journal.runId, startedAt, endedAt: new Date().toISOString(), status: outcome.journal.status as HistoryEntry['status'], exitCode: outcome.exitCode, reportDir, reason: outcome.journal.reason };
+          entry = {
+            spec: loaded.spec.name,
+            file: specFile,
+            target: target.id,
+            runId: outcome.journal.runId,
+            startedAt,
+            endedAt: new Date().toISOString(),
+            status: outcome.journal.status as HistoryEntry['status'],
+            exitCode: outcome.exitCode,
+            reportDir,
+            reason: outcome.journal.reason,
+          };
         } finally {
           this.busy.delete(target.id);
         }
       }
     } catch (e) {
       const locked = e instanceof TargetLockedError;
-      entry = { spec: specFile, file: specFile, target: locked ? e.holder.target : '?', startedAt, endedAt: new Date().toISOString(), status: locked ? 'skipped' : 'error', exitCode: locked ? 0 : e instanceof UsageError ? 2 : 1, reason: (e as Error).message };
+      entry = {
+        spec: specFile,
+        file: specFile,
+        target: locked ? e.holder.target : '?',
+        startedAt,
+        endedAt: new Date().toISOString(),
+        status: locked ? 'skipped' : 'error',
+        exitCode: locked ? 0 : e instanceof UsageError ? 2 : 1,
+        reason: (e as Error).message,
+      };
     }
     await appendHistory(this.opts.historyFile, entry);
-    this.opts.log?.(`${entry.startedAt} ${entry.spec}: ${entry.status}${entry.reason ? ` (${entry.reason.split('\n')[0]})` : ''}`);
+    this.opts.log?.(
+      `${entry.startedAt} ${entry.spec}: ${entry.status}${entry.reason ? ` (${entry.reason.split('\n')[0]})` : ''}`,
+    );
   }
 
   async stop(): Promise<void> {

@@ -15,7 +15,10 @@ export function parseDuration(text: string): number {
   while (at < s.length) {
     part.lastIndex = at;
     const m = part.exec(s);
-    if (!m) throw new Error(`bad duration ${JSON.stringify(text)}: use a number with a unit (ms, s, m, h), e.g. "30s", "2m", "1m30s"`);
+    if (!m)
+      throw new Error(
+        `bad duration ${JSON.stringify(text)}: use a number with a unit (ms, s, m, h), e.g. "30s", "2m", "1m30s"`,
+      );
     ms += Number(m[1]) * unitMs[m[2]];
     at = part.lastIndex;
   }

@@ -105,7 +105,10 @@ test('YAML syntax errors carry their position', () => {
 });
 
 test('the error message lists file:line:col per problem', () => {
-  assert.throws(() => parseSpec(good.replace('duration: 30s', 'duration: -1s'), 'g.yaml'), /g\.yaml:13:15: faults\[0\]\.duration: negative duration/);
+  assert.throws(
+    () => parseSpec(good.replace('duration: 30s', 'duration: -1s'), 'g.yaml'),
+    /g\.yaml:13:15: faults\[0\]\.duration: negative duration/,
+  );
 });
 
 test('parseDuration reads compound durations', () => {
@@ -123,21 +126,31 @@ test('notification expectations need target.webhookListen', () => {
 });
 
 test('target.sasl takes exactly one of password, passwordEnv; a dry run does not read it, a run needs the variable set', async () => {
-  const withSasl = (sasl: string) => good.replace('  proxyApiUrl: http://127.0.0.1:8474\n', `  proxyApiUrl: http://127.0.0.1:8474\n  sasl: ${sasl}\n`);
-  const { spec } = parseSpec(withSasl('{ mechanism: scram-sha-512, username: admin, passwordEnv: F9_TEST_UNSET_PASSWORD }'));
+  const withSasl = (sasl: string) =>
+    good.replace('  proxyApiUrl: http://127.0.0.1:8474\n', `  proxyApiUrl: http://127.0.0.1:8474\n  sasl: ${sasl}\n`);
+  const { spec } = parseSpec(
+    withSasl('{ mechanism: scram-sha-512, username: admin, passwordEnv: F9_TEST_UNSET_PASSWORD }'),
+  );
   assert.ok(spec.target.kind === 'existing' && spec.target.sasl?.passwordEnv === 'F9_TEST_UNSET_PASSWORD');
   const [both] = issuesOf(withSasl('{ mechanism: plain, username: a, password: x, passwordEnv: Y }'));
   assert.match(both.message, /exactly one of password, passwordEnv/);
   const { resolveTarget } = await import('../runner/target.js');
   assert.equal(resolveTarget(spec.target, { credentials: false }).sasl, undefined);
-  assert.throws(() => resolveTarget(spec.target), /target\.sasl: SASL password variable F9_TEST_UNSET_PASSWORD is not set/);
+  assert.throws(
+    () => resolveTarget(spec.target),
+    /target\.sasl: SASL password variable F9_TEST_UNSET_PASSWORD is not set/,
+  );
   process.env.F9_TEST_SET_PASSWORD = 'pw';
   const set = parseSpec(withSasl('{ mechanism: plain, username: a, passwordEnv: F9_TEST_SET_PASSWORD }')).spec;
   assert.deepEqual(resolveTarget(set.target).sasl, { mechanism: 'plain', username: 'a', password: 'pw' });
 });
 
 test('retention-shorten rolls segments as often as the shortened retention unless params.segment says otherwise', () => {
-  const spec = (params: string) => good.replace(/faults:[\s\S]*?expectations:/, `faults:\n  - type: retention-shorten\n    target: { topic: t }\n    start: 1s\n    duration: 10s\n    params: ${params}\nexpectations:`);
+  const spec = (params: string) =>
+    good.replace(
+      /faults:[\s\S]*?expectations:/,
+      `faults:\n  - type: retention-shorten\n    target: { topic: t }\n    start: 1s\n    duration: 10s\n    params: ${params}\nexpectations:`,
+    );
   const a = parseSpec(spec('{ retention: 5s }')).spec.faults[0];
   assert.ok(a.type === 'retention-shorten');
   assert.deepEqual(a.params, { retention: 5000 });

@@ -20,7 +20,10 @@ export class SpecError extends UsageError {
     readonly file: string,
     readonly issues: SpecIssue[],
   ) {
-    super(`invalid game-day spec ${file}:\n` + issues.map((i) => `  ${file}:${i.line}:${i.col}: ${i.field || '(top level)'}: ${i.message}`).join('\n'));
+    super(
+      `invalid game-day spec ${file}:\n` +
+        issues.map((i) => `  ${file}:${i.line}:${i.col}: ${i.field || '(top level)'}: ${i.message}`).join('\n'),
+    );
     this.name = 'SpecError';
   }
 }
@@ -64,7 +67,12 @@ function locate(doc: Document, lines: LineCounter, path: readonly PropertyKey[],
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator === 'type' && issue.path.includes('faults')) {
+  if (
+    issue.code === 'invalid_union' &&
+    'discriminator' in issue &&
+    issue.discriminator === 'type' &&
+    issue.path.includes('faults')
+  ) {
     return `unknown fault type; known types: ${faultTypes.join(', ')}`;
   }
   if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return 'missing (required)';
@@ -78,26 +86,46 @@ function crossChecks(spec: GameDaySpec): { path: PropertyKey[]; message: string 
   const names = new Map<string, number>();
   spec.faults.forEach((f, i) => {
     const n = f.name ?? '';
-    if (names.has(n)) out.push({ path: ['faults', i, 'name'], message: `duplicate fault name "${n}" (also faults[${names.get(n)}])` });
+    if (names.has(n))
+      out.push({ path: ['faults', i, 'name'], message: `duplicate fault name "${n}" (also faults[${names.get(n)}])` });
     names.set(n, i);
     if (f.start + f.duration > spec.safety.maxDuration)
-      out.push({ path: ['faults', i, 'duration'], message: `start + duration (${f.start + f.duration} ms) exceeds safety.maxDuration (${spec.safety.maxDuration} ms)` });
+      out.push({
+        path: ['faults', i, 'duration'],
+        message: `start + duration (${f.start + f.duration} ms) exceeds safety.maxDuration (${spec.safety.maxDuration} ms)`,
+      });
   });
   spec.expectations.alerts.forEach((e, i) => {
-    if (e.fault !== undefined && !names.has(e.fault)) out.push({ path: ['expectations', 'alerts', i, 'fault'], message: `no fault named "${e.fault}" (faults: ${[...names.keys()].join(', ')})` });
+    if (e.fault !== undefined && !names.has(e.fault))
+      out.push({
+        path: ['expectations', 'alerts', i, 'fault'],
+        message: `no fault named "${e.fault}" (faults: ${[...names.keys()].join(', ')})`,
+      });
   });
   spec.expectations.notifications.forEach((e, i) => {
-    if (e.fault !== undefined && !names.has(e.fault)) out.push({ path: ['expectations', 'notifications', i, 'fault'], message: `no fault named "${e.fault}"` });
-    if (!spec.target.webhookListen) out.push({ path: ['expectations', 'notifications', i], message: 'notification expectations need target.webhookListen (where Alertmanager sends its webhooks)' });
+    if (e.fault !== undefined && !names.has(e.fault))
+      out.push({ path: ['expectations', 'notifications', i, 'fault'], message: `no fault named "${e.fault}"` });
+    if (!spec.target.webhookListen)
+      out.push({
+        path: ['expectations', 'notifications', i],
+        message: 'notification expectations need target.webhookListen (where Alertmanager sends its webhooks)',
+      });
   });
   const probeNames = new Set<string>();
   spec.steadyState.probes.forEach((p, i) => {
-    if (probeNames.has(p.name)) out.push({ path: ['steadyState', 'probes', i, 'name'], message: `duplicate probe name "${p.name}"` });
+    if (probeNames.has(p.name))
+      out.push({ path: ['steadyState', 'probes', i, 'name'], message: `duplicate probe name "${p.name}"` });
     probeNames.add(p.name);
-    if (p.type === 'produce-consume' && spec.target.kind === 'existing' && spec.target.bootstrapServers.length === 0) out.push({ path: ['steadyState', 'probes', i], message: 'needs bootstrap servers' });
+    if (p.type === 'produce-consume' && spec.target.kind === 'existing' && spec.target.bootstrapServers.length === 0)
+      out.push({ path: ['steadyState', 'probes', i], message: 'needs bootstrap servers' });
   });
-  if (spec.expectations.data && !spec.load) out.push({ path: ['expectations', 'data'], message: 'a data check needs a load section (the records it checks come from the load driver)' });
-  if (spec.load?.consumers === undefined && spec.expectations.data) out.push({ path: ['load', 'consumers'], message: 'a data check needs consumers to read the records back' });
+  if (spec.expectations.data && !spec.load)
+    out.push({
+      path: ['expectations', 'data'],
+      message: 'a data check needs a load section (the records it checks come from the load driver)',
+    });
+  if (spec.load?.consumers === undefined && spec.expectations.data)
+    out.push({ path: ['load', 'consumers'], message: 'a data check needs consumers to read the records back' });
   return out;
 }
 
@@ -115,7 +143,8 @@ export function parseSpec(text: string, file = '<spec>'): LoadedSpec {
     );
   }
   const raw: unknown = doc.toJS();
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new SpecError(file, [{ field: '', message: 'the spec must be a YAML mapping', line: 1, col: 1 }]);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new SpecError(file, [{ field: '', message: 'the spec must be a YAML mapping', line: 1, col: 1 }]);
   const result = specSchema.safeParse(raw);
   if (!result.success) {
     throw new SpecError(
@@ -123,7 +152,11 @@ export function parseSpec(text: string, file = '<spec>'): LoadedSpec {
       result.error.issues.map((iss) => {
         if (iss.code === 'unrecognized_keys') {
           const key = iss.keys[0];
-          return { field: fieldName([...iss.path, key]), message: `unknown field${iss.keys.length > 1 ? `s ${iss.keys.join(', ')}` : ''}`, ...locate(doc, lines, iss.path, key) };
+          return {
+            field: fieldName([...iss.path, key]),
+            message: `unknown field${iss.keys.length > 1 ? `s ${iss.keys.join(', ')}` : ''}`,
+            ...locate(doc, lines, iss.path, key),
+          };
         }
         return { field: fieldName(iss.path), message: issueMessage(iss), ...locate(doc, lines, iss.path) };
       }),
@@ -132,7 +165,11 @@ export function parseSpec(text: string, file = '<spec>'): LoadedSpec {
   const spec = result.data;
   spec.faults.forEach((f, i) => (f.name ??= `${f.type}-${i}`));
   const problems = crossChecks(spec);
-  if (problems.length) throw new SpecError(file, problems.map((p) => ({ field: fieldName(p.path), message: p.message, ...locate(doc, lines, p.path) })));
+  if (problems.length)
+    throw new SpecError(
+      file,
+      problems.map((p) => ({ field: fieldName(p.path), message: p.message, ...locate(doc, lines, p.path) })),
+    );
   return { file, spec };
 }
 

@@ -12,7 +12,10 @@ export const saslSpec = z
     /** Environment variable holding the password. */
     passwordEnv: z.string().min(1).optional(),
   })
-  .refine((s) => (s.password === undefined) !== (s.passwordEnv === undefined), 'give exactly one of password, passwordEnv');
+  .refine(
+    (s) => (s.password === undefined) !== (s.passwordEnv === undefined),
+    'give exactly one of password, passwordEnv',
+  );
 export type SaslSpec = z.infer<typeof saslSpec>;
 
 /** kafkajs SASL options; throws naming the variable when passwordEnv is unset. */

@@ -7,7 +7,10 @@ import { saslSpec } from './sasl.js';
 
 /** A duration string ("30s", "2m", "500ms") -> milliseconds. */
 export const duration = z
-  .string({ error: (iss) => (iss.input === undefined ? 'required' : 'durations are strings with a unit, e.g. "30s", "2m", "500ms"') })
+  .string({
+    error: (iss) =>
+      iss.input === undefined ? 'required' : 'durations are strings with a unit, e.g. "30s", "2m", "500ms"',
+  })
   .transform((s, ctx) => {
     try {
       return parseDuration(s);
@@ -17,7 +20,9 @@ export const duration = z
     }
   });
 
-const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9092');
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9092');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. http://127.0.0.1:9090' });
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'names use letters, digits, "_", "." and "-"');
 const listener = z.enum(['client', 'replication', 'controller']);
@@ -28,9 +33,15 @@ const targetCommon = {
   /** Lock and history key; defaults to the bootstrap servers (existing) or "embedded". */
   name: name.optional(),
   /** Hosts the runner may touch (URLs and bootstrap servers). Loopback only unless widened. */
-  allowedHosts: z.array(z.string().min(1)).min(1).default([...loopbackHosts]),
+  allowedHosts: z
+    .array(z.string().min(1))
+    .min(1)
+    .default([...loopbackHosts]),
   /** Proxy name per broker listener, Toxiproxy side: placeholders {broker} and {listener}. */
-  proxyNaming: z.string().includes('{broker}', { message: 'must contain {broker}' }).default('broker{broker}-{listener}'),
+  proxyNaming: z
+    .string()
+    .includes('{broker}', { message: 'must contain {broker}' })
+    .default('broker{broker}-{listener}'),
   /** Where the runner listens for Alertmanager webhooks (expectations.notifications). */
   webhookListen: hostPort.optional(),
 };
@@ -61,7 +72,10 @@ export const embeddedTarget = z
     brokers: z.number().int().min(2).max(9).default(3),
     controllers: z.number().int().min(1).max(9).default(3),
     /** `for` of the alerts the spec expects or forbids (production keeps its minutes). */
-    alertFor: z.string().regex(/^\d+(ms|s|m)$/, 'a Prometheus duration, e.g. "2s"').default('2s'),
+    alertFor: z
+      .string()
+      .regex(/^\d+(ms|s|m)$/, 'a Prometheus duration, e.g. "2s"')
+      .default('2s'),
     /** `alerts.thresholds` for the drill (e.g. consumerLagRecords: 300). */
     thresholds: z.record(z.string(), z.number()).default({}),
     /** Route the controller listeners through proxies too (needed by broker-isolate). */
@@ -69,7 +83,10 @@ export const embeddedTarget = z
     /** Keep the cluster's directory (data, logs, TSDB) after the drill, for a post-mortem. */
     keep: z.boolean().default(false),
   })
-  .refine((t) => t.controllers <= t.brokers, { message: 'controllers cannot outnumber brokers (every controller is a broker node)', path: ['controllers'] });
+  .refine((t) => t.controllers <= t.brokers, {
+    message: 'controllers cannot outnumber brokers (every controller is a broker node)',
+    path: ['controllers'],
+  });
 
 export const targetSchema = z.discriminatedUnion('kind', [existingTarget, embeddedTarget]);
 
@@ -109,7 +126,10 @@ export const steadyStateSchema = z.strictObject({
 
 // ---- load ---------------------------------------------------------------------------------
 /** k6 threshold expressions per metric, e.g. { kafka_writer_error_count: ["count<10"] }. */
-export const thresholdsSchema = z.record(z.string().regex(/^kafka_(writer|reader)_[a-z_]+$/, 'thresholds apply to kafka_writer_* / kafka_reader_* metrics'), z.array(z.string().min(1)).min(1));
+export const thresholdsSchema = z.record(
+  z.string().regex(/^kafka_(writer|reader)_[a-z_]+$/, 'thresholds apply to kafka_writer_* / kafka_reader_* metrics'),
+  z.array(z.string().min(1)).min(1),
+);
 
 export const loadSchema = z.strictObject({
   engine: z.enum(['builtin', 'k6']).default('builtin'),
@@ -153,7 +173,9 @@ export const loadSchema = z.strictObject({
 const brokerTarget = z.strictObject({ broker: z.number().int().min(0) });
 const brokerListenerTarget = z.strictObject({ broker: z.number().int().min(0), listener: listener.default('client') });
 const proxyTarget = z.strictObject({ proxy: z.string().min(1) });
-const networkTarget = z.union([brokerListenerTarget, proxyTarget], { error: 'expected { broker: N, listener: client|replication|controller } or { proxy: NAME }' });
+const networkTarget = z.union([brokerListenerTarget, proxyTarget], {
+  error: 'expected { broker: N, listener: client|replication|controller } or { proxy: NAME }',
+});
 const stream = z.enum(['upstream', 'downstream', 'both']).default('downstream');
 const toxicity = z.number().min(0).max(1).default(1);
 const groupTarget = z.strictObject({ group: z.string().min(1) });
@@ -174,18 +196,52 @@ const none = z.strictObject({}).default({});
 
 export const faultSchemas = [
   // Through the proxy (toxiproxy-node-client): one broker listener or one named proxy.
-  fault('network-latency', networkTarget, z.strictObject({ latency: z.number().int().min(0), jitter: z.number().int().min(0).default(0), stream, toxicity })),
-  fault('network-bandwidth', networkTarget, z.strictObject({ rate: z.number().int().min(1).describe('KB/s'), stream, toxicity })),
-  fault('network-reset', networkTarget, z.strictObject({ timeout: z.number().int().min(0).default(0), stream, toxicity }).default({ timeout: 0, stream: 'downstream', toxicity: 1 })),
-  fault('network-timeout', networkTarget, z.strictObject({ timeout: z.number().int().min(0).default(0), stream, toxicity }).default({ timeout: 0, stream: 'downstream', toxicity: 1 })),
-  fault('network-slicer', networkTarget, z.strictObject({ averageSize: z.number().int().min(1), sizeVariation: z.number().int().min(0).default(0), delayUs: z.number().int().min(0).default(0), stream, toxicity })),
+  fault(
+    'network-latency',
+    networkTarget,
+    z.strictObject({ latency: z.number().int().min(0), jitter: z.number().int().min(0).default(0), stream, toxicity }),
+  ),
+  fault(
+    'network-bandwidth',
+    networkTarget,
+    z.strictObject({ rate: z.number().int().min(1).describe('KB/s'), stream, toxicity }),
+  ),
+  fault(
+    'network-reset',
+    networkTarget,
+    z
+      .strictObject({ timeout: z.number().int().min(0).default(0), stream, toxicity })
+      .default({ timeout: 0, stream: 'downstream', toxicity: 1 }),
+  ),
+  fault(
+    'network-timeout',
+    networkTarget,
+    z
+      .strictObject({ timeout: z.number().int().min(0).default(0), stream, toxicity })
+      .default({ timeout: 0, stream: 'downstream', toxicity: 1 }),
+  ),
+  fault(
+    'network-slicer',
+    networkTarget,
+    z.strictObject({
+      averageSize: z.number().int().min(1),
+      sizeVariation: z.number().int().min(0).default(0),
+      delayUs: z.number().int().min(0).default(0),
+      stream,
+      toxicity,
+    }),
+  ),
   fault('network-limit-data', networkTarget, z.strictObject({ bytes: z.number().int().min(0), stream, toxicity })),
   fault('network-partition', networkTarget, none),
   // All of a broker's inter-node listeners (replication + controller): it gets fenced, leaders move.
   // `broker: active-controller` picks the Raft leader at injection: the proxies stand in front of
   // each broker's listeners, so they cut what reaches a broker, not what it sends; only the active
   // controller (which the others must reach) is then reliably fenced.
-  fault('broker-isolate', z.strictObject({ broker: z.union([z.number().int().min(0), z.literal('active-controller')]) }), none),
+  fault(
+    'broker-isolate',
+    z.strictObject({ broker: z.union([z.number().int().min(0), z.literal('active-controller')]) }),
+    none,
+  ),
   // Only the replication listener: followers fall out of the ISR (URP) but the broker stays registered.
   fault('replication-cut', brokerTarget, none),
   // Through the cluster launcher's admin API (issue 4).
@@ -193,9 +249,27 @@ export const faultSchemas = [
   fault('broker-pause', brokerTarget, none),
   fault('controller-kill', z.strictObject({ controller: z.literal('active') }), none),
   fault('controller-quorum-loss', z.strictObject({ controllers: z.literal('majority') }), none),
-  fault('log-dir-fill', brokerTarget, z.strictObject({ capacityBytes: z.number().int().min(0).optional(), headroomBytes: z.number().int().min(0).default(0) }).default({ headroomBytes: 0 })),
+  fault(
+    'log-dir-fill',
+    brokerTarget,
+    z
+      .strictObject({
+        capacityBytes: z.number().int().min(0).optional(),
+        headroomBytes: z.number().int().min(0).default(0),
+      })
+      .default({ headroomBytes: 0 }),
+  ),
   // Through Kafka's own admin API (kafkajs).
-  fault('acl-remove', z.strictObject({ principal: z.string().min(1) }), z.strictObject({ resourceType: z.enum(['topic', 'group', 'cluster']).default('topic'), resourceName: z.string().min(1).default('*') }).default({ resourceType: 'topic', resourceName: '*' })),
+  fault(
+    'acl-remove',
+    z.strictObject({ principal: z.string().min(1) }),
+    z
+      .strictObject({
+        resourceType: z.enum(['topic', 'group', 'cluster']).default('topic'),
+        resourceName: z.string().min(1).default('*'),
+      })
+      .default({ resourceType: 'topic', resourceName: '*' }),
+  ),
   // segment (default: the retention) rolls the active segment that often: retention deletes only
   // closed segments, so without it a lagging consumer's records in the active one would survive.
   fault('retention-shorten', topicTarget, z.strictObject({ retention: duration, segment: duration.optional() })),
@@ -203,7 +277,13 @@ export const faultSchemas = [
   fault('credentials-revoke', z.strictObject({ client: z.enum(['producers', 'consumers', 'all']) }), none),
   fault('consumer-slow', groupTarget, z.strictObject({ delayPerRecord: duration })),
   fault('consumer-stop', groupTarget, none),
-  fault('hot-partition', topicTarget, z.strictObject({ share: z.number().min(0).max(1).default(0.9), key: z.string().min(1).default('hot-key') }).default({ share: 0.9, key: 'hot-key' })),
+  fault(
+    'hot-partition',
+    topicTarget,
+    z
+      .strictObject({ share: z.number().min(0).max(1).default(0.9), key: z.string().min(1).default('hot-key') })
+      .default({ share: 0.9, key: 'hot-key' }),
+  ),
 ] as const;
 
 export const faultTypes = faultSchemas.map((s) => s.shape.type.value);
@@ -229,7 +309,15 @@ export const expectationsSchema = z.strictObject({
   mustNotFire: z.array(z.strictObject({ alert: z.string().min(1), labels: labelMatch })).default([]),
   /** Routing proof: Alertmanager must notify this receiver (webhook to target.webhookListen). */
   notifications: z
-    .array(z.strictObject({ alert: z.string().min(1), receiver: z.string().min(1), labels: labelMatch, fault: name.optional(), within: duration }))
+    .array(
+      z.strictObject({
+        alert: z.string().min(1),
+        receiver: z.string().min(1),
+        labels: labelMatch,
+        fault: name.optional(),
+        within: duration,
+      }),
+    )
     .default([]),
   /**
    * The data check (load/data-check.ts): the whole topic read back after the drill against the
@@ -266,7 +354,9 @@ export const hygieneSchema = z.strictObject({
   /** silence: an Alertmanager silence for the drill; drill-receiver: alerts carry the label only. */
   mode: z.enum(['silence', 'drill-receiver', 'none']).default('none'),
   /** The label that marks drill alerts (Alertmanager routes/silences on it). */
-  label: z.strictObject({ name: z.string().min(1).default('gameday'), value: z.string().min(1).optional() }).default({ name: 'gameday' }),
+  label: z
+    .strictObject({ name: z.string().min(1).default('gameday'), value: z.string().min(1).optional() })
+    .default({ name: 'gameday' }),
 });
 
 export const specSchema = z.strictObject({
@@ -291,7 +381,9 @@ export type GameDaySpecInput = z.input<typeof specSchema>;
 
 /** Every alert a spec names: expected to fire or forbidden (what a drill silences and speeds up). */
 export function alertsNamedBy(spec: GameDaySpec): string[] {
-  return [...new Set([...spec.expectations.alerts.map((a) => a.alert), ...spec.expectations.mustNotFire.map((a) => a.alert)])];
+  return [
+    ...new Set([...spec.expectations.alerts.map((a) => a.alert), ...spec.expectations.mustNotFire.map((a) => a.alert)]),
+  ];
 }
 export type TargetSpec = GameDaySpec['target'];
 export type FaultSpec = GameDaySpec['faults'][number];

@@ -10,9 +10,27 @@ import { describeInconclusive, PrometheusPoller } from './prometheus-poller.js';
 test('every poll is recorded; after Prometheus goes away polls fail and are counted, not faked', async () => {
   const server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
-    if (req.url?.startsWith('/api/v1/alerts')) res.end(JSON.stringify({ status: 'success', data: { alerts: [{ labels: { alertname: 'Up', severity: 'x' }, annotations: {}, state: 'firing' }] } }));
-    else if (req.url?.startsWith('/api/v1/query_range')) res.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values: [[1, '2']] }] } }));
-    else if (req.url?.startsWith('/api/v1/query')) res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { a: 'b' }, value: [1, '7'] }] } }));
+    if (req.url?.startsWith('/api/v1/alerts'))
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { alerts: [{ labels: { alertname: 'Up', severity: 'x' }, annotations: {}, state: 'firing' }] },
+        }),
+      );
+    else if (req.url?.startsWith('/api/v1/query_range'))
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'matrix', result: [{ metric: {}, values: [[1, '2']] }] },
+        }),
+      );
+    else if (req.url?.startsWith('/api/v1/query'))
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'vector', result: [{ metric: { a: 'b' }, value: [1, '7'] }] },
+        }),
+      );
     else res.writeHead(404).end('{}');
   });
   server.listen(0, '127.0.0.1');
@@ -38,11 +56,23 @@ test('every poll is recorded; after Prometheus goes away polls fail and are coun
   assert.ok(!gone.ok && /unreachable \((ECONNREFUSED|UND_ERR_SOCKET)\)/.test(gone.error), JSON.stringify(gone));
   assert.equal((await poller.sample('vector(7)')).ok, false);
 
-  assert.deepEqual(poller.records().map((r) => [r.kind, r.ok]), [['alerts', true], ['query', true], ['range', true], ['alerts', false], ['query', false]]);
+  assert.deepEqual(
+    poller.records().map((r) => [r.kind, r.ok]),
+    [
+      ['alerts', true],
+      ['query', true],
+      ['range', true],
+      ['alerts', false],
+      ['query', false],
+    ],
+  );
   const alertsAccount = poller.account({ kind: 'alerts' });
   assert.equal(alertsAccount.total, 2);
   assert.equal(alertsAccount.failed, 1);
-  assert.match(describeInconclusive(alertsAccount), /^inconclusive: 1 of 2 polls failed, last error Prometheus at http:\/\/127\.0\.0\.1:\d+ unreachable \(\w+\)$/);
+  assert.match(
+    describeInconclusive(alertsAccount),
+    /^inconclusive: 1 of 2 polls failed, last error Prometheus at http:\/\/127\.0\.0\.1:\d+ unreachable \(\w+\)$/,
+  );
   assert.equal(poller.account().failed, 2);
   assert.equal(poller.records({ from: gone.at }).length, 2, 'records are selectable by time');
 });

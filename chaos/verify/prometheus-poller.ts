@@ -62,12 +62,19 @@ export class PrometheusPoller {
 
   /** Range query over [startMs, endMs]: the series of a drill window (report charts). */
   range(query: string, startMs: number, endMs: number, stepSeconds: number): Promise<Polled<PromSeries[]>> {
-    return this.record('range', query, () => this.client.queryRange(query, new Date(startMs), new Date(endMs), stepSeconds));
+    return this.record('range', query, () =>
+      this.client.queryRange(query, new Date(startMs), new Date(endMs), stepSeconds),
+    );
   }
 
   /** Every poll so far (or a selection), oldest first. */
   records(filter: PollFilter = {}): PollRecord[] {
-    return this.log.filter((r) => (filter.kind === undefined || r.kind === filter.kind) && (filter.from === undefined || r.at >= filter.from) && (filter.to === undefined || r.at <= filter.to));
+    return this.log.filter(
+      (r) =>
+        (filter.kind === undefined || r.kind === filter.kind) &&
+        (filter.from === undefined || r.at >= filter.from) &&
+        (filter.to === undefined || r.at <= filter.to),
+    );
   }
 
   account(filter: PollFilter = {}): PollAccount {
@@ -84,7 +91,14 @@ export class PrometheusPoller {
     } catch (e) {
       const at = this.now();
       const error = (e as Error).message;
-      this.log.push({ kind, at, ok: false, ...(query !== undefined ? { query } : {}), error, durationMs: at - started });
+      this.log.push({
+        kind,
+        at,
+        ok: false,
+        ...(query !== undefined ? { query } : {}),
+        error,
+        durationMs: at - started,
+      });
       return { ok: false, at, error };
     }
   }
@@ -93,7 +107,11 @@ export class PrometheusPoller {
 export function accountOf(records: readonly Pick<PollRecord, 'at' | 'ok' | 'error'>[]): PollAccount {
   const failed = records.filter((r) => !r.ok);
   const last = failed[failed.length - 1];
-  return { total: records.length, failed: failed.length, ...(last ? { lastError: last.error ?? 'unknown error', lastErrorAt: last.at } : {}) };
+  return {
+    total: records.length,
+    failed: failed.length,
+    ...(last ? { lastError: last.error ?? 'unknown error', lastErrorAt: last.at } : {}),
+  };
 }
 
 /** "inconclusive: 4 of 9 polls failed, last error Prometheus at ... unreachable (ECONNREFUSED)" */

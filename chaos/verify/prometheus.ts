@@ -54,7 +54,10 @@ export class PrometheusClient {
     } catch {
       throw new PrometheusError(`Prometheus ${url.pathname}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
     }
-    if (body.status !== 'success') throw new PrometheusError(`Prometheus ${url.pathname}: ${body.errorType ?? 'error'}: ${body.error ?? text.slice(0, 200)}`);
+    if (body.status !== 'success')
+      throw new PrometheusError(
+        `Prometheus ${url.pathname}: ${body.errorType ?? 'error'}: ${body.error ?? text.slice(0, 200)}`,
+      );
     return body.data;
   }
 
@@ -62,7 +65,9 @@ export class PrometheusClient {
   async ready(): Promise<void> {
     let res: Response;
     try {
-      res = await fetch(new URL('-/ready', this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`), { signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(new URL('-/ready', this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`), {
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
       throw new PrometheusError(`Prometheus at ${this.baseUrl} unreachable (${cause ?? (e as Error).message})`);
@@ -77,22 +82,35 @@ export class PrometheusClient {
 
   /** Instant query; a scalar result becomes one sample with no labels. */
   async query(promql: string, at?: Date): Promise<PromSample[]> {
-    const data = await this.get<{ resultType: string; result: unknown }>('/api/v1/query', { query: promql, ...(at ? { time: String(at.getTime() / 1000) } : {}) });
+    const data = await this.get<{ resultType: string; result: unknown }>('/api/v1/query', {
+      query: promql,
+      ...(at ? { time: String(at.getTime() / 1000) } : {}),
+    });
     if (data.resultType === 'scalar') {
       const [, v] = data.result as [number, string];
       return [{ metric: {}, value: Number(v) }];
     }
-    if (data.resultType !== 'vector') throw new PrometheusError(`query ${promql}: expected a vector, got ${data.resultType}`);
-    return (data.result as { metric: Record<string, string>; value: [number, string] }[]).map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+    if (data.resultType !== 'vector')
+      throw new PrometheusError(`query ${promql}: expected a vector, got ${data.resultType}`);
+    return (data.result as { metric: Record<string, string>; value: [number, string] }[]).map((r) => ({
+      metric: r.metric,
+      value: Number(r.value[1]),
+    }));
   }
 
   async queryRange(promql: string, start: Date, end: Date, stepSeconds: number): Promise<PromSeries[]> {
-    const data = await this.get<{ resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] }>('/api/v1/query_range', {
+    const data = await this.get<{
+      resultType: string;
+      result: { metric: Record<string, string>; values: [number, string][] }[];
+    }>('/api/v1/query_range', {
       query: promql,
       start: String(start.getTime() / 1000),
       end: String(end.getTime() / 1000),
       step: String(stepSeconds),
     });
-    return data.result.map((r) => ({ metric: r.metric, values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]) }));
+    return data.result.map((r) => ({
+      metric: r.metric,
+      values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]),
+    }));
   }
 }

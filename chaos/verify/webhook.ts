@@ -28,7 +28,10 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(hostPort: string, onNotification?: (n: Notification) => void): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  hostPort: string,
+  onNotification?: (n: Notification) => void,
+): Promise<WebhookReceiver> {
   const notifications: Notification[] = [];
   const server: Server = createServer((req, res) => {
     if (req.method !== 'POST') {
@@ -40,7 +43,12 @@ export async function startWebhookReceiver(hostPort: string, onNotification?: (n
     req.on('end', () => {
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<Notification, 'at'>;
-        const n: Notification = { at: Date.now(), receiver: String(body.receiver ?? ''), status: String(body.status ?? ''), alerts: (body.alerts ?? []).map((a) => ({ status: a.status, labels: a.labels ?? {} })) };
+        const n: Notification = {
+          at: Date.now(),
+          receiver: String(body.receiver ?? ''),
+          status: String(body.status ?? ''),
+          alerts: (body.alerts ?? []).map((a) => ({ status: a.status, labels: a.labels ?? {} })),
+        };
         notifications.push(n);
         onNotification?.(n);
         res.writeHead(200).end();
@@ -59,22 +67,43 @@ export async function startWebhookReceiver(hostPort: string, onNotification?: (n
   return { url: `http://${hostPort}/`, notifications, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-export function evaluateNotification(exp: { alert: string; receiver: string; labels: Record<string, string>; within: number }, notes: readonly Notification[], window: FaultWindow): NotificationResult {
+export function evaluateNotification(
+  exp: { alert: string; receiver: string; labels: Record<string, string>; within: number },
+  notes: readonly Notification[],
+  window: FaultWindow,
+): NotificationResult {
   const base = { kind: 'notified' as const, alert: exp.alert, receiver: exp.receiver, fault: window.fault };
-  if (window.injectedAt === undefined) return { ...base, passed: false, reason: `fault ${window.fault} was never injected` };
+  if (window.injectedAt === undefined)
+    return { ...base, passed: false, reason: `fault ${window.fault} was never injected` };
   const injectedAt = window.injectedAt;
   const hit = notes.find(
     (n) =>
       n.at >= injectedAt &&
       n.receiver === exp.receiver &&
-      n.alerts.some((a) => a.status === 'firing' && a.labels.alertname === exp.alert && Object.entries(exp.labels).every(([k, v]) => a.labels[k] === v)),
+      n.alerts.some(
+        (a) =>
+          a.status === 'firing' &&
+          a.labels.alertname === exp.alert &&
+          Object.entries(exp.labels).every(([k, v]) => a.labels[k] === v),
+      ),
   );
   if (!hit) {
-    const elsewhere = notes.filter((n) => n.alerts.some((a) => a.labels.alertname === exp.alert)).map((n) => n.receiver);
-    return { ...base, passed: false, reason: `no firing notification for ${exp.alert} reached receiver ${exp.receiver}${elsewhere.length ? ` (it went to: ${[...new Set(elsewhere)].join(', ')})` : ''}` };
+    const elsewhere = notes
+      .filter((n) => n.alerts.some((a) => a.labels.alertname === exp.alert))
+      .map((n) => n.receiver);
+    return {
+      ...base,
+      passed: false,
+      reason: `no firing notification for ${exp.alert} reached receiver ${exp.receiver}${elsewhere.length ? ` (it went to: ${[...new Set(elsewhere)].join(', ')})` : ''}`,
+    };
   }
   const latencyMs = hit.at - injectedAt;
   return latencyMs <= exp.within
     ? { ...base, passed: true, reason: `notified ${exp.receiver} ${latencyMs} ms after the fault`, latencyMs }
-    : { ...base, passed: false, reason: `notified ${exp.receiver} ${latencyMs} ms after the fault, later than ${exp.within} ms`, latencyMs };
+    : {
+        ...base,
+        passed: false,
+        reason: `notified ${exp.receiver} ${latencyMs} ms after the fault, later than ${exp.within} ms`,
+        latencyMs,
+      };
 }

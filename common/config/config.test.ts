@@ -26,13 +26,42 @@ function errorOf(fn: () => unknown): string {
 }
 
 const errorCases: { name: string; file: string; env?: Record<string, string>; expect: RegExp }[] = [
-  { name: 'a bad YAML file reports file, line and column', file: 'broker:\n  port: [1, 2\n', expect: /^config error: .*bad\.yaml:\d+:\d+: invalid YAML/ },
-  { name: 'an unknown field is named with its section', file: 'broker:\n  prot: 9092\n', expect: /^config error: broker: unknown field "prot" \(from file .*\)$/ },
-  { name: 'a wrong type names the field, the value and what is expected', file: 'broker:\n  port: "ninety"\n', expect: /^config error: broker\.port: "ninety" is not allowed: expected number \(from file .*\)$/ },
-  { name: 'an out-of-range port names the field, the value and the bound', file: 'broker:\n  port: 70000\n', expect: /^config error: broker\.port: 70000 is out of range: must be at most 65535 \(from file .*\)$/ },
-  { name: 'an unknown log level lists the allowed values', file: 'log:\n  level: loud\n', expect: /^config error: log\.level: "loud" is not allowed: use one of "fatal", .*"silent"/ },
-  { name: 'a non-numeric environment variable names the variable', file: '', env: { KAFKA_SRE_BROKER_PORT: 'abc' }, expect: /^config error: broker\.port: "abc" is not a number \(from environment KAFKA_SRE_BROKER_PORT\)$/ },
-  { name: 'a top level that is not a mapping is rejected', file: '- just\n- a list\n', expect: /top level must be a mapping/ },
+  {
+    name: 'a bad YAML file reports file, line and column',
+    file: 'broker:\n  port: [1, 2\n',
+    expect: /^config error: .*bad\.yaml:\d+:\d+: invalid YAML/,
+  },
+  {
+    name: 'an unknown field is named with its section',
+    file: 'broker:\n  prot: 9092\n',
+    expect: /^config error: broker: unknown field "prot" \(from file .*\)$/,
+  },
+  {
+    name: 'a wrong type names the field, the value and what is expected',
+    file: 'broker:\n  port: "ninety"\n',
+    expect: /^config error: broker\.port: "ninety" is not allowed: expected number \(from file .*\)$/,
+  },
+  {
+    name: 'an out-of-range port names the field, the value and the bound',
+    file: 'broker:\n  port: 70000\n',
+    expect: /^config error: broker\.port: 70000 is out of range: must be at most 65535 \(from file .*\)$/,
+  },
+  {
+    name: 'an unknown log level lists the allowed values',
+    file: 'log:\n  level: loud\n',
+    expect: /^config error: log\.level: "loud" is not allowed: use one of "fatal", .*"silent"/,
+  },
+  {
+    name: 'a non-numeric environment variable names the variable',
+    file: '',
+    env: { KAFKA_SRE_BROKER_PORT: 'abc' },
+    expect: /^config error: broker\.port: "abc" is not a number \(from environment KAFKA_SRE_BROKER_PORT\)$/,
+  },
+  {
+    name: 'a top level that is not a mapping is rejected',
+    file: '- just\n- a list\n',
+    expect: /top level must be a mapping/,
+  },
 ];
 
 for (const c of errorCases) {
@@ -45,7 +74,10 @@ for (const c of errorCases) {
 }
 
 test('a missing config file is a usage error naming the file', () => {
-  assert.match(errorOf(() => loadConfig({ file: join(dir, 'nope.yaml'), env: {} })), /cannot read .*nope\.yaml: ENOENT/);
+  assert.match(
+    errorOf(() => loadConfig({ file: join(dir, 'nope.yaml'), env: {} })),
+    /cannot read .*nope\.yaml: ENOENT/,
+  );
 });
 
 test('defaults apply when nothing is given', () => {
@@ -72,7 +104,10 @@ test('KAFKA_SRE_CONFIG names the file when --config is absent', () => {
 });
 
 test('a flag value that is out of range is reported as coming from a flag', () => {
-  assert.match(errorOf(() => loadConfig({ env: {}, flags: { broker: { port: 99999 } } })), /broker\.port: 99999 is out of range.*\(from flag\)/);
+  assert.match(
+    errorOf(() => loadConfig({ env: {}, flags: { broker: { port: 99999 } } })),
+    /broker\.port: 99999 is out of range.*\(from flag\)/,
+  );
 });
 
 test('every config field has an environment variable name', () => {

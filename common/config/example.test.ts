@@ -15,5 +15,6 @@ test('the shipped example configuration is valid', () => {
 
 test('the example shows every section of the schema', () => {
   const example = parse(readFileSync(examplePath, 'utf8')) as Record<string, unknown>;
-  for (const section of Object.keys(configSchema.shape)) assert.ok(section in example, `section ${section} missing from kafka-sre.example.yaml`);
+  for (const section of Object.keys(configSchema.shape))
+    assert.ok(section in example, `section ${section} missing from kafka-sre.example.yaml`);
 });

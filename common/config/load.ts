@@ -43,7 +43,11 @@ function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (;;) {
     const d = defOf(s);
-    if ((d.type === 'default' || d.type === 'optional' || d.type === 'nullable' || d.type === 'prefault') && d.innerType) s = d.innerType;
+    if (
+      (d.type === 'default' || d.type === 'optional' || d.type === 'nullable' || d.type === 'prefault') &&
+      d.innerType
+    )
+      s = d.innerType;
     else if (d.type === 'pipe' && d.in) s = d.in;
     else return s;
   }
@@ -57,7 +61,16 @@ export function configLeaves(schema: z.ZodType = configSchema, path: string[] = 
     const shape = (s as unknown as { shape: Record<string, z.ZodType> }).shape;
     return Object.entries(shape).flatMap(([k, v]) => configLeaves(v, [...path, k]));
   }
-  const kind = d.type === 'number' || d.type === 'int' ? 'number' : d.type === 'boolean' ? 'boolean' : d.type === 'string' || d.type === 'enum' ? 'string' : d.type === 'array' ? 'array' : 'other';
+  const kind =
+    d.type === 'number' || d.type === 'int'
+      ? 'number'
+      : d.type === 'boolean'
+        ? 'boolean'
+        : d.type === 'string' || d.type === 'enum'
+          ? 'string'
+          : d.type === 'array'
+            ? 'array'
+            : 'other';
   return [{ path, kind, envName: ENV_PREFIX + path.map(upperSnake).join('_') }];
 }
 
@@ -79,12 +92,25 @@ function getPath(obj: unknown, path: PropertyKey[]): unknown {
   return cur;
 }
 
-function deepMerge(base: Plain, over: Plain, origin: Map<string, string>, source: string, prefix: string[] = []): Plain {
+function deepMerge(
+  base: Plain,
+  over: Plain,
+  origin: Map<string, string>,
+  source: string,
+  prefix: string[] = [],
+): Plain {
   const out: Plain = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (v === undefined) continue;
     const p = [...prefix, k];
-    if (v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' && !Array.isArray(out[k])) {
+    if (
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      out[k] &&
+      typeof out[k] === 'object' &&
+      !Array.isArray(out[k])
+    ) {
       out[k] = deepMerge(out[k] as Plain, v as Plain, origin, source, p);
     } else {
       out[k] = v;
@@ -96,7 +122,8 @@ function deepMerge(base: Plain, over: Plain, origin: Map<string, string>, source
 
 function markOrigin(v: unknown, path: string[], origin: Map<string, string>, source: string): void {
   origin.set(path.join('.'), source);
-  if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) markOrigin(x, [...path, k], origin, source);
+  if (v && typeof v === 'object' && !Array.isArray(v))
+    for (const [k, x] of Object.entries(v)) markOrigin(x, [...path, k], origin, source);
 }
 
 function readYamlFile(file: string): Plain {
@@ -116,7 +143,10 @@ function readYamlFile(file: string): Plain {
   }
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`config error: ${file}: the top level must be a mapping of sections (log, broker, exporter, ...)`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError(
+      `config error: ${file}: the top level must be a mapping of sections (log, broker, exporter, ...)`,
+    );
   return value as Plain;
 }
 
@@ -128,13 +158,22 @@ function readEnv(env: NodeJS.ProcessEnv): Plain {
     let value: unknown = raw;
     if (leaf.kind === 'number') {
       value = Number(raw);
-      if (raw.trim() === '' || Number.isNaN(value)) throw new UsageError(`config error: ${leaf.path.join('.')}: ${JSON.stringify(raw)} is not a number (from environment ${leaf.envName})`);
+      if (raw.trim() === '' || Number.isNaN(value))
+        throw new UsageError(
+          `config error: ${leaf.path.join('.')}: ${JSON.stringify(raw)} is not a number (from environment ${leaf.envName})`,
+        );
     } else if (leaf.kind === 'boolean') {
       const t = raw.toLowerCase();
-      if (!['true', 'false', '1', '0', 'yes', 'no'].includes(t)) throw new UsageError(`config error: ${leaf.path.join('.')}: ${JSON.stringify(raw)} is not a boolean; use true or false (from environment ${leaf.envName})`);
+      if (!['true', 'false', '1', '0', 'yes', 'no'].includes(t))
+        throw new UsageError(
+          `config error: ${leaf.path.join('.')}: ${JSON.stringify(raw)} is not a boolean; use true or false (from environment ${leaf.envName})`,
+        );
       value = ['true', '1', 'yes'].includes(t);
     } else if (leaf.kind === 'array') {
-      value = raw.split(',').map((x) => x.trim()).filter(Boolean);
+      value = raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
     } else if (leaf.kind === 'other') {
       try {
         value = JSON.parse(raw);
@@ -173,7 +212,8 @@ export function validateConfig(input: unknown, origin: Map<string, string> = new
   const lines = result.error.issues.map((issue) => {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const path = [...issue.path.map(String), ...(keys.length === 1 ? [keys[0]] : [])];
-    const field = issue.code === 'unrecognized_keys' ? (issue.path.length ? issue.path.join('.') : '(top level)') : path.join('.');
+    const field =
+      issue.code === 'unrecognized_keys' ? (issue.path.length ? issue.path.join('.') : '(top level)') : path.join('.');
     const from = origin.get(path.join('.'));
     return `config error: ${field}: ${describeIssue(issue, input)}${from ? ` (from ${from})` : ''}`;
   });

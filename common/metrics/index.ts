@@ -8,11 +8,18 @@ import type { MetricDef } from './types.js';
 export { brokerMetrics, exporterMetrics, chaosMetrics, proxyMetrics };
 export type { MetricDef, MetricSource, MetricType } from './types.js';
 
-export const catalog = { broker: brokerMetrics, exporter: exporterMetrics, chaos: chaosMetrics, proxy: proxyMetrics } as const;
+export const catalog = {
+  broker: brokerMetrics,
+  exporter: exporterMetrics,
+  chaos: chaosMetrics,
+  proxy: proxyMetrics,
+} as const;
 
 /** Every catalog entry, flat. */
 export function allMetrics(): MetricDef[] {
-  return [brokerMetrics, exporterMetrics, chaosMetrics, proxyMetrics].flatMap((section) => Object.values(section) as MetricDef[]);
+  return [brokerMetrics, exporterMetrics, chaosMetrics, proxyMetrics].flatMap(
+    (section) => Object.values(section) as MetricDef[],
+  );
 }
 
 /** Series names a metric exposes (a summary has `name`, `name_count`, `name_sum`...). */

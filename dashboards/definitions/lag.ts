@@ -18,7 +18,8 @@ export function lagDashboard(t: DashboardThresholds): DashboardSpec {
   return {
     uid: 'kafka-sre-lag',
     title: 'Kafka / Consumer lag',
-    description: 'Consumer lag per group, topic and partition, in records and seconds, with Burrow-style status, commit and produce rates, uncommitted partitions and records lost to retention.',
+    description:
+      'Consumer lag per group, topic and partition, in records and seconds, with Burrow-style status, commit and produce rates, uncommitted partitions and records lost to retention.',
     tags: ['lag'],
     variables: allVariables,
     from: 'now-3h',
@@ -26,24 +27,101 @@ export function lagDashboard(t: DashboardThresholds): DashboardSpec {
       {
         title: 'Groups',
         panels: [
-          table('Lag by group and topic', 'Current lag per group and topic (records, committed partitions only), largest first.', instant(`sort_desc(sum by (consumergroup, topic) (${sel(E.consumerGroupLagSum)}))`, undefined, { format: 'table' }), { thresholds: redFrom(t.consumerLagRecords), runbooks: ['KafkaConsumerLagHigh'] }),
-          timeseries('Lag by group and topic (records)', `Red line at ${t.consumerLagRecords} records.`, q(`sum by (consumergroup, topic) (${sel(E.consumerGroupLagSum)})`, '{{consumergroup}} / {{topic}}'), { w: 12, thresholds: redFrom(t.consumerLagRecords), runbooks: ['KafkaConsumerLagHigh'] }),
-          timeseries('Lag by group (seconds)', `Age of the oldest unconsumed record per group. Red line at ${t.consumerLagSeconds} s.`, q(`max by (consumergroup) (${sel(E.consumerGroupMaxLagSeconds)})`, '{{consumergroup}}'), { w: 12, unit: 's', thresholds: redFrom(t.consumerLagSeconds), runbooks: ['KafkaConsumerLagSecondsHigh'] }),
-          timeseries('Group members', 'Members per group. A drop to 0 with growing lag means the consumers are gone.', q(`sum by (consumergroup) (${sel(E.consumerGroupMembers)})`, '{{consumergroup}}'), { w: 12, min: 0, drilldowns: ['kafka-sre-debug'] }),
+          table(
+            'Lag by group and topic',
+            'Current lag per group and topic (records, committed partitions only), largest first.',
+            instant(`sort_desc(sum by (consumergroup, topic) (${sel(E.consumerGroupLagSum)}))`, undefined, {
+              format: 'table',
+            }),
+            { thresholds: redFrom(t.consumerLagRecords), runbooks: ['KafkaConsumerLagHigh'] },
+          ),
+          timeseries(
+            'Lag by group and topic (records)',
+            `Red line at ${t.consumerLagRecords} records.`,
+            q(`sum by (consumergroup, topic) (${sel(E.consumerGroupLagSum)})`, '{{consumergroup}} / {{topic}}'),
+            { w: 12, thresholds: redFrom(t.consumerLagRecords), runbooks: ['KafkaConsumerLagHigh'] },
+          ),
+          timeseries(
+            'Lag by group (seconds)',
+            `Age of the oldest unconsumed record per group. Red line at ${t.consumerLagSeconds} s.`,
+            q(`max by (consumergroup) (${sel(E.consumerGroupMaxLagSeconds)})`, '{{consumergroup}}'),
+            { w: 12, unit: 's', thresholds: redFrom(t.consumerLagSeconds), runbooks: ['KafkaConsumerLagSecondsHigh'] },
+          ),
+          timeseries(
+            'Group members',
+            'Members per group. A drop to 0 with growing lag means the consumers are gone.',
+            q(`sum by (consumergroup) (${sel(E.consumerGroupMembers)})`, '{{consumergroup}}'),
+            { w: 12, min: 0, drilldowns: ['kafka-sre-debug'] },
+          ),
         ],
       },
       {
         title: 'Partitions',
         panels: [
-          timeseries('Lag per partition (records)', 'High watermark minus committed offset per partition.', q(`max by (consumergroup, topic, partition) (${sel(E.consumerGroupLag)})`, '{{consumergroup}} {{topic}}/{{partition}}'), { w: 12, thresholds: redFrom(t.consumerLagRecords), runbooks: ['KafkaConsumerLagHigh'] }),
-          timeseries('Lag per partition (seconds)', 'Age of the oldest unconsumed record per partition.', q(`max by (consumergroup, topic, partition) (${sel(E.consumerGroupLagSeconds)})`, '{{consumergroup}} {{topic}}/{{partition}}'), { w: 12, unit: 's', thresholds: redFrom(t.consumerLagSeconds), runbooks: ['KafkaConsumerLagSecondsHigh'] }),
-          stateTimeline('Partition status', 'Burrow-style evaluation per partition: OK, WARN (lag growing), STOP (no commits while lag exists), STALL (commits not advancing), REWIND (offset went back).', q(`max by (consumergroup, topic, partition) (${sel(E.consumerGroupPartitionStatus)})`, '{{consumergroup}} {{topic}}/{{partition}}'), { w: 24, valueTexts: partitionStatusTexts, thresholds: [{ value: null, color: 'green' }, { value: 2, color: 'orange' }, { value: 4, color: 'red' }, { value: 6, color: 'yellow' }], runbooks: ['KafkaConsumerStalled'] }),
-          timeseries('Consume rate vs produce rate', 'Committed offsets advancing (consume) against high watermarks advancing (produce), records/s per topic. Consume below produce means lag grows.', [
-            q(`sum by (consumergroup, topic) (${offsetRate(E.consumerGroupCurrentOffset)})`, 'consume {{consumergroup}} / {{topic}}'),
-            q(`sum by (topic) (${offsetRate(E.partitionCurrentOffset)})`, 'produce {{topic}}'),
-          ], { w: 12, unit: 'ops' }),
-          timeseries('Uncommitted partitions', 'Partitions of a consumed topic with no committed offset (not counted in lag sums).', q(`sum by (consumergroup, topic) (${sel(E.consumerGroupUncommittedPartitions)})`, '{{consumergroup}} / {{topic}}'), { w: 6 }),
-          timeseries('Records lost to retention', 'Records deleted by retention before the group consumed them (committed offset below log start).', q(`sum by (consumergroup, topic) (${sel(E.consumerGroupLagLostRecords)})`, '{{consumergroup}} / {{topic}}'), { w: 6, thresholds: redFrom(1), runbooks: ['KafkaRecordsLostToRetention'] }),
+          timeseries(
+            'Lag per partition (records)',
+            'High watermark minus committed offset per partition.',
+            q(
+              `max by (consumergroup, topic, partition) (${sel(E.consumerGroupLag)})`,
+              '{{consumergroup}} {{topic}}/{{partition}}',
+            ),
+            { w: 12, thresholds: redFrom(t.consumerLagRecords), runbooks: ['KafkaConsumerLagHigh'] },
+          ),
+          timeseries(
+            'Lag per partition (seconds)',
+            'Age of the oldest unconsumed record per partition.',
+            q(
+              `max by (consumergroup, topic, partition) (${sel(E.consumerGroupLagSeconds)})`,
+              '{{consumergroup}} {{topic}}/{{partition}}',
+            ),
+            { w: 12, unit: 's', thresholds: redFrom(t.consumerLagSeconds), runbooks: ['KafkaConsumerLagSecondsHigh'] },
+          ),
+          stateTimeline(
+            'Partition status',
+            'Burrow-style evaluation per partition: OK, WARN (lag growing), STOP (no commits while lag exists), STALL (commits not advancing), REWIND (offset went back).',
+            q(
+              `max by (consumergroup, topic, partition) (${sel(E.consumerGroupPartitionStatus)})`,
+              '{{consumergroup}} {{topic}}/{{partition}}',
+            ),
+            {
+              w: 24,
+              valueTexts: partitionStatusTexts,
+              thresholds: [
+                { value: null, color: 'green' },
+                { value: 2, color: 'orange' },
+                { value: 4, color: 'red' },
+                { value: 6, color: 'yellow' },
+              ],
+              runbooks: ['KafkaConsumerStalled'],
+            },
+          ),
+          timeseries(
+            'Consume rate vs produce rate',
+            'Committed offsets advancing (consume) against high watermarks advancing (produce), records/s per topic. Consume below produce means lag grows.',
+            [
+              q(
+                `sum by (consumergroup, topic) (${offsetRate(E.consumerGroupCurrentOffset)})`,
+                'consume {{consumergroup}} / {{topic}}',
+              ),
+              q(`sum by (topic) (${offsetRate(E.partitionCurrentOffset)})`, 'produce {{topic}}'),
+            ],
+            { w: 12, unit: 'ops' },
+          ),
+          timeseries(
+            'Uncommitted partitions',
+            'Partitions of a consumed topic with no committed offset (not counted in lag sums).',
+            q(
+              `sum by (consumergroup, topic) (${sel(E.consumerGroupUncommittedPartitions)})`,
+              '{{consumergroup}} / {{topic}}',
+            ),
+            { w: 6 },
+          ),
+          timeseries(
+            'Records lost to retention',
+            'Records deleted by retention before the group consumed them (committed offset below log start).',
+            q(`sum by (consumergroup, topic) (${sel(E.consumerGroupLagLostRecords)})`, '{{consumergroup}} / {{topic}}'),
+            { w: 6, thresholds: redFrom(1), runbooks: ['KafkaRecordsLostToRetention'] },
+          ),
         ],
       },
     ],

@@ -7,7 +7,10 @@ import type { DashboardThresholds } from '../thresholds.js';
 import { allVariables, type DashboardSpec } from '../types.js';
 
 export function sloDashboard(t: DashboardThresholds): DashboardSpec {
-  const pair = (long: string, short: string) => [q(S.sloBurnRate(long), `{{slo}} ${long}`), q(S.sloBurnRate(short), `{{slo}} ${short}`)];
+  const pair = (long: string, short: string) => [
+    q(S.sloBurnRate(long), `{{slo}} ${long}`),
+    q(S.sloBurnRate(short), `{{slo}} ${short}`),
+  ];
   return {
     uid: 'kafka-sre-slo',
     title: 'Kafka / SLOs',
@@ -19,11 +22,42 @@ export function sloDashboard(t: DashboardThresholds): DashboardSpec {
       {
         title: 'Objectives and budget',
         panels: [
-          table('Objectives', 'Each SLO\'s objective as the exporter reports it.', instant(S.sloObjective, undefined, { format: 'table' }), { w: 8, unit: 'percentunit', decimals: 3 }),
-          stat(`SLI (${t.sloPeriod})`, 'Good events / all events over the budget period.', instant(S.sloSli(t.sloPeriod), '{{slo}}'), { w: 8, unit: 'percentunit', decimals: 3 }),
-          stat('Error budget remaining', 'Share of the budget left: 1 - error ratio / (1 - objective). Below 0 the objective is missed.', instant(S.sloBudgetRemaining(t.sloPeriod), '{{slo}}'), { w: 8, unit: 'percentunit', decimals: 1, thresholds: redBelow(0, 0.25), runbooks: ['KafkaSLOBudgetBurnSlow'] }),
-          timeseries('Error budget remaining over time', `Budget left over the rolling ${t.sloPeriod} window.`, q(S.sloBudgetRemaining(t.sloPeriod), '{{slo}}'), { w: 12, unit: 'percentunit', thresholds: redBelow(0, 0.25) }),
-          timeseries('SLI error ratio (5m)', 'Bad events / all events over 5 minutes, per SLO.', q(S.sloErrorRatio('5m'), '{{slo}}'), { w: 12, unit: 'percentunit' }),
+          table(
+            'Objectives',
+            "Each SLO's objective as the exporter reports it.",
+            instant(S.sloObjective, undefined, { format: 'table' }),
+            { w: 8, unit: 'percentunit', decimals: 3 },
+          ),
+          stat(
+            `SLI (${t.sloPeriod})`,
+            'Good events / all events over the budget period.',
+            instant(S.sloSli(t.sloPeriod), '{{slo}}'),
+            { w: 8, unit: 'percentunit', decimals: 3 },
+          ),
+          stat(
+            'Error budget remaining',
+            'Share of the budget left: 1 - error ratio / (1 - objective). Below 0 the objective is missed.',
+            instant(S.sloBudgetRemaining(t.sloPeriod), '{{slo}}'),
+            {
+              w: 8,
+              unit: 'percentunit',
+              decimals: 1,
+              thresholds: redBelow(0, 0.25),
+              runbooks: ['KafkaSLOBudgetBurnSlow'],
+            },
+          ),
+          timeseries(
+            'Error budget remaining over time',
+            `Budget left over the rolling ${t.sloPeriod} window.`,
+            q(S.sloBudgetRemaining(t.sloPeriod), '{{slo}}'),
+            { w: 12, unit: 'percentunit', thresholds: redBelow(0, 0.25) },
+          ),
+          timeseries(
+            'SLI error ratio (5m)',
+            'Bad events / all events over 5 minutes, per SLO.',
+            q(S.sloErrorRatio('5m'), '{{slo}}'),
+            { w: 12, unit: 'percentunit' },
+          ),
         ],
       },
       {
@@ -34,11 +68,28 @@ export function sloDashboard(t: DashboardThresholds): DashboardSpec {
               `${w.severity === 'page' ? 'Page' : 'Ticket'}: ${w.longWindow} and ${w.shortWindow}`,
               `${w.severity === 'page' ? 'KafkaSLOBudgetBurnFast pages' : 'KafkaSLOBudgetBurnSlow opens a ticket'} when both windows burn faster than ${w.burnRate} (${w.budgetConsumed * 100}% of the ${t.sloPeriod} budget within ${w.longWindow}).`,
               pair(w.longWindow, w.shortWindow),
-              { w: 12, thresholds: redFrom(w.burnRate), runbooks: [w.severity === 'page' ? 'KafkaSLOBudgetBurnFast' : 'KafkaSLOBudgetBurnSlow'] },
+              {
+                w: 12,
+                thresholds: redFrom(w.burnRate),
+                runbooks: [w.severity === 'page' ? 'KafkaSLOBudgetBurnFast' : 'KafkaSLOBudgetBurnSlow'],
+              },
             ),
           ),
-          timeseries('Exporter burn-rate estimate', 'The exporter\'s own burn-rate estimate per window, from its in-memory history (useful before Prometheus has a long history).', q(`max by (slo, window) (${sel(E.sloBurnRate)})`, '{{slo}} {{window}}'), { w: 12 }),
-          timeseries('SLI events', 'All and bad SLI events per second.', [q(`sum by (slo) (${rate(E.sloEvents)})`, 'all {{slo}}'), q(`sum by (slo) (${rate(E.sloErrors)})`, 'bad {{slo}}')], { w: 12, unit: 'ops' }),
+          timeseries(
+            'Exporter burn-rate estimate',
+            "The exporter's own burn-rate estimate per window, from its in-memory history (useful before Prometheus has a long history).",
+            q(`max by (slo, window) (${sel(E.sloBurnRate)})`, '{{slo}} {{window}}'),
+            { w: 12 },
+          ),
+          timeseries(
+            'SLI events',
+            'All and bad SLI events per second.',
+            [
+              q(`sum by (slo) (${rate(E.sloEvents)})`, 'all {{slo}}'),
+              q(`sum by (slo) (${rate(E.sloErrors)})`, 'bad {{slo}}'),
+            ],
+            { w: 12, unit: 'ops' },
+          ),
         ],
       },
     ],

@@ -14,7 +14,14 @@ import { listOffsetsCodec } from '../../protocol/apis/02-list-offsets.js';
 import { metadataCodec, type MetadataResponse } from '../../protocol/apis/03-metadata.js';
 import { callApi, describeCluster, describeLogDirs, electLeaders, UnsupportedApiError } from './protocol-apis.js';
 import { kafkaConfig, type ClusterConnection } from './connection.js';
-import { adoptBrokers, createAdminOn, createInternalCluster, decodeConsumerAssignment, type KjsBroker, type KjsCluster } from './kafkajs-internals.js';
+import {
+  adoptBrokers,
+  createAdminOn,
+  createInternalCluster,
+  decodeConsumerAssignment,
+  type KjsBroker,
+  type KjsCluster,
+} from './kafkajs-internals.js';
 
 export const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -148,10 +155,14 @@ export class ClusterClient {
    * partition carries an error (LEADER_NOT_AVAILABLE for an offline partition, as real brokers
    * answer), which is exactly when the exporter must keep reporting.
    */
-  async metadata(filters: CollectFilters): Promise<{ clusterId?: string; controllerId: number; brokers: BrokerInfo[]; topics: TopicState[] }> {
+  async metadata(
+    filters: CollectFilters,
+  ): Promise<{ clusterId?: string; controllerId: number; brokers: BrokerInfo[]; topics: TopicState[] }> {
     await this.connect();
     const md = await withTimeout(this.rawMetadata(), this.timeoutMs, 'Metadata');
-    const brokers = md.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? undefined })).sort((a, b) => a.id - b.id);
+    const brokers = md.brokers
+      .map((b) => ({ id: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? undefined }))
+      .sort((a, b) => a.id - b.id);
     this.knownBrokers = brokers.map((b) => b.id);
     this.knownController = md.controllerId;
     await adoptBrokers(this.cluster, brokers);
@@ -165,7 +176,14 @@ export class ClusterClient {
         name: t.name,
         internal,
         partitions: t.partitions
-          .map((p) => ({ topic: t.name, partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas }))
+          .map((p) => ({
+            topic: t.name,
+            partition: p.partitionIndex,
+            leader: p.leaderId,
+            replicas: p.replicaNodes,
+            isr: p.isrNodes,
+            offlineReplicas: p.offlineReplicas,
+          }))
           .sort((a, b) => a.partition - b.partition),
       });
     }
@@ -181,7 +199,12 @@ export class ClusterClient {
     const request = { topics: null, allowAutoTopicCreation: false };
     const seed = (this.cluster as unknown as { brokerPool?: { seedBroker?: KjsBroker } }).brokerPool?.seedBroker;
     let last: unknown = new Error('no broker to ask');
-    const candidates: (() => Promise<KjsBroker>)[] = [...(seed ? [async () => seed] : []), ...this.knownBrokers.map((id) => () => withTimeout(this.cluster.findBroker({ nodeId: id }), this.timeoutMs, `connect to broker ${id}`))];
+    const candidates: (() => Promise<KjsBroker>)[] = [
+      ...(seed ? [async () => seed] : []),
+      ...this.knownBrokers.map(
+        (id) => () => withTimeout(this.cluster.findBroker({ nodeId: id }), this.timeoutMs, `connect to broker ${id}`),
+      ),
+    ];
     for (const get of candidates) {
       try {
         return (await callApi(await get(), metadataCodec, request)).response;
@@ -207,7 +230,9 @@ export class ClusterClient {
       try {
         const resources = chunk.map((name) => ({ type: 2, name, configNames: ['min.insync.replicas'] }));
         const res = await withTimeout(
-          target === undefined ? this.admin().describeConfigs({ includeSynonyms: false, resources }) : (await this.broker(target)).describeConfigs({ includeSynonyms: false, resources }),
+          target === undefined
+            ? this.admin().describeConfigs({ includeSynonyms: false, resources })
+            : (await this.broker(target)).describeConfigs({ includeSynonyms: false, resources }),
           this.timeoutMs,
           'DescribeConfigs',
         );
@@ -226,15 +251,29 @@ export class ClusterClient {
    * ListOffsets for many partitions: one request per leader broker per timestamp, brokers in
    * parallel. Leaderless partitions and failed brokers are simply absent from the result.
    */
-  async listOffsets(partitions: readonly PartitionRef[], timestamp: number, errors: RequestErrors): Promise<Map<string, number>> {
+  async listOffsets(
+    partitions: readonly PartitionRef[],
+    timestamp: number,
+    errors: RequestErrors,
+  ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    await this.listOffsetsEach(partitions, timestamp, errors, (topic, partition, offset) => out.set(tpKey(topic, partition), offset));
+    await this.listOffsetsEach(partitions, timestamp, errors, (topic, partition, offset) =>
+      out.set(tpKey(topic, partition), offset),
+    );
     return out;
   }
 
   /** listOffsets handing each answer to `found` (no map keyed by partition: collect() stores them in place). */
-  private async listOffsetsEach(partitions: readonly PartitionRef[], timestamp: number, errors: RequestErrors, found: (topic: string, partition: number, offset: number) => void): Promise<void> {
-    const byLeader = groupBy(partitions.filter((p) => p.leader >= 0), (p) => p.leader);
+  private async listOffsetsEach(
+    partitions: readonly PartitionRef[],
+    timestamp: number,
+    errors: RequestErrors,
+    found: (topic: string, partition: number, offset: number) => void,
+  ): Promise<void> {
+    const byLeader = groupBy(
+      partitions.filter((p) => p.leader >= 0),
+      (p) => p.leader,
+    );
     await Promise.all(
       [...byLeader].map(async ([leader, parts]) => {
         try {
@@ -247,8 +286,15 @@ export class ClusterClient {
           // enough to reach the old generation; a batch of 1k is one read and dies young.
           for (let i = 0; i < parts.length; i += LIST_OFFSETS_BATCH) {
             const batch = parts.slice(i, i + LIST_OFFSETS_BATCH);
-            const topics = byTopic(batch).map(({ topic, items }) => ({ name: topic, partitions: items.map((p) => ({ partitionIndex: p.partition, timestamp, maxNumOffsets: 1 })) }));
-            const { response } = await withTimeout(callApi(broker, listOffsetsCodec, { replicaId: -1, isolationLevel: 0, topics }), this.timeoutMs, 'ListOffsets');
+            const topics = byTopic(batch).map(({ topic, items }) => ({
+              name: topic,
+              partitions: items.map((p) => ({ partitionIndex: p.partition, timestamp, maxNumOffsets: 1 })),
+            }));
+            const { response } = await withTimeout(
+              callApi(broker, listOffsetsCodec, { replicaId: -1, isolationLevel: 0, topics }),
+              this.timeoutMs,
+              'ListOffsets',
+            );
             for (const t of response.topics)
               for (const p of t.partitions) {
                 if (p.errorCode === 0) found(t.name, p.partitionIndex, p.offset);
@@ -263,8 +309,14 @@ export class ClusterClient {
   }
 
   /** Log start and high watermark per partition (two batched ListOffsets rounds per broker). */
-  async partitionOffsets(partitions: readonly PartitionRef[], errors: RequestErrors): Promise<Map<string, { logStartOffset: number; highWatermark: number }>> {
-    const [start, end] = await Promise.all([this.listOffsets(partitions, EARLIEST, errors), this.listOffsets(partitions, LATEST, errors)]);
+  async partitionOffsets(
+    partitions: readonly PartitionRef[],
+    errors: RequestErrors,
+  ): Promise<Map<string, { logStartOffset: number; highWatermark: number }>> {
+    const [start, end] = await Promise.all([
+      this.listOffsets(partitions, EARLIEST, errors),
+      this.listOffsets(partitions, LATEST, errors),
+    ]);
     const out = new Map<string, { logStartOffset: number; highWatermark: number }>();
     for (const [k, hw] of end) {
       const ls = start.get(k);
@@ -278,7 +330,10 @@ export class ClusterClient {
    * partition, one request per broker per round (a partition appears once per request).
    * Key of the result: tpKey + '\u0000' + offset.
    */
-  async recordTimestamps(requests: readonly (PartitionRef & { offset: number })[], errors: RequestErrors): Promise<Map<string, number>> {
+  async recordTimestamps(
+    requests: readonly (PartitionRef & { offset: number })[],
+    errors: RequestErrors,
+  ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     const unique = new Map<string, PartitionRef & { offset: number }>();
     for (const r of requests) if (r.leader >= 0) unique.set(`${tpKey(r.topic, r.partition)}\u0000${r.offset}`, r);
@@ -298,8 +353,26 @@ export class ClusterClient {
             const broker = await this.broker(leader);
             for (let i = 0; i < parts.length; i += 1000) {
               const chunk = parts.slice(i, i + 1000);
-              const topics = byTopic(chunk).map(({ topic, items }) => ({ topic, partitions: items.map((p) => ({ partition: p.partition, fetchOffset: String(p.offset), maxBytes: 2048 })) }));
-              const res = await withTimeout(broker.fetch({ replicaId: -1, isolationLevel: 0, maxWaitTime: 0, minBytes: 0, maxBytes: 4 * 1024 * 1024, topics }), this.timeoutMs, 'Fetch');
+              const topics = byTopic(chunk).map(({ topic, items }) => ({
+                topic,
+                partitions: items.map((p) => ({
+                  partition: p.partition,
+                  fetchOffset: String(p.offset),
+                  maxBytes: 2048,
+                })),
+              }));
+              const res = await withTimeout(
+                broker.fetch({
+                  replicaId: -1,
+                  isolationLevel: 0,
+                  maxWaitTime: 0,
+                  minBytes: 0,
+                  maxBytes: 4 * 1024 * 1024,
+                  topics,
+                }),
+                this.timeoutMs,
+                'Fetch',
+              );
               const wanted = new Map(chunk.map((p) => [tpKey(p.topic, p.partition), p.offset]));
               for (const t of res.responses)
                 for (const p of t.partitions) {
@@ -307,7 +380,8 @@ export class ClusterClient {
                   if (offset === undefined || p.errorCode !== 0) continue;
                   // A batch may start before the requested offset: take the first record at or after it.
                   const m = p.messages.find((x) => Number(x.offset) >= offset);
-                  if (m && Number(m.timestamp) > 0) out.set(`${tpKey(t.topicName, p.partition)}\u0000${offset}`, Number(m.timestamp));
+                  if (m && Number(m.timestamp) > 0)
+                    out.set(`${tpKey(t.topicName, p.partition)}\u0000${offset}`, Number(m.timestamp));
                 }
             }
           } catch (e) {
@@ -323,14 +397,23 @@ export class ClusterClient {
    * Every group (ListGroups on every broker; the broker that lists a group coordinates it), then
    * DescribeGroups batched per coordinator and OffsetFetch per group with bounded concurrency.
    */
-  async groups(brokers: readonly BrokerInfo[], filter: NameFilter, errors: RequestErrors, concurrency = 8, topics: readonly TopicState[] = []): Promise<GroupState[]> {
+  async groups(
+    brokers: readonly BrokerInfo[],
+    filter: NameFilter,
+    errors: RequestErrors,
+    concurrency = 8,
+    topics: readonly TopicState[] = [],
+  ): Promise<GroupState[]> {
     const listed = new Map<number, { groupId: string; protocolType: string }[]>();
     await Promise.all(
       brokers.map(async (b) => {
         try {
           const broker = await this.broker(b.id);
           const res = await withTimeout(broker.listGroups(), this.timeoutMs, 'ListGroups');
-          listed.set(b.id, res.groups.filter((g) => filter(g.groupId)));
+          listed.set(
+            b.id,
+            res.groups.filter((g) => filter(g.groupId)),
+          );
         } catch (e) {
           errors.add('ListGroups', e);
         }
@@ -374,12 +457,21 @@ export class ClusterClient {
         // OffsetFetch "all topics" (null) needs v2+, which kafkajs sends as v3+; older brokers get
         // the explicit (already filtered) topic list instead.
         const allTopics = (broker.versions?.[OFFSET_FETCH_API_KEY]?.maxVersion ?? 0) >= 3;
-        const request = allTopics ? [] : topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition })) }));
+        const request = allTopics
+          ? []
+          : topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition })) }));
         await mapLimit([...described.values()], concurrency, async (g) => {
           try {
-            const res = await withTimeout(broker.offsetFetch({ groupId: g.groupId, topics: request }), this.timeoutMs, 'OffsetFetch');
+            const res = await withTimeout(
+              broker.offsetFetch({ groupId: g.groupId, topics: request }),
+              this.timeoutMs,
+              'OffsetFetch',
+            );
             const offsets = [];
-            for (const t of res.responses) for (const p of t.partitions) if (p.errorCode === 0) offsets.push({ topic: t.topic, partition: p.partition, offset: Number(p.offset) });
+            for (const t of res.responses)
+              for (const p of t.partitions)
+                if (p.errorCode === 0)
+                  offsets.push({ topic: t.topic, partition: p.partition, offset: Number(p.offset) });
             out.push({ ...g, offsets });
           } catch (e) {
             errors.add('OffsetFetch', e);
@@ -395,12 +487,28 @@ export class ClusterClient {
    * Commit offsets for a group that has no active members (OffsetCommit with generation -1, as
    * Kafka's tools do for offset resets). One request to the group's coordinator.
    */
-  async commitOffsets(groupId: string, offsets: readonly { topic: string; partition: number; offset: number }[]): Promise<void> {
+  async commitOffsets(
+    groupId: string,
+    offsets: readonly { topic: string; partition: number; offset: number }[],
+  ): Promise<void> {
     await this.connect();
-    const coordinator = await withTimeout(this.cluster.findGroupCoordinator({ groupId }), this.timeoutMs, 'FindCoordinator');
-    const topics = byTopic(offsets).map(({ topic, items }) => ({ topic, partitions: items.map((o) => ({ partition: o.partition, offset: String(o.offset) })) }));
-    const res = await withTimeout(coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics }), this.timeoutMs, 'OffsetCommit');
-    const failed = res.responses.flatMap((t) => t.partitions.filter((p) => p.errorCode !== 0).map((p) => `${t.topic}/${p.partition}: error code ${p.errorCode}`));
+    const coordinator = await withTimeout(
+      this.cluster.findGroupCoordinator({ groupId }),
+      this.timeoutMs,
+      'FindCoordinator',
+    );
+    const topics = byTopic(offsets).map(({ topic, items }) => ({
+      topic,
+      partitions: items.map((o) => ({ partition: o.partition, offset: String(o.offset) })),
+    }));
+    const res = await withTimeout(
+      coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics }),
+      this.timeoutMs,
+      'OffsetCommit',
+    );
+    const failed = res.responses.flatMap((t) =>
+      t.partitions.filter((p) => p.errorCode !== 0).map((p) => `${t.topic}/${p.partition}: error code ${p.errorCode}`),
+    );
     if (failed.length) throw new Error(`OffsetCommit for ${groupId} failed: ${failed.slice(0, 5).join(', ')}`);
   }
 
@@ -430,7 +538,11 @@ export class ClusterClient {
   }
 
   /** Any protocol/ codec against one broker over the client's connections (version negotiated). */
-  async call<Req, Res>(brokerId: number, codec: ApiCodec<Req, Res>, req: Req): Promise<{ version: number; response: Res }> {
+  async call<Req, Res>(
+    brokerId: number,
+    codec: ApiCodec<Req, Res>,
+    req: Req,
+  ): Promise<{ version: number; response: Res }> {
     return callApi(await this.broker(brokerId), codec, req);
   }
 
@@ -444,7 +556,12 @@ export class ClusterClient {
     const md = await this.metadata({ topics: () => false, groups: () => false, includeInternal: false });
     try {
       const res = await describeCluster(await this.broker(md.brokers[0].id));
-      if (res.errorCode === 0) return { clusterId: res.clusterId, controllerId: res.controllerId, brokers: res.brokers.map((b) => ({ id: b.brokerId, host: b.host, port: b.port, rack: b.rack ?? undefined })) };
+      if (res.errorCode === 0)
+        return {
+          clusterId: res.clusterId,
+          controllerId: res.controllerId,
+          brokers: res.brokers.map((b) => ({ id: b.brokerId, host: b.host, port: b.port, rack: b.rack ?? undefined })),
+        };
     } catch (e) {
       if (!(e instanceof UnsupportedApiError)) throw e;
     }
@@ -452,7 +569,10 @@ export class ClusterClient {
   }
 
   /** ElectLeaders (protocol/ codec) through the controller: 0 preferred, 1 unclean. */
-  async electLeaders(electionType: 0 | 1, topicPartitions: { topic: string; partitions: number[] }[] | null): Promise<ElectLeadersResponse> {
+  async electLeaders(
+    electionType: 0 | 1,
+    topicPartitions: { topic: string; partitions: number[] }[] | null,
+  ): Promise<ElectLeadersResponse> {
     const { controllerId, brokers } = await this.describeCluster();
     const target = controllerId >= 0 ? controllerId : brokers[0].id;
     return electLeaders(await this.broker(target), electionType, topicPartitions);
@@ -467,7 +587,11 @@ export class ClusterClient {
   }
 
   /** Log start and high watermark written into each partition; both stay undefined unless both were read. */
-  private async fillOffsets(topics: readonly TopicState[], partitions: readonly PartitionRef[], errors: RequestErrors): Promise<void> {
+  private async fillOffsets(
+    topics: readonly TopicState[],
+    partitions: readonly PartitionRef[],
+    errors: RequestErrors,
+  ): Promise<void> {
     const byName = new Map<string, TopicState>();
     for (const t of topics) byName.set(t.name, t);
     const at = (topic: string, partition: number) => {
@@ -487,12 +611,16 @@ export class ClusterClient {
     ]);
     for (const t of topics)
       for (const p of t.partitions as MutablePartition[]) {
-        if (p.logStartOffset === undefined || p.highWatermark === undefined) p.logStartOffset = p.highWatermark = undefined;
+        if (p.logStartOffset === undefined || p.highWatermark === undefined)
+          p.logStartOffset = p.highWatermark = undefined;
       }
   }
 
   /** One full read of the cluster. Throws only when metadata cannot be read at all. */
-  async collect(filters: CollectFilters, opts: { groupConcurrency?: number } = {}): Promise<{ state: ClusterState; errors: RequestErrors }> {
+  async collect(
+    filters: CollectFilters,
+    opts: { groupConcurrency?: number } = {},
+  ): Promise<{ state: ClusterState; errors: RequestErrors }> {
     const errors = new RequestErrors();
     let md: Awaited<ReturnType<ClusterClient['metadata']>>;
     try {
@@ -506,21 +634,47 @@ export class ClusterClient {
     const partitions = md.topics.flatMap((t) => t.partitions);
     const attrs = { 'kafka.cluster': this.connection.name };
     const [, minIsr, groups, logDirs] = await Promise.all([
-      traced('kafka.ListOffsets', { ...attrs, 'kafka.partitions': partitions.length }, () => this.fillOffsets(md.topics, partitions, errors)),
-      traced('kafka.DescribeConfigs', { ...attrs, 'kafka.topics': md.topics.length }, () => this.minInsyncReplicas(md.topics.map((t) => t.name), errors)),
-      traced('kafka.groups', attrs, () => this.groups(md.brokers, filters.groups, errors, opts.groupConcurrency, md.topics)),
+      traced('kafka.ListOffsets', { ...attrs, 'kafka.partitions': partitions.length }, () =>
+        this.fillOffsets(md.topics, partitions, errors),
+      ),
+      traced('kafka.DescribeConfigs', { ...attrs, 'kafka.topics': md.topics.length }, () =>
+        this.minInsyncReplicas(
+          md.topics.map((t) => t.name),
+          errors,
+        ),
+      ),
+      traced('kafka.groups', attrs, () =>
+        this.groups(md.brokers, filters.groups, errors, opts.groupConcurrency, md.topics),
+      ),
       this.extras.describeLogDirs
-        ? traced('kafka.DescribeLogDirs', attrs, () => this.extras.describeLogDirs!(md.brokers, errors)).catch((e: unknown) => (errors.add('DescribeLogDirs', e), undefined))
+        ? traced('kafka.DescribeLogDirs', attrs, () => this.extras.describeLogDirs!(md.brokers, errors)).catch(
+            (e: unknown) => (errors.add('DescribeLogDirs', e), undefined),
+          )
         : Promise.resolve(undefined),
     ]);
     const topics = md.topics;
     for (const t of topics) t.minInsyncReplicas = minIsr.get(t.name);
     const topicNames = new Set(topics.map((t) => t.name));
     // Group offsets on filtered-out topics are dropped here too, so lag series obey the topic filter.
-    const visibleGroups = groups.map((g) => (g.offsets.every((o) => topicNames.has(o.topic)) ? g : { ...g, offsets: g.offsets.filter((o) => topicNames.has(o.topic)) }));
-    this.logger?.debug({ topics: topics.length, groups: groups.length, errors: Object.fromEntries(errors.byApi) }, 'collected cluster state');
+    const visibleGroups = groups.map((g) =>
+      g.offsets.every((o) => topicNames.has(o.topic))
+        ? g
+        : { ...g, offsets: g.offsets.filter((o) => topicNames.has(o.topic)) },
+    );
+    this.logger?.debug(
+      { topics: topics.length, groups: groups.length, errors: Object.fromEntries(errors.byApi) },
+      'collected cluster state',
+    );
     return {
-      state: { clusterId: md.clusterId, controllerId: md.controllerId, brokers: md.brokers, topics, groups: visibleGroups, logDirs: logDirs ?? undefined, requestErrors: errors.byApi },
+      state: {
+        clusterId: md.clusterId,
+        controllerId: md.controllerId,
+        brokers: md.brokers,
+        topics,
+        groups: visibleGroups,
+        logDirs: logDirs ?? undefined,
+        requestErrors: errors.byApi,
+      },
       errors,
     };
   }

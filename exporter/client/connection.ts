@@ -48,7 +48,8 @@ function readSecretFile(file: string, what: string): string {
 export function resolvePassword(s: SaslSettings, where: string): string {
   if (s.passwordEnv) {
     const v = process.env[s.passwordEnv];
-    if (v === undefined || v === '') throw new Error(`${where}.sasl.passwordEnv: environment variable ${s.passwordEnv} is not set`);
+    if (v === undefined || v === '')
+      throw new Error(`${where}.sasl.passwordEnv: environment variable ${s.passwordEnv} is not set`);
     return v;
   }
   if (s.passwordFile) return readSecretFile(s.passwordFile, `${where}.sasl.passwordFile`);
@@ -102,7 +103,10 @@ export function kafkaConfig(c: ClusterConnection, logger?: Logger): KafkaConfig 
 
 /** `host:port[,host:port]` -> list, with a clear error for a bad entry. */
 export function parseBootstrap(value: string): string[] {
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length === 0) throw new Error('bootstrap list is empty: use host:port[,host:port...]');
   for (const hp of list) {
     const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(hp);

@@ -20,11 +20,19 @@ export interface KjsMetadata {
   clusterId?: string;
   controllerId?: number;
   brokers: { nodeId: number; host: string; port: number; rack?: string | null }[];
-  topicMetadata: { topicErrorCode: number; topic: string; isInternal?: boolean; partitionMetadata: KjsPartitionMetadata[] }[];
+  topicMetadata: {
+    topicErrorCode: number;
+    topic: string;
+    isInternal?: boolean;
+    partitionMetadata: KjsPartitionMetadata[];
+  }[];
 }
 
 export interface KjsListOffsetsResponse {
-  responses: { topic: string; partitions: { partition: number; errorCode: number; offset?: string; timestamp?: string }[] }[];
+  responses: {
+    topic: string;
+    partitions: { partition: number; errorCode: number; offset?: string; timestamp?: string }[];
+  }[];
 }
 
 export interface KjsMessage {
@@ -33,7 +41,10 @@ export interface KjsMessage {
 }
 
 export interface KjsFetchResponse {
-  responses: { topicName: string; partitions: { partition: number; errorCode: number; highWatermark: string; messages: KjsMessage[] }[] }[];
+  responses: {
+    topicName: string;
+    partitions: { partition: number; errorCode: number; highWatermark: string; messages: KjsMessage[] }[];
+  }[];
 }
 
 export interface KjsDescribeGroupsResponse {
@@ -43,7 +54,13 @@ export interface KjsDescribeGroupsResponse {
     state: string;
     protocolType: string;
     protocol: string;
-    members: { memberId: string; clientId: string; clientHost: string; memberMetadata: Buffer; memberAssignment: Buffer }[];
+    members: {
+      memberId: string;
+      clientId: string;
+      clientHost: string;
+      memberMetadata: Buffer;
+      memberAssignment: Buffer;
+    }[];
   }[];
 }
 
@@ -53,7 +70,11 @@ export interface KjsOffsetFetchResponse {
 }
 
 export interface KjsDescribeConfigsResponse {
-  resources: { errorCode: number; resourceName: string; configEntries: { configName: string; configValue: string | null }[] }[];
+  resources: {
+    errorCode: number;
+    resourceName: string;
+    configEntries: { configName: string; configValue: string | null }[];
+  }[];
 }
 
 export interface KjsBroker {
@@ -61,7 +82,11 @@ export interface KjsBroker {
   /** kafkajs's connections to this broker (used for raw requests, see raw-transport.ts). */
   connectionPool: KjsConnectionPool;
   versions?: Record<string, { minVersion: number; maxVersion: number }>;
-  listOffsets(args: { replicaId?: number; isolationLevel?: number; topics: { topic: string; partitions: { partition: number; timestamp: number }[] }[] }): Promise<KjsListOffsetsResponse>;
+  listOffsets(args: {
+    replicaId?: number;
+    isolationLevel?: number;
+    topics: { topic: string; partitions: { partition: number; timestamp: number }[] }[];
+  }): Promise<KjsListOffsetsResponse>;
   fetch(args: {
     replicaId?: number;
     isolationLevel?: number;
@@ -72,9 +97,15 @@ export interface KjsBroker {
   }): Promise<KjsFetchResponse>;
   listGroups(): Promise<{ errorCode: number; groups: { groupId: string; protocolType: string }[] }>;
   describeGroups(args: { groupIds: string[] }): Promise<KjsDescribeGroupsResponse>;
-  offsetFetch(args: { groupId: string; topics: { topic: string; partitions: { partition: number }[] }[] }): Promise<KjsOffsetFetchResponse>;
+  offsetFetch(args: {
+    groupId: string;
+    topics: { topic: string; partitions: { partition: number }[] }[];
+  }): Promise<KjsOffsetFetchResponse>;
   metadata(topics?: string[]): Promise<KjsMetadata>;
-  describeConfigs(args: { resources: { type: number; name: string; configNames?: string[] }[]; includeSynonyms?: boolean }): Promise<KjsDescribeConfigsResponse>;
+  describeConfigs(args: {
+    resources: { type: number; name: string; configNames?: string[] }[];
+    includeSynonyms?: boolean;
+  }): Promise<KjsDescribeConfigsResponse>;
   offsetCommit(args: {
     groupId: string;
     groupGenerationId: number;
@@ -119,19 +150,29 @@ interface KjsBrokerPool {
  * per-broker request failing exactly while a partition is down. Connections still come from
  * kafkajs's own builder, so TLS and SASL settings apply.
  */
-export function adoptBrokers(cluster: KjsCluster, brokers: readonly { id: number; host: string; port: number; rack?: string }[]): Promise<void> {
+export function adoptBrokers(
+  cluster: KjsCluster,
+  brokers: readonly { id: number; host: string; port: number; rack?: string }[],
+): Promise<void> {
   const pool = (cluster as unknown as { brokerPool?: KjsBrokerPool }).brokerPool;
   if (!pool?.createBroker || !pool.connectionPoolBuilder) return Promise.resolve();
   // One adoption at a time per pool: two concurrent ones would each create the same broker.
   const next = (adopting.get(pool) ?? Promise.resolve()).then(() => adoptInto(pool, brokers));
-  adopting.set(pool, next.catch(() => undefined));
+  adopting.set(
+    pool,
+    next.catch(() => undefined),
+  );
   return next;
 }
 
 const adopting = new WeakMap<KjsBrokerPool, Promise<void>>();
 
-async function adoptInto(pool: KjsBrokerPool, brokers: readonly { id: number; host: string; port: number; rack?: string }[]): Promise<void> {
-  const addressOf = (broker: KjsBroker | undefined) => (broker?.connectionPool as { host?: string; port?: number } | undefined) ?? {};
+async function adoptInto(
+  pool: KjsBrokerPool,
+  brokers: readonly { id: number; host: string; port: number; rack?: string }[],
+): Promise<void> {
+  const addressOf = (broker: KjsBroker | undefined) =>
+    (broker?.connectionPool as { host?: string; port?: number } | undefined) ?? {};
   for (const b of brokers) {
     // Known already (a moved address is left to kafkajs's own refresh: never drop a live connection here).
     if (pool.brokers[b.id]) continue;
@@ -143,7 +184,12 @@ async function adoptInto(pool: KjsBrokerPool, brokers: readonly { id: number; ho
       pool.brokers[b.id] = seed;
       continue;
     }
-    pool.brokers[b.id] = pool.createBroker({ logger: pool.rootLogger, versions: pool.versions, connectionPool: await pool.connectionPoolBuilder.build({ host: b.host, port: b.port, rack: b.rack ?? null }), nodeId: b.id });
+    pool.brokers[b.id] = pool.createBroker({
+      logger: pool.rootLogger,
+      versions: pool.versions,
+      connectionPool: await pool.connectionPoolBuilder.build({ host: b.host, port: b.port, rack: b.rack ?? null }),
+      nodeId: b.id,
+    });
   }
 }
 
@@ -151,7 +197,12 @@ async function adoptInto(pool: KjsBrokerPool, brokers: readonly { id: number; ho
 export function createAdminOn(kafka: Kafka, cluster: KjsCluster): Admin {
   const createAdmin = require('kafkajs/src/admin/index.js') as (o: Record<string, unknown>) => Admin;
   const InstrumentationEventEmitter = require('kafkajs/src/instrumentation/emitter.js') as new () => object;
-  return createAdmin({ logger: kafka.logger(), instrumentationEmitter: new InstrumentationEventEmitter(), retry: { retries: 2 }, cluster });
+  return createAdmin({
+    logger: kafka.logger(),
+    instrumentationEmitter: new InstrumentationEventEmitter(),
+    retry: { retries: 2 },
+    cluster,
+  });
 }
 
 /** Decode a consumer-protocol member assignment (topics and partitions). */

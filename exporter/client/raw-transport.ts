@@ -43,7 +43,13 @@ export function skipTaggedFields(buf: Buffer, offset = 0): number {
 }
 
 /** Send one request body to a broker and return the response body. */
-export async function sendRaw(pool: KjsConnectionPool, api: { apiKey: number; name: string }, version: number, flexible: boolean, body: Buffer): Promise<Buffer> {
+export async function sendRaw(
+  pool: KjsConnectionPool,
+  api: { apiKey: number; name: string },
+  version: number,
+  flexible: boolean,
+  body: Buffer,
+): Promise<Buffer> {
   const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => KjsEncoder;
   return pool.send({
     request: {

@@ -58,11 +58,17 @@ export class ClusterCollector {
     const started = Date.now();
     try {
       const result = await traced('kafka-sre.collect', { 'kafka.cluster': this.name }, async (span) => {
-        const { state, errors } = await this.client.collect(this.opts.filters, { groupConcurrency: this.opts.groupConcurrency });
+        const { state, errors } = await this.client.collect(this.opts.filters, {
+          groupConcurrency: this.opts.groupConcurrency,
+        });
         if (this.opts.readRecordTimestamps) {
           const wanted = await timestampsToRead(state, this.history);
           if (wanted.length > 0) {
-            const times = await traced('kafka-sre.fetch_record_timestamps', { 'kafka.cluster': this.name, 'kafka.partitions': wanted.length }, () => this.client.recordTimestamps(wanted, errors));
+            const times = await traced(
+              'kafka-sre.fetch_record_timestamps',
+              { 'kafka.cluster': this.name, 'kafka.partitions': wanted.length },
+              () => this.client.recordTimestamps(wanted, errors),
+            );
             const now = Date.now();
             for (const w of wanted) {
               const ts = times.get(`${tpKey(w.topic, w.partition)}\u0000${w.offset}`);
@@ -71,14 +77,28 @@ export class ClusterCollector {
           }
         }
         const now = Date.now();
-        const derived = await deriveSnapshot(state, this.history, { cluster: this.name, seriesLimit: this.opts.seriesLimit, aggregateLagToTopic: this.opts.aggregateLagToTopic, nowMs: now, chunkPool: this.chunkPool });
-        span.setAttributes({ 'kafka.topics': state.topics.length, 'kafka.groups': state.groups.length, 'kafka_sre.series': derived.snapshot.seriesCount });
+        const derived = await deriveSnapshot(state, this.history, {
+          cluster: this.name,
+          seriesLimit: this.opts.seriesLimit,
+          aggregateLagToTopic: this.opts.aggregateLagToTopic,
+          nowMs: now,
+          chunkPool: this.chunkPool,
+        });
+        span.setAttributes({
+          'kafka.topics': state.topics.length,
+          'kafka.groups': state.groups.length,
+          'kafka_sre.series': derived.snapshot.seriesCount,
+        });
         await this.hub.publish(derived.snapshot, (Date.now() - started) / 1000);
         this.hub.countRequestErrors(this.name, errors.byApi);
-        if (errors.messages.length) this.logger.debug({ cluster: this.name, errors: errors.messages }, 'some requests failed this cycle');
+        if (errors.messages.length)
+          this.logger.debug({ cluster: this.name, errors: errors.messages }, 'some requests failed this cycle');
         if (derived.snapshot.droppedSeries > 0 && !this.warnedLimit) {
           this.warnedLimit = true;
-          this.logger.warn({ cluster: this.name, limit: this.opts.seriesLimit, dropped: derived.snapshot.droppedSeries }, 'series limit reached: the most detailed series are dropped (raise exporter.seriesLimit or narrow the filters)');
+          this.logger.warn(
+            { cluster: this.name, limit: this.opts.seriesLimit, dropped: derived.snapshot.droppedSeries },
+            'series limit reached: the most detailed series are dropped (raise exporter.seriesLimit or narrow the filters)',
+          );
         } else if (derived.snapshot.droppedSeries === 0) this.warnedLimit = false;
         this.recordSlis(state.brokers.length, derived.groups, now);
         this.history.expire(now - 20 * this.opts.intervalMs);
@@ -95,14 +115,24 @@ export class ClusterCollector {
       this.hub.countRequestErrors(this.name, new Map([['Metadata', 1]]));
       this.recordSlis(undefined, undefined, Date.now());
       // Warn on the transition only; a cluster that stays down would flood the log otherwise.
-      if (this.lastOk !== false) this.logger.warn({ cluster: this.name, err: msg }, this.succeeded ? 'collection failed: serving the previous snapshot as stale (up=0)' : 'collection failed (up=0); retrying every interval');
+      if (this.lastOk !== false)
+        this.logger.warn(
+          { cluster: this.name, err: msg },
+          this.succeeded
+            ? 'collection failed: serving the previous snapshot as stale (up=0)'
+            : 'collection failed (up=0); retrying every interval',
+        );
       else this.logger.debug({ cluster: this.name, err: msg }, 'collection failed again');
       this.lastOk = false;
       return { cluster: this.name, ok: false, durationMs: Date.now() - started, error: msg };
     }
   }
 
-  private recordSlis(brokers: number | undefined, groups: ReadonlyMap<string, GroupSummary> | undefined, now: number): void {
+  private recordSlis(
+    brokers: number | undefined,
+    groups: ReadonlyMap<string, GroupSummary> | undefined,
+    now: number,
+  ): void {
     if (!this.slo) return;
     if (brokers !== undefined) this.maxBrokersSeen = Math.max(this.maxBrokersSeen, brokers);
     for (const s of this.slo.ofKind('broker_availability')) {

@@ -9,15 +9,36 @@ function state(groups: GroupState[], opts: { leaderless?: boolean } = {}): Clust
   return {
     clusterId: 'c1',
     controllerId: 1,
-    brokers: [{ id: 1, host: '127.0.0.1', port: 9092 }, { id: 2, host: '127.0.0.1', port: 9192 }],
+    brokers: [
+      { id: 1, host: '127.0.0.1', port: 9092 },
+      { id: 2, host: '127.0.0.1', port: 9192 },
+    ],
     topics: [
       {
         name: 'orders',
         internal: false,
         minInsyncReplicas: 2,
         partitions: [
-          { topic: 'orders', partition: 0, leader: 1, replicas: [1, 2], isr: [1, 2], offlineReplicas: [], logStartOffset: 0, highWatermark: 100 },
-          { topic: 'orders', partition: 1, leader: opts.leaderless ? -1 : 2, replicas: [1, 2], isr: [2], offlineReplicas: [], logStartOffset: 50, highWatermark: 80 },
+          {
+            topic: 'orders',
+            partition: 0,
+            leader: 1,
+            replicas: [1, 2],
+            isr: [1, 2],
+            offlineReplicas: [],
+            logStartOffset: 0,
+            highWatermark: 100,
+          },
+          {
+            topic: 'orders',
+            partition: 1,
+            leader: opts.leaderless ? -1 : 2,
+            replicas: [1, 2],
+            isr: [2],
+            offlineReplicas: [],
+            logStartOffset: 50,
+            highWatermark: 80,
+          },
         ],
       },
     ],
@@ -32,17 +53,34 @@ const value = (s: ClusterSnapshot, key: FamilyKey, labels: Record<string, string
 const opts = { cluster: 'east', seriesLimit: 10_000, aggregateLagToTopic: false, nowMs: 1_000_000 };
 
 test('Lag series use the committed offsets, lift commits below log start, and count uncommitted partitions.', async () => {
-  const g: GroupState = { groupId: 'g1', state: 'Empty', protocolType: 'consumer', members: [], offsets: [{ topic: 'orders', partition: 1, offset: 10 }] };
+  const g: GroupState = {
+    groupId: 'g1',
+    state: 'Empty',
+    protocolType: 'consumer',
+    members: [],
+    offsets: [{ topic: 'orders', partition: 1, offset: 10 }],
+  };
   const { snapshot: s } = await deriveSnapshot(state([g]), new ClusterHistory(), opts);
   assert.equal(value(s, 'consumerGroupLag', { consumergroup: 'g1', partition: '1' }), 30);
   assert.equal(value(s, 'consumerGroupLagLostRecords', { consumergroup: 'g1', partition: '1' }), 40);
   assert.equal(value(s, 'consumerGroupCurrentOffset', { consumergroup: 'g1', partition: '1' }), 10);
-  assert.equal(value(s, 'consumerGroupLag', { consumergroup: 'g1', partition: '0' }), undefined, 'no -1 lag for a partition without a commit');
+  assert.equal(
+    value(s, 'consumerGroupLag', { consumergroup: 'g1', partition: '0' }),
+    undefined,
+    'no -1 lag for a partition without a commit',
+  );
   assert.equal(value(s, 'consumerGroupUncommittedPartitions', { consumergroup: 'g1', topic: 'orders' }), 1);
   assert.equal(value(s, 'consumerGroupLagSum', { consumergroup: 'g1', topic: 'orders' }), 30);
-  assert.equal(value(s, 'consumerGroupMembers', { consumergroup: 'g1' }), 0, 'a group without members is still covered');
+  assert.equal(
+    value(s, 'consumerGroupMembers', { consumergroup: 'g1' }),
+    0,
+    'a group without members is still covered',
+  );
   assert.equal(value(s, 'consumerGroupState', { consumergroup: 'g1', state: 'Empty' }), 1);
-  assert.ok([...s.families.keys()].every((k) => samplesOf(s, k).every((x) => x.labels.cluster === 'east')), 'every series carries the cluster label');
+  assert.ok(
+    [...s.families.keys()].every((k) => samplesOf(s, k).every((x) => x.labels.cluster === 'east')),
+    'every series carries the cluster label',
+  );
 });
 
 test('Partition health series report under-replication, under-min-ISR and offline partitions.', async () => {
@@ -57,14 +95,29 @@ test('Partition health series report under-replication, under-min-ISR and offlin
 });
 
 test('Aggregating lag to topic level drops per-partition group series but keeps sums.', async () => {
-  const g: GroupState = { groupId: 'g1', state: 'Stable', protocolType: 'consumer', members: [], offsets: [{ topic: 'orders', partition: 0, offset: 90 }] };
-  const { snapshot: s } = await deriveSnapshot(state([g]), new ClusterHistory(), { ...opts, aggregateLagToTopic: true });
+  const g: GroupState = {
+    groupId: 'g1',
+    state: 'Stable',
+    protocolType: 'consumer',
+    members: [],
+    offsets: [{ topic: 'orders', partition: 0, offset: 90 }],
+  };
+  const { snapshot: s } = await deriveSnapshot(state([g]), new ClusterHistory(), {
+    ...opts,
+    aggregateLagToTopic: true,
+  });
   assert.equal(s.families.get('consumerGroupLag'), undefined);
   assert.equal(value(s, 'consumerGroupLagSum', { consumergroup: 'g1' }), 10);
 });
 
 test('The cardinality guard keeps cluster-level series and drops the most detailed ones first.', async () => {
-  const g: GroupState = { groupId: 'g1', state: 'Stable', protocolType: 'consumer', members: [], offsets: [{ topic: 'orders', partition: 0, offset: 90 }] };
+  const g: GroupState = {
+    groupId: 'g1',
+    state: 'Stable',
+    protocolType: 'consumer',
+    members: [],
+    offsets: [{ topic: 'orders', partition: 0, offset: 90 }],
+  };
   const { snapshot: s } = await deriveSnapshot(state([g]), new ClusterHistory(), { ...opts, seriesLimit: 10 });
   assert.equal(s.seriesCount, 10);
   assert.ok(s.droppedSeries > 0);
@@ -74,17 +127,41 @@ test('The cardinality guard keeps cluster-level series and drops the most detail
 
 test('A group that stops committing while owned goes from OK to STALL after the window fills.', async () => {
   const h = new ClusterHistory(3);
-  const owned = [{ memberId: 'm', clientId: 'c', clientHost: 'h', assignments: [{ topic: 'orders', partitions: [0] }] }];
-  const g: GroupState = { groupId: 'g1', state: 'Stable', protocolType: 'consumer', members: owned, offsets: [{ topic: 'orders', partition: 0, offset: 40 }] };
+  const owned = [
+    { memberId: 'm', clientId: 'c', clientHost: 'h', assignments: [{ topic: 'orders', partitions: [0] }] },
+  ];
+  const g: GroupState = {
+    groupId: 'g1',
+    state: 'Stable',
+    protocolType: 'consumer',
+    members: owned,
+    offsets: [{ topic: 'orders', partition: 0, offset: 40 }],
+  };
   let last = 0;
-  for (let i = 0; i < 3; i++) last = value((await deriveSnapshot(state([g]), h, { ...opts, nowMs: opts.nowMs + i * 15_000 })).snapshot, 'consumerGroupPartitionStatus', { partition: '0' })!;
+  for (let i = 0; i < 3; i++)
+    last = value(
+      (await deriveSnapshot(state([g]), h, { ...opts, nowMs: opts.nowMs + i * 15_000 })).snapshot,
+      'consumerGroupPartitionStatus',
+      { partition: '0' },
+    )!;
   assert.equal(last, 5);
 });
 
 test('Record timestamps are requested only for lagging partitions whose committed offset is new.', async () => {
   const h = new ClusterHistory();
-  const g: GroupState = { groupId: 'g1', state: 'Empty', protocolType: 'consumer', members: [], offsets: [{ topic: 'orders', partition: 0, offset: 100 }, { topic: 'orders', partition: 1, offset: 10 }] };
-  assert.deepEqual(await timestampsToRead(state([g]), h), [{ group: 'g1', topic: 'orders', partition: 1, offset: 50, leader: 2 }]);
+  const g: GroupState = {
+    groupId: 'g1',
+    state: 'Empty',
+    protocolType: 'consumer',
+    members: [],
+    offsets: [
+      { topic: 'orders', partition: 0, offset: 100 },
+      { topic: 'orders', partition: 1, offset: 10 },
+    ],
+  };
+  assert.deepEqual(await timestampsToRead(state([g]), h), [
+    { group: 'g1', topic: 'orders', partition: 1, offset: 50, leader: 2 },
+  ]);
   h.setRecordTime('g1', 'orders', 1, 50, 999, 0);
   assert.deepEqual(await timestampsToRead(state([g]), h), []);
   const { snapshot: s } = await deriveSnapshot(state([g]), h, opts);

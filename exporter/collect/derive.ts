@@ -38,7 +38,10 @@ export interface Derived {
  * Partitions a group covers: every committed one plus the rest of the topics it consumes (by
  * commit or by assignment). Exported so ops/ `groups describe` matches kafka_consumergroup_lag.
  */
-export function groupPartitions(group: GroupState, partitionsOf: (topic: string) => readonly PartitionState[] | undefined): GroupPartitionInput[] {
+export function groupPartitions(
+  group: GroupState,
+  partitionsOf: (topic: string) => readonly PartitionState[] | undefined,
+): GroupPartitionInput[] {
   const committed = new Map<string, number>();
   const topics = new Set<string>();
   for (const o of group.offsets) {
@@ -52,12 +55,17 @@ export function groupPartitions(group: GroupState, partitionsOf: (topic: string)
   for (const topic of [...topics].sort()) {
     const parts = partitionsOf(topic);
     if (!parts) continue;
-    for (const p of parts) out.push({ topic, partition: p.partition, committed: committed.get(tpKey(topic, p.partition)) });
+    for (const p of parts)
+      out.push({ topic, partition: p.partition, committed: committed.get(tpKey(topic, p.partition)) });
   }
   return out;
 }
 
-export async function deriveSnapshot(state: ClusterState, history: ClusterHistory, opts: DeriveOptions): Promise<Derived> {
+export async function deriveSnapshot(
+  state: ClusterState,
+  history: ClusterHistory,
+  opts: DeriveOptions,
+): Promise<Derived> {
   const b = new SnapshotBuilder(opts.cluster, opts.seriesLimit, opts.chunkPool);
   const now = opts.nowMs;
   const yielder = new Yielder();
@@ -67,14 +75,26 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
   b.add(Tier.cluster, 'brokers', {}, state.brokers.length);
   b.add(Tier.cluster, 'controllerId', {}, state.controllerId);
   b.add(Tier.cluster, 'clusterInfo', { cluster_id: state.clusterId ?? '', controller_id: state.controllerId }, 1);
-  for (const br of state.brokers) b.add(Tier.broker, 'brokerInfo', { id: br.id, address: `${br.host}:${br.port}`, rack: br.rack ?? '' }, 1);
+  for (const br of state.brokers)
+    b.add(Tier.broker, 'brokerInfo', { id: br.id, address: `${br.host}:${br.port}`, rack: br.rack ?? '' }, 1);
   for (const d of state.logDirs ?? []) {
     const l = { broker: d.broker, logdir: d.path };
     b.add(Tier.broker, 'logDirOffline', l, d.error ? 1 : 0);
-    b.add(Tier.broker, 'logDirSizeBytes', l, d.partitions.reduce((s, p) => s + p.sizeBytes, 0));
+    b.add(
+      Tier.broker,
+      'logDirSizeBytes',
+      l,
+      d.partitions.reduce((s, p) => s + p.sizeBytes, 0),
+    );
     if (d.totalBytes !== undefined && d.totalBytes >= 0) b.add(Tier.broker, 'logDirTotalBytes', l, d.totalBytes);
     if (d.usableBytes !== undefined && d.usableBytes >= 0) b.add(Tier.broker, 'logDirUsableBytes', l, d.usableBytes);
-    for (const p of d.partitions) b.add(Tier.partition, 'partitionLogSizeBytes', { broker: d.broker, topic: p.topic, partition: p.partition }, p.sizeBytes);
+    for (const p of d.partitions)
+      b.add(
+        Tier.partition,
+        'partitionLogSizeBytes',
+        { broker: d.broker, topic: p.topic, partition: p.partition },
+        p.sizeBytes,
+      );
   }
 
   // Topics and partitions.
@@ -99,7 +119,12 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
       b.addFragment(Tier.partition, 'partitionLeader', l, p.leader);
       b.addFragment(Tier.partition, 'partitionReplicas', l, p.replicas.length);
       b.addFragment(Tier.partition, 'partitionInSyncReplica', l, p.isr.length);
-      b.addFragment(Tier.partition, 'partitionLeaderIsPreferred', l, p.leader >= 0 && p.replicas[0] === p.leader ? 1 : 0);
+      b.addFragment(
+        Tier.partition,
+        'partitionLeaderIsPreferred',
+        l,
+        p.leader >= 0 && p.replicas[0] === p.leader ? 1 : 0,
+      );
       b.addFragment(Tier.partition, 'partitionUnderReplicated', l, isUrp ? 1 : 0);
       b.addFragment(Tier.partition, 'partitionOffline', l, isOffline ? 1 : 0);
       if (t.minInsyncReplicas !== undefined) {
@@ -130,7 +155,8 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
     b.add(Tier.group, 'consumerGroupMembers', gl, g.members.length);
     b.add(Tier.group, 'consumerGroupState', { ...gl, state: g.state }, 1);
     const owned = new Set<string>();
-    for (const m of g.members) for (const a of m.assignments) for (const p of a.partitions) owned.add(tpKey(a.topic, p));
+    for (const m of g.members)
+      for (const a of m.assignments) for (const p of a.partitions) owned.add(tpKey(a.topic, p));
     const lag = groupLag(groupPartitions(g, partitions.ofTopic), partitions.offsets);
     let maxLagSeconds = 0;
     let totalLag = 0;
@@ -141,7 +167,11 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
       const offs = partitions.offsets(p.topic, p.partition)!;
       const entry = history.groupPartition(g.groupId, p.topic, p.partition, now);
       entry.push({ offset: p.lag.committed, lag: p.lag.lag });
-      const status = evaluatePartitionStatus({ window: entry, currentLag: p.lag.lag, ownedByMember: owned.size > 0 && owned.has(tpKey(p.topic, p.partition)) });
+      const status = evaluatePartitionStatus({
+        window: entry,
+        currentLag: p.lag.lag,
+        ownedByMember: owned.size > 0 && owned.has(tpKey(p.topic, p.partition)),
+      });
       statuses.push(status);
       const seconds = estimateLagSeconds({
         committed: p.lag.effectiveOffset,
@@ -154,7 +184,11 @@ export async function deriveSnapshot(state: ClusterState, history: ClusterHistor
       partitionLagSeconds.push(seconds);
       totalLag += p.lag.lag;
       if (!opts.aggregateLagToTopic) {
-        const l = labels.start().text('consumergroup', gb).text('topic', topicBytes.get(p.topic)!).int('partition', p.partition);
+        const l = labels
+          .start()
+          .text('consumergroup', gb)
+          .text('topic', topicBytes.get(p.topic)!)
+          .int('partition', p.partition);
         b.addFragment(Tier.groupPartition, 'consumerGroupCurrentOffset', l, p.lag.committed);
         b.addFragment(Tier.groupPartition, 'consumerGroupLag', l, p.lag.lag);
         b.addFragment(Tier.groupPartition, 'consumerGroupLagSeconds', l, seconds);
@@ -198,13 +232,18 @@ export function partitionLookup(state: ClusterState): {
     get,
     offsets: (topic, partition) => {
       const p = get(topic, partition);
-      return p && p.highWatermark !== undefined && p.logStartOffset !== undefined ? (p as PartitionOffsets & PartitionState) : undefined;
+      return p && p.highWatermark !== undefined && p.logStartOffset !== undefined
+        ? (p as PartitionOffsets & PartitionState)
+        : undefined;
     },
   };
 }
 
 /** Group-partitions whose record timestamp at the committed offset should be read this cycle. */
-export async function timestampsToRead(state: ClusterState, history: ClusterHistory): Promise<{ group: string; topic: string; partition: number; offset: number; leader: number }[]> {
+export async function timestampsToRead(
+  state: ClusterState,
+  history: ClusterHistory,
+): Promise<{ group: string; topic: string; partition: number; offset: number; leader: number }[]> {
   const yielder = new Yielder();
   const partitions = partitionLookup(state);
   const out: { group: string; topic: string; partition: number; offset: number; leader: number }[] = [];
@@ -216,7 +255,14 @@ export async function timestampsToRead(state: ClusterState, history: ClusterHist
       if (!range) continue;
       const offset = Math.max(o.offset, range.logStartOffset);
       if (offset >= range.highWatermark) continue; // caught up: nothing unconsumed to date
-      if (history.recordTime(g.groupId, o.topic, o.partition, offset) === undefined) out.push({ group: g.groupId, topic: o.topic, partition: o.partition, offset, leader: partitions.get(o.topic, o.partition)!.leader });
+      if (history.recordTime(g.groupId, o.topic, o.partition, offset) === undefined)
+        out.push({
+          group: g.groupId,
+          topic: o.topic,
+          partition: o.partition,
+          offset,
+          leader: partitions.get(o.topic, o.partition)!.leader,
+        });
     }
   }
   return out;

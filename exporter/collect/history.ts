@@ -105,7 +105,14 @@ export class ClusterHistory {
     return e && e.recordOffset === offset ? e.recordTimestampMs : undefined;
   }
 
-  setRecordTime(group: string, topic: string, partition: number, offset: number, timestampMs: number, nowMs: number): void {
+  setRecordTime(
+    group: string,
+    topic: string,
+    partition: number,
+    offset: number,
+    timestampMs: number,
+    nowMs: number,
+  ): void {
     const e = this.groupPartition(group, topic, partition, nowMs);
     e.recordOffset = offset;
     e.recordTimestampMs = timestampMs;

@@ -13,7 +13,12 @@ export interface ExporterHttp {
   close(): Promise<void>;
 }
 
-export async function startHttp(hub: MetricsHub, isReady: () => boolean, port: number, host = '0.0.0.0'): Promise<ExporterHttp> {
+export async function startHttp(
+  hub: MetricsHub,
+  isReady: () => boolean,
+  port: number,
+  host = '0.0.0.0',
+): Promise<ExporterHttp> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -43,7 +48,12 @@ export async function startHttp(hub: MetricsHub, isReady: () => boolean, port: n
           else return void lease.release(); // the scraper left while the body was prepared
           let length = 0;
           for (const c of chunks) length += c.length;
-          res.writeHead(200, { 'content-type': hub.contentType, 'content-length': length, vary: 'Accept-Encoding', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+          res.writeHead(200, {
+            'content-type': hub.contentType,
+            'content-length': length,
+            vary: 'Accept-Encoding',
+            ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+          });
           if (req.method === 'HEAD') return void res.end();
           // The snapshot buffers are shared and immutable: written as they are, corked so the
           // socket gets them in a few writev calls rather than one per family.
@@ -57,9 +67,15 @@ export async function startHttp(hub: MetricsHub, isReady: () => boolean, port: n
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/ready') {
       const ready = isReady();
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'waiting for the first full collection\n');
+      res
+        .writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' })
+        .end(ready ? 'ready\n' : 'waiting for the first full collection\n');
     } else if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>kafka-sre exporter</h1><a href="/metrics">/metrics</a> <a href="/healthz">/healthz</a> <a href="/ready">/ready</a></body></html>\n');
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          '<html><body><h1>kafka-sre exporter</h1><a href="/metrics">/metrics</a> <a href="/healthz">/healthz</a> <a href="/ready">/ready</a></body></html>\n',
+        );
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }

@@ -18,11 +18,16 @@ test('A stopped consumer on a busy topic lags by the age of its oldest unconsume
   const seen: number[] = [];
   for (let t = 0; t <= 600 * S; t += 15 * S) {
     h.observe(Math.floor(t / 100), t);
-    if (t >= 60 * S) seen.push(estimateLagSeconds({ committed: 500, highWatermark: Math.floor(t / 100), nowMs: t, points: h.points() }).seconds);
+    if (t >= 60 * S)
+      seen.push(
+        estimateLagSeconds({ committed: 500, highWatermark: Math.floor(t / 100), nowMs: t, points: h.points() })
+          .seconds,
+      );
   }
   const last = seen[seen.length - 1];
   assert.ok(Math.abs(last - 550) <= 15, `lag ${last} s should be about 550 s (record 500 written at ~50 s, now 600 s)`);
-  for (let i = 1; i < seen.length; i++) assert.ok(Math.abs(seen[i] - seen[i - 1] - 15) < 1e-6, 'rises exactly with wall time: no saw-tooth');
+  for (let i = 1; i < seen.length; i++)
+    assert.ok(Math.abs(seen[i] - seen[i - 1] - 15) < 1e-6, 'rises exactly with wall time: no saw-tooth');
 });
 
 test('A consumer that keeps up within a poll interval shows a small, steady lag without a saw-tooth.', () => {
@@ -51,7 +56,13 @@ test('Replay from offset 0 right after the exporter started reports the history 
 });
 
 test('The timestamp of the record at the committed offset wins over interpolation when it could be read.', () => {
-  const est = estimateLagSeconds({ committed: 0, highWatermark: 10, nowMs: 100 * S, recordTimestampMs: 40 * S, points: [] });
+  const est = estimateLagSeconds({
+    committed: 0,
+    highWatermark: 10,
+    nowMs: 100 * S,
+    recordTimestampMs: 40 * S,
+    points: [],
+  });
   assert.deepEqual(est, { seconds: 60, method: 'record' });
 });
 
@@ -76,5 +87,8 @@ test('An end offset that goes backwards (topic recreated) resets the history.', 
   const h = new OffsetHistory();
   h.observe(100, 0);
   h.observe(5, S);
-  assert.deepEqual(h.points().map((p) => p.offset), [5]);
+  assert.deepEqual(
+    h.points().map((p) => p.offset),
+    [5],
+  );
 });

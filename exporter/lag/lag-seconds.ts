@@ -44,7 +44,8 @@ export function estimateLagSeconds(input: LagSecondsInput): LagSecondsEstimate {
   const { committed, highWatermark, nowMs, points } = input;
   if (committed >= highWatermark) return { seconds: 0, method: 'caught-up' };
   const age = (t: number) => Math.max(0, (nowMs - t) / 1000);
-  if (input.recordTimestampMs !== undefined && input.recordTimestampMs > 0) return { seconds: age(input.recordTimestampMs), method: 'record' };
+  if (input.recordTimestampMs !== undefined && input.recordTimestampMs > 0)
+    return { seconds: age(input.recordTimestampMs), method: 'record' };
   // Upper bracket: first point whose offset is above the committed record.
   let upper = -1;
   for (let i = 0; i < points.length; i++) {

@@ -66,7 +66,10 @@ export interface GroupLag {
  * the partition's offsets, or undefined when the partition is unknown to the snapshot (deleted
  * topic, filtered): such partitions are skipped rather than guessed.
  */
-export function groupLag(inputs: readonly GroupPartitionInput[], offsetsOf: (topic: string, partition: number) => PartitionOffsets | undefined): GroupLag {
+export function groupLag(
+  inputs: readonly GroupPartitionInput[],
+  offsetsOf: (topic: string, partition: number) => PartitionOffsets | undefined,
+): GroupLag {
   const partitions: GroupPartitionLag[] = [];
   const topics = new Map<string, GroupTopicLag>();
   for (const input of inputs) {

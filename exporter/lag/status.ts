@@ -42,7 +42,13 @@ export interface PartitionStatusInput {
 }
 
 const seriesOf = (w: readonly CommitObservation[] | ObservationSeries): ObservationSeries =>
-  Array.isArray(w) ? { length: w.length, offsetAt: (i) => (w as readonly CommitObservation[])[i].offset, lagAt: (i) => (w as readonly CommitObservation[])[i].lag } : (w as ObservationSeries);
+  Array.isArray(w)
+    ? {
+        length: w.length,
+        offsetAt: (i) => (w as readonly CommitObservation[])[i].offset,
+        lagAt: (i) => (w as readonly CommitObservation[])[i].lag,
+      }
+    : (w as ObservationSeries);
 
 export function evaluatePartitionStatus(input: PartitionStatusInput): PartitionStatus {
   const { currentLag } = input;
@@ -70,7 +76,8 @@ export function evaluateGroupStatus(found: boolean, partitions: readonly Partiti
   if (!found) return GroupStatus.NOTFOUND;
   let status: GroupStatus = GroupStatus.OK;
   for (const p of partitions) {
-    if (p === PartitionStatus.STOP || p === PartitionStatus.STALL || p === PartitionStatus.REWIND) return GroupStatus.ERR;
+    if (p === PartitionStatus.STOP || p === PartitionStatus.STALL || p === PartitionStatus.REWIND)
+      return GroupStatus.ERR;
     if (p === PartitionStatus.WARN) status = GroupStatus.WARN;
   }
   return status;

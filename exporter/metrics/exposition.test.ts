@@ -63,7 +63,8 @@ test('The HTTP server serves /metrics, /healthz and /ready only after the first 
 test('A gzip scrape is one valid gzip member with the same exposition as the identity scrape.', async () => {
   const hub = new MetricsHub(['a']);
   const b = new SnapshotBuilder('a', 100_000);
-  for (let p = 0; p < 5000; p++) b.add(Tier.partition, 'partitionCurrentOffset', { topic: `t-${p % 7}`, partition: p }, p * 3);
+  for (let p = 0; p < 5000; p++)
+    b.add(Tier.partition, 'partitionCurrentOffset', { topic: `t-${p % 7}`, partition: p }, p * 3);
   b.add(Tier.group, 'consumerGroupMembers', { consumergroup: 'gruppe-ä' }, 2);
   await hub.publish(b.build(1000), 0.1);
   const http = await startHttp(hub, () => true, 0, '127.0.0.1');
@@ -80,7 +81,10 @@ test('A gzip scrape is one valid gzip member with the same exposition as the ide
     const zipped = await raw('gzip');
     assert.equal(plain.headers['content-encoding'], undefined);
     assert.equal(zipped.headers['content-encoding'], 'gzip');
-    assert.ok(zipped.body.length * 5 < plain.body.length, `compressed ${zipped.body.length} of ${plain.body.length} bytes`);
+    assert.ok(
+      zipped.body.length * 5 < plain.body.length,
+      `compressed ${zipped.body.length} of ${plain.body.length} bytes`,
+    );
     assert.equal(gunzipSync(zipped.body).toString(), plain.body.toString());
     assert.match(plain.body.toString(), /consumergroup="gruppe-ä"/);
     assert.match(plain.body.toString(), /^kafka_sre_exporter_up\{cluster="a"\} 1$/m);
@@ -95,7 +99,13 @@ test('A replaced snapshot is reused for the next one only after the scrapes writ
   const pool = new ChunkPool();
   const build = (value: number) => {
     const b = new SnapshotBuilder('a', 100_000, pool);
-    for (let p = 0; p < 3000; p++) b.addFragment(Tier.partition, 'partitionCurrentOffset', new FragmentWriter().start().text('topic', labelValueBytes('t')).int('partition', p), value);
+    for (let p = 0; p < 3000; p++)
+      b.addFragment(
+        Tier.partition,
+        'partitionCurrentOffset',
+        new FragmentWriter().start().text('topic', labelValueBytes('t')).int('partition', p),
+        value,
+      );
     return b.build(1000);
   };
   const hub = new MetricsHub(['a']);
@@ -118,11 +128,18 @@ test('Values and label bytes are written as prom-client would format them.', asy
   const b = new SnapshotBuilder('a', 100);
   const l = new FragmentWriter().start().text('topic', labelValueBytes('t"x')).int('partition', 12);
   const values = [0, -7, 1234567890123, 0.25, -1.5e-7, NaN, Infinity, -Infinity, 2 ** 60];
-  values.forEach((v, i) => b.add(Tier.partition, 'consumerGroupLag', { consumergroup: `g${i}`, topic: 't', partition: 0 }, v));
+  values.forEach((v, i) =>
+    b.add(Tier.partition, 'consumerGroupLag', { consumergroup: `g${i}`, topic: 't', partition: 0 }, v),
+  );
   b.addFragment(Tier.partition, 'partitionLeader', l, 3);
   const hub = new MetricsHub(['a']);
   await hub.publish(b.build(1), 0.1);
   const text = (await hub.render()).toString();
-  values.forEach((v, i) => assert.match(text, new RegExp(`consumergroup="g${i}",topic="t",partition="0"\\} ${formatValue(v).replace('+', '\\+')}\\n`)));
+  values.forEach((v, i) =>
+    assert.match(
+      text,
+      new RegExp(`consumergroup="g${i}",topic="t",partition="0"\\} ${formatValue(v).replace('+', '\\+')}\\n`),
+    ),
+  );
   assert.match(text, /^kafka_topic_partition_leader\{cluster="a",topic="t\\"x",partition="12"\} 3$/m);
 });

@@ -25,7 +25,11 @@ export function catalogCounter<K extends KeysOfType<'counter'>>(key: K, registry
   const d = exporterMetrics[key];
   return new Counter({ name: d.name, help: d.help, labelNames: [...d.labels], registers: [registry] });
 }
-export function catalogHistogram<K extends KeysOfType<'histogram'>>(key: K, registry: Registry, buckets = latencyBuckets): Histogram<string> {
+export function catalogHistogram<K extends KeysOfType<'histogram'>>(
+  key: K,
+  registry: Registry,
+  buckets = latencyBuckets,
+): Histogram<string> {
   const d = exporterMetrics[key];
   return new Histogram({ name: d.name, help: d.help, labelNames: [...d.labels], buckets, registers: [registry] });
 }

@@ -22,10 +22,18 @@ export function planProbeTopic(view: ProbeTopicView, replicationFactor: number):
   const brokers = [...view.brokers].sort((a, b) => a - b);
   if (brokers.length === 0) return { action: 'none' };
   const rf = Math.max(1, Math.min(replicationFactor > 0 ? replicationFactor : 3, brokers.length));
-  if (!view.partitions) return { action: 'create', replicaAssignment: brokers.map((b, partition) => ({ partition, replicas: replicasFor(b, brokers, rf) })) };
+  if (!view.partitions)
+    return {
+      action: 'create',
+      replicaAssignment: brokers.map((b, partition) => ({ partition, replicas: replicasFor(b, brokers, rf) })),
+    };
   // Partitions can only be added: give each broker that leads no partition a new one.
   const led = new Set(view.partitions.map((p) => p.replicas[0]));
   const missing = brokers.filter((b) => !led.has(b));
   if (missing.length === 0) return { action: 'none' };
-  return { action: 'add-partitions', count: view.partitions.length + missing.length, assignments: missing.map((b) => replicasFor(b, brokers, rf)) };
+  return {
+    action: 'add-partitions',
+    count: view.partitions.length + missing.length,
+    assignments: missing.map((b) => replicasFor(b, brokers, rf)),
+  };
 }

@@ -111,23 +111,45 @@ export class Probe {
 
   private async ensureTopic(): Promise<void> {
     const admin = this.client.admin();
-    const md = await admin.fetchTopicMetadata({ topics: [] }).catch(() => ({ topics: [] as { name: string; partitions: { partitionId: number; replicas: number[] }[] }[] }));
+    const md = await admin
+      .fetchTopicMetadata({ topics: [] })
+      .catch(() => ({ topics: [] as { name: string; partitions: { partitionId: number; replicas: number[] }[] }[] }));
     const cluster = await admin.describeCluster();
     const existing = md.topics.find((t) => t.name === this.settings.topic);
     const plan = planProbeTopic(
-      { brokers: cluster.brokers.map((b) => b.nodeId), partitions: existing?.partitions.map((p) => ({ partition: p.partitionId, replicas: p.replicas })) },
+      {
+        brokers: cluster.brokers.map((b) => b.nodeId),
+        partitions: existing?.partitions.map((p) => ({ partition: p.partitionId, replicas: p.replicas })),
+      },
       this.settings.replicationFactor,
     );
     if (plan.action === 'create') {
       const rf = plan.replicaAssignment[0].replicas.length;
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic: this.settings.topic, replicaAssignment: plan.replicaAssignment, configEntries: [{ name: 'min.insync.replicas', value: String(Math.max(1, rf - 1)) }, { name: 'retention.ms', value: String(3600_000) }] }],
+        topics: [
+          {
+            topic: this.settings.topic,
+            replicaAssignment: plan.replicaAssignment,
+            configEntries: [
+              { name: 'min.insync.replicas', value: String(Math.max(1, rf - 1)) },
+              { name: 'retention.ms', value: String(3600_000) },
+            ],
+          },
+        ],
       });
-      this.logger.info({ topic: this.settings.topic, partitions: plan.replicaAssignment.length }, 'created the probe topic');
+      this.logger.info(
+        { topic: this.settings.topic, partitions: plan.replicaAssignment.length },
+        'created the probe topic',
+      );
     } else if (plan.action === 'add-partitions') {
-      await admin.createPartitions({ topicPartitions: [{ topic: this.settings.topic, count: plan.count, assignments: plan.assignments }] });
-      this.logger.info({ topic: this.settings.topic, partitions: plan.count }, 'added probe partitions for new brokers');
+      await admin.createPartitions({
+        topicPartitions: [{ topic: this.settings.topic, count: plan.count, assignments: plan.assignments }],
+      });
+      this.logger.info(
+        { topic: this.settings.topic, partitions: plan.count },
+        'added probe partitions for new brokers',
+      );
     }
     const after = await admin.fetchTopicMetadata({ topics: [this.settings.topic] });
     this.partitions = after.topics[0].partitions.map((p) => p.partitionId).sort((a, b) => a - b);
@@ -143,7 +165,13 @@ export class Probe {
     await this.ensureTopic();
     this.producer = this.client.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
     await this.producer.connect();
-    this.consumer = this.client.kafka.consumer({ groupId: this.settings.groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250 });
+    this.consumer = this.client.kafka.consumer({
+      groupId: this.settings.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 250,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.settings.topic, fromBeginning: false });
     await this.consumer.run({
@@ -161,14 +189,31 @@ export class Probe {
           const labels = { cluster: this.cluster, partition: String(batch.partition) };
           this.m.received.inc(labels);
           this.m.roundtrip.observe(labels, seconds);
-          const parent = propagation.extract(context.active(), { traceparent: msg.headers?.traceparent?.toString() ?? '' });
-          tracer().startSpan('kafka-sre.probe.consume', { kind: SpanKind.CONSUMER, attributes: { 'messaging.destination.name': batch.topic, 'messaging.kafka.destination.partition': batch.partition, 'kafka_sre.roundtrip_seconds': seconds } }, parent).end();
+          const parent = propagation.extract(context.active(), {
+            traceparent: msg.headers?.traceparent?.toString() ?? '',
+          });
+          tracer()
+            .startSpan(
+              'kafka-sre.probe.consume',
+              {
+                kind: SpanKind.CONSUMER,
+                attributes: {
+                  'messaging.destination.name': batch.topic,
+                  'messaging.kafka.destination.partition': batch.partition,
+                  'kafka_sre.roundtrip_seconds': seconds,
+                },
+              },
+              parent,
+            )
+            .end();
         }
         this.recordE2e(roundtrips, 0);
         const last = batch.messages[batch.messages.length - 1];
         if (last) {
           const t0 = process.hrtime.bigint();
-          await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(last.offset) + 1) }]);
+          await this.consumer!.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: String(Number(last.offset) + 1) },
+          ]);
           this.m.commit.observe({ cluster: this.cluster }, Number(process.hrtime.bigint() - t0) / 1e9);
         }
         await heartbeat();
@@ -179,14 +224,17 @@ export class Probe {
 
   private recordE2e(roundtrips: number[], lost: number): void {
     if (!this.slo) return;
-    for (const s of this.slo.ofKind('e2e_latency')) this.slo.record(this.cluster, s.name, e2eLatency(roundtrips, lost, s.thresholdSeconds), Date.now());
+    for (const s of this.slo.ofKind('e2e_latency'))
+      this.slo.record(this.cluster, s.name, e2eLatency(roundtrips, lost, s.thresholdSeconds), Date.now());
   }
 
   private async tick(): Promise<void> {
     if (!this.ready) {
       await this.setup();
     } else if (Date.now() - this.ensuredAtMs > 60_000) {
-      await this.ensureTopic().catch((e: unknown) => this.logger.debug({ err: (e as Error).message }, 'probe topic check failed'));
+      await this.ensureTopic().catch((e: unknown) =>
+        this.logger.debug({ err: (e as Error).message }, 'probe topic check failed'),
+      );
     }
     await Promise.all(this.partitions.map((p) => this.produceOne(p)));
     this.expireLost();
@@ -195,26 +243,45 @@ export class Probe {
   private async produceOne(partition: number): Promise<void> {
     const key = `${this.runId}-${this.seq++}`;
     const labels = { cluster: this.cluster, partition: String(partition) };
-    await tracer().startActiveSpan('kafka-sre.probe.produce', { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination.name': this.settings.topic, 'messaging.kafka.destination.partition': partition } }, async (span) => {
-      const sentAtMs = Date.now();
-      const t0 = process.hrtime.bigint();
-      let ok = false;
-      try {
-        const traceparent = traceparentFor(span.spanContext());
-        this.pending.set(key, { partition, sentAtMs });
-        await this.producer!.send({ topic: this.settings.topic, acks: -1, timeout: 5000, messages: [{ key, partition, value: JSON.stringify({ run: this.runId, sentAtMs }), headers: { traceparent } }] });
-        ok = true;
-        this.m.produced.inc(labels);
-        this.m.produce.observe(labels, Number(process.hrtime.bigint() - t0) / 1e9);
-      } catch (e) {
-        this.pending.delete(key);
-        this.m.failed.inc(labels);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
-      } finally {
-        span.end();
-      }
-      if (this.slo) for (const s of this.slo.ofKind('produce_availability')) this.slo.record(this.cluster, s.name, produceAvailability(1, ok ? 0 : 1), Date.now());
-    });
+    await tracer().startActiveSpan(
+      'kafka-sre.probe.produce',
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.destination.name': this.settings.topic,
+          'messaging.kafka.destination.partition': partition,
+        },
+      },
+      async (span) => {
+        const sentAtMs = Date.now();
+        const t0 = process.hrtime.bigint();
+        let ok = false;
+        try {
+          const traceparent = traceparentFor(span.spanContext());
+          this.pending.set(key, { partition, sentAtMs });
+          await this.producer!.send({
+            topic: this.settings.topic,
+            acks: -1,
+            timeout: 5000,
+            messages: [
+              { key, partition, value: JSON.stringify({ run: this.runId, sentAtMs }), headers: { traceparent } },
+            ],
+          });
+          ok = true;
+          this.m.produced.inc(labels);
+          this.m.produce.observe(labels, Number(process.hrtime.bigint() - t0) / 1e9);
+        } catch (e) {
+          this.pending.delete(key);
+          this.m.failed.inc(labels);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+        } finally {
+          span.end();
+        }
+        if (this.slo)
+          for (const s of this.slo.ofKind('produce_availability'))
+            this.slo.record(this.cluster, s.name, produceAvailability(1, ok ? 0 : 1), Date.now());
+      },
+    );
   }
 
   private expireLost(): void {

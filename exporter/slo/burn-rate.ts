@@ -32,12 +32,14 @@ export class SliAccount {
     /** Minimum spacing of history samples; bounds memory for the 3-day window. */
     private readonly sampleEveryMs = 10_000,
   ) {
-    if (!(objective > 0 && objective < 1)) throw new Error(`SLO objective must be between 0 and 1 (exclusive), got ${objective}`);
+    if (!(objective > 0 && objective < 1))
+      throw new Error(`SLO objective must be between 0 and 1 (exclusive), got ${objective}`);
   }
 
   /** Count `events` SLI events of which `errors` were bad. */
   record(events: number, errors: number, nowMs: number): void {
-    if (events < 0 || errors < 0 || errors > events) throw new Error(`invalid SLI increment: ${errors} errors of ${events} events`);
+    if (events < 0 || errors < 0 || errors > events)
+      throw new Error(`invalid SLI increment: ${errors} errors of ${events} events`);
     // Samples hold the totals after the increments at their time, so a window (from, now]
     // excludes what happened exactly at `from`, like Prometheus' increase().
     if (this.history.length === 0) this.history.push({ timeMs: nowMs - 1, events: 0, errors: 0 });
@@ -54,7 +56,8 @@ export class SliAccount {
   sample(nowMs: number): void {
     const last = this.history[this.history.length - 1];
     // Window bases only need one sample per `sampleEveryMs`: the current totals are always exact.
-    if (!last || nowMs - last.timeMs >= this.sampleEveryMs) this.history.push({ timeMs: nowMs, events: this.eventsTotal, errors: this.errorsTotal });
+    if (!last || nowMs - last.timeMs >= this.sampleEveryMs)
+      this.history.push({ timeMs: nowMs, events: this.eventsTotal, errors: this.errorsTotal });
     while (this.history.length > 2 && this.history[1].timeMs <= nowMs - this.keepMs) this.history.shift();
   }
 

@@ -24,7 +24,8 @@ export class ChunkPool {
   give(chunks: readonly Buffer[]): void {
     for (const c of chunks) {
       if (this.free.length >= chunks.length) return;
-      if (c.byteOffset === 0 && c.buffer.byteLength === CHUNK_BYTES && c.buffer instanceof ArrayBuffer) this.free.push(c.buffer);
+      if (c.byteOffset === 0 && c.buffer.byteLength === CHUNK_BYTES && c.buffer instanceof ArrayBuffer)
+        this.free.push(c.buffer);
     }
   }
 

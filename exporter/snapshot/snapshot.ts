@@ -44,7 +44,8 @@ export interface ClusterSnapshot {
 export const Tier = { cluster: 0, broker: 1, topic: 2, group: 3, partition: 4, groupPartition: 5 } as const;
 export type Tier = (typeof Tier)[keyof typeof Tier];
 
-export const escapeLabelValue = (v: string) => (/[\\"\n]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v);
+export const escapeLabelValue = (v: string) =>
+  /[\\"\n]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v;
 
 export function formatValue(v: number): string {
   if (Number.isNaN(v)) return 'NaN';

@@ -57,7 +57,10 @@ export const produceCodec: ApiCodec<ProduceRequest, ProduceResponse> = {
     const transactionalId = r.nullableString();
     const acks = r.int16();
     const timeoutMs = r.int32();
-    const topics = r.array((x) => ({ name: x.string(), partitions: x.array((y) => ({ index: y.int32(), records: y.nullableBytes() })) }));
+    const topics = r.array((x) => ({
+      name: x.string(),
+      partitions: x.array((y) => ({ index: y.int32(), records: y.nullableBytes() })),
+    }));
     return { transactionalId, acks, timeoutMs, topics };
   },
 

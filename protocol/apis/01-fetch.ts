@@ -109,9 +109,21 @@ export const fetchCodec: ApiCodec<FetchRequest, FetchResponse> = {
         partitionMaxBytes: y.int32(),
       })),
     }));
-    const forgottenTopics = version >= 7 ? r.array((x) => ({ topic: x.string(), partitions: x.array((y) => y.int32()) })) : [];
+    const forgottenTopics =
+      version >= 7 ? r.array((x) => ({ topic: x.string(), partitions: x.array((y) => y.int32()) })) : [];
     const rackId = version >= 11 ? r.string() : '';
-    return { replicaId, maxWaitMs, minBytes, maxBytes, isolationLevel, sessionId, sessionEpoch, topics, forgottenTopics, rackId };
+    return {
+      replicaId,
+      maxWaitMs,
+      minBytes,
+      maxBytes,
+      isolationLevel,
+      sessionId,
+      sessionEpoch,
+      topics,
+      forgottenTopics,
+      rackId,
+    };
   },
 
   encodeResponse(w: ProtocolWriter, version: number, res: FetchResponse): void {
@@ -142,7 +154,8 @@ export const fetchCodec: ApiCodec<FetchRequest, FetchResponse> = {
         w3.int32(p.partitionMaxBytes);
       });
     });
-    if (version >= 7) w.array(req.forgottenTopics, (w2, f) => w2.string(f.topic).array(f.partitions, (w3, p) => w3.int32(p)));
+    if (version >= 7)
+      w.array(req.forgottenTopics, (w2, f) => w2.string(f.topic).array(f.partitions, (w3, p) => w3.int32(p)));
     if (version >= 11) w.string(req.rackId);
   },
 

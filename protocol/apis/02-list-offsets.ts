@@ -50,7 +50,11 @@ export const listOffsetsCodec: ApiCodec<ListOffsetsRequest, ListOffsetsResponse>
     const isolationLevel = version >= 2 ? r.int8() : 0;
     const topics = r.array((x) => ({
       name: x.string(),
-      partitions: x.array((y) => ({ partitionIndex: y.int32(), timestamp: y.int64(), maxNumOffsets: version === 0 ? y.int32() : 1 })),
+      partitions: x.array((y) => ({
+        partitionIndex: y.int32(),
+        timestamp: y.int64(),
+        maxNumOffsets: version === 0 ? y.int32() : 1,
+      })),
     }));
     return { replicaId, isolationLevel, topics };
   },

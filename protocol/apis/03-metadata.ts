@@ -90,7 +90,12 @@ export const metadataCodec: ApiCodec<MetadataRequest, MetadataResponse> = {
 
   decodeResponse(r: ProtocolReader, version: number): MetadataResponse {
     const throttleTimeMs = version >= 3 ? r.int32() : 0;
-    const brokers = r.array((x) => ({ nodeId: x.int32(), host: x.string(), port: x.int32(), rack: version >= 1 ? x.nullableString() : null }));
+    const brokers = r.array((x) => ({
+      nodeId: x.int32(),
+      host: x.string(),
+      port: x.int32(),
+      rack: version >= 1 ? x.nullableString() : null,
+    }));
     const clusterId = version >= 2 ? r.nullableString() : null;
     const controllerId = version >= 1 ? r.int32() : -1;
     const topics = r.array((x) => ({

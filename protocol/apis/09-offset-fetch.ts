@@ -60,7 +60,7 @@ export const offsetFetchCodec: ApiCodec<OffsetFetchRequest, OffsetFetchResponse>
 
   encodeRequest(w: ProtocolWriter, version: number, req: OffsetFetchRequest): void {
     w.string(req.groupId);
-    const topics = version >= 2 ? req.topics : req.topics ?? [];
+    const topics = version >= 2 ? req.topics : (req.topics ?? []);
     w.nullableArray(topics, (tw, t) => {
       tw.string(t.name);
       tw.array(t.partitionIndexes, (pw, p) => pw.int32(p));
@@ -75,7 +75,13 @@ export const offsetFetchCodec: ApiCodec<OffsetFetchRequest, OffsetFetchResponse>
         const partitionIndex = p.int32();
         const committedOffset = p.int64();
         const committedLeaderEpoch = version >= 5 ? p.int32() : -1;
-        return { partitionIndex, committedOffset, committedLeaderEpoch, metadata: p.nullableString(), errorCode: p.int16() };
+        return {
+          partitionIndex,
+          committedOffset,
+          committedLeaderEpoch,
+          metadata: p.nullableString(),
+          errorCode: p.int16(),
+        };
       }),
     }));
     const errorCode = version >= 2 ? r.int16() : 0;

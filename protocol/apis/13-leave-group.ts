@@ -61,7 +61,9 @@ export const leaveGroupCodec: ApiCodec<LeaveGroupRequest, LeaveGroupResponse> = 
     const throttleTimeMs = version >= 1 ? r.int32() : 0;
     const errorCode = r.int16();
     const members =
-      version >= 3 ? r.array((m) => ({ memberId: m.string(), groupInstanceId: m.nullableString(), errorCode: m.int16() })) : [];
+      version >= 3
+        ? r.array((m) => ({ memberId: m.string(), groupInstanceId: m.nullableString(), errorCode: m.int16() }))
+        : [];
     return { throttleTimeMs, errorCode, members };
   },
 };

@@ -54,7 +54,9 @@ export const apiVersionsCodec: ApiCodec<ApiVersionsRequest, ApiVersionsResponse>
 
   encodeRequest(w: ProtocolWriter, version: number, req: ApiVersionsRequest): void {
     if (version < 3) return;
-    w.compactString(req.clientSoftwareName ?? 'kafka-sre').compactString(req.clientSoftwareVersion ?? '0.1.0').taggedFields();
+    w.compactString(req.clientSoftwareName ?? 'kafka-sre')
+      .compactString(req.clientSoftwareVersion ?? '0.1.0')
+      .taggedFields();
   },
 
   decodeResponse(r: ProtocolReader, version: number): ApiVersionsResponse {

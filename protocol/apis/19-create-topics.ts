@@ -73,7 +73,11 @@ export const createTopicsCodec: ApiCodec<CreateTopicsRequest, CreateTopicsRespon
 
   decodeResponse(r: ProtocolReader, version: number): CreateTopicsResponse {
     const throttleTimeMs = version >= 2 ? r.int32() : 0;
-    const topics = r.array((x) => ({ name: x.string(), errorCode: x.int16(), errorMessage: version >= 1 ? x.nullableString() : null }));
+    const topics = r.array((x) => ({
+      name: x.string(),
+      errorCode: x.int16(),
+      errorMessage: version >= 1 ? x.nullableString() : null,
+    }));
     return { throttleTimeMs, topics };
   },
 };

@@ -33,7 +33,10 @@ export const deleteRecordsCodec: ApiCodec<DeleteRecordsRequest, DeleteRecordsRes
   flexibleFrom: Infinity,
 
   decodeRequest(r: ProtocolReader): DeleteRecordsRequest {
-    const topics = r.array((t) => ({ name: t.string(), partitions: t.array((p) => ({ partitionIndex: p.int32(), offset: p.int64() })) }));
+    const topics = r.array((t) => ({
+      name: t.string(),
+      partitions: t.array((p) => ({ partitionIndex: p.int32(), offset: p.int64() })),
+    }));
     return { topics, timeoutMs: r.int32() };
   },
 
@@ -55,7 +58,10 @@ export const deleteRecordsCodec: ApiCodec<DeleteRecordsRequest, DeleteRecordsRes
 
   decodeResponse(r: ProtocolReader): DeleteRecordsResponse {
     const throttleTimeMs = r.int32();
-    const topics = r.array((t) => ({ name: t.string(), partitions: t.array((p) => ({ partitionIndex: p.int32(), lowWatermark: p.int64(), errorCode: p.int16() })) }));
+    const topics = r.array((t) => ({
+      name: t.string(),
+      partitions: t.array((p) => ({ partitionIndex: p.int32(), lowWatermark: p.int64(), errorCode: p.int16() })),
+    }));
     return { throttleTimeMs, topics };
   },
 };

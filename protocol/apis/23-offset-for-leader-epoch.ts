@@ -39,7 +39,11 @@ export const offsetForLeaderEpochCodec: ApiCodec<OffsetForLeaderEpochRequest, Of
     const replicaId = version >= 3 ? r.int32() : -2;
     const topics = r.array((t) => ({
       topic: t.string(),
-      partitions: t.array((p) => ({ partition: p.int32(), currentLeaderEpoch: version >= 2 ? p.int32() : -1, leaderEpoch: p.int32() })),
+      partitions: t.array((p) => ({
+        partition: p.int32(),
+        currentLeaderEpoch: version >= 2 ? p.int32() : -1,
+        leaderEpoch: p.int32(),
+      })),
     }));
     return { replicaId, topics };
   },

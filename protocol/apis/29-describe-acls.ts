@@ -48,7 +48,12 @@ export const describeAclsCodec: ApiCodec<DescribeAclsRequest, DescribeAclsRespon
       const resourceType = x.int8();
       const resourceName = x.string();
       const patternType = v >= 1 ? x.int8() : LITERAL;
-      const acls = x.array((a) => ({ principal: a.string(), host: a.string(), operation: a.int8(), permissionType: a.int8() }));
+      const acls = x.array((a) => ({
+        principal: a.string(),
+        host: a.string(),
+        operation: a.int8(),
+        permissionType: a.int8(),
+      }));
       return { resourceType, resourceName, patternType, acls };
     });
     return { throttleTimeMs, errorCode, errorMessage, resources };

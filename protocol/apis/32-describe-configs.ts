@@ -14,7 +14,14 @@ import type { ProtocolReader } from '../primitives/reader.js';
 import type { ProtocolWriter } from '../primitives/writer.js';
 
 export const ConfigResourceType = { topic: 2, broker: 4 } as const;
-export const ConfigSource = { unknown: 0, dynamicTopic: 1, dynamicBroker: 2, dynamicDefaultBroker: 3, staticBroker: 4, default: 5 } as const;
+export const ConfigSource = {
+  unknown: 0,
+  dynamicTopic: 1,
+  dynamicBroker: 2,
+  dynamicDefaultBroker: 3,
+  staticBroker: 4,
+  default: 5,
+} as const;
 
 export interface DescribeConfigsRequest {
   resources: { resourceType: number; resourceName: string; configurationKeys: string[] | null }[];
@@ -48,7 +55,11 @@ export const describeConfigsCodec: ApiCodec<DescribeConfigsRequest, DescribeConf
   maxVersion: 2,
   flexibleFrom: Infinity,
   decodeRequest(r: ProtocolReader, version: number): DescribeConfigsRequest {
-    const resources = r.array((x) => ({ resourceType: x.int8(), resourceName: x.string(), configurationKeys: x.nullableArray((y) => y.string()) }));
+    const resources = r.array((x) => ({
+      resourceType: x.int8(),
+      resourceName: x.string(),
+      configurationKeys: x.nullableArray((y) => y.string()),
+    }));
     return { resources, includeSynonyms: version >= 1 ? r.bool() : false };
   },
   encodeResponse(w: ProtocolWriter, version: number, res: DescribeConfigsResponse): void {
@@ -65,7 +76,12 @@ export const describeConfigsCodec: ApiCodec<DescribeConfigsRequest, DescribeConf
     });
   },
   encodeRequest(w: ProtocolWriter, version: number, req: DescribeConfigsRequest): void {
-    w.array(req.resources, (w2, x) => w2.int8(x.resourceType).string(x.resourceName).nullableArray(x.configurationKeys, (w3, k) => w3.string(k)));
+    w.array(req.resources, (w2, x) =>
+      w2
+        .int8(x.resourceType)
+        .string(x.resourceName)
+        .nullableArray(x.configurationKeys, (w3, k) => w3.string(k)),
+    );
     if (version >= 1) w.bool(req.includeSynonyms);
   },
   decodeResponse(r: ProtocolReader, version: number): DescribeConfigsResponse {
@@ -87,7 +103,8 @@ export const describeConfigsCodec: ApiCodec<DescribeConfigsRequest, DescribeConf
           isDefault = configSource === ConfigSource.default;
         }
         const isSensitive = y.bool();
-        const synonyms = version >= 1 ? y.array((z) => ({ name: z.string(), value: z.nullableString(), source: z.int8() })) : [];
+        const synonyms =
+          version >= 1 ? y.array((z) => ({ name: z.string(), value: z.nullableString(), source: z.int8() })) : [];
         return { name, value, readOnly, isDefault, configSource, isSensitive, synonyms };
       }),
     }));

@@ -25,19 +25,38 @@ export const alterConfigsCodec: ApiCodec<AlterConfigsRequest, AlterConfigsRespon
   maxVersion: 1,
   flexibleFrom: Infinity,
   decodeRequest(r: ProtocolReader): AlterConfigsRequest {
-    const resources = r.array((x) => ({ resourceType: x.int8(), resourceName: x.string(), configs: x.array((y) => ({ name: y.string(), value: y.nullableString() })) }));
+    const resources = r.array((x) => ({
+      resourceType: x.int8(),
+      resourceName: x.string(),
+      configs: x.array((y) => ({ name: y.string(), value: y.nullableString() })),
+    }));
     return { resources, validateOnly: r.bool() };
   },
   encodeResponse(w: ProtocolWriter, _version: number, res: AlterConfigsResponse): void {
     w.int32(res.throttleTimeMs);
-    w.array(res.responses, (w2, x) => w2.int16(x.errorCode).nullableString(x.errorMessage).int8(x.resourceType).string(x.resourceName));
+    w.array(res.responses, (w2, x) =>
+      w2.int16(x.errorCode).nullableString(x.errorMessage).int8(x.resourceType).string(x.resourceName),
+    );
   },
   encodeRequest(w: ProtocolWriter, _version: number, req: AlterConfigsRequest): void {
-    w.array(req.resources, (w2, x) => w2.int8(x.resourceType).string(x.resourceName).array(x.configs, (w3, c) => w3.string(c.name).nullableString(c.value)));
+    w.array(req.resources, (w2, x) =>
+      w2
+        .int8(x.resourceType)
+        .string(x.resourceName)
+        .array(x.configs, (w3, c) => w3.string(c.name).nullableString(c.value)),
+    );
     w.bool(req.validateOnly);
   },
   decodeResponse(r: ProtocolReader): AlterConfigsResponse {
     const throttleTimeMs = r.int32();
-    return { throttleTimeMs, responses: r.array((x) => ({ errorCode: x.int16(), errorMessage: x.nullableString(), resourceType: x.int8(), resourceName: x.string() })) };
+    return {
+      throttleTimeMs,
+      responses: r.array((x) => ({
+        errorCode: x.int16(),
+        errorMessage: x.nullableString(),
+        resourceType: x.int8(),
+        resourceName: x.string(),
+      })),
+    };
   },
 };

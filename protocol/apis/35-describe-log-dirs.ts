@@ -61,7 +61,9 @@ export const describeLogDirsCodec: ApiCodec<DescribeLogDirsRequest, DescribeLogD
       w2.int16(d.errorCode).str(flex, d.logDir);
       w2.arr(flex, d.topics, (w3, t) => {
         w3.str(flex, t.name);
-        w3.arr(flex, t.partitions, (w4, p) => w4.int32(p.partitionIndex).int64(p.partitionSize).int64(p.offsetLag).bool(p.isFutureKey).tags(flex));
+        w3.arr(flex, t.partitions, (w4, p) =>
+          w4.int32(p.partitionIndex).int64(p.partitionSize).int64(p.offsetLag).bool(p.isFutureKey).tags(flex),
+        );
         w3.tags(flex);
       });
       if (version >= 4) w2.int64(d.totalBytes).int64(d.usableBytes);
@@ -89,7 +91,12 @@ export const describeLogDirsCodec: ApiCodec<DescribeLogDirsRequest, DescribeLogD
       const topics = x.arr(flex, (y) => {
         const name = y.str(flex);
         const partitions = y.arr(flex, (z) => {
-          const p = { partitionIndex: z.int32(), partitionSize: z.int64(), offsetLag: z.int64(), isFutureKey: z.bool() };
+          const p = {
+            partitionIndex: z.int32(),
+            partitionSize: z.int64(),
+            offsetLag: z.int64(),
+            isFutureKey: z.bool(),
+          };
           z.tags(flex);
           return p;
         });

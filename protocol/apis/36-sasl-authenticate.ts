@@ -32,6 +32,11 @@ export const saslAuthenticateCodec: ApiCodec<SaslAuthenticateRequest, SaslAuthen
     w.bytes(req.authBytes);
   },
   decodeResponse(r: ProtocolReader, version: number): SaslAuthenticateResponse {
-    return { errorCode: r.int16(), errorMessage: r.nullableString(), authBytes: r.bytes(), sessionLifetimeMs: version >= 1 ? r.int64() : 0 };
+    return {
+      errorCode: r.int16(),
+      errorMessage: r.nullableString(),
+      authBytes: r.bytes(),
+      sessionLifetimeMs: version >= 1 ? r.int64() : 0,
+    };
   },
 };

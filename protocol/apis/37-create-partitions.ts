@@ -30,7 +30,11 @@ export const createPartitionsCodec: ApiCodec<CreatePartitionsRequest, CreatePart
   maxVersion: 1,
   flexibleFrom: Infinity,
   decodeRequest(r: ProtocolReader): CreatePartitionsRequest {
-    const topics = r.array((x) => ({ name: x.string(), count: x.int32(), assignments: x.nullableArray((y) => ({ brokerIds: y.array((z) => z.int32()) })) }));
+    const topics = r.array((x) => ({
+      name: x.string(),
+      count: x.int32(),
+      assignments: x.nullableArray((y) => ({ brokerIds: y.array((z) => z.int32()) })),
+    }));
     return { topics, timeoutMs: r.int32(), validateOnly: r.bool() };
   },
   encodeResponse(w: ProtocolWriter, _version: number, res: CreatePartitionsResponse): void {
@@ -46,6 +50,9 @@ export const createPartitionsCodec: ApiCodec<CreatePartitionsRequest, CreatePart
   },
   decodeResponse(r: ProtocolReader): CreatePartitionsResponse {
     const throttleTimeMs = r.int32();
-    return { throttleTimeMs, results: r.array((x) => ({ name: x.string(), errorCode: x.int16(), errorMessage: x.nullableString() })) };
+    return {
+      throttleTimeMs,
+      results: r.array((x) => ({ name: x.string(), errorCode: x.int16(), errorMessage: x.nullableString() })),
+    };
   },
 };

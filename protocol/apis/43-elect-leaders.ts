@@ -48,7 +48,9 @@ export const electLeadersCodec: ApiCodec<ElectLeadersRequest, ElectLeadersRespon
     if (version >= 1) w.int16(res.errorCode);
     w.arr(flex, res.results, (w2, t) => {
       w2.str(flex, t.topic);
-      w2.arr(flex, t.partitions, (w3, p) => w3.int32(p.partitionId).int16(p.errorCode).nullableStr(flex, p.errorMessage).tags(flex));
+      w2.arr(flex, t.partitions, (w3, p) =>
+        w3.int32(p.partitionId).int16(p.errorCode).nullableStr(flex, p.errorMessage).tags(flex),
+      );
       w2.tags(flex);
     });
     w.tags(flex);

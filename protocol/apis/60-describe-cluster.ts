@@ -33,8 +33,14 @@ export const describeClusterCodec: ApiCodec<DescribeClusterRequest, DescribeClus
     return { includeClusterAuthorizedOperations };
   },
   encodeResponse(w: ProtocolWriter, _v: number, res: DescribeClusterResponse): void {
-    w.int32(res.throttleTimeMs).int16(res.errorCode).compactNullableString(res.errorMessage).compactString(res.clusterId).int32(res.controllerId);
-    w.compactArray(res.brokers, (w2, b) => w2.int32(b.brokerId).compactString(b.host).int32(b.port).compactNullableString(b.rack).taggedFields());
+    w.int32(res.throttleTimeMs)
+      .int16(res.errorCode)
+      .compactNullableString(res.errorMessage)
+      .compactString(res.clusterId)
+      .int32(res.controllerId);
+    w.compactArray(res.brokers, (w2, b) =>
+      w2.int32(b.brokerId).compactString(b.host).int32(b.port).compactNullableString(b.rack).taggedFields(),
+    );
     w.int32(res.clusterAuthorizedOperations).taggedFields();
   },
   encodeRequest(w: ProtocolWriter, _v: number, req: DescribeClusterRequest): void {

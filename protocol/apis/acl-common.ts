@@ -31,7 +31,15 @@ export function readFilter(r: ProtocolReader, version: number): AclFilter {
   const resourceType = r.int8();
   const resourceName = r.nullableString();
   const patternType = version >= 1 ? r.int8() : LITERAL;
-  return { resourceType, resourceName, patternType, principal: r.nullableString(), host: r.nullableString(), operation: r.int8(), permissionType: r.int8() };
+  return {
+    resourceType,
+    resourceName,
+    patternType,
+    principal: r.nullableString(),
+    host: r.nullableString(),
+    operation: r.int8(),
+    permissionType: r.int8(),
+  };
 }
 
 export function writeFilter(w: ProtocolWriter, version: number, f: AclFilter): void {
@@ -44,7 +52,15 @@ export function readEntry(r: ProtocolReader, version: number): AclEntry {
   const resourceType = r.int8();
   const resourceName = r.string();
   const patternType = version >= 1 ? r.int8() : LITERAL;
-  return { resourceType, resourceName, patternType, principal: r.string(), host: r.string(), operation: r.int8(), permissionType: r.int8() };
+  return {
+    resourceType,
+    resourceName,
+    patternType,
+    principal: r.string(),
+    host: r.string(),
+    operation: r.int8(),
+    permissionType: r.int8(),
+  };
 }
 
 export function writeEntry(w: ProtocolWriter, version: number, e: AclEntry): void {

@@ -61,11 +61,16 @@ async function check<Q, S>(c: Case<Q, S>): Promise<void> {
 
     const resBytes = encode((w, vv, x) => c.codec.encodeResponse(w, vv, x as S), v, c.response);
     const seen = await kjsResponse(c.api, v).decode(resBytes);
-    for (const [k, want] of Object.entries(c.kjsSees(v))) assert.deepEqual(seen[k], want, `${c.api} v${v} kafkajs sees ${k}`);
+    for (const [k, want] of Object.entries(c.kjsSees(v)))
+      assert.deepEqual(seen[k], want, `${c.api} v${v} kafkajs sees ${k}`);
     const back = new ProtocolReader(resBytes);
     const decoded = c.codec.decodeResponse!(back, v);
     assert.equal(back.remaining, 0, `${c.api} v${v} response fully consumed`);
-    assert.deepEqual(encode((w, vv, x) => c.codec.encodeResponse(w, vv, x as S), v, decoded), resBytes, `${c.api} v${v} response round trip`);
+    assert.deepEqual(
+      encode((w, vv, x) => c.codec.encodeResponse(w, vv, x as S), v, decoded),
+      resBytes,
+      `${c.api} v${v} response round trip`,
+    );
   }
 }
 
@@ -77,26 +82,92 @@ test('OffsetCommit v2-5 match kafkajs in both directions', async () => {
     codec: offsetCommitCodec,
     api: 'offsetCommit',
     versions: [2, 3, 4, 5],
-    kjsArgs: { groupId: 'g', groupGenerationId: 3, memberId: 'm-1', retentionTime: -1, topics: [{ topic: 't', partitions: [{ partition: 0, offset: '42' }, { partition: 1, offset: '7', metadata: 'md' }] }] },
+    kjsArgs: {
+      groupId: 'g',
+      groupGenerationId: 3,
+      memberId: 'm-1',
+      retentionTime: -1,
+      topics: [
+        {
+          topic: 't',
+          partitions: [
+            { partition: 0, offset: '42' },
+            { partition: 1, offset: '7', metadata: 'md' },
+          ],
+        },
+      ],
+    },
     request: (v) => ({
-      groupId: 'g', generationId: 3, memberId: 'm-1', groupInstanceId: null, retentionTimeMs: -1,
-      topics: [{ name: 't', partitions: [
-        { partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: null },
-        { partitionIndex: 1, committedOffset: 7, committedLeaderEpoch: -1, committedMetadata: 'md' },
-      ] }],
+      groupId: 'g',
+      generationId: 3,
+      memberId: 'm-1',
+      groupInstanceId: null,
+      retentionTimeMs: -1,
+      topics: [
+        {
+          name: 't',
+          partitions: [
+            { partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: null },
+            { partitionIndex: 1, committedOffset: 7, committedLeaderEpoch: -1, committedMetadata: 'md' },
+          ],
+        },
+      ],
       ...(v >= 5 ? {} : {}),
     }),
-    response: { throttleTimeMs: 0, topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 1, errorCode: 22 }] }] },
-    kjsSees: () => ({ responses: [{ topic: 't', partitions: [{ partition: 0, errorCode: 0 }, { partition: 1, errorCode: 22 }] }] }),
+    response: {
+      throttleTimeMs: 0,
+      topics: [
+        {
+          name: 't',
+          partitions: [
+            { partitionIndex: 0, errorCode: 0 },
+            { partitionIndex: 1, errorCode: 22 },
+          ],
+        },
+      ],
+    },
+    kjsSees: () => ({
+      responses: [
+        {
+          topic: 't',
+          partitions: [
+            { partition: 0, errorCode: 0 },
+            { partition: 1, errorCode: 22 },
+          ],
+        },
+      ],
+    }),
   });
 });
 
 test('OffsetCommit v6 and v7 carry the leader epoch and group instance id', () => {
-  const req = { groupId: 'g', generationId: -1, memberId: '', groupInstanceId: 'inst', retentionTimeMs: -1,
-    topics: [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 9, committedLeaderEpoch: 4, committedMetadata: '' }] }] };
+  const req = {
+    groupId: 'g',
+    generationId: -1,
+    memberId: '',
+    groupInstanceId: 'inst',
+    retentionTimeMs: -1,
+    topics: [
+      {
+        name: 't',
+        partitions: [{ partitionIndex: 2, committedOffset: 9, committedLeaderEpoch: 4, committedMetadata: '' }],
+      },
+    ],
+  };
   const v7 = encode((w, v, x) => offsetCommitCodec.encodeRequest!(w, v, x as typeof req), 7, req);
-  const hand = new ProtocolWriter().string('g').int32(-1).string('').nullableString('inst')
-    .int32(1).string('t').int32(1).int32(2).int64(9).int32(4).string('').toBuffer();
+  const hand = new ProtocolWriter()
+    .string('g')
+    .int32(-1)
+    .string('')
+    .nullableString('inst')
+    .int32(1)
+    .string('t')
+    .int32(1)
+    .int32(2)
+    .int64(9)
+    .int32(4)
+    .string('')
+    .toBuffer();
   assert.deepEqual(v7, Buffer.from(hand));
   assert.deepEqual(offsetCommitCodec.decodeRequest(new ProtocolReader(v7), 7), req);
   const v6 = encode((w, v, x) => offsetCommitCodec.encodeRequest!(w, v, x as typeof req), 6, req);
@@ -104,10 +175,19 @@ test('OffsetCommit v6 and v7 carry the leader epoch and group instance id', () =
 });
 
 test('OffsetFetch v1-4 match kafkajs, v5 adds the leader epoch', async () => {
-  const response = { throttleTimeMs: 0, errorCode: 0, topics: [{ name: 't', partitions: [
-    { partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, metadata: '', errorCode: 0 },
-    { partitionIndex: 1, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: 0 },
-  ] }] };
+  const response = {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    topics: [
+      {
+        name: 't',
+        partitions: [
+          { partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, metadata: '', errorCode: 0 },
+          { partitionIndex: 1, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: 0 },
+        ],
+      },
+    ],
+  };
   await check({
     name: 'offset fetch',
     codec: offsetFetchCodec,
@@ -116,17 +196,38 @@ test('OffsetFetch v1-4 match kafkajs, v5 adds the leader epoch', async () => {
     kjsArgs: { groupId: 'g', topics: [{ topic: 't', partitions: [{ partition: 0 }, { partition: 1 }] }] },
     request: () => ({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] }),
     response,
-    kjsSees: () => ({ responses: [{ topic: 't', partitions: [
-      { partition: 0, offset: '42', metadata: '', errorCode: 0 },
-      { partition: 1, offset: '-1', metadata: '', errorCode: 0 },
-    ] }] }),
+    kjsSees: () => ({
+      responses: [
+        {
+          topic: 't',
+          partitions: [
+            { partition: 0, offset: '42', metadata: '', errorCode: 0 },
+            { partition: 1, offset: '-1', metadata: '', errorCode: 0 },
+          ],
+        },
+      ],
+    }),
   });
   const nullTopics = new ProtocolWriter().string('g').int32(-1).toBuffer();
   assert.deepEqual(offsetFetchCodec.decodeRequest(new ProtocolReader(nullTopics), 2), { groupId: 'g', topics: null });
   const v5 = encode((w, v, x) => offsetFetchCodec.encodeResponse(w, v, x as typeof response), 5, response);
-  const hand = new ProtocolWriter().int32(0).int32(1).string('t').int32(2)
-    .int32(0).int64(42).int32(-1).string('').int16(0)
-    .int32(1).int64(-1).int32(-1).string('').int16(0).int16(0).toBuffer();
+  const hand = new ProtocolWriter()
+    .int32(0)
+    .int32(1)
+    .string('t')
+    .int32(2)
+    .int32(0)
+    .int64(42)
+    .int32(-1)
+    .string('')
+    .int16(0)
+    .int32(1)
+    .int64(-1)
+    .int32(-1)
+    .string('')
+    .int16(0)
+    .int16(0)
+    .toBuffer();
   assert.deepEqual(v5, Buffer.from(hand));
   assert.deepEqual(offsetFetchCodec.decodeResponse!(new ProtocolReader(v5), 5), response);
 });
@@ -150,10 +251,39 @@ test('JoinGroup v0-5 match kafkajs', async () => {
     codec: joinGroupCodec,
     api: 'joinGroup',
     versions: [0, 1, 2, 3, 4, 5],
-    kjsArgs: { groupId: 'g', sessionTimeout: 30000, rebalanceTimeout: 60000, memberId: '', protocolType: 'consumer', groupProtocols: [{ name: 'RoundRobinAssigner', metadata: meta }] },
-    request: (v) => ({ groupId: 'g', sessionTimeoutMs: 30000, rebalanceTimeoutMs: v >= 1 ? 60000 : 30000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'RoundRobinAssigner', metadata: meta }] }),
-    response: { throttleTimeMs: 0, errorCode: 0, generationId: 2, protocolName: 'RoundRobinAssigner', leader: 'm-1', memberId: 'm-1', members: [{ memberId: 'm-1', groupInstanceId: null, metadata: meta }] },
-    kjsSees: () => ({ errorCode: 0, generationId: 2, groupProtocol: 'RoundRobinAssigner', leaderId: 'm-1', memberId: 'm-1' }),
+    kjsArgs: {
+      groupId: 'g',
+      sessionTimeout: 30000,
+      rebalanceTimeout: 60000,
+      memberId: '',
+      protocolType: 'consumer',
+      groupProtocols: [{ name: 'RoundRobinAssigner', metadata: meta }],
+    },
+    request: (v) => ({
+      groupId: 'g',
+      sessionTimeoutMs: 30000,
+      rebalanceTimeoutMs: v >= 1 ? 60000 : 30000,
+      memberId: '',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocols: [{ name: 'RoundRobinAssigner', metadata: meta }],
+    }),
+    response: {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      generationId: 2,
+      protocolName: 'RoundRobinAssigner',
+      leader: 'm-1',
+      memberId: 'm-1',
+      members: [{ memberId: 'm-1', groupInstanceId: null, metadata: meta }],
+    },
+    kjsSees: () => ({
+      errorCode: 0,
+      generationId: 2,
+      groupProtocol: 'RoundRobinAssigner',
+      leaderId: 'm-1',
+      memberId: 'm-1',
+    }),
   });
 });
 
@@ -187,9 +317,28 @@ test('LeaveGroup v0-2 single form and v3 batch form match kafkajs', async () => 
     api: 'leaveGroup',
     versions: [3],
     kjsArgs: { groupId: 'g', members: [{ memberId: 'm-1' }, { memberId: 'm-2', groupInstanceId: 'i2' }] },
-    request: () => ({ groupId: 'g', members: [{ memberId: 'm-1', groupInstanceId: null }, { memberId: 'm-2', groupInstanceId: 'i2' }] }),
-    response: { throttleTimeMs: 0, errorCode: 0, members: [{ memberId: 'm-1', groupInstanceId: null, errorCode: 0 }, { memberId: 'm-2', groupInstanceId: 'i2', errorCode: 25 }] },
-    kjsSees: () => ({ errorCode: 0, members: [{ memberId: 'm-1', groupInstanceId: null, errorCode: 0 }, { memberId: 'm-2', groupInstanceId: 'i2', errorCode: 25 }] }),
+    request: () => ({
+      groupId: 'g',
+      members: [
+        { memberId: 'm-1', groupInstanceId: null },
+        { memberId: 'm-2', groupInstanceId: 'i2' },
+      ],
+    }),
+    response: {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      members: [
+        { memberId: 'm-1', groupInstanceId: null, errorCode: 0 },
+        { memberId: 'm-2', groupInstanceId: 'i2', errorCode: 25 },
+      ],
+    },
+    kjsSees: () => ({
+      errorCode: 0,
+      members: [
+        { memberId: 'm-1', groupInstanceId: null, errorCode: 0 },
+        { memberId: 'm-2', groupInstanceId: 'i2', errorCode: 25 },
+      ],
+    }),
   });
 });
 
@@ -199,8 +348,19 @@ test('SyncGroup v0-3 match kafkajs', async () => {
     codec: syncGroupCodec,
     api: 'syncGroup',
     versions: [0, 1, 2, 3],
-    kjsArgs: { groupId: 'g', generationId: 2, memberId: 'm-1', groupAssignment: [{ memberId: 'm-1', memberAssignment: meta }] },
-    request: () => ({ groupId: 'g', generationId: 2, memberId: 'm-1', groupInstanceId: null, assignments: [{ memberId: 'm-1', assignment: meta }] }),
+    kjsArgs: {
+      groupId: 'g',
+      generationId: 2,
+      memberId: 'm-1',
+      groupAssignment: [{ memberId: 'm-1', memberAssignment: meta }],
+    },
+    request: () => ({
+      groupId: 'g',
+      generationId: 2,
+      memberId: 'm-1',
+      groupInstanceId: null,
+      assignments: [{ memberId: 'm-1', assignment: meta }],
+    }),
     response: { throttleTimeMs: 0, errorCode: 0, assignment: meta },
     kjsSees: () => ({ errorCode: 0, memberAssignment: meta }),
   });
@@ -214,10 +374,35 @@ test('DescribeGroups v0-2 match kafkajs', async () => {
     versions: [0, 1, 2],
     kjsArgs: { groupIds: ['g', 'h'] },
     request: () => ({ groups: ['g', 'h'] }),
-    response: { throttleTimeMs: 0, groups: [{ errorCode: 0, groupId: 'g', groupState: 'Stable', protocolType: 'consumer', protocolData: 'roundrobin',
-      members: [{ memberId: 'm-1', clientId: 'c', clientHost: '/127.0.0.1', memberMetadata: meta, memberAssignment: meta }] }] },
-    kjsSees: () => ({ groups: [{ errorCode: 0, groupId: 'g', state: 'Stable', protocolType: 'consumer', protocol: 'roundrobin',
-      members: [{ memberId: 'm-1', clientId: 'c', clientHost: '/127.0.0.1', memberMetadata: meta, memberAssignment: meta }] }] }),
+    response: {
+      throttleTimeMs: 0,
+      groups: [
+        {
+          errorCode: 0,
+          groupId: 'g',
+          groupState: 'Stable',
+          protocolType: 'consumer',
+          protocolData: 'roundrobin',
+          members: [
+            { memberId: 'm-1', clientId: 'c', clientHost: '/127.0.0.1', memberMetadata: meta, memberAssignment: meta },
+          ],
+        },
+      ],
+    },
+    kjsSees: () => ({
+      groups: [
+        {
+          errorCode: 0,
+          groupId: 'g',
+          state: 'Stable',
+          protocolType: 'consumer',
+          protocol: 'roundrobin',
+          members: [
+            { memberId: 'm-1', clientId: 'c', clientHost: '/127.0.0.1', memberMetadata: meta, memberAssignment: meta },
+          ],
+        },
+      ],
+    }),
   });
 });
 

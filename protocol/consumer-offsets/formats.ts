@@ -85,19 +85,34 @@ export function encodeGroupMetadataKey(group: string): Buffer {
 export function decodeKey(buf: Buffer): ConsumerOffsetsKey {
   const r = new ProtocolReader(buf);
   const version = r.int16();
-  if (version === 0 || version === 1) return { kind: 'offset', version, group: r.string(), topic: r.string(), partition: r.int32() };
+  if (version === 0 || version === 1)
+    return { kind: 'offset', version, group: r.string(), topic: r.string(), partition: r.int32() };
   if (version === 2) return { kind: 'group', version, group: r.string() };
   throw new ProtocolDecodeError(`unknown __consumer_offsets key version ${version}`);
 }
 
 /** Value v1 (expire -1) without a leader epoch, v3 with one. */
-export function encodeOffsetCommitValue(v: { offset: number; leaderEpoch?: number; metadata: string | null; commitTimestamp: number; expireTimestamp?: number }): Buffer {
+export function encodeOffsetCommitValue(v: {
+  offset: number;
+  leaderEpoch?: number;
+  metadata: string | null;
+  commitTimestamp: number;
+  expireTimestamp?: number;
+}): Buffer {
   const w = new ProtocolWriter(64);
   const epoch = v.leaderEpoch ?? -1;
   if (epoch >= 0) {
-    w.int16(3).int64(v.offset).int32(epoch).string(v.metadata ?? '').int64(v.commitTimestamp);
+    w.int16(3)
+      .int64(v.offset)
+      .int32(epoch)
+      .string(v.metadata ?? '')
+      .int64(v.commitTimestamp);
   } else {
-    w.int16(1).int64(v.offset).string(v.metadata ?? '').int64(v.commitTimestamp).int64(v.expireTimestamp ?? -1);
+    w.int16(1)
+      .int64(v.offset)
+      .string(v.metadata ?? '')
+      .int64(v.commitTimestamp)
+      .int64(v.expireTimestamp ?? -1);
   }
   return done(w);
 }
@@ -115,7 +130,10 @@ export function decodeOffsetCommitValue(buf: Buffer): OffsetCommitValue {
 }
 
 /** Group metadata value; we write v1 (what Burrow reads). v0-v3 are accepted for reading. */
-export function encodeGroupMetadataValue(v: Omit<GroupMetadataValue, 'version' | 'currentStateTimestamp'>, version = 1): Buffer {
+export function encodeGroupMetadataValue(
+  v: Omit<GroupMetadataValue, 'version' | 'currentStateTimestamp'>,
+  version = 1,
+): Buffer {
   if (version < 0 || version > 3) throw new RangeError(`group metadata value version ${version} is not 0-3`);
   const w = new ProtocolWriter(256);
   w.int16(version).string(v.protocolType).int32(v.generation).nullableString(v.protocol).nullableString(v.leader);
@@ -146,7 +164,16 @@ export function decodeGroupMetadataValue(buf: Buffer): GroupMetadataValue {
     const clientHost = m.string();
     const rebalanceTimeoutMs = version >= 1 ? m.int32() : -1;
     const sessionTimeoutMs = m.int32();
-    return { memberId, groupInstanceId, clientId, clientHost, rebalanceTimeoutMs, sessionTimeoutMs, subscription: Buffer.from(m.bytes()), assignment: Buffer.from(m.bytes()) };
+    return {
+      memberId,
+      groupInstanceId,
+      clientId,
+      clientHost,
+      rebalanceTimeoutMs,
+      sessionTimeoutMs,
+      subscription: Buffer.from(m.bytes()),
+      assignment: Buffer.from(m.bytes()),
+    };
   });
   return { version, protocolType, generation, protocol, leader, currentStateTimestamp, members };
 }

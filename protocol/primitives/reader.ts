@@ -22,7 +22,8 @@ export class ProtocolReader {
 
   private need(n: number, what: string): number {
     const at = this.offset;
-    if (n < 0 || at + n > this.end) throw new ProtocolDecodeError(`truncated: need ${n} byte(s) for ${what} at offset ${at}, have ${this.end - at}`);
+    if (n < 0 || at + n > this.end)
+      throw new ProtocolDecodeError(`truncated: need ${n} byte(s) for ${what} at offset ${at}, have ${this.end - at}`);
     this.offset = at + n;
     return at;
   }
@@ -157,7 +158,8 @@ export class ProtocolReader {
 
   private checkCount(n: number, what: string): number {
     // Each element takes at least one byte: a larger count is a malformed frame, not an allocation.
-    if (n > this.remaining) throw new ProtocolDecodeError(`${what} count ${n} exceeds the ${this.remaining} bytes left`);
+    if (n > this.remaining)
+      throw new ProtocolDecodeError(`${what} count ${n} exceeds the ${this.remaining} bytes left`);
     return n;
   }
 

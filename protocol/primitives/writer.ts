@@ -172,7 +172,8 @@ export class ProtocolWriter {
   taggedFields(fields?: ReadonlyMap<number, Buffer>): this {
     if (!fields || fields.size === 0) return this.uvarint(0);
     this.uvarint(fields.size);
-    for (const [tag, value] of [...fields].sort((a, b) => a[0] - b[0])) this.uvarint(tag).uvarint(value.length).raw(value);
+    for (const [tag, value] of [...fields].sort((a, b) => a[0] - b[0]))
+      this.uvarint(tag).uvarint(value.length).raw(value);
     return this;
   }
 
@@ -186,7 +187,11 @@ export class ProtocolWriter {
   arr<T>(flexible: boolean, items: readonly T[], item: (w: ProtocolWriter, v: T) => void): this {
     return flexible ? this.compactArray(items, item) : this.array(items, item);
   }
-  nullableArr<T>(flexible: boolean, items: readonly T[] | null | undefined, item: (w: ProtocolWriter, v: T) => void): this {
+  nullableArr<T>(
+    flexible: boolean,
+    items: readonly T[] | null | undefined,
+    item: (w: ProtocolWriter, v: T) => void,
+  ): this {
     return flexible ? this.compactNullableArray(items, item) : this.nullableArray(items, item);
   }
   byts(flexible: boolean, b: Buffer): this {

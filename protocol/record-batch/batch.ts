@@ -32,7 +32,9 @@ export interface DecodedBatch {
 export function decodeBatch(buf: Buffer, pos = 0, opts: { verifyCrc?: boolean } = {}): DecodedBatch {
   const header = readBatchHeader(buf, pos);
   if (opts.verifyCrc !== false && !batchCrcValid(buf, pos, header.size)) {
-    throw new CorruptRecordError(`record batch at position ${pos} (base offset ${header.baseOffset}) fails its CRC-32C check`);
+    throw new CorruptRecordError(
+      `record batch at position ${pos} (base offset ${header.baseOffset}) fails its CRC-32C check`,
+    );
   }
   const codec = codecOf(header.attributes);
   const raw = buf.subarray(pos + L.RECORDS, pos + header.size);
@@ -110,7 +112,12 @@ export function buildRecordBatch(records: readonly RecordInput[], opts: BuildBat
   const baseTimestamp = opts.baseTimestamp ?? records.find((r) => r.timestamp !== undefined)?.timestamp ?? Date.now();
   const entries: RecordEntry[] = records.map((r, i) => {
     const hs = r.headers;
-    const headers: RecordHeader[] = hs === undefined ? [] : Array.isArray(hs) ? hs.map((h: { key: string; value: Bytesish }) => ({ key: h.key, value: toBytes(h.value) })) : Object.entries(hs).map(([key, value]) => ({ key, value: toBytes(value as Bytesish) }));
+    const headers: RecordHeader[] =
+      hs === undefined
+        ? []
+        : Array.isArray(hs)
+          ? hs.map((h: { key: string; value: Bytesish }) => ({ key: h.key, value: toBytes(h.value) }))
+          : Object.entries(hs).map(([key, value]) => ({ key, value: toBytes(value as Bytesish) }));
     return {
       attributes: 0,
       timestampDelta: (r.timestamp ?? baseTimestamp) - baseTimestamp,
@@ -124,7 +131,11 @@ export function buildRecordBatch(records: readonly RecordInput[], opts: BuildBat
 }
 
 /** Builds a batch from stored-form entries (deltas already relative to `baseTimestamp`). */
-export function encodeBatch(entries: readonly RecordEntry[], baseTimestamp: number, opts: BuildBatchOptions = {}): Buffer {
+export function encodeBatch(
+  entries: readonly RecordEntry[],
+  baseTimestamp: number,
+  opts: BuildBatchOptions = {},
+): Buffer {
   const codec = opts.compression ?? L.CompressionCodec.None;
   const plain = encodeRecords(entries);
   const body = codec === L.CompressionCodec.None ? plain : compress(codec, plain);

@@ -66,14 +66,16 @@ function xerialSnappyCompress(data: Buffer): Buffer {
 }
 
 function snappyDecompress(data: Buffer): Buffer {
-  if (data.length < XERIAL_HEADER_SIZE || !data.subarray(0, 8).equals(XERIAL_MAGIC)) return snappyUncompress(data) as Buffer;
+  if (data.length < XERIAL_HEADER_SIZE || !data.subarray(0, 8).equals(XERIAL_MAGIC))
+    return snappyUncompress(data) as Buffer;
   const parts: Buffer[] = [];
   let at = XERIAL_HEADER_SIZE;
   while (at < data.length) {
     if (at + 4 > data.length) throw new CorruptRecordError('xerial snappy block length truncated');
     const len = data.readInt32BE(at);
     at += 4;
-    if (len < 0 || at + len > data.length) throw new CorruptRecordError(`xerial snappy block of ${len} bytes truncated`);
+    if (len < 0 || at + len > data.length)
+      throw new CorruptRecordError(`xerial snappy block of ${len} bytes truncated`);
     parts.push(snappyUncompress(data.subarray(at, at + len)) as Buffer);
     at += len;
   }

@@ -57,13 +57,23 @@ export function batchSizeAt(buf: Buffer, pos: number, end = buf.length): number 
 
 /** Reads the header of the batch at `pos`. Throws CorruptRecordError if the bytes cannot be a v2 batch. */
 export function readBatchHeader(buf: Buffer, pos = 0, end = buf.length): BatchHeader {
-  if (end - pos < L.BATCH_OVERHEAD) throw new CorruptRecordError(`record batch truncated: ${end - pos} byte(s) at position ${pos}, header needs ${L.BATCH_OVERHEAD}`);
+  if (end - pos < L.BATCH_OVERHEAD)
+    throw new CorruptRecordError(
+      `record batch truncated: ${end - pos} byte(s) at position ${pos}, header needs ${L.BATCH_OVERHEAD}`,
+    );
   const batchLength = buf.readInt32BE(pos + L.BATCH_LENGTH);
   const size = batchLength + L.LOG_OVERHEAD;
-  if (size < L.BATCH_OVERHEAD) throw new CorruptRecordError(`record batch length ${batchLength} at position ${pos} is smaller than a batch header`);
-  if (pos + size > end) throw new CorruptRecordError(`record batch at position ${pos} claims ${size} bytes, only ${end - pos} present`);
+  if (size < L.BATCH_OVERHEAD)
+    throw new CorruptRecordError(
+      `record batch length ${batchLength} at position ${pos} is smaller than a batch header`,
+    );
+  if (pos + size > end)
+    throw new CorruptRecordError(`record batch at position ${pos} claims ${size} bytes, only ${end - pos} present`);
   const magic = buf.readInt8(pos + L.MAGIC);
-  if (magic !== 2) throw new CorruptRecordError(`unsupported record batch magic ${magic} at position ${pos} (only v2 batches are accepted)`);
+  if (magic !== 2)
+    throw new CorruptRecordError(
+      `unsupported record batch magic ${magic} at position ${pos} (only v2 batches are accepted)`,
+    );
   return {
     position: pos,
     size,
@@ -106,7 +116,10 @@ export function scanBatches(buf: Buffer, verifyCrc = true): BatchHeader[] {
   while (pos < buf.length) {
     const h = readBatchHeader(buf, pos);
     checkHeaderConsistency(h);
-    if (verifyCrc && !batchCrcValid(buf, pos, h.size)) throw new CorruptRecordError(`record batch at position ${pos} (base offset ${h.baseOffset}) fails its CRC-32C check`);
+    if (verifyCrc && !batchCrcValid(buf, pos, h.size))
+      throw new CorruptRecordError(
+        `record batch at position ${pos} (base offset ${h.baseOffset}) fails its CRC-32C check`,
+      );
     out.push(h);
     pos += h.size;
   }
@@ -115,9 +128,14 @@ export function scanBatches(buf: Buffer, verifyCrc = true): BatchHeader[] {
 
 /** Header-level sanity checks that do not need the records. */
 export function checkHeaderConsistency(h: BatchHeader): void {
-  if (h.recordCount < 0) throw new CorruptRecordError(`record batch at position ${h.position} has negative record count ${h.recordCount}`);
-  if (h.lastOffsetDelta < 0) throw new CorruptRecordError(`record batch at position ${h.position} has negative last offset delta ${h.lastOffsetDelta}`);
-  if (h.recordCount === 0 && h.size > L.BATCH_OVERHEAD && codecOf(h.attributes) === L.CompressionCodec.None) throw new CorruptRecordError(`record batch at position ${h.position} has bytes but zero records`);
+  if (h.recordCount < 0)
+    throw new CorruptRecordError(`record batch at position ${h.position} has negative record count ${h.recordCount}`);
+  if (h.lastOffsetDelta < 0)
+    throw new CorruptRecordError(
+      `record batch at position ${h.position} has negative last offset delta ${h.lastOffsetDelta}`,
+    );
+  if (h.recordCount === 0 && h.size > L.BATCH_OVERHEAD && codecOf(h.attributes) === L.CompressionCodec.None)
+    throw new CorruptRecordError(`record batch at position ${h.position} has bytes but zero records`);
 }
 
 /** Patches baseOffset in place (outside the CRC). */

@@ -29,20 +29,36 @@ interface KafkajsRecord {
   headers: Record<string, Buffer>;
 }
 type KafkajsEncoder = { buffer: Buffer };
-const kjsBatch = require('kafkajs/src/protocol/recordBatch/v0/index.js') as { RecordBatch: (o: object) => Promise<KafkajsEncoder> };
+const kjsBatch = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
+  RecordBatch: (o: object) => Promise<KafkajsEncoder>;
+};
 const kjsRecord = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (o: object) => unknown;
-const kjsDecode = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (d: unknown) => Promise<{ records: KafkajsRecord[]; firstOffset: string }>;
+const kjsDecode = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (
+  d: unknown,
+) => Promise<{ records: KafkajsRecord[]; firstOffset: string }>;
 const KjsDecoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => unknown;
 const kjsTypes = (require('kafkajs') as { CompressionTypes: Record<string, number> }).CompressionTypes;
 
-const codecs = [CompressionCodec.None, CompressionCodec.Gzip, CompressionCodec.Snappy, CompressionCodec.Lz4, CompressionCodec.Zstd];
+const codecs = [
+  CompressionCodec.None,
+  CompressionCodec.Gzip,
+  CompressionCodec.Snappy,
+  CompressionCodec.Lz4,
+  CompressionCodec.Zstd,
+];
 const names = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 function sampleRecords(n: number) {
   return Array.from({ length: n }, (_, i) => ({
     key: i % 4 === 3 ? null : `key-${i}`,
     value: i % 5 === 4 ? null : `value-${i}-${'x'.repeat(i % 50)}`,
-    headers: i % 2 === 0 ? [{ key: 'h', value: `hv${i}` }, { key: 'n', value: null }] : undefined,
+    headers:
+      i % 2 === 0
+        ? [
+            { key: 'h', value: `hv${i}` },
+            { key: 'n', value: null },
+          ]
+        : undefined,
     timestamp: 1_700_000_000_000 + i * 7,
   }));
 }
@@ -51,7 +67,14 @@ describe('record batch codecs', () => {
   for (const codec of codecs) {
     it(`round-trips a ${names[codec]} batch through build and decode`, () => {
       const recs = sampleRecords(200);
-      const buf = buildRecordBatch(recs, { compression: codec, baseOffset: 1000, producerId: 42, producerEpoch: 3, baseSequence: 17, partitionLeaderEpoch: 5 });
+      const buf = buildRecordBatch(recs, {
+        compression: codec,
+        baseOffset: 1000,
+        producerId: 42,
+        producerEpoch: 3,
+        baseSequence: 17,
+        partitionLeaderEpoch: 5,
+      });
       assert.ok(batchCrcValid(buf, 0, buf.length));
       const b = decodeBatch(buf);
       assert.equal(b.codec, codec);
@@ -85,7 +108,8 @@ describe('record batch codecs', () => {
   });
 
   it('turns garbage compressed data into CorruptRecordError', () => {
-    for (const codec of codecs.slice(1)) assert.throws(() => decompress(codec, Buffer.from('not compressed at all')), CorruptRecordError);
+    for (const codec of codecs.slice(1))
+      assert.throws(() => decompress(codec, Buffer.from('not compressed at all')), CorruptRecordError);
   });
 });
 
@@ -96,8 +120,22 @@ describe('kafkajs as an oracle', () => {
   ] as const) {
     it(`decodes a ${names[codec]} batch written by kafkajs' encoder`, async () => {
       const ts = 1_700_000_000_000;
-      const records = Array.from({ length: 10 }, (_, i) => kjsRecord({ offsetDelta: i, timestampDelta: i, key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`), headers: { a: Buffer.from(`h${i}`) } }));
-      const enc = await kjsBatch.RecordBatch({ compression: kjs, firstTimestamp: ts, maxTimestamp: ts + 9, lastOffsetDelta: 9, records });
+      const records = Array.from({ length: 10 }, (_, i) =>
+        kjsRecord({
+          offsetDelta: i,
+          timestampDelta: i,
+          key: Buffer.from(`k${i}`),
+          value: Buffer.from(`v${i}`),
+          headers: { a: Buffer.from(`h${i}`) },
+        }),
+      );
+      const enc = await kjsBatch.RecordBatch({
+        compression: kjs,
+        firstTimestamp: ts,
+        maxTimestamp: ts + 9,
+        lastOffsetDelta: 9,
+        records,
+      });
       const buf = enc.buffer;
       assert.ok(batchCrcValid(buf, 0, buf.length), 'kafkajs CRC matches ours');
       const b = decodeBatch(buf);
@@ -124,7 +162,10 @@ describe('kafkajs as an oracle', () => {
 
 describe('header fast path', () => {
   it('reads headers and patches offset/epoch outside the CRC without breaking it', () => {
-    const buf = Buffer.concat([buildRecordBatch(sampleRecords(3)), buildRecordBatch(sampleRecords(2), { compression: CompressionCodec.Lz4 })]);
+    const buf = Buffer.concat([
+      buildRecordBatch(sampleRecords(3)),
+      buildRecordBatch(sampleRecords(2), { compression: CompressionCodec.Lz4 }),
+    ]);
     const hs = scanBatches(buf);
     assert.equal(hs.length, 2);
     setBaseOffset(buf, hs[1].position, 2 ** 40);
@@ -141,7 +182,10 @@ describe('header fast path', () => {
     setLogAppendTime(buf, 0, buf.length, 1_800_000_000_000);
     const b = decodeBatch(buf);
     assert.ok(b.logAppendTime);
-    assert.deepEqual(b.records.map((r) => r.timestamp), [1, 2, 3, 4].map(() => 1_800_000_000_000));
+    assert.deepEqual(
+      b.records.map((r) => r.timestamp),
+      [1, 2, 3, 4].map(() => 1_800_000_000_000),
+    );
   });
 
   it('rejects a flipped byte, a torn batch and a wrong magic with CorruptRecordError', () => {

@@ -32,15 +32,18 @@ export default async function* budgetReporter(source) {
     }
     seen.set(file, span);
   }
-  const rows = [...seen.entries()].map(([file, s]) => {
-    // The runner reports a file's events in declaration order once they are known, so arrival
-    // times stretch over whatever ran concurrently; the top-level durations are the file's own.
-    const secs = s.testMs !== undefined ? s.testMs / 1000 : (s.last - s.first) / 1000;
-    return { file: relative(process.cwd(), file), secs, budget: budgetOf(file) };
-  }).sort((a, b) => b.secs - a.secs);
+  const rows = [...seen.entries()]
+    .map(([file, s]) => {
+      // The runner reports a file's events in declaration order once they are known, so arrival
+      // times stretch over whatever ran concurrently; the top-level durations are the file's own.
+      const secs = s.testMs !== undefined ? s.testMs / 1000 : (s.last - s.first) / 1000;
+      return { file: relative(process.cwd(), file), secs, budget: budgetOf(file) };
+    })
+    .sort((a, b) => b.secs - a.secs);
   const total = (Date.now() - started) / 1000;
   let out = '\n# per-file time budget (wall seconds / budget)\n';
-  for (const r of rows) out += `#  ${r.secs > r.budget ? 'OVER' : 'ok  '} ${r.secs.toFixed(1).padStart(7)}s / ${String(r.budget).padStart(4)}s  ${r.file}\n`;
+  for (const r of rows)
+    out += `#  ${r.secs > r.budget ? 'OVER' : 'ok  '} ${r.secs.toFixed(1).padStart(7)}s / ${String(r.budget).padStart(4)}s  ${r.file}\n`;
   out += `# suite wall time ${total.toFixed(1)}s / budget ${SUITE_BUDGET_S}s${total > SUITE_BUDGET_S ? ' OVER' : ''}\n`;
   yield out;
 }

@@ -4,7 +4,8 @@ import { freePort, freePortBase, isFree } from './ports.js';
 import { processFixture, waitForPort } from './processes.js';
 
 const fx = processFixture();
-const server = (port: number) => `require('net').createServer(()=>{}).listen(${port}, '127.0.0.1', () => console.log('listening on ${port}'))`;
+const server = (port: number) =>
+  `require('net').createServer(()=>{}).listen(${port}, '127.0.0.1', () => console.log('listening on ${port}'))`;
 
 test('a started process is ready when its port opens and is gone after stop()', async () => {
   const port = await freePort();
@@ -19,7 +20,10 @@ test('readiness by log line, and an early exit is reported with the output', asy
   const port = await freePort();
   const p = await fx.start(process.execPath, ['-e', server(port)], { readyWhen: /listening on \d+/ });
   assert.match(p.output(), /listening on/);
-  await assert.rejects(fx.start(process.execPath, ['-e', 'console.error("boom"); process.exit(3)'], { readyWhen: /never/ }), /exited early \(code 3.*boom/s);
+  await assert.rejects(
+    fx.start(process.execPath, ['-e', 'console.error("boom"); process.exit(3)'], { readyWhen: /never/ }),
+    /exited early \(code 3.*boom/s,
+  );
 });
 
 test('stopAll stops every running process by PID', async () => {

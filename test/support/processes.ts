@@ -62,7 +62,12 @@ export function pidAlive(pid: number): boolean {
 
 /** Poll `check` until it returns a truthy value or the deadline passes. */
 /** Polls `check` until it returns a truthy value (so return objects, not ids: 0 reads as "not yet"). */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -81,7 +86,13 @@ export function processFixture(): ProcessFixture {
   const running = new Set<RunningProcess>();
 
   async function start(command: string, args: string[], opts: StartOptions = {}): Promise<RunningProcess> {
-    const { readyWhen, readyPort, readyTimeoutMs = 30_000, name = command.split('/').pop() ?? command, ...spawnOpts } = opts;
+    const {
+      readyWhen,
+      readyPort,
+      readyTimeoutMs = 30_000,
+      name = command.split('/').pop() ?? command,
+      ...spawnOpts
+    } = opts;
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOpts });
     if (child.pid === undefined) throw new Error(`could not start ${name}`);
     let out = '';
@@ -136,8 +147,13 @@ export function processFixture(): ProcessFixture {
     if (ready.length) {
       let timer: NodeJS.Timeout | undefined;
       const failed = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${name} not ready within ${readyTimeoutMs} ms; output:\n${out.slice(-4000)}`)), readyTimeoutMs);
-        void exited.then(({ code, signal }) => reject(new Error(`${name} exited early (code ${code}, signal ${signal}); output:\n${out.slice(-4000)}`)));
+        timer = setTimeout(
+          () => reject(new Error(`${name} not ready within ${readyTimeoutMs} ms; output:\n${out.slice(-4000)}`)),
+          readyTimeoutMs,
+        );
+        void exited.then(({ code, signal }) =>
+          reject(new Error(`${name} exited early (code ${code}, signal ${signal}); output:\n${out.slice(-4000)}`)),
+        );
       });
       try {
         await Promise.race([Promise.all(ready), failed]);
@@ -159,7 +175,12 @@ export function processFixture(): ProcessFixture {
   after(stopAll);
   return {
     start,
-    startCli: (args, opts = {}) => start(process.execPath, [cliEntry, ...args], { name: `kafka-sre ${args[0] ?? ''}`.trim(), cwd: repoRoot, ...opts }),
+    startCli: (args, opts = {}) =>
+      start(process.execPath, [cliEntry, ...args], {
+        name: `kafka-sre ${args[0] ?? ''}`.trim(),
+        cwd: repoRoot,
+        ...opts,
+      }),
     stopAll,
   };
 }

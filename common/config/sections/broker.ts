@@ -9,67 +9,202 @@ import { durationMs, port } from '../types.js';
 // never inline, so a config file can be shared without leaking them.
 const aclSpec = z.strictObject({
   resourceType: z.enum(['topic', 'group', 'cluster']),
-  name: z.string().min(1).default('kafka-cluster').describe('resource name ("*" = every resource of the type; cluster: kafka-cluster)'),
+  name: z
+    .string()
+    .min(1)
+    .default('kafka-cluster')
+    .describe('resource name ("*" = every resource of the type; cluster: kafka-cluster)'),
   patternType: z.enum(['literal', 'prefixed']).default('literal'),
-  principal: z.string().regex(/^User:/).describe('"User:alice" or "User:*"'),
+  principal: z
+    .string()
+    .regex(/^User:/)
+    .describe('"User:alice" or "User:*"'),
   host: z.string().default('*'),
-  operation: z.enum(['all', 'read', 'write', 'create', 'delete', 'alter', 'describe', 'cluster_action', 'describe_configs', 'alter_configs', 'idempotent_write']),
+  operation: z.enum([
+    'all',
+    'read',
+    'write',
+    'create',
+    'delete',
+    'alter',
+    'describe',
+    'cluster_action',
+    'describe_configs',
+    'alter_configs',
+    'idempotent_write',
+  ]),
   permission: z.enum(['allow', 'deny']).default('allow'),
 });
 export const securitySection = z.strictObject({
-  listener: z.enum(['PLAINTEXT', 'SASL_PLAINTEXT', 'SSL', 'SASL_SSL']).default('PLAINTEXT').describe('security protocol of the client listener (the inter-broker listener stays PLAINTEXT)'),
-  mechanisms: z.array(z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])).min(1).default(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']).describe('sasl.enabled.mechanisms'),
+  listener: z
+    .enum(['PLAINTEXT', 'SASL_PLAINTEXT', 'SSL', 'SASL_SSL'])
+    .default('PLAINTEXT')
+    .describe('security protocol of the client listener (the inter-broker listener stays PLAINTEXT)'),
+  mechanisms: z
+    .array(z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']))
+    .min(1)
+    .default(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
+    .describe('sasl.enabled.mechanisms'),
   users: z
-    .record(z.string().min(1), z.strictObject({ passwordEnv: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() }).refine((u) => (u.passwordEnv === undefined) !== (u.passwordFile === undefined), 'give exactly one of passwordEnv, passwordFile'))
+    .record(
+      z.string().min(1),
+      z
+        .strictObject({ passwordEnv: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() })
+        .refine(
+          (u) => (u.passwordEnv === undefined) !== (u.passwordFile === undefined),
+          'give exactly one of passwordEnv, passwordFile',
+        ),
+    )
     .default({})
     .describe('SASL users: name -> where the password is read from (env variable or file)'),
-  tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1), caFile: z.string().min(1).optional() }).optional().describe('PEM files for SSL / SASL_SSL'),
+  tls: z
+    .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1), caFile: z.string().min(1).optional() })
+    .optional()
+    .describe('PEM files for SSL / SASL_SSL'),
   authorizer: z.boolean().default(false).describe('enforce ACLs (authorizer.class.name set)'),
-  superUsers: z.array(z.string().regex(/^User:/)).default([]).describe('super.users: bypass ACLs'),
-  allowEveryoneIfNoAclFound: z.boolean().default(false).describe('allow.everyone.if.no.acl.found: a resource without any ACL is open'),
+  superUsers: z
+    .array(z.string().regex(/^User:/))
+    .default([])
+    .describe('super.users: bypass ACLs'),
+  allowEveryoneIfNoAclFound: z
+    .boolean()
+    .default(false)
+    .describe('allow.everyone.if.no.acl.found: a resource without any ACL is open'),
   acls: z.array(aclSpec).default([]).describe('ACLs created at startup'),
 });
 
-export const brokerSection = z.strictObject({
-  brokers: z.number().int().min(1).max(9).default(3).describe('number of brokers (each its own OS process under a launcher when more than 1)'),
-  controllers: z.number().int().min(1).max(9).default(3).describe('controller quorum voters (nodes 0..n-1, co-located with brokers; capped at the broker count)'),
-  dataDir: z.string().min(1).default('.kafka-sre/data').describe('data directory (one subdirectory per broker)'),
-  port: port.default(defaultPorts.brokerClient).describe('first client port (+100 per broker)'),
-  metricsPort: port.default(defaultPorts.brokerMetrics).describe('first /metrics port (+1 per broker)'),
-  // Not set: 19092 / 29092 with the default client port, else port + 10 / port + 20 (they follow
-  // --port, so two clusters on different ports do not collide); resolved by the transform below.
-  interBrokerPort: port.optional().describe('first inter-broker (replication) listener port (+100 per broker; default 19092, or port + 10 when port is not the default)'),
-  controllerPort: port.optional().describe('first controller (Raft) listener port (+100 per broker; default 29092, or port + 20 when port is not the default)'),
-  launcherPort: port.default(defaultPorts.launcherAdmin).describe('cluster launcher admin API port (loopback)'),
-  host: z.string().default('127.0.0.1').describe('bind address'),
-  advertisedHost: z.string().optional().describe('host clients are told to connect to (default: the bind address)'),
-  autoCreateTopics: z.boolean().default(true).describe('create topics on first produce/metadata request (auto.create.topics.enable)'),
-  defaultPartitions: z.number().int().min(1).max(10000).default(1).describe('num.partitions for auto-created topics'),
-  socketRequestMaxBytes: z.number().int().min(1024).default(104_857_600).describe('socket.request.max.bytes: larger frames close the connection'),
-  connectionsMaxIdleMs: durationMs.min(1000).default(600_000).describe('connections.max.idle.ms: idle connections are closed'),
-  messageMaxBytes: z.number().int().min(64).default(1_048_588).describe('message.max.bytes: default max.message.bytes of topics'),
-  offsetsTopicPartitions: z.number().int().min(1).max(1000).default(50).describe('offsets.topic.num.partitions'),
-  groupInitialRebalanceDelayMs: durationMs.default(0).describe('group.initial.rebalance.delay.ms'),
-  groupMinSessionTimeoutMs: durationMs.default(6000).describe('group.min.session.timeout.ms'),
-  groupMaxSessionTimeoutMs: durationMs.default(1_800_000).describe('group.max.session.timeout.ms'),
-  logSegmentBytes: z.number().int().min(1024).default(1_073_741_824).describe('log.segment.bytes (topic default segment.bytes)'),
-  logRetentionMs: z.number().int().min(-1).default(604_800_000).describe('log.retention.ms (topic default retention.ms; -1 = forever)'),
-  logRetentionBytes: z.number().int().min(-1).default(-1).describe('log.retention.bytes (topic default retention.bytes; -1 = unlimited)'),
-  logFlushMessages: z.number().int().min(1).optional().describe('log.flush.interval.messages (default: leave flushing to the OS)'),
-  logFlushMs: durationMs.optional().describe('log.flush.interval.ms (default: leave flushing to the OS)'),
-  logDirCapacityBytes: z.number().int().min(0).optional().describe('simulated log directory size in bytes (default: the real file system); appends beyond it fail with KAFKA_STORAGE_ERROR'),
-  defaultReplicationFactor: z.number().int().min(1).max(9).optional().describe('default.replication.factor for auto-created and RF=-1 topics (default: min(3, brokers))'),
-  minInsyncReplicas: z.number().int().min(1).default(1).describe('min.insync.replicas (topic default)'),
-  uncleanLeaderElectionEnable: z.boolean().default(false).describe('unclean.leader.election.enable (topic default)'),
-  replicaLagTimeMaxMs: durationMs.min(100).default(30_000).describe('replica.lag.time.max.ms: a follower not caught up for this long leaves the ISR'),
-  replicaFetchWaitMaxMs: durationMs.default(500).describe('replica.fetch.wait.max.ms'),
-  brokerHeartbeatIntervalMs: durationMs.min(50).default(2000).describe('broker.heartbeat.interval.ms'),
-  brokerSessionTimeoutMs: durationMs.min(200).default(9000).describe('broker.session.timeout.ms: a broker silent this long is fenced'),
-  controllerElectionTimeoutMs: durationMs.min(100).default(1000).describe('controller.quorum.election.timeout.ms (randomized up to 2x)'),
-  controlledShutdownTimeoutMs: durationMs.default(5_000).describe('how long SIGTERM waits for leaderships to move before stopping anyway (at most 5 s: every node is gone within 10 s of SIGTERM)'),
-  autoLeaderRebalanceEnable: z.boolean().default(true).describe('auto.leader.rebalance.enable'),
-  leaderImbalanceCheckIntervalMs: durationMs.min(1000).default(300_000).describe('leader.imbalance.check.interval.seconds (in ms)'),
-  leaderImbalancePerBrokerPercentage: z.number().min(0).max(100).default(10).describe('leader.imbalance.per.broker.percentage'),
-  logRetentionCheckIntervalMs: durationMs.default(300_000).describe('log.retention.check.interval.ms'),
-  security: securitySection.prefault({}).describe('listener security (SASL/TLS) and ACLs'),
-}).transform((b) => ({ ...b, ...brokerListenerBases(b) }));
+export const brokerSection = z
+  .strictObject({
+    brokers: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .default(3)
+      .describe('number of brokers (each its own OS process under a launcher when more than 1)'),
+    controllers: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .default(3)
+      .describe('controller quorum voters (nodes 0..n-1, co-located with brokers; capped at the broker count)'),
+    dataDir: z.string().min(1).default('.kafka-sre/data').describe('data directory (one subdirectory per broker)'),
+    port: port.default(defaultPorts.brokerClient).describe('first client port (+100 per broker)'),
+    metricsPort: port.default(defaultPorts.brokerMetrics).describe('first /metrics port (+1 per broker)'),
+    // Not set: 19092 / 29092 with the default client port, else port + 10 / port + 20 (they follow
+    // --port, so two clusters on different ports do not collide); resolved by the transform below.
+    interBrokerPort: port
+      .optional()
+      .describe(
+        'first inter-broker (replication) listener port (+100 per broker; default 19092, or port + 10 when port is not the default)',
+      ),
+    controllerPort: port
+      .optional()
+      .describe(
+        'first controller (Raft) listener port (+100 per broker; default 29092, or port + 20 when port is not the default)',
+      ),
+    launcherPort: port.default(defaultPorts.launcherAdmin).describe('cluster launcher admin API port (loopback)'),
+    host: z.string().default('127.0.0.1').describe('bind address'),
+    advertisedHost: z.string().optional().describe('host clients are told to connect to (default: the bind address)'),
+    autoCreateTopics: z
+      .boolean()
+      .default(true)
+      .describe('create topics on first produce/metadata request (auto.create.topics.enable)'),
+    defaultPartitions: z.number().int().min(1).max(10000).default(1).describe('num.partitions for auto-created topics'),
+    socketRequestMaxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(104_857_600)
+      .describe('socket.request.max.bytes: larger frames close the connection'),
+    connectionsMaxIdleMs: durationMs
+      .min(1000)
+      .default(600_000)
+      .describe('connections.max.idle.ms: idle connections are closed'),
+    messageMaxBytes: z
+      .number()
+      .int()
+      .min(64)
+      .default(1_048_588)
+      .describe('message.max.bytes: default max.message.bytes of topics'),
+    offsetsTopicPartitions: z.number().int().min(1).max(1000).default(50).describe('offsets.topic.num.partitions'),
+    groupInitialRebalanceDelayMs: durationMs.default(0).describe('group.initial.rebalance.delay.ms'),
+    groupMinSessionTimeoutMs: durationMs.default(6000).describe('group.min.session.timeout.ms'),
+    groupMaxSessionTimeoutMs: durationMs.default(1_800_000).describe('group.max.session.timeout.ms'),
+    logSegmentBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1_073_741_824)
+      .describe('log.segment.bytes (topic default segment.bytes)'),
+    logRetentionMs: z
+      .number()
+      .int()
+      .min(-1)
+      .default(604_800_000)
+      .describe('log.retention.ms (topic default retention.ms; -1 = forever)'),
+    logRetentionBytes: z
+      .number()
+      .int()
+      .min(-1)
+      .default(-1)
+      .describe('log.retention.bytes (topic default retention.bytes; -1 = unlimited)'),
+    logFlushMessages: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('log.flush.interval.messages (default: leave flushing to the OS)'),
+    logFlushMs: durationMs.optional().describe('log.flush.interval.ms (default: leave flushing to the OS)'),
+    logDirCapacityBytes: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'simulated log directory size in bytes (default: the real file system); appends beyond it fail with KAFKA_STORAGE_ERROR',
+      ),
+    defaultReplicationFactor: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .optional()
+      .describe('default.replication.factor for auto-created and RF=-1 topics (default: min(3, brokers))'),
+    minInsyncReplicas: z.number().int().min(1).default(1).describe('min.insync.replicas (topic default)'),
+    uncleanLeaderElectionEnable: z.boolean().default(false).describe('unclean.leader.election.enable (topic default)'),
+    replicaLagTimeMaxMs: durationMs
+      .min(100)
+      .default(30_000)
+      .describe('replica.lag.time.max.ms: a follower not caught up for this long leaves the ISR'),
+    replicaFetchWaitMaxMs: durationMs.default(500).describe('replica.fetch.wait.max.ms'),
+    brokerHeartbeatIntervalMs: durationMs.min(50).default(2000).describe('broker.heartbeat.interval.ms'),
+    brokerSessionTimeoutMs: durationMs
+      .min(200)
+      .default(9000)
+      .describe('broker.session.timeout.ms: a broker silent this long is fenced'),
+    controllerElectionTimeoutMs: durationMs
+      .min(100)
+      .default(1000)
+      .describe('controller.quorum.election.timeout.ms (randomized up to 2x)'),
+    controlledShutdownTimeoutMs: durationMs
+      .default(5_000)
+      .describe(
+        'how long SIGTERM waits for leaderships to move before stopping anyway (at most 5 s: every node is gone within 10 s of SIGTERM)',
+      ),
+    autoLeaderRebalanceEnable: z.boolean().default(true).describe('auto.leader.rebalance.enable'),
+    leaderImbalanceCheckIntervalMs: durationMs
+      .min(1000)
+      .default(300_000)
+      .describe('leader.imbalance.check.interval.seconds (in ms)'),
+    leaderImbalancePerBrokerPercentage: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(10)
+      .describe('leader.imbalance.per.broker.percentage'),
+    logRetentionCheckIntervalMs: durationMs.default(300_000).describe('log.retention.check.interval.ms'),
+    security: securitySection.prefault({}).describe('listener security (SASL/TLS) and ACLs'),
+  })
+  .transform((b) => ({ ...b, ...brokerListenerBases(b) }));

@@ -29,8 +29,14 @@ const tls = z.strictObject({
 });
 
 export const exporterClusterSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : -').describe('value of the `cluster` label'),
-  bootstrap: z.array(z.string().regex(/^(\[[^\]]+\]|[^:,\s]+):\d{1,5}$/, 'host:port')).min(1).describe('bootstrap brokers host:port'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : -')
+    .describe('value of the `cluster` label'),
+  bootstrap: z
+    .array(z.string().regex(/^(\[[^\]]+\]|[^:,\s]+):\d{1,5}$/, 'host:port'))
+    .min(1)
+    .describe('bootstrap brokers host:port'),
   clientId: z.string().optional(),
   tls: tls.optional(),
   sasl: sasl.optional(),
@@ -43,29 +49,59 @@ export const exporterSection = z.strictObject({
   port: port.default(defaultPorts.exporter).describe('/metrics port'),
   host: z.string().default('0.0.0.0').describe('bind address of /metrics'),
   intervalMs: durationMs.min(1000).default(15_000).describe('collection interval'),
-  clusters: z.array(exporterClusterSchema).default([]).describe('clusters to collect (empty: --bootstrap, else the reference cluster)'),
+  clusters: z
+    .array(exporterClusterSchema)
+    .default([])
+    .describe('clusters to collect (empty: --bootstrap, else the reference cluster)'),
   topics: filter.describe('topic allow/deny filter (applies to lag series too)'),
   groups: filter.describe('consumer group allow/deny filter'),
   includeInternalTopics: z.boolean().default(false).describe('collect __consumer_offsets and other internal topics'),
   seriesLimit: z.number().int().min(100).default(200_000).describe('cardinality guard: most series per cluster'),
-  aggregateLagToTopic: z.boolean().default(false).describe('only topic-level lag series (no per-partition group series)'),
-  statusWindow: z.number().int().min(2).max(100).default(10).describe('observations per partition for the Burrow-style status'),
-  groupConcurrency: z.number().int().min(1).max(64).default(8).describe('OffsetFetch requests in flight per coordinator'),
-  readRecordTimestamps: z.boolean().default(true).describe('read the record at the committed offset for exact lag seconds'),
+  aggregateLagToTopic: z
+    .boolean()
+    .default(false)
+    .describe('only topic-level lag series (no per-partition group series)'),
+  statusWindow: z
+    .number()
+    .int()
+    .min(2)
+    .max(100)
+    .default(10)
+    .describe('observations per partition for the Burrow-style status'),
+  groupConcurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(8)
+    .describe('OffsetFetch requests in flight per coordinator'),
+  readRecordTimestamps: z
+    .boolean()
+    .default(true)
+    .describe('read the record at the committed offset for exact lag seconds'),
   probe: z
     .strictObject({
       enabled: z.boolean().default(false).describe('end-to-end probe (on in `up`)'),
       topic: z.string().default('_kafka_sre_probe'),
       groupId: z.string().default('kafka-sre-probe'),
       intervalMs: durationMs.min(100).default(1000).describe('one acks=all produce per partition per interval'),
-      lossTimeoutMs: durationMs.min(1000).default(30_000).describe('an acknowledged record not consumed within this is lost'),
+      lossTimeoutMs: durationMs
+        .min(1000)
+        .default(30_000)
+        .describe('an acknowledged record not consumed within this is lost'),
       replicationFactor: z.number().int().min(0).default(0).describe('probe topic replication (0: min(3, brokers))'),
     })
     .prefault({}),
   otel: z
     .strictObject({
-      traces: z.enum(['auto', 'on', 'off']).default('auto').describe('OTLP traces; auto: on when OTEL_TRACES_EXPORTER or OTEL_EXPORTER_OTLP_ENDPOINT is set'),
-      metrics: z.enum(['auto', 'on', 'off']).default('auto').describe('OTLP metrics alongside Prometheus; auto: on when OTEL_METRICS_EXPORTER is set'),
+      traces: z
+        .enum(['auto', 'on', 'off'])
+        .default('auto')
+        .describe('OTLP traces; auto: on when OTEL_TRACES_EXPORTER or OTEL_EXPORTER_OTLP_ENDPOINT is set'),
+      metrics: z
+        .enum(['auto', 'on', 'off'])
+        .default('auto')
+        .describe('OTLP metrics alongside Prometheus; auto: on when OTEL_METRICS_EXPORTER is set'),
     })
     .prefault({}),
 });

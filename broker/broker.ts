@@ -12,7 +12,7 @@ import { QuorumNode } from './controller/quorum-node.js';
 import { CONTROLLED_SHUTDOWN_MAX_MS } from './cluster/stop-bounds.js';
 import { ReplicaFetcherManager } from './replication/fetcher-manager.js';
 import { brokerPlugins } from './handlers/registry.js';
-import type { BrokerEndpoint, BrokerServices } from './handlers/types.js';
+import type { BrokerEndpoint, BrokerServices } from './services.js';
 import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { startMetricsServer } from './metrics/http.js';
 import { openLogs } from './replica/log-adapter.js';

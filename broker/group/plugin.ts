@@ -3,7 +3,7 @@
 // GroupCoordinator and hands that to the handlers through `services.groups`.
 import { CONSUMER_OFFSETS_TOPIC } from '../../protocol/consumer-offsets/formats.js';
 import type { BrokerConfig } from '../config.js';
-import type { BrokerPlugin, BrokerServices } from '../handlers/types.js';
+import type { BrokerPlugin, BrokerServices } from '../services.js';
 import { GroupCoordinator, defaultCoordinatorConfig, type CoordinatorConfig } from './coordinator.js';
 import { OffsetsTopicStore } from './offsets-store.js';
 

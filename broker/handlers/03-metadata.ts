@@ -15,7 +15,7 @@ import {
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { validateTopicName, type TopicInfo } from '../state/topic-store.js';
 import { ControllerError } from '../controller/channel.js';
-import type { BrokerServices, HandlerModule } from './types.js';
+import type { BrokerServices, HandlerModule } from '../services.js';
 import { AclOperation, canCluster, canTopic } from '../security/index.js';
 
 function describeTopic(t: TopicInfo, services: BrokerServices): MetadataTopic {

@@ -15,7 +15,7 @@ import {
 } from '../../protocol/apis/32-describe-configs.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { effectiveTopicConfigs, topicConfigDefs } from '../state/topic-config.js';
-import type { BrokerServices, HandlerModule } from './types.js';
+import type { BrokerServices, HandlerModule } from '../services.js';
 import { AclOperation, canCluster, canTopic } from '../security/index.js';
 
 function brokerConfigs(s: BrokerServices): Record<string, string> {

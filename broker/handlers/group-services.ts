@@ -4,7 +4,7 @@ import { CONSUMER_OFFSETS_TOPIC } from '../../protocol/consumer-offsets/formats.
 import type { GroupCoordinator } from '../group/coordinator.js';
 import type { ClientInfo } from '../group/coordinator.js';
 import type { CoordinatorLocator } from '../group/requests.js';
-import type { BrokerServices, RequestContext } from './types.js';
+import type { BrokerServices, RequestContext } from '../services.js';
 
 export function coordinatorOf(ctx: RequestContext): GroupCoordinator {
   const gc = ctx.services.groups;

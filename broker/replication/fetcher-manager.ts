@@ -10,7 +10,7 @@ import { listOffsetsCodec } from '../../protocol/apis/02-list-offsets.js';
 import { offsetForLeaderEpochCodec } from '../../protocol/apis/23-offset-for-leader-epoch.js';
 import { ErrorCode, errorName } from '../../protocol/error-codes.js';
 import type { BrokerConfig } from '../config.js';
-import type { BrokerServices } from '../handlers/types.js';
+import type { BrokerServices } from '../services.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import type { Replica, ReplicaManager } from '../replica/replica-manager.js';
 import type { PartitionState } from '../state/topic-store.js';

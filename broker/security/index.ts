@@ -1,7 +1,7 @@
 // The security state of one broker process: SASL credentials, the ACL store and the authorizer
 // the handlers call. Kept beside BrokerServices (one per services object) so the handler
 // contract stays unchanged: `securityOf(ctx.services)`.
-import type { BrokerServices, RequestContext } from '../handlers/types.js';
+import type { BrokerServices, RequestContext } from '../services.js';
 import type { BrokerConfig } from '../config.js';
 import { AclOperation, AclStore, CLUSTER_RESOURCE, Permission, PatternType, ResourceType } from './acl-store.js';
 import type { AclEntry as AclBinding } from '../../protocol/apis/acl-common.js';

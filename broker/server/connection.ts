@@ -32,7 +32,7 @@ import { ProtocolReader } from '../../protocol/primitives/reader.js';
 import { ProtocolWriter } from '../../protocol/primitives/writer.js';
 import { apiVersionsCodec } from '../../protocol/apis/18-api-versions.js';
 import { advertisedVersions, apiFor, type RegisteredApi } from '../handlers/registry.js';
-import type { BrokerServices, RequestContext } from '../handlers/types.js';
+import type { BrokerServices, RequestContext } from '../services.js';
 import type { RequestTimes } from '../metrics/broker-metrics.js';
 import { securityOf } from '../security/index.js';
 import { saslExchange, type SaslExchange, type SaslStep } from '../security/sasl.js';

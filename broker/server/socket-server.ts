@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { securityOf } from '../security/index.js';
-import type { BrokerServices } from '../handlers/types.js';
+import type { BrokerServices } from '../services.js';
 import { Connection } from './connection.js';
 
 export class SocketServer {

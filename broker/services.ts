@@ -18,16 +18,16 @@
 // Handlers never touch sockets or raw bytes; state lives in BrokerServices (broker/state,
 // broker/log, broker/group, broker/replica), so replication (issue 4) changes the services, not the
 // handlers.
-import type { ApiCodec } from '../../protocol/api.js';
-import type { Logger } from '../../common/logging.js';
-import type { GroupCoordinator } from '../group/coordinator.js';
-import type { BrokerMetrics } from '../metrics/broker-metrics.js';
-import type { BrokerConfig } from '../config.js';
-import type { TopicStore } from '../state/topic-store.js';
-import type { ReplicaManager } from '../replica/replica-manager.js';
-import type { ProducerIdManager } from '../state/producer-ids.js';
-import type { LogManager } from '../log/index.js';
-import type { ControllerChannel } from '../controller/channel.js';
+import type { ApiCodec } from '../protocol/api.js';
+import type { Logger } from '../common/logging.js';
+import type { GroupCoordinator } from './group/coordinator.js';
+import type { BrokerMetrics } from './metrics/broker-metrics.js';
+import type { BrokerConfig } from './config.js';
+import type { TopicStore } from './state/topic-store.js';
+import type { ReplicaManager } from './replica/replica-manager.js';
+import type { ProducerIdManager } from './state/producer-ids.js';
+import type { LogManager } from './log/index.js';
+import type { ControllerChannel } from './controller/channel.js';
 
 /** A broker as clients see it: id and advertised client endpoint. */
 export interface BrokerEndpoint {

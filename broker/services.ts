@@ -1,24 +1,9 @@
-// The handler contract of the reference broker (stable: other helpers code against it).
-//
-// One file per API in broker/handlers/, named `<NN>-<name>.ts` (NN = zero-padded api key), exporting
-//
-//   export const handler: HandlerModule<Req, Res> = { codec, handle(req, ctx) { ... } };
-//
-// - `codec` is the API's protocol codec (protocol/apis/<NN>-<name>.ts). The broker advertises the
-//   codec's [minVersion, maxVersion] unless the module narrows it with `minVersion`/`maxVersion`.
-//   Version checks happen centrally in the server before `handle` runs.
-// - `handle` gets the decoded request and a RequestContext, and returns the response (or a promise
-//   for it: responses still leave each connection in request order). Throwing is allowed: the
-//   server logs it and closes the connection (Kafka's behaviour for an internal error).
-// - `ctx.skipResponse()` sends no response at all (Produce with acks=0 only).
-// - Error metrics: the server counts every numeric `errorCode` field found in the response
-//   (errors_total{request,error}); a module may supply `errorCodes(res)` to do it faster.
-// - Register the module with one line in broker/handlers/registry.ts.
+// The broker's service container: what a broker process offers to its parts (handlers, server,
+// security, group coordinator, replication), one instance per process, assembled in broker.ts.
 //
 // Handlers never touch sockets or raw bytes; state lives in BrokerServices (broker/state,
 // broker/log, broker/group, broker/replica), so replication (issue 4) changes the services, not the
-// handlers.
-import type { ApiCodec } from '../protocol/api.js';
+// handlers. The handler contract itself (HandlerModule) is in broker/handlers/types.ts.
 import type { Logger } from '../common/logging.js';
 import type { GroupCoordinator } from './group/coordinator.js';
 import type { BrokerMetrics } from './metrics/broker-metrics.js';
@@ -90,18 +75,6 @@ export interface RequestContext {
   readonly services: BrokerServices;
   /** Send no response for this request (Produce acks=0). */
   skipResponse(): void;
-}
-
-export interface HandlerModule<Req, Res> {
-  readonly codec: ApiCodec<Req, Res>;
-  /** Narrow the advertised range below what the codec supports (defaults: the codec's range). */
-  readonly minVersion?: number;
-  readonly maxVersion?: number;
-  handle(req: Req, ctx: RequestContext): Res | Promise<Res>;
-  /** Error codes of a response for errors_total; default: every numeric `errorCode` field. */
-  errorCodes?(res: Res): number[];
-  /** Expected encoded size, so a large response (Fetch) is written without regrowing the buffer. */
-  responseSizeHint?(res: Res): number;
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 } from '../../protocol/apis/00-produce.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { topicConfigNumber } from '../state/topic-config.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic } from '../security/index.js';
 
 export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {

@@ -18,7 +18,8 @@ import {
 } from '../../protocol/apis/01-fetch.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import type { FetchPartitionResult } from '../replica/replica-manager.js';
-import type { HandlerModule, RequestContext } from '../services.js';
+import type { RequestContext } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic } from '../security/index.js';
 
 function toResponse(req: FetchRequest, results: FetchPartitionResult[], ctx: RequestContext): FetchResponse {

@@ -12,7 +12,7 @@ import {
   type ListOffsetsResponse,
 } from '../../protocol/apis/02-list-offsets.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic } from '../security/index.js';
 
 export const handler: HandlerModule<ListOffsetsRequest, ListOffsetsResponse> = {

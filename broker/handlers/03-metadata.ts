@@ -15,7 +15,8 @@ import {
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { validateTopicName, type TopicInfo } from '../state/topic-store.js';
 import { ControllerError } from '../controller/channel.js';
-import type { BrokerServices, HandlerModule } from '../services.js';
+import type { BrokerServices } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canCluster, canTopic } from '../security/index.js';
 
 function describeTopic(t: TopicInfo, services: BrokerServices): MetadataTopic {

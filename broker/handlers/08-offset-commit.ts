@@ -8,7 +8,7 @@ import {
 } from '../../protocol/apis/08-offset-commit.js';
 import { offsetCommit } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 

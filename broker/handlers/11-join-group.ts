@@ -4,7 +4,7 @@
 import { joinGroupCodec, type JoinGroupRequest, type JoinGroupResponse } from '../../protocol/apis/11-join-group.js';
 import { joinGroup } from '../group/requests.js';
 import { clientInfo, coordinatorOf } from './group-services.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 

@@ -3,7 +3,7 @@
 import { heartbeatCodec, type HeartbeatRequest, type HeartbeatResponse } from '../../protocol/apis/12-heartbeat.js';
 import { heartbeat } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<HeartbeatRequest, HeartbeatResponse> = {
   codec: heartbeatCodec,

@@ -6,7 +6,7 @@ import {
 } from '../../protocol/apis/13-leave-group.js';
 import { leaveGroup } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<LeaveGroupRequest, LeaveGroupResponse> = {
   codec: leaveGroupCodec,

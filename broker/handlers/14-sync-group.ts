@@ -3,7 +3,7 @@
 import { syncGroupCodec, type SyncGroupRequest, type SyncGroupResponse } from '../../protocol/apis/14-sync-group.js';
 import { syncGroup } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 

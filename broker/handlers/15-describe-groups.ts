@@ -7,7 +7,7 @@ import {
 } from '../../protocol/apis/15-describe-groups.js';
 import { describeGroups } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 

@@ -6,7 +6,7 @@ import {
 } from '../../protocol/apis/16-list-groups.js';
 import { listGroups } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<ListGroupsRequest, ListGroupsResponse> = {
   codec: listGroupsCodec,

@@ -7,7 +7,7 @@ import {
   type SaslHandshakeResponse,
 } from '../../protocol/apis/17-sasl-handshake.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<SaslHandshakeRequest, SaslHandshakeResponse> = {
   codec: saslHandshakeCodec,

@@ -8,7 +8,7 @@ import {
 } from '../../protocol/apis/18-api-versions.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { advertisedVersions } from './registry.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<ApiVersionsRequest, ApiVersionsResponse> = {
   codec: apiVersionsCodec,

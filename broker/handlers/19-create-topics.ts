@@ -14,7 +14,8 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import { InvalidLogConfigError, parseKafkaLogConfig } from '../log/config.js';
 import { validateTopicConfig, type TopicConfigs } from '../state/topic-config.js';
 import { ControllerError } from '../controller/channel.js';
-import type { BrokerServices, HandlerModule } from '../services.js';
+import type { BrokerServices } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canCluster, canTopic } from '../security/index.js';
 
 async function createOne(t: CreatableTopic, validateOnly: boolean, s: BrokerServices): Promise<CreateTopicsResult> {

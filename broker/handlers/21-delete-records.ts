@@ -10,7 +10,7 @@ import {
 } from '../../protocol/apis/21-delete-records.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { errorCodeOf } from '../log/errors.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 const HIGH_WATERMARK = -1;
 

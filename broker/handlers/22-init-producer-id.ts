@@ -6,7 +6,7 @@ import {
   type InitProducerIdResponse,
 } from '../../protocol/apis/22-init-producer-id.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<InitProducerIdRequest, InitProducerIdResponse> = {
   codec: initProducerIdCodec,

@@ -10,7 +10,7 @@ import {
   type OffsetForLeaderEpochResponse,
 } from '../../protocol/apis/23-offset-for-leader-epoch.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse> = {
   codec: offsetForLeaderEpochCodec,

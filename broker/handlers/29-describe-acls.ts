@@ -8,7 +8,7 @@ import {
 } from '../../protocol/apis/29-describe-acls.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { AclOperation, canCluster, securityOf } from '../security/index.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<DescribeAclsRequest, DescribeAclsResponse> = {
   codec: describeAclsCodec,

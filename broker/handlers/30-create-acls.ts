@@ -10,7 +10,7 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import { ControllerError } from '../controller/channel.js';
 import { invalidBinding } from '../security/acl-store.js';
 import { AclOperation, canCluster, securityOf } from '../security/index.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<CreateAclsRequest, CreateAclsResponse> = {
   codec: createAclsCodec,

@@ -9,7 +9,7 @@ import {
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { ControllerError, type AclBinding } from '../controller/channel.js';
 import { AclOperation, canCluster, securityOf } from '../security/index.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<DeleteAclsRequest, DeleteAclsResponse> = {
   codec: deleteAclsCodec,

@@ -15,7 +15,8 @@ import {
 } from '../../protocol/apis/32-describe-configs.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { effectiveTopicConfigs, topicConfigDefs } from '../state/topic-config.js';
-import type { BrokerServices, HandlerModule } from '../services.js';
+import type { BrokerServices } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canCluster, canTopic } from '../security/index.js';
 
 function brokerConfigs(s: BrokerServices): Record<string, string> {

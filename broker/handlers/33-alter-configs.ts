@@ -12,7 +12,7 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import { InvalidLogConfigError, parseKafkaLogConfig } from '../log/config.js';
 import { validateTopicConfig, type TopicConfigs } from '../state/topic-config.js';
 import { ControllerError } from '../controller/channel.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic } from '../security/index.js';
 
 export const handler: HandlerModule<AlterConfigsRequest, AlterConfigsResponse> = {

@@ -8,7 +8,7 @@ import {
   type DescribeLogDirsResponse,
 } from '../../protocol/apis/35-describe-log-dirs.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<DescribeLogDirsRequest, DescribeLogDirsResponse> = {
   codec: describeLogDirsCodec,

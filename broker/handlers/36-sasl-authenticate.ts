@@ -7,7 +7,7 @@ import {
   type SaslAuthenticateResponse,
 } from '../../protocol/apis/36-sasl-authenticate.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<SaslAuthenticateRequest, SaslAuthenticateResponse> = {
   codec: saslAuthenticateCodec,

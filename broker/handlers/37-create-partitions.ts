@@ -7,7 +7,7 @@ import {
 } from '../../protocol/apis/37-create-partitions.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { ControllerError } from '../controller/channel.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic } from '../security/index.js';
 
 export const handler: HandlerModule<CreatePartitionsRequest, CreatePartitionsResponse> = {

@@ -9,7 +9,7 @@ import {
 } from '../../protocol/apis/43-elect-leaders.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { ControllerError } from '../controller/channel.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { AclOperation, canCluster } from '../security/index.js';
 
 export const handler: HandlerModule<ElectLeadersRequest, ElectLeadersResponse> = {

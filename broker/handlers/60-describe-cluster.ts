@@ -6,7 +6,7 @@ import {
   type DescribeClusterResponse,
 } from '../../protocol/apis/60-describe-cluster.js';
 import { ErrorCode } from '../../protocol/error-codes.js';
-import type { HandlerModule } from '../services.js';
+import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<DescribeClusterRequest, DescribeClusterResponse> = {
   codec: describeClusterCodec,

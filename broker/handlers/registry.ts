@@ -6,7 +6,8 @@
 // such as the group coordinator) go in `brokerPlugins`.
 import type { ProtocolReader } from '../../protocol/primitives/reader.js';
 import type { ProtocolWriter } from '../../protocol/primitives/writer.js';
-import type { BrokerPlugin, HandlerModule, RequestContext } from '../services.js';
+import type { BrokerPlugin, RequestContext } from '../services.js';
+import type { HandlerModule } from './types.js';
 import { handler as produce } from './00-produce.js';
 import { handler as fetch } from './01-fetch.js';
 import { handler as listOffsets } from './02-list-offsets.js';

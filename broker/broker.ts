@@ -11,7 +11,7 @@ import { securityOf } from './security/index.js';
 import { QuorumNode } from './controller/quorum-node.js';
 import { CONTROLLED_SHUTDOWN_MAX_MS } from './cluster/stop-bounds.js';
 import { ReplicaFetcherManager } from './replication/fetcher-manager.js';
-import { brokerPlugins } from './handlers/registry.js';
+import { brokerPlugins, servedApis } from './handlers/registry.js';
 import type { BrokerEndpoint, BrokerServices } from './services.js';
 import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { startMetricsServer } from './metrics/http.js';
@@ -114,8 +114,8 @@ export async function startBroker(
     groups: null,
   };
 
-  const server = new SocketServer(services);
-  const interBroker = cluster ? new SocketServer(services, 'REPLICATION') : null;
+  const server = new SocketServer(services, servedApis);
+  const interBroker = cluster ? new SocketServer(services, servedApis, 'REPLICATION') : null;
   const fetchers = quorum
     ? new ReplicaFetcherManager(config, services, replicas, metrics, logger.child({ part: 'replica-fetcher' }))
     : null;

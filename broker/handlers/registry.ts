@@ -3,16 +3,18 @@
 //
 // To add an API: write broker/handlers/<NN>-<name>.ts exporting `handler` (see types.ts), then add
 // one import line and one `register(...)` entry below. Plugins (services started with the broker,
-// such as the group coordinator) go in `brokerPlugins`.
-import type { ProtocolReader } from '../../protocol/primitives/reader.js';
-import type { ProtocolWriter } from '../../protocol/primitives/writer.js';
-import type { BrokerPlugin, RequestContext } from '../services.js';
+// such as the group coordinator) go in `brokerPlugins`. ApiVersions is the one handler built here
+// from a factory: it gets `advertisedVersions` as a parameter, so it does not import this module.
+// The server gets `servedApis` from broker.ts and never imports this module either.
+import type { ApiVersionRange } from '../../protocol/apis/18-api-versions.js';
+import type { BrokerPlugin } from '../services.js';
+import type { RegisteredApi, ServedApis } from '../server/served-apis.js';
 import type { HandlerModule } from './types.js';
 import { handler as produce } from './00-produce.js';
 import { handler as fetch } from './01-fetch.js';
 import { handler as listOffsets } from './02-list-offsets.js';
 import { handler as metadata } from './03-metadata.js';
-import { handler as apiVersions } from './18-api-versions.js';
+import { apiVersionsHandler } from './18-api-versions.js';
 import { handler as createTopics } from './19-create-topics.js';
 import { handler as deleteTopics } from './20-delete-topics.js';
 import { handler as deleteRecords } from './21-delete-records.js';
@@ -40,20 +42,6 @@ import { handler as describeGroups } from './15-describe-groups.js';
 import { handler as listGroups } from './16-list-groups.js';
 import { handler as deleteGroups } from './42-delete-groups.js';
 import { groupPlugin } from '../group/plugin.js';
-
-/** A registered API with its request/response types erased (the server only moves values through). */
-export interface RegisteredApi {
-  readonly apiKey: number;
-  readonly name: string;
-  readonly minVersion: number;
-  readonly maxVersion: number;
-  readonly flexibleFrom: number;
-  decode(r: ProtocolReader, version: number): unknown;
-  handle(req: unknown, ctx: RequestContext): unknown;
-  encode(w: ProtocolWriter, version: number, res: unknown): void;
-  errorCodes(res: unknown): number[];
-  sizeHint(res: unknown): number;
-}
 
 export function register<Req, Res>(m: HandlerModule<Req, Res>): RegisteredApi {
   const { codec } = m;
@@ -97,7 +85,7 @@ export const apis: readonly RegisteredApi[] = [
   register(fetch),
   register(listOffsets),
   register(metadata),
-  register(apiVersions),
+  register(apiVersionsHandler(advertisedVersions)),
   register(createTopics),
   register(deleteTopics),
   register(deleteRecords),
@@ -141,8 +129,11 @@ export function apiFor(key: number): RegisteredApi | undefined {
 }
 
 /** The advertised ranges, sorted by key (the ApiVersions response body). */
-export function advertisedVersions(): { apiKey: number; minVersion: number; maxVersion: number }[] {
+export function advertisedVersions(): ApiVersionRange[] {
   return [...byKey.values()]
     .sort((a, b) => a.apiKey - b.apiKey)
     .map(({ apiKey, minVersion, maxVersion }) => ({ apiKey, minVersion, maxVersion }));
 }
+
+/** The table the server dispatches with (broker.ts hands it to the SocketServer). */
+export const servedApis: ServedApis = { apiFor, advertisedVersions };

@@ -31,8 +31,8 @@ import { ProtocolDecodeError } from '../../protocol/primitives/errors.js';
 import { ProtocolReader } from '../../protocol/primitives/reader.js';
 import { ProtocolWriter } from '../../protocol/primitives/writer.js';
 import { apiVersionsCodec } from '../../protocol/apis/18-api-versions.js';
-import { advertisedVersions, apiFor, type RegisteredApi } from '../handlers/registry.js';
 import type { BrokerServices, RequestContext } from '../services.js';
+import type { RegisteredApi, ServedApis } from './served-apis.js';
 import type { RequestTimes } from '../metrics/broker-metrics.js';
 import { securityOf } from '../security/index.js';
 import { saslExchange, type SaslExchange, type SaslStep } from '../security/sasl.js';
@@ -71,6 +71,7 @@ export class Connection {
     readonly id: string,
     private readonly socket: Socket,
     private readonly services: BrokerServices,
+    private readonly apis: ServedApis,
     private readonly listener: string,
     private readonly hooks: ConnectionHooks,
   ) {
@@ -123,7 +124,7 @@ export class Connection {
       this.closeWith(`malformed request header: ${(e as Error).message}`);
       return;
     }
-    const api = apiFor(head.apiKey);
+    const api = this.apis.apiFor(head.apiKey);
     if (!api) {
       this.closeWith(`unknown API key ${head.apiKey} (correlation id ${head.correlationId})`);
       return;
@@ -137,7 +138,7 @@ export class Connection {
         const start = beginResponse(w, head.correlationId, false);
         apiVersionsCodec.encodeResponse(w, 0, {
           errorCode: ErrorCode.UNSUPPORTED_VERSION,
-          apiKeys: advertisedVersions(),
+          apiKeys: this.apis.advertisedVersions(),
           throttleTimeMs: 0,
         });
         this.send(Buffer.from(finishFrame(w, start)), null);

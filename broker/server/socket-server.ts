@@ -6,6 +6,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { securityOf } from '../security/index.js';
 import type { BrokerServices } from '../services.js';
 import { Connection } from './connection.js';
+import type { ServedApis } from './served-apis.js';
 
 export class SocketServer {
   private server: Server | null = null;
@@ -14,6 +15,7 @@ export class SocketServer {
 
   constructor(
     private readonly services: BrokerServices,
+    private readonly apis: ServedApis,
     readonly listener = 'PLAINTEXT',
   ) {}
 
@@ -24,7 +26,7 @@ export class SocketServer {
   async listen(host: string, port: number): Promise<number> {
     const onSocket = (socket: Socket) => {
       const id = `${this.listener}-${socket.localPort ?? 0}-${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}-${this.seq++}`;
-      const conn = new Connection(id, socket, this.services, this.listener, {
+      const conn = new Connection(id, socket, this.services, this.apis, this.listener, {
         onClose: (c) => this.connections.delete(c),
       });
       this.connections.add(conn);

@@ -6,7 +6,7 @@ export {
   type AppendResult,
   type ReadResult,
   type CompactionStats,
-} from './partition-log.js';
+} from './segmented-partition-log.js';
 export {
   defaultLogConfig,
   parseKafkaLogConfig,

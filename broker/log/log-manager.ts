@@ -9,7 +9,7 @@ import type { Logger } from '../../common/logging.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { parseKafkaLogConfig, resolveLogConfig, type LogConfig } from './config.js';
 import { StorageError } from './errors.js';
-import { PartitionLog, type CompactionStats, type LogDirHooks } from './partition-log.js';
+import { PartitionLog, type CompactionStats, type LogDirHooks } from './segmented-partition-log.js';
 
 export interface LogManagerOptions {
   /** The log directory (one per broker). Created if missing. */

@@ -9,7 +9,7 @@ import {
   type BuildBatchOptions,
   type RecordInput,
 } from '../../protocol/record-batch/index.js';
-import type { PartitionLog } from './partition-log.js';
+import type { PartitionLog } from './segmented-partition-log.js';
 
 /** A fresh temp dir removed when the test file ends. */
 export function tempDir(prefix = 'kafka-sre-log-'): string {

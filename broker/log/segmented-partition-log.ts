@@ -52,12 +52,14 @@ export interface AppendOptions {
   now?: number;
 }
 
+/** What an append did (the one definition: the replica manager's LocalLog port returns it too). */
 export interface AppendResult {
+  /** Offset of the first appended record (for an exact idempotent retry: of the original append). */
   firstOffset: number;
   lastOffset: number;
   /** The broker time written into the batches when the topic uses LogAppendTime, else -1. */
   logAppendTime: number;
-  /** Records appended (0 for an idempotent retry answered with the original offsets). */
+  /** Records, bytes and batches actually appended (0 for an idempotent retry answered with the original offsets). */
   records: number;
   bytes: number;
   batches: number;

@@ -1,23 +1,8 @@
 // What the replica manager needs from one partition's log. The adapter in log-adapter.ts maps the
 // log helper's PartitionLog (broker/log) onto it; keeping this port narrow lets replication
-// (issue 4) add follower appends without touching the handlers.
-
-export interface AppendResult {
-  /** Offset of the first appended record (for an exact idempotent retry: of the original append). */
-  firstOffset: number;
-  lastOffset: number;
-  /** Broker time stamped into the batches when the topic uses LogAppendTime, else -1. */
-  logAppendTime: number;
-  /** Records and bytes actually appended (0 for a dropped duplicate). */
-  records: number;
-  bytes: number;
-}
-
-export interface ReadResult {
-  /** Whole batches, back to back. */
-  records: Buffer[];
-  bytes: number;
-}
+// (issue 4) add follower appends without touching the handlers. Its results are broker/log's own
+// AppendResult and ReadResult.
+import type { AppendResult, ReadResult } from '../log/index.js';
 
 export interface LocalLog {
   logStartOffset(): number;

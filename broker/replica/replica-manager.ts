@@ -16,7 +16,8 @@ import type { PartitionState, TopicChange, TopicStore } from '../state/topic-sto
 import type { BrokerConfig } from '../config.js';
 import type { ControllerChannel } from '../controller/channel.js';
 import { HighWatermarkCheckpoint } from './hw-checkpoint.js';
-import type { LocalLog, ReadResult } from './local-log-port.js';
+import type { ReadResult } from '../log/index.js';
+import type { LocalLog } from './local-log-port.js';
 
 /** Opens and deletes partition logs (implemented over broker/log's LogManager). */
 export interface LogProvider {

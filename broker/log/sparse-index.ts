@@ -5,16 +5,78 @@
 //   .timeindex : entries of (int64 timestamp, int32 relative offset)
 import { closeSync, constants, openSync, readFileSync, writeSync, ftruncateSync, fsyncSync } from 'node:fs';
 
-export class OffsetIndex {
-  rel: Int32Array = new Int32Array(64);
-  pos: Int32Array = new Int32Array(64);
+/**
+ * What both indexes share: entries in memory (`count` of them), the unwritten ones appended to the
+ * file lazily, the whole file rewritten after a truncation (`written` -1).
+ */
+abstract class SparseIndex {
   count = 0;
-  private written = 0;
+  /** Entries already in the file; -1 when the file must be rewritten (after truncate or clear). */
+  protected written = 0;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly entryBytes: number,
+  ) {}
 
   get sizeBytes(): number {
-    return this.count * 8;
+    return this.count * this.entryBytes;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.written = -1;
+  }
+
+  /** Writes unwritten entries (or the whole index after a truncation). */
+  persist(sync = false): void {
+    if (this.written === this.count) return;
+    const rewrite = this.written < 0 || this.written > this.count;
+    const from = rewrite ? 0 : this.written;
+    const buf = Buffer.allocUnsafe((this.count - from) * this.entryBytes);
+    for (let i = from; i < this.count; i++) this.writeEntry(buf, (i - from) * this.entryBytes, i);
+    writeEntries(this.path, buf, from * this.entryBytes, rewrite, sync);
+    this.written = this.count;
+  }
+
+  /** Encodes entry `i` at `at`. */
+  protected abstract writeEntry(buf: Buffer, at: number, i: number): void;
+
+  /** Drops the entries at the end whose `values` are >= bound (truncation). */
+  protected truncateTail(values: ArrayLike<number>, bound: number): void {
+    while (this.count > 0 && values[this.count - 1] >= bound) this.count--;
+    if (this.written > this.count) this.written = -1;
+  }
+
+  /**
+   * Loads entries from disk, one `take(buf, at)` per entry: true to go on, false when the entry is
+   * inconsistent, 'end' at Kafka's zero padding. Returns false when the file is missing or inconsistent.
+   */
+  protected loadEntries(take: (buf: Buffer, at: number) => boolean | 'end'): boolean {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(this.path);
+    } catch {
+      return false;
+    }
+    if (buf.length % this.entryBytes !== 0) return false;
+    this.count = 0;
+    for (let at = 0; at < buf.length; at += this.entryBytes) {
+      const ok = take(buf, at);
+      if (ok === 'end') break;
+      if (!ok) return false;
+    }
+    this.written = this.count;
+    return true;
+  }
+}
+
+export class OffsetIndex extends SparseIndex {
+  rel: Int32Array = new Int32Array(64);
+  pos: Int32Array = new Int32Array(64);
+
+  constructor(path: string) {
+    super(path, 8);
   }
 
   append(relOffset: number, position: number): void {
@@ -30,45 +92,22 @@ export class OffsetIndex {
 
   /** Position of the largest entry with relative offset <= relOffset (0 when none). */
   lookup(relOffset: number): number {
-    let lo = 0;
-    let hi = this.count - 1;
-    let best = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.rel[mid] <= relOffset) {
-        best = this.pos[mid];
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return best;
+    const i = lastEntryBelow(this.rel, this.count, relOffset, true);
+    return i < 0 ? 0 : this.pos[i];
   }
 
   /** Drops entries whose position is >= position (truncation). */
   truncateToPosition(position: number): void {
-    while (this.count > 0 && this.pos[this.count - 1] >= position) this.count--;
-    if (this.written > this.count) this.written = -1;
-  }
-
-  clear(): void {
-    this.count = 0;
-    this.written = -1;
+    this.truncateTail(this.pos, position);
   }
 
   /** Loads entries from disk; returns false when the file is missing or inconsistent. */
   load(logSize: number): boolean {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(this.path);
-    } catch {
-      return false;
-    }
-    if (buf.length % 8 !== 0) return false;
-    this.count = 0;
-    for (let at = 0; at < buf.length; at += 8) {
+    return this.loadEntries((buf, at) => {
       const r = buf.readInt32BE(at);
       const p = buf.readInt32BE(at + 4);
       // Kafka preallocates index files with zeros; a zero entry after the first ends the index.
-      if (at > 0 && r === 0 && p === 0) break;
+      if (at > 0 && r === 0 && p === 0) return 'end';
       if (
         p < 0 ||
         p >= logSize ||
@@ -77,33 +116,23 @@ export class OffsetIndex {
       )
         return false;
       this.append(r, p);
-    }
-    this.written = this.count;
-    return true;
+      return true;
+    });
   }
 
-  /** Writes unwritten entries (or the whole index after a truncation). */
-  persist(sync = false): void {
-    if (this.written === this.count) return;
-    const rewrite = this.written < 0 || this.written > this.count;
-    const from = rewrite ? 0 : this.written;
-    const buf = Buffer.allocUnsafe((this.count - from) * 8);
-    for (let i = from; i < this.count; i++) {
-      buf.writeInt32BE(this.rel[i], (i - from) * 8);
-      buf.writeInt32BE(this.pos[i], (i - from) * 8 + 4);
-    }
-    writeEntries(this.path, buf, from * 8, rewrite, sync);
-    this.written = this.count;
+  protected writeEntry(buf: Buffer, at: number, i: number): void {
+    buf.writeInt32BE(this.rel[i], at);
+    buf.writeInt32BE(this.pos[i], at + 4);
   }
 }
 
-export class TimeIndex {
+export class TimeIndex extends SparseIndex {
   ts: Float64Array = new Float64Array(64);
   rel: Int32Array = new Int32Array(64);
-  count = 0;
-  private written = 0;
 
-  constructor(readonly path: string) {}
+  constructor(path: string) {
+    super(path, 12);
+  }
 
   get lastTimestamp(): number {
     return this.count > 0 ? this.ts[this.count - 1] : -1;
@@ -125,42 +154,20 @@ export class TimeIndex {
 
   /** Relative offset of the largest entry with timestamp < target (-1 when none). */
   lookupBefore(target: number): number {
-    let lo = 0;
-    let hi = this.count - 1;
-    let best = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.ts[mid] < target) {
-        best = this.rel[mid];
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return best;
+    const i = lastEntryBelow(this.ts, this.count, target, false);
+    return i < 0 ? -1 : this.rel[i];
   }
 
+  /** Drops entries whose relative offset is >= relOffset (truncation). */
   truncateToRelOffset(relOffset: number): void {
-    while (this.count > 0 && this.rel[this.count - 1] >= relOffset) this.count--;
-    if (this.written > this.count) this.written = -1;
-  }
-
-  clear(): void {
-    this.count = 0;
-    this.written = -1;
+    this.truncateTail(this.rel, relOffset);
   }
 
   load(maxRelOffset: number): boolean {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(this.path);
-    } catch {
-      return false;
-    }
-    if (buf.length % 12 !== 0) return false;
-    this.count = 0;
-    for (let at = 0; at < buf.length; at += 12) {
+    return this.loadEntries((buf, at) => {
       const t = buf.readInt32BE(at) * 0x1_0000_0000 + buf.readUInt32BE(at + 4);
       const r = buf.readInt32BE(at + 8);
-      if (at > 0 && t === 0 && r === 0) break;
+      if (at > 0 && t === 0 && r === 0) return 'end';
       if (
         r < 0 ||
         r > maxRelOffset ||
@@ -168,27 +175,35 @@ export class TimeIndex {
       )
         return false;
       this.maybeAppend(t, r);
-    }
-    this.written = this.count;
-    return true;
+      return true;
+    });
   }
 
-  persist(sync = false): void {
-    if (this.written === this.count) return;
-    const rewrite = this.written < 0 || this.written > this.count;
-    const from = rewrite ? 0 : this.written;
-    const buf = Buffer.allocUnsafe((this.count - from) * 12);
-    for (let i = from; i < this.count; i++) {
-      const at = (i - from) * 12;
-      const t = this.ts[i];
-      const hi = Math.floor(t / 0x1_0000_0000);
-      buf.writeInt32BE(hi, at);
-      buf.writeUInt32BE(t - hi * 0x1_0000_0000, at + 4);
-      buf.writeInt32BE(this.rel[i], at + 8);
-    }
-    writeEntries(this.path, buf, from * 12, rewrite, sync);
-    this.written = this.count;
+  protected writeEntry(buf: Buffer, at: number, i: number): void {
+    const t = this.ts[i];
+    const hi = Math.floor(t / 0x1_0000_0000);
+    buf.writeInt32BE(hi, at);
+    buf.writeUInt32BE(t - hi * 0x1_0000_0000, at + 4);
+    buf.writeInt32BE(this.rel[i], at + 8);
   }
+}
+
+/**
+ * Binary search over the first `count` of the ascending `keys`: the index of the last entry below
+ * `bound` (or equal to it when `inclusive`), -1 when none.
+ */
+function lastEntryBelow(keys: ArrayLike<number>, count: number, bound: number, inclusive: boolean): number {
+  let lo = 0;
+  let hi = count - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid] < bound || (inclusive && keys[mid] === bound)) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 function grow(a: Int32Array): Int32Array {

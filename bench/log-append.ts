@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogManager } from '../broker/log/index.js';
+import { LogManager } from '../broker/index.js';
 import { buildRecordBatch, CompressionCodec } from '../protocol/record-batch/index.js';
 
 const RECORD = 100;

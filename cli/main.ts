@@ -12,7 +12,7 @@ type Register = (program: Command) => void;
 const parts: { commands: string[]; load(): Promise<Register> }[] = [
   { commands: ['up'], load: async () => (await import('./up.js')).registerUp },
   { commands: ['alerts'], load: async () => (await import('../alerts/cli.js')).registerAlertsCommands },
-  { commands: ['broker', 'broker-node'], load: async () => (await import('../broker/cli.js')).registerBrokerCommands },
+  { commands: ['broker', 'broker-node'], load: async () => (await import('../broker/index.js')).loadBrokerCommands() },
   { commands: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
   { commands: ['chaos'], load: async () => (await import('../chaos/cli.js')).registerChaosCommands },
   { commands: ['dashboards'], load: async () => (await import('../dashboards/cli.js')).registerDashboardsCommands },

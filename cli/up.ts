@@ -2,7 +2,7 @@
 // Starts each part's service in order, prints every URL and port, stops all on SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import { alertingService } from '../alerts/up-service.js';
-import { brokerService } from '../broker/up-service.js';
+import { brokerService } from '../broker/index.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
 import { exporterService } from '../exporter/up-service.js';
 import { contextFor } from './context.js';

@@ -18,8 +18,8 @@ import type { Fault, FaultContext, LoadControl, ResolvedTarget, RollbackHandle }
 import { judgeData, type DataCheckResult } from '../load/data-check.js';
 import { failedThresholds, type K6Summary, type Slowest } from '../load/k6-metrics.js';
 import { LoadDriver } from '../load/driver.js';
-import type { LoadedSpec } from '../spec/parse.js';
-import { alertsNamedBy, type GameDaySpec } from '../spec/schema.js';
+import type { LoadedSpec } from '../schema/parse.js';
+import { alertsNamedBy, type GameDaySpec } from '../schema/schema.js';
 import {
   evaluateFires,
   evaluateMustNotFire,
@@ -45,7 +45,7 @@ import { describeSlowestWrite, slowestWriteIn, type SlowestWrite } from './slowe
 import { startRunnerMetrics, type RunnerMetrics } from './metrics.js';
 import { prometheusCheck, runProbe, type ProbeResult } from './probes.js';
 import { checkAllowList, resolveTarget, saslOrUsage } from './target.js';
-import { resolveSasl } from '../spec/sasl.js';
+import { resolveSasl } from '../schema/sasl.js';
 import type { EmbeddedStack } from '../embedded/stack.js';
 import { embeddedSpecProblems, startEmbeddedTarget } from '../embedded/target.js';
 

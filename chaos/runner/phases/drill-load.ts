@@ -3,7 +3,7 @@
 import type { LoadSpec } from '../../schema/schema.js';
 import { LoadDriver } from '../../load/driver.js';
 import type { ResolvedTarget } from '../../faults/types.js';
-import type { LoadRunner } from '../runner.js';
+import type { LoadRunner } from '../run-types.js';
 import { saslOrUsage } from '../target.js';
 import type { Drill } from './drill.js';
 

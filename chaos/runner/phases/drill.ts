@@ -15,7 +15,7 @@ import type { Silence } from '../hygiene.js';
 import { Journal } from '../journal.js';
 import type { LeftBehind } from '../left-behind.js';
 import type { RunnerMetrics } from '../metrics.js';
-import type { LoadRunner, Phase, RunOptions, RunOutcome } from '../runner.js';
+import type { LoadRunner, Phase, RunOptions, RunOutcome } from '../run-types.js';
 import { resolveTarget } from '../target.js';
 
 /** A fault's window (the verdicts' time base) with what the reports say of it. */

@@ -3,7 +3,7 @@
 // data check: the ack log against an independent read of the topic (load/read-back.ts).
 import { judgeData } from '../../load/data-check.js';
 import { failedThresholds } from '../../load/k6-metrics.js';
-import type { DataOutcome, LoadRunner, RunOutcome } from '../runner.js';
+import type { DataOutcome, LoadRunner, RunOutcome } from '../run-types.js';
 import { describeSlowestWrite, slowestWriteIn } from '../slowest-write.js';
 import type { Drill } from './drill.js';
 

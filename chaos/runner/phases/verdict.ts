@@ -3,7 +3,7 @@
 // (the only report written then) and names any fault left injected.
 import type { Journal } from '../journal.js';
 import { describeLeftBehind } from '../left-behind.js';
-import type { RunOutcome } from '../runner.js';
+import type { RunOutcome } from '../run-types.js';
 import type { Drill } from './drill.js';
 import type { ExpectationVerdicts } from './expectations.js';
 import type { LoadVerdict } from './load-verdict.js';

@@ -4,7 +4,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { parseSpec } from '../chaos/spec/parse.js';
+import { parseSpec } from '../chaos/schema/parse.js';
 import { defaultFaultRegistry } from '../chaos/faults/registry.js';
 import type { FaultContext, ResolvedTarget } from '../chaos/faults/types.js';
 import { echoServer, proxyServer, roundTrip, tcpConnect } from './proxy-fixtures.js';

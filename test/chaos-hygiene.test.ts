@@ -11,7 +11,7 @@ import { startPrometheus, tempDir, type TestPrometheus } from './chaos-fixtures.
 import { echoServer, proxyServer } from './proxy-fixtures.js';
 import { createSilence, expireSilence } from '../chaos/runner/hygiene.js';
 import { runGameDay } from '../chaos/runner/runner.js';
-import { parseSpec } from '../chaos/spec/parse.js';
+import { parseSpec } from '../chaos/schema/parse.js';
 
 const fx = processFixture();
 let amUrl: string;

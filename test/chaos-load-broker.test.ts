@@ -11,7 +11,7 @@ import { processFixture, runCli, waitFor } from './support/processes.js';
 import { freePort } from './support/ports.js';
 import { startPrometheus, tempDir, type TestPrometheus } from './chaos-fixtures.js';
 import { LoadDriver } from '../chaos/load/driver.js';
-import { loadSchema } from '../chaos/spec/schema.js';
+import { loadSchema } from '../chaos/schema/schema.js';
 import { produceConsumeCheck } from '../chaos/runner/probes.js';
 
 const fx = processFixture();
@@ -288,7 +288,7 @@ expectations:
 test('retention-shorten sets retention.ms and segment.ms (the active segment must roll to be deleted) and restores the topic configs on rollback', async () => {
   const kafkajs = (await import('kafkajs')).default;
   const { defaultFaultRegistry } = await import('../chaos/faults/registry.js');
-  const { faultSchema } = await import('../chaos/spec/schema.js');
+  const { faultSchema } = await import('../chaos/schema/schema.js');
   const admin = new kafkajs.Kafka({ brokers: [bootstrap], logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
   try {

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alertsNamedBy, type GameDaySpec } from '../spec/schema.js';
+import { alertsNamedBy, type GameDaySpec } from '../schema/schema.js';
 import { drillThresholds, startEmbeddedStack, type EmbeddedStack } from './stack.js';
 
 type EmbeddedTargetSpec = Extract<GameDaySpec['target'], { kind: 'embedded' }>;

@@ -1,6 +1,6 @@
 // Client-side faults: they change the runner's own load driver, so they need the spec's load
 // section and leave nothing behind on the cluster (a crashed run takes its clients with it).
-import type { FaultSpec } from '../spec/schema.js';
+import type { FaultSpec } from '../schema/schema.js';
 import type { Fault, FaultFactory } from './types.js';
 
 type Spec<T extends FaultSpec['type']> = Extract<FaultSpec, { type: T }>;

@@ -3,7 +3,7 @@ import kafkajs, { type AclEntry, type Admin } from 'kafkajs';
 
 // kafkajs is CommonJS and Node's ESM loader does not see these enums as named exports.
 const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ConfigResourceTypes, ResourcePatternTypes } = kafkajs;
-import type { FaultSpec } from '../spec/schema.js';
+import type { FaultSpec } from '../schema/schema.js';
 import type { Fault, FaultContext, FaultFactory, Leftover } from './types.js';
 import { withAdminRetry } from './admin-retry.js';
 

@@ -3,7 +3,7 @@
 // leftovers can be found and removed by name; a partition disables the proxy (Toxiproxy closes
 // the listener and every connection) and re-enables it on rollback.
 import { ToxiproxyError, type Toxiproxy } from 'toxiproxy-node-client';
-import type { FaultSpec } from '../spec/schema.js';
+import type { FaultSpec } from '../schema/schema.js';
 import type { Fault, FaultContext, FaultFactory, Leftover, ResolvedTarget } from './types.js';
 
 type NetworkSpec = Extract<FaultSpec, { type: `network-${string}` | 'broker-isolate' | 'replication-cut' }>;

@@ -3,7 +3,7 @@
 // Pause (SIGSTOP) is the GC-pause stand-in: a pause shorter than the broker session timeout shows
 // as request latency (F8: the latency / pause alert); a longer one gets the broker fenced, so its
 // partitions turn under-replicated (F3) and the broker-down alert fires.
-import type { FaultSpec } from '../spec/schema.js';
+import type { FaultSpec } from '../schema/schema.js';
 import type { Fault, FaultContext, FaultFactory, Leftover } from './types.js';
 
 type Spec<T extends FaultSpec['type']> = Extract<FaultSpec, { type: T }>;

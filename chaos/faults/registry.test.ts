@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { faultTypes } from '../spec/schema.js';
-import { parseSpec } from '../spec/parse.js';
+import { faultTypes } from '../schema/schema.js';
+import { parseSpec } from '../schema/parse.js';
 import { planText } from '../runner/plan.js';
 import { defaultFaultRegistry } from './registry.js';
 

@@ -1,5 +1,5 @@
 // Fault registry: one factory per spec fault type. A test proves every type in the schema has one.
-import type { FaultSpec, FaultType } from '../spec/schema.js';
+import type { FaultSpec, FaultType } from '../schema/schema.js';
 import { clientFaults } from './client.js';
 import { kafkaAdminFaults } from './kafka-admin.js';
 import { networkFaults } from './network.js';

@@ -3,7 +3,7 @@
 // (leftover, written to the lock file BEFORE injecting), and injects, returning its rollback.
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { Admin, SASLOptions } from 'kafkajs';
-import type { FaultSpec, FaultType } from '../spec/schema.js';
+import type { FaultSpec, FaultType } from '../schema/schema.js';
 import type { LauncherClient } from './launcher-client.js';
 
 /** Where the drill runs, after the target has been started or resolved. */

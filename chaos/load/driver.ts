@@ -7,7 +7,7 @@
 // Plain kafkajs, so it runs against any Kafka; the game-day drills run it against the replicated
 // reference cluster (test/gameday-*.test.ts).
 import { Kafka, logLevel, type Admin, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
-import type { LoadSpec } from '../spec/schema.js';
+import type { LoadSpec } from '../schema/schema.js';
 import type { LoadControl } from '../faults/types.js';
 import { checkData, groupConsumption, type DataCheckResult, type SendRecord } from './data-check.js';
 import { PartitionedSender, type SendTracker } from './partitioned-send.js';

@@ -1,7 +1,7 @@
 // A fault whose rollback failed is still injected when the run ends: the run fails, and the
 // verdict, stdout and every report name it (type, target, error) so an operator can undo it by
 // hand now rather than learn of it from the next run's lock file.
-import type { FaultSpec } from '../spec/schema.js';
+import type { FaultSpec } from '../schema/schema.js';
 
 export interface LeftBehind {
   fault: string;

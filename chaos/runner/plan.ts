@@ -1,7 +1,7 @@
 // --dry-run: the plan a spec would carry out, as text. Nothing is contacted or changed.
 import { defaultFaultRegistry, type FaultRegistry } from '../faults/registry.js';
-import type { LoadedSpec } from '../spec/parse.js';
-import { formatDuration as d } from '../spec/duration.js';
+import type { LoadedSpec } from '../schema/parse.js';
+import { formatDuration as d } from '../schema/duration.js';
 import { checkAllowList, resolveTarget } from './target.js';
 
 export function planText(loaded: LoadedSpec, registry: FaultRegistry = defaultFaultRegistry()): string {

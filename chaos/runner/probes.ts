@@ -4,7 +4,7 @@
 // counted and reported as no evidence ("inconclusive"), not as a measured value.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
-import type { ProbeSpec } from '../spec/schema.js';
+import type { ProbeSpec } from '../schema/schema.js';
 import type { PrometheusPoller } from '../verify/prometheus-poller.js';
 
 export interface ProbeResult {

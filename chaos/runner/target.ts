@@ -1,8 +1,8 @@
 // Resolve the spec's target into concrete URLs, and enforce the allow-list before anything runs.
 import { UsageError } from '../../common/exit-codes.js';
-import type { TargetSpec } from '../spec/schema.js';
+import type { TargetSpec } from '../schema/schema.js';
 import type { ResolvedTarget } from '../faults/types.js';
-import { resolveSasl } from '../spec/sasl.js';
+import { resolveSasl } from '../schema/sasl.js';
 
 function hostOf(hostPort: string): string {
   const m = /^\[([^\]]+)\]:\d+$/.exec(hostPort);

@@ -7,7 +7,7 @@ import { parseDocument } from 'yaml';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../../common/exit-codes.js';
-import { loadSpecFile } from '../spec/parse.js';
+import { loadSpecFile } from '../schema/parse.js';
 import { targetId } from '../runner/target.js';
 import { TargetLockedError } from '../runner/lock.js';
 import { runGameDay } from '../runner/runner.js';

@@ -1,4 +1,4 @@
-// The game-day spec schema (zod 4). Parse -> validate -> model are separate steps (spec/parse.ts
+// The game-day spec schema (zod 4). Parse -> validate -> model are separate steps (schema/parse.ts
 // turns zod issues into line:column errors). Every object is strict: a misspelt field is an error,
 // never silently ignored, because a drill that quietly skips a check proves nothing.
 import { z } from 'zod';

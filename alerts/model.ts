@@ -11,7 +11,7 @@ import { securityRules } from './rules/security.js';
 import { sloRuleGroups } from './rules/slo.js';
 import { storageRules } from './rules/storage.js';
 import { topicRules } from './rules/topics.js';
-import type { AlertSpec, RecordSpec, RuleGroupSpec, Severity } from './spec/types.js';
+import type { AlertSpec, RecordSpec, RuleGroupSpec, Severity } from './schema/types.js';
 
 export interface AlertModel {
   readonly alert: string;

@@ -2,9 +2,9 @@
 // Burrow-style stalled status, records lost to retention, rebalancing.
 import { exporterMetrics as em } from '../../common/metrics/index.js';
 import { cmd } from '../runbook-commands.js';
-import { gauge, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
-import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
+import { gauge, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
+import { dashboardUids, type RuleGroupSpec } from '../schema/types.js';
 import { spoken, type RuleKit } from './common.js';
 
 export const REBALANCING_STATES = 'PreparingRebalance|CompletingRebalance';

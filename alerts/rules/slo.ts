@@ -5,8 +5,8 @@ import type { SloDefinition } from '../../common/config/sections/alerts.js';
 import { exporterMetrics as em } from '../../common/metrics/index.js';
 import { burnWindowsFor, errorRatioWindows, type ResolvedBurnWindow } from '../burn-rate-windows.js';
 import { cmd } from '../runbook-commands.js';
-import { counter, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
+import { counter, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
 import {
   dashboardUids,
   type AlertCase,
@@ -14,7 +14,7 @@ import {
   type RecordSpec,
   type RuleGroupSpec,
   type Severity,
-} from '../spec/types.js';
+} from '../schema/types.js';
 import type { RuleKit } from './common.js';
 
 export const errorRatioRecord = (window: string) => `slo:sli_error:ratio_rate${window}`;

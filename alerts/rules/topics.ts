@@ -2,9 +2,9 @@
 // that stopped receiving records.
 import { exporterMetrics as em } from '../../common/metrics/index.js';
 import { cmd } from '../runbook-commands.js';
-import { counter, gauge, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
-import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
+import { counter, gauge, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
+import { dashboardUids, type RuleGroupSpec } from '../schema/types.js';
 import type { RuleKit } from './common.js';
 
 export const PARTITION_MESSAGES_IN = 'kafka_sre:topic_partition_messages_in:rate5m';

@@ -3,7 +3,8 @@
 // (ticket) burn alert per SLO. SLIs come from the exporter's kafka_sre_slo_{events,errors}_total.
 import type { SloDefinition } from '../../common/config/sections/alerts.js';
 import { exporterMetrics as em } from '../../common/metrics/index.js';
-import { burnWindowsFor, errorRatioWindows, type ResolvedBurnWindow } from '../burn-rate-windows.js';
+import { burnWindowsFor, errorRatioWindows, type ResolvedBurnWindow } from '../../common/slo/burn-rate-windows.js';
+import { errorBudget } from '../../common/slo/error-budget.js';
 import { cmd } from '../runbook-commands.js';
 import { counter, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';
@@ -31,7 +32,7 @@ const sliText: Record<SloDefinition['sli'], string> = {
 
 function sloRecords(s: RuleKit['s'], slo: SloDefinition): RecordSpec[] {
   const m = `slo="${slo.name}"`;
-  const budget = num(1 - slo.objective);
+  const budget = num(errorBudget(slo.objective));
   // The static slo label keeps per-SLO rules distinct for promtool's duplicate-rule lint.
   const labels = { slo: slo.name };
   const ratios = errorRatioWindows.map((w) => ({
@@ -56,7 +57,7 @@ function sloRecords(s: RuleKit['s'], slo: SloDefinition): RecordSpec[] {
 
 /** `(long > rate) and (short > rate)` for each window pair of one severity, joined with `or`. */
 function burnExpr(slo: SloDefinition, windows: ResolvedBurnWindow[]): string {
-  const budget = num(1 - slo.objective);
+  const budget = num(errorBudget(slo.objective));
   const m = `slo="${slo.name}"`;
   return windows
     .map(
@@ -82,7 +83,7 @@ function burnCase(
   stepMinutes = 1,
 ): AlertCase {
   const perStep = 1000 * stepMinutes;
-  const budget = 1 - slo.objective;
+  const budget = errorBudget(slo.objective);
   const steps = segments.reduce((n, [, c]) => n + c, 0);
   return {
     name,

@@ -1,8 +1,11 @@
-// Multi-window, multi-burn-rate table (SRE Workbook, ch. 5) as plain data: the alert rules and
-// the exporter's own burn-rate estimate both read it, so they always use the same numbers.
-// Pure module: no imports, no I/O.
+// Multi-window, multi-burn-rate table (SRE Workbook, ch. 5) as plain data: the alert rules, the
+// exporter's own burn-rate estimate and the dashboards' burn-rate thresholds all read it, so they
+// always use the same numbers. Pure module: no imports, no I/O.
 
 export type BurnSeverity = 'page' | 'ticket';
+
+/** The error-budget period an SLO has when it names none (alerts.slos[].window). */
+export const DEFAULT_SLO_WINDOW = '30d';
 
 export interface BurnWindow {
   /** Which alert the window pair feeds: page -> KafkaSLOBudgetBurnFast, ticket -> KafkaSLOBudgetBurnSlow. */
@@ -34,7 +37,7 @@ export function durationSeconds(d: string): number {
 }
 
 /** Burn rate that spends `budgetConsumed` of a `sloWindow` budget within `longWindow`. */
-export function burnRate(w: Pick<BurnWindow, 'longWindow' | 'budgetConsumed'>, sloWindow = '30d'): number {
+export function burnRate(w: Pick<BurnWindow, 'longWindow' | 'budgetConsumed'>, sloWindow = DEFAULT_SLO_WINDOW): number {
   const raw = (w.budgetConsumed * durationSeconds(sloWindow)) / durationSeconds(w.longWindow);
   return Number(raw.toPrecision(6));
 }
@@ -44,6 +47,6 @@ export interface ResolvedBurnWindow extends BurnWindow {
 }
 
 /** The table with burn rates for one SLO period (30d gives 14.4, 6, 3, 1). */
-export function burnWindowsFor(sloWindow = '30d'): ResolvedBurnWindow[] {
+export function burnWindowsFor(sloWindow = DEFAULT_SLO_WINDOW): ResolvedBurnWindow[] {
   return burnWindows.map((w) => ({ ...w, burnRate: burnRate(w, sloWindow) }));
 }

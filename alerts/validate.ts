@@ -1,8 +1,8 @@
 // Model validation, apart from generation (sloth's validate step): naming, required alerts,
 // annotations, runbooks, promtool cases, overrides and metric names. Returns problems as lines.
+import { metricNamesIn } from '../common/promql/metric-names.js';
 import { classifyMetricName } from './alternatives.js';
 import { inhibitions } from './inhibitions.js';
-import { metricNamesIn } from './metric-names.js';
 import { alertsByName, allAlerts, type RuleModel } from './model.js';
 
 /** The alert names issue 6 requires, exactly. */

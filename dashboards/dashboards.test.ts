@@ -7,11 +7,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alertsSection } from '../common/config/sections/alerts.js';
 import { allMetrics, exposedNames } from '../common/metrics/index.js';
+import { metricNamesIn } from '../common/promql/metric-names.js';
 import { prometheusAlertsSeries } from './annotations.js';
 import { faultOnlyTable } from './docs.js';
 import { layoutProblems } from './layout-check.js';
 import { alertNames } from './links.js';
-import { metricNames } from './metric-names.js';
 import { dashboardQueries } from './queries.js';
 import { dashboardSpecs, generateDashboards } from './registry.js';
 import type { GeneratedDashboard } from './render.js';
@@ -89,7 +89,7 @@ test("Every metric a dashboard query reads is in the catalog (ALERTS is Promethe
   const exposed = new Set(allMetrics().flatMap(exposedNames));
   const missing: string[] = [];
   for (const q of dashboardQueries()) {
-    for (const name of metricNames(q.expr))
+    for (const name of metricNamesIn(q.expr))
       if (!exposed.has(name) && name !== prometheusAlertsSeries) missing.push(`${q.dashboard} / ${q.source}: ${name}`);
   }
   assert.deepEqual(missing, []);

@@ -1,6 +1,6 @@
 // Consumer groups (F2, F4, and retention overtaking consumers): lag in records and seconds,
 // Burrow-style stalled status, records lost to retention, rebalancing.
-import { exporterMetrics as em } from '../../common/metrics/index.js';
+import { exporterMetrics as em, PartitionStatus } from '../../common/metrics/index.js';
 import { cmd } from '../runbook-commands.js';
 import { gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';
@@ -114,21 +114,19 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
       },
       {
         alert: 'KafkaConsumerStalled',
-        expr: `max by (cluster, consumergroup, topic, partition) (${s.exporter(em.consumerGroupPartitionStatus)} == 4 or ${s.exporter(em.consumerGroupPartitionStatus)} == 5)`,
+        expr: `max by (cluster, consumergroup, topic, partition) (${s.exporter(em.consumerGroupPartitionStatus)} == ${PartitionStatus.STOP} or ${s.exporter(em.consumerGroupPartitionStatus)} == ${PartitionStatus.STALL})`,
         for: '5m',
         severity: 'ticket',
         groupBy,
         summary:
           'Consumer group {{ $labels.consumergroup }} is stalled on {{ $labels.topic }}/{{ $labels.partition }} in cluster {{ $labels.cluster }}',
-        description:
-          'Consumer group {{ $labels.consumergroup }} has status {{ if eq $value 5.0 }}STALL (committing the same offset while lag stays){{ else }}STOP (no commits while lag stays){{ end }} on partition {{ $labels.topic }}/{{ $labels.partition }} of cluster {{ $labels.cluster }}.',
+        description: `Consumer group {{ $labels.consumergroup }} has status {{ if eq $value ${PartitionStatus.STALL}.0 }}STALL (committing the same offset while lag stays){{ else }}STOP (no commits while lag stays){{ end }} on partition {{ $labels.topic }}/{{ $labels.partition }} of cluster {{ $labels.cluster }}.`,
         dashboard: dashboardUids.lag,
         runbook: {
-          meaning:
-            'Burrow-style evaluation of the committed-offset history: STOP (4) means the group stopped committing although there is lag; STALL (5) means it keeps committing the same offset while lag remains.',
+          meaning: `Burrow-style evaluation of the committed-offset history: STOP (${PartitionStatus.STOP}) means the group stopped committing although there is lag; STALL (${PartitionStatus.STALL}) means it keeps committing the same offset while lag remains.`,
           impact: 'The partition is not being processed: lag grows without bound on it.',
           queries: [
-            `${s.exporter(em.consumerGroupPartitionStatus)} >= 4`,
+            `${s.exporter(em.consumerGroupPartitionStatus)} >= ${PartitionStatus.STOP}`,
             `${s.exporter(em.consumerGroupCurrentOffset)}`,
           ],
           confirm: [cmd.groupDescribe, cmd.partitionOffsets],
@@ -143,23 +141,23 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
           {
             name: 'a partition in STALL for 10 minutes fires',
             series: [
-              k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[5, 15]])),
-              k.e(em.consumerGroupPartitionStatus.name, gp('0'), gauge([[1, 15]])),
+              k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[PartitionStatus.STALL, 15]])),
+              k.e(em.consumerGroupPartitionStatus.name, gp('0'), gauge([[PartitionStatus.OK, 15]])),
             ],
             evalTime: '10m',
             fires: [{ ...g, partition: '3' }],
           },
           {
             name: 'a partition in STOP for 10 minutes fires',
-            series: [k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[4, 15]]))],
+            series: [k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[PartitionStatus.STOP, 15]]))],
             evalTime: '10m',
             fires: [{ ...g, partition: '3' }],
           },
           {
             name: 'partitions in WARN and REWIND do not fire',
             series: [
-              k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[2, 15]])),
-              k.e(em.consumerGroupPartitionStatus.name, gp('4'), gauge([[6, 15]])),
+              k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[PartitionStatus.WARN, 15]])),
+              k.e(em.consumerGroupPartitionStatus.name, gp('4'), gauge([[PartitionStatus.REWIND, 15]])),
             ],
             evalTime: '10m',
             fires: [],

@@ -1,0 +1,27 @@
+// Grafana value mappings of Burrow's status numbers (common/metrics/burrow-status.ts): one colour
+// per status name, so the lag and on-call dashboards show the same text and colour for a status.
+import { GroupStatus, PartitionStatus } from '../common/metrics/index.js';
+import type { ValueText } from './types.js';
+
+const statusColors: Record<keyof typeof PartitionStatus | keyof typeof GroupStatus, ValueText['color']> = {
+  NOTFOUND: 'blue',
+  OK: 'green',
+  WARN: 'orange',
+  ERR: 'red',
+  STOP: 'red',
+  STALL: 'red',
+  REWIND: 'yellow',
+};
+
+function statusTexts(statuses: typeof PartitionStatus | typeof GroupStatus): ValueText[] {
+  return Object.entries(statuses).map(([text, value]) => ({
+    value,
+    text,
+    color: statusColors[text as keyof typeof statusColors],
+  }));
+}
+
+/** kafka_consumergroup_partition_status values: OK, WARN, STOP, STALL, REWIND. */
+export const partitionStatusTexts: ValueText[] = statusTexts(PartitionStatus);
+/** kafka_consumergroup_status values: NOTFOUND, OK, WARN, ERR. */
+export const groupStatusTexts: ValueText[] = statusTexts(GroupStatus);

@@ -1,43 +1,10 @@
 // Model validation, apart from generation (sloth's validate step): naming, required alerts,
 // annotations, runbooks, promtool cases, overrides and metric names. Returns problems as lines.
+import { REQUIRED_ALERTS } from '../common/links.js';
 import { metricNamesIn } from '../common/promql/metric-names.js';
 import { classifyMetricName } from './alternatives.js';
 import { inhibitions } from './inhibitions.js';
 import { alertsByName, allAlerts, type RuleModel } from './model.js';
-
-/** The alert names issue 6 requires, exactly. */
-export const REQUIRED_ALERTS = [
-  'KafkaBrokerDown',
-  'KafkaUnderReplicatedPartitions',
-  'KafkaUnderMinIsrPartitions',
-  'KafkaAtMinIsrPartitions',
-  'KafkaOfflinePartitions',
-  'KafkaNoActiveController',
-  'KafkaUncleanLeaderElection',
-  'KafkaIsrShrinking',
-  'KafkaLogDirectoryOffline',
-  'KafkaDiskUsageHigh',
-  'KafkaDiskFillingUp',
-  'KafkaConsumerLagHigh',
-  'KafkaConsumerLagSecondsHigh',
-  'KafkaConsumerStalled',
-  'KafkaRecordsLostToRetention',
-  'KafkaConsumerGroupRebalancing',
-  'KafkaHotPartition',
-  'KafkaRequestLatencyHigh',
-  'KafkaBrokerPaused',
-  'KafkaRequestHandlerSaturated',
-  'KafkaAuthorizationFailures',
-  'KafkaAuthenticationFailures',
-  'KafkaEndToEndProbeFailing',
-  'KafkaMessagesLost',
-  'KafkaTopicNoNewMessages',
-  'KafkaPreferredLeaderImbalance',
-  'KafkaExporterDown',
-  'KafkaExporterCollectionStale',
-  'KafkaSLOBudgetBurnFast',
-  'KafkaSLOBudgetBurnSlow',
-] as const;
 
 /** Metric names every rule of the model reads, with the verdict for each. */
 export function metricUsage(

@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alertsSection } from '../common/config/sections/alerts.js';
+import { REQUIRED_ALERTS } from '../common/links.js';
 import { allMetrics, exposedNames } from '../common/metrics/index.js';
 import { metricNamesIn } from '../common/promql/metric-names.js';
 import { prometheusAlertsSeries } from './annotations.js';
 import { faultOnlyTable } from './docs.js';
 import { layoutProblems } from './layout-check.js';
-import { alertNames } from './links.js';
 import { dashboardQueries } from './queries.js';
 import { dashboardSpecs, generateDashboards } from './registry.js';
 import type { GeneratedDashboard } from './render.js';
@@ -109,7 +109,7 @@ test('Runbook links name real alerts and point at docs/runbooks/<Alert>.md; dril
       for (const l of p.links ?? []) {
         if (l.title.startsWith('Runbook: ')) {
           const alert = l.title.slice('Runbook: '.length);
-          assert.ok((alertNames as readonly string[]).includes(alert), alert);
+          assert.ok((REQUIRED_ALERTS as readonly string[]).includes(alert), alert);
           assert.equal(l.url, `docs/runbooks/${alert}.md`);
           runbooks++;
         } else {
@@ -129,7 +129,7 @@ test('Every required alert has a panel that links its runbook.', () => {
     dashboardSpecs().flatMap((s) => s.rows.flatMap((r) => r.panels.flatMap((p) => p.runbooks ?? []))),
   );
   assert.deepEqual(
-    alertNames.filter((a) => !linked.has(a)),
+    REQUIRED_ALERTS.filter((a) => !linked.has(a)),
     [],
   );
 });

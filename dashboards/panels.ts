@@ -1,6 +1,6 @@
 // Small constructors for panel specs, so dashboard definitions read as lists of what they show.
-import type { AlertName } from './links.js';
-import type { DashboardUid, PanelKind, PanelSpec, QuerySpec, ThresholdStep, ValueText } from './types.js';
+import type { DashboardUid, RequiredAlert } from '../common/links.js';
+import type { PanelKind, PanelSpec, QuerySpec, ThresholdStep, ValueText } from './types.js';
 
 export interface PanelOptions {
   w?: number;
@@ -11,7 +11,7 @@ export interface PanelOptions {
   decimals?: number;
   thresholds?: ThresholdStep[];
   valueTexts?: ValueText[];
-  runbooks?: AlertName[];
+  runbooks?: RequiredAlert[];
   drilldowns?: DashboardUid[];
   stack?: boolean;
 }

@@ -1,10 +1,11 @@
 // Consumer groups (F2, F4, and retention overtaking consumers): lag in records and seconds,
 // Burrow-style stalled status, records lost to retention, rebalancing.
 import { exporterMetrics as em, PartitionStatus } from '../../common/metrics/index.js';
+import { dashboardUids } from '../../common/links.js';
 import { cmd } from '../runbook-commands.js';
 import { gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';
-import { dashboardUids, type RuleGroupSpec } from '../schema/types.js';
+import type { RuleGroupSpec } from '../schema/types.js';
 import { spoken, type RuleKit } from './common.js';
 
 export const REBALANCING_STATES = 'PreparingRebalance|CompletingRebalance';

@@ -5,17 +5,11 @@ import type { SloDefinition } from '../../common/config/sections/alerts.js';
 import { exporterMetrics as em } from '../../common/metrics/index.js';
 import { burnWindowsFor, errorRatioWindows, type ResolvedBurnWindow } from '../../common/slo/burn-rate-windows.js';
 import { errorBudget } from '../../common/slo/error-budget.js';
+import { dashboardUids } from '../../common/links.js';
 import { cmd } from '../runbook-commands.js';
 import { counter, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';
-import {
-  dashboardUids,
-  type AlertCase,
-  type AlertSpec,
-  type RecordSpec,
-  type RuleGroupSpec,
-  type Severity,
-} from '../schema/types.js';
+import type { AlertCase, AlertSpec, RecordSpec, RuleGroupSpec, Severity } from '../schema/types.js';
 import type { RuleKit } from './common.js';
 
 export const errorRatioRecord = (window: string) => `slo:sli_error:ratio_rate${window}`;

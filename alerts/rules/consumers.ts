@@ -13,6 +13,8 @@ export const REBALANCING_STATES = 'PreparingRebalance|CompletingRebalance';
 export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
   const g = { cluster: TEST_CLUSTER, consumergroup: 'orders-service', topic: 'orders' };
   const gp = (partition: string) => ({ consumergroup: 'orders-service', topic: 'orders', partition });
+  const lagSum = (records: number) =>
+    k.e(em.consumerGroupLagSum.name, { consumergroup: 'orders-service', topic: 'orders' }, gauge([[records, 20]]));
   const groupBy = ['consumergroup'] as const;
   return {
     name: 'kafka-sre-consumers',
@@ -48,25 +50,13 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
         cases: [
           {
             name: 'a group 5000 records behind for 15 minutes fires',
-            series: [
-              k.e(
-                em.consumerGroupLagSum.name,
-                { consumergroup: 'orders-service', topic: 'orders' },
-                gauge([[5000, 20]]),
-              ),
-            ],
+            series: [lagSum(5000)],
             evalTime: '15m',
             fires: [g],
           },
           {
             name: 'a group 500 records behind does not fire',
-            series: [
-              k.e(
-                em.consumerGroupLagSum.name,
-                { consumergroup: 'orders-service', topic: 'orders' },
-                gauge([[500, 20]]),
-              ),
-            ],
+            series: [lagSum(500)],
             evalTime: '15m',
             fires: [],
           },

@@ -1,6 +1,6 @@
 // Consumer lag drill-down: group -> topic -> partition, in records and seconds, with status.
 import { exporterMetrics as E } from '../../common/metrics/index.js';
-import { partitionStatusTexts } from '../burrow-status.js';
+import { partitionStatusTexts, partitionStatusThresholds } from '../burrow-status.js';
 import { instant, q, redFrom, stateTimeline, table, timeseries } from '../panels.js';
 import { offsetRate, sel } from '../promql.js';
 import type { DashboardThresholds } from '../thresholds.js';
@@ -78,12 +78,7 @@ export function lagDashboard(t: DashboardThresholds): DashboardSpec {
             {
               w: 24,
               valueTexts: partitionStatusTexts,
-              thresholds: [
-                { value: null, color: 'green' },
-                { value: 2, color: 'orange' },
-                { value: 4, color: 'red' },
-                { value: 6, color: 'yellow' },
-              ],
+              thresholds: partitionStatusThresholds,
               runbooks: ['KafkaConsumerStalled'],
             },
           ),

@@ -1,5 +1,5 @@
 // On-call: what is broken right now and where. Every panel that backs an alert links its runbook.
-import { brokerMetrics as B, exporterMetrics as E } from '../../common/metrics/index.js';
+import { brokerMetrics as B, exporterMetrics as E, GroupStatus } from '../../common/metrics/index.js';
 import { groupStatusTexts } from '../burrow-status.js';
 import { instant, q, redBelow, redFrom, stat, stateTimeline, timeseries } from '../panels.js';
 import { rate, sel } from '../promql.js';
@@ -116,7 +116,7 @@ export function oncallDashboard(t: DashboardThresholds): DashboardSpec {
             {
               w: 8,
               valueTexts: groupStatusTexts,
-              thresholds: redFrom(3, 2),
+              thresholds: redFrom(GroupStatus.ERR, GroupStatus.WARN),
               runbooks: ['KafkaConsumerStalled'],
               drilldowns: ['kafka-sre-lag'],
             },

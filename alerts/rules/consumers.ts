@@ -13,6 +13,8 @@ export const REBALANCING_STATES = 'PreparingRebalance|CompletingRebalance';
 export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
   const g = { cluster: TEST_CLUSTER, consumergroup: 'orders-service', topic: 'orders' };
   const gp = (partition: string) => ({ consumergroup: 'orders-service', topic: 'orders', partition });
+  const rebalancing = (segments: [number, number][]) =>
+    k.e(em.consumerGroupState.name, { consumergroup: 'orders-service', state: 'PreparingRebalance' }, gauge(segments));
   const lagSum = (records: number) =>
     k.e(em.consumerGroupLagSum.name, { consumergroup: 'orders-service', topic: 'orders' }, gauge([[records, 20]]));
   const groupBy = ['consumergroup'] as const;
@@ -230,15 +232,11 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
           {
             name: 'a group rebalancing 6 of 15 minutes fires',
             series: [
-              k.e(
-                em.consumerGroupState.name,
-                { consumergroup: 'orders-service', state: 'PreparingRebalance' },
-                gauge([
-                  [0, 10],
-                  [1, 6],
-                  [0, 4],
-                ]),
-              ),
+              rebalancing([
+                [0, 10],
+                [1, 6],
+                [0, 4],
+              ]),
             ],
             evalTime: '18m',
             fires: [{ cluster: TEST_CLUSTER, consumergroup: 'orders-service' }],
@@ -246,15 +244,11 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
           {
             name: 'a group with one short rebalance does not fire',
             series: [
-              k.e(
-                em.consumerGroupState.name,
-                { consumergroup: 'orders-service', state: 'PreparingRebalance' },
-                gauge([
-                  [0, 10],
-                  [1, 2],
-                  [0, 8],
-                ]),
-              ),
+              rebalancing([
+                [0, 10],
+                [1, 2],
+                [0, 8],
+              ]),
             ],
             evalTime: '18m',
             fires: [],

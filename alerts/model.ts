@@ -1,6 +1,7 @@
 // Spec -> model: collect every rule group from the rule modules, apply the per-alert overrides
 // of the config (for, severity, disabled) and fill the annotations every alert carries.
 import type { AlertsConfig } from '../common/config/sections/alerts.js';
+import { runbookUrl } from '../common/links.js';
 import { brokerRules } from './rules/brokers.js';
 import { ruleKit } from './rules/common.js';
 import { consumerRules } from './rules/consumers.js';
@@ -11,7 +12,7 @@ import { securityRules } from './rules/security.js';
 import { sloRuleGroups } from './rules/slo.js';
 import { storageRules } from './rules/storage.js';
 import { topicRules } from './rules/topics.js';
-import type { AlertSpec, RecordSpec, RuleGroupSpec, Severity } from './spec/types.js';
+import type { AlertSpec, RecordSpec, RuleGroupSpec, Severity } from './schema/types.js';
 
 export interface AlertModel {
   readonly alert: string;
@@ -54,11 +55,6 @@ export function ruleGroupSpecs(config: AlertsConfig): RuleGroupSpec[] {
   ];
 }
 
-export function runbookUrl(config: AlertsConfig, alert: string): string {
-  const base = config.runbookBaseUrl.replace(/\/+$/, '');
-  return base ? `${base}/${alert}.md` : `docs/runbooks/${alert}.md`;
-}
-
 export function dashboardUrl(config: AlertsConfig, uid: string): string {
   const base = config.dashboardBaseUrl.replace(/\/+$/, '');
   return `${base}/d/${uid}?var-cluster={{ $labels.cluster }}`;
@@ -75,7 +71,7 @@ function toModel(config: AlertsConfig, spec: AlertSpec): AlertModel | undefined 
     annotations: {
       summary: spec.summary,
       description: spec.description,
-      runbook_url: runbookUrl(config, spec.alert),
+      runbook_url: runbookUrl(spec.alert, config.runbookBaseUrl),
       dashboard: dashboardUrl(config, spec.dashboard),
     },
     spec,

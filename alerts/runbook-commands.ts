@@ -2,7 +2,7 @@
 // can execute them. `kafka-sre` operator subcommands (cluster/topics/groups/log) are the
 // contract for the ops/ issue; kcat and curl work today. Variables come from the alert's labels
 // (see runbookVariables) or from the operator's inventory ($BOOTSTRAP).
-import type { RunbookCommand } from './spec/types.js';
+import type { RunbookCommand } from './schema/types.js';
 
 export const runbookVariables: Record<string, string> = {
   BOOTSTRAP: 'host:port of any broker of the cluster named by the `cluster` label (from your inventory)',

@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alertsSection } from '../common/config/sections/alerts.js';
+import { REQUIRED_ALERTS } from '../common/links.js';
 import { allMetrics } from '../common/metrics/index.js';
 import { alternativeSources } from './alternatives.js';
 import { validatedModel } from './generate.js';
 import { alertsByName, allAlerts, buildModel } from './model.js';
-import { metricUsage, REQUIRED_ALERTS, validateModel } from './validate.js';
+import { metricUsage, validateModel } from './validate.js';
 
 const defaults = () => alertsSection.parse({});
 

@@ -1,43 +1,11 @@
 // Model validation, apart from generation (sloth's validate step): naming, required alerts,
 // annotations, runbooks, promtool cases, overrides and metric names. Returns problems as lines.
+import { REQUIRED_ALERTS } from '../common/links.js';
+import { promDurationSeconds } from '../common/promql/duration.js';
+import { metricNamesIn } from '../common/promql/metric-names.js';
 import { classifyMetricName } from './alternatives.js';
 import { inhibitions } from './inhibitions.js';
-import { metricNamesIn } from './metric-names.js';
 import { alertsByName, allAlerts, type RuleModel } from './model.js';
-
-/** The alert names issue 6 requires, exactly. */
-export const REQUIRED_ALERTS = [
-  'KafkaBrokerDown',
-  'KafkaUnderReplicatedPartitions',
-  'KafkaUnderMinIsrPartitions',
-  'KafkaAtMinIsrPartitions',
-  'KafkaOfflinePartitions',
-  'KafkaNoActiveController',
-  'KafkaUncleanLeaderElection',
-  'KafkaIsrShrinking',
-  'KafkaLogDirectoryOffline',
-  'KafkaDiskUsageHigh',
-  'KafkaDiskFillingUp',
-  'KafkaConsumerLagHigh',
-  'KafkaConsumerLagSecondsHigh',
-  'KafkaConsumerStalled',
-  'KafkaRecordsLostToRetention',
-  'KafkaConsumerGroupRebalancing',
-  'KafkaHotPartition',
-  'KafkaRequestLatencyHigh',
-  'KafkaBrokerPaused',
-  'KafkaRequestHandlerSaturated',
-  'KafkaAuthorizationFailures',
-  'KafkaAuthenticationFailures',
-  'KafkaEndToEndProbeFailing',
-  'KafkaMessagesLost',
-  'KafkaTopicNoNewMessages',
-  'KafkaPreferredLeaderImbalance',
-  'KafkaExporterDown',
-  'KafkaExporterCollectionStale',
-  'KafkaSLOBudgetBurnFast',
-  'KafkaSLOBudgetBurnSlow',
-] as const;
 
 /** Metric names every rule of the model reads, with the verdict for each. */
 export function metricUsage(
@@ -99,7 +67,7 @@ export function validateModel(model: RuleModel): string[] {
   const slos = model.config.slos.map((s) => s.name);
   if (new Set(slos).size !== slos.length) problems.push(`alerts.slos: SLO names must be unique (${slos.join(', ')})`);
   const w = model.config.windows;
-  const samples = Math.floor(promSeconds(w.rebalancing) / promSeconds(w.rebalancingStep));
+  const samples = Math.floor(promDurationSeconds(w.rebalancing) / promDurationSeconds(w.rebalancingStep));
   if (model.config.thresholds.rebalancingMinutes > samples)
     problems.push(
       `alerts.thresholds.rebalancingMinutes (${model.config.thresholds.rebalancingMinutes}) exceeds the ${samples} samples in windows.rebalancing (${w.rebalancing} every ${w.rebalancingStep}): KafkaConsumerGroupRebalancing could never fire`,
@@ -108,12 +76,4 @@ export function validateModel(model: RuleModel): string[] {
     if (u.verdict === 'unknown')
       problems.push(`${u.rule}: metric ${u.name} is neither in the metric catalog nor a documented alternative`);
   return problems;
-}
-
-/** Seconds of a Prometheus duration such as 15m, 1m30s or 500ms. */
-function promSeconds(d: string): number {
-  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
-  let total = 0;
-  for (const m of d.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * unit[m[2]];
-  return total;
 }

@@ -1,49 +1,7 @@
-// Links out of the dashboards: runbooks for the alerts a panel backs, and drill-downs between
-// dashboards. Alert names are issue 6's required list (alerts/ owns the rules and runbooks).
-import type { DashboardUid } from './types.js';
-
-export const alertNames = [
-  'KafkaBrokerDown',
-  'KafkaUnderReplicatedPartitions',
-  'KafkaUnderMinIsrPartitions',
-  'KafkaAtMinIsrPartitions',
-  'KafkaOfflinePartitions',
-  'KafkaNoActiveController',
-  'KafkaUncleanLeaderElection',
-  'KafkaIsrShrinking',
-  'KafkaLogDirectoryOffline',
-  'KafkaDiskUsageHigh',
-  'KafkaDiskFillingUp',
-  'KafkaConsumerLagHigh',
-  'KafkaConsumerLagSecondsHigh',
-  'KafkaConsumerStalled',
-  'KafkaRecordsLostToRetention',
-  'KafkaConsumerGroupRebalancing',
-  'KafkaHotPartition',
-  'KafkaRequestLatencyHigh',
-  'KafkaBrokerPaused',
-  'KafkaRequestHandlerSaturated',
-  'KafkaAuthorizationFailures',
-  'KafkaAuthenticationFailures',
-  'KafkaEndToEndProbeFailing',
-  'KafkaMessagesLost',
-  'KafkaTopicNoNewMessages',
-  'KafkaPreferredLeaderImbalance',
-  'KafkaExporterDown',
-  'KafkaExporterCollectionStale',
-  'KafkaSLOBudgetBurnFast',
-  'KafkaSLOBudgetBurnSlow',
-] as const;
-export type AlertName = (typeof alertNames)[number];
-
-/**
- * Runbook link, the same as the alerts' runbook_url: `<base>/<Alert>.md`, or the repository's
- * relative `docs/runbooks/<Alert>.md` when no base is configured (alerts.runbookBaseUrl).
- */
-export function runbookUrl(alert: AlertName, base = ''): string {
-  const trimmed = base.replace(/\/+$/, '');
-  return trimmed ? `${trimmed}/${alert}.md` : `docs/runbooks/${alert}.md`;
-}
+// Links between dashboards: titles, the tag the link menu finds them by, and drill-downs. Runbook
+// links use the required alert names and runbookUrl of common/links.ts (alerts/ owns the rules and
+// runbooks).
+import type { DashboardUid } from '../common/links.js';
 
 export const dashboardTitles: Record<DashboardUid, string> = {
   'kafka-sre-executive': 'Kafka / Executive overview',

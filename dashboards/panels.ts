@@ -1,20 +1,13 @@
 // Small constructors for panel specs, so dashboard definitions read as lists of what they show.
-import type { AlertName } from './links.js';
-import type { DashboardUid, PanelKind, PanelSpec, QuerySpec, ThresholdStep, ValueText } from './types.js';
+import type { PanelKind, PanelSpec, QuerySpec, ThresholdStep } from './types.js';
 
-export interface PanelOptions {
-  w?: number;
-  h?: number;
-  unit?: string;
-  min?: number;
-  max?: number;
-  decimals?: number;
-  thresholds?: ThresholdStep[];
-  valueTexts?: ValueText[];
-  runbooks?: AlertName[];
-  drilldowns?: DashboardUid[];
-  stack?: boolean;
-}
+/** The optional part of a panel spec, plus its size (each constructor has a default size). */
+export type PanelOptions = Partial<
+  Pick<
+    PanelSpec,
+    'w' | 'h' | 'unit' | 'min' | 'max' | 'decimals' | 'thresholds' | 'valueTexts' | 'runbooks' | 'drilldowns' | 'stack'
+  >
+>;
 
 type Queries = QuerySpec | QuerySpec[];
 

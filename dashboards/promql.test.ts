@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { brokerMetrics as B, chaosMetrics as C, exporterMetrics as E } from '../common/metrics/index.js';
-import { metricNames } from './metric-names.js';
 import { histogramQuantile, offsetRate, rate, sel, summaryQuantile } from './promql.js';
 import { substitute } from './queries.js';
 
@@ -58,28 +57,6 @@ test('rate() over a gauge and offsetRate() over a non-offset gauge are refused.'
 test('A _bucket suffix on a summary is refused.', () => {
   assert.throws(() => sel(B.totalTimeMs, { suffix: '_bucket' }), /is a summary/);
 });
-
-const nameCases: { name: string; expr: string; want: string[] }[] = [
-  { name: 'A bare selector names one metric.', expr: 'up', want: ['up'] },
-  {
-    name: 'Functions, grouping labels and matchers are not metric names.',
-    expr: 'sum by (topic, partition) (rate(a_total{topic=~"x", job="by"}[5m]))',
-    want: ['a_total'],
-  },
-  {
-    name: 'Both sides of a binary operation are found, keywords are not.',
-    expr: 'a / on (cluster) group_left (slo) b or vector(0) unless c offset 5m',
-    want: ['a', 'b', 'c'],
-  },
-  { name: 'Numbers with exponents and durations are not names.', expr: 'x > 1e3 and y[1h:5m]', want: ['x', 'y'] },
-  {
-    name: 'Recording-rule names with colons are names.',
-    expr: 'slo:sli_error:ratio_rate5m{slo="a"}',
-    want: ['slo:sli_error:ratio_rate5m'],
-  },
-  { name: 'String literals are ignored.', expr: 'label_replace(m, "dst", "$1", "src", "(.*)")', want: ['m'] },
-];
-for (const c of nameCases) test(c.name, () => assert.deepEqual(metricNames(c.expr).sort(), c.want.sort()));
 
 test('Template variables are substituted, braced and formatted forms included; unknown ones are errors.', () => {
   assert.equal(

@@ -1,16 +1,8 @@
 // Threshold values the dashboards colour by, taken from the alert rules' configuration
-// (common/config/sections/alerts.ts) and burn-rate table (alerts/burn-rate-windows.ts), so a
+// (common/config/sections/alerts.ts) and burn-rate table (common/slo/burn-rate-windows.ts), so a
 // panel turns red exactly where its alert fires and a changed threshold changes both.
-import { burnWindowsFor } from '../alerts/burn-rate-windows.js';
 import { alertsSection, type AlertsConfig } from '../common/config/sections/alerts.js';
-
-export interface BurnPanelWindow {
-  severity: 'page' | 'ticket';
-  longWindow: string;
-  shortWindow: string;
-  burnRate: number;
-  budgetConsumed: number;
-}
+import { burnWindowsFor, DEFAULT_SLO_WINDOW, type ResolvedBurnWindow } from '../common/slo/burn-rate-windows.js';
 
 export interface DashboardThresholds {
   consumerLagRecords: number;
@@ -39,7 +31,7 @@ export interface DashboardThresholds {
   exporterStaleSeconds: number;
   /** Error-budget period of the SLOs and the multi-window burn-rate pairs for it. */
   sloPeriod: string;
-  burnWindows: BurnPanelWindow[];
+  burnWindows: ResolvedBurnWindow[];
 }
 
 /** Domain.md's disk target; the alert fires later (diskUsedRatio). */
@@ -49,7 +41,7 @@ export function thresholdsFromAlerts(cfg: AlertsConfig): DashboardThresholds {
   const t = cfg.thresholds;
   // One period for all panels: the SLOs' common window (they default to 30d).
   const periods = [...new Set(cfg.slos.map((s) => s.window))];
-  const sloPeriod = periods.length === 1 ? periods[0] : '30d';
+  const sloPeriod = periods.length === 1 ? periods[0] : DEFAULT_SLO_WINDOW;
   const e2e = cfg.slos.find((s) => s.sli === 'e2e_latency');
   return {
     consumerLagRecords: t.consumerLagRecords,
@@ -69,13 +61,7 @@ export function thresholdsFromAlerts(cfg: AlertsConfig): DashboardThresholds {
     preferredLeaderImbalanceRatio: t.preferredLeaderImbalanceRatio,
     exporterStaleSeconds: t.exporterStaleSeconds,
     sloPeriod,
-    burnWindows: burnWindowsFor(sloPeriod).map((w) => ({
-      severity: w.severity,
-      longWindow: w.longWindow,
-      shortWindow: w.shortWindow,
-      burnRate: w.burnRate,
-      budgetConsumed: w.budgetConsumed,
-    })),
+    burnWindows: burnWindowsFor(sloPeriod),
   };
 }
 

@@ -1,7 +1,7 @@
 // The dashboard model: what each dashboard shows, independent of Grafana's JSON. Definitions
 // build these; render.ts turns them into Grafana dashboards through the foundation SDK, and
 // queries.ts walks them to check every query against a real Prometheus.
-import type { AlertName } from './links.js';
+import type { DashboardUid, RequiredAlert } from '../common/links.js';
 
 export type PanelKind = 'timeseries' | 'stat' | 'gauge' | 'bargauge' | 'table' | 'heatmap' | 'state-timeline' | 'text';
 export type VariableName = 'cluster' | 'instance' | 'broker' | 'topic' | 'consumergroup';
@@ -10,13 +10,6 @@ export type VariableName = 'cluster' | 'instance' | 'broker' | 'topic' | 'consum
  * series has, so a query may reference any of them.
  */
 export const allVariables: readonly VariableName[] = ['cluster', 'instance', 'broker', 'topic', 'consumergroup'];
-export type DashboardUid =
-  | 'kafka-sre-executive'
-  | 'kafka-sre-oncall'
-  | 'kafka-sre-debug'
-  | 'kafka-sre-lag'
-  | 'kafka-sre-slo'
-  | 'kafka-sre-gameday';
 
 export interface QuerySpec {
   expr: string;
@@ -61,7 +54,7 @@ export interface PanelSpec {
   valueTexts?: ValueText[];
   queries: QuerySpec[];
   /** Alerts this panel backs: each gets a runbook link. */
-  runbooks?: AlertName[];
+  runbooks?: RequiredAlert[];
   /** Drill-down links to other dashboards (the current variables and time range are carried). */
   drilldowns?: DashboardUid[];
   stack?: boolean;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { alertsSection } from '../common/config/sections/alerts.js';
 import { ruleGroupSpecs } from '../alerts/model.js';
-import { equalityLabels } from '../alerts/spec/promql.js';
+import { equalityLabels } from '../alerts/schema/promql.js';
 import { SliAccount } from '../exporter/slo/burn-rate.js';
 import { runCommand } from './support/processes.js';
 

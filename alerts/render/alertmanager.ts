@@ -3,7 +3,7 @@
 // symptoms while their cause fires.
 import { inhibitions } from '../inhibitions.js';
 import { alertsByName, type RuleModel } from '../model.js';
-import type { Severity } from '../spec/types.js';
+import type { Severity } from '../schema/types.js';
 import { toYaml } from './yaml.js';
 
 export const BASE_GROUP_BY = ['cluster', 'alertname'] as const;

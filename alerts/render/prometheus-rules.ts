@@ -1,7 +1,7 @@
 // Model -> Prometheus rule files (one per RuleGroupSpec.file) and the same groups as a
 // Kubernetes PrometheusRule manifest.
 import type { AlertModel, GroupModel, RuleModel } from '../model.js';
-import type { RecordSpec } from '../spec/types.js';
+import type { RecordSpec } from '../schema/types.js';
 import { toYaml } from './yaml.js';
 
 export interface PromRecordingRule {

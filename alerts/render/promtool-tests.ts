@@ -1,7 +1,7 @@
 // Model -> promtool unit-test files: every alert's cases (firing with labels and severity
 // checked, and nearby healthy ones) against the generated rule files.
 import type { AlertModel, RuleModel } from '../model.js';
-import type { AlertCase } from '../spec/types.js';
+import type { AlertCase } from '../schema/types.js';
 import { ruleFileName } from './prometheus-rules.js';
 import { toYaml } from './yaml.js';
 

@@ -1,9 +1,10 @@
 // Broker liveness, controller, pauses, request handling (F5, F8 and request saturation).
 import { brokerMetrics as bm } from '../../common/metrics/index.js';
+import { dashboardUids } from '../../common/links.js';
 import { cmd } from '../runbook-commands.js';
-import { counter, gauge, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
-import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
+import { counter, gauge, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
+import type { RuleGroupSpec } from '../schema/types.js';
 import { spoken, type RuleKit } from './common.js';
 
 export function brokerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {

@@ -1,8 +1,8 @@
 // Shared pieces of the rule modules: the context with selectors and case builders.
 import type { AlertsConfig, AlertWindows } from '../../common/config/sections/alerts.js';
-import { caseKit, type CaseKit } from '../spec/cases.js';
-import { selectorsFor, type Selectors } from '../spec/promql.js';
-import type { RuleContext } from '../spec/types.js';
+import { caseKit, type CaseKit } from '../schema/cases.js';
+import { selectorsFor, type Selectors } from '../schema/promql.js';
+import type { RuleContext } from '../schema/types.js';
 
 export interface RuleKit extends RuleContext {
   readonly s: Selectors;

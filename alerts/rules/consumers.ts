@@ -1,10 +1,11 @@
 // Consumer groups (F2, F4, and retention overtaking consumers): lag in records and seconds,
 // Burrow-style stalled status, records lost to retention, rebalancing.
-import { exporterMetrics as em } from '../../common/metrics/index.js';
+import { exporterMetrics as em, PartitionStatus } from '../../common/metrics/index.js';
+import { dashboardUids } from '../../common/links.js';
 import { cmd } from '../runbook-commands.js';
-import { gauge, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
-import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
+import { gauge, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
+import type { RuleGroupSpec } from '../schema/types.js';
 import { spoken, type RuleKit } from './common.js';
 
 export const REBALANCING_STATES = 'PreparingRebalance|CompletingRebalance';
@@ -12,6 +13,10 @@ export const REBALANCING_STATES = 'PreparingRebalance|CompletingRebalance';
 export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
   const g = { cluster: TEST_CLUSTER, consumergroup: 'orders-service', topic: 'orders' };
   const gp = (partition: string) => ({ consumergroup: 'orders-service', topic: 'orders', partition });
+  const rebalancing = (segments: [number, number][]) =>
+    k.e(em.consumerGroupState.name, { consumergroup: 'orders-service', state: 'PreparingRebalance' }, gauge(segments));
+  const lagSum = (records: number) =>
+    k.e(em.consumerGroupLagSum.name, { consumergroup: 'orders-service', topic: 'orders' }, gauge([[records, 20]]));
   const groupBy = ['consumergroup'] as const;
   return {
     name: 'kafka-sre-consumers',
@@ -47,25 +52,13 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
         cases: [
           {
             name: 'a group 5000 records behind for 15 minutes fires',
-            series: [
-              k.e(
-                em.consumerGroupLagSum.name,
-                { consumergroup: 'orders-service', topic: 'orders' },
-                gauge([[5000, 20]]),
-              ),
-            ],
+            series: [lagSum(5000)],
             evalTime: '15m',
             fires: [g],
           },
           {
             name: 'a group 500 records behind does not fire',
-            series: [
-              k.e(
-                em.consumerGroupLagSum.name,
-                { consumergroup: 'orders-service', topic: 'orders' },
-                gauge([[500, 20]]),
-              ),
-            ],
+            series: [lagSum(500)],
             evalTime: '15m',
             fires: [],
           },
@@ -114,21 +107,19 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
       },
       {
         alert: 'KafkaConsumerStalled',
-        expr: `max by (cluster, consumergroup, topic, partition) (${s.exporter(em.consumerGroupPartitionStatus)} == 4 or ${s.exporter(em.consumerGroupPartitionStatus)} == 5)`,
+        expr: `max by (cluster, consumergroup, topic, partition) (${s.exporter(em.consumerGroupPartitionStatus)} == ${PartitionStatus.STOP} or ${s.exporter(em.consumerGroupPartitionStatus)} == ${PartitionStatus.STALL})`,
         for: '5m',
         severity: 'ticket',
         groupBy,
         summary:
           'Consumer group {{ $labels.consumergroup }} is stalled on {{ $labels.topic }}/{{ $labels.partition }} in cluster {{ $labels.cluster }}',
-        description:
-          'Consumer group {{ $labels.consumergroup }} has status {{ if eq $value 5.0 }}STALL (committing the same offset while lag stays){{ else }}STOP (no commits while lag stays){{ end }} on partition {{ $labels.topic }}/{{ $labels.partition }} of cluster {{ $labels.cluster }}.',
+        description: `Consumer group {{ $labels.consumergroup }} has status {{ if eq $value ${PartitionStatus.STALL}.0 }}STALL (committing the same offset while lag stays){{ else }}STOP (no commits while lag stays){{ end }} on partition {{ $labels.topic }}/{{ $labels.partition }} of cluster {{ $labels.cluster }}.`,
         dashboard: dashboardUids.lag,
         runbook: {
-          meaning:
-            'Burrow-style evaluation of the committed-offset history: STOP (4) means the group stopped committing although there is lag; STALL (5) means it keeps committing the same offset while lag remains.',
+          meaning: `Burrow-style evaluation of the committed-offset history: STOP (${PartitionStatus.STOP}) means the group stopped committing although there is lag; STALL (${PartitionStatus.STALL}) means it keeps committing the same offset while lag remains.`,
           impact: 'The partition is not being processed: lag grows without bound on it.',
           queries: [
-            `${s.exporter(em.consumerGroupPartitionStatus)} >= 4`,
+            `${s.exporter(em.consumerGroupPartitionStatus)} >= ${PartitionStatus.STOP}`,
             `${s.exporter(em.consumerGroupCurrentOffset)}`,
           ],
           confirm: [cmd.groupDescribe, cmd.partitionOffsets],
@@ -143,23 +134,23 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
           {
             name: 'a partition in STALL for 10 minutes fires',
             series: [
-              k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[5, 15]])),
-              k.e(em.consumerGroupPartitionStatus.name, gp('0'), gauge([[1, 15]])),
+              k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[PartitionStatus.STALL, 15]])),
+              k.e(em.consumerGroupPartitionStatus.name, gp('0'), gauge([[PartitionStatus.OK, 15]])),
             ],
             evalTime: '10m',
             fires: [{ ...g, partition: '3' }],
           },
           {
             name: 'a partition in STOP for 10 minutes fires',
-            series: [k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[4, 15]]))],
+            series: [k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[PartitionStatus.STOP, 15]]))],
             evalTime: '10m',
             fires: [{ ...g, partition: '3' }],
           },
           {
             name: 'partitions in WARN and REWIND do not fire',
             series: [
-              k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[2, 15]])),
-              k.e(em.consumerGroupPartitionStatus.name, gp('4'), gauge([[6, 15]])),
+              k.e(em.consumerGroupPartitionStatus.name, gp('3'), gauge([[PartitionStatus.WARN, 15]])),
+              k.e(em.consumerGroupPartitionStatus.name, gp('4'), gauge([[PartitionStatus.REWIND, 15]])),
             ],
             evalTime: '10m',
             fires: [],
@@ -241,15 +232,11 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
           {
             name: 'a group rebalancing 6 of 15 minutes fires',
             series: [
-              k.e(
-                em.consumerGroupState.name,
-                { consumergroup: 'orders-service', state: 'PreparingRebalance' },
-                gauge([
-                  [0, 10],
-                  [1, 6],
-                  [0, 4],
-                ]),
-              ),
+              rebalancing([
+                [0, 10],
+                [1, 6],
+                [0, 4],
+              ]),
             ],
             evalTime: '18m',
             fires: [{ cluster: TEST_CLUSTER, consumergroup: 'orders-service' }],
@@ -257,15 +244,11 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
           {
             name: 'a group with one short rebalance does not fire',
             series: [
-              k.e(
-                em.consumerGroupState.name,
-                { consumergroup: 'orders-service', state: 'PreparingRebalance' },
-                gauge([
-                  [0, 10],
-                  [1, 2],
-                  [0, 8],
-                ]),
-              ),
+              rebalancing([
+                [0, 10],
+                [1, 2],
+                [0, 8],
+              ]),
             ],
             evalTime: '18m',
             fires: [],

@@ -1,9 +1,10 @@
 // The exporter watching itself: without it lag, probe and SLO alerts go blind.
 import { exporterMetrics as em } from '../../common/metrics/index.js';
+import { dashboardUids } from '../../common/links.js';
 import { cmd } from '../runbook-commands.js';
-import { gauge, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
-import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
+import { gauge, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
+import type { RuleGroupSpec } from '../schema/types.js';
 import type { RuleKit } from './common.js';
 
 export function exporterRules({ s, t, k }: RuleKit): RuleGroupSpec {

@@ -2,10 +2,11 @@
 // records back; failures and records that never come back are what users would see.
 import { exporterMetrics as em } from '../../common/metrics/index.js';
 import type { MetricDef } from '../../common/metrics/index.js';
+import { dashboardUids } from '../../common/links.js';
 import { cmd } from '../runbook-commands.js';
-import { counter, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
-import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
+import { counter, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
+import type { RuleGroupSpec } from '../schema/types.js';
 import type { RuleKit } from './common.js';
 
 export function probeRules({ s, t, k }: RuleKit): RuleGroupSpec {

@@ -1,9 +1,10 @@
 // Security (F10): clients denied by ACLs, failed authentications.
 import { brokerMetrics as bm } from '../../common/metrics/index.js';
+import { dashboardUids } from '../../common/links.js';
 import { cmd } from '../runbook-commands.js';
-import { counter, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
-import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
+import { counter, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
+import type { RuleGroupSpec } from '../schema/types.js';
 import type { RuleKit } from './common.js';
 
 export function securityRules({ s, t, k, w }: RuleKit): RuleGroupSpec {

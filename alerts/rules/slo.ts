@@ -3,18 +3,13 @@
 // (ticket) burn alert per SLO. SLIs come from the exporter's kafka_sre_slo_{events,errors}_total.
 import type { SloDefinition } from '../../common/config/sections/alerts.js';
 import { exporterMetrics as em } from '../../common/metrics/index.js';
-import { burnWindowsFor, errorRatioWindows, type ResolvedBurnWindow } from '../burn-rate-windows.js';
+import { burnWindowsFor, errorRatioWindows, type ResolvedBurnWindow } from '../../common/slo/burn-rate-windows.js';
+import { errorBudget } from '../../common/slo/error-budget.js';
+import { dashboardUids } from '../../common/links.js';
 import { cmd } from '../runbook-commands.js';
-import { counter, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
-import {
-  dashboardUids,
-  type AlertCase,
-  type AlertSpec,
-  type RecordSpec,
-  type RuleGroupSpec,
-  type Severity,
-} from '../spec/types.js';
+import { counter, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
+import type { AlertCase, AlertSpec, RecordSpec, RuleGroupSpec, Severity } from '../schema/types.js';
 import type { RuleKit } from './common.js';
 
 export const errorRatioRecord = (window: string) => `slo:sli_error:ratio_rate${window}`;
@@ -31,7 +26,7 @@ const sliText: Record<SloDefinition['sli'], string> = {
 
 function sloRecords(s: RuleKit['s'], slo: SloDefinition): RecordSpec[] {
   const m = `slo="${slo.name}"`;
-  const budget = num(1 - slo.objective);
+  const budget = num(errorBudget(slo.objective));
   // The static slo label keeps per-SLO rules distinct for promtool's duplicate-rule lint.
   const labels = { slo: slo.name };
   const ratios = errorRatioWindows.map((w) => ({
@@ -56,7 +51,7 @@ function sloRecords(s: RuleKit['s'], slo: SloDefinition): RecordSpec[] {
 
 /** `(long > rate) and (short > rate)` for each window pair of one severity, joined with `or`. */
 function burnExpr(slo: SloDefinition, windows: ResolvedBurnWindow[]): string {
-  const budget = num(1 - slo.objective);
+  const budget = num(errorBudget(slo.objective));
   const m = `slo="${slo.name}"`;
   return windows
     .map(
@@ -82,7 +77,7 @@ function burnCase(
   stepMinutes = 1,
 ): AlertCase {
   const perStep = 1000 * stepMinutes;
-  const budget = 1 - slo.objective;
+  const budget = errorBudget(slo.objective);
   const steps = segments.reduce((n, [, c]) => n + c, 0);
   return {
     name,
@@ -100,96 +95,93 @@ function burnCase(
   };
 }
 
-function fastCases(k: RuleKit['k'], slo: SloDefinition, windows: ResolvedBurnWindow[]): AlertCase[] {
-  const [w1, w2] = windows;
-  const r1 = w1.burnRate;
-  const r2 = w2.burnRate;
+/**
+ * Two cases on the same series shape: a burn just above the window pair's rate that fires and
+ * one just below it that does not. `story` names the shape around the burn multiple.
+ */
+function burnPair(
+  k: RuleKit['k'],
+  slo: SloDefinition,
+  w: ResolvedBurnWindow,
+  [above, below]: [number, number],
+  story: (multiple: string) => string,
+  segments: (burn: number) => [number, number][],
+  evalTime: string,
+  interval?: string,
+  stepMinutes?: number,
+): AlertCase[] {
+  const hi = w.burnRate * above;
+  const lo = w.burnRate * below;
   return [
     burnCase(
       k,
       slo,
-      `a ${num(r1 * 1.05)}x burn for the last hour after 5 healthy hours fires (${w1.longWindow}/${w1.shortWindow})`,
-      [
-        [0, 300],
-        [r1 * 1.05, 70],
-      ],
-      '368m',
+      `${story(num(hi))} fires (${w.longWindow}/${w.shortWindow})`,
+      segments(hi),
+      evalTime,
       true,
+      interval,
+      stepMinutes,
     ),
-    burnCase(
+    burnCase(k, slo, `${story(num(lo))} does not fire`, segments(lo), evalTime, false, interval, stepMinutes),
+  ];
+}
+
+function fastCases(k: RuleKit['k'], slo: SloDefinition, windows: ResolvedBurnWindow[]): AlertCase[] {
+  const [w1, w2] = windows;
+  return [
+    ...burnPair(
       k,
       slo,
-      `a ${num(r1 * 0.95)}x burn for the last hour after 5 healthy hours does not fire`,
-      [
+      w1,
+      [1.05, 0.95],
+      (x) => `a ${x}x burn for the last hour after 5 healthy hours`,
+      (burn) => [
         [0, 300],
-        [r1 * 0.95, 70],
+        [burn, 70],
       ],
       '368m',
-      false,
     ),
-    burnCase(
+    ...burnPair(
       k,
       slo,
-      `a steady ${num(r2 * 1.1)}x burn for 6 hours fires (${w2.longWindow}/${w2.shortWindow})`,
-      [[r2 * 1.1, 380]],
+      w2,
+      [1.1, 0.9],
+      (x) => `a steady ${x}x burn for 6 hours`,
+      (burn) => [[burn, 380]],
       '375m',
-      true,
     ),
-    burnCase(k, slo, `a steady ${num(r2 * 0.9)}x burn for 6 hours does not fire`, [[r2 * 0.9, 380]], '375m', false),
   ];
 }
 
 function slowCases(k: RuleKit['k'], slo: SloDefinition, windows: ResolvedBurnWindow[]): AlertCase[] {
   const [w1, w2] = windows;
-  const r1 = w1.burnRate;
-  const r2 = w2.burnRate;
   // 5-minute samples keep the 3-day series short; the 5m error ratio is not used by these alerts.
   const step = 5;
   const perDay = 1440 / step;
   return [
-    burnCase(
+    ...burnPair(
       k,
       slo,
-      `a ${num(r1 * 1.1)}x burn for the last day after 2 healthy days fires (${w1.longWindow}/${w1.shortWindow})`,
-      [
+      w1,
+      [1.1, 0.9],
+      (x) => `a ${x}x burn for the last day after 2 healthy days`,
+      (burn) => [
         [0, 2 * perDay],
-        [r1 * 1.1, perDay + 4],
+        [burn, perDay + 4],
       ],
       '4340m',
-      true,
       '5m',
       step,
     ),
-    burnCase(
+    ...burnPair(
       k,
       slo,
-      `a ${num(r1 * 0.9)}x burn for the last day after 2 healthy days does not fire`,
-      [
-        [0, 2 * perDay],
-        [r1 * 0.9, perDay + 4],
-      ],
+      w2,
+      [1.1, 0.9],
+      (x) => `a steady ${x}x burn for 3 days`,
+      (burn) => [[burn, 3 * perDay + 4]],
       '4340m',
-      false,
-      '5m',
-      step,
-    ),
-    burnCase(
-      k,
-      slo,
-      `a steady ${num(r2 * 1.1)}x burn for 3 days fires (${w2.longWindow}/${w2.shortWindow})`,
-      [[r2 * 1.1, 3 * perDay + 4]],
-      '4340m',
-      true,
-      '5m',
-      step,
-    ),
-    burnCase(
-      k,
-      slo,
-      `a steady ${num(r2 * 0.9)}x burn for 3 days does not fire`,
-      [[r2 * 0.9, 3 * perDay + 4]],
-      '4340m',
-      false,
       '5m',
       step,
     ),

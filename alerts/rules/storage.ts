@@ -2,10 +2,11 @@
 // exporter's DescribeLogDirs capacity, the broker's own log-dir gauges, or node_exporter
 // filesystem metrics of the log-dir mount -- then the disk alerts on that view.
 import { brokerMetrics as bm, exporterMetrics as em } from '../../common/metrics/index.js';
+import { dashboardUids } from '../../common/links.js';
 import { cmd } from '../runbook-commands.js';
-import { gauge, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
-import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
+import { gauge, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
+import type { RuleGroupSpec } from '../schema/types.js';
 import type { RuleKit } from './common.js';
 
 export const LOG_DIR_USED = 'kafka_sre:log_dir_used:ratio';

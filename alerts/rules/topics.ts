@@ -1,10 +1,11 @@
 // Topic traffic (F7 and silent producers): per-partition produce rate, hot partitions, topics
 // that stopped receiving records.
 import { exporterMetrics as em } from '../../common/metrics/index.js';
+import { dashboardUids } from '../../common/links.js';
 import { cmd } from '../runbook-commands.js';
-import { counter, gauge, TEST_CLUSTER } from '../spec/cases.js';
-import { num } from '../spec/promql.js';
-import { dashboardUids, type RuleGroupSpec } from '../spec/types.js';
+import { counter, gauge, TEST_CLUSTER } from '../schema/cases.js';
+import { num } from '../schema/promql.js';
+import type { RuleGroupSpec } from '../schema/types.js';
 import type { RuleKit } from './common.js';
 
 export const PARTITION_MESSAGES_IN = 'kafka_sre:topic_partition_messages_in:rate5m';

@@ -7,6 +7,7 @@ import type { MetricDef } from './types.js';
 
 export { brokerMetrics, exporterMetrics, chaosMetrics, proxyMetrics };
 export type { MetricDef, MetricSource, MetricType } from './types.js';
+export { GroupStatus, PartitionStatus } from './burrow-status.js';
 
 export const catalog = {
   broker: brokerMetrics,

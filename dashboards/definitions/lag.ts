@@ -1,18 +1,10 @@
 // Consumer lag drill-down: group -> topic -> partition, in records and seconds, with status.
 import { exporterMetrics as E } from '../../common/metrics/index.js';
+import { partitionStatusTexts, partitionStatusThresholds } from '../burrow-status.js';
 import { instant, q, redFrom, stateTimeline, table, timeseries } from '../panels.js';
 import { offsetRate, sel } from '../promql.js';
 import type { DashboardThresholds } from '../thresholds.js';
-import { allVariables, type DashboardSpec, type ValueText } from '../types.js';
-
-/** kafka_consumergroup_partition_status values (Burrow's numbers, docs/metrics.md). */
-export const partitionStatusTexts: ValueText[] = [
-  { value: 1, text: 'OK', color: 'green' },
-  { value: 2, text: 'WARN', color: 'orange' },
-  { value: 4, text: 'STOP', color: 'red' },
-  { value: 5, text: 'STALL', color: 'red' },
-  { value: 6, text: 'REWIND', color: 'yellow' },
-];
+import { allVariables, type DashboardSpec } from '../types.js';
 
 export function lagDashboard(t: DashboardThresholds): DashboardSpec {
   return {
@@ -86,12 +78,7 @@ export function lagDashboard(t: DashboardThresholds): DashboardSpec {
             {
               w: 24,
               valueTexts: partitionStatusTexts,
-              thresholds: [
-                { value: null, color: 'green' },
-                { value: 2, color: 'orange' },
-                { value: 4, color: 'red' },
-                { value: 6, color: 'yellow' },
-              ],
+              thresholds: partitionStatusThresholds,
               runbooks: ['KafkaConsumerStalled'],
             },
           ),

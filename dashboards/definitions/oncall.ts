@@ -1,18 +1,11 @@
 // On-call: what is broken right now and where. Every panel that backs an alert links its runbook.
-import { brokerMetrics as B, exporterMetrics as E } from '../../common/metrics/index.js';
+import { brokerMetrics as B, exporterMetrics as E, GroupStatus } from '../../common/metrics/index.js';
+import { groupStatusTexts } from '../burrow-status.js';
 import { instant, q, redBelow, redFrom, stat, stateTimeline, timeseries } from '../panels.js';
 import { rate, sel } from '../promql.js';
 import * as S from '../signals.js';
 import { redAboveRate, type DashboardThresholds } from '../thresholds.js';
-import { allVariables, type DashboardSpec, type ValueText } from '../types.js';
-
-/** kafka_consumergroup_status values (docs/metrics.md). */
-export const groupStatusTexts: ValueText[] = [
-  { value: 0, text: 'NOTFOUND', color: 'blue' },
-  { value: 1, text: 'OK', color: 'green' },
-  { value: 2, text: 'WARN', color: 'orange' },
-  { value: 3, text: 'ERR', color: 'red' },
-];
+import { allVariables, type DashboardSpec } from '../types.js';
 
 export function oncallDashboard(t: DashboardThresholds): DashboardSpec {
   return {
@@ -123,7 +116,7 @@ export function oncallDashboard(t: DashboardThresholds): DashboardSpec {
             {
               w: 8,
               valueTexts: groupStatusTexts,
-              thresholds: redFrom(3, 2),
+              thresholds: redFrom(GroupStatus.ERR, GroupStatus.WARN),
               runbooks: ['KafkaConsumerStalled'],
               drilldowns: ['kafka-sre-lag'],
             },

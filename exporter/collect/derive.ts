@@ -1,9 +1,10 @@
 // Turns one cycle's ClusterState (plus the history kept between cycles) into the snapshot of
 // series. Pure apart from updating `history`; no Kafka calls here. Async only to yield to the
 // event loop every few milliseconds (yielder.ts), so scrapes are answered during a large derivation.
+import type { PartitionStatus } from '../../common/metrics/index.js';
 import { estimateLagSeconds } from '../lag/lag-seconds.js';
 import { groupLag, type GroupPartitionInput, type PartitionOffsets } from '../lag/offset-lag.js';
-import { evaluateGroupStatus, evaluatePartitionStatus, type PartitionStatus } from '../lag/status.js';
+import { evaluateGroupStatus, evaluatePartitionStatus } from '../lag/status.js';
 import type { ClusterState, GroupState, PartitionState } from '../model.js';
 import type { ChunkPool } from '../snapshot/chunk-pool.js';
 import { FragmentWriter, labelValueBytes, SnapshotBuilder, Tier, type ClusterSnapshot } from '../snapshot/snapshot.js';

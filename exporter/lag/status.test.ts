@@ -1,12 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  evaluateGroupStatus,
-  evaluatePartitionStatus,
-  GroupStatus,
-  PartitionStatus,
-  type CommitObservation,
-} from './status.js';
+import { GroupStatus, PartitionStatus } from '../../common/metrics/index.js';
+import { evaluateGroupStatus, evaluatePartitionStatus, type CommitObservation } from './status.js';
 
 const w = (pairs: [number, number][]): CommitObservation[] =>
   pairs.map(([offset, lag], i) => ({ offset, lag, timeMs: i * 15_000 }));

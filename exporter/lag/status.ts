@@ -13,10 +13,7 @@
 // Rule order (worst first, first match wins), only when the current lag is > 0:
 //   STOP -> (skip the rest if the lag was 0 anywhere in the window) -> REWIND -> STALL -> WARN.
 
-export const PartitionStatus = { OK: 1, WARN: 2, STOP: 4, STALL: 5, REWIND: 6 } as const;
-export type PartitionStatus = (typeof PartitionStatus)[keyof typeof PartitionStatus];
-export const GroupStatus = { NOTFOUND: 0, OK: 1, WARN: 2, ERR: 3 } as const;
-export type GroupStatus = (typeof GroupStatus)[keyof typeof GroupStatus];
+import { GroupStatus, PartitionStatus } from '../../common/metrics/index.js';
 
 export interface CommitObservation {
   offset: number;

@@ -5,13 +5,14 @@
 // durable path). A window that is not yet covered by history uses what is there (like
 // Prometheus' rate() over a range with fewer samples); with no events in the window it is 0.
 
-import { durationSeconds, errorRatioWindows } from '../../alerts/burn-rate-windows.js';
+import { durationSeconds, errorRatioWindows } from '../../common/slo/burn-rate-windows.js';
+import { burnRateOf } from '../../common/slo/error-budget.js';
 
 /**
- * The standard windows (5m, 30m, 1h, 2h, 6h, 1d, 3d), taken from the alerts part's pure table so
- * the exporter's estimate and the generated recording rules always cover the same windows.
+ * The standard windows (5m, 30m, 1h, 2h, 6h, 1d, 3d) in seconds, from the shared table
+ * (common/slo/) so the exporter's estimate and the generated recording rules cover the same windows.
  */
-export const burnRateWindows = errorRatioWindows.map((name) => ({ name, seconds: durationSeconds(name) }));
+const standardWindows = errorRatioWindows.map((name) => ({ name, seconds: durationSeconds(name) }));
 export type BurnRateWindowName = string;
 
 interface CounterSample {
@@ -28,7 +29,7 @@ export class SliAccount {
 
   constructor(
     readonly objective: number,
-    private readonly keepMs = burnRateWindows[burnRateWindows.length - 1].seconds * 1000,
+    private readonly keepMs = standardWindows[standardWindows.length - 1].seconds * 1000,
     /** Minimum spacing of history samples; bounds memory for the 3-day window. */
     private readonly sampleEveryMs = 10_000,
   ) {
@@ -77,11 +78,11 @@ export class SliAccount {
   }
 
   burnRate(windowSeconds: number, nowMs: number): number {
-    return this.errorRatio(windowSeconds, nowMs) / (1 - this.objective);
+    return burnRateOf(this.errorRatio(windowSeconds, nowMs), this.objective);
   }
 
   /** Burn rate for every standard window. */
   burnRates(nowMs: number): { window: BurnRateWindowName; burnRate: number }[] {
-    return burnRateWindows.map((w) => ({ window: w.name, burnRate: this.burnRate(w.seconds, nowMs) }));
+    return standardWindows.map((w) => ({ window: w.name, burnRate: this.burnRate(w.seconds, nowMs) }));
   }
 }

@@ -3,6 +3,7 @@
 // burn-rate estimate always describe the same objectives.
 import { z } from 'zod';
 import { defaultPorts } from '../../ports.js';
+import { DEFAULT_SLO_WINDOW } from '../../slo/burn-rate-windows.js';
 import { port } from '../types.js';
 
 /** A Prometheus duration such as 30s, 5m, 1h30m, 3d. */
@@ -23,7 +24,7 @@ const objective = z.number().gt(0.5).lt(1);
 const sloBase = {
   name: sloName,
   objective: objective.describe('target good-event ratio, e.g. 0.999'),
-  window: sloWindow.default('30d').describe('error-budget period'),
+  window: sloWindow.default(DEFAULT_SLO_WINDOW).describe('error-budget period'),
   description: z.string().default(''),
 };
 

@@ -30,6 +30,25 @@ const cases: [string, string, string[]][] = [
     ['slo:sli_error:ratio_rate1h'],
   ],
   ['keywords are not metrics', 'a unless b or c and bool d', ['a', 'b', 'c', 'd']],
+  ['a bare selector names one metric', 'up', ['up']],
+  [
+    'functions, grouping labels and matchers (even one whose value is a keyword) are not metric names',
+    'sum by (topic, partition) (rate(a_total{topic=~"x", job="by"}[5m]))',
+    ['a_total'],
+  ],
+  [
+    'both sides of a binary operation are found, keywords are not',
+    'a / on (cluster) group_left (slo) b or vector(0) unless c offset 5m',
+    ['a', 'b', 'c'],
+  ],
+  ['numbers with exponents and durations are not names', 'x > 1e3 and y[1h:5m]', ['x', 'y']],
+  [
+    'recording-rule names in a bare selector are names',
+    'slo:sli_error:ratio_rate5m{slo="a"}',
+    ['slo:sli_error:ratio_rate5m'],
+  ],
+  ['string literals are ignored', 'label_replace(m, "dst", "$1", "src", "(.*)")', ['m']],
+  ['single-quoted and backtick strings are ignored too', "label_replace(m, 'dst x', `$1 y`, 'src', '(.*)')", ['m']],
 ];
 
 for (const [name, expr, want] of cases) {

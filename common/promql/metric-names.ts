@@ -1,6 +1,8 @@
-// Extract the metric names a PromQL expression reads. PromQL has no JS parser here, so this
-// strips what cannot be a metric name (strings, label matchers, grouping clauses, durations,
-// function calls, keywords) and keeps the remaining identifiers.
+// The metric names a PromQL expression reads, found without a full parser (PromQL has no JS
+// parser here): drop string literals, label matchers, grouping clauses, range/subquery brackets
+// and offset durations, then every remaining identifier that is not a function call, keyword or
+// part of a number is a metric name. Alerts validate rule expressions with it against the metric
+// catalog; dashboards check panel queries the same way. Pure module: no imports, no I/O.
 const keywords = new Set([
   'and',
   'or',
@@ -20,7 +22,7 @@ const keywords = new Set([
 
 export function metricNamesIn(expr: string): string[] {
   let s = expr;
-  s = s.replace(/"(?:[^"\\]|\\.)*"/g, '""'); // string literals
+  s = s.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""'); // string literals ("", '' and ``)
   s = s.replace(/\{[^}]*\}/g, ' '); // label matchers
   s = s.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' '); // grouping label lists
   s = s.replace(/\[[^\]]*\]/g, ' '); // range and subquery durations
@@ -31,8 +33,7 @@ export function metricNamesIn(expr: string): string[] {
     const rest = s.slice(m.index + id.length);
     if (/^\s*\(/.test(rest)) continue; // function call
     if (keywords.has(id.toLowerCase())) continue;
-    if (/^\d/.test(id)) continue;
-    // Parts of numbers like 1e3 are not identifiers; a preceding digit means a number literal.
+    // Parts of numbers like 1e3 or 5m are not identifiers; a preceding digit means a number literal.
     if (m.index > 0 && /[0-9.]/.test(s[m.index - 1])) continue;
     names.add(id);
   }

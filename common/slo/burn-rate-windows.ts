@@ -1,8 +1,12 @@
-// Multi-window, multi-burn-rate table (SRE Workbook, ch. 5) as plain data: the alert rules and
-// the exporter's own burn-rate estimate both read it, so they always use the same numbers.
-// Pure module: no imports, no I/O.
+// Multi-window, multi-burn-rate table (SRE Workbook, ch. 5) as plain data: the alert rules, the
+// exporter's own burn-rate estimate and the dashboards' burn-rate thresholds all read it, so they
+// always use the same numbers. Pure module: no I/O.
+import { promDurationSeconds } from '../promql/duration.js';
 
 export type BurnSeverity = 'page' | 'ticket';
+
+/** The error-budget period an SLO has when it names none (alerts.slos[].window). */
+export const DEFAULT_SLO_WINDOW = '30d';
 
 export interface BurnWindow {
   /** Which alert the window pair feeds: page -> KafkaSLOBudgetBurnFast, ticket -> KafkaSLOBudgetBurnSlow. */
@@ -24,17 +28,14 @@ export const burnWindows: readonly BurnWindow[] = [
 /** Every window an error ratio is recorded for, shortest first. */
 export const errorRatioWindows: readonly string[] = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 
-const unitSeconds: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
-
-/** Seconds in a simple duration such as 5m, 6h, 30d. */
+/** Seconds in a simple duration (a number and one unit of s, m, h, d, w) such as 5m, 6h, 30d. */
 export function durationSeconds(d: string): number {
-  const m = /^(\d+)([smhdw])$/.exec(d);
-  if (!m) throw new Error(`not a simple duration: ${JSON.stringify(d)}`);
-  return Number(m[1]) * unitSeconds[m[2]];
+  if (!/^\d+[smhdw]$/.test(d)) throw new Error(`not a simple duration: ${JSON.stringify(d)}`);
+  return promDurationSeconds(d);
 }
 
 /** Burn rate that spends `budgetConsumed` of a `sloWindow` budget within `longWindow`. */
-export function burnRate(w: Pick<BurnWindow, 'longWindow' | 'budgetConsumed'>, sloWindow = '30d'): number {
+export function burnRate(w: Pick<BurnWindow, 'longWindow' | 'budgetConsumed'>, sloWindow = DEFAULT_SLO_WINDOW): number {
   const raw = (w.budgetConsumed * durationSeconds(sloWindow)) / durationSeconds(w.longWindow);
   return Number(raw.toPrecision(6));
 }
@@ -44,6 +45,6 @@ export interface ResolvedBurnWindow extends BurnWindow {
 }
 
 /** The table with burn rates for one SLO period (30d gives 14.4, 6, 3, 1). */
-export function burnWindowsFor(sloWindow = '30d'): ResolvedBurnWindow[] {
+export function burnWindowsFor(sloWindow = DEFAULT_SLO_WINDOW): ResolvedBurnWindow[] {
   return burnWindows.map((w) => ({ ...w, burnRate: burnRate(w, sloWindow) }));
 }

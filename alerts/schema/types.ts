@@ -2,19 +2,9 @@
 // routing hints, promtool cases). Rule modules under alerts/rules/ produce these; the model,
 // validator and renderers consume them.
 import type { AlertThresholds, AlertsConfig } from '../../common/config/sections/alerts.js';
+import type { DashboardUid } from '../../common/links.js';
 
 export type Severity = 'page' | 'ticket';
-
-/** Dashboard uids shared with dashboards/ (one stable uid per dashboard: dashboards/README.md). */
-export const dashboardUids = {
-  executive: 'kafka-sre-executive',
-  oncall: 'kafka-sre-oncall',
-  debug: 'kafka-sre-debug',
-  lag: 'kafka-sre-lag',
-  slo: 'kafka-sre-slo',
-  gameday: 'kafka-sre-gameday',
-} as const;
-export type DashboardUid = (typeof dashboardUids)[keyof typeof dashboardUids];
 
 /** A shell command a runbook shows; kept structured so a test can execute them. */
 export interface RunbookCommand {

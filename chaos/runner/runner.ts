@@ -9,9 +9,10 @@
 // one poller so an expectation without evidence is FAIL (inconclusive); the data check reads the
 // topic back independently of the load's consumer group.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { UsageError } from '../../common/exit-codes.js';
+import { createKafka, saslCredentials } from '../../kafka-client/index.js';
 import { LauncherClient } from '../faults/launcher-client.js';
 import { defaultFaultRegistry, type FaultRegistry } from '../faults/registry.js';
 import type { Fault, FaultContext, LoadControl, ResolvedTarget, RollbackHandle } from '../faults/types.js';
@@ -45,7 +46,6 @@ import { describeSlowestWrite, slowestWriteIn, type SlowestWrite } from './slowe
 import { startRunnerMetrics, type RunnerMetrics } from './metrics.js';
 import { prometheusCheck, runProbe, type ProbeResult } from './probes.js';
 import { checkAllowList, resolveTarget, saslOrUsage } from './target.js';
-import { resolveSasl } from '../spec/sasl.js';
 import type { EmbeddedStack } from '../embedded/stack.js';
 import { embeddedSpecProblems, startEmbeddedTarget } from '../embedded/target.js';
 
@@ -169,10 +169,9 @@ function faultContext(
     },
     admin() {
       admin ??= (async () => {
-        const a = new Kafka({
+        const a = createKafka({
           clientId: 'kafka-sre-gameday',
           brokers: target.bootstrapServers,
-          logLevel: logLevel.NOTHING,
           sasl: target.sasl,
           retry: { retries: 2 },
         }).admin();
@@ -247,9 +246,9 @@ export async function preflight(
     problems.push('broker-isolate of the active controller needs target.launcherUrl (to find it)');
   if (spec.load?.sasl) {
     try {
-      resolveSasl(spec.load.sasl);
+      saslCredentials(spec.load.sasl, 'load');
     } catch (e) {
-      problems.push(`load.sasl: ${(e as Error).message}`);
+      problems.push((e as Error).message);
     }
   }
   if (needs.has('kafka') || spec.load || spec.steadyState.probes.some((p) => p.type === 'produce-consume')) {
@@ -451,7 +450,7 @@ async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<
               bootstrapServers: t.bootstrapServers,
               runId: id,
               spec: l,
-              sasl: l.sasl ? saslOrUsage(l.sasl, 'load.sasl') : undefined,
+              sasl: l.sasl ? saslOrUsage(l.sasl, 'load') : undefined,
             }))
         )(spec.load, target, runId);
         await load.start();

@@ -23,8 +23,7 @@ import { get } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import { ClusterClient, mapLimit } from '../exporter/client/cluster-client.js';
+import { ClusterClient, createKafka, mapLimit } from '../kafka-client/index.js';
 import { freePort } from '../test/support/ports.js';
 import { cliEntry, repoRoot, waitFor, waitForPort } from '../test/support/processes.js';
 
@@ -136,12 +135,7 @@ async function run(topics: number, scrapes: number) {
   let exporter: ChildProcess | undefined;
   try {
     await waitForPort(brokerPort, 60_000);
-    const kafka = new Kafka({
-      clientId: 'bench',
-      brokers: [`127.0.0.1:${brokerPort}`],
-      logLevel: logLevel.NOTHING,
-      requestTimeout: 60_000,
-    });
+    const kafka = createKafka({ clientId: 'bench', brokers: [`127.0.0.1:${brokerPort}`], requestTimeout: 60_000 });
     const admin = kafka.admin();
     await admin.connect();
     const names = Array.from({ length: topics }, (_, i) => `bench-${String(i).padStart(5, '0')}`);

@@ -16,7 +16,7 @@ const parts: { commands: string[]; load(): Promise<Register> }[] = [
   { commands: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
   { commands: ['chaos'], load: async () => (await import('../chaos/cli.js')).registerChaosCommands },
   { commands: ['dashboards'], load: async () => (await import('../dashboards/cli.js')).registerDashboardsCommands },
-  { commands: ['exporter'], load: async () => (await import('../exporter/cli.js')).registerExporterCommands },
+  { commands: ['exporter'], load: async () => (await import('../exporter/index.js')).registerExporterCommands },
   {
     commands: ['cluster', 'topics', 'groups', 'offsets', 'log', 'acls'],
     load: async () => (await import('../ops/cli.js')).registerOpsCommands,

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { alertingService } from '../alerts/up-service.js';
 import { brokerService } from '../broker/index.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
-import { exporterService } from '../exporter/up-service.js';
+import { exporterService } from '../exporter/index.js';
 import { contextFor } from './context.js';
 import type { RunningService, ServiceStarter } from './services.js';
 

@@ -4,7 +4,7 @@ import type { ConfigInput, ToolkitConfig } from '../common/config/schema.js';
 import type { ExporterClusterConfig } from '../common/config/sections/exporter.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
 import { contextFor, parseIntFlag, parsePortFlag } from '../cli/context.js';
-import { parseBootstrap } from './client/connection.js';
+import { parseBootstrap } from '../kafka-client/index.js';
 import { startExporter } from './service.js';
 
 interface ExporterFlags {

@@ -1,14 +1,14 @@
 // Topic and group allow/deny filters. Applied before any request is sent (a denied topic is
 // never asked for offsets; a denied group is never described) and therefore to every series.
 // Semantics: a name passes when it matches at least one allow pattern (an empty allow list
-// allows everything) and no deny pattern. Patterns are anchored regular expressions.
+// allows everything) and no deny pattern. Patterns are anchored regular expressions. The filters
+// are handed to the cluster client as parameters (kafka-client's CollectFilters).
+import type { NameFilter } from '../kafka-client/index.js';
 
 export interface FilterSpec {
   allow?: readonly string[];
   deny?: readonly string[];
 }
-
-export type NameFilter = (name: string) => boolean;
 
 function compile(patterns: readonly string[] | undefined, what: string): RegExp[] {
   return (patterns ?? []).map((p) => {
@@ -24,9 +24,4 @@ export function nameFilter(spec: FilterSpec, what = 'filter'): NameFilter {
   const allow = compile(spec.allow, `${what}.allow`);
   const deny = compile(spec.deny, `${what}.deny`);
   return (name) => (allow.length === 0 || allow.some((r) => r.test(name))) && !deny.some((r) => r.test(name));
-}
-
-/** Internal topics are hidden unless explicitly allowed (kafka_exporter does the same by default). */
-export function isInternalTopic(name: string): boolean {
-  return name.startsWith('__');
 }

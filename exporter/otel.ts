@@ -1,31 +1,7 @@
-// OpenTelemetry for the exporter: traces of each collection cycle (per cluster, per request
-// type) and of the probe. Standard OTEL_* variables configure the SDK (exporter, endpoint,
-// service name, sampler); without the SDK started, the API calls below are no-ops.
-import { context, propagation, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-
-export const tracer = () => trace.getTracer('kafka-sre-exporter');
-
-/** Run `fn` in a span; errors mark the span and are rethrown. */
-export async function traced<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
-  return tracer().startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await fn(span);
-    } catch (e) {
-      span.recordException(e as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
-      throw e;
-    } finally {
-      span.end();
-    }
-  });
-}
-
-/** W3C trace context of the active span as record headers (traceparent, tracestate). */
-export function injectHeaders(): Record<string, string> {
-  const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
-  return carrier;
-}
+// OpenTelemetry for the exporter: starting the Node SDK for traces of each collection cycle (per
+// cluster, per request type) and of the probe. Standard OTEL_* variables configure the SDK
+// (exporter, endpoint, service name, sampler). The spans themselves are made with
+// common/tracing.ts; without the SDK started, those calls are no-ops.
 
 export type OtelMode = 'auto' | 'on' | 'off';
 

@@ -3,7 +3,7 @@
 import type { SloDefinition } from '../common/config/sections/alerts.js';
 import type { ExporterClusterConfig, ExporterConfig } from '../common/config/sections/exporter.js';
 import type { Logger } from '../common/logging.js';
-import { ClusterClient } from './client/cluster-client.js';
+import { ClusterClient } from '../kafka-client/index.js';
 import { ClusterCollector, Collector } from './collect/collector.js';
 import { nameFilter } from './filters.js';
 import { startHttp, type ExporterHttp } from './http/server.js';

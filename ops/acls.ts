@@ -1,7 +1,7 @@
-// `acls list`: the cluster's ACLs (DescribeAcls through the exporter's ClusterClient and the
+// `acls list`: the cluster's ACLs (DescribeAcls through kafka-client's ClusterClient and the
 // project's codec), optionally narrowed by resource type, name and principal, one row per binding
 // with Kafka's names for resource types, pattern types, operations and permissions.
-import type { ClusterClient } from '../exporter/client/cluster-client.js';
+import type { ClusterClient } from '../kafka-client/index.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
 import { describeAclsCodec } from '../protocol/apis/29-describe-acls.js';
 import { errorName } from '../protocol/error-codes.js';

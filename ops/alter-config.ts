@@ -2,7 +2,7 @@
 // (what kafkajs and older brokers speak): it REPLACES a topic's overrides, so the current
 // overrides are read first and sent again with the change. The dry run validates on the broker
 // (validate_only) and prints current -> new; --execute applies.
-import type { ClusterClient } from '../exporter/client/cluster-client.js';
+import type { ClusterClient } from '../kafka-client/index.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
 
 export interface ConfigChange {

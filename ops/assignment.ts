@@ -1,5 +1,5 @@
-// Consumer-protocol assignments inside group metadata, decoded with the exporter client's decoder.
-import { decodeConsumerAssignment } from '../exporter/client/kafkajs-internals.js';
+// Consumer-protocol assignments inside group metadata, decoded with kafka-client's decoder.
+import { decodeConsumerAssignment } from '../kafka-client/index.js';
 
 export function decodeAssignmentSafe(buf: Buffer): { topic: string; partitions: number[] }[] {
   try {

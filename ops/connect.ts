@@ -1,4 +1,4 @@
-// Which cluster an operator command talks to, with the exporter's connection settings and client:
+// Which cluster an operator command talks to, with the exporter's connection settings and kafka-client:
 // `--bootstrap` (one ad-hoc cluster), else `--cluster NAME` from `exporter.clusters` in the config
 // file (TLS, SASL, timeouts as the exporter uses them), else the only configured cluster, else the
 // reference cluster of the `broker` section. TLS/SASL flags refine a --bootstrap cluster.
@@ -7,8 +7,7 @@ import type { ToolkitConfig } from '../common/config/schema.js';
 import type { ExporterClusterConfig } from '../common/config/sections/exporter.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
 import { contextFor } from '../cli/context.js';
-import { ClusterClient } from '../exporter/client/cluster-client.js';
-import { parseBootstrap, type SaslMechanism } from '../exporter/client/connection.js';
+import { ClusterClient, parseBootstrap, saslMechanisms, type SaslMechanism } from '../kafka-client/index.js';
 import { parseOutputFormat, type OutputFormat } from './output.js';
 
 export interface ConnectionFlags {
@@ -47,8 +46,6 @@ export function withConnectionOptions(cmd: Command): Command {
     .option('--timeout <ms>', 'request timeout in milliseconds', '10000')
     .option('-o, --output <format>', 'table or json', parseOutputFormat, 'table' as OutputFormat);
 }
-
-const mechanisms: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
 
 export function resolveCluster(config: ToolkitConfig, f: ConnectionFlags): ExporterClusterConfig {
   const timeout = Number(f.timeout ?? 10_000);
@@ -100,8 +97,8 @@ export function resolveCluster(config: ToolkitConfig, f: ConnectionFlags): Expor
   }
   if (f.saslMechanism || f.saslUsername) {
     const mechanism = (f.saslMechanism ?? cluster.sasl?.mechanism) as SaslMechanism | undefined;
-    if (!mechanism || !mechanisms.includes(mechanism))
-      throw new UsageError(`--sasl-mechanism: one of ${mechanisms.join(', ')}`);
+    if (!mechanism || !saslMechanisms.includes(mechanism))
+      throw new UsageError(`--sasl-mechanism: one of ${saslMechanisms.join(', ')}`);
     const username = f.saslUsername ?? cluster.sasl?.username;
     if (!username) throw new UsageError('--sasl-username is required with --sasl-mechanism');
     cluster = {
@@ -114,7 +111,7 @@ export function resolveCluster(config: ToolkitConfig, f: ConnectionFlags): Expor
   return cluster;
 }
 
-/** A connected client on the exporter's ClusterClient; unreachable clusters are exit 1. */
+/** A connected client on kafka-client's ClusterClient; unreachable clusters are exit 1. */
 export async function connectCluster(cmd: Command, f: ConnectionFlags): Promise<ClusterClient> {
   const ctx = contextFor(cmd);
   const config = ctx.config();

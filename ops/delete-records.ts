@@ -3,8 +3,7 @@
 // watermark, the new log start and how many records would go; --execute sends DeleteRecords to
 // each partition's leader. Deleting is irreversible, so a target above the high watermark is
 // refused before anything is sent.
-import type { ClusterClient } from '../exporter/client/cluster-client.js';
-import { RequestErrors, tpKey } from '../exporter/client/cluster-client.js';
+import { RequestErrors, tpKey, type ClusterClient } from '../kafka-client/index.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
 import { deleteRecordsCodec } from '../protocol/apis/21-delete-records.js';
 import { errorName } from '../protocol/error-codes.js';

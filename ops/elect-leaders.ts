@@ -1,7 +1,7 @@
 // `topics elect-leaders --preferred`: move leadership back to each partition's preferred (first)
 // replica. The dry run lists the partitions an election would change (leader is not the preferred
 // replica and the preferred replica is in the ISR); --execute sends ElectLeaders to the controller.
-import type { ClusterClient } from '../exporter/client/cluster-client.js';
+import type { ClusterClient } from '../kafka-client/index.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
 import { errorName } from '../protocol/error-codes.js';
 import { RawApis } from './raw-apis.js';

@@ -1,9 +1,17 @@
 // `groups list`, `groups describe`: group state, members and per-partition lag computed with the
-// exporter's lag code (exporter/lag/), so the numbers are the ones /metrics shows.
-import { RequestErrors, tpKey, type ClusterClient } from '../exporter/client/cluster-client.js';
-import { estimateLagSeconds, type LagSecondsMethod } from '../exporter/lag/lag-seconds.js';
-import { groupLag } from '../exporter/lag/offset-lag.js';
-import type { GroupState, TopicState } from '../exporter/model.js';
+// exporter's lag code over the partitions the cluster model says a group covers (the exporter's
+// collector uses the same selection), so the numbers are the ones /metrics shows.
+import { estimateLagSeconds, groupLag, type LagSecondsMethod } from '../exporter/index.js';
+import {
+  groupPartitions,
+  groupTopics,
+  RequestErrors,
+  tpKey,
+  type ClusterClient,
+  type GroupPartition,
+  type GroupState,
+  type TopicState,
+} from '../kafka-client/index.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
 
 const everything = { topics: () => true, groups: () => true, includeInternal: true };
@@ -27,33 +35,14 @@ export async function listGroups(client: ClusterClient): Promise<GroupSummary[]>
     state: g.state,
     protocolType: g.protocolType,
     members: g.members.length,
-    topics: topicsOf(g),
+    topics: groupTopics(g),
   }));
 }
 
-function topicsOf(g: GroupState): string[] {
-  const s = new Set<string>();
-  for (const o of g.offsets) if (o.offset >= 0) s.add(o.topic);
-  for (const m of g.members) for (const a of m.assignments) s.add(a.topic);
-  return [...s].sort();
-}
-
-/**
- * The partitions a group's lag covers, as the exporter's collector picks them: every partition of
- * a topic the group committed on or is assigned, committed or not.
- */
-export function lagInputs(
-  g: GroupState,
-  topics: readonly TopicState[],
-): { topic: string; partition: number; committed: number | undefined }[] {
-  const byName = new Map(topics.map((t) => [t.name, t]));
-  const committed = new Map<string, number>();
-  for (const o of g.offsets) if (o.offset >= 0) committed.set(tpKey(o.topic, o.partition), o.offset);
-  const out: { topic: string; partition: number; committed: number | undefined }[] = [];
-  for (const topic of topicsOf(g))
-    for (const p of byName.get(topic)?.partitions ?? [])
-      out.push({ topic, partition: p.partition, committed: committed.get(tpKey(topic, p.partition)) });
-  return out;
+/** The partitions a group's lag covers (the cluster model's groupPartitions, as the exporter's collector). */
+export function lagInputs(g: GroupState, topics: readonly TopicState[]): GroupPartition[] {
+  const byName = new Map(topics.map((t) => [t.name, t.partitions]));
+  return groupPartitions(g, (topic) => byName.get(topic));
 }
 
 export interface PartitionLagRow {

@@ -1,5 +1,5 @@
 // `log dirs`: every broker's log directories (DescribeLogDirs): health, capacity, bytes per dir.
-import type { ClusterClient } from '../exporter/client/cluster-client.js';
+import type { ClusterClient } from '../kafka-client/index.js';
 import { errorName } from '../protocol/error-codes.js';
 import { RawApis } from './raw-apis.js';
 import { RuntimeFailure } from '../common/exit-codes.js';

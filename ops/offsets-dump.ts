@@ -1,8 +1,8 @@
 // `offsets dump`: read __consumer_offsets from the log start to the high watermark and decode
 // every record in Kafka's formats (protocol/consumer-offsets/), like the console consumer's
 // OffsetsMessageFormatter / GroupMetadataMessageFormatter. Fetch is sent with the protocol/
-// codec over the exporter's connections; batches are decoded by protocol/record-batch/.
-import { RequestErrors, type ClusterClient } from '../exporter/client/cluster-client.js';
+// codec over kafka-client's connections; batches are decoded by protocol/record-batch/.
+import { RequestErrors, type ClusterClient } from '../kafka-client/index.js';
 import { decodeAssignmentSafe } from './assignment.js';
 import { fetchCodec } from '../protocol/apis/01-fetch.js';
 import {

@@ -1,6 +1,6 @@
 // Partition health as `topics describe` filters see it (the same definitions the exporter uses
 // for its URP / offline / under-min-ISR series).
-import type { PartitionState } from '../exporter/model.js';
+import type { PartitionState } from '../kafka-client/index.js';
 
 export const healthFilters = [
   'underReplicated',

@@ -1,9 +1,8 @@
 // Requests kafkajs lacks (DescribeLogDirs, ElectLeaders, standalone OffsetCommit, raw Fetch),
-// sent through the exporter's ClusterClient (`request`: its kafkajs connections, the raw
+// sent through kafka-client's ClusterClient (`request`: its kafkajs connections, the raw
 // transport and the project's protocol/ codecs, version negotiated per broker), so ops/ has no
 // connection layer of its own. A broker without the API gives a clear RuntimeFailure.
-import type { ClusterClient } from '../exporter/client/cluster-client.js';
-import { UnsupportedApiError } from '../exporter/client/protocol-apis.js';
+import { UnsupportedApiError, type ClusterClient } from '../kafka-client/index.js';
 import type { ApiCodec } from '../protocol/api.js';
 import { describeLogDirsCodec, type DescribeLogDirsResponse } from '../protocol/apis/35-describe-log-dirs.js';
 import { electLeadersCodec, ElectionType, type ElectLeadersResponse } from '../protocol/apis/43-elect-leaders.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseResetSpec, planReset } from './reset-offsets.js';
-import { tpKey } from '../exporter/client/cluster-client.js';
+import { tpKey } from '../kafka-client/index.js';
 
 const parts = [
   { topic: 't', partition: 0, committed: 5, bounds: { logStartOffset: 2, highWatermark: 10 } },

@@ -1,7 +1,7 @@
 // `groups reset-offsets`: plan new committed offsets for a group on one topic (dry run by
 // default), apply them with --execute only while the group has no members (Kafka's rule: a live
 // consumer would overwrite the reset with its next commit).
-import { RequestErrors, tpKey, type ClusterClient } from '../exporter/client/cluster-client.js';
+import { RequestErrors, tpKey, type ClusterClient } from '../kafka-client/index.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
 import { fetchGroups } from './groups.js';
 import { RawApis } from './raw-apis.js';

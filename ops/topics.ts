@@ -1,7 +1,13 @@
-// `cluster describe`, `topics list`, `topics describe`: reads through the exporter's cluster client.
+// `cluster describe`, `topics list`, `topics describe`: reads through kafka-client's cluster client.
 import { apiName } from '../protocol/api-keys.js';
-import { RequestErrors, tpKey, type ClusterClient } from '../exporter/client/cluster-client.js';
-import type { BrokerInfo, TopicState } from '../exporter/model.js';
+import {
+  RequestErrors,
+  tpKey,
+  type BrokerInfo,
+  type ClusterClient,
+  type PartitionState,
+  type TopicState,
+} from '../kafka-client/index.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
 import { matchesFilters, partitionProblems, type HealthFilter } from './partition-health.js';
 
@@ -66,14 +72,8 @@ export async function describeCluster(client: ClusterClient): Promise<ClusterDes
   return { clusterId: md.clusterId, controllerId: md.controllerId, brokers, topics: md.topics.length, ...counts };
 }
 
-export interface PartitionDescription {
-  topic: string;
-  partition: number;
-  leader: number;
-  replicas: readonly number[];
-  isr: readonly number[];
-  offlineReplicas: readonly number[];
-  logStartOffset?: number;
+/** A partition of the cluster model, its high watermark shown as the log end offset, and its problems. */
+export interface PartitionDescription extends Omit<PartitionState, 'highWatermark'> {
   logEndOffset?: number;
   problems: HealthFilter[];
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { stringify } from 'yaml';
-import { ClusterClient, RequestErrors } from '../exporter/client/cluster-client.js';
+import { ClusterClient, RequestErrors } from '../kafka-client/index.js';
 import { listGroupsCodec } from '../protocol/apis/16-list-groups.js';
 import { freePort } from './support/ports.js';
 import { processFixture, waitFor, type RunningProcess } from './support/processes.js';

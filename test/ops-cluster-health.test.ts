@@ -160,7 +160,7 @@ test('topics describe --under-replicated lists exactly the partitions of a stopp
   );
 
   // Operator commands keep working while a partition is offline (kafkajs alone rejects every
-  // Metadata answer then: exporter/client/kafkajs-internals.ts adoptBrokers).
+  // Metadata answer then: kafka-client/kafkajs-internals.ts adoptBrokers).
   const groups = await runCli(['groups', 'list', '--output', 'json', '--bootstrap', survivors], { timeoutMs: 60_000 });
   assert.equal(groups.code, 0, groups.stderr);
   assert.ok(

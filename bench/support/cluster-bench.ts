@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafka } from '../../kafka-client/index.js';
 import { stringify } from 'yaml';
 import { LauncherClient } from '../../chaos/faults/launcher-client.js';
 import { freePort, freePortBase } from '../../common/free-ports.js';
@@ -125,10 +125,9 @@ export async function runClusterBench(rate: number): Promise<Record<string, unkn
   });
   const admin = new LauncherClient(`http://127.0.0.1:${launcherPort}`);
   const bootstrap = Array.from({ length: BROKERS }, (_, i) => `127.0.0.1:${base + 100 * i}`);
-  const kafka = new Kafka({
+  const kafka = createKafka({
     clientId: 'bench-cluster',
     brokers: bootstrap,
-    logLevel: logLevel.NOTHING,
     retry: { retries: 10, initialRetryTime: 100 },
   });
   const kadmin = kafka.admin();

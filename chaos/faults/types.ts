@@ -2,7 +2,8 @@
 // A Fault says what it will do (describe, for --dry-run), what must be undone if the runner dies
 // (leftover, written to the lock file BEFORE injecting), and injects, returning its rollback.
 import type { Toxiproxy } from 'toxiproxy-node-client';
-import type { Admin, SASLOptions } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import type { SaslCredentials } from '../../kafka-client/index.js';
 import type { FaultSpec, FaultType } from '../schema/schema.js';
 import type { LauncherClient } from './launcher-client.js';
 
@@ -20,7 +21,7 @@ export interface ResolvedTarget {
   /** e.g. "broker{broker}-{listener}". */
   proxyNaming: string;
   /** Credentials of the runner's own admin and probe clients (a SASL listener). */
-  sasl?: SASLOptions;
+  sasl?: SaslCredentials;
 }
 
 /** What the load driver lets faults change (client-side faults). */

@@ -6,7 +6,8 @@
 // (read-back.ts) and compares (data-check.ts). It also implements LoadControl for client-side faults.
 // Plain kafkajs, so it runs against any Kafka; the game-day drills run it against the replicated
 // reference cluster (test/gameday-*.test.ts).
-import { Kafka, logLevel, type Admin, type Consumer, type Producer, type SASLOptions } from 'kafkajs';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { createKafka, type SaslCredentials } from '../../kafka-client/index.js';
 import type { LoadSpec } from '../schema/schema.js';
 import type { LoadControl } from '../faults/types.js';
 import { checkData, groupConsumption, type DataCheckResult, type SendRecord } from './data-check.js';
@@ -23,22 +24,12 @@ export interface LoadDriverOptions {
   runId: string;
   spec: LoadSpec;
   /** SASL used by the clients; "credentials-revoke" swaps the password for a wrong one. */
-  sasl?: SASLOptions;
+  sasl?: SaslCredentials;
 }
 
 interface ConsumerSlot {
   consumer?: Consumer;
   delayMs: number;
-}
-
-/**
- * A fresh copy of the SASL options per client: kafkajs stores its authenticator on the options
- * object it was given (closing over the password), so a copy of used options with another password
- * would still log in with the old one (a revoked password would never be tried).
- */
-function freshSasl(sasl: SASLOptions, password?: string): SASLOptions {
-  const { authenticationProvider: _cached, ...options } = sasl as SASLOptions & { authenticationProvider?: unknown };
-  return (password === undefined ? options : { ...options, password }) as SASLOptions;
 }
 
 export class LoadDriver implements LoadControl {
@@ -65,12 +56,12 @@ export class LoadDriver implements LoadControl {
 
   constructor(private readonly opts: LoadDriverOptions) {}
 
+  /** createKafka gives every client its own kafkajs SASL options, so a revoked password is really tried. */
   private kafka(revoked: boolean): Kafka {
-    const sasl = this.opts.sasl && freshSasl(this.opts.sasl, revoked ? 'revoked-by-gameday' : undefined);
-    return new Kafka({
+    const sasl = this.opts.sasl && (revoked ? { ...this.opts.sasl, password: 'revoked-by-gameday' } : this.opts.sasl);
+    return createKafka({
       clientId: `kafka-sre-gameday-${this.opts.runId}`,
       brokers: this.opts.bootstrapServers,
-      logLevel: logLevel.NOTHING,
       sasl,
       retry: { retries: 3 },
     });

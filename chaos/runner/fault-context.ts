@@ -1,7 +1,8 @@
 // The context faults act through: the target, and the clients they need (proxy API, launcher,
 // Kafka admin, the runner's own load). Clients are built on first use, so a drill that needs no
 // Kafka admin never connects one, and pre-flight's checks reuse the clients the faults will use.
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { createKafka } from '../../kafka-client/index.js';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { LauncherClient } from '../faults/launcher-client.js';
 import type { FaultContext, LoadControl, ResolvedTarget } from '../faults/types.js';
@@ -28,10 +29,9 @@ export function faultContext(
     },
     admin() {
       admin ??= (async () => {
-        const a = new Kafka({
+        const a = createKafka({
           clientId: 'kafka-sre-gameday',
           brokers: target.bootstrapServers,
-          logLevel: logLevel.NOTHING,
           sasl: target.sasl,
           retry: { retries: 2 },
         }).admin();

@@ -3,7 +3,7 @@
 // through the drill's poller (verify/prometheus-poller.ts), so a query that did not answer is
 // counted and reported as no evidence ("inconclusive"), not as a measured value.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { createKafka, type SaslCredentials } from '../../kafka-client/index.js';
 import type { ProbeSpec } from '../schema/schema.js';
 import type { PrometheusPoller } from '../verify/prometheus-poller.js';
 
@@ -78,12 +78,11 @@ export async function produceConsumeCheck(
   name: string,
   topic: string,
   timeoutMs: number,
-  sasl?: SASLOptions,
+  sasl?: SaslCredentials,
 ): Promise<ProbeResult> {
-  const kafka = new Kafka({
+  const kafka = createKafka({
     clientId: 'kafka-sre-gameday-probe',
     brokers: bootstrapServers,
-    logLevel: logLevel.NOTHING,
     sasl,
     retry: { retries: 1 },
   });
@@ -120,7 +119,7 @@ export async function runProbe(
   probe: ProbeSpec,
   prom: PrometheusPoller,
   bootstrapServers: string[],
-  sasl?: SASLOptions,
+  sasl?: SaslCredentials,
 ): Promise<ProbeResult> {
   if (probe.type === 'prometheus') return prometheusCheck(prom, probe.name, probe);
   return produceConsumeCheck(bootstrapServers, probe.name, probe.topic, probe.timeout, sasl);

@@ -1,8 +1,8 @@
 // Resolve the spec's target into concrete URLs, and enforce the allow-list before anything runs.
 import { UsageError } from '../../common/exit-codes.js';
+import { saslCredentials, type SaslCredentials, type SaslSettings } from '../../kafka-client/index.js';
 import type { TargetSpec } from '../schema/schema.js';
 import type { ResolvedTarget } from '../faults/types.js';
-import { resolveSasl } from '../schema/sasl.js';
 
 function hostOf(hostPort: string): string {
   const m = /^\[([^\]]+)\]:\d+$/.exec(hostPort);
@@ -51,16 +51,16 @@ export function resolveTarget(
     webhookListen: t.webhookListen,
     proxyNaming: t.proxyNaming,
     // A dry run prints the plan without reading passwords.
-    ...(t.sasl && opts.credentials !== false ? { sasl: saslOrUsage(t.sasl, 'target.sasl') } : {}),
+    ...(t.sasl && opts.credentials !== false ? { sasl: saslOrUsage(t.sasl, 'target') } : {}),
   };
 }
 
-/** Credentials resolved before anything runs: an unset password variable is a usage error. */
-export function saslOrUsage(s: Parameters<typeof resolveSasl>[0], field: string): ReturnType<typeof resolveSasl> {
+/** Credentials resolved before anything runs (`<where>.sasl`): an unset password variable is a usage error. */
+export function saslOrUsage(s: SaslSettings, where: 'target' | 'load'): SaslCredentials {
   try {
-    return resolveSasl(s);
+    return saslCredentials(s, where);
   } catch (e) {
-    throw new UsageError(`${field}: ${(e as Error).message}`);
+    throw new UsageError((e as Error).message);
   }
 }
 

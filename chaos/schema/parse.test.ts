@@ -138,7 +138,7 @@ test('target.sasl takes exactly one of password, passwordEnv; a dry run does not
   assert.equal(resolveTarget(spec.target, { credentials: false }).sasl, undefined);
   assert.throws(
     () => resolveTarget(spec.target),
-    /target\.sasl: SASL password variable F9_TEST_UNSET_PASSWORD is not set/,
+    /target\.sasl\.passwordEnv: environment variable F9_TEST_UNSET_PASSWORD is not set/,
   );
   process.env.F9_TEST_SET_PASSWORD = 'pw';
   const set = parseSpec(withSasl('{ mechanism: plain, username: a, passwordEnv: F9_TEST_SET_PASSWORD }')).spec;

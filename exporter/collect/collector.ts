@@ -2,15 +2,15 @@
 // immutable snapshot and published. A failed cycle keeps the previous snapshot (stale, up=0).
 // Cycles never overlap: the next one is scheduled when the previous one finished.
 import type { Logger } from '../../common/logging.js';
-import { ClusterClient, type CollectFilters } from '../client/cluster-client.js';
+import { traced } from '../../common/tracing.js';
+import { ClusterClient, tpKey, type CollectFilters } from '../../kafka-client/index.js';
 import type { MetricsHub } from '../metrics/exposition.js';
-import { traced } from '../otel.js';
 import { brokerAvailability, consumerLag } from '../slo/sli.js';
 import type { SloTracker } from '../slo/tracker.js';
 import { ChunkPool } from '../snapshot/chunk-pool.js';
 import { deriveSnapshot, timestampsToRead, type GroupSummary } from './derive.js';
 import { collectCycleGarbageBetweenScrapes, heapGrewSinceTrim } from './heap-trim.js';
-import { ClusterHistory, tpKey } from './history.js';
+import { ClusterHistory } from './history.js';
 
 export interface CollectorOptions {
   intervalMs: number;

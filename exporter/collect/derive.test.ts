@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveSnapshot, timestampsToRead } from './derive.js';
 import { ClusterHistory } from './history.js';
-import type { ClusterState, GroupState } from '../model.js';
+import type { ClusterState, GroupState } from '../../kafka-client/index.js';
 import { samplesOf, type ClusterSnapshot, type FamilyKey } from '../snapshot/snapshot.js';
 
 function state(groups: GroupState[], opts: { leaderless?: boolean } = {}): ClusterState {

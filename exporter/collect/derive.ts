@@ -3,12 +3,12 @@
 // event loop every few milliseconds (yielder.ts), so scrapes are answered during a large derivation.
 import type { PartitionStatus } from '../../common/metrics/index.js';
 import { estimateLagSeconds } from '../lag/lag-seconds.js';
-import { groupLag, type GroupPartitionInput, type PartitionOffsets } from '../lag/offset-lag.js';
+import { groupPartitions, tpKey, type ClusterState, type PartitionState } from '../../kafka-client/index.js';
+import { groupLag, type PartitionOffsets } from '../lag/offset-lag.js';
 import { evaluateGroupStatus, evaluatePartitionStatus } from '../lag/status.js';
-import type { ClusterState, GroupState, PartitionState } from '../model.js';
 import type { ChunkPool } from '../snapshot/chunk-pool.js';
 import { FragmentWriter, labelValueBytes, SnapshotBuilder, Tier, type ClusterSnapshot } from '../snapshot/snapshot.js';
-import { tpKey, type ClusterHistory } from './history.js';
+import type { ClusterHistory } from './history.js';
 import { Yielder } from './yielder.js';
 
 export interface DeriveOptions {
@@ -33,33 +33,6 @@ export interface GroupSummary {
 export interface Derived {
   snapshot: ClusterSnapshot;
   groups: ReadonlyMap<string, GroupSummary>;
-}
-
-/**
- * Partitions a group covers: every committed one plus the rest of the topics it consumes (by
- * commit or by assignment). Exported so ops/ `groups describe` matches kafka_consumergroup_lag.
- */
-export function groupPartitions(
-  group: GroupState,
-  partitionsOf: (topic: string) => readonly PartitionState[] | undefined,
-): GroupPartitionInput[] {
-  const committed = new Map<string, number>();
-  const topics = new Set<string>();
-  for (const o of group.offsets) {
-    // -1 means "no commit": it does not make the topic one the group consumes.
-    if (o.offset < 0) continue;
-    topics.add(o.topic);
-    committed.set(tpKey(o.topic, o.partition), o.offset);
-  }
-  for (const m of group.members) for (const a of m.assignments) topics.add(a.topic);
-  const out: GroupPartitionInput[] = [];
-  for (const topic of [...topics].sort()) {
-    const parts = partitionsOf(topic);
-    if (!parts) continue;
-    for (const p of parts)
-      out.push({ topic, partition: p.partition, committed: committed.get(tpKey(topic, p.partition)) });
-  }
-  return out;
 }
 
 export async function deriveSnapshot(

@@ -10,8 +10,6 @@
 import { OffsetHistory } from '../lag/lag-seconds.js';
 import { CommitWindow } from '../lag/status.js';
 
-export const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
-
 /** Values by topic, then partition number (partitions are small dense integers). */
 class ByPartition<T extends { seenMs: number }> {
   private readonly topics = new Map<string, (T | undefined)[]>();

@@ -1,7 +1,9 @@
 // Offset lag per partition and per group: high watermark minus committed offset, with the fixes
 // peers lack. A commit below the log start is lifted to the log start (the records in between
 // were deleted by retention: reported as lost, not as lag); lag is never negative; a partition
-// without a commit is reported as uncommitted instead of -1 folded into sums.
+// without a commit is reported as uncommitted instead of -1 folded into sums. Which partitions a
+// group's lag covers is the cluster model's groupPartitions (kafka-client/model.ts).
+import type { GroupPartition } from '../../kafka-client/index.js';
 
 export interface PartitionOffsets {
   /** Log start offset (ListOffsets earliest). */
@@ -35,12 +37,6 @@ export function partitionLag(offsets: PartitionOffsets, committed: number | unde
   return { kind: 'committed', committed, effectiveOffset, lag: hw - effectiveOffset, lostRecords };
 }
 
-export interface GroupPartitionInput {
-  topic: string;
-  partition: number;
-  committed: number | undefined;
-}
-
 export interface GroupPartitionLag {
   topic: string;
   partition: number;
@@ -67,7 +63,7 @@ export interface GroupLag {
  * topic, filtered): such partitions are skipped rather than guessed.
  */
 export function groupLag(
-  inputs: readonly GroupPartitionInput[],
+  inputs: readonly GroupPartition[],
   offsetsOf: (topic: string, partition: number) => PartitionOffsets | undefined,
 ): GroupLag {
   const partitions: GroupPartitionLag[] = [];

@@ -8,9 +8,9 @@ import { context, propagation, SpanKind, SpanStatusCode } from '@opentelemetry/a
 import type { Consumer, Producer } from 'kafkajs';
 import type { Counter, Histogram, Registry } from 'prom-client';
 import type { Logger } from '../../common/logging.js';
-import type { ClusterClient } from '../client/cluster-client.js';
+import { tracer } from '../../common/tracing.js';
+import type { ClusterClient } from '../../kafka-client/index.js';
 import { catalogCounter, catalogHistogram } from '../metrics/exposition.js';
-import { tracer } from '../otel.js';
 import { e2eLatency, produceAvailability } from '../slo/sli.js';
 import type { SloTracker } from '../slo/tracker.js';
 import { planProbeTopic } from './planner.js';

@@ -31,6 +31,6 @@ function builtInLoad(l: LoadSpec, t: ResolvedTarget, id: string): LoadRunner {
     bootstrapServers: t.bootstrapServers,
     runId: id,
     spec: l,
-    sasl: l.sasl ? saslOrUsage(l.sasl, 'load.sasl') : undefined,
+    sasl: l.sasl ? saslOrUsage(l.sasl, 'load') : undefined,
   });
 }

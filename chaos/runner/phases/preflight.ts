@@ -3,7 +3,7 @@
 import { UsageError } from '../../../common/exit-codes.js';
 import type { FaultRegistry } from '../../faults/registry.js';
 import type { Fault, FaultContext, ResolvedTarget } from '../../faults/types.js';
-import { resolveSasl } from '../../schema/sasl.js';
+import { saslCredentials } from '../../../kafka-client/index.js';
 import type { GameDaySpec } from '../../schema/schema.js';
 import { PrometheusClient } from '../../verify/prometheus.js';
 import { alertmanagerReady, hasDrillRoute } from '../hygiene.js';
@@ -79,9 +79,9 @@ export async function preflight(
     problems.push('broker-isolate of the active controller needs target.launcherUrl (to find it)');
   if (spec.load?.sasl) {
     try {
-      resolveSasl(spec.load.sasl);
+      saslCredentials(spec.load.sasl, 'load');
     } catch (e) {
-      problems.push(`load.sasl: ${(e as Error).message}`);
+      problems.push((e as Error).message);
     }
   }
   if (needs.has('kafka') || spec.load || spec.steadyState.probes.some((p) => p.type === 'produce-consume')) {

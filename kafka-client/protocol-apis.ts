@@ -3,13 +3,13 @@
 // controller) and ElectLeaders (preferred/unclean leader election, for ops/). The version is the
 // highest both the codec and the broker (its ApiVersions answer) support; a broker without the
 // API gets an UnsupportedApiError, which callers treat as "the cluster does not offer this".
-import type { ApiCodec } from '../../protocol/api.js';
-import { describeClusterCodec, type DescribeClusterResponse } from '../../protocol/apis/60-describe-cluster.js';
-import { describeLogDirsCodec } from '../../protocol/apis/35-describe-log-dirs.js';
-import { electLeadersCodec, type ElectLeadersResponse } from '../../protocol/apis/43-elect-leaders.js';
-import { errorName } from '../../protocol/error-codes.js';
-import { ProtocolReader, ProtocolWriter } from '../../protocol/primitives/index.js';
-import type { LogDirState } from '../model.js';
+import type { ApiCodec } from '../protocol/api.js';
+import { describeClusterCodec, type DescribeClusterResponse } from '../protocol/apis/60-describe-cluster.js';
+import { describeLogDirsCodec } from '../protocol/apis/35-describe-log-dirs.js';
+import { electLeadersCodec, type ElectLeadersResponse } from '../protocol/apis/43-elect-leaders.js';
+import { errorName } from '../protocol/error-codes.js';
+import { ProtocolReader, ProtocolWriter } from '../protocol/primitives/index.js';
+import type { LogDirState } from './model.js';
 import type { KjsBroker } from './kafkajs-internals.js';
 import { sendRaw } from './raw-transport.js';
 
@@ -50,7 +50,7 @@ export async function callApi<Req, Res>(
   return { version, response: codec.decodeResponse(new ProtocolReader(body), version) };
 }
 
-/** DescribeLogDirs of one broker, mapped to the exporter's model. */
+/** DescribeLogDirs of one broker, mapped to the cluster model. */
 export async function describeLogDirs(broker: KjsBroker): Promise<LogDirState[]> {
   const { response } = await callApi(broker, describeLogDirsCodec, { topics: null });
   if (response.errorCode !== 0)

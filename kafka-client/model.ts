@@ -1,5 +1,15 @@
-// What one collection learns about a cluster: plain facts from the cluster client, before any
-// derivation. The collector turns this (plus history) into a snapshot of series.
+// The cluster model: what the cluster client learns about a cluster (brokers, topics and their
+// partitions, groups, log directories), plain facts before any derivation. The exporter turns a
+// ClusterState (plus history) into series; ops/ prints it. Which partitions a group covers:
+// group-partitions.ts.
+
+/** Key of one partition in maps and sets: topic NUL partition. */
+export const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/** Internal topics (`__consumer_offsets`, `__transaction_state`, ...): named with a leading `__`. */
+export function isInternalTopic(name: string): boolean {
+  return name.startsWith('__');
+}
 
 export interface BrokerInfo {
   id: number;

@@ -1,11 +1,14 @@
-// Connection settings of one cluster -> kafkajs configuration. Secrets come from an environment
-// variable or a file (preferred) or inline; they are resolved here and never logged.
+// Connection settings -> kafkajs configuration: the one place that builds kafkajs clients and their
+// SASL and TLS options (the cluster client's, and the plain clients of chaos/ and bench/ through
+// createKafka). Secrets come from an environment variable or a file (preferred) or inline; they
+// are resolved here and never logged.
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
-import type { Logger } from '../../common/logging.js';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type RetryOptions, type SASLOptions } from 'kafkajs';
+import type { Logger } from '../common/logging.js';
 
-export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+export const saslMechanisms = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type SaslMechanism = (typeof saslMechanisms)[number];
 
 export interface SaslSettings {
   mechanism: SaslMechanism;
@@ -57,6 +60,27 @@ export function resolvePassword(s: SaslSettings, where: string): string {
   throw new Error(`${where}.sasl: set passwordEnv, passwordFile or password`);
 }
 
+/** SASL credentials with the password resolved (resolve once, up front: a missing secret is a usage error). */
+export interface SaslCredentials {
+  mechanism: SaslMechanism;
+  username: string;
+  password: string;
+}
+
+/** Resolve the password of SASL settings; `where` names the owner in errors (`<where>.sasl...`). */
+export function saslCredentials(s: SaslSettings, where: string): SaslCredentials {
+  return { mechanism: s.mechanism, username: s.username, password: resolvePassword(s, where) };
+}
+
+/**
+ * kafkajs SASL options, a new object for every client: kafkajs stores its authenticator on the
+ * options object it was given (closing over the password), so reused options would keep logging
+ * in with the password they first saw (a revoked password would never be tried).
+ */
+function kafkajsSasl(c: SaslCredentials): SASLOptions {
+  return { mechanism: c.mechanism, username: c.username, password: c.password } as SASLOptions;
+}
+
 function tlsOptions(t: TlsSettings, where: string): ConnectionOptions | boolean {
   if (!t.caFile && !t.certFile && !t.keyFile && !t.insecureSkipVerify && !t.serverName) return true;
   return {
@@ -83,11 +107,7 @@ function logCreator(logger: Logger | undefined) {
 export function kafkaConfig(c: ClusterConnection, logger?: Logger): KafkaConfig {
   const where = `exporter.clusters[${c.name}]`;
   if (c.bootstrap.length === 0) throw new Error(`${where}.bootstrap: at least one host:port is required`);
-  let sasl: SASLOptions | undefined;
-  if (c.sasl) {
-    const password = resolvePassword(c.sasl, where);
-    sasl = { mechanism: c.sasl.mechanism, username: c.sasl.username, password } as SASLOptions;
-  }
+  const sasl = c.sasl ? kafkajsSasl(saslCredentials(c.sasl, where)) : undefined;
   return {
     clientId: c.clientId ?? 'kafka-sre-exporter',
     brokers: [...c.bootstrap],
@@ -99,6 +119,33 @@ export function kafkaConfig(c: ClusterConnection, logger?: Logger): KafkaConfig 
     logLevel: logLevel.WARN,
     logCreator: logCreator(logger),
   };
+}
+
+/** Settings of a plain kafkajs client (producers, consumers, admin) built by createKafka. */
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: readonly string[];
+  /** Resolved credentials (saslCredentials); each client gets its own kafkajs SASL options. */
+  sasl?: SaslCredentials;
+  retry?: RetryOptions;
+  requestTimeout?: number;
+  /** kafkajs's own console log; off unless asked for. */
+  logLevel?: logLevel;
+}
+
+/**
+ * A plain kafkajs client for tools that produce, consume or administer directly (chaos load,
+ * probes and faults; benchmarks). Reads of cluster state go through ClusterClient instead.
+ */
+export function createKafka(o: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: o.clientId,
+    brokers: [...o.brokers],
+    logLevel: o.logLevel ?? logLevel.NOTHING,
+    sasl: o.sasl && kafkajsSasl(o.sasl),
+    ...(o.retry ? { retry: o.retry } : {}),
+    ...(o.requestTimeout !== undefined ? { requestTimeout: o.requestTimeout } : {}),
+  });
 }
 
 /** `host:port[,host:port]` -> list, with a clear error for a bad entry. */

@@ -1,17 +1,24 @@
-// The one Kafka client layer of the toolkit (exporter, operator CLI, chaos runner): kafkajs for
+// The one Kafka client layer of the toolkit (exporter, operator CLI, benchmarks): kafkajs for
 // the wire, with requests batched per broker and brokers asked in parallel. Topic and group
-// filters are applied before requests are sent. A dead broker or a leaderless partition only
+// filters are the caller's (parameters of metadata/groups/collect), applied before requests are sent. A dead broker or a leaderless partition only
 // costs the partitions it owns: their offsets are missing this cycle, everything else is there.
 import { Kafka, type Admin } from 'kafkajs';
-import type { Logger } from '../../common/logging.js';
-import type { NameFilter } from '../filters.js';
-import { isInternalTopic } from '../filters.js';
-import type { BrokerInfo, ClusterState, GroupState, LogDirState, PartitionState, TopicState } from '../model.js';
-import type { ElectLeadersResponse } from '../../protocol/apis/43-elect-leaders.js';
-import { traced } from '../otel.js';
-import type { ApiCodec } from '../../protocol/api.js';
-import { listOffsetsCodec } from '../../protocol/apis/02-list-offsets.js';
-import { metadataCodec, type MetadataResponse } from '../../protocol/apis/03-metadata.js';
+import type { Logger } from '../common/logging.js';
+import { traced } from '../common/tracing.js';
+import {
+  isInternalTopic,
+  tpKey,
+  type BrokerInfo,
+  type ClusterState,
+  type GroupState,
+  type LogDirState,
+  type PartitionState,
+  type TopicState,
+} from './model.js';
+import type { ElectLeadersResponse } from '../protocol/apis/43-elect-leaders.js';
+import type { ApiCodec } from '../protocol/api.js';
+import { listOffsetsCodec } from '../protocol/apis/02-list-offsets.js';
+import { metadataCodec, type MetadataResponse } from '../protocol/apis/03-metadata.js';
 import { callApi, describeCluster, describeLogDirs, electLeaders, UnsupportedApiError } from './protocol-apis.js';
 import { kafkaConfig, type ClusterConnection } from './connection.js';
 import {
@@ -22,8 +29,6 @@ import {
   type KjsBroker,
   type KjsCluster,
 } from './kafkajs-internals.js';
-
-export const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /** Failed requests of one cycle, by Kafka API name. */
 export class RequestErrors {
@@ -40,10 +45,14 @@ export interface ExtraApis {
   describeLogDirs?(brokers: readonly BrokerInfo[], errors: RequestErrors): Promise<LogDirState[] | undefined>;
 }
 
+/** Which names a call asks about (the exporter builds these from its allow/deny configuration). */
+export type NameFilter = (name: string) => boolean;
+
+/** What one read of the cluster covers; the caller's filters, applied before requests are sent. */
 export interface CollectFilters {
   topics: NameFilter;
   groups: NameFilter;
-  /** Include internal topics such as __consumer_offsets. */
+  /** Include internal topics such as __consumer_offsets (the exporter hides them by default, as kafka_exporter does). */
   includeInternal: boolean;
 }
 

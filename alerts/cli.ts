@@ -1,6 +1,6 @@
 // `kafka-sre alerts ...`: wires config -> generate -> write; no logic of its own.
 import type { Command } from 'commander';
-import { contextFor } from '../cli/context.js';
+import { contextFor } from '../common/command/index.js';
 import { UsageError } from '../common/exit-codes.js';
 import { generateFiles, referenceCluster } from './generate.js';
 import { writeFiles } from './write.js';

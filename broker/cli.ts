@@ -5,7 +5,7 @@
 //   kafka-sre broker --brokers 3 [--controllers 3] [--advertise 0:client=127.0.0.1:39092 ...]
 // Prints where it listens; SIGINT/SIGTERM stop it cleanly (controlled shutdown, logs flushed).
 import { InvalidArgumentError, type Command } from 'commander';
-import { contextFor, parsePortFlag } from '../cli/context.js';
+import { contextFor, parsePortFlag } from '../common/command/index.js';
 import type { ConfigInput } from '../common/config/schema.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
 import { brokerListenerPort, brokerMetricsPort } from '../common/ports.js';

@@ -1,7 +1,7 @@
 // `kafka-sre chaos ...`: game-day commands. `chaos proxy` runs the Toxiproxy-compatible fault
 // proxy server until SIGINT/SIGTERM.
 import { InvalidArgumentError, type Command } from 'commander';
-import { contextFor, parseIntFlag, parsePortFlag } from '../cli/context.js';
+import { contextFor, parseIntFlag, parsePortFlag } from '../common/command/index.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
 import { isLoopback } from './proxy/address.js';
 import { readPopulateFile, startProxyServer } from './proxy/server.js';

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../common/exit-codes.js';
 import { defaultPortTable } from '../common/ports.js';
-import { contextFor } from './context.js';
+import { contextFor } from '../common/command/index.js';
 
 export interface Check {
   name: string;

@@ -5,8 +5,7 @@ import { alertingService } from '../alerts/up-service.js';
 import { brokerService } from '../broker/up-service.js';
 import { RuntimeFailure } from '../common/exit-codes.js';
 import { exporterService } from '../exporter/up-service.js';
-import { contextFor } from './context.js';
-import type { RunningService, ServiceStarter } from './services.js';
+import { contextFor, type RunningService, type ServiceStarter } from '../common/command/index.js';
 
 /** Services in start order; each part appends its starter here when it lands. */
 export const upServices: ServiceStarter[] = [brokerService, exporterService, alertingService];

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ToolkitConfig } from '../common/config/schema.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
-import { contextFor } from '../cli/context.js';
+import { contextFor } from '../common/command/index.js';
 import { writeDashboards } from './output.js';
 import { dashboardsApiUrl, publishDashboards } from './publish.js';
 import { dashboardQueries, substitute } from './queries.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ConfigInput, ToolkitConfig } from '../common/config/schema.js';
 import type { ExporterClusterConfig } from '../common/config/sections/exporter.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
-import { contextFor, parseIntFlag, parsePortFlag } from '../cli/context.js';
+import { contextFor, parseIntFlag, parsePortFlag } from '../common/command/index.js';
 import { parseBootstrap } from './client/connection.js';
 import { startExporter } from './service.js';
 

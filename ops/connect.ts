@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { ToolkitConfig } from '../common/config/schema.js';
 import type { ExporterClusterConfig } from '../common/config/sections/exporter.js';
 import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
-import { contextFor } from '../cli/context.js';
+import { contextFor } from '../common/command/index.js';
 import { ClusterClient } from '../exporter/client/cluster-client.js';
 import { parseBootstrap, type SaslMechanism } from '../exporter/client/connection.js';
 import { parseOutputFormat, type OutputFormat } from './output.js';

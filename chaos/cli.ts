@@ -2,7 +2,7 @@
 // proxy server until SIGINT/SIGTERM.
 import { InvalidArgumentError, type Command } from 'commander';
 import { contextFor, parseIntFlag, parsePortFlag } from '../common/command/index.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
 import { isLoopback } from './proxy/address.js';
 import { readPopulateFile, startProxyServer } from './proxy/server.js';
 import type { PopulateEntry } from './proxy/proxy-collection.js';

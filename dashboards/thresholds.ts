@@ -2,7 +2,7 @@
 // (common/config/sections/alerts.ts) and burn-rate table (alerts/burn-rate-windows.ts), so a
 // panel turns red exactly where its alert fires and a changed threshold changes both.
 import { burnWindowsFor } from '../alerts/burn-rate-windows.js';
-import { alertsSection, type AlertsConfig } from '../common/config/sections/alerts.js';
+import { alertsSection, type AlertsConfig } from '../common/config/index.js';
 
 export interface BurnPanelWindow {
   severity: 'page' | 'ticket';

@@ -3,9 +3,8 @@
 // file (TLS, SASL, timeouts as the exporter uses them), else the only configured cluster, else the
 // reference cluster of the `broker` section. TLS/SASL flags refine a --bootstrap cluster.
 import type { Command } from 'commander';
-import type { ToolkitConfig } from '../common/config/schema.js';
-import type { ExporterClusterConfig } from '../common/config/sections/exporter.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
+import type { ToolkitConfig, ExporterClusterConfig } from '../common/config/index.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
 import { contextFor } from '../common/command/index.js';
 import { ClusterClient } from '../exporter/client/cluster-client.js';
 import { parseBootstrap, type SaslMechanism } from '../exporter/client/connection.js';

@@ -4,7 +4,7 @@ import { RequestErrors, tpKey, type ClusterClient } from '../exporter/client/clu
 import { estimateLagSeconds, type LagSecondsMethod } from '../exporter/lag/lag-seconds.js';
 import { groupLag } from '../exporter/lag/offset-lag.js';
 import type { GroupState, TopicState } from '../exporter/model.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
+import { RuntimeFailure } from '../common/index.js';
 
 const everything = { topics: () => true, groups: () => true, includeInternal: true };
 

@@ -1,8 +1,8 @@
 // `cluster describe`, `topics list`, `topics describe`: reads through the exporter's cluster client.
-import { apiName } from '../protocol/api-keys.js';
+import { apiName } from '../protocol/index.js';
 import { RequestErrors, tpKey, type ClusterClient } from '../exporter/client/cluster-client.js';
 import type { BrokerInfo, TopicState } from '../exporter/model.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
+import { RuntimeFailure } from '../common/index.js';
 import { matchesFilters, partitionProblems, type HealthFilter } from './partition-health.js';
 
 export interface BrokerDescription extends BrokerInfo {

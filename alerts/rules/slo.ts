@@ -1,7 +1,7 @@
 // SLO rules in the multi-window, multi-burn-rate form (sloth-like): per SLO, error ratios for
 // every window, objective, error budget and budget remaining; then one fast (page) and one slow
 // (ticket) burn alert per SLO. SLIs come from the exporter's kafka_sre_slo_{events,errors}_total.
-import type { SloDefinition } from '../../common/config/sections/alerts.js';
+import type { SloDefinition } from '../../common/config/index.js';
 import { exporterMetrics as em } from '../../common/metrics/index.js';
 import { burnWindowsFor, errorRatioWindows, type ResolvedBurnWindow } from '../burn-rate-windows.js';
 import { cmd } from '../runbook-commands.js';

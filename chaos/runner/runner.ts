@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { UsageError } from '../../common/exit-codes.js';
+import { UsageError } from '../../common/index.js';
 import { LauncherClient } from '../faults/launcher-client.js';
 import { defaultFaultRegistry, type FaultRegistry } from '../faults/registry.js';
 import type { Fault, FaultContext, LoadControl, ResolvedTarget, RollbackHandle } from '../faults/types.js';

@@ -1,5 +1,5 @@
 // Resolve the spec's target into concrete URLs, and enforce the allow-list before anything runs.
-import { UsageError } from '../../common/exit-codes.js';
+import { UsageError } from '../../common/index.js';
 import type { TargetSpec } from '../spec/schema.js';
 import type { ResolvedTarget } from '../faults/types.js';
 import { resolveSasl } from '../spec/sasl.js';

@@ -1,7 +1,7 @@
 // `kafka-sre alerts ...`: wires config -> generate -> write; no logic of its own.
 import type { Command } from 'commander';
-import { contextFor } from '../cli/context.js';
-import { UsageError } from '../common/exit-codes.js';
+import { contextFor } from '../common/command/index.js';
+import { UsageError } from '../common/index.js';
 import { generateFiles, referenceCluster } from './generate.js';
 import { writeFiles } from './write.js';
 

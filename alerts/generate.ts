@@ -1,8 +1,7 @@
 // The pipeline: config -> model -> validate -> render. Returns relative path -> content; the
 // writer (write.ts) puts them on disk. Pure apart from reading the rule modules.
-import type { AlertsConfig } from '../common/config/sections/alerts.js';
-import type { ToolkitConfig } from '../common/config/schema.js';
-import { UsageError } from '../common/exit-codes.js';
+import type { AlertsConfig, ToolkitConfig } from '../common/config/index.js';
+import { UsageError } from '../common/index.js';
 import { buildModel, type RuleModel } from './model.js';
 import { renderAlertmanager } from './render/alertmanager.js';
 import { renderPrometheusRule, renderRuleFiles } from './render/prometheus-rules.js';

@@ -1,7 +1,7 @@
 // Spec -> model: collect every rule group from the rule modules, apply the per-alert overrides
 // of the config (for, severity, disabled) and fill the annotations every alert carries.
-import type { AlertsConfig } from '../common/config/sections/alerts.js';
-import { runbookUrl } from '../common/links.js';
+import type { AlertsConfig } from '../common/config/index.js';
+import { runbookUrl } from '../common/index.js';
 import { brokerRules } from './rules/brokers.js';
 import { ruleKit } from './rules/common.js';
 import { consumerRules } from './rules/consumers.js';

@@ -4,10 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { RunningService, ServiceStarter } from '../cli/services.js';
-import type { ToolkitConfig } from '../common/config/schema.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
-import { freePort, portOpen } from '../common/free-ports.js';
+import type { RunningService, ServiceStarter } from '../common/command/index.js';
+import type { ToolkitConfig } from '../common/config/index.js';
+import { RuntimeFailure, freePort, portOpen } from '../common/index.js';
 import { generateFiles, OUTPUT_LAYOUT, referenceCluster } from './generate.js';
 import { writeFiles } from './write.js';
 

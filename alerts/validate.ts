@@ -1,8 +1,6 @@
 // Model validation, apart from generation (sloth's validate step): naming, required alerts,
 // annotations, runbooks, promtool cases, overrides and metric names. Returns problems as lines.
-import { REQUIRED_ALERTS } from '../common/links.js';
-import { promDurationSeconds } from '../common/promql/duration.js';
-import { metricNamesIn } from '../common/promql/metric-names.js';
+import { REQUIRED_ALERTS, promDurationSeconds, metricNamesIn } from '../common/index.js';
 import { classifyMetricName } from './alternatives.js';
 import { inhibitions } from './inhibitions.js';
 import { alertsByName, allAlerts, type RuleModel } from './model.js';

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../common/free-ports.js';
+import { freePort } from '../common/index.js';
 import { runClusterBench } from './support/cluster-bench.js';
 import { writeLines } from './support/records-file.js';
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import type { Logger } from '../common/logging.js';
+import type { Logger } from '../common/index.js';
 import type { BrokerConfig, ClusterSpec } from './config.js';
 import { LocalControllerChannel } from './controller/local-channel.js';
 import { securityOf } from './security/index.js';

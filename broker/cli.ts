@@ -5,10 +5,9 @@
 //   kafka-sre broker --brokers 3 [--controllers 3] [--advertise 0:client=127.0.0.1:39092 ...]
 // Prints where it listens; SIGINT/SIGTERM stop it cleanly (controlled shutdown, logs flushed).
 import { InvalidArgumentError, type Command } from 'commander';
-import { contextFor, parsePortFlag } from '../cli/context.js';
-import type { ConfigInput } from '../common/config/schema.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
-import { brokerListenerPort, brokerMetricsPort } from '../common/ports.js';
+import { contextFor, parsePortFlag } from '../common/command/index.js';
+import type { ConfigInput } from '../common/config/index.js';
+import { RuntimeFailure, UsageError, brokerListenerPort, brokerMetricsPort, type Logger } from '../common/index.js';
 import { startBroker } from './broker.js';
 import { startAdminApi } from './cluster/admin-api.js';
 import { ClusterLauncher } from './cluster/launcher.js';
@@ -16,7 +15,6 @@ import { watchLauncher } from './cluster/parent-watch.js';
 import { NODE_STOP_BOUND_MS } from './cluster/stop-bounds.js';
 import { buildClusterSpec, parseAdvertise, readClusterSpec } from './cluster/spec.js';
 import { brokerConfigFor, type BrokerConfig, type ClusterSpec } from './config.js';
-import type { Logger } from '../common/logging.js';
 
 interface BrokerFlags {
   brokers?: number;

@@ -1,7 +1,7 @@
 // The runtime configuration of one broker process: the toolkit's `broker` config section plus
 // what the launcher decides per broker (node id, ports, directories).
 import { join } from 'node:path';
-import type { brokerSection } from '../common/config/sections/broker.js';
+import type { brokerSection } from '../common/config/index.js';
 import type { z } from 'zod';
 
 export type BrokerSectionConfig = z.infer<typeof brokerSection>;

@@ -4,7 +4,7 @@
 // Handlers never touch sockets or raw bytes; state lives in BrokerServices (broker/state,
 // broker/log, broker/group, broker/replica), so replication (issue 4) changes the services, not the
 // handlers. The handler contract itself (HandlerModule) is in broker/handlers/types.ts.
-import type { Logger } from '../common/logging.js';
+import type { Logger } from '../common/index.js';
 import type { GroupCoordinator } from './group/coordinator.js';
 import type { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { BrokerConfig } from './config.js';

@@ -7,9 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import type { RunningService, ServiceStarter } from '../cli/services.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
-import { brokerListenerPort, brokerMetricsPort } from '../common/ports.js';
+import type { RunningService, ServiceStarter } from '../common/command/index.js';
+import { RuntimeFailure, brokerListenerPort, brokerMetricsPort } from '../common/index.js';
 import { NODE_KILL_AFTER_MS } from './cluster/stop-bounds.js';
 
 const cliEntry = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'kafka-sre.js');

@@ -1,8 +1,8 @@
 // `kafka-sre chaos ...`: game-day commands. `chaos proxy` runs the Toxiproxy-compatible fault
 // proxy server until SIGINT/SIGTERM.
 import { InvalidArgumentError, type Command } from 'commander';
-import { contextFor, parseIntFlag, parsePortFlag } from '../cli/context.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
+import { contextFor, parseIntFlag, parsePortFlag } from '../common/command/index.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
 import { isLoopback } from './proxy/address.js';
 import { readPopulateFile, startProxyServer } from './proxy/server.js';
 import type { PopulateEntry } from './proxy/proxy-collection.js';

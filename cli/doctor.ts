@@ -5,9 +5,8 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode } from '../common/exit-codes.js';
-import { defaultPortTable } from '../common/ports.js';
-import { contextFor } from './context.js';
+import { ExitCode, defaultPortTable } from '../common/index.js';
+import { contextFor } from '../common/command/index.js';
 
 export interface Check {
   name: string;

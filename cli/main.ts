@@ -3,23 +3,22 @@
 // Parts load lazily: a command loads only the part that owns it (the exporter process does not
 // carry the broker, chaos runner or dashboards in memory); help and unknown commands load all.
 import { Command, CommanderError } from 'commander';
-import { CliError, ExitCode } from '../common/exit-codes.js';
-import { logLevels } from '../common/logging.js';
+import { CliError, ExitCode, logLevels } from '../common/index.js';
 
 type Register = (program: Command) => void;
 
 /** Each part: the top-level commands it registers and how to load its registration. */
 const parts: { commands: string[]; load(): Promise<Register> }[] = [
   { commands: ['up'], load: async () => (await import('./up.js')).registerUp },
-  { commands: ['alerts'], load: async () => (await import('../alerts/cli.js')).registerAlertsCommands },
+  { commands: ['alerts'], load: async () => (await import('../alerts/index.js')).registerAlertsCommands },
   { commands: ['broker', 'broker-node'], load: async () => (await import('../broker/index.js')).loadBrokerCommands() },
   { commands: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
-  { commands: ['chaos'], load: async () => (await import('../chaos/cli.js')).registerChaosCommands },
-  { commands: ['dashboards'], load: async () => (await import('../dashboards/cli.js')).registerDashboardsCommands },
+  { commands: ['chaos'], load: async () => (await import('../chaos/index.js')).registerChaosCommands },
+  { commands: ['dashboards'], load: async () => (await import('../dashboards/index.js')).registerDashboardsCommands },
   { commands: ['exporter'], load: async () => (await import('../exporter/index.js')).registerExporterCommands },
   {
     commands: ['cluster', 'topics', 'groups', 'offsets', 'log', 'acls'],
-    load: async () => (await import('../ops/cli.js')).registerOpsCommands,
+    load: async () => (await import('../ops/index.js')).registerOpsCommands,
   },
 ];
 

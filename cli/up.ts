@@ -1,12 +1,11 @@
 // `kafka-sre up`: the whole toolkit on the embedded reference cluster, as far as it is built.
 // Starts each part's service in order, prints every URL and port, stops all on SIGINT/SIGTERM.
 import type { Command } from 'commander';
-import { alertingService } from '../alerts/up-service.js';
+import { alertingService } from '../alerts/index.js';
 import { brokerService } from '../broker/index.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
+import { RuntimeFailure } from '../common/index.js';
 import { exporterService } from '../exporter/index.js';
-import { contextFor } from './context.js';
-import type { RunningService, ServiceStarter } from './services.js';
+import { contextFor, type RunningService, type ServiceStarter } from '../common/command/index.js';
 
 /** Services in start order; each part appends its starter here when it lands. */
 export const upServices: ServiceStarter[] = [brokerService, exporterService, alertingService];

@@ -2,9 +2,9 @@
 // Grafana's HTTP API, list the dashboards, print their queries.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ToolkitConfig } from '../common/config/schema.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
-import { contextFor } from '../cli/context.js';
+import type { ToolkitConfig } from '../common/config/index.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
+import { contextFor } from '../common/command/index.js';
 import { writeDashboards } from './output.js';
 import { dashboardsApiUrl, publishDashboards } from './publish.js';
 import { dashboardQueries, substitute } from './queries.js';

@@ -1,7 +1,7 @@
 // Kubernetes forms of the dashboards: ConfigMaps for the Grafana Helm chart's dashboard sidecar
 // (selected by label, one JSON file per ConfigMap key) and grafana-operator v5 GrafanaDashboard
 // resources (grafana.integreatly.org/v1beta1, dashboard JSON inline in spec.json).
-import type { DashboardsConfig } from '../common/config/sections/dashboards.js';
+import type { DashboardsConfig } from '../common/config/index.js';
 import type { GeneratedDashboard } from './render.js';
 
 export type KubernetesOptions = DashboardsConfig['kubernetes'];

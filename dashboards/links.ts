@@ -1,7 +1,7 @@
 // Links between dashboards: titles, the tag the link menu finds them by, and drill-downs. Runbook
 // links use the required alert names and runbookUrl of common/links.ts (alerts/ owns the rules and
 // runbooks).
-import type { DashboardUid } from '../common/links.js';
+import type { DashboardUid } from '../common/index.js';
 
 export const dashboardTitles: Record<DashboardUid, string> = {
   'kafka-sre-executive': 'Kafka / Executive overview',

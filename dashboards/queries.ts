@@ -1,7 +1,7 @@
 // Every query the dashboards send to Prometheus (panel targets, variable queries, annotation
 // queries), with Grafana's template variables replaced by concrete values, so a test can run
 // them against a real Prometheus. Queries marked fault-only may return nothing while healthy.
-import type { DashboardUid } from '../common/links.js';
+import type { DashboardUid } from '../common/index.js';
 import { alertAnnotationExpr, gamedayFaultExpr } from './annotations.js';
 import { dashboardSpecs } from './registry.js';
 import type { DashboardThresholds } from './thresholds.js';

@@ -26,7 +26,7 @@ import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as text from '@grafana/grafana-foundation-sdk/text';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { runbookUrl } from '../common/links.js';
+import { runbookUrl } from '../common/index.js';
 import { alertAnnotation, builtInAnnotation, gamedayFaultAnnotation } from './annotations.js';
 import { dashboardTag, dashboardTitles, drilldownUrl } from './links.js';
 import type { DashboardSpec, PanelSpec, QuerySpec } from './types.js';

@@ -1,8 +1,8 @@
 // Threshold values the dashboards colour by, taken from the alert rules' configuration
 // (common/config/sections/alerts.ts) and burn-rate table (common/slo/burn-rate-windows.ts), so a
 // panel turns red exactly where its alert fires and a changed threshold changes both.
-import { alertsSection, type AlertsConfig } from '../common/config/sections/alerts.js';
-import { burnWindowsFor, DEFAULT_SLO_WINDOW, type ResolvedBurnWindow } from '../common/slo/burn-rate-windows.js';
+import { alertsSection, type AlertsConfig } from '../common/config/index.js';
+import { burnWindowsFor, DEFAULT_SLO_WINDOW, type ResolvedBurnWindow } from '../common/index.js';
 
 export interface DashboardThresholds {
   consumerLagRecords: number;

@@ -1,7 +1,7 @@
 // The dashboard model: what each dashboard shows, independent of Grafana's JSON. Definitions
 // build these; render.ts turns them into Grafana dashboards through the foundation SDK, and
 // queries.ts walks them to check every query against a real Prometheus.
-import type { DashboardUid, RequiredAlert } from '../common/links.js';
+import type { DashboardUid, RequiredAlert } from '../common/index.js';
 
 export type PanelKind = 'timeseries' | 'stat' | 'gauge' | 'bargauge' | 'table' | 'heatmap' | 'state-timeline' | 'text';
 export type VariableName = 'cluster' | 'instance' | 'broker' | 'topic' | 'consumergroup';

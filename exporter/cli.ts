@@ -1,9 +1,8 @@
 // `kafka-sre exporter`: Prometheus scrape target for one or many Kafka-protocol clusters.
 import type { Command } from 'commander';
-import type { ConfigInput, ToolkitConfig } from '../common/config/schema.js';
-import type { ExporterClusterConfig } from '../common/config/sections/exporter.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
-import { contextFor, parseIntFlag, parsePortFlag } from '../cli/context.js';
+import type { ConfigInput, ToolkitConfig, ExporterClusterConfig } from '../common/config/index.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
+import { contextFor, parseIntFlag, parsePortFlag } from '../common/command/index.js';
 import { parseBootstrap } from '../kafka-client/index.js';
 import { startExporter } from './service.js';
 

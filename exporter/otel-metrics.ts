@@ -3,7 +3,7 @@
 // snapshots and the live registry), so both paths always agree. Histograms (probe latencies)
 // stay Prometheus-only: OpenTelemetry has no observable histogram.
 import { metrics, type Attributes, type ObservableResult } from '@opentelemetry/api';
-import { exporterMetrics } from '../common/metrics/exporter.js';
+import { exporterMetrics } from '../common/metrics/index.js';
 import type { MetricsHub } from './metrics/exposition.js';
 import { samplesOf, type FamilyKey } from './snapshot/snapshot.js';
 

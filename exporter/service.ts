@@ -1,8 +1,7 @@
 // Wires the exporter together: clients per cluster, collector, SLO tracker, probe, HTTP server.
 // Used by `kafka-sre exporter` and by `kafka-sre up`.
-import type { SloDefinition } from '../common/config/sections/alerts.js';
-import type { ExporterClusterConfig, ExporterConfig } from '../common/config/sections/exporter.js';
-import type { Logger } from '../common/logging.js';
+import type { SloDefinition, ExporterClusterConfig, ExporterConfig } from '../common/config/index.js';
+import type { Logger } from '../common/index.js';
 import { ClusterClient } from '../kafka-client/index.js';
 import { ClusterCollector, Collector } from './collect/collector.js';
 import { nameFilter } from './filters.js';

@@ -1,7 +1,7 @@
 // The exporter as a `kafka-sre up` service: collects the embedded reference cluster (cluster
 // label "local", as the generated scrape config expects) with the probe on.
-import { brokerListenerPort } from '../common/ports.js';
-import type { RunningService, ServiceStarter } from '../cli/services.js';
+import { brokerListenerPort } from '../common/index.js';
+import type { RunningService, ServiceStarter } from '../common/command/index.js';
 import { startExporter } from './service.js';
 
 export const LOCAL_CLUSTER = 'local';

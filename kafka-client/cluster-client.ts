@@ -3,8 +3,7 @@
 // filters are the caller's (parameters of metadata/groups/collect), applied before requests are sent. A dead broker or a leaderless partition only
 // costs the partitions it owns: their offsets are missing this cycle, everything else is there.
 import { Kafka, type Admin } from 'kafkajs';
-import type { Logger } from '../common/logging.js';
-import { traced } from '../common/tracing.js';
+import { type Logger, traced } from '../common/index.js';
 import {
   isInternalTopic,
   tpKey,
@@ -15,10 +14,13 @@ import {
   type PartitionState,
   type TopicState,
 } from './model.js';
-import type { ElectLeadersResponse } from '../protocol/apis/43-elect-leaders.js';
-import type { ApiCodec } from '../protocol/api.js';
-import { listOffsetsCodec } from '../protocol/apis/02-list-offsets.js';
-import { metadataCodec, type MetadataResponse } from '../protocol/apis/03-metadata.js';
+import {
+  type ElectLeadersResponse,
+  type ApiCodec,
+  listOffsetsCodec,
+  metadataCodec,
+  type MetadataResponse,
+} from '../protocol/index.js';
 import { callApi, describeCluster, describeLogDirs, electLeaders, UnsupportedApiError } from './protocol-apis.js';
 import { kafkaConfig, type ClusterConnection } from './connection.js';
 import {

@@ -3,12 +3,17 @@
 // controller) and ElectLeaders (preferred/unclean leader election, for ops/). The version is the
 // highest both the codec and the broker (its ApiVersions answer) support; a broker without the
 // API gets an UnsupportedApiError, which callers treat as "the cluster does not offer this".
-import type { ApiCodec } from '../protocol/api.js';
-import { describeClusterCodec, type DescribeClusterResponse } from '../protocol/apis/60-describe-cluster.js';
-import { describeLogDirsCodec } from '../protocol/apis/35-describe-log-dirs.js';
-import { electLeadersCodec, type ElectLeadersResponse } from '../protocol/apis/43-elect-leaders.js';
-import { errorName } from '../protocol/error-codes.js';
-import { ProtocolReader, ProtocolWriter } from '../protocol/primitives/index.js';
+import {
+  type ApiCodec,
+  describeClusterCodec,
+  type DescribeClusterResponse,
+  describeLogDirsCodec,
+  electLeadersCodec,
+  type ElectLeadersResponse,
+  errorName,
+  ProtocolReader,
+  ProtocolWriter,
+} from '../protocol/index.js';
 import type { LogDirState } from './model.js';
 import type { KjsBroker } from './kafkajs-internals.js';
 import { sendRaw } from './raw-transport.js';

@@ -2,9 +2,8 @@
 // project's codec), optionally narrowed by resource type, name and principal, one row per binding
 // with Kafka's names for resource types, pattern types, operations and permissions.
 import type { ClusterClient } from '../kafka-client/index.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
-import { describeAclsCodec } from '../protocol/apis/29-describe-acls.js';
-import { errorName } from '../protocol/error-codes.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
+import { describeAclsCodec, errorName } from '../protocol/index.js';
 
 const RESOURCE_TYPES: Record<number, string> = { 2: 'topic', 3: 'group', 4: 'cluster', 5: 'transactional-id' };
 const PATTERN_TYPES: Record<number, string> = { 3: 'literal', 4: 'prefixed' };

@@ -3,7 +3,7 @@
 // overrides are read first and sent again with the change. The dry run validates on the broker
 // (validate_only) and prints current -> new; --execute applies.
 import type { ClusterClient } from '../kafka-client/index.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
 
 export interface ConfigChange {
   name: string;

@@ -2,7 +2,7 @@
 // (ops/*.ts), then prints it as tables or JSON (ops/output.ts). Exit 3 when a health filter finds
 // problems or a segment is corrupt, 1 when the cluster cannot be reached, 2 for usage errors.
 import type { Command } from 'commander';
-import { ExitCode, UsageError } from '../common/exit-codes.js';
+import { ExitCode, UsageError } from '../common/index.js';
 import { withCluster, withConnectionOptions, type ConnectionFlags } from './connect.js';
 import { alterTopicConfig, parseSetPairs } from './alter-config.js';
 import { listAcls, parseResourceType } from './acls.js';

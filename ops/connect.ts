@@ -3,10 +3,9 @@
 // file (TLS, SASL, timeouts as the exporter uses them), else the only configured cluster, else the
 // reference cluster of the `broker` section. TLS/SASL flags refine a --bootstrap cluster.
 import type { Command } from 'commander';
-import type { ToolkitConfig } from '../common/config/schema.js';
-import type { ExporterClusterConfig } from '../common/config/sections/exporter.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
-import { contextFor } from '../cli/context.js';
+import type { ToolkitConfig, ExporterClusterConfig } from '../common/config/index.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
+import { contextFor } from '../common/command/index.js';
 import { ClusterClient, parseBootstrap, saslMechanisms, type SaslMechanism } from '../kafka-client/index.js';
 import { parseOutputFormat, type OutputFormat } from './output.js';
 

@@ -4,9 +4,8 @@
 // each partition's leader. Deleting is irreversible, so a target above the high watermark is
 // refused before anything is sent.
 import { RequestErrors, tpKey, type ClusterClient } from '../kafka-client/index.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
-import { deleteRecordsCodec } from '../protocol/apis/21-delete-records.js';
-import { errorName } from '../protocol/error-codes.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
+import { deleteRecordsCodec, errorName } from '../protocol/index.js';
 
 /** Where the new log start goes: an absolute offset, or the high watermark (delete everything committed). */
 export type DeleteTarget = { kind: 'offset'; offset: number } | { kind: 'high-watermark' };

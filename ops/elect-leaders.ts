@@ -2,8 +2,8 @@
 // replica. The dry run lists the partitions an election would change (leader is not the preferred
 // replica and the preferred replica is in the ISR); --execute sends ElectLeaders to the controller.
 import type { ClusterClient } from '../kafka-client/index.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
-import { errorName } from '../protocol/error-codes.js';
+import { RuntimeFailure } from '../common/index.js';
+import { errorName } from '../protocol/index.js';
 import { RawApis } from './raw-apis.js';
 
 export interface ElectionRow {

@@ -12,7 +12,7 @@ import {
   type GroupState,
   type TopicState,
 } from '../kafka-client/index.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
+import { RuntimeFailure } from '../common/index.js';
 
 const everything = { topics: () => true, groups: () => true, includeInternal: true };
 

@@ -1,8 +1,8 @@
 // `log dirs`: every broker's log directories (DescribeLogDirs): health, capacity, bytes per dir.
 import type { ClusterClient } from '../kafka-client/index.js';
-import { errorName } from '../protocol/error-codes.js';
+import { errorName } from '../protocol/index.js';
 import { RawApis } from './raw-apis.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
+import { RuntimeFailure } from '../common/index.js';
 
 export interface LogDirRow {
   broker: number;

@@ -4,15 +4,15 @@
 // codec over kafka-client's connections; batches are decoded by protocol/record-batch/.
 import { RequestErrors, type ClusterClient } from '../kafka-client/index.js';
 import { decodeAssignmentSafe } from './assignment.js';
-import { fetchCodec } from '../protocol/apis/01-fetch.js';
 import {
+  fetchCodec,
   CONSUMER_OFFSETS_TOPIC,
   decodeGroupMetadataValue,
   decodeKey,
   decodeOffsetCommitValue,
-} from '../protocol/consumer-offsets/index.js';
+} from '../protocol/index.js';
 import { batchSizeAt, decodeBatches } from '../protocol/record-batch/index.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
+import { RuntimeFailure } from '../common/index.js';
 import { RawApis } from './raw-apis.js';
 
 export type OffsetsEntry =

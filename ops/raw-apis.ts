@@ -3,13 +3,18 @@
 // transport and the project's protocol/ codecs, version negotiated per broker), so ops/ has no
 // connection layer of its own. A broker without the API gives a clear RuntimeFailure.
 import { UnsupportedApiError, type ClusterClient } from '../kafka-client/index.js';
-import type { ApiCodec } from '../protocol/api.js';
-import { describeLogDirsCodec, type DescribeLogDirsResponse } from '../protocol/apis/35-describe-log-dirs.js';
-import { electLeadersCodec, ElectionType, type ElectLeadersResponse } from '../protocol/apis/43-elect-leaders.js';
-import { offsetCommitCodec } from '../protocol/apis/08-offset-commit.js';
-import { findCoordinatorCodec } from '../protocol/apis/10-find-coordinator.js';
-import { errorName } from '../protocol/error-codes.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
+import {
+  type ApiCodec,
+  describeLogDirsCodec,
+  type DescribeLogDirsResponse,
+  electLeadersCodec,
+  ElectionType,
+  type ElectLeadersResponse,
+  offsetCommitCodec,
+  findCoordinatorCodec,
+  errorName,
+} from '../protocol/index.js';
+import { RuntimeFailure } from '../common/index.js';
 
 export class RawApis {
   constructor(private readonly client: ClusterClient) {}

@@ -2,7 +2,7 @@
 // default), apply them with --execute only while the group has no members (Kafka's rule: a live
 // consumer would overwrite the reset with its next commit).
 import { RequestErrors, tpKey, type ClusterClient } from '../kafka-client/index.js';
-import { RuntimeFailure, UsageError } from '../common/exit-codes.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
 import { fetchGroups } from './groups.js';
 import { RawApis } from './raw-apis.js';
 

@@ -1,5 +1,5 @@
 // `cluster describe`, `topics list`, `topics describe`: reads through kafka-client's cluster client.
-import { apiName } from '../protocol/api-keys.js';
+import { apiName } from '../protocol/index.js';
 import {
   RequestErrors,
   tpKey,
@@ -8,7 +8,7 @@ import {
   type PartitionState,
   type TopicState,
 } from '../kafka-client/index.js';
-import { RuntimeFailure } from '../common/exit-codes.js';
+import { RuntimeFailure } from '../common/index.js';
 import { matchesFilters, partitionProblems, type HealthFilter } from './partition-health.js';
 
 export interface BrokerDescription extends BrokerInfo {

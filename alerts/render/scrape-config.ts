@@ -2,8 +2,8 @@
 // for game days, the chaos runners and fault proxies, each with a `cluster` label added by
 // relabeling (brokers, runners and proxies do not emit it), the generated rule files and the
 // Alertmanager to notify.
-import type { AlertsConfig } from '../../common/config/sections/alerts.js';
-import { brokerMetricsPort, defaultPorts } from '../../common/ports.js';
+import type { AlertsConfig } from '../../common/config/index.js';
+import { brokerMetricsPort, defaultPorts } from '../../common/index.js';
 import { toYaml } from './yaml.js';
 
 /** Hidden target label carrying the cluster name into relabeling (dropped after it). */

@@ -1,6 +1,6 @@
 // Broker liveness, controller, pauses, request handling (F5, F8 and request saturation).
 import { brokerMetrics as bm } from '../../common/metrics/index.js';
-import { dashboardUids } from '../../common/links.js';
+import { dashboardUids } from '../../common/index.js';
 import { cmd } from '../runbook-commands.js';
 import { counter, gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';

@@ -1,5 +1,5 @@
 // Shared pieces of the rule modules: the context with selectors and case builders.
-import type { AlertsConfig, AlertWindows } from '../../common/config/sections/alerts.js';
+import type { AlertsConfig, AlertWindows } from '../../common/config/index.js';
 import { caseKit, type CaseKit } from '../schema/cases.js';
 import { selectorsFor, type Selectors } from '../schema/promql.js';
 import type { RuleContext } from '../schema/types.js';

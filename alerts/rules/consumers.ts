@@ -1,7 +1,7 @@
 // Consumer groups (F2, F4, and retention overtaking consumers): lag in records and seconds,
 // Burrow-style stalled status, records lost to retention, rebalancing.
 import { exporterMetrics as em, PartitionStatus } from '../../common/metrics/index.js';
-import { dashboardUids } from '../../common/links.js';
+import { dashboardUids } from '../../common/index.js';
 import { cmd } from '../runbook-commands.js';
 import { gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';

@@ -1,6 +1,6 @@
 // The exporter watching itself: without it lag, probe and SLO alerts go blind.
 import { exporterMetrics as em } from '../../common/metrics/index.js';
-import { dashboardUids } from '../../common/links.js';
+import { dashboardUids } from '../../common/index.js';
 import { cmd } from '../runbook-commands.js';
 import { gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';

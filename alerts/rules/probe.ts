@@ -2,7 +2,7 @@
 // records back; failures and records that never come back are what users would see.
 import { exporterMetrics as em } from '../../common/metrics/index.js';
 import type { MetricDef } from '../../common/metrics/index.js';
-import { dashboardUids } from '../../common/links.js';
+import { dashboardUids } from '../../common/index.js';
 import { cmd } from '../runbook-commands.js';
 import { counter, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';

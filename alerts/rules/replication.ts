@@ -2,7 +2,7 @@
 // balance (F3, F5, F9).
 import { brokerMetrics as bm, exporterMetrics as em } from '../../common/metrics/index.js';
 import type { MetricDef } from '../../common/metrics/index.js';
-import { dashboardUids } from '../../common/links.js';
+import { dashboardUids } from '../../common/index.js';
 import { cmd } from '../runbook-commands.js';
 import { counter, gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';

@@ -1,6 +1,6 @@
 // Security (F10): clients denied by ACLs, failed authentications.
 import { brokerMetrics as bm } from '../../common/metrics/index.js';
-import { dashboardUids } from '../../common/links.js';
+import { dashboardUids } from '../../common/index.js';
 import { cmd } from '../runbook-commands.js';
 import { counter, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';

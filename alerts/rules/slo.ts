@@ -1,11 +1,15 @@
 // SLO rules in the multi-window, multi-burn-rate form (sloth-like): per SLO, error ratios for
 // every window, objective, error budget and budget remaining; then one fast (page) and one slow
 // (ticket) burn alert per SLO. SLIs come from the exporter's kafka_sre_slo_{events,errors}_total.
-import type { SloDefinition } from '../../common/config/sections/alerts.js';
+import type { SloDefinition } from '../../common/config/index.js';
 import { exporterMetrics as em } from '../../common/metrics/index.js';
-import { burnWindowsFor, errorRatioWindows, type ResolvedBurnWindow } from '../../common/slo/burn-rate-windows.js';
-import { errorBudget } from '../../common/slo/error-budget.js';
-import { dashboardUids } from '../../common/links.js';
+import {
+  burnWindowsFor,
+  errorRatioWindows,
+  type ResolvedBurnWindow,
+  errorBudget,
+  dashboardUids,
+} from '../../common/index.js';
 import { cmd } from '../runbook-commands.js';
 import { counter, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';

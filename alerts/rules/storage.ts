@@ -2,7 +2,7 @@
 // exporter's DescribeLogDirs capacity, the broker's own log-dir gauges, or node_exporter
 // filesystem metrics of the log-dir mount -- then the disk alerts on that view.
 import { brokerMetrics as bm, exporterMetrics as em } from '../../common/metrics/index.js';
-import { dashboardUids } from '../../common/links.js';
+import { dashboardUids } from '../../common/index.js';
 import { cmd } from '../runbook-commands.js';
 import { gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';

@@ -1,7 +1,7 @@
 // Topic traffic (F7 and silent producers): per-partition produce rate, hot partitions, topics
 // that stopped receiving records.
 import { exporterMetrics as em } from '../../common/metrics/index.js';
-import { dashboardUids } from '../../common/links.js';
+import { dashboardUids } from '../../common/index.js';
 import { cmd } from '../runbook-commands.js';
 import { counter, gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';

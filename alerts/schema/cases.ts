@@ -1,6 +1,6 @@
 // Builders for promtool cases: series labelled the way the default scrape config labels them
 // (job from the selectors, `cluster` on broker series added by relabeling).
-import type { AlertsConfig } from '../../common/config/sections/alerts.js';
+import type { AlertsConfig } from '../../common/config/index.js';
 import { equalityLabels } from './promql.js';
 import type { CaseSeries } from './types.js';
 

@@ -1,7 +1,7 @@
 // PromQL building blocks. Metric names come only from the catalog (MetricDef) or from the
 // documented alternative sources in alternatives.ts; selectors come from the config.
 import type { MetricDef } from '../../common/metrics/index.js';
-import type { AlertsConfig } from '../../common/config/sections/alerts.js';
+import type { AlertsConfig } from '../../common/config/index.js';
 
 /** Join label matchers, dropping empty parts. */
 export function matchers(...parts: (string | undefined)[]): string {

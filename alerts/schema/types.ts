@@ -1,8 +1,8 @@
 // Typed rule specifications: what every alert carries (severity, annotations, runbook, dashboard,
 // routing hints, promtool cases). Rule modules under alerts/rules/ produce these; the model,
 // validator and renderers consume them.
-import type { AlertThresholds, AlertsConfig } from '../../common/config/sections/alerts.js';
-import type { DashboardUid } from '../../common/links.js';
+import type { AlertThresholds, AlertsConfig } from '../../common/config/index.js';
+import type { DashboardUid } from '../../common/index.js';
 
 export type Severity = 'page' | 'ticket';
 

@@ -17,8 +17,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKafka } from '../../kafka-client/index.js';
 import { stringify } from 'yaml';
-import { LauncherClient } from '../../chaos/faults/launcher-client.js';
-import { freePort, freePortBase } from '../../common/free-ports.js';
+import { LauncherClient } from '../../chaos/index.js';
+import { freePort, freePortBase } from '../../common/index.js';
 import { writeLines } from './records-file.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

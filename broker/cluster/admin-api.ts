@@ -9,7 +9,7 @@
 //   PUT  /nodes/{id}/log-dir-capacity  {"bytes": N | null}  -> 204 (null = the real file system)
 // Errors: non-2xx with {"error": "..."}; 404 for an unknown node or route, 409 for a state conflict.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Logger } from '../../common/logging.js';
+import type { Logger } from '../../common/index.js';
 import { ClusterLauncher, LauncherError, dirBytes } from './launcher.js';
 
 async function describeNodes(launcher: ClusterLauncher) {

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../../common/logging.js';
+import type { Logger } from '../../common/index.js';
 import type { ClusterSpec, NodeSpec } from '../config.js';
 import { clusterSpecFile, writeClusterSpec } from './spec.js';
 import { CONTROLLER_LAST_WAIT_MS, NODE_KILL_AFTER_MS } from './stop-bounds.js';

@@ -5,7 +5,7 @@
 // traffic through per-broker proxies overrides them (`advertise`).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { brokerListenerPort, brokerMetricsPort } from '../../common/ports.js';
+import { brokerListenerPort, brokerMetricsPort } from '../../common/index.js';
 import type { BrokerSectionConfig, ClusterSpec, HostPort, NodeSpec } from '../config.js';
 
 export type ListenerName = 'client' | 'interBroker' | 'controller';

@@ -5,7 +5,7 @@
 // broker registrations, ACLs). Data-plane code codes against these types only.
 import type { PartitionState } from '../state/topic-store.js';
 import type { TopicConfigs } from '../state/topic-config.js';
-import type { AclEntry } from '../../protocol/apis/acl-common.js';
+import type { AclEntry } from '../../protocol/index.js';
 
 /** A failure the controller reports with a Kafka error code (NOT_CONTROLLER, FENCED_LEADER_EPOCH, ...). */
 export class ControllerError extends Error {

@@ -1,6 +1,6 @@
 // The ControllerChannel of the single broker (`--brokers 1`): it is its own controller, so changes
 // go straight into its TopicStore, which persists them. Same contract as the quorum's channel.
-import { ErrorCode } from '../../protocol/error-codes.js';
+import { ErrorCode } from '../../protocol/index.js';
 import type { PartitionState, TopicStore } from '../state/topic-store.js';
 import { TopicError } from '../state/topic-store.js';
 import { ControllerError, type AclBinding, type ControllerChannel, type CreateTopicSpec } from './channel.js';

@@ -5,8 +5,8 @@
 // shutdown. Every decision is a list of metadata records proposed to Raft; operations run one at a
 // time so each one decides on an image that already holds the previous one's records.
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../common/logging.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+import type { Logger } from '../../common/index.js';
+import { ErrorCode, type AclFilter } from '../../protocol/index.js';
 import type { BrokerConfig, HostPort } from '../config.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import type { RaftNode } from '../raft/raft.js';
@@ -18,7 +18,6 @@ import {
   type TopicInfo,
 } from '../state/topic-store.js';
 import type { TopicConfigs } from '../state/topic-config.js';
-import type { AclFilter } from '../../protocol/apis/acl-common.js';
 import { ControllerError, type AclBinding, type AlterPartitionRequest, type CreateTopicSpec } from './channel.js';
 import type { MetadataImage } from './image.js';
 import type { MetadataRecord } from './records.js';

@@ -2,8 +2,8 @@
 // applies committed records to, the controller logic it runs while it leads, the RPC listener on
 // the controller port, the ControllerChannel the data plane uses, and the broker's heartbeats to
 // the active controller (registration, unfencing, liveness).
-import type { Logger } from '../../common/logging.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+import type { Logger } from '../../common/index.js';
+import { ErrorCode } from '../../protocol/index.js';
 import type { BrokerConfig, ClusterSpec, HostPort, NodeSpec } from '../config.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { RaftNode } from '../raft/raft.js';

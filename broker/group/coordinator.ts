@@ -10,15 +10,18 @@
 // promises that resolve when the round completes. Offsets and group metadata are appended to
 // `__consumer_offsets` through a GroupStore and replayed with load() on startup.
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { JoinGroupRequest } from '../../protocol/apis/11-join-group.js';
-import type { SyncGroupRequest } from '../../protocol/apis/14-sync-group.js';
-import type { HeartbeatRequest } from '../../protocol/apis/12-heartbeat.js';
-import type { LeaveGroupRequest, LeaveGroupResponse } from '../../protocol/apis/13-leave-group.js';
-import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/apis/08-offset-commit.js';
-import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/apis/09-offset-fetch.js';
-import type { DescribedGroup } from '../../protocol/apis/15-describe-groups.js';
 import {
+  ErrorCode,
+  type JoinGroupRequest,
+  type SyncGroupRequest,
+  type HeartbeatRequest,
+  type LeaveGroupRequest,
+  type LeaveGroupResponse,
+  type OffsetCommitRequest,
+  type OffsetCommitResponse,
+  type OffsetFetchRequest,
+  type OffsetFetchResponse,
+  type DescribedGroup,
   decodeGroupMetadataValue,
   decodeKey,
   decodeOffsetCommitValue,
@@ -27,7 +30,7 @@ import {
   encodeOffsetCommitKey,
   encodeOffsetCommitValue,
   offsetsPartitionFor,
-} from '../../protocol/consumer-offsets/formats.js';
+} from '../../protocol/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { Group, GroupStates, type GroupState, type JoinResult, type Member, type SyncResult } from './group.js';
 

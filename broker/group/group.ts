@@ -1,7 +1,6 @@
 // One classic consumer group: members, state, generation and the chosen protocol. Pure data plus
 // small queries; the coordinator drives every transition.
-import type { JoinGroupProtocol, JoinGroupResponse } from '../../protocol/apis/11-join-group.js';
-import type { SyncGroupResponse } from '../../protocol/apis/14-sync-group.js';
+import type { JoinGroupProtocol, JoinGroupResponse, SyncGroupResponse } from '../../protocol/index.js';
 import type { TimerHandle } from './clock.js';
 
 export const GroupStates = ['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead'] as const;

@@ -2,8 +2,7 @@
 // topic `__consumer_offsets` as ordinary record batches (built with protocol/record-batch), through
 // the same append path as producer batches, and are read back partition by partition at startup.
 import { buildRecordBatch, decodeBatches, lastOffsetOf } from '../../protocol/record-batch/index.js';
-import { CONSUMER_OFFSETS_TOPIC } from '../../protocol/consumer-offsets/formats.js';
-import { errorName } from '../../protocol/error-codes.js';
+import { CONSUMER_OFFSETS_TOPIC, errorName } from '../../protocol/index.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 import type { GroupStore, StoredRecord } from './coordinator.js';
 

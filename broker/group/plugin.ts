@@ -1,7 +1,7 @@
 // The group coordinator as a broker plugin: at start it makes sure the internal topic
 // `__consumer_offsets` exists (compacted, listed as internal), replays it into a new
 // GroupCoordinator and hands that to the handlers through `services.groups`.
-import { CONSUMER_OFFSETS_TOPIC } from '../../protocol/consumer-offsets/formats.js';
+import { CONSUMER_OFFSETS_TOPIC } from '../../protocol/index.js';
 import type { BrokerConfig } from '../config.js';
 import type { BrokerPlugin, BrokerServices } from '../services.js';
 import { GroupCoordinator, defaultCoordinatorConfig, type CoordinatorConfig } from './coordinator.js';

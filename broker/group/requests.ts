@@ -1,17 +1,28 @@
 // The ten group APIs as plain functions from a decoded request to a response, over one
 // GroupCoordinator. The handler files in broker/handlers/ only adapt these to the server's contract,
 // so the request logic is testable without sockets.
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/apis/08-offset-commit.js';
-import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/apis/09-offset-fetch.js';
-import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../../protocol/apis/10-find-coordinator.js';
-import type { JoinGroupRequest, JoinGroupResponse } from '../../protocol/apis/11-join-group.js';
-import type { HeartbeatRequest, HeartbeatResponse } from '../../protocol/apis/12-heartbeat.js';
-import type { LeaveGroupRequest, LeaveGroupResponse } from '../../protocol/apis/13-leave-group.js';
-import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/apis/14-sync-group.js';
-import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../../protocol/apis/15-describe-groups.js';
-import type { ListGroupsResponse } from '../../protocol/apis/16-list-groups.js';
-import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../../protocol/apis/42-delete-groups.js';
+import {
+  ErrorCode,
+  type OffsetCommitRequest,
+  type OffsetCommitResponse,
+  type OffsetFetchRequest,
+  type OffsetFetchResponse,
+  type FindCoordinatorRequest,
+  type FindCoordinatorResponse,
+  type JoinGroupRequest,
+  type JoinGroupResponse,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+  type LeaveGroupRequest,
+  type LeaveGroupResponse,
+  type SyncGroupRequest,
+  type SyncGroupResponse,
+  type DescribeGroupsRequest,
+  type DescribeGroupsResponse,
+  type ListGroupsResponse,
+  type DeleteGroupsRequest,
+  type DeleteGroupsResponse,
+} from '../../protocol/index.js';
 import type { ClientInfo, GroupCoordinator } from './coordinator.js';
 
 /** The broker that coordinates a group: where FindCoordinator points clients. */

@@ -14,8 +14,8 @@ import {
   type ProducePartitionResponse,
   type ProduceRequest,
   type ProduceResponse,
-} from '../../protocol/apis/00-produce.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { topicConfigNumber } from '../state/topic-config.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic } from '../security/index.js';

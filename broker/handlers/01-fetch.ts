@@ -15,8 +15,8 @@ import {
   type FetchRequest,
   type FetchResponse,
   type FetchTopicResponse,
-} from '../../protocol/apis/01-fetch.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import type { FetchPartitionResult } from '../replica/replica-manager.js';
 import type { RequestContext } from '../services.js';
 import type { HandlerModule } from './types.js';

@@ -10,8 +10,8 @@ import {
   type ListOffsetsPartitionResponse,
   type ListOffsetsRequest,
   type ListOffsetsResponse,
-} from '../../protocol/apis/02-list-offsets.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic } from '../security/index.js';
 

@@ -11,8 +11,8 @@ import {
   type MetadataRequest,
   type MetadataResponse,
   type MetadataTopic,
-} from '../../protocol/apis/03-metadata.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { validateTopicName, type TopicInfo } from '../state/topic-store.js';
 import { ControllerError } from '../controller/channel.js';
 import type { BrokerServices } from '../services.js';

@@ -5,12 +5,12 @@ import {
   offsetCommitCodec,
   type OffsetCommitRequest,
   type OffsetCommitResponse,
-} from '../../protocol/apis/08-offset-commit.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { offsetCommit } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
 
 export const handler: HandlerModule<OffsetCommitRequest, OffsetCommitResponse> = {
   codec: offsetCommitCodec,

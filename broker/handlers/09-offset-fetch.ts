@@ -4,12 +4,12 @@ import {
   offsetFetchCodec,
   type OffsetFetchRequest,
   type OffsetFetchResponse,
-} from '../../protocol/apis/09-offset-fetch.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { offsetFetch } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
 
 export const handler: HandlerModule<OffsetFetchRequest, OffsetFetchResponse> = {
   codec: offsetFetchCodec,

@@ -4,12 +4,12 @@ import {
   findCoordinatorCodec,
   type FindCoordinatorRequest,
   type FindCoordinatorResponse,
-} from '../../protocol/apis/10-find-coordinator.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { findCoordinator } from '../group/requests.js';
 import { coordinatorOf, locateCoordinator } from './group-services.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
 
 export const handler: HandlerModule<FindCoordinatorRequest, FindCoordinatorResponse> = {
   codec: findCoordinatorCodec,

@@ -1,6 +1,6 @@
 // Heartbeat (12), v0-3: NONE when Stable, REBALANCE_IN_PROGRESS during a join round,
 // ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID for fenced members.
-import { heartbeatCodec, type HeartbeatRequest, type HeartbeatResponse } from '../../protocol/apis/12-heartbeat.js';
+import { heartbeatCodec, type HeartbeatRequest, type HeartbeatResponse } from '../../protocol/index.js';
 import { heartbeat } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';

@@ -1,9 +1,5 @@
 // LeaveGroup (13), v0-3: one member (v0-2) or a batch (v3, per-member errors).
-import {
-  leaveGroupCodec,
-  type LeaveGroupRequest,
-  type LeaveGroupResponse,
-} from '../../protocol/apis/13-leave-group.js';
+import { leaveGroupCodec, type LeaveGroupRequest, type LeaveGroupResponse } from '../../protocol/index.js';
 import { leaveGroup } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';

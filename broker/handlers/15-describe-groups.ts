@@ -4,12 +4,12 @@ import {
   describeGroupsCodec,
   type DescribeGroupsRequest,
   type DescribeGroupsResponse,
-} from '../../protocol/apis/15-describe-groups.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { describeGroups } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
 
 export const handler: HandlerModule<DescribeGroupsRequest, DescribeGroupsResponse> = {
   codec: describeGroupsCodec,

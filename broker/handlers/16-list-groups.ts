@@ -1,9 +1,5 @@
 // ListGroups (16), v0-2: every group this broker coordinates that is not Dead.
-import {
-  listGroupsCodec,
-  type ListGroupsRequest,
-  type ListGroupsResponse,
-} from '../../protocol/apis/16-list-groups.js';
+import { listGroupsCodec, type ListGroupsRequest, type ListGroupsResponse } from '../../protocol/index.js';
 import { listGroups } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';

@@ -5,8 +5,8 @@ import {
   saslHandshakeCodec,
   type SaslHandshakeRequest,
   type SaslHandshakeResponse,
-} from '../../protocol/apis/17-sasl-handshake.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<SaslHandshakeRequest, SaslHandshakeResponse> = {

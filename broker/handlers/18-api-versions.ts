@@ -7,8 +7,8 @@ import {
   type ApiVersionRange,
   type ApiVersionsRequest,
   type ApiVersionsResponse,
-} from '../../protocol/apis/18-api-versions.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import type { HandlerModule } from './types.js';
 
 /** The ApiVersions handler answering with `advertised()` (the registry's ranges, sorted by key). */

@@ -9,8 +9,8 @@ import {
   type CreateTopicsRequest,
   type CreateTopicsResponse,
   type CreateTopicsResult,
-} from '../../protocol/apis/19-create-topics.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { InvalidLogConfigError, parseKafkaLogConfig } from '../log/config.js';
 import { validateTopicConfig, type TopicConfigs } from '../state/topic-config.js';
 import { ControllerError } from '../controller/channel.js';

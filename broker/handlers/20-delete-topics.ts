@@ -4,8 +4,8 @@ import {
   deleteTopicsCodec,
   type DeleteTopicsRequest,
   type DeleteTopicsResponse,
-} from '../../protocol/apis/20-delete-topics.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { ControllerError } from '../controller/channel.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic } from '../security/index.js';

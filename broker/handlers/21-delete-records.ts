@@ -7,8 +7,8 @@ import {
   type DeleteRecordsPartitionResult,
   type DeleteRecordsRequest,
   type DeleteRecordsResponse,
-} from '../../protocol/apis/21-delete-records.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { errorCodeOf } from '../log/errors.js';
 import type { HandlerModule } from './types.js';
 

@@ -4,8 +4,8 @@ import {
   initProducerIdCodec,
   type InitProducerIdRequest,
   type InitProducerIdResponse,
-} from '../../protocol/apis/22-init-producer-id.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<InitProducerIdRequest, InitProducerIdResponse> = {

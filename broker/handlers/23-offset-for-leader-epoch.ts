@@ -8,8 +8,8 @@ import {
   type EpochEndOffset,
   type OffsetForLeaderEpochRequest,
   type OffsetForLeaderEpochResponse,
-} from '../../protocol/apis/23-offset-for-leader-epoch.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse> = {

@@ -5,8 +5,8 @@ import {
   type DescribeAclsRequest,
   type DescribeAclsResource,
   type DescribeAclsResponse,
-} from '../../protocol/apis/29-describe-acls.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { AclOperation, canCluster, securityOf } from '../security/index.js';
 import type { HandlerModule } from './types.js';
 

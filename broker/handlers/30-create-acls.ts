@@ -1,12 +1,7 @@
 // CreateAcls (30), versions 0-1. Needs ALTER on the cluster. On a cluster node the bindings go
 // through the controller (committed as metadata records, applied to every node's AclStore);
 // the single broker applies them to its own store.
-import {
-  createAclsCodec,
-  type CreateAclsRequest,
-  type CreateAclsResponse,
-} from '../../protocol/apis/30-create-acls.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+import { createAclsCodec, type CreateAclsRequest, type CreateAclsResponse, ErrorCode } from '../../protocol/index.js';
 import { ControllerError } from '../controller/channel.js';
 import { invalidBinding } from '../security/acl-store.js';
 import { AclOperation, canCluster, securityOf } from '../security/index.js';

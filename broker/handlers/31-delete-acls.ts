@@ -1,12 +1,7 @@
 // DeleteAcls (31), versions 0-1: removes every binding matching each filter and returns them.
 // Needs ALTER on the cluster. Cluster nodes go through the controller; the single broker edits
 // its own AclStore.
-import {
-  deleteAclsCodec,
-  type DeleteAclsRequest,
-  type DeleteAclsResponse,
-} from '../../protocol/apis/31-delete-acls.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+import { deleteAclsCodec, type DeleteAclsRequest, type DeleteAclsResponse, ErrorCode } from '../../protocol/index.js';
 import { ControllerError, type AclBinding } from '../controller/channel.js';
 import { AclOperation, canCluster, securityOf } from '../security/index.js';
 import type { HandlerModule } from './types.js';

@@ -12,8 +12,8 @@ import {
   type DescribeConfigsResponse,
   type DescribeConfigsResult,
   type DescribedConfig,
-} from '../../protocol/apis/32-describe-configs.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { effectiveTopicConfigs, topicConfigDefs } from '../state/topic-config.js';
 import type { BrokerServices } from '../services.js';
 import type { HandlerModule } from './types.js';

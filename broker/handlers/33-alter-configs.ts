@@ -6,9 +6,9 @@ import {
   alterConfigsCodec,
   type AlterConfigsRequest,
   type AlterConfigsResponse,
-} from '../../protocol/apis/33-alter-configs.js';
-import { ConfigResourceType } from '../../protocol/apis/32-describe-configs.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ConfigResourceType,
+  ErrorCode,
+} from '../../protocol/index.js';
 import { InvalidLogConfigError, parseKafkaLogConfig } from '../log/config.js';
 import { validateTopicConfig, type TopicConfigs } from '../state/topic-config.js';
 import { ControllerError } from '../controller/channel.js';

@@ -6,8 +6,8 @@ import {
   describeLogDirsCodec,
   type DescribeLogDirsRequest,
   type DescribeLogDirsResponse,
-} from '../../protocol/apis/35-describe-log-dirs.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<DescribeLogDirsRequest, DescribeLogDirsResponse> = {

@@ -5,8 +5,8 @@ import {
   saslAuthenticateCodec,
   type SaslAuthenticateRequest,
   type SaslAuthenticateResponse,
-} from '../../protocol/apis/36-sasl-authenticate.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<SaslAuthenticateRequest, SaslAuthenticateResponse> = {

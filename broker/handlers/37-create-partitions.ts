@@ -4,8 +4,8 @@ import {
   createPartitionsCodec,
   type CreatePartitionsRequest,
   type CreatePartitionsResponse,
-} from '../../protocol/apis/37-create-partitions.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { ControllerError } from '../controller/channel.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic } from '../security/index.js';

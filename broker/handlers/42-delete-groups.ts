@@ -4,12 +4,12 @@ import {
   deleteGroupsCodec,
   type DeleteGroupsRequest,
   type DeleteGroupsResponse,
-} from '../../protocol/apis/42-delete-groups.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { deleteGroups } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
 
 export const handler: HandlerModule<DeleteGroupsRequest, DeleteGroupsResponse> = {
   codec: deleteGroupsCodec,

@@ -6,8 +6,8 @@ import {
   electLeadersCodec,
   type ElectLeadersRequest,
   type ElectLeadersResponse,
-} from '../../protocol/apis/43-elect-leaders.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import { ControllerError } from '../controller/channel.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canCluster } from '../security/index.js';

@@ -4,8 +4,8 @@ import {
   describeClusterCodec,
   type DescribeClusterRequest,
   type DescribeClusterResponse,
-} from '../../protocol/apis/60-describe-cluster.js';
-import { ErrorCode } from '../../protocol/error-codes.js';
+  ErrorCode,
+} from '../../protocol/index.js';
 import type { HandlerModule } from './types.js';
 
 export const handler: HandlerModule<DescribeClusterRequest, DescribeClusterResponse> = {

@@ -1,6 +1,6 @@
 // Glue shared by the group API handlers (08-16, 42): the coordinator from BrokerServices, the
 // client identity Kafka records for members, and where FindCoordinator points.
-import { CONSUMER_OFFSETS_TOPIC } from '../../protocol/consumer-offsets/formats.js';
+import { CONSUMER_OFFSETS_TOPIC } from '../../protocol/index.js';
 import type { GroupCoordinator } from '../group/coordinator.js';
 import type { ClientInfo } from '../group/coordinator.js';
 import type { CoordinatorLocator } from '../group/requests.js';

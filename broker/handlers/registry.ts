@@ -6,7 +6,7 @@
 // such as the group coordinator) go in `brokerPlugins`. ApiVersions is the one handler built here
 // from a factory: it gets `advertisedVersions` as a parameter, so it does not import this module.
 // The server gets `servedApis` from broker.ts and never imports this module either.
-import type { ApiVersionRange } from '../../protocol/apis/18-api-versions.js';
+import type { ApiVersionRange } from '../../protocol/index.js';
 import type { BrokerPlugin } from '../services.js';
 import type { RegisteredApi, ServedApis } from '../server/served-apis.js';
 import type { HandlerModule } from './types.js';

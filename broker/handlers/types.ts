@@ -16,7 +16,7 @@
 // - Register the module with one line in broker/handlers/registry.ts.
 //
 // RequestContext and the services it carries (BrokerServices) are in broker/services.ts.
-import type { ApiCodec } from '../../protocol/api.js';
+import type { ApiCodec } from '../../protocol/index.js';
 import type { RequestContext } from '../services.js';
 
 export interface HandlerModule<Req, Res> {

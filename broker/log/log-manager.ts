@@ -5,7 +5,7 @@
 // by setCapacityBytes) brings it back once the cause is gone.
 import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../../common/logging.js';
+import type { Logger } from '../../common/index.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { parseKafkaLogConfig, resolveLogConfig, type LogConfig } from './config.js';
 import { StorageError } from './errors.js';

@@ -11,9 +11,8 @@ import {
   type PerformanceEntry,
 } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
-import { brokerMetrics as M } from '../../common/metrics/broker.js';
-import type { MetricDef } from '../../common/metrics/types.js';
-import { errorName } from '../../protocol/error-codes.js';
+import { brokerMetrics as M, type MetricDef } from '../../common/metrics/index.js';
+import { errorName } from '../../protocol/index.js';
 
 const PERCENTILES = [0.5, 0.75, 0.95, 0.98, 0.99, 0.999];
 

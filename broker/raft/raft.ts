@@ -6,7 +6,7 @@
 //   ignores vote requests, so a node returning from a partition cannot depose a healthy leader;
 // - check quorum: a leader that has not heard from a majority for two election timeouts steps
 //   down, so a minority side has no active controller.
-import type { Logger } from '../../common/logging.js';
+import type { Logger } from '../../common/index.js';
 import type { HostPort } from '../config.js';
 import { RaftLog, type RaftEntry } from './raft-log.js';
 import { RpcClient } from './rpc.js';

@@ -3,7 +3,7 @@
 // and the brokers' requests to the active controller all use it. Small messages, few of them:
 // metadata changes are rare next to client traffic, so clarity beats a binary format here.
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { Logger } from '../../common/logging.js';
+import type { Logger } from '../../common/index.js';
 import type { HostPort } from '../config.js';
 
 export type RpcHandler = (method: string, params: unknown) => Promise<unknown>;

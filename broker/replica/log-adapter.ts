@@ -1,7 +1,7 @@
 // Opens this broker's log directory (broker/log's LogManager) with the broker-wide log defaults
 // and adapts it to the replica manager's LogProvider. Retention and compaction run on the
 // manager's timer (log.retention.check.interval.ms).
-import type { Logger } from '../../common/logging.js';
+import type { Logger } from '../../common/index.js';
 import { LogManager, type LogConfig } from '../log/index.js';
 import type { BrokerConfig } from '../config.js';
 import type { LogProvider } from './replica-manager.js';

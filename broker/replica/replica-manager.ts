@@ -7,8 +7,8 @@
 // fetches, acks=all produces). Single broker: the ISR is just this node, so the high watermark
 // moves with every append and acks=all completes at once; the same code waits for followers once
 // replication feeds `recordFollowerFetch`.
-import { ErrorCode } from '../../protocol/error-codes.js';
-import type { Logger } from '../../common/logging.js';
+import { ErrorCode } from '../../protocol/index.js';
+import type { Logger } from '../../common/index.js';
 import { errorCodeOf } from '../log/errors.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { topicConfigNumber, type TopicConfigs } from '../state/topic-config.js';

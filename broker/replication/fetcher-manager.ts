@@ -4,11 +4,15 @@
 // epoch first truncates a divergent tail: OffsetForLeaderEpoch tells where our latest epoch ends in
 // the leader's log, and everything above it goes (so no acknowledged record is lost and no
 // uncommitted tail survives a failover).
-import type { Logger } from '../../common/logging.js';
-import { fetchCodec, type FetchRequest } from '../../protocol/apis/01-fetch.js';
-import { listOffsetsCodec } from '../../protocol/apis/02-list-offsets.js';
-import { offsetForLeaderEpochCodec } from '../../protocol/apis/23-offset-for-leader-epoch.js';
-import { ErrorCode, errorName } from '../../protocol/error-codes.js';
+import type { Logger } from '../../common/index.js';
+import {
+  fetchCodec,
+  type FetchRequest,
+  listOffsetsCodec,
+  offsetForLeaderEpochCodec,
+  ErrorCode,
+  errorName,
+} from '../../protocol/index.js';
 import type { BrokerConfig } from '../config.js';
 import type { BrokerServices } from '../services.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';

@@ -3,9 +3,13 @@
 // correlation id. One connection per leader; a failed connection fails every pending request and
 // the next request reconnects.
 import { connect, type Socket } from 'node:net';
-import type { ApiCodec } from '../../protocol/api.js';
-import { FrameSplitter, encodeRequestFrame, readResponseHeader } from '../../protocol/frame.js';
-import { ProtocolReader } from '../../protocol/primitives/reader.js';
+import {
+  type ApiCodec,
+  FrameSplitter,
+  encodeRequestFrame,
+  readResponseHeader,
+  ProtocolReader,
+} from '../../protocol/index.js';
 import type { HostPort } from '../config.js';
 
 interface Pending {

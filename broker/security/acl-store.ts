@@ -2,7 +2,7 @@
 // semantics). On the single broker the ACL handlers apply changes here directly; on a cluster
 // node the quorum's metadata image calls apply() for every committed ACL record, so all nodes
 // decide alike.
-import type { AclFilter } from '../../protocol/apis/acl-common.js';
+import type { AclFilter } from '../../protocol/index.js';
 import type { AclBinding } from '../controller/channel.js';
 
 export const ResourceType = { ANY: 1, TOPIC: 2, GROUP: 3, CLUSTER: 4, TRANSACTIONAL_ID: 5 } as const;

@@ -4,9 +4,9 @@
 import type { BrokerServices, RequestContext } from '../services.js';
 import type { BrokerConfig } from '../config.js';
 import { AclOperation, AclStore, CLUSTER_RESOURCE, Permission, PatternType, ResourceType } from './acl-store.js';
-import type { AclEntry as AclBinding } from '../../protocol/apis/acl-common.js';
+import type { AclEntry as AclBinding } from '../../protocol/index.js';
 import { Credentials } from './credentials.js';
-import { securitySection } from '../../common/config/sections/broker.js';
+import { securitySection } from '../../common/config/index.js';
 
 export { AclOperation, ResourceType, CLUSTER_RESOURCE } from './acl-store.js';
 

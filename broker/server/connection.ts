@@ -17,8 +17,8 @@
 // connection; a failed authentication is answered with SASL_AUTHENTICATION_FAILED, counted and
 // closed. The authenticated principal goes on every RequestContext.
 import type { Socket } from 'node:net';
-import { ErrorCode } from '../../protocol/error-codes.js';
 import {
+  ErrorCode,
   beginResponse,
   finishFrame,
   FrameSplitter,
@@ -26,17 +26,17 @@ import {
   peekRequestHeader,
   readRequestHeader,
   responseHeaderFlexible,
-} from '../../protocol/frame.js';
-import { ProtocolDecodeError } from '../../protocol/primitives/errors.js';
-import { ProtocolReader } from '../../protocol/primitives/reader.js';
-import { ProtocolWriter } from '../../protocol/primitives/writer.js';
-import { apiVersionsCodec } from '../../protocol/apis/18-api-versions.js';
+  ProtocolDecodeError,
+  ProtocolReader,
+  ProtocolWriter,
+  apiVersionsCodec,
+  type SaslAuthenticateResponse,
+} from '../../protocol/index.js';
 import type { BrokerServices, RequestContext } from '../services.js';
 import type { RegisteredApi, ServedApis } from './served-apis.js';
 import type { RequestTimes } from '../metrics/broker-metrics.js';
 import { securityOf } from '../security/index.js';
 import { saslExchange, type SaslExchange, type SaslStep } from '../security/sasl.js';
-import type { SaslAuthenticateResponse } from '../../protocol/apis/36-sasl-authenticate.js';
 
 const SASL_HANDSHAKE_KEY = 17;
 const SASL_AUTHENTICATE_KEY = 36;

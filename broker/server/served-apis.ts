@@ -1,9 +1,7 @@
 // What the server dispatches to: the APIs this broker serves, with their request/response types
 // erased (the server only moves values through). broker/handlers/registry.ts builds them from the
 // handler modules; broker.ts hands them to the SocketServer, so the server never imports handlers.
-import type { ApiVersionRange } from '../../protocol/apis/18-api-versions.js';
-import type { ProtocolReader } from '../../protocol/primitives/reader.js';
-import type { ProtocolWriter } from '../../protocol/primitives/writer.js';
+import type { ApiVersionRange, ProtocolReader, ProtocolWriter } from '../../protocol/index.js';
 import type { RequestContext } from '../services.js';
 
 /** A registered API with its request/response types erased. */

@@ -2,7 +2,7 @@
 // started with a readiness check, stopped by PID (SIGTERM, then SIGKILL after a grace period).
 // Tests hand in their own starter with the same shape, so their fixture tracks every PID.
 import { spawn } from 'node:child_process';
-import { portOpen } from '../../common/free-ports.js';
+import { portOpen } from '../../common/index.js';
 
 export interface ChildStartOptions {
   /** A name for errors ("prometheus", "kafka-sre broker"). */

@@ -1,7 +1,7 @@
 // Toxiproxy's API handlers, one per route (Go: api.go): decode the body the way encoding/json
 // would, act on the proxy collection, answer with Toxiproxy's status codes and JSON shapes.
 import type { Registry } from 'prom-client';
-import type { Logger } from '../../common/logging.js';
+import type { Logger } from '../../common/index.js';
 import { errors, toApiError, type ApiError } from './api-error.js';
 import {
   JsonDecodeError,

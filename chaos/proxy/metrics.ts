@@ -3,7 +3,7 @@
 // counted as they flow (Toxiproxy adds them when a connection ends), in plain numbers that the
 // counters read at scrape time, so the data path pays no label lookups.
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { proxyMetrics } from '../../common/metrics/chaos.js';
+import { proxyMetrics } from '../../common/metrics/index.js';
 import type { Direction } from './toxic.js';
 
 export interface ByteCounts {

@@ -2,7 +2,7 @@
 // the proxy's toxics (Toxiproxy's Proxy). Enabling listens; disabling closes the listener and
 // every connection.
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { Logger } from '../../common/logging.js';
+import type { Logger } from '../../common/index.js';
 import { joinHostPort, resolveListen, resolvedListenString, splitHostPort } from './address.js';
 import { Connection } from './connection.js';
 import type { ProxyTraffic } from './metrics.js';

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { createLogger, type Logger } from '../../common/logging.js';
+import { createLogger, type Logger } from '../../common/index.js';
 import { joinHostPort } from './address.js';
 import { createApiHandler } from './api-router.js';
 import { ApiError, toApiError } from './api-error.js';

@@ -3,7 +3,7 @@
 // problem (nothing injected).
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { RuntimeFailure, UsageError } from '../../common/exit-codes.js';
+import { RuntimeFailure, UsageError } from '../../common/index.js';
 import { writeReports } from '../report/write.js';
 import { formatHistory, readHistory } from '../schedule/history.js';
 import { loadScheduleFile, Scheduler } from '../schedule/scheduler.js';

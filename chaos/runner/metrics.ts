@@ -3,7 +3,7 @@
 // the game-day dashboard can draw its faults as annotations.
 import { createServer, type Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
-import { chaosMetrics } from '../../common/metrics/chaos.js';
+import { chaosMetrics } from '../../common/metrics/index.js';
 
 export interface RunnerMetrics {
   url: string;

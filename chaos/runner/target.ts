@@ -1,5 +1,5 @@
 // Resolve the spec's target into concrete URLs, and enforce the allow-list before anything runs.
-import { UsageError } from '../../common/exit-codes.js';
+import { UsageError } from '../../common/index.js';
 import { saslCredentials, type SaslCredentials, type SaslSettings } from '../../kafka-client/index.js';
 import type { TargetSpec } from '../schema/schema.js';
 import type { ResolvedTarget } from '../faults/types.js';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseDocument } from 'yaml';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { UsageError } from '../../common/exit-codes.js';
+import { UsageError } from '../../common/index.js';
 import { loadSpecFile } from '../schema/parse.js';
 import { targetId } from '../runner/target.js';
 import { TargetLockedError } from '../runner/lock.js';

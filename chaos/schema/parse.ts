@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { UsageError } from '../../common/exit-codes.js';
+import { UsageError } from '../../common/index.js';
 import { faultTypes, specSchema, type GameDaySpec } from './schema.js';
 
 export interface SpecIssue {

@@ -1,41 +1,9 @@
-// The metric catalog: every metric the broker, exporter, chaos runner and proxy emit.
-// Alerts and dashboards import names from here only.
-import { brokerMetrics } from './broker.js';
-import { chaosMetrics, proxyMetrics } from './chaos.js';
-import { exporterMetrics } from './exporter.js';
-import type { MetricDef } from './types.js';
-
-export { brokerMetrics, exporterMetrics, chaosMetrics, proxyMetrics };
+// Front door of common/metrics: the metric catalog, every metric the broker, exporter, chaos runner
+// and proxy emit (name, type, help, labels). Alerts and dashboards reference metrics only through it.
+// Definitions only (no prom-client). Re-exports only (no code, no side effects): docs/architecture.md.
+export { brokerMetrics } from './broker.js';
+export { exporterMetrics } from './exporter.js';
+export { chaosMetrics, proxyMetrics } from './chaos.js';
+export { catalog, allMetrics, exposedNames, lookupExposed } from './catalog.js';
 export type { MetricDef, MetricSource, MetricType } from './types.js';
 export { GroupStatus, PartitionStatus } from './burrow-status.js';
-
-export const catalog = {
-  broker: brokerMetrics,
-  exporter: exporterMetrics,
-  chaos: chaosMetrics,
-  proxy: proxyMetrics,
-} as const;
-
-/** Every catalog entry, flat. */
-export function allMetrics(): MetricDef[] {
-  return [brokerMetrics, exporterMetrics, chaosMetrics, proxyMetrics].flatMap(
-    (section) => Object.values(section) as MetricDef[],
-  );
-}
-
-/** Series names a metric exposes (a summary has `name`, `name_count`, `name_sum`...). */
-export function exposedNames(def: MetricDef): string[] {
-  switch (def.type) {
-    case 'histogram':
-      return [`${def.name}_bucket`, `${def.name}_count`, `${def.name}_sum`];
-    case 'summary':
-      return [def.name, `${def.name}_count`, `${def.name}_sum`];
-    default:
-      return [def.name];
-  }
-}
-
-/** Find the catalog entry behind an exposed series name, if any. */
-export function lookupExposed(series: string): MetricDef | undefined {
-  return allMetrics().find((d) => exposedNames(d).includes(series));
-}

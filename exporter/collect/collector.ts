@@ -1,8 +1,7 @@
 // The background collector: every interval, each cluster is read in parallel into a new
 // immutable snapshot and published. A failed cycle keeps the previous snapshot (stale, up=0).
 // Cycles never overlap: the next one is scheduled when the previous one finished.
-import type { Logger } from '../../common/logging.js';
-import { traced } from '../../common/tracing.js';
+import { type Logger, traced } from '../../common/index.js';
 import { ClusterClient, tpKey, type CollectFilters } from '../../kafka-client/index.js';
 import type { MetricsHub } from '../metrics/exposition.js';
 import { brokerAvailability, consumerLag } from '../slo/sli.js';

@@ -7,7 +7,7 @@
 //   which change between collections.
 // Every name comes from the catalog (common/metrics/exporter.ts).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { exporterMetrics } from '../../common/metrics/exporter.js';
+import { exporterMetrics } from '../../common/metrics/index.js';
 import type { ClusterSnapshot, FamilyKey } from '../snapshot/snapshot.js';
 import { compressPart, gzipBody, type CompressedPart } from './gzip-exposition.js';
 

@@ -5,8 +5,7 @@
 // durable path). A window that is not yet covered by history uses what is there (like
 // Prometheus' rate() over a range with fewer samples); with no events in the window it is 0.
 
-import { durationSeconds, errorRatioWindows } from '../../common/slo/burn-rate-windows.js';
-import { burnRateOf } from '../../common/slo/error-budget.js';
+import { durationSeconds, errorRatioWindows, burnRateOf } from '../../common/index.js';
 
 /**
  * The standard windows (5m, 30m, 1h, 2h, 6h, 1d, 3d) in seconds, from the shared table

@@ -1,6 +1,6 @@
 // Built-in SLIs (kinds as in common/config/sections/alerts.ts): how each observation turns into
 // (events, errors) increments. Pure functions; the collector and the probe feed SliAccount.
-import type { SliKind } from '../../common/config/sections/alerts.js';
+import type { SliKind } from '../../common/config/index.js';
 
 export type { SliKind };
 

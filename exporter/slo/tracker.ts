@@ -2,7 +2,7 @@
 // recording rules turn them into error ratios and burn rates) and the exporter's own burn-rate
 // estimate per standard window from in-memory history.
 import type { Registry, Counter, Gauge } from 'prom-client';
-import type { SloDefinition } from '../../common/config/sections/alerts.js';
+import type { SloDefinition } from '../../common/config/index.js';
 import { catalogCounter, catalogGauge } from '../metrics/exposition.js';
 import { SliAccount } from './burn-rate.js';
 import type { SliIncrement } from './sli.js';

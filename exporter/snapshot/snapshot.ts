@@ -9,7 +9,7 @@
 // publish retires gives its memory to the next one instead of to the allocator (chunk-pool.ts). Series are admitted by tier (cluster, broker, topic, group, partition,
 // group-partition), so when the cardinality guard hits the limit the most detailed series go
 // first and cluster health is always kept.
-import { exporterMetrics } from '../../common/metrics/exporter.js';
+import { exporterMetrics } from '../../common/metrics/index.js';
 import { SeriesBudget } from '../cardinality.js';
 import { CHUNK_BYTES, type ChunkPool } from './chunk-pool.js';
 

@@ -1,6 +1,6 @@
 // Pre-flight: everything that can be checked without changing the target, so a drill that cannot
 // run properly stops (exit 2) before anything is injected rather than halfway through.
-import { UsageError } from '../../../common/exit-codes.js';
+import { UsageError } from '../../../common/index.js';
 import type { FaultRegistry } from '../../faults/registry.js';
 import type { Fault, FaultContext, ResolvedTarget } from '../../faults/types.js';
 import { saslCredentials } from '../../../kafka-client/index.js';

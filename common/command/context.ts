@@ -1,8 +1,10 @@
-// What every subcommand receives: the merged configuration and the logger.
+// What every subcommand receives: the merged configuration and the logger (the program's global
+// --config and --log-level applied), plus the flag parsers parts share. cli/main.ts defines the
+// global options; a part's `registerX` calls `contextFor(cmd)` inside its actions.
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../common/config/load.js';
-import type { ConfigInput, ToolkitConfig } from '../common/config/schema.js';
-import { configureRootLogger, type Logger, type LogLevel } from '../common/logging.js';
+import { loadConfig } from '../config/load.js';
+import type { ConfigInput, ToolkitConfig } from '../config/schema.js';
+import { configureRootLogger, type Logger, type LogLevel } from '../logging.js';
 
 export interface GlobalOptions {
   config?: string;

@@ -1,8 +1,9 @@
 // `kafka-sre up` composes services contributed by each part (reference cluster, proxy,
-// exporter, Prometheus with the generated rules, Alertmanager). A part adds its starter to
-// cli/up.ts; every started service prints where it listens and is stopped in reverse order.
-import type { ToolkitConfig } from '../common/config/schema.js';
-import type { Logger } from '../common/logging.js';
+// exporter, Prometheus with the generated rules, Alertmanager). A part exports a ServiceStarter
+// from its front door and cli/up.ts lists it; every started service prints where it listens and
+// is stopped in reverse order.
+import type { ToolkitConfig } from '../config/schema.js';
+import type { Logger } from '../logging.js';
 
 export interface Endpoint {
   what: string;

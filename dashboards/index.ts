@@ -1,0 +1,3 @@
+// Front door of dashboards/ (generated Grafana dashboards): what cli/ uses.
+// Re-exports only (no code, no side effects): docs/architecture.md.
+export { registerDashboardsCommands } from './cli.js';

@@ -3,7 +3,7 @@
 // a ControllerChannel: the node forwards it to the active controller, which appends metadata
 // records to the Raft log; every node applies committed records to its local image (TopicStore,
 // broker registrations, ACLs). Data-plane code codes against these types only.
-import type { PartitionState } from '../state/topic-store.js';
+import type { PartitionRegistration } from '../state/topic-store.js';
 import type { TopicConfigs } from '../state/topic-config.js';
 import type { AclEntry } from '../../protocol/index.js';
 
@@ -51,7 +51,7 @@ export interface ControllerChannel {
   createPartitions(name: string, newTotal: number, validateOnly: boolean): Promise<void>;
   alterTopicConfigs(name: string, configs: TopicConfigs): Promise<void>;
   /** Resolves with the partition as committed (leader epoch, partition epoch, ISR). */
-  alterPartition(req: AlterPartitionRequest): Promise<PartitionState>;
+  alterPartition(req: AlterPartitionRequest): Promise<PartitionRegistration>;
   /** Preferred (electionType 0) or unclean (1) leader election for the given partitions. */
   electLeaders(
     electionType: number,

@@ -1,7 +1,7 @@
 // The ControllerChannel of the single broker (`--brokers 1`): it is its own controller, so changes
 // go straight into its TopicStore, which persists them. Same contract as the quorum's channel.
 import { ErrorCode } from '../../protocol/index.js';
-import type { PartitionState, TopicStore } from '../state/topic-store.js';
+import type { PartitionRegistration, TopicStore } from '../state/topic-store.js';
 import { TopicError } from '../state/topic-store.js';
 import { ControllerError, type AclBinding, type ControllerChannel, type CreateTopicSpec } from './channel.js';
 
@@ -61,7 +61,7 @@ export class LocalControllerChannel implements ControllerChannel {
     }
   }
 
-  async alterPartition(): Promise<PartitionState> {
+  async alterPartition(): Promise<PartitionRegistration> {
     throw new ControllerError(ErrorCode.INVALID_REQUEST, 'a single broker has no followers: its ISR never changes');
   }
 

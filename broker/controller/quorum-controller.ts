@@ -14,7 +14,7 @@ import {
   INTERNAL_TOPICS,
   MAX_PARTITIONS_PER_TOPIC,
   validateTopicName,
-  type PartitionState,
+  type PartitionRegistration,
   type TopicInfo,
 } from '../state/topic-store.js';
 import type { TopicConfigs } from '../state/topic-config.js';
@@ -253,9 +253,9 @@ export class QuorumController {
   /** The partition with `nodeId` gone from its ISR and leadership, or null when nothing changes. */
   private withoutReplica(
     t: TopicInfo,
-    p: PartitionState,
+    p: PartitionRegistration,
     nodeId: number,
-  ): { state: PartitionState; unclean: boolean } | null {
+  ): { state: PartitionRegistration; unclean: boolean } | null {
     const inIsr = p.isr.includes(nodeId);
     if (!inIsr && p.leader !== nodeId) return null;
     // The last ISR member stays in the ISR: it is the only replica known to hold every committed record.
@@ -539,7 +539,7 @@ export class QuorumController {
     return index;
   }
 
-  private newPartition(topic: string, partition: number, replicas: number[]): PartitionState {
+  private newPartition(topic: string, partition: number, replicas: number[]): PartitionRegistration {
     const live = replicas.filter((r) => this.image.isLive(r));
     const leader = live[0] ?? -1;
     return {
@@ -587,7 +587,7 @@ export class QuorumController {
     return this.commit([{ type: 'configs', name, configs }]);
   }
 
-  private async alterPartition(req: AlterPartitionRequest): Promise<{ index: number; state: PartitionState }> {
+  private async alterPartition(req: AlterPartitionRequest): Promise<{ index: number; state: PartitionRegistration }> {
     const p = this.image.topics.partition(req.topic, req.partition);
     if (!p)
       throw new ControllerError(
@@ -613,7 +613,7 @@ export class QuorumController {
         ErrorCode.INELIGIBLE_REPLICA,
         `replica(s) ${ineligible.join(', ')} cannot join the ISR (fenced or not a replica)`,
       );
-    const state: PartitionState = {
+    const state: PartitionRegistration = {
       ...p,
       isr: p.replicas.filter((r) => req.newIsr.includes(r)),
       partitionEpoch: p.partitionEpoch + 1,

@@ -8,7 +8,7 @@ import type { BrokerConfig, ClusterSpec, HostPort, NodeSpec } from '../config.js
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { RaftNode } from '../raft/raft.js';
 import { RpcClient, RpcError, RpcServer } from '../raft/rpc.js';
-import type { PartitionState, TopicStore } from '../state/topic-store.js';
+import type { PartitionRegistration, TopicStore } from '../state/topic-store.js';
 import type { TopicConfigs } from '../state/topic-config.js';
 import {
   ControllerError,
@@ -233,8 +233,8 @@ export class QuorumNode implements ControllerChannel {
   async alterTopicConfigs(name: string, configs: TopicConfigs): Promise<void> {
     await this.change<number>('ctl.alterConfigs', { name, configs });
   }
-  async alterPartition(req: AlterPartitionRequest): Promise<PartitionState> {
-    const res = await this.change<{ index: number; state: PartitionState }>('ctl.alterPartition', req);
+  async alterPartition(req: AlterPartitionRequest): Promise<PartitionRegistration> {
+    const res = await this.change<{ index: number; state: PartitionRegistration }>('ctl.alterPartition', req);
     return res.state;
   }
   async electLeaders(

@@ -1,7 +1,7 @@
 // The metadata log's records: everything the cluster agrees on goes through the Raft log as one of
 // these, and every node rebuilds its image (topics, partitions, brokers) by applying them in order.
 import type { HostPort } from '../config.js';
-import type { PartitionState, TopicInfo } from '../state/topic-store.js';
+import type { PartitionRegistration, TopicInfo } from '../state/topic-store.js';
 import type { TopicConfigs } from '../state/topic-config.js';
 import type { AclBinding } from './channel.js';
 
@@ -16,7 +16,7 @@ export type MetadataRecord =
   | { type: 'remove-topic'; name: string }
   | { type: 'configs'; name: string; configs: TopicConfigs }
   /** Leader, epochs, replicas or ISR of one partition (also adds a partition one past the end). */
-  | { type: 'partition'; state: PartitionState }
+  | { type: 'partition'; state: PartitionRegistration }
   /** An ACL binding added or removed (CreateAcls / DeleteAcls): every node's authorizer applies it. */
   | { type: 'acl'; kind: 'add' | 'remove'; binding: AclBinding }
   /** The config file's ACLs (broker.security.acls) were written once as `acl` records; from then on they are ordinary, deletable ACLs. */

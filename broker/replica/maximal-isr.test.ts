@@ -12,13 +12,13 @@ import type { AlterPartitionRequest, ControllerChannel } from '../controller/cha
 import { brokerConfigFor } from '../config.js';
 import { batch, tempDir } from '../log/test-helpers.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
-import { TopicStore, type PartitionState } from '../state/topic-store.js';
+import { TopicStore, type PartitionRegistration } from '../state/topic-store.js';
 import { openLogs } from './log-adapter.js';
 import { ReplicaManager } from './replica-manager.js';
 
 interface PendingAlter {
   req: AlterPartitionRequest;
-  resolve(state: PartitionState): void;
+  resolve(state: PartitionRegistration): void;
   reject(e: Error): void;
 }
 
@@ -30,7 +30,8 @@ function controllerStandIn(alters: PendingAlter[]): ControllerChannel {
     deleteTopic: unused,
     createPartitions: unused,
     alterTopicConfigs: unused,
-    alterPartition: (req) => new Promise<PartitionState>((resolve, reject) => alters.push({ req, resolve, reject })),
+    alterPartition: (req) =>
+      new Promise<PartitionRegistration>((resolve, reject) => alters.push({ req, resolve, reject })),
     electLeaders: unused,
     createAcls: unused,
     deleteAcls: unused,
@@ -59,7 +60,7 @@ function leaderOfT0(t: test.TestContext) {
     rm.stop();
     logs.close();
   });
-  const partition: PartitionState = {
+  const partition: PartitionRegistration = {
     topic: 't',
     partition: 0,
     leader: 0,

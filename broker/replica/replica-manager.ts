@@ -12,7 +12,7 @@ import type { Logger } from '../../common/index.js';
 import { errorCodeOf } from '../log/errors.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { topicConfigNumber, type TopicConfigs } from '../state/topic-config.js';
-import type { PartitionState, TopicChange, TopicStore } from '../state/topic-store.js';
+import type { PartitionRegistration, TopicChange, TopicStore } from '../state/topic-store.js';
 import type { BrokerConfig } from '../config.js';
 import type { ControllerChannel } from '../controller/channel.js';
 import { HighWatermarkCheckpoint } from './hw-checkpoint.js';
@@ -55,7 +55,7 @@ export class Replica {
   /** After a rejected AlterPartition (stale epoch, fenced follower): no new attempt before this time. */
   isrRetryAt = 0;
   constructor(
-    public state: PartitionState,
+    public state: PartitionRegistration,
     readonly log: LocalLog,
     clustered: boolean,
   ) {
@@ -185,7 +185,7 @@ export class ReplicaManager {
     }
   }
 
-  private openReplica(p: PartitionState, configs: TopicConfigs): void {
+  private openReplica(p: PartitionRegistration, configs: TopicConfigs): void {
     if (!p.replicas.includes(this.config.nodeId)) return;
     const log = this.logs.open(p.topic, p.partition, configs);
     const replica = new Replica(p, log, this.clustered);

@@ -17,7 +17,7 @@ import type { BrokerConfig } from '../config.js';
 import type { BrokerServices } from '../services.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import type { Replica, ReplicaManager } from '../replica/replica-manager.js';
-import type { PartitionState } from '../state/topic-store.js';
+import type { PartitionRegistration } from '../state/topic-store.js';
 import { PeerClient } from './peer-client.js';
 import { divergenceOffset } from './truncation.js';
 
@@ -322,7 +322,7 @@ export class ReplicaFetcherManager {
     this.fetchers.clear();
   }
 
-  private follow(p: PartitionState): void {
+  private follow(p: PartitionRegistration): void {
     const me = this.config.nodeId;
     if (!p.replicas.includes(me) || p.leader === me || p.leader < 0) {
       this.unfollow(p.topic, p.partition);

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { ErrorCode } from '../../protocol/index.js';
 import type { TopicConfigs } from './topic-config.js';
 
-export interface PartitionState {
+/** A partition as the metadata quorum registers it (KRaft: PartitionRegistration): leader, epochs, replicas, ISR. */
+export interface PartitionRegistration {
   topic: string;
   partition: number;
   leader: number;
@@ -26,7 +27,7 @@ export interface TopicInfo {
   name: string;
   topicId: string;
   internal: boolean;
-  partitions: PartitionState[];
+  partitions: PartitionRegistration[];
   configs: TopicConfigs;
 }
 
@@ -35,7 +36,7 @@ export type TopicChange =
   | { kind: 'deleted'; topic: TopicInfo }
   | { kind: 'partitions-added'; topic: TopicInfo; from: number }
   | { kind: 'configs-changed'; topic: TopicInfo }
-  | { kind: 'partition-changed'; topic: TopicInfo; partition: PartitionState; previous: PartitionState };
+  | { kind: 'partition-changed'; topic: TopicInfo; partition: PartitionRegistration; previous: PartitionRegistration };
 
 export class TopicError extends Error {
   constructor(
@@ -102,7 +103,7 @@ export class TopicStore {
     return this.topics.get(name);
   }
 
-  partition(topic: string, partition: number): PartitionState | undefined {
+  partition(topic: string, partition: number): PartitionRegistration | undefined {
     return this.topics.get(topic)?.partitions[partition];
   }
 
@@ -215,7 +216,7 @@ export class TopicStore {
   }
 
   /** A partition's new leader/epochs/replicas/ISR; a partition one past the end is added. */
-  applyPartition(state: PartitionState): void {
+  applyPartition(state: PartitionRegistration): void {
     const topic = this.topics.get(state.topic);
     if (!topic) return;
     const next = { ...state, replicas: [...state.replicas], isr: [...state.isr] };
@@ -231,7 +232,7 @@ export class TopicStore {
     this.emit({ kind: 'partition-changed', topic, partition: next, previous });
   }
 
-  private newPartition(topic: string, partition: number): PartitionState {
+  private newPartition(topic: string, partition: number): PartitionRegistration {
     return {
       topic,
       partition,

@@ -139,7 +139,9 @@ export async function runDrill(
   );
   const out: DrillResult = { code: r.code ?? -1, stdout: `${r.stdout}\n${r.stderr}`, report };
   if (r.code !== 0 && /FAIL data: .*lost-write [1-9]/.test(r.stdout))
-    out.lossDiagnosis = await diagnoseLoss(stack, report);
+    // A diagnosis that cannot run (e.g. a SASL stack this plain client cannot read) must not hide
+    // the drill's own verdict lines.
+    out.lossDiagnosis = await diagnoseLoss(stack, report).catch((e: Error) => `no diagnosis: ${e.message}`);
   return out;
 }
 

@@ -355,6 +355,7 @@ export class LoadDriver implements LoadControl {
       idHeader,
       idPrefix: `${runId}:`,
       idleTimeoutMs: Math.max(30_000, spec.drainTimeout),
+      groupPrefix: spec.consumers?.groupId,
     });
     return checkData(this.sendLog, log, spec.consumers ? groupConsumption(this.acked, this.consumed) : undefined);
   }

@@ -16,6 +16,11 @@ export interface ReadBackOptions {
   idPrefix: string;
   /** Give up when no record arrived for this long (the read is then incomplete: inconclusive). */
   idleTimeoutMs: number;
+  /**
+   * Prefix of the reader's (new, unique) group id. With ACLs the load's principal may only use
+   * groups it is granted, typically by the prefix of its own group: the driver passes that group.
+   */
+  groupPrefix?: string;
 }
 
 export async function readBack(kafka: Kafka, opts: ReadBackOptions): Promise<LogReadBack> {
@@ -43,7 +48,7 @@ export async function readBack(kafka: Kafka, opts: ReadBackOptions): Promise<Log
     return { entries, complete: true, detail: `nothing to read (${endsText})` };
   }
 
-  const groupId = `kafka-sre-gameday-readback-${randomUUID()}`;
+  const groupId = `${opts.groupPrefix ?? 'kafka-sre-gameday'}-readback-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   let lastError: string | undefined;
   let wake: () => void = () => {};

@@ -43,6 +43,18 @@ before(async () => {
   bootstrap = `127.0.0.1:${port}`;
 });
 
+/** One producer and one consumer (group `<topic>-g`) on a 2-partition topic: the drills' small load. */
+function smallLoad(topic: string, rate = 100) {
+  return loadSchema.parse({
+    topic,
+    createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 },
+    producers: 1,
+    rate,
+    recordSize: 64,
+    consumers: { groupId: `${topic}-g`, count: 1 },
+    drainTimeout: '15s',
+  });
+}
 test("the load driver's data check reads every acknowledged record back from the log, through a consumer stop and restart", async () => {
   const spec = loadSchema.parse({
     topic: 'load-a',
@@ -85,15 +97,7 @@ test("the load driver's data check reads every acknowledged record back from the
 });
 
 test('records deleted from the log after the load group read them are lost-write in the data check (it reads the log, not the group)', async () => {
-  const spec = loadSchema.parse({
-    topic: 'load-drop',
-    createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 },
-    producers: 1,
-    rate: 100,
-    recordSize: 64,
-    consumers: { groupId: 'load-drop-g', count: 1 },
-    drainTimeout: '15s',
-  });
+  const spec = smallLoad('load-drop');
   const d = new LoadDriver({ bootstrapServers: [bootstrap], runId: 'rd', spec });
   await d.start();
   await waitFor(
@@ -132,15 +136,7 @@ test('records deleted from the log after the load group read them are lost-write
 });
 
 test('consumer-slow: a slowed consumer falls behind while records keep being acknowledged, then catches up with none lost', async () => {
-  const spec = loadSchema.parse({
-    topic: 'load-slow',
-    createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 },
-    producers: 1,
-    rate: 100,
-    recordSize: 64,
-    consumers: { groupId: 'load-slow-g', count: 1 },
-    drainTimeout: '15s',
-  });
+  const spec = smallLoad('load-slow');
   const d = new LoadDriver({ bootstrapServers: [bootstrap], runId: 'rs', spec });
   await d.start();
   const count = (name: 'kafka_writer_acked_count' | 'kafka_reader_message_count') =>
@@ -193,15 +189,7 @@ test('credentials-revoke: producers and consumers with a revoked password fail t
       .filter((l) => l.startsWith('kafka_server_socketservermetrics_failed_authentication_total{'))
       .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
   };
-  const spec = loadSchema.parse({
-    topic: 'load-revoke',
-    createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 },
-    producers: 1,
-    rate: 50,
-    recordSize: 64,
-    consumers: { groupId: 'load-revoke-g', count: 1 },
-    drainTimeout: '15s',
-  });
+  const spec = smallLoad('load-revoke', 50);
   const d = new LoadDriver({
     bootstrapServers: [`127.0.0.1:${port}`],
     runId: 'rv',

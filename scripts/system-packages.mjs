@@ -41,7 +41,25 @@ export const systemPackages = [
     check: () => pythonHas('confluent_kafka'),
     why: 'confluent-kafka-python (librdkafka) client tests',
   },
+  // @confluentinc/kafka-javascript (librdkafka 2.15, the current client: KIP-848 consumer groups)
+  // has no reachable prebuilt binary here: `npm ci` builds it from source against these libraries.
+  ...[
+    ['zlib1g-dev', '/usr/include/zlib.h'],
+    ['libssl-dev', '/usr/include/openssl/ssl.h'],
+    ['libzstd-dev', '/usr/include/zstd.h'],
+    ['liblz4-dev', '/usr/include/lz4.h'],
+    ['libsasl2-dev', '/usr/include/sasl/sasl.h'],
+    ['libcurl4-openssl-dev', '/usr/include/x86_64-linux-gnu/curl/curl.h'],
+  ].map(([pkg, header]) => ({
+    pkg,
+    check: () => hasFile(header) || hasFile(header.replace('/x86_64-linux-gnu', '')),
+    why: '@confluentinc/kafka-javascript native build (KIP-848 client tests)',
+    beforeNpm: true,
+  })),
 ];
 
 /** Environment variables for `npm ci` (native builds that need the packages above). */
-export const npmEnv = {};
+export const npmEnv = {
+  // Link librdkafka's build against the Debian libraries above instead of downloading them.
+  CKJS_LINKING: 'dynamic',
+};

@@ -67,6 +67,15 @@ export class RaftNode<R> {
   private readonly waiters: { index: number; resolve(): void; reject(e: Error): void }[] = [];
   private stopped = false;
   private readonly isVoter: boolean;
+  /**
+   * Index of this leader's no-op until it is applied here; the leader role is announced
+   * (onRoleChange) only then. A new leader's log holds every committed entry, but it learns which
+   * of the previous terms' entries are committed, and applies them, only when its no-op commits:
+   * a controller acting before that would decide from a stale image and write partition states
+   * (leader, ISR) derived from it over newer committed ones (KRaft likewise activates a new
+   * controller only after it has replayed the log to its epoch's start).
+   */
+  private announceLeaderAt: number | null = null;
 
   constructor(private readonly opts: RaftOptions<R>) {
     this.log = new RaftLog<R>(opts.dir);
@@ -269,8 +278,8 @@ export class RaftNode<R> {
     this.opts.logger.info({ term: this.term }, 'elected metadata quorum leader (active controller)');
     // A no-op of the new term commits everything before it (Raft only counts current-term entries).
     this.log.append([{ term: this.term, index: this.log.lastIndex() + 1, record: this.opts.noop }]);
+    this.announceLeaderAt = this.log.lastIndex();
     this.maybeCommit();
-    this.opts.onRoleChange?.(this.role, this.leaderId);
     const beat = Math.max(20, Math.floor(this.opts.electionTimeoutMs / 4));
     this.heartbeatTimer = setInterval(() => {
       this.checkQuorum();
@@ -284,6 +293,7 @@ export class RaftNode<R> {
     if (term > this.term) this.log.saveState({ term, votedFor: null });
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
+    this.announceLeaderAt = null;
     this.role = this.isVoter ? 'follower' : 'observer';
     this.leaderId = leaderId;
     if (wasLeader) this.opts.logger.warn({ term: this.term }, 'stepped down as metadata quorum leader');
@@ -376,6 +386,10 @@ export class RaftNode<R> {
     }
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i].index <= this.lastApplied) this.waiters.splice(i, 1)[0].resolve();
+    }
+    if (this.role === 'leader' && this.announceLeaderAt !== null && this.lastApplied >= this.announceLeaderAt) {
+      this.announceLeaderAt = null;
+      this.opts.onRoleChange?.(this.role, this.leaderId);
     }
   }
 }

@@ -2,6 +2,8 @@
 // started with a readiness check, stopped by PID (SIGTERM, then SIGKILL after a grace period).
 // Tests hand in their own starter with the same shape, so their fixture tracks every PID.
 import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { portOpen } from '../../common/index.js';
 
 export interface ChildStartOptions {
@@ -13,6 +15,8 @@ export interface ChildStartOptions {
   readyPort?: number;
   readyTimeoutMs?: number;
   cwd?: string;
+  /** Also append everything the process prints to this file (kept with the drill directory for a post-mortem). */
+  logFile?: string;
 }
 
 export interface ChildHandle {
@@ -44,7 +48,14 @@ export const startChild: StartChild = async (command, args, opts) => {
       ),
     );
   });
+  let file: NodeJS.WritableStream | null = null;
+  if (opts.logFile) {
+    mkdirSync(dirname(opts.logFile), { recursive: true });
+    file = createWriteStream(opts.logFile, { flags: 'a' });
+    child.once('exit', () => file?.end());
+  }
   const collect = (d: Buffer) => {
+    file?.write(d);
     out += d.toString();
     if (out.length > 4_000_000) out = out.slice(-2_000_000);
   };

@@ -252,6 +252,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
     // Prometheus starts while the cluster comes up (its first scrapes just fail).
     const clusterUp = start(process.execPath, [cliEntry, '--config', configFile, 'broker', ...advertise], {
       name: 'kafka-sre broker',
+      logFile: join(opts.dir, 'logs', 'cluster.log'),
       readyWhen: /cluster launcher admin API on/,
       readyTimeoutMs: 120_000,
     });
@@ -268,6 +269,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
         ],
         {
           name: 'prometheus',
+          logFile: join(opts.dir, 'logs', 'prometheus.log'),
           readyPort: promPort,
           cwd: promDir,
         },
@@ -293,6 +295,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
         ],
         {
           name: 'kafka-sre exporter',
+          logFile: join(opts.dir, 'logs', 'exporter.log'),
           readyPort: exporterPort,
         },
       ),

@@ -51,6 +51,7 @@ export async function startEmbeddedTarget(
       thresholds: { ...drillThresholds, ...t.thresholds },
       proxyControllers: t.proxyControllers,
       proxyNaming: t.proxyNaming,
+      logLevel: t.logLevel,
       onProgress: onNotice,
     });
   } catch (e) {

@@ -80,8 +80,10 @@ export const embeddedTarget = z
     thresholds: z.record(z.string(), z.number()).default({}),
     /** Route the controller listeners through proxies too (needed by broker-isolate). */
     proxyControllers: z.boolean().default(true),
-    /** Keep the cluster's directory (data, logs, TSDB) after the drill, for a post-mortem. */
+    /** Keep the cluster's directory (data, logs/, TSDB) after the drill, for a post-mortem. */
     keep: z.boolean().default(false),
+    /** Log level of the cluster, exporter and their logs/ files (info for a post-mortem of a drill). */
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug']).default('warn'),
   })
   .refine((t) => t.controllers <= t.brokers, {
     message: 'controllers cannot outnumber brokers (every controller is a broker node)',

@@ -75,11 +75,13 @@ async function startBinary(command: string, pkg: string, args: string[], port: n
 /** Generate the alerting files for `config` under alerts.up.dir with the chosen Alertmanager port. */
 export function writeUpFiles(config: ToolkitConfig, alertmanagerPort: number): string {
   const dir = resolve(config.alerts.up.dir);
+  // `up` runs neither a game-day runner nor the fault proxy: scraping them would only show two
+  // targets down (and a drill run alongside has its own Prometheus).
   const alerts = {
     ...config.alerts,
-    scrape: { ...config.alerts.scrape, alertmanagers: [`${HOST}:${alertmanagerPort}`] },
+    scrape: { ...config.alerts.scrape, alertmanagers: [`${HOST}:${alertmanagerPort}`], gamedayMetricsPort: 0 },
   };
-  writeFiles(dir, generateFiles(alerts, { reference: referenceCluster(config) }));
+  writeFiles(dir, generateFiles(alerts, { reference: { ...referenceCluster(config), proxyPort: 0 } }));
   return dir;
 }
 

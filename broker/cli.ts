@@ -14,6 +14,7 @@ import { ClusterLauncher } from './cluster/launcher.js';
 import { watchLauncher } from './cluster/parent-watch.js';
 import { NODE_STOP_BOUND_MS } from './cluster/stop-bounds.js';
 import { buildClusterSpec, parseAdvertise, readClusterSpec } from './cluster/spec.js';
+import { nodeLineFormatter } from './cluster/node-output.js';
 import { brokerConfigFor, type BrokerConfig, type ClusterSpec } from './config.js';
 
 interface BrokerFlags {
@@ -75,8 +76,9 @@ async function runLauncher(spec: ClusterSpec, logger: Logger, logLevel: string):
   const stop = onStopSignal();
   // A node's own "listening on" line is not passed through: the launcher prints every node's line
   // (with its pid) once all of them serve, so /listening on/ in its output means the cluster is ready.
+  const formatLine = nodeLineFormatter(process.stderr.isTTY === true);
   const onNodeOutput = (id: number, line: string) => {
-    if (!/^broker \d+ listening on /.test(line)) process.stderr.write(`[broker ${id}] ${line}\n`);
+    if (!/^broker \d+ listening on /.test(line)) process.stderr.write(`${formatLine(id, line)}\n`);
   };
   const launcher = new ClusterLauncher(spec, logger.child({ part: 'launcher' }), { logLevel, onNodeOutput });
   try {

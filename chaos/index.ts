@@ -2,3 +2,4 @@
 // Re-exports only (no code, no side effects): docs/architecture.md.
 export { registerChaosCommands } from './cli.js';
 export { LauncherClient, LauncherError, type ClusterState } from './faults/launcher-client.js';
+export { DEMO_GROUPS, DEMO_TOPICS, demoWorkloadService } from './load/demo-workload.js';

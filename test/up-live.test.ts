@@ -5,6 +5,8 @@
 // - every rule group is healthy and evaluates without errors (alerts issue);
 // - every catalog metric a rule reads is really emitted by the broker or the exporter;
 // - every dashboard query returns data, apart from the documented fault-only ones (dashboards issue);
+// - the demo workload (on by default) shows a living cluster: lag series for both demo groups, lag
+//   seconds for the slow one, SLO series, every scrape target up and no alert firing;
 // - Ctrl-C (SIGINT to the process group) stops everything promptly: `up` exits 0 and no port it
 //   opened is still listening.
 import { test } from 'node:test';
@@ -16,6 +18,7 @@ import { stringify } from 'yaml';
 import { validatedModel } from '../alerts/generate.js';
 import { metricUsage } from '../alerts/validate.js';
 import { loadConfig } from '../common/config/load.js';
+import { DEMO_GROUPS } from '../chaos/load/demo-workload.js';
 import { checkDashboardQueries, describeFailures } from '../dashboards/live-check.js';
 import { tempDir } from './broker-support.js';
 import { freePort } from './support/ports.js';
@@ -124,6 +127,42 @@ test('kafka-sre up: live rules, emitted metrics and dashboard data on a working 
       60_000,
       2000,
     ).catch(() => assert.fail(`unhealthy rules:\n${unhealthy.join('\n')}`));
+
+    // The demo workload: both demo groups have lag series, the slow one a lag in seconds, the
+    // exporter's SLO series exist, every scrape target is up and nothing fires.
+    const query = async (q: string) =>
+      (
+        (await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as {
+          data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+        }
+      ).data.result;
+    let demoState = '';
+    await waitFor(
+      'demo groups with lag series, the slow one lagging in seconds, SLO series',
+      async () => {
+        const lag = await query('max by (consumergroup) (kafka_consumergroup_lag)');
+        const seconds = await query(`max(kafka_consumergroup_lag_seconds{consumergroup="${DEMO_GROUPS.slow}"})`);
+        const slo = await query('count({__name__=~"kafka_sre_slo_.+"})');
+        const groups = lag.map((r) => r.metric.consumergroup);
+        demoState = `groups ${groups.join(',')}; slow lag seconds ${seconds[0]?.value[1]}; slo series ${slo[0]?.value[1]}`;
+        return (
+          Object.values(DEMO_GROUPS).every((g) => groups.includes(g)) &&
+          Number(seconds[0]?.value[1] ?? 0) > 0 &&
+          Number(slo[0]?.value[1] ?? 0) > 0
+        );
+      },
+      90_000,
+      2000,
+    ).catch(() => assert.fail(`demo workload not visible in Prometheus: ${demoState}`));
+    const targets = (
+      (await (await fetch(`${prometheus}/api/v1/targets`)).json()) as {
+        data: { activeTargets: { labels: { job: string }; scrapeUrl: string; health: string }[] };
+      }
+    ).data.activeTargets;
+    const down = targets.filter((t) => t.health !== 'up').map((t) => `${t.labels.job} ${t.scrapeUrl} ${t.health}`);
+    assert.deepEqual(down, [], 'every scrape target `up` configures is up');
+    const firing = (await query('ALERTS{alertstate="firing"}')).map((r) => r.metric.alertname);
+    assert.deepEqual(firing, [], 'no alert fires on the healthy demo cluster');
 
     // Dashboard queries return data (rates need two samples; give the workload a few scrapes).
     let failures: string[] = [];

@@ -37,14 +37,15 @@ function followLeadership(services: BrokerServices, gc: GroupCoordinator, store:
     if (mine && !loaded.has(p.partition)) {
       loaded.add(p.partition);
       const r = gc.load(store.readAll(p.partition));
-      services.logger.info(
+      // Routine: once per offsets partition per broker (50 of them) at every start and leader move.
+      services.logger.debug(
         { partition: p.partition, records: r.applied },
         `now coordinating the groups of ${CONSUMER_OFFSETS_TOPIC}-${p.partition}`,
       );
     } else if (!mine && loaded.has(p.partition)) {
       loaded.delete(p.partition);
       const n = gc.unloadPartition(p.partition);
-      services.logger.info(
+      services.logger.debug(
         { partition: p.partition, groups: n },
         `no longer coordinating the groups of ${CONSUMER_OFFSETS_TOPIC}-${p.partition}`,
       );

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { alertsSection } from './sections/alerts.js';
 import { brokerSection } from './sections/broker.js';
 import { dashboardsSection } from './sections/dashboards.js';
+import { demoSection } from './sections/demo.js';
 import { exporterSection } from './sections/exporter.js';
 import { logSection } from './sections/log.js';
 import { proxySection } from './sections/proxy.js';
@@ -15,6 +16,7 @@ export const configSchema = z.strictObject({
   exporter: exporterSection.default(exporterSection.parse({})),
   proxy: proxySection.default(proxySection.parse({})),
   dashboards: dashboardsSection.default(dashboardsSection.parse({})),
+  demo: demoSection.default(demoSection.parse({})),
 });
 
 export type ToolkitConfig = z.infer<typeof configSchema>;

@@ -50,6 +50,16 @@ test('an embedded target is started for the drill, drilled (broker kill: alert f
   assert.match(r.stdout, /PASS KafkaBrokerDown on kill: fired and resolved in time/);
   assert.match(r.stdout, /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\)/);
   assert.match(r.stderr, /embedded cluster ready in \d+ s \(.*\): bootstrap 127\.0\.0\.1:\d+/);
+  // The report's charts were read while the embedded Prometheus still ran (it is gone by the time
+  // the report is written): every chart has drawn data, none says Prometheus was unreachable.
+  const html = await readFile(join(report, 'report.html'), 'utf8');
+  assert.doesNotMatch(html, /unreachable/, 'no chart lost its data to a stopped Prometheus');
+  for (const title of ['Consumer lag', 'Under-replicated partitions', 'Throughput in', 'Produce latency p99'])
+    assert.match(
+      html,
+      new RegExp(`aria-label="${title}[^"]*">(?:(?!</svg>)[^])*<polyline`),
+      `${title} chart has a series`,
+    );
   type Ev = { type: string; pids?: number[]; bootstrap?: string[] };
   const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as { events: Ev[] };
   const started = journal.events.find((e) => e.type === 'embedded-target');

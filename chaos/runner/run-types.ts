@@ -10,6 +10,7 @@ import type { GameDaySpec } from '../schema/schema.js';
 import type { AlertExpectationResult, AlertPoll, FaultWindow, MustNotFireResult } from '../verify/alerts.js';
 import type { NotificationResult } from '../verify/webhook.js';
 import type { PollAccount, PrometheusPoller } from '../verify/prometheus-poller.js';
+import type { ReportSignals } from '../report/signals.js';
 import type { Journal } from './journal.js';
 import type { LeftBehind } from './left-behind.js';
 import type { SlowestWrite } from './slowest-write.js';
@@ -88,6 +89,8 @@ export interface RunOutcome {
   prometheus: PollAccount & { url: string };
   /** The drill's poller, for whatever still reads Prometheus for this run (report charts). */
   poller?: PrometheusPoller;
+  /** What the report charts, read from Prometheus as the drill ended (before an embedded target stops). */
+  signals?: ReportSignals;
   windowStartMs: number;
   windowEndMs: number;
 }

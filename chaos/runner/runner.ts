@@ -12,6 +12,7 @@
 import { defaultFaultRegistry } from '../faults/registry.js';
 import type { EmbeddedStack } from '../embedded/stack.js';
 import { embeddedSpecProblems, startEmbeddedTarget } from '../embedded/target.js';
+import { captureSignals } from '../report/signals.js';
 import { claimTarget, releaseTarget, undoStaleLeftovers } from './phases/claim-target.js';
 import { abortReasonOf, enter, openDrill } from './phases/drill.js';
 import { startLoad, stopLoad } from './phases/drill-load.js';
@@ -35,7 +36,7 @@ import type { RunOptions, RunOutcome } from './run-types.js';
  */
 export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
   const t = opts.loaded.spec.target;
-  if (t.kind !== 'embedded') return runOnTarget(opts);
+  if (t.kind !== 'embedded') return withSignals(await runOnTarget(opts));
   const problems = [
     ...embeddedSpecProblems(opts.loaded.spec),
     ...staticProblems(opts.loaded.spec, opts.registry ?? defaultFaultRegistry()),
@@ -43,13 +44,18 @@ export async function runGameDay(opts: RunOptions): Promise<RunOutcome> {
   if (problems.length) throw new PreflightError(problems);
   const started = await startEmbeddedTarget(t, opts.loaded.spec, opts.onNotice);
   try {
-    return await runOnTarget(
-      { ...opts, metricsPort: opts.metricsPort ?? started.stack.runnerMetricsPort },
-      started.stack,
+    return await withSignals(
+      await runOnTarget({ ...opts, metricsPort: opts.metricsPort ?? started.stack.runnerMetricsPort }, started.stack),
     );
   } finally {
     await started.dispose();
   }
+}
+
+/** The report's charts and budget, read while the target's Prometheus still answers (an embedded one stops next). */
+async function withSignals(o: RunOutcome): Promise<RunOutcome> {
+  if (!o.target || !o.poller) return o;
+  return { ...o, signals: await captureSignals(o.poller, o.windowStartMs, o.windowEndMs) };
 }
 
 async function runOnTarget(opts: RunOptions, embedded?: EmbeddedStack): Promise<RunOutcome> {

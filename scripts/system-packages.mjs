@@ -41,6 +41,11 @@ export const systemPackages = [
     check: () => pythonHas('confluent_kafka'),
     why: 'confluent-kafka-python (librdkafka) client tests',
   },
+  {
+    pkg: 'chromium',
+    check: () => hasCommand('chromium'),
+    why: 'browser test of the game-day report (headless, driven by playwright-core)',
+  },
   // @confluentinc/kafka-javascript (librdkafka 2.15, the current client: KIP-848 consumer groups)
   // has no reachable prebuilt binary here: `npm ci` builds it from source against these libraries.
   ...[

@@ -11,6 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pidAlive, runCli } from './support/processes.js';
 import { tempDir } from './chaos-fixtures.js';
+import { viewReport } from './support/report-browser.js';
 
 const spec = (name: string, extra = '') => `version: 1
 name: ${name}
@@ -38,7 +39,7 @@ expectations:
 safety: { maxDuration: 4m }
 ${extra}`;
 
-test('an embedded target is started for the drill, drilled (broker kill: alert fires and clears, none lost) and fully stopped', async () => {
+test('an embedded target is started for the drill, drilled (broker kill: alert fires and clears, none lost) and fully stopped', async (t) => {
   const dir = await tempDir('chaos-embedded-');
   const f = join(dir, 'embedded.yaml');
   await writeFile(f, spec('embedded-kill'));
@@ -54,12 +55,30 @@ test('an embedded target is started for the drill, drilled (broker kill: alert f
   // the report is written): every chart has drawn data, none says Prometheus was unreachable.
   const html = await readFile(join(report, 'report.html'), 'utf8');
   assert.doesNotMatch(html, /unreachable/, 'no chart lost its data to a stopped Prometheus');
-  for (const title of ['Consumer lag', 'Under-replicated partitions', 'Throughput in', 'Produce latency p99'])
-    assert.match(
-      html,
-      new RegExp(`aria-label="${title}[^"]*">(?:(?!</svg>)[^])*<polyline`),
-      `${title} chart has a series`,
+  // As a person sees it, in Chromium at laptop width: every chart drew series with points in the
+  // shaded fault window, nothing runs off the page; the screenshot is kept with the test output.
+  const seen = await viewReport(report, 'chaos-embedded');
+  t.diagnostic(`report screenshot: ${seen.copiedTo}`);
+  assert.deepEqual(
+    seen.charts.map((c) => c.title),
+    [
+      'Consumer lag (records, sum per group)',
+      'Under-replicated partitions (sum)',
+      'Throughput in (records/s)',
+      'Produce latency p99 (ms, max over brokers)',
+    ],
+  );
+  for (const c of seen.charts) {
+    assert.ok(
+      c.points > 0 && c.pointsInFault > 0,
+      `${c.title}: ${c.points} points, ${c.pointsInFault} in the fault window`,
     );
+    assert.ok(c.faultAreas >= 1, `${c.title}: the fault window is shaded`);
+  }
+  assert.ok(
+    seen.scrollWidth <= seen.viewportWidth,
+    `the page is ${seen.scrollWidth} px wide at ${seen.viewportWidth} px`,
+  );
   type Ev = { type: string; pids?: number[]; bootstrap?: string[] };
   const journal = JSON.parse(await readFile(join(report, 'journal.json'), 'utf8')) as { events: Ev[] };
   const started = journal.events.find((e) => e.type === 'embedded-target');

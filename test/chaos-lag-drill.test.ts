@@ -97,5 +97,9 @@ safety: { maxDuration: 90s }
   assert.match(r.stdout, /PASS data: \d+ acknowledged, \d+ read back from the log: lost-write 0 \(allowed 0\)/);
   const html = await readFile(join(report, 'report.html'), 'utf8');
   assert.match(html, /Consumer lag/);
-  assert.match(html, /<polyline/, 'the lag chart has data from Prometheus');
+  assert.match(
+    html,
+    /data-title="Consumer lag[^"]*" data-series="[1-9]\d*" data-points="[1-9]\d*"/,
+    'the lag chart has data from Prometheus',
+  );
 });

@@ -6,7 +6,7 @@ import type { RunOutcome } from '../runner/runner.js';
 import { describeSlowestWrite } from '../runner/slowest-write.js';
 import { alertTimeline } from '../verify/alerts.js';
 import type { PromSeries } from '../verify/prometheus.js';
-import { lineChart, timeline, type Span } from './charts.js';
+import { CHART_WIDTH, lineChart, timeline, type Mark, type Span } from './charts.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const ms = (v: number | undefined) => (v === undefined ? '-' : `${(v / 1000).toFixed(1)} s`);
@@ -64,6 +64,35 @@ export function faultSpans(o: RunOutcome): Span[] {
     }));
 }
 
+/** Numbers of the load table: integers as they are, the rest to 3 significant digits. */
+function num(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '-';
+  return Number.isInteger(v) ? String(v) : String(+v.toPrecision(3));
+}
+
+/** k6-style load metrics as a table that fits a laptop screen: one row per metric, one column per statistic. */
+function loadTable(summary: NonNullable<RunOutcome['load']>['summary']): string {
+  const cols: [string, string][] = [
+    ['count', 'count'],
+    ['rate', 'rate'],
+    ['p50', 'med'],
+    ['p90', 'p(90)'],
+    ['p95', 'p(95)'],
+    ['p99', 'p(99)'],
+    ['max', 'max'],
+  ];
+  const rows = Object.entries(summary.metrics).map(([name, m]) => {
+    const thresholds = Object.entries(m.thresholds ?? {});
+    const verdict = thresholds.length
+      ? thresholds
+          .map(([e, r]) => `<span class="${r.ok ? 'pass' : 'fail'}">${esc(e)} ${r.ok ? 'ok' : 'FAILED'}</span>`)
+          .join(' ')
+      : '-';
+    return `<tr><td>${esc(name)}</td><td>${esc(m.type)}</td>${cols.map(([, k]) => `<td class="n">${num(m.values[k])}</td>`).join('')}<td>${verdict}</td></tr>`;
+  });
+  return `<table class="load"><tr><th>metric</th><th>kind</th>${cols.map(([h]) => `<th>${h}</th>`).join('')}<th>thresholds</th></tr>${rows.join('')}</table>`;
+}
+
 export function renderHtml(o: RunOutcome, charts: ChartData[], budget: BudgetRow[], objective: number): string {
   const start = o.windowStartMs;
   const end = o.windowEndMs;
@@ -80,6 +109,19 @@ export function renderHtml(o: RunOutcome, charts: ChartData[], budget: BudgetRow
     to: a.to,
     kind: 'alert',
   }));
+  // Charts overlay the expected alerts only (the timeline lists every alert that fired).
+  const expected = new Set(o.alerts.map((a) => a.alert));
+  const expectedSpans = alertTimeline(o.polls)
+    .filter((a) => expected.has(a.name))
+    .map((a) => ({ label: `alert ${a.name}`, from: a.from, to: a.to, kind: 'alert' as const }));
+  const marks: Mark[] = o.alerts.flatMap((a) => [
+    ...(a.firedAt !== undefined && a.ttdMs !== undefined
+      ? [{ label: `${a.alert} TTD ${ms(a.ttdMs)}`, at: a.firedAt }]
+      : []),
+    ...(a.resolvedAt !== undefined && a.ttrMs !== undefined
+      ? [{ label: `${a.alert} TTR ${ms(a.ttrMs)}`, at: a.resolvedAt }]
+      : []),
+  ]);
   const status = o.journal.status;
   const rows: string[] = [];
   for (const l of o.leftBehind)
@@ -135,7 +177,7 @@ export function renderHtml(o: RunOutcome, charts: ChartData[], budget: BudgetRow
   );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Game day ${esc(o.spec.name)}: ${status}</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px;text-align:left}tr.ok td:first-child{color:#2a7}tr.bad td:first-child{color:#c22;font-weight:bold}.status{font-size:20px;font-weight:bold}.passed{color:#2a7}.failed,.aborted,.error{color:#c22}code{font-size:11px}</style></head>
+<style>body{font-family:sans-serif;margin:2em;max-width:${CHART_WIDTH + 40}px}table{border-collapse:collapse;margin:1em 0;max-width:100%}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px;text-align:left;overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{font-size:12px;color:#555}.pass{color:#2a7}.fail{color:#c22;font-weight:bold}.swatch{display:inline-block;width:12px;height:12px;vertical-align:middle}.swatch.fault{background:rgba(214,39,40,.3)}.swatch.alert{background:rgba(255,127,14,.35)}.legend{font-size:12px}table.journal td:nth-child(-n+2){white-space:nowrap}tr.ok td:first-child{color:#2a7}tr.bad td:first-child{color:#c22;font-weight:bold}.status{font-size:20px;font-weight:bold}.passed{color:#2a7}.failed,.aborted,.error{color:#c22}code{font-size:11px}</style></head>
 <body>
 <h1>Game day: ${esc(o.spec.name)}</h1>
 <p class="status ${status}">${status.toUpperCase()}${o.journal.reason ? `: ${esc(o.journal.reason)}` : ''}</p>
@@ -148,31 +190,21 @@ export function renderHtml(o: RunOutcome, charts: ChartData[], budget: BudgetRow
 <h2>Timeline</h2>
 ${timeline([...faults, ...alertSpans], start, end)}
 <h2>Signals over the drill</h2>
-${charts.map((c) => (c.error ? `<p>${esc(c.title)}: ${esc(c.error)}</p>` : lineChart(c.title, c.series, start, end, faults))).join('\n')}
+<p class="legend"><span class="swatch fault"></span> fault injected <span class="swatch alert"></span> alert firing; dashed lines: time to detect (TTD) and to recover (TTR) of the expected alerts.</p>
+${charts.map((c) => (c.error ? `<p>${esc(c.title)}: ${esc(c.error)}</p>` : lineChart(c.title, c.query, c.series, start, end, faults, expectedSpans, marks))).join('\n')}
 <h2>SLO budget burned (30-day budget, objective ${objective})</h2>
 ${budget.length ? `<table><tr><th>SLO</th><th>bad events</th><th>events</th><th>budget burned</th></tr>${budget.map((b) => `<tr><td>${esc(b.slo)}</td><td>${b.errors}</td><td>${b.events}</td><td>${(b.burned * 100).toFixed(4)} %</td></tr>`).join('')}</table>` : '<p>No SLI series (kafka_sre_slo_*) in Prometheus for the drill window.</p>'}
 <h2>Data</h2>
 ${o.data ? dataTable(o.data.result) : '<p>No data check in this spec.</p>'}
 ${
   o.load
-    ? `<h3>Load (k6-style metrics)</h3><table><tr><th>metric</th><th>values</th><th>thresholds</th></tr>${Object.entries(
-        o.load.summary.metrics,
-      )
-        .map(
-          ([n, m]) =>
-            `<tr><td>${esc(n)}</td><td><code>${esc(JSON.stringify(m.values))}</code></td><td>${esc(
-              Object.entries(m.thresholds ?? {})
-                .map(([e, r]) => `${e}: ${r.ok ? 'ok' : 'FAILED'}`)
-                .join(', '),
-            )}</td></tr>`,
-        )
-        .join('')}</table>${o.load.slowestWrite ? `<p>${esc(describeSlowestWrite(o.load.slowestWrite))}</p>` : ''}`
+    ? `<h3>Load (k6-style metrics)</h3>${loadTable(o.load.summary)}${o.load.slowestWrite ? `<p>${esc(describeSlowestWrite(o.load.slowestWrite))}</p>` : ''}`
     : ''
 }
 <h2>Follow-ups</h2>
 ${followUps.length ? `<ul>${followUps.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : '<p>None.</p>'}
 <h2>Journal</h2>
-<table><tr><th>t</th><th>event</th><th>data</th></tr>${ev.join('')}</table>
+<table class="journal"><tr><th>t</th><th>event</th><th>data</th></tr>${ev.join('')}</table>
 </body></html>
 `;
 }

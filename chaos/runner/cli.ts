@@ -1,9 +1,11 @@
 // `kafka-sre chaos run | schedule | history`. Exit codes: 0 every expectation held, 1 an
 // expectation failed, the drill was aborted or the run failed, 2 bad spec / flags / pre-flight
 // problem (nothing injected).
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { RuntimeFailure, UsageError } from '../../common/index.js';
+import { renderHistoryHtml } from '../report/history-html.js';
 import { writeReports } from '../report/write.js';
 import { formatHistory, readHistory } from '../schedule/history.js';
 import { loadScheduleFile, Scheduler } from '../schedule/scheduler.js';
@@ -173,15 +175,23 @@ export function registerChaosRunnerCommands(chaos: Command): void {
     .description('list recorded game days (from the scheduler history file)')
     .option('--history <file>', 'history file (JSON lines)', join(defaultStateDir, 'history.jsonl'))
     .option('--json', 'print JSON lines instead of a table')
+    .option('--html <file>', 'write the history page (runs, verdicts, report links, TTD/TTR trends per scenario)')
     .option('--limit <n>', 'only the last N entries', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1)
         throw new UsageError(`--limit: ${JSON.stringify(v)} is not a positive integer`);
       return n;
     })
-    .action(async (flags: { history: string; json?: boolean; limit?: number }) => {
+    .action(async (flags: { history: string; json?: boolean; limit?: number; html?: string }) => {
       let entries = await readHistory(flags.history);
       if (flags.limit) entries = entries.slice(-flags.limit);
+      if (flags.html) {
+        const out = resolve(flags.html);
+        await mkdir(dirname(out), { recursive: true });
+        await writeFile(out, renderHistoryHtml(entries, out));
+        process.stdout.write(`wrote ${out}: ${entries.length} run(s)\n`);
+        return;
+      }
       process.stdout.write(flags.json ? entries.map((e) => JSON.stringify(e) + '\n').join('') : formatHistory(entries));
     });
 }

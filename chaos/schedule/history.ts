@@ -13,6 +13,8 @@ export interface HistoryEntry {
   exitCode: number;
   reportDir?: string;
   reason?: string;
+  /** Each expected alert's time to detect and to recover (ms), for the trends on the history page. */
+  alerts?: { alert: string; fault: string; passed: boolean; ttdMs?: number; ttrMs?: number }[];
 }
 
 export async function appendHistory(file: string, e: HistoryEntry): Promise<void> {

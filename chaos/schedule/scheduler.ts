@@ -120,6 +120,13 @@ export class Scheduler {
             exitCode: outcome.exitCode,
             reportDir,
             reason: outcome.journal.reason,
+            alerts: outcome.alerts.map((a) => ({
+              alert: a.alert,
+              fault: a.fault,
+              passed: a.passed,
+              ttdMs: a.ttdMs,
+              ttrMs: a.ttrMs,
+            })),
           };
         } finally {
           this.busy.delete(target.id);

@@ -17,6 +17,7 @@ import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { startMetricsServer } from './metrics/http.js';
 import { openLogs } from './replica/log-adapter.js';
 import { ReplicaManager } from './replica/replica-manager.js';
+import { RequestMemoryPool } from './server/request-memory.js';
 import { SocketServer } from './server/socket-server.js';
 import { ProducerIdManager } from './state/producer-ids.js';
 import { topicConfigNumber } from './state/topic-config.js';
@@ -114,8 +115,9 @@ export async function startBroker(
     groups: null,
   };
 
-  const server = new SocketServer(services, servedApis);
-  const interBroker = cluster ? new SocketServer(services, servedApis, 'REPLICATION') : null;
+  const requestMemory = new RequestMemoryPool(config.queuedMaxRequestBytes);
+  const server = new SocketServer(services, servedApis, 'PLAINTEXT', requestMemory);
+  const interBroker = cluster ? new SocketServer(services, servedApis, 'REPLICATION', requestMemory) : null;
   const fetchers = quorum
     ? new ReplicaFetcherManager(config, services, replicas, metrics, logger.child({ part: 'replica-fetcher' }))
     : null;

@@ -6,6 +6,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { securityOf } from '../security/index.js';
 import type { BrokerServices } from '../services.js';
 import { Connection } from './connection.js';
+import { RequestMemoryPool } from './request-memory.js';
 import type { ServedApis } from './served-apis.js';
 
 export class SocketServer {
@@ -17,6 +18,8 @@ export class SocketServer {
     private readonly services: BrokerServices,
     private readonly apis: ServedApis,
     readonly listener = 'PLAINTEXT',
+    /** Shared by every listener of the broker (queued.max.request.bytes is broker-wide). */
+    private readonly pool = new RequestMemoryPool(services.config.queuedMaxRequestBytes),
   ) {}
 
   get connectionCount(): number {
@@ -26,9 +29,17 @@ export class SocketServer {
   async listen(host: string, port: number): Promise<number> {
     const onSocket = (socket: Socket) => {
       const id = `${this.listener}-${socket.localPort ?? 0}-${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}-${this.seq++}`;
-      const conn = new Connection(id, socket, this.services, this.apis, this.listener, {
-        onClose: (c) => this.connections.delete(c),
-      });
+      const conn = new Connection(
+        id,
+        socket,
+        this.services,
+        this.apis,
+        this.listener,
+        {
+          onClose: (c) => this.connections.delete(c),
+        },
+        this.pool,
+      );
       this.connections.add(conn);
     };
     // SSL / SASL_SSL listeners terminate TLS here; the Connection sees a decrypted stream.

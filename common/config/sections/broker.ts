@@ -118,6 +118,28 @@ export const brokerSection = z
       .min(1024)
       .default(104_857_600)
       .describe('socket.request.max.bytes: larger frames close the connection'),
+    queuedMaxRequestBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(104_857_600)
+      .describe(
+        'queued.max.request.bytes: request bytes buffered broker-wide; beyond it connections stop being read until requests finish',
+      ),
+    saslServerMaxReceiveSize: z
+      .number()
+      .int()
+      .min(1024)
+      .default(524_288)
+      .describe('sasl.server.max.receive.size: frame cap on a SASL listener until the connection has authenticated'),
+    maxDecompressedBatchBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(67_108_864)
+      .describe(
+        'largest decompressed size of one record batch the broker decompresses (compacted topics); larger is CORRUPT_MESSAGE',
+      ),
     connectionsMaxIdleMs: durationMs
       .min(1000)
       .default(600_000)

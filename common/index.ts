@@ -17,3 +17,4 @@ export * from './promql/metric-names.js';
 export * from './promql/duration.js';
 export * from './links.js';
 export * from './tracing.js';
+export * from './admin-guard.js';

@@ -18,3 +18,4 @@ export * from './promql/duration.js';
 export * from './links.js';
 export * from './tracing.js';
 export * from './admin-guard.js';
+export * from './process-identity.js';

@@ -91,7 +91,10 @@ export class Connection {
     private readonly listener: string,
     private readonly hooks: ConnectionHooks,
     private readonly pool: RequestMemoryPool,
+    /** The client certificate's principal on an SSL listener with sslClientAuth (else anonymous). */
+    tlsPrincipal: string | null = null,
   ) {
+    if (tlsPrincipal) this.principal = tlsPrincipal;
     this.remote = socket.remoteAddress ?? 'unknown';
     this.sasl = securityOf(services).protocolOf(listener).startsWith('SASL_') ? 'handshake' : 'open';
     const max = services.config.socketRequestMaxBytes;

@@ -60,7 +60,13 @@ export const securitySection = z.strictObject({
   tls: z
     .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1), caFile: z.string().min(1).optional() })
     .optional()
-    .describe('PEM files for SSL / SASL_SSL'),
+    .describe('PEM files for SSL / SASL_SSL (caFile: the CA that signs client certificates, for sslClientAuth)'),
+  sslClientAuth: z
+    .enum(['required', 'requested', 'none'])
+    .default('none')
+    .describe(
+      'ssl.client.auth on SSL / SASL_SSL: ask for a client certificate signed by tls.caFile; on SSL its subject is the principal (User:CN=...,O=...)',
+    ),
   authorizer: z.boolean().default(false).describe('enforce ACLs (authorizer.class.name set)'),
   superUsers: z
     .array(z.string().regex(/^User:/))

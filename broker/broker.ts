@@ -9,6 +9,7 @@ import type { BrokerConfig, ClusterSpec } from './config.js';
 import { LocalControllerChannel } from './controller/local-channel.js';
 import { securityOf } from './security/index.js';
 import { QuorumNode } from './controller/quorum-node.js';
+import { nodeAdminToken } from './cluster/spec.js';
 import { CONTROLLED_SHUTDOWN_MAX_MS } from './cluster/stop-bounds.js';
 import { ReplicaFetcherManager } from './replication/fetcher-manager.js';
 import { brokerPlugins, servedApis } from './handlers/registry.js';
@@ -240,7 +241,13 @@ export async function startBroker(
             setLogDirCapacity: (bytes: number | null) => logs.manager.setCapacityBytes(bytes),
           }
         : undefined;
-      const m = await startMetricsServer(metrics, config.host, config.listenMetricsPort, admin);
+      const m = await startMetricsServer(
+        metrics,
+        config.host,
+        config.listenMetricsPort,
+        admin,
+        cluster ? nodeAdminToken(cluster) : undefined,
+      );
       metricsServer = m.server;
       metricsPort = m.port;
     }

@@ -13,6 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { adminGuard, AdminRequestError, type AdminGuard, type Logger } from '../../common/index.js';
 import { ClusterLauncher, LauncherError, dirBytes } from './launcher.js';
+import { nodeAdminToken } from './spec.js';
 
 async function describeNodes(launcher: ClusterLauncher) {
   return Promise.all(
@@ -43,6 +44,12 @@ async function describeNodes(launcher: ClusterLauncher) {
       };
     }),
   );
+}
+
+/** What the nodes' admin routes ask for (cluster/spec.ts nodeAdminToken). */
+function nodeAdminHeaders(launcher: ClusterLauncher): Record<string, string> {
+  const token = nodeAdminToken(launcher.spec);
+  return token ? { authorization: `Bearer ${token}` } : {};
 }
 
 async function route(
@@ -85,7 +92,7 @@ async function route(
     const r = await fetch(`http://${mp.host === '0.0.0.0' ? '127.0.0.1' : mp.host}:${mp.port}/admin/log-dir-capacity`, {
       method: 'PUT',
       body,
-      headers: { 'content-type': 'application/json', ...guard.clientHeaders() },
+      headers: { 'content-type': 'application/json', ...nodeAdminHeaders(launcher) },
       signal: AbortSignal.timeout(5000),
     });
     if (!r.ok)

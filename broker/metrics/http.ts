@@ -16,8 +16,12 @@ export async function startMetricsServer(
   host: string,
   port: number,
   admin?: NodeAdmin,
+  /** The token /admin/* asks for (undefined: KAFKA_SRE_ADMIN_TOKEN, if set). */
+  adminToken?: string | null,
 ): Promise<{ server: Server; port: number }> {
-  const guard = admin ? adminGuard({ name: 'broker admin routes', host, maxBodyBytes: 65536 }) : null;
+  const guard = admin
+    ? adminGuard({ name: 'broker admin routes', host, maxBodyBytes: 65536, token: adminToken })
+    : null;
   const server = createServer((req, res) => {
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });

@@ -39,7 +39,24 @@ export const securitySection = z.strictObject({
   listener: z
     .enum(['PLAINTEXT', 'SASL_PLAINTEXT', 'SSL', 'SASL_SSL'])
     .default('PLAINTEXT')
-    .describe('security protocol of the client listener (the inter-broker listener stays PLAINTEXT)'),
+    .describe('security protocol of the client listener'),
+  interBrokerProtocol: z
+    .enum(['PLAINTEXT', 'SASL_PLAINTEXT'])
+    .optional()
+    .describe(
+      'security.inter.broker.protocol of the inter-broker (replication) listener (default: SASL_PLAINTEXT when the client listener uses SASL, else PLAINTEXT)',
+    ),
+  interBrokerMechanism: z
+    .enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
+    .optional()
+    .describe('sasl.mechanism.inter.broker.protocol (default: the first of mechanisms)'),
+  interBrokerUser: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'SASL user the brokers log in as on the inter-broker listener, one of users (default: the first superUsers entry that is one); a super user',
+    ),
   mechanisms: z
     .array(z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']))
     .min(1)

@@ -3,7 +3,8 @@
 // openssl: a CA, the broker's certificate, a client certificate for O=acme/CN=alice and one from
 // another CA. kafkajs with alice's certificate is authorized by ACLs on her certificate principal
 // (User:CN=alice,O=acme) and denied where she has none; a client without a certificate, or with
-// one the broker's CA did not sign, cannot connect.
+// one the broker's CA did not sign, cannot connect. With sslClientAuth: requested, a client without
+// a certificate connects as User:ANONYMOUS.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { startBrokerProc, tempDir, type BrokerProc } from './broker-support.js';
 const fx = processFixture();
 const dir = tempDir('broker-mtls');
 let broker: BrokerProc;
+/** The same, with sslClientAuth: requested. */
+let requested: BrokerProc;
 const f = (name: string) => join(dir, name);
 
 async function openssl(args: string[]): Promise<void> {
@@ -68,29 +71,33 @@ test.before(async () => {
   await signed('server', 'ca', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost');
   await signed('alice', 'ca', '/O=acme/CN=alice', 'extendedKeyUsage=clientAuth');
   await signed('mallory', 'rogue-ca', '/O=acme/CN=alice', 'extendedKeyUsage=clientAuth');
-  const cfg = f('kafka-sre.yaml');
-  writeFileSync(
-    cfg,
-    [
-      'broker:',
-      '  security:',
-      '    listener: SSL',
-      `    tls: { certFile: ${f('server.pem')}, keyFile: ${f('server.key')}, caFile: ${f('ca.pem')} }`,
-      '    sslClientAuth: required',
-      '    authorizer: true',
-      '    acls:',
-      '      - { resourceType: topic, name: "mtls-", patternType: prefixed, principal: "User:CN=alice,O=acme", operation: all }',
-      '      - { resourceType: cluster, principal: "User:CN=alice,O=acme", operation: create }',
-      '',
-    ].join('\n'),
-  );
-  broker = await startBrokerProc(fx, f('data'), undefined, ['--config', cfg]);
+  const config = (mode: string) => {
+    const cfg = f(`${mode}.yaml`);
+    writeFileSync(
+      cfg,
+      [
+        'broker:',
+        '  security:',
+        '    listener: SSL',
+        `    tls: { certFile: ${f('server.pem')}, keyFile: ${f('server.key')}, caFile: ${f('ca.pem')} }`,
+        `    sslClientAuth: ${mode}`,
+        '    authorizer: true',
+        '    acls:',
+        '      - { resourceType: topic, name: "mtls-", patternType: prefixed, principal: "User:CN=alice,O=acme", operation: all }',
+        '      - { resourceType: cluster, principal: "User:CN=alice,O=acme", operation: create }',
+        '',
+      ].join('\n'),
+    );
+    return cfg;
+  };
+  broker = await startBrokerProc(fx, f('data'), undefined, ['--config', config('required')]);
+  requested = await startBrokerProc(fx, f('data-requested'), undefined, ['--config', config('requested')]);
 });
 
-function kafka(ssl: KafkaConfig['ssl']): Kafka {
+function kafka(ssl: KafkaConfig['ssl'], target: BrokerProc = broker): Kafka {
   return new Kafka({
     clientId: 'mtls-test',
-    brokers: [broker.bootstrap],
+    brokers: [target.bootstrap],
     ssl,
     logLevel: logLevel.NOTHING,
     retry: { retries: 0 },
@@ -148,4 +155,32 @@ test('without a client certificate, or with one from another CA, the connection 
     );
     await admin.disconnect().catch(() => undefined);
   }
+});
+
+test('sslClientAuth requested: no certificate connects as ANONYMOUS (ACLs deny it), alice is still herself, an untrusted one is refused', async () => {
+  const anon = kafka({ ca: caPem() }, requested).producer({ allowAutoTopicCreation: true });
+  await anon.connect();
+  await assert.rejects(
+    anon.send({ topic: 'mtls-anon', acks: 1, messages: [{ value: 'x' }] }),
+    (e: Error & { type?: string }) => /authoriz/i.test(`${e.message} ${e.type ?? ''}`),
+  );
+  await anon.disconnect();
+  const alice = kafka(
+    { ca: caPem(), cert: readFileSync(f('alice.pem'), 'utf8'), key: readFileSync(f('alice.key'), 'utf8') },
+    requested,
+  ).admin();
+  await alice.connect();
+  assert.ok(await alice.createTopics({ topics: [{ topic: 'mtls-requested' }], waitForLeaders: true }));
+  await alice.disconnect();
+  const mallory = kafka(
+    { ca: caPem(), cert: readFileSync(f('mallory.pem'), 'utf8'), key: readFileSync(f('mallory.key'), 'utf8') },
+    requested,
+  ).admin();
+  await assert.rejects(
+    (async () => {
+      await mallory.connect();
+      await mallory.listTopics();
+    })(),
+  );
+  await mallory.disconnect().catch(() => undefined);
 });

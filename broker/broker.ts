@@ -9,6 +9,7 @@ import type { BrokerConfig, ClusterSpec } from './config.js';
 import { LocalControllerChannel } from './controller/local-channel.js';
 import { securityOf } from './security/index.js';
 import { QuorumNode } from './controller/quorum-node.js';
+import { nodeAdminToken } from './cluster/spec.js';
 import { CONTROLLED_SHUTDOWN_MAX_MS } from './cluster/stop-bounds.js';
 import { ReplicaFetcherManager } from './replication/fetcher-manager.js';
 import { brokerPlugins, servedApis } from './handlers/registry.js';
@@ -17,6 +18,7 @@ import { BrokerMetrics } from './metrics/broker-metrics.js';
 import { startMetricsServer } from './metrics/http.js';
 import { openLogs } from './replica/log-adapter.js';
 import { ReplicaManager } from './replica/replica-manager.js';
+import { RequestMemoryPool } from './server/request-memory.js';
 import { SocketServer } from './server/socket-server.js';
 import { ProducerIdManager } from './state/producer-ids.js';
 import { topicConfigNumber } from './state/topic-config.js';
@@ -114,8 +116,9 @@ export async function startBroker(
     groups: null,
   };
 
-  const server = new SocketServer(services, servedApis);
-  const interBroker = cluster ? new SocketServer(services, servedApis, 'REPLICATION') : null;
+  const requestMemory = new RequestMemoryPool(config.queuedMaxRequestBytes);
+  const server = new SocketServer(services, servedApis, 'PLAINTEXT', requestMemory);
+  const interBroker = cluster ? new SocketServer(services, servedApis, 'REPLICATION', requestMemory) : null;
   const fetchers = quorum
     ? new ReplicaFetcherManager(config, services, replicas, metrics, logger.child({ part: 'replica-fetcher' }))
     : null;
@@ -238,7 +241,13 @@ export async function startBroker(
             setLogDirCapacity: (bytes: number | null) => logs.manager.setCapacityBytes(bytes),
           }
         : undefined;
-      const m = await startMetricsServer(metrics, config.host, config.listenMetricsPort, admin);
+      const m = await startMetricsServer(
+        metrics,
+        config.host,
+        config.listenMetricsPort,
+        admin,
+        cluster ? nodeAdminToken(cluster) : undefined,
+      );
       metricsServer = m.server;
       metricsPort = m.port;
     }

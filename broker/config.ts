@@ -61,4 +61,9 @@ export interface NodeSpec {
 export interface ClusterSpec {
   broker: BrokerSectionConfig;
   nodes: NodeSpec[];
+  /**
+   * Per-cluster secret (hex) that signs every controller RPC (HMAC-SHA256), made by the launcher
+   * for each cluster it lays out; cluster.json is written readable by its owner only.
+   */
+  secret?: string;
 }

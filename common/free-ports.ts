@@ -41,6 +41,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPorts } from './ports.js';
+import { processStartTime } from './process-identity.js';
 
 const LOWEST = 10_000;
 const HIGHEST = 65_535;
@@ -146,15 +147,7 @@ function ensureDir(dir: string): void {
   }
 }
 
-/** Start time of a process (clock ticks after boot, /proc/<pid>/stat field 22), if readable. */
-function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
+const startTime = processStartTime;
 
 const myStart = startTime(process.pid) ?? '-';
 

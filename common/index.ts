@@ -17,3 +17,5 @@ export * from './promql/metric-names.js';
 export * from './promql/duration.js';
 export * from './links.js';
 export * from './tracing.js';
+export * from './admin-guard.js';
+export * from './process-identity.js';

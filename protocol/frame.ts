@@ -95,7 +95,12 @@ export class FrameSplitter {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  constructor(private maxFrameBytes: number) {}
+
+  /** Change the frame cap, e.g. once a SASL connection has authenticated (512 KiB before, Kafka's rule). */
+  setMaxFrameBytes(max: number): void {
+    this.maxFrameBytes = max;
+  }
 
   push(chunk: Buffer): void {
     this.chunks.push(chunk);
@@ -106,13 +111,21 @@ export class FrameSplitter {
     return this.buffered;
   }
 
-  next(): Buffer | null {
+  /**
+   * The size of the next frame (without its prefix) once its 4 size bytes are in, else null; throws
+   * like next() for a negative or oversized one. Lets a reader reserve memory before buffering it.
+   */
+  peekSize(): number | null {
     if (this.buffered < 4) return null;
-    const head = this.headBytes(4);
-    const size = head.readInt32BE(0);
+    const size = this.headBytes(4).readInt32BE(0);
     if (size < 0) throw new ProtocolDecodeError(`negative frame size ${size}`);
     if (size > this.maxFrameBytes) throw new FrameTooLargeError(size, this.maxFrameBytes);
-    if (this.buffered < 4 + size) return null;
+    return size;
+  }
+
+  next(): Buffer | null {
+    const size = this.peekSize();
+    if (size === null || this.buffered < 4 + size) return null;
     const whole = this.take(4 + size);
     return whole.subarray(4);
   }

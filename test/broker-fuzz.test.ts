@@ -1,8 +1,11 @@
-// test-budget: 120s
+// test-budget: 150s
 // Robustness: thousands of random and mutated frames (bit flips, truncations, bad sizes, unknown
 // keys and versions, bad CRCs, oversized frames) on many connections. The broker may answer with
 // an error or close the connection, but it never crashes, never stores a corrupt batch, and a
-// real client (kafkajs) still produces and consumes afterwards.
+// real client (kafkajs) still produces and consumes afterwards. The second test covers every API
+// key and version the broker's registry serves (test/support/fuzz.ts), on a PLAINTEXT and a SASL
+// listener, with a fixed seed, while a well-behaved client keeps producing; `node scripts/fuzz.mjs`
+// runs the same fuzzer longer with random seeds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -20,9 +23,13 @@ import { encodeRequestFrame } from '../protocol/frame.js';
 import { buildRecordBatch, CompressionCodec, decodeBatches } from '../protocol/record-batch/index.js';
 import { processFixture } from './support/processes.js';
 import { RawClient, startBrokerProc, tempDir, type BrokerProc } from './broker-support.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fuzz, servedVersions } from './support/fuzz.js';
 
 const fx = processFixture();
 const dir = tempDir('broker-fuzz');
+const saslDir = tempDir('broker-fuzz-sasl');
 let broker: BrokerProc;
 
 // Deterministic PRNG so a failure can be replayed (seed printed on failure).
@@ -270,4 +277,72 @@ test('thousands of random and mutated frames never crash the broker; kafkajs sti
     assert.ok(seen.includes(`after-${i}`), `after-${i}`);
   }
   assert.ok(seen.indexOf('before-19') < seen.indexOf('after-0'), 'order kept');
+});
+
+const FIXED_SEED = 19_000;
+const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+test('every API key and version the broker serves, PLAINTEXT and SASL listeners, fixed seed: no crash, bounded RSS, a client keeps producing', async () => {
+  process.env.FUZZ_SASL_PW = 'fuzz-Adm1n-pw';
+  const cfg = join(saslDir, 'kafka-sre.yaml');
+  writeFileSync(
+    cfg,
+    'broker:\n  security:\n    listener: SASL_PLAINTEXT\n    mechanisms: [PLAIN]\n    users: { admin: { passwordEnv: FUZZ_SASL_PW } }\n',
+  );
+  const sasl = await startBrokerProc(fx, join(saslDir, 'data'), undefined, ['--config', cfg]);
+  const versions = servedVersions();
+  const keys = new Set(versions.map((v) => v.apiKey));
+  assert.ok(
+    keys.size >= 30 && versions.length >= 100,
+    `${keys.size} APIs, ${versions.length} versions from the registry`,
+  );
+
+  const kafka = new Kafka({ clientId: 'fuzz-neighbour', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  let produced = 0;
+  let running = true;
+  const neighbour = (async () => {
+    while (running) {
+      await producer.send({ topic: 'fuzz-neighbour', acks: -1, messages: [{ value: `n-${produced}` }] });
+      produced++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const pids = [broker.proc.pid, sasl.proc.pid];
+  const base = pids.map(rss);
+  const peak = [...base];
+  const sampler = setInterval(() => pids.forEach((p, i) => (peak[i] = Math.max(peak[i], rss(p)))), 100);
+  let sent = 0;
+  try {
+    sent = await fuzz(
+      [{ port: broker.port }, { port: sasl.port, login: { user: 'admin', password: 'fuzz-Adm1n-pw' } }],
+      FIXED_SEED,
+      6,
+    );
+  } finally {
+    clearInterval(sampler);
+    running = false;
+    await neighbour;
+    await producer.disconnect();
+  }
+  console.log(
+    `fuzz seed ${FIXED_SEED}: ${sent} frames over ${keys.size} APIs / ${versions.length} versions; ` +
+      `RSS growth ${peak.map((p, i) => Math.round((p - base[i]) / 2 ** 20)).join(' / ')} MiB; neighbour produced ${produced}`,
+  );
+  for (const [i, p] of [broker, sasl].entries()) {
+    assert.equal(p.proc.child.exitCode, null, `broker ${i} still running (seed ${FIXED_SEED})`);
+    assert.ok(peak[i] - base[i] < 256 * 2 ** 20, `broker ${i} RSS grew by ${(peak[i] - base[i]) / 2 ** 20} MiB`);
+  }
+  assert.ok(produced > 10, `the neighbour produced ${produced} records meanwhile`);
+  // The SASL broker still serves a logged-in client.
+  const after = new Kafka({
+    brokers: [sasl.bootstrap],
+    sasl: { mechanism: 'plain', username: 'admin', password: 'fuzz-Adm1n-pw' },
+    logLevel: logLevel.NOTHING,
+  }).producer();
+  await after.connect();
+  const r = await after.send({ topic: 'after-fuzz', acks: -1, messages: [{ value: 'ok' }] });
+  assert.equal(r[0].errorCode, 0);
+  await after.disconnect();
 });

@@ -1,13 +1,21 @@
 // test-budget: 120s
 // SASL + ACLs on a 3-broker cluster (separate processes): users, super user and ACLs come from the
-// shared config, replication stays on the PLAINTEXT inter-broker listener. An RF=3 acks=all
-// produce works for an allowed principal, a topic without WRITE is refused, a bad password is
-// rejected on every node, and both show up in the metrics.
+// shared config; the inter-broker listener takes SASL too (the brokers log in as the super user)
+// and the controller RPC is signed with the cluster secret. An RF=3 acks=all produce works for an
+// allowed principal, a topic without WRITE is refused, a bad password is rejected on every node,
+// and both show up in the metrics. Without credentials, the inter-broker ports give nothing to
+// kafkajs, kcat or raw requests, unsigned controller RPCs are refused, a node's admin route wants
+// its token, and the cluster still replicates and elects a new controller.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
-import { processFixture, waitFor } from './support/processes.js';
-import { tempDir } from './broker-support.js';
+import { processFixture, runCommand, waitFor } from './support/processes.js';
+import { RawClient, tempDir } from './broker-support.js';
+import { createAclsCodec } from '../protocol/apis/30-create-acls.js';
+import { produceCodec } from '../protocol/apis/00-produce.js';
+import { buildRecordBatch } from '../protocol/record-batch/index.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
 
 const fx = processFixture();
@@ -243,4 +251,130 @@ test("the config file's ACLs live in the metadata quorum: DeleteAcls removes the
   await cluster.admin.restart(1);
   await cluster.waitHealthy(60_000);
   assert.deepEqual(await listedEverywhere(), [0, 0, 0]);
+});
+
+/** One line of JSON to a controller port; resolves with the answer line ('' if none) once closed. */
+async function rawRpc(port: number, msg: unknown): Promise<{ answer: string; closed: boolean }> {
+  const s = connect({ port, host: '127.0.0.1' });
+  await once(s, 'connect');
+  let answer = '';
+  s.setEncoding('utf8');
+  s.on('data', (d: string) => (answer += d));
+  s.on('error', () => undefined);
+  const closed = new Promise<boolean>((resolve) => s.once('close', () => resolve(true)));
+  s.write(JSON.stringify(msg) + '\n');
+  const wasClosed = await Promise.race([closed, new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+  s.destroy();
+  return { answer, closed: wasClosed };
+}
+
+test('without credentials the inter-broker and controller ports give nothing; admin routes want the token; the cluster still replicates and elects', async () => {
+  const nodes = await cluster.admin.nodes();
+  for (const n of nodes) {
+    const ib = n.ports.replication!;
+    // kafkajs without SASL: no metadata.
+    const anon = new Kafka({
+      brokers: [`127.0.0.1:${ib}`],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      connectionTimeout: 3000,
+    }).admin();
+    await assert.rejects(
+      (async () => {
+        await anon.connect();
+        await anon.listTopics();
+      })(),
+      `kafkajs on inter-broker port ${ib}`,
+    );
+    await anon.disconnect().catch(() => undefined);
+    // Raw produce and CreateAcls before authenticating: the connection closes, nothing is done.
+    for (const attempt of [
+      (c: RawClient) =>
+        c.request(produceCodec, 7, {
+          transactionalId: null,
+          acks: -1,
+          timeoutMs: 2000,
+          topics: [{ name: 'sec-orders', partitions: [{ index: 0, records: buildRecordBatch([{ value: 'x' }]) }] }],
+        }),
+      (c: RawClient) =>
+        c.request(createAclsCodec, 1, {
+          creations: [
+            {
+              resourceType: 2,
+              resourceName: '*',
+              patternType: 3,
+              principal: 'User:*',
+              host: '*',
+              operation: 2,
+              permissionType: 3,
+            },
+          ],
+        }),
+    ]) {
+      const c = await RawClient.connect(ib);
+      await assert.rejects(attempt(c), /closed/);
+      c.close();
+    }
+  }
+  // kcat without credentials on an inter-broker port: no metadata.
+  const kcat = await runCommand('kcat', ['-b', `127.0.0.1:${nodes[0].ports.replication}`, '-L', '-m', '3'], {
+    timeoutMs: 20_000,
+  });
+  assert.notEqual(kcat.code, 0, kcat.stdout);
+  assert.doesNotMatch(kcat.stdout, /sec-orders/);
+
+  // Unsigned controller RPCs: refused (SASL_AUTHENTICATION_FAILED) and the connection closed.
+  const ctl = nodes[0].ports.controller!;
+  for (const [method, params] of [
+    ['ctl.createTopic', { name: 'sneaky', numPartitions: 1, replicationFactor: 1, configs: {} }],
+    ['ctl.createAcls', { bindings: [] }],
+    ['ctl.deleteAcls', { filters: [] }],
+    ['raft.append', { term: 99, leaderId: 2, prevIndex: 0, prevTerm: 0, entries: [], commitIndex: 0 }],
+  ] as const) {
+    const r = await rawRpc(ctl, { id: 1, method, params });
+    assert.ok(r.closed, `${method}: connection closed`);
+    assert.match(r.answer, /"code":58/, `${method}: ${r.answer}`);
+    // A forged signature is no better.
+    const forged = await rawRpc(ctl, { id: 2, method, p: JSON.stringify(params), ts: Date.now(), n: 'x', mac: 'AAAA' });
+    assert.match(forged.answer, /signature invalid/, `${method} forged: ${forged.answer}`);
+  }
+  const adminSasl: SASLOptions = { mechanism: 'scram-sha-512', username: 'admin', password: ADMIN_PW };
+  const a = kafka(adminSasl).admin();
+  await a.connect();
+  assert.ok(!(await a.listTopics()).includes('sneaky'), 'the unsigned ctl.createTopic created nothing');
+  await a.disconnect();
+
+  // A node's admin route: refused without the token; the launcher (which holds it) still works.
+  const direct = await fetch(`http://127.0.0.1:${nodes[0].ports.metrics}/admin/log-dir-capacity`, {
+    method: 'PUT',
+    body: JSON.stringify({ bytes: 1000 }),
+  });
+  assert.equal(direct.status, 401);
+  await cluster.admin.setLogDirCapacity(0, null);
+
+  // Elects and replicates: kill the active controller; another takes over, acks=all still works.
+  const before = (await cluster.admin.cluster()).activeController!;
+  await cluster.admin.kill(before);
+  await waitFor(
+    'another active controller',
+    async () => {
+      const c = await cluster.admin.cluster();
+      return c.activeController !== null && c.activeController !== before ? c : undefined;
+    },
+    30_000,
+    200,
+  );
+  await cluster.admin.restart(before);
+  await cluster.waitHealthy(60_000);
+  const producer = kafka(adminSasl).producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const sent = await waitFor(
+    'an acks=all produce after the election',
+    () =>
+      producer.send({ topic: 'sec-orders', acks: -1, messages: [{ key: 'e', value: 'after' }] }).catch(() => undefined),
+    20_000,
+    200,
+  );
+  assert.ok(sent!.every((r) => r.errorCode === 0));
+  await producer.disconnect();
 });

@@ -1,15 +1,30 @@
 // `kafka-sre exporter` as a process, with no cluster reachable: it starts, serves /metrics with
 // up=0 (never an error), /healthz 200, /ready 503, emits OpenTelemetry spans for each collection
-// cycle, and rejects bad input with exit code 2.
+// cycle, and rejects bad input with exit code 2. Without --host it listens on 127.0.0.1 only.
 import { after, test } from 'node:test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { freePort } from './support/ports.js';
 import { processFixture, runCli, waitFor } from './support/processes.js';
 import { scrapeUntil, valueOf } from './exporter-helpers.js';
 
 const fx = processFixture();
+
+/** Local addresses (hex, as the kernel lists them) of IPv4/IPv6 sockets listening on `port`. */
+function listeningOn(port: number): string[] {
+  const out: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 4 || f[3] !== '0A') continue; // 0A = LISTEN
+      const [addr, hexPort] = f[1].split(':');
+      if (parseInt(hexPort, 16) === port) out.push(addr);
+    }
+  }
+  return out;
+}
 
 test('With the cluster unreachable the exporter serves up=0 without errors, is alive but not ready, traces each cycle and mirrors metrics to OTel.', async () => {
   const dead = await freePort();
@@ -55,6 +70,8 @@ test('With the cluster unreachable the exporter serves up=0 without errors, is a
     (x) => (valueOf(x, 'kafka_sre_exporter_collection_duration_seconds', { cluster: 'gone' }) ?? 0) > 0 && x,
   );
   assert.equal(valueOf(s, 'kafka_sre_exporter_up', { cluster: 'gone' }), 0);
+  // Default bind address: 127.0.0.1 (0100007F in /proc/net/tcp), not 0.0.0.0 or ::.
+  assert.deepEqual(listeningOn(port), ['0100007F'], 'the exporter listens on loopback only by default');
   assert.equal(valueOf(s, 'kafka_sre_exporter_snapshot_stale', { cluster: 'gone' }), 0, 'nothing to be stale yet');
   assert.ok((valueOf(s, 'kafka_sre_exporter_request_errors_total', { cluster: 'gone', api: 'Metadata' }) ?? 0) >= 1);
   assert.equal(valueOf(s, 'kafka_sre_slo_objective_ratio', { cluster: 'gone', slo: 'produce-availability' }), 0.999);

@@ -8,9 +8,12 @@
 //   POST /nodes/{id}/resume            -> 204  SIGCONT
 //   PUT  /nodes/{id}/log-dir-capacity  {"bytes": N | null}  -> 204 (null = the real file system)
 // Errors: non-2xx with {"error": "..."}; 404 for an unknown node or route, 409 for a state conflict.
+// Every request passes the shared admin guard (common/admin-guard.ts): 403 from a browser, 413 for a
+// body over 64 KiB, 401 without the token when KAFKA_SRE_ADMIN_TOKEN is set.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Logger } from '../../common/index.js';
+import { adminGuard, AdminRequestError, type AdminGuard, type Logger } from '../../common/index.js';
 import { ClusterLauncher, LauncherError, dirBytes } from './launcher.js';
+import { nodeAdminToken } from './spec.js';
 
 async function describeNodes(launcher: ClusterLauncher) {
   return Promise.all(
@@ -43,21 +46,27 @@ async function describeNodes(launcher: ClusterLauncher) {
   );
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => (body += d));
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
+/** What the nodes' admin routes ask for (cluster/spec.ts nodeAdminToken). */
+function nodeAdminHeaders(launcher: ClusterLauncher): Record<string, string> {
+  const token = nodeAdminToken(launcher.spec);
+  return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-async function route(launcher: ClusterLauncher, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  launcher: ClusterLauncher,
+  guard: AdminGuard,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const json = (status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body) + '\n');
   };
+  const refused = guard.check(req);
+  if (refused) {
+    res.setHeader('connection', 'close');
+    return json(refused.status, { error: refused.message });
+  }
   const url = new URL(req.url ?? '/', 'http://launcher');
   if (req.method === 'GET' && url.pathname === '/nodes') return json(200, await describeNodes(launcher));
   if (req.method === 'GET' && url.pathname === '/cluster') {
@@ -76,14 +85,14 @@ async function route(launcher: ClusterLauncher, req: IncomingMessage, res: Serve
   const action = m[2];
   if (action === 'log-dir-capacity') {
     if (req.method !== 'PUT') return json(405, { error: 'use PUT' });
-    const body = await readBody(req);
+    const body = await guard.readBody(req);
     if (n.state !== 'running')
       throw new LauncherError(`node ${id} is ${n.state}: its log-dir capacity can only be set while it runs`, 409);
     const mp = n.spec.bind.metrics;
     const r = await fetch(`http://${mp.host === '0.0.0.0' ? '127.0.0.1' : mp.host}:${mp.port}/admin/log-dir-capacity`, {
       method: 'PUT',
       body,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...nodeAdminHeaders(launcher) },
       signal: AbortSignal.timeout(5000),
     });
     if (!r.ok)
@@ -108,9 +117,11 @@ export async function startAdminApi(
   port: number,
   logger: Logger,
 ): Promise<{ server: Server; url: string }> {
+  const guard = adminGuard({ name: 'cluster launcher admin API', host, maxBodyBytes: 65536 });
   const server = createServer((req, res) => {
-    route(launcher, req, res).catch((e: unknown) => {
-      const status = e instanceof LauncherError ? e.status : 500;
+    route(launcher, guard, req, res).catch((e: unknown) => {
+      const status = e instanceof LauncherError || e instanceof AdminRequestError ? e.status : 500;
+      if (e instanceof AdminRequestError) res.setHeader('connection', 'close');
       if (status === 500) logger.error({ err: e }, 'launcher admin request failed');
       if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: (e as Error).message }) + '\n');

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../common/index.js';
 import type { ClusterSpec, NodeSpec } from '../config.js';
-import { clusterSpecFile, writeClusterSpec } from './spec.js';
+import { clusterSpecFile, nodeAdminToken, writeClusterSpec } from './spec.js';
 import { CONTROLLER_LAST_WAIT_MS, NODE_KILL_AFTER_MS } from './stop-bounds.js';
 
 const cliEntry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'kafka-sre.js');
@@ -240,7 +240,9 @@ export class ClusterLauncher {
     if (n.state !== 'running') return null;
     const m = n.spec.bind.metrics;
     try {
+      const token = nodeAdminToken(this.spec);
       const res = await fetch(`http://${m.host === '0.0.0.0' ? '127.0.0.1' : m.host}:${m.port}/admin/state`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
         signal: AbortSignal.timeout(timeoutMs),
       });
       return res.ok ? ((await res.json()) as NodeAdminState) : null;

@@ -3,9 +3,10 @@
 // per broker, metrics +1; the inter-broker and controller bases follow the client port unless set,
 // resolved by the config schema: brokerListenerBases). Advertised addresses default to the bind addresses; a drill that routes
 // traffic through per-broker proxies overrides them (`advertise`).
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { brokerListenerPort, brokerMetricsPort } from '../../common/index.js';
+import { adminTokenFromEnv, brokerListenerPort, brokerMetricsPort } from '../../common/index.js';
 import type { BrokerSectionConfig, ClusterSpec, HostPort, NodeSpec } from '../config.js';
 
 export type ListenerName = 'client' | 'interBroker' | 'controller';
@@ -41,7 +42,19 @@ export function buildClusterSpec(section: BrokerSectionConfig, advertise: Advert
       },
     });
   }
-  return { broker: section, nodes };
+  return { broker: section, nodes, secret: randomBytes(32).toString('hex') };
+}
+
+/**
+ * The token a node's admin routes (/admin/* on its metrics port) ask for: KAFKA_SRE_ADMIN_TOKEN when
+ * set, else on a cluster whose client listener is secured the cluster secret (the launcher holds it
+ * and forwards its own callers' requests with it), else none (the zero-config loopback cluster).
+ */
+export function nodeAdminToken(spec: ClusterSpec): string | null {
+  const fromEnv = adminTokenFromEnv();
+  if (fromEnv) return fromEnv;
+  const listener = spec.broker.security?.listener ?? 'PLAINTEXT';
+  return listener !== 'PLAINTEXT' && spec.secret ? spec.secret : null;
 }
 
 /** Parse `--advertise 1:client=127.0.0.1:39192` values. */
@@ -63,7 +76,8 @@ export function parseAdvertise(values: readonly string[], brokers: number): Adve
 
 export function writeClusterSpec(file: string, spec: ClusterSpec): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(spec, null, 1));
+  // Owner-only: it holds the cluster secret.
+  writeFileSync(`${file}.tmp`, JSON.stringify(spec, null, 1), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
 }
 

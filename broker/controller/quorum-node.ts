@@ -50,12 +50,14 @@ export class QuorumNode implements ControllerChannel {
     this.image = new MetadataImage(topics);
     const voters = spec.nodes.filter((n) => n.voter).map((n) => n.nodeId);
     const peers = new Map<number, HostPort>(spec.nodes.map((n) => [n.nodeId, n.advertised.controller]));
-    for (const [id, addr] of peers) if (id !== config.nodeId) this.clients.set(id, new RpcClient(addr));
+    const secret = spec.secret ?? null;
+    for (const [id, addr] of peers) if (id !== config.nodeId) this.clients.set(id, new RpcClient(addr, secret));
     let controller: QuorumController | null = null;
     this.raft = new RaftNode<MetadataRecord>({
       nodeId: config.nodeId,
       voters,
       peers,
+      secret,
       dir: `${config.metadataDir}/raft`,
       electionTimeoutMs: config.controllerElectionTimeoutMs,
       logger: logger.child({ part: 'raft' }),
@@ -70,7 +72,7 @@ export class QuorumNode implements ControllerChannel {
       ? new QuorumController(config, this.raft, this.image, metrics, logger.child({ part: 'controller' }))
       : null;
     this.controller = controller;
-    this.server = new RpcServer((method, params) => this.onRpc(method, params), logger);
+    this.server = new RpcServer((method, params) => this.onRpc(method, params), logger, secret);
   }
 
   async start(): Promise<void> {

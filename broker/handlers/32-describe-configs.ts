@@ -31,6 +31,8 @@ function brokerConfigs(s: BrokerServices): Record<string, string> {
     'default.replication.factor': '1',
     'message.max.bytes': String(c.messageMaxBytes),
     'socket.request.max.bytes': String(c.socketRequestMaxBytes),
+    'queued.max.request.bytes': String(c.queuedMaxRequestBytes),
+    'sasl.server.max.receive.size': String(c.saslServerMaxReceiveSize),
     'offsets.topic.num.partitions': String(c.offsetsTopicPartitions),
     'group.initial.rebalance.delay.ms': String(c.groupInitialRebalanceDelayMs),
     'log.segment.bytes': String(c.logSegmentBytes),

@@ -30,6 +30,8 @@ export interface LogConfig {
   timestampType: TimestampType;
   /** min.insync.replicas (not used by the log; kept here so one map carries all topic configs). */
   minInsyncReplicas: number;
+  /** Broker-wide, not a topic config: largest decompressed batch a leader decodes (compacted topics). */
+  maxDecompressedBytes: number;
 }
 
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
@@ -48,6 +50,7 @@ export const defaultLogConfig: Readonly<LogConfig> = Object.freeze({
   maxMessageBytes: 1048588,
   timestampType: 'CreateTime',
   minInsyncReplicas: 1,
+  maxDecompressedBytes: 64 * 1024 * 1024,
 });
 
 /** Kafka config name -> LogConfig field. */

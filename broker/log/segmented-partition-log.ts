@@ -337,7 +337,10 @@ export class PartitionLog {
             `record batch at position ${pos}: last offset delta ${h.lastOffsetDelta} does not match ${h.recordCount} record(s)`,
           );
         if (this.config.cleanupPolicy !== 'delete' && (h.attributes & 0x20) === 0) {
-          for (const r of decodeBatch(records, pos, { verifyCrc: false }).records) {
+          for (const r of decodeBatch(records, pos, {
+            verifyCrc: false,
+            maxDecompressedBytes: this.config.maxDecompressedBytes,
+          }).records) {
             if (r.key === null)
               throw new InvalidRecordError(`compacted topic ${this.topic} does not accept records without a key`);
           }
@@ -471,7 +474,7 @@ export class PartitionLog {
       const start = rel >= 0 ? seg.index.lookup(rel) : 0;
       for (const { header, bytes } of seg.batches(start, true)) {
         if (header.maxTimestamp < timestamp || header.baseOffset + header.lastOffsetDelta < this.lso) continue;
-        for (const r of decodeBatch(bytes, 0).records) {
+        for (const r of decodeBatch(bytes, 0, { maxDecompressedBytes: this.config.maxDecompressedBytes }).records) {
           if (r.timestamp >= timestamp && r.offset >= this.lso) return { offset: r.offset, timestamp: r.timestamp };
         }
       }
@@ -725,7 +728,7 @@ export class PartitionLog {
       const latest = new Map<string, number>();
       for (const seg of inactive) {
         for (const { bytes } of seg.batches(0, true)) {
-          const b = decodeBatch(bytes, 0, { verifyCrc: false });
+          const b = decodeBatch(bytes, 0, { verifyCrc: false, maxDecompressedBytes: this.config.maxDecompressedBytes });
           if (b.control) continue;
           for (const r of b.records) if (r.key) latest.set(r.key.toString('latin1'), r.offset);
         }
@@ -737,7 +740,7 @@ export class PartitionLog {
         let changed = false;
         const dropTombstones = seg.maxTimestamp >= 0 && seg.maxTimestamp < horizon;
         for (const { bytes } of seg.batches(0, true)) {
-          const b = decodeBatch(bytes, 0, { verifyCrc: false });
+          const b = decodeBatch(bytes, 0, { verifyCrc: false, maxDecompressedBytes: this.config.maxDecompressedBytes });
           if (b.control) {
             out.push(Buffer.from(bytes));
             continue;

@@ -1,7 +1,9 @@
 // HTTP /metrics endpoint of one broker (Prometheus text format), on loopback by default. On a
 // cluster node it also serves the node-local admin routes the launcher's admin API calls:
-// GET /admin/state (role, leader, fencing, log dir) and PUT /admin/log-dir-capacity {"bytes": N|null}.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+// GET /admin/state (role, leader, fencing, log dir) and PUT /admin/log-dir-capacity {"bytes": N|null},
+// behind the shared admin guard (common/admin-guard.ts: no browsers, capped body, the token when set).
+import { createServer, type Server } from 'node:http';
+import { AdminRequestError, adminGuard } from '../../common/index.js';
 import type { BrokerMetrics } from './broker-metrics.js';
 
 export interface NodeAdmin {
@@ -9,36 +11,36 @@ export interface NodeAdmin {
   setLogDirCapacity(bytes: number | null): void;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => {
-      body += d;
-      if (body.length > 65536) req.destroy(new Error('request body too large'));
-    });
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
-}
-
 export async function startMetricsServer(
   metrics: BrokerMetrics,
   host: string,
   port: number,
   admin?: NodeAdmin,
+  /** The token /admin/* asks for (undefined: KAFKA_SRE_ADMIN_TOKEN, if set). */
+  adminToken?: string | null,
 ): Promise<{ server: Server; port: number }> {
+  const guard = admin
+    ? adminGuard({ name: 'broker admin routes', host, maxBodyBytes: 65536, token: adminToken })
+    : null;
   const server = createServer((req, res) => {
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body) + '\n');
     };
+    if (guard && req.url?.startsWith('/admin/')) {
+      const refused = guard.check(req);
+      if (refused) {
+        res.setHeader('connection', 'close');
+        json(refused.status, { error: refused.message });
+        return;
+      }
+    }
     if (admin && req.method === 'GET' && req.url === '/admin/state') {
       json(200, admin.state());
       return;
     }
     if (admin && req.method === 'PUT' && req.url === '/admin/log-dir-capacity') {
-      readBody(req).then(
+      guard!.readBody(req).then(
         (text) => {
           try {
             const { bytes } = JSON.parse(text) as { bytes?: unknown };
@@ -50,7 +52,10 @@ export async function startMetricsServer(
             json(400, { error: (e as Error).message });
           }
         },
-        (e: unknown) => json(400, { error: (e as Error).message }),
+        (e: unknown) => {
+          res.setHeader('connection', 'close');
+          json(e instanceof AdminRequestError ? e.status : 400, { error: (e as Error).message });
+        },
       );
       return;
     }

@@ -18,6 +18,8 @@ export interface RaftOptions<R> {
   voters: number[];
   /** Controller endpoints of every other node (voters and observers). */
   peers: Map<number, HostPort>;
+  /** The cluster secret every controller RPC is signed with (null: unsigned, hand-built specs). */
+  secret?: string | null;
   dir: string;
   electionTimeoutMs: number;
   logger: Logger;
@@ -81,7 +83,8 @@ export class RaftNode<R> {
     this.log = new RaftLog<R>(opts.dir);
     this.isVoter = opts.voters.includes(opts.nodeId);
     this.role = this.isVoter ? 'follower' : 'observer';
-    for (const [id, addr] of opts.peers) if (id !== opts.nodeId) this.clients.set(id, new RpcClient(addr));
+    for (const [id, addr] of opts.peers)
+      if (id !== opts.nodeId) this.clients.set(id, new RpcClient(addr, opts.secret ?? null));
   }
 
   get term(): number {

@@ -2,6 +2,14 @@
 // over TCP ({id, method, params} -> {id, result} | {id, error}). Raft votes and log replication
 // and the brokers' requests to the active controller all use it. Small messages, few of them:
 // metadata changes are rare next to client traffic, so clarity beats a binary format here.
+//
+// Authentication: with a cluster secret (every launcher-made cluster has one) each request is
+// {id, method, p, ts, n, mac}: p the params as JSON text, ts the sender's clock (ms), n a random
+// nonce (two nodes may send the same request in the same millisecond), mac the HMAC-SHA256 of
+// "id ts n method p" under the secret. The server refuses (answers an error, then
+// closes) a request without a valid mac, one whose ts is more than MAX_SKEW_MS away from its own
+// clock, and a mac it has already seen in that window (a replay). Nodes share one machine's clock.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../common/index.js';
 import type { HostPort } from '../config.js';
@@ -16,6 +24,48 @@ export class RpcError extends Error {
   ) {
     super(message);
     this.name = 'RpcError';
+  }
+}
+
+const MAX_SKEW_MS = 30_000;
+/** SASL_AUTHENTICATION_FAILED: what an unsigned or badly signed request is answered with. */
+const UNAUTHENTICATED = 58;
+
+function macOf(secret: string, id: number, ts: number, n: string, method: string, p: string): Buffer {
+  return createHmac('sha256', Buffer.from(secret, 'hex')).update(`${id} ${ts} ${n} ${method} ${p}`).digest();
+}
+
+/** Checks a signed request; returns its params, or a reason to refuse it. */
+class RequestVerifier {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly secret: string) {}
+
+  verify(m: {
+    id: number;
+    method: string;
+    p?: unknown;
+    ts?: unknown;
+    n?: unknown;
+    mac?: unknown;
+  }): { params: unknown } | string {
+    if (typeof m.p !== 'string' || typeof m.ts !== 'number' || typeof m.n !== 'string' || typeof m.mac !== 'string')
+      return 'controller RPC without the cluster signature';
+    const now = Date.now();
+    if (Math.abs(now - m.ts) > MAX_SKEW_MS) return 'controller RPC timestamp out of range';
+    const given = Buffer.from(m.mac, 'base64');
+    const expected = macOf(this.secret, m.id, m.ts, m.n, m.method, m.p);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return 'controller RPC signature invalid';
+    if (this.seen.has(m.mac)) return 'controller RPC replayed';
+    this.seen.set(m.mac, m.ts);
+    if (this.seen.size > 1024)
+      for (const [mac, ts] of this.seen) if (Math.abs(now - ts) > MAX_SKEW_MS) this.seen.delete(mac);
+    try {
+      return { params: JSON.parse(m.p) as unknown };
+    } catch {
+      return 'controller RPC params are not JSON';
+    }
   }
 }
 
@@ -54,10 +104,15 @@ export class RpcServer {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
 
+  private readonly verifier: RequestVerifier | null;
+
   constructor(
     private readonly handler: RpcHandler,
     private readonly logger: Logger,
-  ) {}
+    secret: string | null = null,
+  ) {
+    this.verifier = secret ? new RequestVerifier(secret) : null;
+  }
 
   async listen(host: string, port: number): Promise<number> {
     const server = createServer((socket) => {
@@ -72,7 +127,17 @@ export class RpcServer {
           return;
         }
         const id = m.id;
-        this.handler(m.method, m.params).then(
+        let params = m.params;
+        if (this.verifier) {
+          const checked = this.verifier.verify(m as { id: number; method: string });
+          if (typeof checked === 'string') {
+            this.logger.warn({ client: socket.remoteAddress, method: m.method }, `refused: ${checked}`);
+            socket.end(JSON.stringify({ id, error: { message: checked, code: UNAUTHENTICATED } }) + '\n');
+            return;
+          }
+          params = checked.params;
+        }
+        this.handler(m.method, params).then(
           (result) => socket.writable && socket.write(JSON.stringify({ id, result: result ?? null }) + '\n'),
           (e: unknown) => {
             const code =
@@ -114,7 +179,10 @@ export class RpcClient {
   >();
   private closed = false;
 
-  constructor(private readonly address: HostPort) {}
+  constructor(
+    private readonly address: HostPort,
+    private readonly secret: string | null = null,
+  ) {}
 
   private connect(): Promise<Socket> {
     if (this.socket && !this.socket.destroyed) return Promise.resolve(this.socket);
@@ -175,7 +243,13 @@ export class RpcClient {
         reject(new Error(`${method} to ${this.address.host}:${this.address.port} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, { resolve: (v) => resolve(v as T), reject, timer });
-      socket.write(JSON.stringify({ id, method, params }) + '\n');
+      if (this.secret) {
+        const p = JSON.stringify(params ?? null);
+        const ts = Date.now();
+        const n = randomBytes(8).toString('base64');
+        const mac = macOf(this.secret, id, ts, n, method, p).toString('base64');
+        socket.write(JSON.stringify({ id, method, p, ts, n, mac }) + '\n');
+      } else socket.write(JSON.stringify({ id, method, params }) + '\n');
     });
   }
 

@@ -19,6 +19,7 @@ export function logDefaults(config: BrokerConfig): Partial<LogConfig> {
     retentionMs: config.logRetentionMs,
     retentionBytes: config.logRetentionBytes,
     maxMessageBytes: config.messageMaxBytes,
+    maxDecompressedBytes: config.maxDecompressedBatchBytes,
   };
   if (config.logFlushMessages !== undefined) d.flushMessages = config.logFlushMessages;
   if (config.logFlushMs !== undefined) d.flushMs = config.logFlushMs;

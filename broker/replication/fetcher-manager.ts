@@ -19,6 +19,7 @@ import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import type { Replica, ReplicaManager } from '../replica/replica-manager.js';
 import type { PartitionRegistration } from '../state/topic-store.js';
 import { PeerClient } from './peer-client.js';
+import { securityOf } from '../security/index.js';
 import { divergenceOffset } from './truncation.js';
 
 interface Followed {
@@ -100,7 +101,7 @@ class LeaderFetcher {
     if (!ep) return null;
     if (!this.client || this.client.address.host !== ep.host || this.client.address.port !== ep.port) {
       this.client?.close();
-      this.client = new PeerClient(ep, `replica-fetcher-${this.config.nodeId}`);
+      this.client = new PeerClient(ep, `replica-fetcher-${this.config.nodeId}`, securityOf(this.services).interBroker);
     }
     return this.client;
   }

@@ -1,16 +1,22 @@
 // A minimal Kafka client connection from one broker to another's inter-broker listener, for the
 // replica fetchers: request header v1, the project's protocol/ codecs, responses matched by
 // correlation id. One connection per leader; a failed connection fails every pending request and
-// the next request reconnects.
+// the next request reconnects. On a SASL inter-broker listener each new connection logs in first
+// (SaslHandshake v1, then SaslAuthenticate tokens) with the configured inter-broker user.
 import { connect, type Socket } from 'node:net';
 import {
   type ApiCodec,
+  ErrorCode,
   FrameSplitter,
   encodeRequestFrame,
   readResponseHeader,
   ProtocolReader,
+  saslAuthenticateCodec,
+  saslHandshakeCodec,
 } from '../../protocol/index.js';
 import type { HostPort } from '../config.js';
+import type { InterBrokerLogin } from '../security/index.js';
+import { saslClientExchange } from '../security/sasl-client.js';
 
 interface Pending {
   decode(r: ProtocolReader): unknown;
@@ -29,6 +35,7 @@ export class PeerClient {
   constructor(
     readonly address: HostPort,
     private readonly clientId: string,
+    private readonly login: InterBrokerLogin | null = null,
     private readonly maxFrameBytes = 256 * 1024 * 1024,
   ) {}
 
@@ -51,9 +58,14 @@ export class PeerClient {
           s.destroy(new Error('client closed'));
           return;
         }
-        this.socket = s;
-        this.connecting = null;
-        resolve(s);
+        this.authenticate(s).then(
+          () => {
+            this.socket = s;
+            this.connecting = null;
+            resolve(s);
+          },
+          (e: Error) => s.destroy(new Error(`SASL login to ${this.address.host}:${this.address.port}: ${e.message}`)),
+        );
       });
       s.on('data', (chunk: Buffer) => {
         splitter.push(chunk);
@@ -99,12 +111,35 @@ export class PeerClient {
     }
   }
 
+  /** Log in on a SASL inter-broker listener (nothing to do on a PLAINTEXT one). */
+  private async authenticate(s: Socket): Promise<void> {
+    if (!this.login) return;
+    const hs = await this.send(s, saslHandshakeCodec, 1, { mechanism: this.login.mechanism }, 5000);
+    if (hs.errorCode !== ErrorCode.NONE) throw new Error(`SaslHandshake error ${hs.errorCode}`);
+    const exchange = saslClientExchange(this.login);
+    for (let token: Buffer | null = exchange.initial; token !== null;) {
+      const r = await this.send(s, saslAuthenticateCodec, 1, { authBytes: token }, 5000);
+      if (r.errorCode !== ErrorCode.NONE) throw new Error(r.errorMessage ?? `SaslAuthenticate error ${r.errorCode}`);
+      token = exchange.next(r.authBytes);
+    }
+  }
+
   /** Send one request (non-flexible versions only: header v1, response header v0). */
   async request<Req, Res>(codec: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs: number): Promise<Res> {
     if (version >= codec.flexibleFrom)
       throw new Error(`${codec.name} v${version} is flexible: the peer client speaks non-flexible versions only`);
     if (this.closed) throw new Error('client closed');
     const socket = await this.open();
+    return this.send(socket, codec, version, req, timeoutMs);
+  }
+
+  private send<Req, Res>(
+    socket: Socket,
+    codec: ApiCodec<Req, Res>,
+    version: number,
+    req: Req,
+    timeoutMs: number,
+  ): Promise<Res> {
     const correlationId = (this.correlationId = (this.correlationId + 1) & 0x7fffffff);
     const frame = encodeRequestFrame(
       { apiKey: codec.apiKey, apiVersion: version, correlationId, clientId: this.clientId },

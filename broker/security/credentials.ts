@@ -50,19 +50,26 @@ export class Credentials {
     env: NodeJS.ProcessEnv = process.env,
   ): Credentials {
     const c = new Credentials();
-    for (const [name, src] of Object.entries(users)) {
-      let password: string | undefined;
-      if (src.passwordEnv !== undefined) {
-        password = env[src.passwordEnv];
-        if (password === undefined)
-          throw new Error(`SASL user ${name}: environment variable ${src.passwordEnv} is not set`);
-      } else if (src.passwordFile !== undefined) {
-        password = readFileSync(src.passwordFile, 'utf8').replace(/\r?\n$/, '');
-      }
-      if (password === undefined || password.length === 0) throw new Error(`SASL user ${name}: empty password`);
-      c.set(name, password);
-    }
+    for (const [name, src] of Object.entries(users)) c.set(name, Credentials.passwordOf(name, src, env));
     return c;
+  }
+
+  /** A user's password from its source (the inter-broker login needs it in clear, as Kafka's JAAS file). */
+  static passwordOf(
+    name: string,
+    src: { passwordEnv?: string | undefined; passwordFile?: string | undefined },
+    env: NodeJS.ProcessEnv = process.env,
+  ): string {
+    let password: string | undefined;
+    if (src.passwordEnv !== undefined) {
+      password = env[src.passwordEnv];
+      if (password === undefined)
+        throw new Error(`SASL user ${name}: environment variable ${src.passwordEnv} is not set`);
+    } else if (src.passwordFile !== undefined) {
+      password = readFileSync(src.passwordFile, 'utf8').replace(/\r?\n$/, '');
+    }
+    if (password === undefined || password.length === 0) throw new Error(`SASL user ${name}: empty password`);
+    return password;
   }
 
   set(name: string, password: string): void {

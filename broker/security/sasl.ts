@@ -45,6 +45,8 @@ class ScramExchange implements SaslExchange {
   private nonce = '';
   private firstBare = '';
   private serverFirst = '';
+  /** The client's gs2 header ("n,," or "n,a=authzid,"): its base64 must come back as c=. */
+  private gs2Header = '';
 
   constructor(
     private readonly creds: Credentials,
@@ -59,15 +61,21 @@ class ScramExchange implements SaslExchange {
   }
 
   private first(msg: string): SaslStep {
-    // gs2 header "n,," or "n,a=authzid," then the bare message "n=user,r=nonce"
-    const m = /^[nyp][^,]*,(?:a=[^,]*)?,(.*)$/.exec(msg);
+    // gs2 header "n,," or "n,a=authzid," then the bare message "n=user,r=nonce". Kafka supports no
+    // channel binding: "p=..." (client requires it) and "y" (client supports it and thinks the
+    // server does not, a downgrade sign per RFC 5802) are refused, as Kafka's server does.
+    if (/^[py]/.test(msg)) return this.fail('SCRAM channel binding is not supported (gs2 flag must be "n")');
+    const m = /^(n,(?:a=([^,]*))?,)(.*)$/.exec(msg);
     if (!m) return this.fail('malformed SCRAM client-first message');
-    this.firstBare = m[1]!;
+    this.gs2Header = m[1]!;
+    this.firstBare = m[3]!;
     const a = attrs(this.firstBare);
     const user = a.get('n');
     const clientNonce = a.get('r');
     if (!user || !clientNonce) return this.fail('malformed SCRAM client-first message');
     this.user = unescapeName(user);
+    if (m[2] !== undefined && m[2] !== '' && unescapeName(m[2]) !== this.user)
+      return this.fail('SCRAM authorization id must match the user');
     const cred = this.creds.scram(this.user, this.mechanism);
     // An unknown user still gets a well-formed challenge (with a fake salt) so it cannot be told
     // apart from a bad password; the final step then fails.
@@ -87,6 +95,9 @@ class ScramExchange implements SaslExchange {
     // As Kafka's server: the echoed nonce must end with ours (librdkafka sends its own nonce
     // in front of the full one; the proof below still covers exactly what it sent).
     if (!(attrs(withoutProof).get('r') ?? '').endsWith(this.nonce)) return this.fail('SCRAM nonce mismatch');
+    // c= is the base64 of the gs2 header sent first (no channel binding data follows it).
+    if (attrs(withoutProof).get('c') !== Buffer.from(this.gs2Header).toString('base64'))
+      return this.fail('SCRAM channel binding (c=) does not match the gs2 header');
     const cred = this.creds.scram(this.user, this.mechanism);
     const failed = this.fail(
       `Authentication failed during authentication due to invalid credentials with SASL mechanism ${this.mechanism}`,

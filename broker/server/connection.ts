@@ -3,8 +3,15 @@
 //
 // Requests are handled one at a time per connection, as Kafka does (it mutes a channel while a
 // request is in flight): a handler that returns a promise holds back later frames of the same
-// connection until it settles. Synchronous handlers (Produce acks=0/1 on the fast path, Metadata...)
-// are answered in the same tick, so pipelined requests cost no extra turns of the event loop.
+// connection until it settles, and the socket is not read meanwhile, so a client pipelining frames
+// behind a parked long-poll Fetch fills its own socket buffers, not the broker's memory. Synchronous
+// handlers (Produce acks=0/1 on the fast path, Metadata...) are answered in the same tick, so
+// pipelined requests cost no extra turns of the event loop.
+//
+// Memory: each frame's size is reserved in the broker-wide pool (queued.max.request.bytes,
+// request-memory.ts) once its size prefix is in and released when its request is done; a full
+// pool mutes the connection until bytes free up. A socket whose responses are not drained is muted
+// too (the client does not read, so it is not read either).
 //
 // Anything malformed (bad size, truncated header or body, unknown API key, unsupported version
 // other than ApiVersions, oversized frame) closes the connection with one log line; nothing is
@@ -15,7 +22,9 @@
 // requests (handshake v1, what kafkajs and librdkafka use) or as raw size-prefixed frames right
 // after a v0 handshake (older kafka-python). Anything else before authentication closes the
 // connection; a failed authentication is answered with SASL_AUTHENTICATION_FAILED, counted and
-// closed. The authenticated principal goes on every RequestContext.
+// closed. The authenticated principal goes on every RequestContext. Until authentication
+// completes, frames are capped at sasl.server.max.receive.size (512 KiB, as Kafka), so an
+// unauthenticated client cannot make the broker buffer a 100 MiB frame.
 import type { Socket } from 'node:net';
 import {
   ErrorCode,
@@ -37,6 +46,7 @@ import type { RegisteredApi, ServedApis } from './served-apis.js';
 import type { RequestTimes } from '../metrics/broker-metrics.js';
 import { securityOf } from '../security/index.js';
 import { saslExchange, type SaslExchange, type SaslStep } from '../security/sasl.js';
+import type { RequestMemoryPool } from './request-memory.js';
 
 const SASL_HANDSHAKE_KEY = 17;
 const SASL_AUTHENTICATE_KEY = 36;
@@ -53,15 +63,21 @@ export interface ConnectionHooks {
 
 const nowMs = () => performance.now();
 
+/** Why a connection is not being read: a request in flight, a full memory pool, unsent responses. */
+type MuteReason = 'inflight' | 'memory' | 'send';
+
 export class Connection {
   private readonly splitter: FrameSplitter;
-  /** Frames waiting for the in-flight request to finish. */
-  private readonly waiting: { frame: Buffer; at: number }[] = [];
+  /** Frames waiting for the in-flight request to finish, with the pool bytes each one holds. */
+  private readonly waiting: { frame: Buffer; at: number; bytes: number }[] = [];
   private busy = false;
+  /** Pool bytes of the request being handled, and of the frame being received. */
+  private inflightBytes = 0;
+  private reservedNext = 0;
+  private readonly mutes = new Set<MuteReason>();
   /** Encoded responses waiting for the socket to drain. */
   private sendPending = 0;
   private closed = false;
-  private paused = false;
   readonly remote: string;
   private principal = 'User:ANONYMOUS';
   private sasl: SaslState;
@@ -74,10 +90,17 @@ export class Connection {
     private readonly apis: ServedApis,
     private readonly listener: string,
     private readonly hooks: ConnectionHooks,
+    private readonly pool: RequestMemoryPool,
+    /** The client certificate's principal on an SSL listener with sslClientAuth (else anonymous). */
+    tlsPrincipal: string | null = null,
   ) {
+    if (tlsPrincipal) this.principal = tlsPrincipal;
     this.remote = socket.remoteAddress ?? 'unknown';
-    this.splitter = new FrameSplitter(services.config.socketRequestMaxBytes);
     this.sasl = securityOf(services).protocolOf(listener).startsWith('SASL_') ? 'handshake' : 'open';
+    const max = services.config.socketRequestMaxBytes;
+    this.splitter = new FrameSplitter(
+      this.sasl === 'open' ? max : Math.min(max, services.config.saslServerMaxReceiveSize),
+    );
     socket.setNoDelay(true);
     // connections.max.idle.ms: an idle (or half-sent, slowloris) connection is closed.
     socket.setTimeout(services.config.connectionsMaxIdleMs, () =>
@@ -90,25 +113,70 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
+    this.splitter.push(chunk);
+    if (this.readFrames()) this.pump();
+  }
+
+  /** Move complete frames to the queue, reserving each one's bytes first; false when closed. */
+  private readFrames(): boolean {
     try {
-      this.splitter.push(chunk);
-      for (let frame = this.splitter.next(); frame !== null; frame = this.splitter.next()) {
+      for (;;) {
+        const size = this.splitter.peekSize();
+        if (size === null) break;
+        if (this.reservedNext === 0) {
+          if (!this.pool.tryReserve(size + 4)) {
+            this.mute('memory');
+            this.pool.waitFor(this.onMemoryFreed);
+            break;
+          }
+          this.reservedNext = size + 4;
+        }
+        const frame = this.splitter.next();
+        if (frame === null) break;
         this.services.metrics.requestQueued(1);
-        this.waiting.push({ frame, at: nowMs() });
+        this.waiting.push({ frame, at: nowMs(), bytes: this.reservedNext });
+        this.reservedNext = 0;
       }
     } catch (e) {
       this.closeWith(e instanceof FrameTooLargeError ? e.message : `malformed frame: ${(e as Error).message}`);
-      return;
+      return false;
     }
-    this.pump();
+    return true;
+  }
+
+  /** The pool has room again: deferred, as the pool calls this from inside another connection's release. */
+  private readonly onMemoryFreed = (): void => {
+    setImmediate(() => {
+      if (this.closed) return;
+      this.unmute('memory');
+      if (this.readFrames()) this.pump();
+    });
+  };
+
+  private mute(reason: MuteReason): void {
+    this.mutes.add(reason);
+    if (!this.socket.isPaused()) this.socket.pause();
+  }
+
+  private unmute(reason: MuteReason): void {
+    this.mutes.delete(reason);
+    if (this.mutes.size === 0 && !this.closed) this.socket.resume();
+  }
+
+  private releaseInflight(): void {
+    const bytes = this.inflightBytes;
+    this.inflightBytes = 0;
+    this.pool.release(bytes);
   }
 
   /** Run queued frames until one needs to wait (async handler) or the queue is empty. */
   private pump(): void {
     while (!this.busy && !this.closed && this.waiting.length > 0) {
-      const { frame, at } = this.waiting.shift()!;
+      const { frame, at, bytes } = this.waiting.shift()!;
       this.services.metrics.requestQueued(-1);
+      this.inflightBytes = bytes;
       this.handleFrame(frame, at);
+      if (!this.busy) this.releaseInflight();
     }
   }
 
@@ -201,15 +269,19 @@ export class Connection {
     times.local = nowMs() - start;
     if (result instanceof Promise) {
       this.busy = true;
+      this.mute('inflight');
       result.then(
         (res: unknown) => {
           this.busy = false;
+          this.releaseInflight();
           times.remote = nowMs() - start - times.local;
           this.complete(api, head.apiVersion, head.correlationId, res, skip, times, receivedAt);
+          this.unmute('inflight');
           this.pump();
         },
         (e: unknown) => {
           this.busy = false;
+          this.releaseInflight();
           this.handlerFailed(api, head.apiVersion, e);
         },
       );
@@ -287,6 +359,7 @@ export class Connection {
       this.principal = step.principal;
       this.sasl = 'open';
       this.exchange = null;
+      this.splitter.setMaxFrameBytes(this.services.config.socketRequestMaxBytes);
       this.services.metrics.authentication(this.listener, true);
       this.services.logger.debug({ conn: this.id, principal: step.principal }, 'SASL authentication succeeded');
     } else if (step.kind === 'failed') {
@@ -347,13 +420,9 @@ export class Connection {
       }
     });
     // Backpressure: a client that does not read its responses stops being read.
-    if (!flushed && !this.paused) {
-      this.paused = true;
-      this.socket.pause();
-      this.socket.once('drain', () => {
-        this.paused = false;
-        this.socket.resume();
-      });
+    if (!flushed && !this.mutes.has('send')) {
+      this.mute('send');
+      this.socket.once('drain', () => this.unmute('send'));
     }
   }
 
@@ -375,8 +444,7 @@ export class Connection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.services.metrics.requestQueued(-this.waiting.length);
-    this.waiting.length = 0;
+    this.dropQueued();
     this.socket.destroy();
   }
 
@@ -384,13 +452,27 @@ export class Connection {
   end(): void {
     if (this.closed) return;
     this.closed = true;
-    this.services.metrics.requestQueued(-this.waiting.length);
-    this.waiting.length = 0;
+    this.dropQueued();
     this.socket.end();
   }
 
+  /** Forget queued frames and give back every pool byte this connection holds. */
+  private dropQueued(): void {
+    this.services.metrics.requestQueued(-this.waiting.length);
+    let bytes = this.reservedNext + this.inflightBytes;
+    for (const w of this.waiting) bytes += w.bytes;
+    this.waiting.length = 0;
+    this.reservedNext = 0;
+    this.inflightBytes = 0;
+    this.pool.cancel(this.onMemoryFreed);
+    this.pool.release(bytes);
+  }
+
   private onClosed(): void {
-    this.closed = true;
+    if (!this.closed) {
+      this.closed = true;
+      this.dropQueued();
+    }
     this.hooks.onClose(this);
   }
 }

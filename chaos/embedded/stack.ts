@@ -12,7 +12,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { freePort, freePortBase, createLogger, brokerListenerPort } from '../../common/index.js';
+import {
+  freePort,
+  freePortBase,
+  createLogger,
+  brokerListenerPort,
+  processIdentity,
+  signalIfSame,
+  type ProcessIdentity,
+} from '../../common/index.js';
 import { LauncherClient } from '../faults/launcher-client.js';
 import { startProxyServer, type RunningProxyServer } from '../proxy/server.js';
 import { startChild, type ChildHandle, type StartChild } from './child.js';
@@ -109,8 +117,23 @@ export interface EmbeddedStack {
   waitReady(timeoutMs?: number): Promise<void>;
   /** The launcher's output (broker logs), for a post-mortem. */
   clusterOutput(): string;
-  /** Stops everything, newest first; brokers left by the launcher are SIGKILLed by PID. */
+  /** Stops everything, newest first; brokers left by the launcher are SIGKILLed by PID (if still theirs). */
   stop(): Promise<void>;
+}
+
+/**
+ * SIGKILL broker processes a graceful stop left behind, each only while its PID still names the
+ * process recorded (same start time): a PID reused by an unrelated process is left alone.
+ */
+export function killLeftBehind(recorded: readonly ProcessIdentity[]): { killed: number[]; spared: number[] } {
+  const killed: number[] = [];
+  const spared: number[] = [];
+  for (const id of recorded) {
+    const outcome = signalIfSame(id, 'SIGKILL');
+    if (outcome === 'signalled') killed.push(id.pid);
+    else if (outcome === 'replaced') spared.push(id.pid);
+  }
+  return { killed, spared };
 }
 
 async function waitUntil(
@@ -188,20 +211,16 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions): Promise<Em
   });
   const launcher = new LauncherClient(`http://127.0.0.1:${ports.launcherPort}`, 120_000);
   const stop = async () => {
-    const brokerPids = (await launcher.nodes().catch(() => []))
-      .map((n) => n.pid)
-      .filter((p): p is number => p !== null);
+    // PID and start time now, while they are the brokers: after the graceful stop below, a PID may
+    // have been reused by an unrelated process, which must not get the SIGKILL.
+    const brokers = (await launcher.nodes().catch(() => []))
+      .map((n) => (n.pid === null ? null : processIdentity(n.pid)))
+      .filter((p): p is ProcessIdentity => p !== null);
     for (const c of [...children].reverse()) {
       // The launcher runs every broker's controlled shutdown: give it the time the launcher allows.
       await c.stop(c === launcherChild ? 60_000 : 10_000).catch(() => undefined);
     }
-    for (const pid of brokerPids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
+    killLeftBehind(brokers);
     await proxy.close();
   };
   try {

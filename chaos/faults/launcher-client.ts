@@ -12,6 +12,7 @@
 //   PUT  /nodes/{id}/log-dir-capacity    body {"bytes": N | null}  -> 204 (null = the real file system)
 // Errors: non-2xx with {"error": "..."}: 404 unknown node or route, 409 wrong state (e.g. a stopped
 // node's capacity), 400 bad body.
+import { adminClientHeaders } from '../../common/index.js';
 
 export type NodeRole = 'broker' | 'controller';
 export type NodeState = 'running' | 'paused' | 'stopped';
@@ -67,7 +68,8 @@ export class LauncherClient {
     try {
       res = await fetch(url, {
         method,
-        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        // The launcher asks for the admin token when KAFKA_SRE_ADMIN_TOKEN is set.
+        headers: { ...adminClientHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -2,12 +2,11 @@
 // matching, 404/405 like mux, the request-id header, the browser block, the 25 s handler timeout,
 // and error bodies sent the way Go's http.Error sends them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AdminGuard } from '../../common/index.js';
 import { toApiError } from './api-error.js';
 import { handlers, type ApiContext, type Reply } from './api.js';
 import { JsonDecodeError, goJson } from './go-json.js';
 import { newRequestId, requestIdHeader } from './request-id.js';
-
-const maxBodyBytes = 16 * 1024 * 1024;
 
 interface Route {
   pattern: RegExp;
@@ -54,7 +53,7 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   send(res, { status, body: text + '\n', contentType: 'text/plain; charset=utf-8' });
 }
 
-function readBody(req: IncomingMessage): () => Promise<string> {
+function readBody(req: IncomingMessage, maxBodyBytes: number): () => Promise<string> {
   let cached: Promise<string> | undefined;
   return () =>
     (cached ??= new Promise((resolve, reject) => {
@@ -72,7 +71,10 @@ function readBody(req: IncomingMessage): () => Promise<string> {
     }));
 }
 
-export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse) => void {
+export function createApiHandler(
+  ctx: ApiContext,
+  guard: AdminGuard,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const table = ctx.metrics ? [...routes, metricsRoute] : routes;
   return (req, res) => {
     const started = performance.now();
@@ -93,7 +95,13 @@ export function createApiHandler(ctx: ApiContext): (req: IncomingMessage, res: S
     if (!handlerName) return send(res, { status: 405 });
     res.setHeader(requestIdHeader, newRequestId());
     if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return sendText(res, 403, 'User agent not allowed');
-    const body = readBody(req);
+    // The shared admin guard: Origin / Sec-Fetch-Site (browsers with any user agent), body cap, token.
+    const refused = guard.check(req);
+    if (refused) {
+      res.setHeader('Connection', 'close');
+      return sendText(res, refused.status, refused.message);
+    }
+    const body = readBody(req, guard.maxBodyBytes);
     const timer = setTimeout(
       () => send(res, { status: 503, body: timeoutBody, contentType: 'text/html; charset=utf-8' }),
       handlerTimeoutMs,

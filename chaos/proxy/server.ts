@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { createLogger, type Logger } from '../../common/index.js';
 import { joinHostPort } from './address.js';
+import { adminGuard } from '../../common/index.js';
 import { createApiHandler } from './api-router.js';
 import { ApiError, toApiError } from './api-error.js';
 import { parseBody } from './go-json.js';
@@ -91,7 +92,13 @@ export async function startProxyServer(opts: ProxyServerOptions = {}): Promise<R
   }
 
   const host = opts.host ?? defaultApiHost;
-  const server: Server = createServer({ keepAliveTimeout: 60_000 }, createApiHandler({ collection, metrics, logger }));
+  // Toxiproxy clients cannot send a token: on loopback the browser check guards the API, beyond
+  // loopback KAFKA_SRE_ADMIN_TOKEN must be set and is required.
+  const guard = adminGuard({ name: 'proxy API', host, tokenOnLoopback: false, maxBodyBytes: 16 * 1024 * 1024 });
+  const server: Server = createServer(
+    { keepAliveTimeout: 60_000 },
+    createApiHandler({ collection, metrics, logger }, guard),
+  );
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);

@@ -2,6 +2,7 @@
 // target.webhookListen) and records every notification, so an expectation can say "this alert
 // reached this receiver within N seconds of the fault". Evaluation is a pure function.
 import { createServer, type Server } from 'node:http';
+import { adminGuard } from '../../common/index.js';
 import type { FaultWindow } from './alerts.js';
 
 export interface Notification {
@@ -33,33 +34,42 @@ export async function startWebhookReceiver(
   onNotification?: (n: Notification) => void,
 ): Promise<WebhookReceiver> {
   const notifications: Notification[] = [];
+  const at = hostPort.lastIndexOf(':');
+  const host = hostPort.slice(0, at).replace(/^\[|\]$/g, '');
+  const port = Number(hostPort.slice(at + 1));
+  // Alertmanager posts here: on loopback the browser check and body cap guard it, beyond loopback
+  // KAFKA_SRE_ADMIN_TOKEN is required too (webhook_config's http_config.authorization sends it).
+  const guard = adminGuard({ name: 'game-day webhook receiver', host, tokenOnLoopback: false });
   const server: Server = createServer((req, res) => {
     if (req.method !== 'POST') {
       res.writeHead(405).end();
       return;
     }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<Notification, 'at'>;
-        const n: Notification = {
-          at: Date.now(),
-          receiver: String(body.receiver ?? ''),
-          status: String(body.status ?? ''),
-          alerts: (body.alerts ?? []).map((a) => ({ status: a.status, labels: a.labels ?? {} })),
-        };
-        notifications.push(n);
-        onNotification?.(n);
-        res.writeHead(200).end();
-      } catch {
-        res.writeHead(400).end('not JSON\n');
-      }
-    });
+    const refused = guard.check(req);
+    if (refused) {
+      res.writeHead(refused.status, { connection: 'close' }).end(`${refused.message}\n`);
+      return;
+    }
+    guard.readBody(req).then(
+      (text) => {
+        try {
+          const body = JSON.parse(text) as Omit<Notification, 'at'>;
+          const n: Notification = {
+            at: Date.now(),
+            receiver: String(body.receiver ?? ''),
+            status: String(body.status ?? ''),
+            alerts: (body.alerts ?? []).map((a) => ({ status: a.status, labels: a.labels ?? {} })),
+          };
+          notifications.push(n);
+          onNotification?.(n);
+          res.writeHead(200).end();
+        } catch {
+          res.writeHead(400).end('not JSON\n');
+        }
+      },
+      (e: Error & { status?: number }) => res.writeHead(e.status ?? 400, { connection: 'close' }).end(`${e.message}\n`),
+    );
   });
-  const at = hostPort.lastIndexOf(':');
-  const host = hostPort.slice(0, at).replace(/^\[|\]$/g, '');
-  const port = Number(hostPort.slice(at + 1));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

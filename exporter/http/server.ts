@@ -17,7 +17,7 @@ export async function startHttp(
   hub: MetricsHub,
   isReady: () => boolean,
   port: number,
-  host = '0.0.0.0',
+  host = '127.0.0.1',
 ): Promise<ExporterHttp> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

@@ -28,8 +28,14 @@ export interface DecodedBatch {
   entries: RecordEntry[];
 }
 
+export interface DecodeOptions {
+  verifyCrc?: boolean;
+  /** Bound on the decompressed records (DEFAULT_MAX_DECOMPRESSED_BYTES when not given). */
+  maxDecompressedBytes?: number;
+}
+
 /** Decodes one batch at `pos`, checking its CRC unless told not to. */
-export function decodeBatch(buf: Buffer, pos = 0, opts: { verifyCrc?: boolean } = {}): DecodedBatch {
+export function decodeBatch(buf: Buffer, pos = 0, opts: DecodeOptions = {}): DecodedBatch {
   const header = readBatchHeader(buf, pos);
   if (opts.verifyCrc !== false && !batchCrcValid(buf, pos, header.size)) {
     throw new CorruptRecordError(
@@ -38,7 +44,7 @@ export function decodeBatch(buf: Buffer, pos = 0, opts: { verifyCrc?: boolean } 
   }
   const codec = codecOf(header.attributes);
   const raw = buf.subarray(pos + L.RECORDS, pos + header.size);
-  const data = decompress(codec, raw);
+  const data = decompress(codec, raw, opts.maxDecompressedBytes);
   const entries = decodeRecords(data, header.recordCount);
   const logAppendTime = (header.attributes & L.TIMESTAMP_TYPE_BIT) !== 0;
   const records = entries.map((e) => ({
@@ -61,7 +67,7 @@ export function decodeBatch(buf: Buffer, pos = 0, opts: { verifyCrc?: boolean } 
 }
 
 /** Decodes every batch in `buf` (e.g. a Fetch response's records or a whole segment). */
-export function decodeBatches(buf: Buffer, opts: { verifyCrc?: boolean } = {}): DecodedBatch[] {
+export function decodeBatches(buf: Buffer, opts: DecodeOptions = {}): DecodedBatch[] {
   const out: DecodedBatch[] = [];
   let pos = 0;
   while (pos < buf.length) {

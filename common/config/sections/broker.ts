@@ -39,7 +39,24 @@ export const securitySection = z.strictObject({
   listener: z
     .enum(['PLAINTEXT', 'SASL_PLAINTEXT', 'SSL', 'SASL_SSL'])
     .default('PLAINTEXT')
-    .describe('security protocol of the client listener (the inter-broker listener stays PLAINTEXT)'),
+    .describe('security protocol of the client listener'),
+  interBrokerProtocol: z
+    .enum(['PLAINTEXT', 'SASL_PLAINTEXT'])
+    .optional()
+    .describe(
+      'security.inter.broker.protocol of the inter-broker (replication) listener (default: SASL_PLAINTEXT when the client listener uses SASL, else PLAINTEXT)',
+    ),
+  interBrokerMechanism: z
+    .enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
+    .optional()
+    .describe('sasl.mechanism.inter.broker.protocol (default: the first of mechanisms)'),
+  interBrokerUser: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'SASL user the brokers log in as on the inter-broker listener, one of users (default: the first superUsers entry that is one); a super user',
+    ),
   mechanisms: z
     .array(z.enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']))
     .min(1)
@@ -60,7 +77,13 @@ export const securitySection = z.strictObject({
   tls: z
     .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1), caFile: z.string().min(1).optional() })
     .optional()
-    .describe('PEM files for SSL / SASL_SSL'),
+    .describe('PEM files for SSL / SASL_SSL (caFile: the CA that signs client certificates, for sslClientAuth)'),
+  sslClientAuth: z
+    .enum(['required', 'requested', 'none'])
+    .default('none')
+    .describe(
+      'ssl.client.auth on SSL / SASL_SSL: ask for a client certificate signed by tls.caFile; on SSL its subject is the principal (User:CN=...,O=...)',
+    ),
   authorizer: z.boolean().default(false).describe('enforce ACLs (authorizer.class.name set)'),
   superUsers: z
     .array(z.string().regex(/^User:/))
@@ -118,6 +141,28 @@ export const brokerSection = z
       .min(1024)
       .default(104_857_600)
       .describe('socket.request.max.bytes: larger frames close the connection'),
+    queuedMaxRequestBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(104_857_600)
+      .describe(
+        'queued.max.request.bytes: request bytes buffered broker-wide; beyond it connections stop being read until requests finish',
+      ),
+    saslServerMaxReceiveSize: z
+      .number()
+      .int()
+      .min(1024)
+      .default(524_288)
+      .describe('sasl.server.max.receive.size: frame cap on a SASL listener until the connection has authenticated'),
+    maxDecompressedBatchBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(67_108_864)
+      .describe(
+        'largest decompressed size of one record batch the broker decompresses (compacted topics); larger is CORRUPT_MESSAGE',
+      ),
     connectionsMaxIdleMs: durationMs
       .min(1000)
       .default(600_000)

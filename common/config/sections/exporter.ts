@@ -47,7 +47,10 @@ export type ExporterClusterConfig = z.infer<typeof exporterClusterSchema>;
 
 export const exporterSection = z.strictObject({
   port: port.default(defaultPorts.exporter).describe('/metrics port'),
-  host: z.string().default('0.0.0.0').describe('bind address of /metrics'),
+  host: z
+    .string()
+    .default('127.0.0.1')
+    .describe('bind address of /metrics (loopback by default; 0.0.0.0 to let another host scrape it)'),
   intervalMs: durationMs.min(1000).default(15_000).describe('collection interval'),
   clusters: z
     .array(exporterClusterSchema)

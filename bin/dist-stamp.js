@@ -4,7 +4,8 @@
 //
 // "Matches" is decided cheaply and conservatively: the build records a fingerprint of every file
 // the compiler could read (path, size and modification time of each .ts/.mts/.json file under the
-// directories tsconfig.json includes, plus both tsconfig files and package.json), taken BEFORE the
+// directories tsconfig.json includes, less what tsconfig.build.json excludes, plus both tsconfig
+// files and package.json), taken BEFORE the
 // compiler runs. At start the same fingerprint is computed again (a few hundred stat calls, a few
 // milliseconds) and dist/ is used only when it is equal. Any edit, added, removed or renamed file,
 // checkout or tsconfig change therefore sends the program back to the sources; an edit made while
@@ -19,7 +20,7 @@ export const stampFile = (root) => join(root, 'dist', '.build-stamp');
 const SKIP = new Set(['node_modules', 'dist', '.git']);
 const SOURCE = /\.(m?ts|json)$/;
 
-function walk(dir, out) {
+function walk(dir, out, skip) {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -29,7 +30,8 @@ function walk(dir, out) {
   for (const e of entries) {
     if (SKIP.has(e.name)) continue;
     const path = join(dir, e.name);
-    if (e.isDirectory()) walk(path, out);
+    if (skip.paths.has(path) || skip.suffixes.some((x) => e.name.endsWith(x))) continue;
+    if (e.isDirectory()) walk(path, out, skip);
     else if (SOURCE.test(e.name)) out.push(path);
   }
 }
@@ -37,10 +39,18 @@ function walk(dir, out) {
 /** Fingerprint of the sources the build compiles (see above). */
 export function sourceFingerprint(root) {
   const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
+  const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8'));
   // "scripts/**/*.ts" -> "scripts": the directory part of each include pattern.
   const dirs = new Set((tsconfig.include ?? []).map((p) => p.split('/').filter((s) => !s.includes('*'))[0]));
+  // What the build excludes (tests, benchmarks) cannot make dist/ stale: "test" is a path,
+  // "**/*.test.ts" a file-name suffix; any other pattern is ignored (the fingerprint only covers more).
+  const exclude = build.exclude ?? [];
+  const skip = {
+    paths: new Set(exclude.filter((p) => !p.includes('*')).map((p) => join(root, p))),
+    suffixes: exclude.filter((p) => /^\*\*\/\*[^*/]+$/.test(p)).map((p) => p.slice(3)),
+  };
   const files = ['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => join(root, f));
-  for (const d of [...dirs].sort()) walk(join(root, d), files);
+  for (const d of [...dirs].sort()) if (!skip.paths.has(join(root, d))) walk(join(root, d), files, skip);
   const hash = createHash('sha256');
   for (const f of files) {
     const s = statSync(f);

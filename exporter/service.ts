@@ -5,6 +5,7 @@ import type { Logger } from '../common/index.js';
 import { ClusterClient } from '../kafka-client/index.js';
 import { ClusterCollector, Collector } from './collect/collector.js';
 import { collectCycleGarbageBetweenScrapes } from './collect/heap-trim.js';
+import { slowDescribes } from './collect/slow-describes.js';
 import { nameFilter } from './filters.js';
 import { startHttp, type ExporterHttp } from './http/server.js';
 import { MetricsHub } from './metrics/exposition.js';
@@ -53,7 +54,11 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
   const slo = new SloTracker(slos, hub.live);
   const collectors = clusters.map((c) => {
     slo.addCluster(c.name);
-    const client = new ClusterClient(c, logger.child({ cluster: c.name }));
+    const client: ClusterClient = new ClusterClient(
+      c,
+      logger.child({ cluster: c.name }),
+      slowDescribes(() => client, config.describeIntervalMs ?? DESCRIBE_INTERVALS * config.intervalMs),
+    );
     return new ClusterCollector(c.name, client, hub, slo, { ...config, filters }, logger);
   });
   const collector = new Collector(collectors, config.intervalMs);
@@ -100,6 +105,8 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
 
 const STOP_STEP_MS = 5000;
 const STARTUP_TRIM_MS = 1000;
+/** Default cadence of DescribeConfigs/DescribeLogDirs, in collection intervals (slow-describes.ts). */
+const DESCRIBE_INTERVALS = 4;
 
 /** Waits for `work` at most `ms` (its failure or lateness is not the stop's concern). */
 async function bounded(work: Promise<unknown>, ms: number): Promise<void> {

@@ -13,7 +13,8 @@
 // same size and its old modification time restored could go unnoticed.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const stampFile = (root) => join(root, 'dist', '.build-stamp');
 
@@ -66,4 +67,12 @@ export function distIsCurrent(root) {
   } catch {
     return false;
   }
+}
+
+// `node bin/dist-stamp.js`: exit 0 when dist/ is current, 1 when the program would run the sources
+// (bench/exporter-scale.ts reports which one it measured).
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const current = distIsCurrent(join(dirname(fileURLToPath(import.meta.url)), '..'));
+  process.stdout.write(current ? 'dist/ is current\n' : 'dist/ is missing or stale: the program runs the sources\n');
+  process.exitCode = current ? 0 : 1;
 }

@@ -297,11 +297,18 @@ async function run(topics: number, scrapes: number, burrow: boolean) {
         cluster: CLUSTER,
       };
       let b = startBurrow(setup);
-      for (let attempt = 1; ; attempt++) {
-        await new Promise((r) => setTimeout(r, 5000));
-        if (b.child.exitCode === null && b.child.signalCode === null) break;
-        if (attempt === 10) throw new Error(`Burrow keeps exiting: see ${setup.dir}/burrow.log`);
-        b = startBurrow(setup);
+      // Burrow serves HTTP only once its ZooKeeper coordinator started (it gives up after its 6 s
+      // session timeout and exits): up = answering /burrow/admin.
+      const answers = () =>
+        fetch(`http://127.0.0.1:${burrowPort}/burrow/admin`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      const deadline = Date.now() + 180_000;
+      while (!(await answers())) {
+        if (Date.now() > deadline) throw new Error(`Burrow did not come up: see ${setup.dir}/burrow.log`);
+        await new Promise((r) => setTimeout(r, 1000));
+        if (b.child.exitCode !== null || b.child.signalCode !== null) b = startBurrow(setup);
       }
       sides.unshift(b);
       burrowPid = b.child.pid;

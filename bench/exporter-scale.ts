@@ -453,7 +453,7 @@ type RunResult = Awaited<ReturnType<typeof run>>;
 function table(idleMB: number, runs: RunResult[], burrowNote: string | undefined): string {
   const burrowCol = burrowNote ? `Burrow (not run: ${burrowNote})` : 'Burrow 1.2.1 (Go, Debian)';
   const lines = [
-    `| | kafka-sre exporter | ${burrowCol} |`,
+    `| | kafka-sre exporter (${runsFrom}) | ${burrowCol} |`,
     '|---|---|---|',
     `| idle, no cluster: RSS | ${idleMB} MB | |`,
   ];

@@ -121,7 +121,14 @@ async function idleProcessMB(): Promise<number> {
     exporterNodeOptions,
   );
   try {
-    await waitForPort(port, 60_000);
+    // A process that exits at once (e.g. a V8 flag NODE_OPTIONS does not allow) fails the run now.
+    const exited = new Promise<never>((_, reject) =>
+      idle.once('exit', (code) =>
+        reject(new Error(`the idle exporter exited (${code}): check --exporter-node-options`)),
+      ),
+    );
+    exited.catch(() => undefined); // its later exit (stop() below) is not an error
+    await Promise.race([waitForPort(port, 60_000), exited]);
     // Long enough for the start-up GC (exporter/service.ts) and the first failed cycle.
     await new Promise((r) => setTimeout(r, 8000));
     return memoryMB(idle.pid!).rss;

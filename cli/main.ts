@@ -2,6 +2,7 @@
 // A part's commands are registered here only once they work (`--help` lists only those).
 // Parts load lazily: a command loads only the part that owns it (the exporter process does not
 // carry the broker, chaos runner or dashboards in memory); help and unknown commands load all.
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode, logLevels } from '../common/index.js';
 
@@ -21,6 +22,9 @@ const parts: { commands: string[]; load(): Promise<Register> }[] = [
     load: async () => (await import('../ops/index.js')).registerOpsCommands,
   },
 ];
+
+/** V8's default (flag-definitions.h); there is no API to read a flag's value back. */
+const V8_SEMI_SPACE_GROWTH_FACTOR = 2;
 
 /** The first argument that is not a global option (or its value): the command name, if any. */
 export function commandNameOf(args: readonly string[]): string | undefined {
@@ -53,6 +57,10 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
 
 export async function main(argv: string[]): Promise<number> {
   const program = await buildProgram(argv);
+  // Start-up is over (bin/kafka-sre.js held the young generation at its initial size while the
+  // modules loaded): V8's default growth factor again for the command's own work.
+  if (!/semi-space/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`))
+    setFlagsFromString(`--semi-space-growth-factor=${V8_SEMI_SPACE_GROWTH_FACTOR}`);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;

@@ -1,6 +1,9 @@
 // Structured logging: JSON lines when output is not a terminal, human-readable on a TTY.
+// pino-pretty (and its dependencies, ~1 MB of heap) is loaded only when a logger is made for a
+// terminal: a service, a container or a test never prints pretty lines.
+import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import type pinoPretty from 'pino-pretty';
 
 export type { Logger };
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -24,6 +27,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const json = opts.json ?? !process.stderr.isTTY;
   const base = { name: opts.name, level, redact };
   if (json) return pino(base, pino.destination({ fd: 2, sync: true }));
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof pinoPretty;
   return pino(
     base,
     pretty({ destination: 2, colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', sync: true }),

@@ -45,6 +45,8 @@ export class RequestErrors {
 /** APIs kafkajs lacks, provided by the project's protocol/ codecs when available. */
 export interface ExtraApis {
   describeLogDirs?(brokers: readonly BrokerInfo[], errors: RequestErrors): Promise<LogDirState[] | undefined>;
+  /** min.insync.replicas per topic in collect() (default: minInsyncReplicas(), every call; the exporter caches it). */
+  minInsyncReplicas?(topics: readonly string[], errors: RequestErrors): Promise<Map<string, number>>;
 }
 
 /** Which names a call asks about (the exporter builds these from its allow/deny configuration). */
@@ -649,7 +651,7 @@ export class ClusterClient {
         this.fillOffsets(md.topics, partitions, errors),
       ),
       traced('kafka.DescribeConfigs', { ...attrs, 'kafka.topics': md.topics.length }, () =>
-        this.minInsyncReplicas(
+        (this.extras.minInsyncReplicas ?? ((t, e) => this.minInsyncReplicas(t, e)))(
           md.topics.map((t) => t.name),
           errors,
         ),

@@ -2,7 +2,8 @@
 // variables < command-line flags. Every error is one line naming the field, the value, what is
 // allowed and where the value came from.
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../exit-codes.js';
 import { configSchema, type ConfigInput, type ToolkitConfig } from './schema.js';
@@ -133,6 +134,8 @@ function readYamlFile(file: string): Plain {
   } catch (e) {
     throw new UsageError(`config error: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+  // The YAML parser is loaded only when there is a file to parse (a flags-only exporter never does).
+  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof Yaml;
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const err = doc.errors[0];

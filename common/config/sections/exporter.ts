@@ -78,6 +78,11 @@ export const exporterSection = z.strictObject({
     .max(64)
     .default(8)
     .describe('OffsetFetch requests in flight per coordinator'),
+  describeIntervalMs: durationMs
+    .optional()
+    .describe(
+      'DescribeConfigs (min.insync.replicas) and DescribeLogDirs (log sizes, offline log dirs) at most this often (default: 4 collection intervals; 0: every cycle); new topics and brokers at once',
+    ),
   readRecordTimestamps: z
     .boolean()
     .default(true)

@@ -98,14 +98,22 @@ export const uniformAssignor: PartitionAssignor = {
     for (const m of sorted) keep(m, (id) => Math.floor(fair.get(id)! + 1e-9));
     // Phase 2: members still holding previous partitions keep one more while that stays balanced.
     for (const m of sorted) keep(m, (id) => Math.ceil(fair.get(id)! - 1e-9));
-    // Everything else goes to the least-loaded subscriber (ties: lowest member id).
-    for (const [t, n] of [...partitions].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    // Everything else goes to the subscriber furthest below its fair share, then the least loaded,
+    // then the lowest member id. Topics with fewer subscribers go first (they have fewer choices).
+    const deficit = (m: AssignorMember) => fair.get(m.memberId)! - load.get(m.memberId)!;
+    const order = [...partitions].sort(
+      (a, b) => subscribers.get(a[0])! - subscribers.get(b[0])! || (a[0] < b[0] ? -1 : 1),
+    );
+    for (const [t, n] of order) {
       const subs = sorted.filter((m) => m.topics.has(t));
       if (subs.length === 0) continue;
       for (let p = 0; p < n; p++) {
         if (taken.has(key(t, p))) continue;
         let best = subs[0];
-        for (const m of subs) if (load.get(m.memberId)! < load.get(best.memberId)!) best = m;
+        for (const m of subs) {
+          const d = deficit(m) - deficit(best);
+          if (d > 1e-9 || (Math.abs(d) <= 1e-9 && load.get(m.memberId)! < load.get(best.memberId)!)) best = m;
+        }
         taken.add(key(t, p));
         add(out.get(best.memberId)!, t, p);
         load.set(best.memberId, load.get(best.memberId)! + 1);

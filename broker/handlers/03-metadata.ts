@@ -3,8 +3,9 @@
 //   its topic record, so every broker and every restart answers the same id); v12+ can ask for a
 //   topic by id alone (KIP-848 clients resolve their assigned topic ids this way): unknown ids get
 //   UNKNOWN_TOPIC_ID with a null name.
-// - v7+ leader_epoch is sent as -1 (unknown), which keeps clients from fencing fetches on epochs
-//   exactly as with v0-6.
+// - v7+ carry each partition's leader epoch: a client whose fetch was answered FENCED_LEADER_EPOCH
+//   after a leader change waits for metadata with the new epoch (librdkafka 2.15 stops fetching the
+//   partition until it sees one).
 // - v0: an empty topic list means all topics; v1+: null means all, empty means none.
 // - Unknown topics are auto-created when the broker allows it (auto.create.topics.enable) and the
 //   request does (v4+ allow_auto_topic_creation); otherwise UNKNOWN_TOPIC_OR_PARTITION.
@@ -33,6 +34,7 @@ function describeTopic(t: TopicInfo, services: BrokerServices): MetadataTopic {
       errorCode: leaderLive ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
       partitionIndex: p.partition,
       leaderId: leaderLive ? p.leader : -1,
+      leaderEpoch: p.leaderEpoch,
       replicaNodes: p.replicas,
       isrNodes: p.isr,
       offlineReplicas: p.replicas.filter((r) => !live.has(r)),

@@ -65,6 +65,8 @@ export const ApiKey = {
   BrokerRegistration: 62,
   BrokerHeartbeat: 63,
   UnregisterBroker: 64,
+  ConsumerGroupHeartbeat: 68,
+  ConsumerGroupDescribe: 69,
 } as const;
 export type ApiName = keyof typeof ApiKey;
 

@@ -41,5 +41,7 @@ export * from './apis/37-create-partitions.js';
 export * from './apis/42-delete-groups.js';
 export * from './apis/43-elect-leaders.js';
 export * from './apis/60-describe-cluster.js';
+export * from './apis/68-consumer-group-heartbeat.js';
+export * from './apis/69-consumer-group-describe.js';
 export * from './apis/acl-common.js';
 export * from './consumer-offsets/index.js';

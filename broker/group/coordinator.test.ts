@@ -436,7 +436,9 @@ describe('describe, list, delete and stats', () => {
     );
     assert.equal(d.members[0].memberAssignment.toString(), 'A');
     assert.equal(gc.describeGroup('nope').groupState, 'Dead');
-    assert.deepEqual(gc.listGroups(), [{ groupId: 'g', protocolType: 'consumer' }]);
+    assert.deepEqual(gc.listGroups(), [
+      { groupId: 'g', protocolType: 'consumer', groupState: 'Stable', groupType: 'classic' },
+    ]);
   });
 
   test('DeleteGroups refuses a group with members, deletes an empty one with tombstones, and reports unknown groups', async () => {

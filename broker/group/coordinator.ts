@@ -30,7 +30,9 @@ import {
   encodeOffsetCommitKey,
   encodeOffsetCommitValue,
   offsetsPartitionFor,
+  isConsumerGroupKey,
 } from '../../protocol/index.js';
+import type { ConsumerGroupCoordinator } from './consumer-coordinator.js';
 import { systemClock, type Clock } from './clock.js';
 import { Group, GroupStates, type GroupState, type JoinResult, type Member, type SyncResult } from './group.js';
 
@@ -108,6 +110,8 @@ export class GroupCoordinator {
    * again instead of building a second copy of the group here. Null (single broker): every group.
    */
   owns: ((partition: number) => boolean) | null = null;
+  /** The KIP-848 coordinator beside this one (null: consumer protocol not served). */
+  consumer: ConsumerGroupCoordinator | null = null;
 
   constructor(
     private readonly store: GroupStore | null = null,
@@ -138,6 +142,20 @@ export class GroupCoordinator {
     return this.config.offsetsTopicPartitions;
   }
 
+  /** Puts a KIP-848 coordinator beside this one: a group id is then either classic or consumer. */
+  attachConsumerGroups(cgc: ConsumerGroupCoordinator): void {
+    this.consumer = cgc;
+    cgc.classicInUse = (groupId) => {
+      const g = this.groups.get(groupId);
+      return g !== undefined && (g.state !== 'Empty' || g.members.size > 0 || g.pending.size > 0);
+    };
+    // An empty classic group (offsets only) is converted: its committed offsets stay.
+    cgc.dropEmptyClassic = (groupId) => {
+      const g = this.groups.get(groupId);
+      if (g && g.state === 'Empty' && g.members.size === 0) this.groups.delete(groupId);
+    };
+  }
+
   // ---------------------------------------------------------------- JoinGroup
 
   joinGroup(req: JoinGroupRequest, version: number, client: ClientInfo): Promise<JoinResult> {
@@ -148,6 +166,12 @@ export class GroupCoordinator {
       req.sessionTimeoutMs > this.config.maxSessionTimeoutMs
     ) {
       return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId));
+    }
+    if (this.consumer?.group(groupId)) {
+      // Kafka 4 without online migration: a consumer group with members is not a classic group; an
+      // empty one is converted.
+      if (this.consumer.inUse(groupId)) return Promise.resolve(joinError(ErrorCode.GROUP_ID_NOT_FOUND, memberId));
+      void this.consumer.deleteEmpty(groupId);
     }
     let group = this.groups.get(groupId);
     if (!group) {
@@ -489,22 +513,28 @@ export class GroupCoordinator {
       })),
     });
     if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
-    let group = this.groups.get(req.groupId);
-    if (!group) {
-      if (req.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
-      group = new Group(req.groupId);
-      this.groups.set(req.groupId, group);
-    }
-    if (group.state === 'Dead') return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    if (req.generationId < 0) {
-      // Standalone (assign()) consumers commit without a generation, only into a group with no members.
-      if (group.members.size > 0) return all(ErrorCode.UNKNOWN_MEMBER_ID);
+    // A consumer-protocol group: generation_id is the member epoch (v9 semantics).
+    const consumerCheck = this.consumer?.validateMember(req.groupId, req.memberId, req.generationId);
+    if (consumerCheck !== undefined) {
+      if (consumerCheck !== ErrorCode.NONE) return all(consumerCheck);
     } else {
-      if (group.state === 'CompletingRebalance') return all(ErrorCode.REBALANCE_IN_PROGRESS);
-      const member = group.members.get(req.memberId);
-      if (!member) return all(ErrorCode.UNKNOWN_MEMBER_ID);
-      if (req.generationId !== group.generation) return all(ErrorCode.ILLEGAL_GENERATION);
-      this.touch(group, member);
+      let group = this.groups.get(req.groupId);
+      if (!group) {
+        if (req.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
+        group = new Group(req.groupId);
+        this.groups.set(req.groupId, group);
+      }
+      if (group.state === 'Dead') return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      if (req.generationId < 0) {
+        // Standalone (assign()) consumers commit without a generation, only into a group with no members.
+        if (group.members.size > 0) return all(ErrorCode.UNKNOWN_MEMBER_ID);
+      } else {
+        if (group.state === 'CompletingRebalance') return all(ErrorCode.REBALANCE_IN_PROGRESS);
+        const member = group.members.get(req.memberId);
+        if (!member) return all(ErrorCode.UNKNOWN_MEMBER_ID);
+        if (req.generationId !== group.generation) return all(ErrorCode.ILLEGAL_GENERATION);
+        this.touch(group, member);
+      }
     }
 
     const now = this.clock.now();
@@ -604,7 +634,9 @@ export class GroupCoordinator {
 
   describeGroup(groupId: string): DescribedGroup {
     const group = this.groups.get(groupId);
-    if (!group)
+    // Kafka 4 describes a consumer-protocol group through DescribeGroups v0-5 as Dead with no error
+    // (v6 would add GROUP_ID_NOT_FOUND "Group <id> is not a classic group.").
+    if (!group || this.consumer?.group(groupId))
       return {
         errorCode: ErrorCode.NONE,
         groupId,
@@ -630,13 +662,42 @@ export class GroupCoordinator {
     };
   }
 
-  listGroups(): { groupId: string; protocolType: string }[] {
-    return [...this.groups.values()]
-      .filter((g) => g.state !== 'Dead')
-      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '' }));
+  /** Classic groups (type "classic") and consumer-protocol groups (type "consumer", protocol type "consumer"). */
+  listGroups(): { groupId: string; protocolType: string; groupState: string; groupType: string }[] {
+    const consumer = this.consumer?.list() ?? [];
+    const consumerIds = new Set(consumer.map((g) => g.groupId));
+    return [
+      ...[...this.groups.values()]
+        .filter((g) => g.state !== 'Dead' && !consumerIds.has(g.groupId))
+        .map((g) => ({
+          groupId: g.groupId,
+          protocolType: g.protocolType ?? '',
+          groupState: g.state,
+          groupType: 'classic',
+        })),
+      ...consumer.map((g) => ({
+        groupId: g.groupId,
+        protocolType: 'consumer',
+        groupState: g.state,
+        groupType: 'consumer',
+      })),
+    ];
   }
 
   async deleteGroup(groupId: string): Promise<number> {
+    if (this.consumer?.group(groupId)) {
+      const code = await this.consumer.deleteEmpty(groupId);
+      if (code !== ErrorCode.NONE) return code;
+      const records: StoredRecord[] = [];
+      for (const o of this.offsets.get(groupId)?.values() ?? [])
+        records.push({ key: encodeOffsetCommitKey(groupId, o.topic, o.partition), value: null });
+      const err = await this.persist(groupId, records);
+      if (err === ErrorCode.NONE) {
+        this.offsets.delete(groupId);
+        this.groups.delete(groupId);
+      }
+      return err;
+    }
     const group = this.groups.get(groupId);
     if (!group || group.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND;
     if (group.state !== 'Empty' || group.members.size > 0) return ErrorCode.NON_EMPTY_GROUP;
@@ -696,7 +757,12 @@ export class GroupCoordinator {
     let applied = 0;
     let skipped = 0;
     const groupValues = new Map<string, Buffer | null>();
+    const consumerRecords: StoredRecord[] = [];
     for (const rec of records) {
+      if (isConsumerGroupKey(rec.key)) {
+        consumerRecords.push(rec);
+        continue;
+      }
       try {
         const key = decodeKey(rec.key);
         if (key.kind === 'offset') {
@@ -721,6 +787,11 @@ export class GroupCoordinator {
         skipped += 1;
       }
     }
+    if (this.consumer && consumerRecords.length > 0) {
+      const r = this.consumer.load(consumerRecords);
+      applied += r.applied;
+      skipped += r.skipped;
+    } else skipped += consumerRecords.length;
     for (const [groupId, byGroup] of this.offsets) {
       if (byGroup.size === 0) this.offsets.delete(groupId);
       else if (!this.groups.has(groupId)) this.groups.set(groupId, new Group(groupId));
@@ -775,7 +846,7 @@ export class GroupCoordinator {
    * leading it): a later leadership reloads them from the log, which the new leader kept writing.
    */
   unloadPartition(partition: number): number {
-    let n = 0;
+    let n = this.consumer?.unloadPartition(partition) ?? 0;
     for (const [groupId, g] of this.groups) {
       if (this.partitionFor(groupId) !== partition) continue;
       this.release(g, ErrorCode.NOT_COORDINATOR);
@@ -804,6 +875,7 @@ export class GroupCoordinator {
 
   /** Cancels every timer and answers parked requests with COORDINATOR_NOT_AVAILABLE (broker stopping). */
   shutdown(): void {
+    this.consumer?.shutdown();
     for (const g of this.groups.values()) this.release(g, ErrorCode.COORDINATOR_NOT_AVAILABLE);
   }
 

@@ -6,6 +6,7 @@ import type { BrokerConfig } from '../config.js';
 import type { BrokerPlugin, BrokerServices } from '../services.js';
 import { GroupCoordinator, defaultCoordinatorConfig, type CoordinatorConfig } from './coordinator.js';
 import { OffsetsTopicStore } from './offsets-store.js';
+import { ConsumerGroupCoordinator, type ConsumerGroupConfig } from './consumer-coordinator.js';
 
 /** The coordinator's settings from the broker config (Kafka's names in the section's descriptions). */
 export function coordinatorConfigOf(
@@ -21,6 +22,40 @@ export function coordinatorConfigOf(
     minSessionTimeoutMs: c.groupMinSessionTimeoutMs,
     maxSessionTimeoutMs: c.groupMaxSessionTimeoutMs,
   };
+}
+
+/** The KIP-848 coordinator's settings (group.consumer.*). */
+export function consumerGroupConfigOf(
+  c: Pick<
+    BrokerConfig,
+    'groupConsumerSessionTimeoutMs' | 'groupConsumerHeartbeatIntervalMs' | 'groupConsumerAssignors'
+  >,
+): ConsumerGroupConfig {
+  return {
+    sessionTimeoutMs: c.groupConsumerSessionTimeoutMs,
+    heartbeatIntervalMs: c.groupConsumerHeartbeatIntervalMs,
+    assignors: [...c.groupConsumerAssignors],
+  };
+}
+
+/** A classic coordinator with the KIP-848 one beside it, both persisting through `store`. */
+function newCoordinators(
+  services: BrokerServices,
+  store: OffsetsTopicStore,
+  config: CoordinatorConfig,
+): GroupCoordinator {
+  const gc = new GroupCoordinator(store, config);
+  const topics = () =>
+    services.topics.list().map((t) => ({
+      name: t.name,
+      topicId: t.topicId,
+      partitions: t.partitions.length,
+      internal: t.internal,
+    }));
+  gc.attachConsumerGroups(
+    new ConsumerGroupCoordinator(store, topics, (g) => gc.partitionFor(g), consumerGroupConfigOf(services.config)),
+  );
+  return gc;
 }
 
 const started = new Map<BrokerServices, GroupCoordinator>();
@@ -70,7 +105,7 @@ export const groupPlugin: BrokerPlugin & { stop(services?: BrokerServices): void
       // Created on the first FindCoordinator (as Kafka does), once enough brokers are registered.
       if (existing) config.offsetsTopicPartitions = existing.partitions.length;
       const store = new OffsetsTopicStore(services.replicas);
-      const gc = new GroupCoordinator(store, config);
+      const gc = newCoordinators(services, store, config);
       services.groups = gc;
       started.set(services, gc);
       followLeadership(services, gc, store);
@@ -92,7 +127,7 @@ export const groupPlugin: BrokerPlugin & { stop(services?: BrokerServices): void
       config.offsetsTopicPartitions = existing.partitions.length;
     }
     const store = new OffsetsTopicStore(services.replicas);
-    const gc = new GroupCoordinator(store, config);
+    const gc = newCoordinators(services, store, config);
     gc.loading = true;
     services.groups = gc;
     const t0 = Date.now();

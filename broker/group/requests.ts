@@ -22,6 +22,11 @@ import {
   type ListGroupsResponse,
   type DeleteGroupsRequest,
   type DeleteGroupsResponse,
+  type ListGroupsRequest,
+  type ConsumerGroupHeartbeatRequest,
+  type ConsumerGroupHeartbeatResponse,
+  type ConsumerGroupDescribeRequest,
+  type ConsumerGroupDescribeResponse,
 } from '../../protocol/index.js';
 import type { ClientInfo, GroupCoordinator } from './coordinator.js';
 
@@ -112,6 +117,18 @@ export async function offsetCommit(gc: GroupCoordinator, req: OffsetCommitReques
 }
 
 export function offsetFetch(gc: GroupCoordinator, req: OffsetFetchRequest, version: number): OffsetFetchResponse {
+  if (req.groups) {
+    // v8+: one answer per group; v9 members of consumer groups are checked (epoch, member id).
+    const groups = req.groups.map((g) => {
+      let errorCode = gc.unavailable(g.groupId);
+      if (!errorCode && g.memberId !== null && g.memberId !== '')
+        errorCode = gc.consumer?.validateMember(g.groupId, g.memberId, g.memberEpoch) ?? ErrorCode.NONE;
+      if (errorCode) return { groupId: g.groupId, topics: [], errorCode };
+      const r = gc.fetchOffsets({ groupId: g.groupId, topics: g.topics });
+      return { groupId: g.groupId, topics: r.topics, errorCode: r.errorCode };
+    });
+    return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.NONE, groups };
+  }
   const code = gc.unavailable(req.groupId);
   if (code) {
     // v1 has no top-level error code: the error goes on every partition.
@@ -142,9 +159,57 @@ export function describeGroups(gc: GroupCoordinator, req: DescribeGroupsRequest)
   };
 }
 
-export function listGroups(gc: GroupCoordinator): ListGroupsResponse {
+export function listGroups(gc: GroupCoordinator, req: ListGroupsRequest = {}): ListGroupsResponse {
   if (gc.loading) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, groups: [] };
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups: gc.listGroups() };
+  // Filters compare case-insensitively, as Kafka's; an empty filter matches everything.
+  const states = new Set((req.statesFilter ?? []).map((x) => x.toLowerCase()));
+  const types = new Set((req.typesFilter ?? []).map((x) => x.toLowerCase()));
+  const groups = gc
+    .listGroups()
+    .filter((g) => states.size === 0 || states.has(g.groupState.toLowerCase()))
+    .filter((g) => types.size === 0 || types.has(g.groupType.toLowerCase()));
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups };
+}
+
+export async function consumerGroupHeartbeat(
+  gc: GroupCoordinator,
+  req: ConsumerGroupHeartbeatRequest,
+  client: ClientInfo,
+): Promise<ConsumerGroupHeartbeatResponse> {
+  const none = { errorMessage: null, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null };
+  if (!gc.consumer) return { throttleTimeMs: 0, errorCode: ErrorCode.UNSUPPORTED_VERSION, ...none };
+  const unavailable = gc.unavailable(req.groupId);
+  if (unavailable) return { throttleTimeMs: 0, errorCode: unavailable, ...none };
+  return { throttleTimeMs: 0, ...(await gc.consumer.heartbeat(req, client)) };
+}
+
+export function consumerGroupDescribe(
+  gc: GroupCoordinator,
+  req: ConsumerGroupDescribeRequest,
+): ConsumerGroupDescribeResponse {
+  return {
+    throttleTimeMs: 0,
+    groups: req.groupIds.map((groupId) => {
+      const unavailable = gc.unavailable(groupId);
+      if (unavailable || !gc.consumer)
+        return {
+          errorCode: unavailable || ErrorCode.GROUP_ID_NOT_FOUND,
+          errorMessage: null,
+          groupId,
+          groupState: '',
+          groupEpoch: 0,
+          assignmentEpoch: 0,
+          assignorName: '',
+          members: [],
+          authorizedOperations: -2147483648,
+        };
+      const d = gc.consumer.describe(groupId);
+      // A classic group's id: Kafka says so in the message.
+      if (d.errorCode === ErrorCode.GROUP_ID_NOT_FOUND && gc.groupState(groupId) !== undefined)
+        d.errorMessage = `Group ${groupId} is not a consumer group.`;
+      return d;
+    }),
+  };
 }
 
 export async function deleteGroups(gc: GroupCoordinator, req: DeleteGroupsRequest): Promise<DeleteGroupsResponse> {

@@ -41,7 +41,9 @@ function toResponse(req: FetchRequest, results: FetchPartitionResult[], ctx: Req
         logStartOffset: r.logStartOffset,
         abortedTransactions: req.isolationLevel === 1 ? [] : null,
         preferredReadReplica: -1,
-        records: r.records ?? (r.errorCode === ErrorCode.NONE ? [] : null),
+        // Empty, never null, also with an error (as Kafka's MemoryRecords.EMPTY): librdkafka 2.15
+        // rejects a null record set as a malformed response and stops fetching the partition.
+        records: r.records ?? [],
       };
     });
     topics.push({ topic: t.topic, partitions });
@@ -75,7 +77,7 @@ function withDenied(
       logStartOffset: -1,
       abortedTransactions: null,
       preferredReadReplica: -1,
-      records: null,
+      records: [],
     };
     return {
       ...r,

@@ -1,4 +1,11 @@
-// Metadata (3), versions 0-6.
+// Metadata (3), versions 0-12.
+// - v10+ carry topic ids (the topic store's UUID, created once by the controller and replicated in
+//   its topic record, so every broker and every restart answers the same id); v12+ can ask for a
+//   topic by id alone (KIP-848 clients resolve their assigned topic ids this way): unknown ids get
+//   UNKNOWN_TOPIC_ID with a null name.
+// - v7+ carry each partition's leader epoch: a client whose fetch was answered FENCED_LEADER_EPOCH
+//   after a leader change waits for metadata with the new epoch (librdkafka 2.15 stops fetching the
+//   partition until it sees one).
 // - v0: an empty topic list means all topics; v1+: null means all, empty means none.
 // - Unknown topics are auto-created when the broker allows it (auto.create.topics.enable) and the
 //   request does (v4+ allow_auto_topic_creation); otherwise UNKNOWN_TOPIC_OR_PARTITION.
@@ -27,12 +34,13 @@ function describeTopic(t: TopicInfo, services: BrokerServices): MetadataTopic {
       errorCode: leaderLive ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
       partitionIndex: p.partition,
       leaderId: leaderLive ? p.leader : -1,
+      leaderEpoch: p.leaderEpoch,
       replicaNodes: p.replicas,
       isrNodes: p.isr,
       offlineReplicas: p.replicas.filter((r) => !live.has(r)),
     };
   });
-  return { errorCode: ErrorCode.NONE, name: t.name, isInternal: t.internal, partitions };
+  return { errorCode: ErrorCode.NONE, name: t.name, topicId: t.topicId, isInternal: t.internal, partitions };
 }
 
 const missing = (name: string, errorCode: number): MetadataTopic => ({
@@ -100,6 +108,11 @@ export const handler: HandlerModule<MetadataRequest, MetadataResponse> = {
           else topics.push(missing(name, e instanceof ControllerError ? e.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR));
         }
       }
+    }
+    for (const id of req.topicIds ?? []) {
+      const t = s.topics.list().find((x) => x.topicId === id);
+      if (t && canTopic(ctx, AclOperation.DESCRIBE, t.name)) topics.push(describeTopic(t, s));
+      else topics.push({ ...missing('', ErrorCode.UNKNOWN_TOPIC_ID), topicId: id });
     }
     return {
       throttleTimeMs: 0,

@@ -1,5 +1,5 @@
-// OffsetCommit (8), v2-7: group members commit with their generation, standalone consumers with
-// generation -1. Acknowledged once the commit is appended to `__consumer_offsets`.
+// OffsetCommit (8), v2-9: group members commit with their generation (a KIP-848 member with its
+// member epoch: STALE_MEMBER_EPOCH / UNKNOWN_MEMBER_ID), standalone consumers with generation -1. Acknowledged once the commit is appended to `__consumer_offsets`.
 // Skipped: retention_time_ms (no offset expiry), topic existence checks.
 import {
   offsetCommitCodec,

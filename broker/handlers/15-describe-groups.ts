@@ -1,5 +1,5 @@
-// DescribeGroups (15), v0-2: unknown groups are described as Dead with no error (as Kafka).
-// Skipped: v3+ authorized operations.
+// DescribeGroups (15), v0-5: unknown groups, and KIP-848 consumer groups (as Kafka 4 before v6), are
+// described as Dead with no error. Skipped: v3+ authorized operations (INT32_MIN, "not requested").
 import {
   describeGroupsCodec,
   type DescribeGroupsRequest,

@@ -41,6 +41,8 @@ import { handler as syncGroup } from './14-sync-group.js';
 import { handler as describeGroups } from './15-describe-groups.js';
 import { handler as listGroups } from './16-list-groups.js';
 import { handler as deleteGroups } from './42-delete-groups.js';
+import { handler as consumerGroupHeartbeat } from './68-consumer-group-heartbeat.js';
+import { handler as consumerGroupDescribe } from './69-consumer-group-describe.js';
 import { groupPlugin } from '../group/plugin.js';
 
 export function register<Req, Res>(m: HandlerModule<Req, Res>): RegisteredApi {
@@ -113,6 +115,9 @@ export const apis: readonly RegisteredApi[] = [
   register(describeGroups),
   register(listGroups),
   register(deleteGroups),
+  // KIP-848 consumer groups (broker/group/consumer-coordinator.ts).
+  register(consumerGroupHeartbeat),
+  register(consumerGroupDescribe),
 ];
 
 /** Services started with the broker (e.g. the group coordinator), in start order. */

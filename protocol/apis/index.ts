@@ -32,6 +32,8 @@ import { createPartitionsCodec } from './37-create-partitions.js';
 import { deleteGroupsCodec } from './42-delete-groups.js';
 import { electLeadersCodec } from './43-elect-leaders.js';
 import { describeClusterCodec } from './60-describe-cluster.js';
+import { consumerGroupHeartbeatCodec } from './68-consumer-group-heartbeat.js';
+import { consumerGroupDescribeCodec } from './69-consumer-group-describe.js';
 
 export {
   produceCodec,
@@ -65,6 +67,8 @@ export {
   describeAclsCodec,
   createAclsCodec,
   deleteAclsCodec,
+  consumerGroupHeartbeatCodec,
+  consumerGroupDescribeCodec,
 };
 
 export const codecs: readonly ApiCodec<never, never>[] = [
@@ -99,6 +103,8 @@ export const codecs: readonly ApiCodec<never, never>[] = [
   describeAclsCodec,
   createAclsCodec,
   deleteAclsCodec,
+  consumerGroupHeartbeatCodec,
+  consumerGroupDescribeCodec,
 ] as unknown as readonly ApiCodec<never, never>[];
 
 const byKey = new Map<number, ApiCodec<never, never>>(codecs.map((c) => [c.apiKey, c]));

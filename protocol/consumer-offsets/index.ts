@@ -1,1 +1,2 @@
 export * from './formats.js';
+export * from './consumer-group-records.js';

@@ -177,6 +177,19 @@ export const brokerSection = z
     groupInitialRebalanceDelayMs: durationMs.default(0).describe('group.initial.rebalance.delay.ms'),
     groupMinSessionTimeoutMs: durationMs.default(6000).describe('group.min.session.timeout.ms'),
     groupMaxSessionTimeoutMs: durationMs.default(1_800_000).describe('group.max.session.timeout.ms'),
+    groupConsumerSessionTimeoutMs: durationMs
+      .min(1000)
+      .default(45_000)
+      .describe('group.consumer.session.timeout.ms: KIP-848 consumer-group member session timeout'),
+    groupConsumerHeartbeatIntervalMs: durationMs
+      .min(100)
+      .default(5000)
+      .describe('group.consumer.heartbeat.interval.ms: KIP-848 heartbeat interval handed to members'),
+    groupConsumerAssignors: z
+      .array(z.enum(['uniform', 'range']))
+      .min(1)
+      .default(['uniform', 'range'])
+      .describe('group.consumer.assignors: server-side assignors; the first is the default'),
     logSegmentBytes: z
       .number()
       .int()

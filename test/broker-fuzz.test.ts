@@ -8,7 +8,6 @@
 // runs the same fuzzer longer with random seeds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ApiCodec } from '../protocol/api.js';
 import { produceCodec } from '../protocol/apis/00-produce.js';
@@ -25,7 +24,7 @@ import { processFixture } from './support/processes.js';
 import { RawClient, startBrokerProc, tempDir, type BrokerProc } from './broker-support.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fuzz, servedVersions } from './support/fuzz.js';
+import { blast, fuzz, servedVersions } from './support/fuzz.js';
 
 const fx = processFixture();
 const dir = tempDir('broker-fuzz');
@@ -137,26 +136,6 @@ function fixSize(b: Buffer): Buffer {
   return out;
 }
 
-/** Send frames on one connection, then half-close; resolves when the broker closes or after 1 s. */
-function blast(frames: Buffer[]): Promise<void> {
-  return new Promise((resolve) => {
-    const s = connect({ port: broker.port, host: '127.0.0.1' });
-    const done = () => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve();
-    };
-    const timer = setTimeout(done, 1000);
-    s.on('error', done);
-    s.on('close', done);
-    s.on('data', () => {});
-    s.on('connect', () => {
-      for (const f of frames) s.write(f);
-      s.end();
-    });
-  });
-}
-
 test.before(async () => {
   broker = await startBrokerProc(fx, dir);
 });
@@ -185,7 +164,7 @@ test('thousands of random and mutated frames never crash the broker; kafkajs sti
       const conns: Buffer[][] = [];
       for (let c = 0; c < 6; c++) conns.push(Array.from({ length: 4 }, () => mutate(seeds()[int(8)])));
       sent += conns.reduce((n, f) => n + f.length, 0);
-      await Promise.all(conns.map(blast));
+      await Promise.all(conns.map((frames) => blast(broker.port, frames)));
     }
   } catch (e) {
     throw new Error(`fuzz seed ${SEED}: ${(e as Error).message}`);

@@ -72,11 +72,11 @@ function onStopSignal(watchParent = false): {
   return { wait, release: unwatch };
 }
 
-async function runLauncher(spec: ClusterSpec, logger: Logger, logLevel: string): Promise<void> {
+async function runLauncher(spec: ClusterSpec, logger: Logger, logLevel: string, prettyNodes: boolean): Promise<void> {
   const stop = onStopSignal();
   // A node's own "listening on" line is not passed through: the launcher prints every node's line
   // (with its pid) once all of them serve, so /listening on/ in its output means the cluster is ready.
-  const formatLine = nodeLineFormatter(process.stderr.isTTY === true);
+  const formatLine = nodeLineFormatter(prettyNodes);
   const onNodeOutput = (id: number, line: string) => {
     if (!/^broker \d+ listening on /.test(line)) process.stderr.write(`${formatLine(id, line)}\n`);
   };
@@ -282,7 +282,12 @@ export function registerBrokerCommands(program: Command): void {
         } catch (e) {
           throw new UsageError((e as Error).message);
         }
-        await runLauncher(buildClusterSpec(section, advertise), logger, config.log.level);
+        await runLauncher(
+          buildClusterSpec(section, advertise),
+          logger,
+          config.log.level,
+          process.stderr.isTTY === true && config.log.json !== true,
+        );
         return;
       }
       if ((opts.advertise ?? []).length > 0) throw new UsageError('--advertise needs a cluster (--brokers 2 or more)');

@@ -30,7 +30,7 @@ const V8_SEMI_SPACE_GROWTH_FACTOR = 2;
 export function commandNameOf(args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '-c' || a === '--config' || a === '--log-level') {
+    if (a === '-c' || a === '--config' || a === '--log-level' || a === '--log-format') {
       i += 1;
       continue;
     }
@@ -46,6 +46,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .version(process.env.npm_package_version ?? '0.1.0')
     .option('-c, --config <file>', 'YAML configuration file (env: KAFKA_SRE_CONFIG)')
     .option('--log-level <level>', `log level: ${logLevels.join(', ')}`)
+    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, json otherwise)')
     .showHelpAfterError()
     .exitOverride();
   const name = commandNameOf(argv.slice(2));

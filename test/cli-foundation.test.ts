@@ -35,6 +35,12 @@ test('an unknown command is a usage error (exit 2)', async () => {
   assert.match(r.stderr, /unknown command/);
 });
 
+test('--log-format takes pretty or json; anything else is a usage error (exit 2)', async () => {
+  const r = await runCli(['--log-format', 'yaml', 'doctor']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--log-format: "yaml" is not pretty or json/);
+});
+
 test('a bad config file is a usage error (exit 2) with a one-line message', async () => {
   const r = await runCli(['doctor'], { env: { ...process.env, KAFKA_SRE_BROKER_PORT: '70000' } });
   assert.equal(r.code, 2);

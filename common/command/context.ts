@@ -4,11 +4,14 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { ConfigInput, ToolkitConfig } from '../config/schema.js';
+import { UsageError } from '../exit-codes.js';
 import { configureRootLogger, type Logger, type LogLevel } from '../logging.js';
 
 export interface GlobalOptions {
   config?: string;
   logLevel?: LogLevel;
+  /** `pretty` or `json`; unset: pretty on a terminal, JSON otherwise. */
+  logFormat?: string;
 }
 
 export interface CliContext {
@@ -27,6 +30,11 @@ export function contextFor(cmd: Command): CliContext {
     config(flags) {
       const merged: ConfigInput = { ...(flags ?? {}) };
       if (globals.logLevel) merged.log = { ...(merged.log ?? {}), level: globals.logLevel };
+      if (globals.logFormat !== undefined) {
+        if (globals.logFormat !== 'json' && globals.logFormat !== 'pretty')
+          throw new UsageError(`--log-format: ${JSON.stringify(globals.logFormat)} is not pretty or json`);
+        merged.log = { ...(merged.log ?? {}), json: globals.logFormat === 'json' };
+      }
       return loadConfig({ file: globals.config, flags: merged });
     },
     logger() {

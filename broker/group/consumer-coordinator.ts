@@ -43,7 +43,9 @@ import {
   toList,
   type ConsumerGroupMember,
 } from './consumer-group.js';
+import { persistGroupRecords } from './offsets-store.js';
 import { InvalidRegexError, translateRe2 } from './regex.js';
+import type { GroupStore, StoredRecord } from './coordinator.js';
 
 /** What the coordinator needs to know about topics (the broker's topic store). */
 export interface TopicView {
@@ -69,14 +71,6 @@ export const defaultConsumerGroupConfig: ConsumerGroupConfig = {
   assignors: ['uniform', 'range'],
 };
 
-interface StoredRecord {
-  key: Buffer;
-  value: Buffer | null;
-}
-interface Store {
-  append(partition: number, records: StoredRecord[]): Promise<void>;
-}
-
 export interface ConsumerClientInfo {
   clientId: string;
   clientHost: string;
@@ -100,7 +94,7 @@ export class ConsumerGroupCoordinator {
   dropEmptyClassic: (groupId: string) => void = () => undefined;
 
   constructor(
-    private readonly store: Store | null,
+    private readonly store: GroupStore | null,
     private readonly topics: TopicsSource,
     private readonly partitionFor: (groupId: string) => number,
     config: Partial<ConsumerGroupConfig> = {},
@@ -436,14 +430,8 @@ export class ConsumerGroupCoordinator {
     ];
   }
 
-  private async persist(groupId: string, records: StoredRecord[]): Promise<number> {
-    if (!this.store || records.length === 0) return ErrorCode.NONE;
-    try {
-      await this.store.append(this.partitionFor(groupId), records);
-      return ErrorCode.NONE;
-    } catch {
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    }
+  private persist(groupId: string, records: StoredRecord[]): Promise<number> {
+    return persistGroupRecords(this.store, this.partitionFor(groupId), records);
   }
 
   /**

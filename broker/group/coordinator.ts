@@ -34,6 +34,7 @@ import {
 } from '../../protocol/index.js';
 import type { ConsumerGroupCoordinator } from './consumer-coordinator.js';
 import { systemClock, type Clock } from './clock.js';
+import { persistGroupRecords } from './offsets-store.js';
 import { Group, GroupStates, type GroupState, type JoinResult, type Member, type SyncResult } from './group.js';
 
 /** A record of `__consumer_offsets` (null value = tombstone). */
@@ -737,15 +738,8 @@ export class GroupCoordinator {
     return this.persist(group.groupId, [{ key: encodeGroupMetadataKey(group.groupId), value }]);
   }
 
-  private async persist(groupId: string, records: StoredRecord[]): Promise<number> {
-    if (!this.store || records.length === 0) return ErrorCode.NONE;
-    try {
-      await this.store.append(this.partitionFor(groupId), records);
-      return ErrorCode.NONE;
-    } catch {
-      // Kafka maps a failed offsets-topic append to a retriable coordinator error.
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    }
+  private persist(groupId: string, records: StoredRecord[]): Promise<number> {
+    return persistGroupRecords(this.store, this.partitionFor(groupId), records);
   }
 
   /**

@@ -3,10 +3,30 @@
 // the same append path as producer batches, and are read back partition by partition at startup.
 import { buildRecordBatch, decodeBatches, lastOffsetOf } from '../../protocol/record-batch/index.js';
 import { CONSUMER_OFFSETS_TOPIC, errorName } from '../../protocol/index.js';
+import { ErrorCode } from '../../protocol/index.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
 import type { GroupStore, StoredRecord } from './coordinator.js';
 
 const READ_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Appends a group's records to its offsets partition (nothing to do without a store or records).
+ * Both coordinators answer with the result: a failed append is Kafka's retriable
+ * COORDINATOR_NOT_AVAILABLE.
+ */
+export async function persistGroupRecords(
+  store: GroupStore | null,
+  partition: number,
+  records: StoredRecord[],
+): Promise<number> {
+  if (!store || records.length === 0) return ErrorCode.NONE;
+  try {
+    await store.append(partition, records);
+    return ErrorCode.NONE;
+  } catch {
+    return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  }
+}
 
 export class OffsetsTopicStore implements GroupStore {
   constructor(

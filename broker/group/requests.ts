@@ -183,6 +183,24 @@ export async function consumerGroupHeartbeat(
   return { throttleTimeMs: 0, ...(await gc.consumer.heartbeat(req, client)) };
 }
 
+/** A ConsumerGroupDescribe entry for a group that cannot be described (error, no state). */
+export function undescribedConsumerGroup(
+  groupId: string,
+  errorCode: number,
+): ConsumerGroupDescribeResponse['groups'][number] {
+  return {
+    errorCode,
+    errorMessage: null,
+    groupId,
+    groupState: '',
+    groupEpoch: 0,
+    assignmentEpoch: 0,
+    assignorName: '',
+    members: [],
+    authorizedOperations: -2147483648,
+  };
+}
+
 export function consumerGroupDescribe(
   gc: GroupCoordinator,
   req: ConsumerGroupDescribeRequest,
@@ -192,17 +210,7 @@ export function consumerGroupDescribe(
     groups: req.groupIds.map((groupId) => {
       const unavailable = gc.unavailable(groupId);
       if (unavailable || !gc.consumer)
-        return {
-          errorCode: unavailable || ErrorCode.GROUP_ID_NOT_FOUND,
-          errorMessage: null,
-          groupId,
-          groupState: '',
-          groupEpoch: 0,
-          assignmentEpoch: 0,
-          assignorName: '',
-          members: [],
-          authorizedOperations: -2147483648,
-        };
+        return undescribedConsumerGroup(groupId, unavailable || ErrorCode.GROUP_ID_NOT_FOUND);
       const d = gc.consumer.describe(groupId);
       // A classic group's id: Kafka says so in the message.
       if (d.errorCode === ErrorCode.GROUP_ID_NOT_FOUND && gc.groupState(groupId) !== undefined)

@@ -7,7 +7,7 @@ import {
   type ConsumerGroupDescribeResponse,
   ErrorCode,
 } from '../../protocol/index.js';
-import { consumerGroupDescribe } from '../group/requests.js';
+import { consumerGroupDescribe, undescribedConsumerGroup } from '../group/requests.js';
 import { coordinatorOf } from './group-services.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canGroup } from '../security/index.js';
@@ -21,18 +21,7 @@ export const handler: HandlerModule<ConsumerGroupDescribeRequest, ConsumerGroupD
     return {
       throttleTimeMs: 0,
       groups: req.groupIds.map(
-        (groupId) =>
-          byId.get(groupId) ?? {
-            errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
-            errorMessage: null,
-            groupId,
-            groupState: '',
-            groupEpoch: 0,
-            assignmentEpoch: 0,
-            assignorName: '',
-            members: [],
-            authorizedOperations: -2147483648,
-          },
+        (groupId) => byId.get(groupId) ?? undescribedConsumerGroup(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED),
       ),
     };
   },

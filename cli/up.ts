@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { alertingService } from '../alerts/index.js';
 import { brokerService } from '../broker/index.js';
 import { DEMO_GROUPS, demoWorkloadService } from '../chaos/index.js';
-import { RuntimeFailure, brokerListenerPort } from '../common/index.js';
+import { RuntimeFailure, referenceBootstrap } from '../common/index.js';
 import { dashboardsService } from '../dashboards/index.js';
 import { exporterService } from '../exporter/index.js';
 import { contextFor, type RunningService, type ServiceStarter } from '../common/command/index.js';
@@ -55,7 +55,7 @@ export function registerUp(program: Command): void {
       const endpoints = started.flatMap((svc) => svc.endpoints);
       const width = Math.max(...endpoints.map((ep) => ep.what.length));
       for (const ep of endpoints) lines.push(`  ${ep.what.padEnd(width)}  ${ep.url}`);
-      const bootstrap = `127.0.0.1:${brokerListenerPort(config.broker.port, 0)}`;
+      const bootstrap = referenceBootstrap(config.broker)[0];
       lines.push('Try next:');
       if (demo)
         lines.push(

@@ -54,6 +54,12 @@ export function brokerListenerPort(base: number, brokerIndex: number): number {
   return base + PORT_STEP_PER_BROKER * brokerIndex;
 }
 
+/** Client addresses of the reference cluster's brokers (a 0.0.0.0 bind is reached on loopback). */
+export function referenceBootstrap(broker: { host: string; port: number; brokers: number }): string[] {
+  const host = broker.host === '0.0.0.0' ? '127.0.0.1' : broker.host;
+  return Array.from({ length: broker.brokers }, (_, i) => `${host}:${brokerListenerPort(broker.port, i)}`);
+}
+
 export function brokerMetricsPort(base: number, brokerIndex: number): number {
   return base + brokerIndex;
 }

@@ -1,6 +1,6 @@
 // The exporter as a `kafka-sre up` service: collects the embedded reference cluster (cluster
 // label "local", as the generated scrape config expects) with the probe on.
-import { brokerListenerPort } from '../common/index.js';
+import { referenceBootstrap } from '../common/index.js';
 import type { RunningService, ServiceStarter } from '../common/command/index.js';
 import { startExporter } from './service.js';
 
@@ -9,11 +9,7 @@ export const LOCAL_CLUSTER = 'local';
 export const exporterService: ServiceStarter = {
   name: 'exporter',
   async start({ config, logger }): Promise<RunningService> {
-    const host = config.broker.host === '0.0.0.0' ? '127.0.0.1' : config.broker.host;
-    const bootstrap = Array.from(
-      { length: config.broker.brokers },
-      (_, i) => `${host}:${brokerListenerPort(config.broker.port, i)}`,
-    );
+    const bootstrap = referenceBootstrap(config.broker);
     const clusters =
       config.exporter.clusters.length > 0
         ? config.exporter.clusters

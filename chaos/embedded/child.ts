@@ -52,7 +52,8 @@ export const startChild: StartChild = async (command, args, opts) => {
   if (opts.logFile) {
     mkdirSync(dirname(opts.logFile), { recursive: true });
     file = createWriteStream(opts.logFile, { flags: 'a' });
-    child.once('exit', () => file?.end());
+    // 'close', not 'exit': output can still arrive after the process exited, until its pipes close.
+    child.once('close', () => file?.end());
   }
   const collect = (d: Buffer) => {
     file?.write(d);

@@ -6,7 +6,7 @@
 // Nothing is remembered per record, so it can run for days.
 import type { Consumer, Producer } from 'kafkajs';
 import type { RunningService, ServiceStarter } from '../../common/command/index.js';
-import { brokerListenerPort, type Logger } from '../../common/index.js';
+import { referenceBootstrap, type Logger } from '../../common/index.js';
 import { createKafka } from '../../kafka-client/index.js';
 
 export const DEMO_TOPICS = [
@@ -48,12 +48,7 @@ export const demoWorkloadService: ServiceStarter = {
   async start({ config, logger: parent }): Promise<RunningService> {
     const logger = parent.child({ part: 'demo' });
     const { recordsPerSecond, slowGroupTrailSeconds } = config.demo;
-    const host = config.broker.host === '0.0.0.0' ? '127.0.0.1' : config.broker.host;
-    const brokers = Array.from(
-      { length: config.broker.brokers },
-      (_, i) => `${host}:${brokerListenerPort(config.broker.port, i)}`,
-    );
-    const kafka = createKafka({ clientId: 'kafka-sre-demo', brokers });
+    const kafka = createKafka({ clientId: 'kafka-sre-demo', brokers: referenceBootstrap(config.broker) });
     const admin = kafka.admin();
     await admin.connect();
     try {

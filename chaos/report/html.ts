@@ -97,7 +97,8 @@ export function renderHtml(o: RunOutcome, charts: ChartData[], budget: BudgetRow
   const start = o.windowStartMs;
   const end = o.windowEndMs;
   const faults = faultSpans(o);
-  const alertSpans: Span[] = alertTimeline(o.polls).map((a) => ({
+  const fired = alertTimeline(o.polls);
+  const alertSpans: Span[] = fired.map((a) => ({
     label: `alert ${a.name}${
       Object.keys(a.labels).length
         ? ` ${Object.entries(a.labels)
@@ -111,7 +112,7 @@ export function renderHtml(o: RunOutcome, charts: ChartData[], budget: BudgetRow
   }));
   // Charts overlay the expected alerts only (the timeline lists every alert that fired).
   const expected = new Set(o.alerts.map((a) => a.alert));
-  const expectedSpans = alertTimeline(o.polls)
+  const expectedSpans = fired
     .filter((a) => expected.has(a.name))
     .map((a) => ({ label: `alert ${a.name}`, from: a.from, to: a.to, kind: 'alert' as const }));
   const marks: Mark[] = o.alerts.flatMap((a) => [

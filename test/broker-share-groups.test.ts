@@ -1,4 +1,4 @@
-// test-budget: 150s
+// test-budget: 120s
 // KIP-932 share groups end to end on a 3-broker reference cluster, judged by a third-party client:
 // librdkafka 2.15's share consumer (C API, rd_kafka_share_*), through the small C program
 // test/support/share-consumer.c compiled here with the system gcc against the librdkafka inside
@@ -28,6 +28,7 @@ import { offsetsPartitionFor } from '../protocol/consumer-offsets/formats.js';
 import { drillTimeouts } from '../chaos/embedded/stack.js';
 import { processFixture, repoRoot, waitFor, type RunningProcess } from './support/processes.js';
 import { RawClient, tempDir } from './broker-support.js';
+import { ClusterClient, describeShareGroupOffsets, describeShareGroups } from '../kafka-client/index.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
 
 const LOCK_MS = 3000;
@@ -38,6 +39,7 @@ let kafka: Kafka;
 let admin: Admin;
 let producer: Producer;
 let binary: string;
+let client: ClusterClient;
 
 /** Compiles the C share consumer against the librdkafka the devDependency built (rpath to it). */
 function compileShareConsumer(): string {
@@ -92,9 +94,11 @@ before(async () => {
   await admin.connect();
   producer = kafka.producer();
   await producer.connect();
+  client = new ClusterClient({ name: 'share-test', bootstrap: cluster.bootstrap.split(',') });
 });
 
 after(async () => {
+  await client?.close().catch(() => undefined);
   await producer?.disconnect().catch(() => undefined);
   await admin?.disconnect().catch(() => undefined);
   await cluster?.stop();
@@ -116,7 +120,7 @@ class ShareConsumer {
   ) {}
 
   static async start(name: string, group: string, topic: string, mode: 'normal' | 'stall'): Promise<ShareConsumer> {
-    const proc = await fx.start(binary, [cluster.bootstrap, group, topic, mode], {
+    const proc = await fx.start(binary, [cluster.bootstrap, group, topic, mode, name], {
       readyWhen: /^READY$/m,
       name,
       env: { ...process.env, SHARE_DEBUG: process.env.SHARE_DEBUG ?? '' },
@@ -241,6 +245,15 @@ test('share group of librdkafka share consumers: acknowledgements, redelivery, l
     lg.groups.filter((g) => g.groupId === group).map((g) => [g.groupType, g.protocolType, g.groupState]),
     [['share', 'share', 'Stable']],
   );
+  // The toolkit's client (kafka-client) sees the group as the exporter will.
+  const [described] = await describeShareGroups(client, [group]);
+  assert.equal(described.state, 'Stable');
+  assert.equal(described.assignor, 'simple');
+  assert.deepEqual(
+    described.members.map((m) => m.assignment),
+    [[{ topic, partitions: [0] }], [{ topic, partitions: [0] }]],
+  );
+  assert.deepEqual(described.members.map((m) => m.clientId).sort(), ['a', 'b']);
   await Promise.all([a.proc.stop(10_000), b.proc.stop(10_000)]);
   assert.match(a.proc.output(), /^CLOSED$/m);
 
@@ -302,6 +315,14 @@ test('share group of librdkafka share consumers: acknowledgements, redelivery, l
     const o = await shareOffsets(group, topic);
     return o?.startOffset === 40 && o.lag === 10;
   });
+  // The exporter's share lag: partition end offset - share-partition start offset.
+  const shareLag = async () => {
+    const end = Number((await admin.fetchTopicOffsets(topic))[0].high);
+    const [p] = await describeShareGroupOffsets(client, group);
+    assert.equal(p.topic, topic);
+    return { lag: end - (p.startOffset ?? end), brokerLag: p.lag };
+  };
+  assert.deepEqual(await shareLag(), { lag: 10, brokerLag: 10 });
   const leaderOf = async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions[0].leader;
   const oldLeader = await leaderOf();
   await cluster.admin.stop(oldLeader);
@@ -327,6 +348,7 @@ test('share group of librdkafka share consumers: acknowledgements, redelivery, l
     30_000,
     250,
   );
+  assert.deepEqual(await shareLag(), { lag: 0, brokerLag: 0 });
   await d.proc.stop(10_000);
   for (const x of [a, b, c, d]) assert.deepEqual(x.errors(), [], `${x.name} reported errors`);
   console.log(

@@ -3,7 +3,7 @@
  * reference broker's share groups (test/broker-share-groups.test.ts compiles it with the system
  * gcc against the librdkafka inside @confluentinc/kafka-javascript).
  *
- *   share-consumer <bootstrap> <group> <topic> <mode>
+ *   share-consumer <bootstrap> <group> <topic> <mode> <client id>
  *
  * Explicit acknowledgement, at most 5 records per poll. What it does with a record depends on the record's value prefix:
  *   "accept:..."  ACCEPT;
@@ -50,8 +50,8 @@ static int starts_with(const char *s, size_t n, const char *prefix) {
 
 int main(int argc, char **argv) {
         char errstr[512];
-        if (argc != 5) {
-                fprintf(stderr, "usage: %s <bootstrap> <group> <topic> <normal|stall>\n", argv[0]);
+        if (argc != 6) {
+                fprintf(stderr, "usage: %s <bootstrap> <group> <topic> <normal|stall> <client id>\n", argv[0]);
                 return 2;
         }
         const int stall = strcmp(argv[4], "stall") == 0;
@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
 
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
         if (set(conf, "bootstrap.servers", argv[1]) || set(conf, "group.id", argv[2]) ||
-            set(conf, "share.acknowledgement.mode", "explicit") || set(conf, "client.id", argv[4]) ||
+            set(conf, "share.acknowledgement.mode", "explicit") || set(conf, "client.id", argv[5]) ||
             /* Small fetches (ShareFetch max_records) so that members sharing a partition each
              * acquire some of a burst of records instead of the first fetch taking all of it. */
             set(conf, "max.poll.records", "5"))

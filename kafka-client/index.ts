@@ -37,6 +37,16 @@ export {
   UnsupportedApiError,
 } from './protocol-apis.js';
 export { sendRaw, skipTaggedFields, type KjsConnectionPool } from './raw-transport.js';
+
+// KIP-932 share groups: ShareGroupDescribe and DescribeShareGroupOffsets at the group's coordinator.
+export {
+  describeShareGroupOffsets,
+  describeShareGroups,
+  shareGroupCoordinator,
+  type ShareGroupInfo,
+  type ShareGroupMemberInfo,
+  type ShareGroupPartitionOffset,
+} from './share-groups.js';
 export { decodeConsumerAssignment, type KjsBroker } from './kafkajs-internals.js';
 
 // The cluster model, and which topics and partitions a group covers.

@@ -67,6 +67,11 @@ export const ApiKey = {
   UnregisterBroker: 64,
   ConsumerGroupHeartbeat: 68,
   ConsumerGroupDescribe: 69,
+  ShareGroupHeartbeat: 76,
+  ShareGroupDescribe: 77,
+  ShareFetch: 78,
+  ShareAcknowledge: 79,
+  DescribeShareGroupOffsets: 90,
 } as const;
 export type ApiName = keyof typeof ApiKey;
 

@@ -46,6 +46,16 @@ export const systemPackages = [
     check: () => hasCommand('chromium'),
     why: 'browser test of the game-day report (headless, driven by playwright-core)',
   },
+  {
+    pkg: 'gcc',
+    check: () => hasCommand('gcc'),
+    why: 'compiles the librdkafka share-consumer test client (test/support/share-consumer.c, KIP-932 tests)',
+  },
+  {
+    pkg: 'libc6-dev',
+    check: () => hasFile('/usr/include/stdio.h'),
+    why: 'C headers for the share-consumer test client (gcc only recommends them)',
+  },
   // @confluentinc/kafka-javascript (librdkafka 2.15, the current client: KIP-848 consumer groups)
   // has no reachable prebuilt binary here: `npm ci` builds it from source against these libraries.
   ...[

@@ -43,7 +43,13 @@ import { handler as listGroups } from './16-list-groups.js';
 import { handler as deleteGroups } from './42-delete-groups.js';
 import { handler as consumerGroupHeartbeat } from './68-consumer-group-heartbeat.js';
 import { handler as consumerGroupDescribe } from './69-consumer-group-describe.js';
+import { handler as shareGroupHeartbeat } from './76-share-group-heartbeat.js';
+import { handler as shareGroupDescribe } from './77-share-group-describe.js';
+import { handler as shareFetch } from './78-share-fetch.js';
+import { handler as shareAcknowledge } from './79-share-acknowledge.js';
+import { handler as describeShareGroupOffsets } from './90-describe-share-group-offsets.js';
 import { groupPlugin } from '../group/plugin.js';
+import { sharePlugin } from '../group/share-plugin.js';
 
 export function register<Req, Res>(m: HandlerModule<Req, Res>): RegisteredApi {
   const { codec } = m;
@@ -118,10 +124,16 @@ export const apis: readonly RegisteredApi[] = [
   // KIP-848 consumer groups (broker/group/consumer-coordinator.ts).
   register(consumerGroupHeartbeat),
   register(consumerGroupDescribe),
+  // KIP-932 share groups (broker/group/share-*.ts).
+  register(shareGroupHeartbeat),
+  register(shareGroupDescribe),
+  register(shareFetch),
+  register(shareAcknowledge),
+  register(describeShareGroupOffsets),
 ];
 
 /** Services started with the broker (e.g. the group coordinator), in start order. */
-export const brokerPlugins: readonly BrokerPlugin[] = [groupPlugin];
+export const brokerPlugins: readonly BrokerPlugin[] = [groupPlugin, sharePlugin];
 
 const byKey = new Map<number, RegisteredApi>();
 for (const api of apis) {

@@ -61,7 +61,7 @@ export function validateTopicName(name: string): string | null {
 /** A sanity bound (Kafka has none): one request must not be able to exhaust memory and file handles. */
 export const MAX_PARTITIONS_PER_TOPIC = 10_000;
 
-export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
+export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state']);
 
 export class TopicStore {
   private readonly topics = new Map<string, TopicInfo>();

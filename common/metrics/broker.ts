@@ -432,6 +432,26 @@ export const brokerMetrics = defineMetrics('broker', {
     labels: [],
   },
 
+  // Kafka 4 group-coordinator-metrics of KIP-932 share groups (kafka.server:type=group-coordinator-metrics).
+  shareGroupCount: {
+    name: 'kafka_server_group_coordinator_metrics_share_group_count',
+    type: 'gauge',
+    help: 'Share groups coordinated by this broker, by state (empty, stable, dead)',
+    labels: ['state'],
+  },
+  shareGroupRebalanceRate: {
+    name: 'kafka_server_group_coordinator_metrics_share_group_rebalance_rate',
+    type: 'gauge',
+    help: 'Share-group rebalances (target assignment computations) per second over the last 30 s',
+    labels: [],
+  },
+  shareGroupRebalanceCount: {
+    name: 'kafka_server_group_coordinator_metrics_share_group_rebalance_count',
+    type: 'gauge',
+    help: 'Share-group rebalances since the broker started (a cumulative gauge, as Kafka reports it)',
+    labels: [],
+  },
+
   // KafkaServer and runtime (Node stand-ins for JVM pause metrics; mapping in broker/README.md).
   brokerState: {
     name: 'kafka_server_kafkaserver_brokerstate',

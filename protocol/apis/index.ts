@@ -34,6 +34,11 @@ import { electLeadersCodec } from './43-elect-leaders.js';
 import { describeClusterCodec } from './60-describe-cluster.js';
 import { consumerGroupHeartbeatCodec } from './68-consumer-group-heartbeat.js';
 import { consumerGroupDescribeCodec } from './69-consumer-group-describe.js';
+import { shareGroupHeartbeatCodec } from './76-share-group-heartbeat.js';
+import { shareGroupDescribeCodec } from './77-share-group-describe.js';
+import { shareFetchCodec } from './78-share-fetch.js';
+import { shareAcknowledgeCodec } from './79-share-acknowledge.js';
+import { describeShareGroupOffsetsCodec } from './90-describe-share-group-offsets.js';
 
 export {
   produceCodec,
@@ -69,6 +74,11 @@ export {
   deleteAclsCodec,
   consumerGroupHeartbeatCodec,
   consumerGroupDescribeCodec,
+  shareGroupHeartbeatCodec,
+  shareGroupDescribeCodec,
+  shareFetchCodec,
+  shareAcknowledgeCodec,
+  describeShareGroupOffsetsCodec,
 };
 
 export const codecs: readonly ApiCodec<never, never>[] = [
@@ -105,6 +115,11 @@ export const codecs: readonly ApiCodec<never, never>[] = [
   deleteAclsCodec,
   consumerGroupHeartbeatCodec,
   consumerGroupDescribeCodec,
+  shareGroupHeartbeatCodec,
+  shareGroupDescribeCodec,
+  shareFetchCodec,
+  shareAcknowledgeCodec,
+  describeShareGroupOffsetsCodec,
 ] as unknown as readonly ApiCodec<never, never>[];
 
 const byKey = new Map<number, ApiCodec<never, never>>(codecs.map((c) => [c.apiKey, c]));

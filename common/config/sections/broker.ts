@@ -190,6 +190,25 @@ export const brokerSection = z
       .min(1)
       .default(['uniform', 'range'])
       .describe('group.consumer.assignors: server-side assignors; the first is the default'),
+    groupShareSessionTimeoutMs: durationMs
+      .min(1000)
+      .default(45_000)
+      .describe('group.share.session.timeout.ms: KIP-932 share-group member session timeout'),
+    groupShareHeartbeatIntervalMs: durationMs
+      .min(100)
+      .default(5000)
+      .describe('group.share.heartbeat.interval.ms: KIP-932 heartbeat interval handed to members'),
+    groupShareRecordLockDurationMs: durationMs
+      .min(1000)
+      .default(30_000)
+      .describe('group.share.record.lock.duration.ms: how long a share consumer holds acquired records'),
+    groupShareDeliveryCountLimit: z
+      .number()
+      .int()
+      .min(2)
+      .max(10)
+      .default(5)
+      .describe('group.share.delivery.count.limit: deliveries of a record before it is archived'),
     logSegmentBytes: z
       .number()
       .int()

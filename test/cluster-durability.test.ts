@@ -313,7 +313,7 @@ test('SIGKILLing the partition leader mid-stream loses no acknowledged record; t
 test('OffsetForLeaderEpoch on the leader: where each epoch ends; followers refuse', async () => {
   const topic = streams[0].topic;
   const p = (await partitions(topic)).find((x) => x.partitionId === 0)!;
-  const end = Number((await admin.fetchTopicOffsets(topic)).find((o) => o.partition === 0)!.high);
+  const highWatermark = async () => Number((await admin.fetchTopicOffsets(topic)).find((o) => o.partition === 0)!.high);
   const ask = async (node: number, leaderEpoch: number, replicaId = 1) => {
     const client = new PeerClient({ host: '127.0.0.1', port: cluster.nodes[node].port }, 'ofle-test');
     try {
@@ -328,7 +328,19 @@ test('OffsetForLeaderEpoch on the leader: where each epoch ends; followers refus
       client.close();
     }
   };
-  const latest = await ask(p.leader, 0x7fffffff);
+  // The high watermark reaches the log end one follower fetch after the last append; on a busy
+  // machine that fetch can still be on its way, so wait for the partition to be quiet.
+  let end = -1;
+  const latest = (await waitFor(
+    'the high watermark at the log end',
+    async () => {
+      const answer = await ask(p.leader, 0x7fffffff);
+      end = await highWatermark();
+      return answer.errorCode !== ErrorCode.NONE || answer.endOffset === end ? answer : undefined;
+    },
+    30_000,
+    250,
+  ))!;
   assert.equal(latest.errorCode, ErrorCode.NONE);
   assert.ok(latest.leaderEpoch >= 1, `the leader epoch moved with the failovers (${latest.leaderEpoch})`);
   assert.equal(latest.endOffset, end, 'the latest epoch ends at the log end (= HW once quiet)');

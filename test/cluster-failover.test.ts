@@ -144,8 +144,17 @@ test('min.insync.replicas=3 with a broker down: acks=all gets NOT_ENOUGH_REPLICA
 });
 
 test('killing the active controller elects a new one within seconds; topic creation works again', async () => {
-  const before = await cluster.admin.cluster();
-  const old = before.activeController!;
+  // The previous test restarted a broker; on a busy machine the quorum may still be settling, so
+  // wait for a controller to kill rather than reading null as node "null".
+  const old = (await waitFor(
+    'an active controller',
+    async () => {
+      const c = await cluster.admin.cluster();
+      return c.activeController !== null ? { id: c.activeController } : undefined;
+    },
+    20_000,
+    100,
+  ))!.id;
   await cluster.admin.kill(old);
   const t0 = Date.now();
   // An object, not the id: node 0 would read as "not yet" to waitFor.

@@ -42,6 +42,7 @@ export { decodeConsumerAssignment, type KjsBroker } from './kafkajs-internals.js
 // The cluster model, and which topics and partitions a group covers.
 export { groupPartitions, groupTopics, type GroupPartition } from './group-partitions.js';
 export {
+  groupTypes,
   isInternalTopic,
   tpKey,
   type BrokerInfo,
@@ -49,6 +50,7 @@ export {
   type CommittedOffset,
   type GroupMember,
   type GroupState,
+  type GroupType,
   type LogDirState,
   type PartitionState,
   type TopicState,

@@ -337,6 +337,24 @@ test('a classic kafkajs group and a KIP-848 group on one topic: type, state, mem
       [[KIP848, 'consumer']],
       '--type consumer lists the KIP-848 group only',
     );
+    // DescribeGroups would show the live KIP-848 group as Dead with no members; with its members
+    // seen through ConsumerGroupDescribe, reset-offsets refuses as it does for a live classic group.
+    const reset = await runCli(
+      [
+        'groups',
+        'reset-offsets',
+        KIP848,
+        '--topic',
+        TOPIC,
+        '--to-earliest',
+        '--execute',
+        '--bootstrap',
+        cluster.bootstrap,
+      ],
+      { timeoutMs: 60_000 },
+    );
+    assert.notEqual(reset.code, 0, reset.stdout);
+    assert.match(reset.stderr, /refusing to reset offsets of group exp-kip848: it has 2 active member/);
   } finally {
     await classic?.disconnect().catch(() => undefined);
     await Promise.all(members.map((m) => m.stop().catch(() => undefined)));

@@ -56,10 +56,21 @@ export const cmd = {
     'kcat -b "$BOOTSTRAP" -Q -t "$TOPIC:$PARTITION:-1"',
     "the partition's current end offset as a client sees it",
   ),
-  groupsList: c('kafka-sre groups list --bootstrap "$BOOTSTRAP"', 'consumer groups with state and member count'),
+  groupsList: c(
+    'kafka-sre groups list --bootstrap "$BOOTSTRAP"',
+    'groups with type (classic, consumer, share), state, assignor and member count',
+  ),
+  consumerGroupsList: c(
+    'kafka-sre groups list --type consumer --bootstrap "$BOOTSTRAP"',
+    'consumer-protocol (KIP-848) groups with state, assignor, coordinator and member count',
+  ),
+  shareGroupsList: c(
+    'kafka-sre groups list --type share --bootstrap "$BOOTSTRAP"',
+    'share groups (KIP-932) with state and coordinator',
+  ),
   groupDescribe: c(
     'kafka-sre groups describe "$GROUP" --bootstrap "$BOOTSTRAP"',
-    'members, assignments, committed offsets, lag in records and seconds per partition',
+    'type, state, members (with member epochs and target assignments for KIP-848 groups), committed offsets, lag in records and seconds per partition',
   ),
   logDirs: c(
     'kafka-sre log dirs --bootstrap "$BOOTSTRAP"',

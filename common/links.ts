@@ -37,6 +37,15 @@ export const REQUIRED_ALERTS = [
 ] as const;
 export type RequiredAlert = (typeof REQUIRED_ALERTS)[number];
 
+/** Alerts of the Kafka 4 group protocols (KIP-848 reconciliation, KIP-932 share-group lag), beyond the required set. */
+export const GROUP_PROTOCOL_ALERTS = [
+  'KafkaConsumerGroupReconciliationStuck',
+  'KafkaShareGroupLagHigh',
+  'KafkaShareGroupLagGrowing',
+] as const;
+/** An alert a dashboard panel may link the runbook of. */
+export type LinkedAlert = RequiredAlert | (typeof GROUP_PROTOCOL_ALERTS)[number];
+
 /**
  * An alert's runbook (the rules' runbook_url and the dashboards' panel links): `<base>/<Alert>.md`,
  * or the repository's relative `docs/runbooks/<Alert>.md` when no base is configured

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alertsSection } from '../common/config/sections/alerts.js';
-import { dashboardUids, REQUIRED_ALERTS } from '../common/links.js';
+import { dashboardUids, GROUP_PROTOCOL_ALERTS, REQUIRED_ALERTS } from '../common/links.js';
 import { allMetrics, exposedNames } from '../common/metrics/index.js';
 import { metricNamesIn } from '../common/promql/metric-names.js';
 import { prometheusAlertsSeries } from './annotations.js';
-import { faultOnlyTable } from './docs.js';
+import { faultOnlyTable, workloadOnlyTable } from './docs.js';
 import { layoutProblems } from './layout-check.js';
 import { dashboardQueries } from './queries.js';
 import { dashboardSpecs, generateDashboards } from './registry.js';
@@ -102,7 +102,7 @@ test('Runbook links name real alerts and point at docs/runbooks/<Alert>.md; dril
       for (const l of p.links ?? []) {
         if (l.title.startsWith('Runbook: ')) {
           const alert = l.title.slice('Runbook: '.length);
-          assert.ok((REQUIRED_ALERTS as readonly string[]).includes(alert), alert);
+          assert.ok(([...REQUIRED_ALERTS, ...GROUP_PROTOCOL_ALERTS] as readonly string[]).includes(alert), alert);
           assert.equal(l.url, `docs/runbooks/${alert}.md`);
           runbooks++;
         } else {
@@ -392,4 +392,7 @@ test("The README's fault-only table is the list the code allows to be empty.", (
   const m = /<!-- fault-only:start -->\n([\s\S]*?)\n<!-- fault-only:end -->/.exec(readme);
   assert.ok(m, 'README has the fault-only markers');
   assert.equal(m[1], faultOnlyTable());
+  const w = /<!-- workload-only:start -->\n([\s\S]*?)\n<!-- workload-only:end -->/.exec(readme);
+  assert.ok(w, 'README has the workload-only markers');
+  assert.equal(w[1], workloadOnlyTable());
 });

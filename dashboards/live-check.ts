@@ -68,14 +68,14 @@ export async function checkDashboardQueries(opts: LiveCheckOptions): Promise<Que
     }
     const series = answer.data?.result?.length ?? 0;
     const first = answer.data?.result?.[0]?.metric;
-    const empty = series === 0 && opts.requireData && !query.faultOnly;
+    const empty = series === 0 && opts.requireData && !query.faultOnly && !query.workloadOnly;
     out.push({
       query,
       expr,
       ok: !empty,
       series,
       ...(first ? { firstSeries: first } : {}),
-      ...(empty ? { problem: 'no data on a healthy cluster (not a fault-only query)' } : {}),
+      ...(empty ? { problem: 'no data on a healthy cluster (not a fault-only or workload-only query)' } : {}),
     });
   }
   return out;

@@ -15,6 +15,8 @@ export interface DashboardQuery {
   expr: string;
   /** Why it may be empty on a healthy cluster; absent for queries that must return data. */
   faultOnly?: string;
+  /** Why it is empty unless the cluster runs a kind of workload (share groups); see QuerySpec.workloadOnly. */
+  workloadOnly?: string;
 }
 
 /** What the checks put in place of Grafana's variables ("All" for every filter). */
@@ -67,6 +69,7 @@ export function dashboardQueries(thresholds?: DashboardThresholds): DashboardQue
             source: panel.title,
             expr: q.expr,
             ...(q.faultOnly ? { faultOnly: q.faultOnly } : {}),
+            ...(q.workloadOnly ? { workloadOnly: q.workloadOnly } : {}),
           });
       }
     }

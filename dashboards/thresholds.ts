@@ -7,6 +7,8 @@ import { burnWindowsFor, DEFAULT_SLO_WINDOW, type ResolvedBurnWindow } from '../
 export interface DashboardThresholds {
   consumerLagRecords: number;
   consumerLagSeconds: number;
+  /** KafkaShareGroupLagHigh (records per share group and topic). */
+  shareGroupLagRecords: number;
   /** Dashboard-only early warning (operators keep disks below 70%); no alert fires here. */
   diskUsageWarnRatio: number;
   /** KafkaDiskUsageHigh. */
@@ -46,6 +48,7 @@ export function thresholdsFromAlerts(cfg: AlertsConfig): DashboardThresholds {
   return {
     consumerLagRecords: t.consumerLagRecords,
     consumerLagSeconds: t.consumerLagSeconds,
+    shareGroupLagRecords: t.shareGroupLagRecords,
     diskUsageWarnRatio: Math.min(diskWarnRatio, t.diskUsedRatio),
     diskUsageCriticalRatio: t.diskUsedRatio,
     requestLatencyQuantile: t.requestLatencyQuantile,

@@ -1,7 +1,7 @@
 // The dashboard model: what each dashboard shows, independent of Grafana's JSON. Definitions
 // build these; render.ts turns them into Grafana dashboards through the foundation SDK, and
 // queries.ts walks them to check every query against a real Prometheus.
-import type { DashboardUid, RequiredAlert } from '../common/index.js';
+import type { DashboardUid, LinkedAlert } from '../common/index.js';
 
 export type PanelKind = 'timeseries' | 'stat' | 'gauge' | 'bargauge' | 'table' | 'heatmap' | 'state-timeline' | 'text';
 export type VariableName = 'cluster' | 'instance' | 'broker' | 'topic' | 'consumergroup';
@@ -23,6 +23,12 @@ export interface QuerySpec {
    * the reason is listed in the README's fault-only table and the live check allows emptiness.
    */
   faultOnly?: string;
+  /**
+   * Set when the query reads series that exist only for a kind of workload the cluster may not run
+   * (share groups): empty while healthy as well as during a fault, so the live check allows
+   * emptiness and the fault watch does not wait for data. Listed in the README's table of them.
+   */
+  workloadOnly?: string;
 }
 
 export interface ThresholdStep {
@@ -54,7 +60,7 @@ export interface PanelSpec {
   valueTexts?: ValueText[];
   queries: QuerySpec[];
   /** Alerts this panel backs: each gets a runbook link. */
-  runbooks?: RequiredAlert[];
+  runbooks?: LinkedAlert[];
   /** Drill-down links to other dashboards (the current variables and time range are carried). */
   drilldowns?: DashboardUid[];
   stack?: boolean;

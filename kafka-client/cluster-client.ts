@@ -24,6 +24,14 @@ import {
 import { callApi, describeCluster, describeLogDirs, electLeaders, UnsupportedApiError } from './protocol-apis.js';
 import { kafkaConfig, type ClusterConnection } from './connection.js';
 import {
+  describeConsumerGroups,
+  groupVisibility,
+  listedOnly,
+  listGroupsOn,
+  type GroupVisibility,
+  type ListedGroup,
+} from './group-listing.js';
+import {
   adoptBrokers,
   createAdminOn,
   createInternalCluster,
@@ -407,8 +415,11 @@ export class ClusterClient {
   }
 
   /**
-   * Every group (ListGroups on every broker; the broker that lists a group coordinates it), then
-   * DescribeGroups batched per coordinator and OffsetFetch per group with bounded concurrency.
+   * Every group (ListGroups on every broker, v5 with group types where the broker has it; the
+   * broker that lists a group coordinates it), then per coordinator: DescribeGroups for classic
+   * groups, ConsumerGroupDescribe for consumer-protocol (KIP-848) groups, batched; OffsetFetch per
+   * classic or consumer group with bounded concurrency. Share and streams groups are listed with
+   * their type and state only (no offsets: share groups do not commit, see KIP-932).
    */
   async groups(
     brokers: readonly BrokerInfo[],
@@ -417,16 +428,14 @@ export class ClusterClient {
     concurrency = 8,
     topics: readonly TopicState[] = [],
   ): Promise<GroupState[]> {
-    const listed = new Map<number, { groupId: string; protocolType: string }[]>();
+    const listed = new Map<number, { broker: KjsBroker; groups: ListedGroup[]; visibility: GroupVisibility }>();
     await Promise.all(
       brokers.map(async (b) => {
         try {
           const broker = await this.broker(b.id);
-          const res = await withTimeout(broker.listGroups(), this.timeoutMs, 'ListGroups');
-          listed.set(
-            b.id,
-            res.groups.filter((g) => filter(g.groupId)),
-          );
+          const visibility = groupVisibility(broker);
+          const groups = await withTimeout(listGroupsOn(broker, visibility), this.timeoutMs, 'ListGroups');
+          listed.set(b.id, { broker, visibility, groups: groups.filter((g) => filter(g.groupId)) });
         } catch (e) {
           errors.add('ListGroups', e);
         }
@@ -434,26 +443,47 @@ export class ClusterClient {
     );
     const out: GroupState[] = [];
     await Promise.all(
-      [...listed].map(async ([coordinatorId, groups]) => {
+      [...listed].map(async ([coordinatorId, { broker, groups, visibility }]) => {
         if (groups.length === 0) return;
-        let broker: KjsBroker;
-        try {
-          broker = await this.broker(coordinatorId);
-        } catch (e) {
-          errors.add('DescribeGroups', e);
-          return;
-        }
+        this.noteVisibility(coordinatorId, visibility, groups);
         const described = new Map<string, GroupState>();
-        for (let i = 0; i < groups.length; i += 200) {
-          const ids = groups.slice(i, i + 200).map((g) => g.groupId);
+        const classic = groups.filter((g) => g.type === 'classic');
+        const consumer = groups.filter((g) => g.type === 'consumer');
+        for (const g of groups) if (g.type === 'share' || g.type === 'streams') out.push(listedOnly(g, coordinatorId));
+        // Without ConsumerGroupDescribe a consumer-protocol group still has committed offsets: its lag is known.
+        if (!visibility.consumerDescribe)
+          for (const g of consumer) described.set(g.groupId, listedOnly(g, coordinatorId));
+        if (visibility.consumerDescribe)
+          for (let i = 0; i < consumer.length; i += 200) {
+            try {
+              const res = await withTimeout(
+                describeConsumerGroups(broker, consumer.slice(i, i + 200)),
+                this.timeoutMs,
+                'ConsumerGroupDescribe',
+              );
+              for (const g of res.described) described.set(g.groupId, g);
+              // Converted back to classic since it was listed (or deleted): DescribeGroups tells which.
+              classic.push(...res.notDescribed);
+            } catch (e) {
+              errors.add('ConsumerGroupDescribe', e);
+            }
+          }
+        for (let i = 0; i < classic.length; i += 200) {
+          const ids = classic.slice(i, i + 200).map((g) => g.groupId);
           try {
             const res = await withTimeout(broker.describeGroups({ groupIds: ids }), this.timeoutMs, 'DescribeGroups');
             for (const g of res.groups) {
               if (g.errorCode !== 0) continue;
+              // A group deleted between listing and describing answers Dead with no protocol type.
+              if (g.state === 'Dead' && !g.protocolType) continue;
               described.set(g.groupId, {
                 groupId: g.groupId,
                 state: g.state,
                 protocolType: g.protocolType,
+                type: 'classic',
+                coordinator: coordinatorId,
+                assignor: g.protocol ?? '',
+                described: true,
                 members: g.members.map((m) => ({
                   memberId: m.memberId,
                   clientId: m.clientId,
@@ -494,6 +524,44 @@ export class ClusterClient {
       }),
     );
     return out.sort((a, b) => a.groupId.localeCompare(b.groupId));
+  }
+
+  /** Limits already logged: each is said once per client (the first broker showing it), not every cycle. */
+  private readonly visibilityNoted = new Set<string>();
+
+  /**
+   * Says once per limit what this client cannot see of the groups a broker lists: no
+   * ListGroups v5 (group types unknown, every group taken as classic), no ConsumerGroupDescribe
+   * (consumer-protocol groups without members, epochs or assignments), share and streams groups
+   * (type and state only).
+   */
+  private noteVisibility(brokerId: number, v: GroupVisibility, groups: readonly ListedGroup[]): void {
+    const once = (key: string, msg: string, extra: Record<string, unknown> = {}) => {
+      if (this.visibilityNoted.has(key)) return;
+      this.visibilityNoted.add(key);
+      this.logger?.warn({ cluster: this.connection.name, broker: brokerId, ...extra }, msg);
+    };
+    if (!v.typed)
+      once(
+        'typed',
+        'broker has no ListGroups v5: group types are not visible, every group is reported as classic ' +
+          '(DescribeGroups); a KIP-848 consumer-protocol group would show as Dead with no members',
+      );
+    const consumer = groups.filter((g) => g.type === 'consumer');
+    if (consumer.length > 0 && !v.consumerDescribe)
+      once(
+        'consumerDescribe',
+        'broker has no ConsumerGroupDescribe (API 69): consumer-protocol groups are reported with their ' +
+          'listed state and committed offsets only, without members, member epochs or assignments',
+        { example: consumer[0].groupId },
+      );
+    const other = groups.filter((g) => g.type === 'share' || g.type === 'streams');
+    if (other.length > 0)
+      once(
+        'shareStreams',
+        'share and streams groups are reported with their type and listed state only (not described: no members)',
+        { example: other[0].groupId },
+      );
   }
 
   /**

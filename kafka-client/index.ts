@@ -52,6 +52,7 @@ export { decodeConsumerAssignment, type KjsBroker } from './kafkajs-internals.js
 // The cluster model, and which topics and partitions a group covers.
 export { groupPartitions, groupTopics, type GroupPartition } from './group-partitions.js';
 export {
+  groupTypes,
   isInternalTopic,
   tpKey,
   type BrokerInfo,
@@ -59,6 +60,7 @@ export {
   type CommittedOffset,
   type GroupMember,
   type GroupState,
+  type GroupType,
   type LogDirState,
   type PartitionState,
   type TopicState,

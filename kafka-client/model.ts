@@ -45,7 +45,24 @@ export interface GroupMember {
   clientHost: string;
   /** Decoded consumer-protocol assignment (empty for other protocol types). */
   assignments: readonly { topic: string; partitions: readonly number[] }[];
+  /** Consumer-protocol (KIP-848) groups only, from ConsumerGroupDescribe. */
+  memberEpoch?: number;
+  /** Static membership id (`group.instance.id`), consumer-protocol groups. */
+  instanceId?: string;
+  /** What the coordinator wants the member to own once reconciled (consumer-protocol groups). */
+  targetAssignments?: readonly { topic: string; partitions: readonly number[] }[];
+  /** Subscribed topic names and regex (consumer-protocol groups). */
+  subscribedTopics?: readonly string[];
+  subscribedTopicRegex?: string;
 }
+
+/**
+ * The group's protocol, as ListGroups v5 names it: `classic` (JoinGroup/SyncGroup), `consumer`
+ * (KIP-848 ConsumerGroupHeartbeat), `share` (KIP-932), `streams` (KIP-1071). A broker without
+ * ListGroups v5 only has classic groups.
+ */
+export const groupTypes = ['classic', 'consumer', 'share', 'streams'] as const;
+export type GroupType = (typeof groupTypes)[number];
 
 export interface CommittedOffset {
   topic: string;
@@ -56,9 +73,26 @@ export interface CommittedOffset {
 
 export interface GroupState {
   groupId: string;
-  /** Stable, Empty, PreparingRebalance, CompletingRebalance, Dead, Unknown. */
+  /**
+   * Classic: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead, Unknown. Consumer
+   * (KIP-848): Empty, Assigning, Reconciling, Stable, Dead. Share: Empty, Stable, Dead.
+   */
   state: string;
   protocolType: string;
+  /** The group's protocol (see GroupType); `classic` when the broker cannot tell (no ListGroups v5). */
+  type: GroupType;
+  /** Broker id of the group's coordinator (the broker that listed it). */
+  coordinator: number;
+  /** Assignor: the classic group's chosen protocol (range, roundrobin, ...) or the KIP-848 server assignor (uniform, range); '' when none. */
+  assignor: string;
+  /** Consumer-protocol groups: the group epoch and the epoch of its target assignment. */
+  groupEpoch?: number;
+  assignmentEpoch?: number;
+  /**
+   * false when the broker could not describe the group (no ConsumerGroupDescribe, or share and
+   * streams groups, which this client does not describe): state comes from the listing, members unknown.
+   */
+  described: boolean;
   members: readonly GroupMember[];
   offsets: readonly CommittedOffset[];
 }

@@ -10,7 +10,8 @@ import { deleteRecords, parseDeleteTarget } from './delete-records.js';
 import { electPreferredLeaders } from './elect-leaders.js';
 import { describeLogDirs } from './log-dirs.js';
 import { dumpOffsets, formatOffsetsEntry } from './offsets-dump.js';
-import { describeGroups, fetchExporterStatuses, listGroups, type GroupDescription } from './groups.js';
+import { describeGroups, fetchExporterStatuses, listGroups, parseGroupTypes, type GroupDescription } from './groups.js';
+import { groupTypes } from '../kafka-client/index.js';
 import { dumpSegmentFile, renderSegmentDump, type SegmentDump } from './log-dump.js';
 import { emit, parseOutputFormat, renderFields, renderTable, type OutputFormat } from './output.js';
 import type { HealthFilter } from './partition-health.js';
@@ -304,14 +305,28 @@ function registerTopics(program: Command): void {
     );
 }
 
+/** `topic:0,1 other:3` */
+function partitionsText(a: readonly { topic: string; partitions: readonly number[] }[]): string | null {
+  return a.length > 0 ? a.map((t) => `${t.topic}:${t.partitions.join(',')}`).join(' ') : null;
+}
+
 function groupTables(groups: readonly GroupDescription[], color: boolean): string {
   return groups
     .map((g) => {
       const head = renderFields([
         ['Group', g.groupId],
+        ['Type', g.type],
         ['State', g.state],
         ['Protocol type', g.protocolType || null],
-        ['Members', g.members.length],
+        ['Assignor', g.assignor || null],
+        ['Coordinator', g.coordinator],
+        ...(g.groupEpoch !== undefined
+          ? ([
+              ['Group epoch', g.groupEpoch],
+              ['Assignment epoch', g.assignmentEpoch ?? null],
+            ] as [string, number | null][])
+          : []),
+        ['Members', g.described ? g.members.length : 'unknown (listed, not described)'],
         ['Total lag', g.totalLag],
         ...(g.status !== undefined ? ([['Lag status', g.status]] as [string, string][]) : []),
       ]);
@@ -350,7 +365,26 @@ function groupTables(groups: readonly GroupDescription[], color: boolean): strin
         },
         color,
       );
-      return head + (g.partitions.length > 0 ? table : 'No committed offsets or assignments.\n');
+      // KIP-848 members: epoch and target assignment show who is still reconciling.
+      const epochs = g.members.some((m) => m.memberEpoch !== undefined)
+        ? renderTable(
+            {
+              columns: ['CONSUMER-ID', 'CLIENT-ID', 'MEMBER-EPOCH', 'ASSIGNED', 'TARGET'],
+              rows: g.members.map((m) => [
+                m.memberId,
+                m.clientId,
+                m.memberEpoch ?? null,
+                partitionsText(m.assignments),
+                partitionsText(m.targetAssignments ?? []),
+              ]),
+              problemRows: new Set(
+                g.members.flatMap((m, i) => (g.groupEpoch !== undefined && m.memberEpoch !== g.groupEpoch ? [i] : [])),
+              ),
+            },
+            color,
+          )
+        : '';
+      return head + epochs + (g.partitions.length > 0 ? table : 'No committed offsets or assignments.\n');
     })
     .join('\n');
 }
@@ -360,19 +394,33 @@ function registerGroups(program: Command): void {
     .command('groups')
     .description('consumer groups: state, members, lag, offset resets (operator commands)');
   withConnectionOptions(
-    groups.command('list').description('every group with state, protocol type, member count and topics'),
-  ).action(async (f: ConnectionFlags, cmd: Command) => {
-    const list = await withCluster(cmd, f, (c) => listGroups(c));
-    emit(f.output, list, (color) =>
-      renderTable(
-        {
-          columns: ['GROUP', 'STATE', 'PROTOCOL-TYPE', 'MEMBERS', 'TOPICS'],
-          rows: list.map((g) => [g.groupId, g.state, g.protocolType || null, g.members, g.topics.join(',') || null]),
-        },
-        color,
-      ),
-    );
-  });
+    groups
+      .command('list')
+      .description('every group with type, state, protocol type, assignor, coordinator, member count and topics'),
+  )
+    .option('--type <types>', `only groups of these types, comma separated (${groupTypes.join(', ')})`)
+    .action(async (f: ConnectionFlags & { type?: string }, cmd: Command) => {
+      const types = parseGroupTypes(f.type);
+      const list = await withCluster(cmd, f, (c) => listGroups(c, types));
+      emit(f.output, list, (color) =>
+        renderTable(
+          {
+            columns: ['GROUP', 'TYPE', 'STATE', 'PROTOCOL-TYPE', 'ASSIGNOR', 'COORDINATOR', 'MEMBERS', 'TOPICS'],
+            rows: list.map((g) => [
+              g.groupId,
+              g.type,
+              g.state,
+              g.protocolType || null,
+              g.assignor || null,
+              g.coordinator,
+              g.members,
+              g.topics.join(',') || null,
+            ]),
+          },
+          color,
+        ),
+      );
+    });
   withConnectionOptions(
     groups
       .command('describe')

@@ -5,38 +5,60 @@ import { estimateLagSeconds, groupLag, type LagSecondsMethod } from '../exporter
 import {
   groupPartitions,
   groupTopics,
+  groupTypes,
   RequestErrors,
   tpKey,
   type ClusterClient,
   type GroupPartition,
   type GroupState,
+  type GroupType,
   type TopicState,
 } from '../kafka-client/index.js';
-import { RuntimeFailure } from '../common/index.js';
+import { RuntimeFailure, UsageError } from '../common/index.js';
 
 const everything = { topics: () => true, groups: () => true, includeInternal: true };
 
 export interface GroupSummary {
   groupId: string;
+  /** classic, consumer (KIP-848), share (KIP-932) or streams; classic on a broker without ListGroups v5. */
+  type: GroupType;
   state: string;
   protocolType: string;
-  members: number;
+  assignor: string;
+  coordinator: number;
+  /** null when the group is listed but not described (share and streams groups): unknown, not 0. */
+  members: number | null;
   topics: string[];
 }
 
-export async function listGroups(client: ClusterClient): Promise<GroupSummary[]> {
+/** Parses `--type`: one or more of the group types, comma separated. */
+export function parseGroupTypes(value: string | undefined): GroupType[] | undefined {
+  if (value === undefined) return undefined;
+  const types = value.split(',').map((t) => t.trim().toLowerCase());
+  const bad = types.filter((t) => !(groupTypes as readonly string[]).includes(t));
+  if (bad.length > 0)
+    throw new UsageError(`--type: unknown group type ${bad.join(', ')} (one of ${groupTypes.join(', ')})`);
+  return types as GroupType[];
+}
+
+export async function listGroups(client: ClusterClient, types?: readonly GroupType[]): Promise<GroupSummary[]> {
   const md = await client.metadata(everything);
   const errors = new RequestErrors();
   const groups = await client.groups(md.brokers, () => true, errors, 8, md.topics);
   if (groups.length === 0 && errors.messages.length > 0)
     throw new RuntimeFailure(`cannot list groups: ${errors.messages.join('; ')}`);
-  return groups.map((g) => ({
-    groupId: g.groupId,
-    state: g.state,
-    protocolType: g.protocolType,
-    members: g.members.length,
-    topics: groupTopics(g),
-  }));
+  return groups
+    .filter((g) => !types || types.includes(g.type))
+    .map((g) => ({
+      groupId: g.groupId,
+      type: g.type,
+      state: g.state,
+      protocolType: g.protocolType,
+      assignor: g.assignor,
+      coordinator: g.coordinator,
+      members: g.described ? g.members.length : null,
+      topics: groupTopics(g),
+    }));
 }
 
 /** The partitions a group's lag covers (the cluster model's groupPartitions, as the exporter's collector). */
@@ -64,13 +86,26 @@ export interface PartitionLagRow {
 
 export interface GroupDescription {
   groupId: string;
+  type: GroupType;
   state: string;
   protocolType: string;
+  assignor: string;
+  coordinator: number;
+  /** Consumer-protocol (KIP-848) groups: group epoch and target-assignment epoch. */
+  groupEpoch?: number;
+  assignmentEpoch?: number;
+  /** false: listed, not described (share and streams groups): members unknown. */
+  described: boolean;
   members: {
     memberId: string;
     clientId: string;
     host: string;
     assignments: { topic: string; partitions: readonly number[] }[];
+    /** Consumer-protocol groups: the member's epoch (below the group epoch while it reconciles). */
+    memberEpoch?: number;
+    instanceId?: string;
+    /** Consumer-protocol groups: what the member will own once reconciled. */
+    targetAssignments?: { topic: string; partitions: readonly number[] }[];
   }[];
   partitions: PartitionLagRow[];
   totalLag: number;
@@ -189,13 +224,23 @@ export async function describeGroups(
     rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
     out.push({
       groupId: g.groupId,
+      type: g.type,
       state: g.state,
       protocolType: g.protocolType,
+      assignor: g.assignor,
+      coordinator: g.coordinator,
+      ...(g.groupEpoch !== undefined ? { groupEpoch: g.groupEpoch, assignmentEpoch: g.assignmentEpoch } : {}),
+      described: g.described,
       members: g.members.map((m) => ({
         memberId: m.memberId,
         clientId: m.clientId,
         host: m.clientHost,
         assignments: m.assignments.map((a) => ({ topic: a.topic, partitions: a.partitions })),
+        ...(m.memberEpoch !== undefined ? { memberEpoch: m.memberEpoch } : {}),
+        ...(m.instanceId !== undefined ? { instanceId: m.instanceId } : {}),
+        ...(m.targetAssignments
+          ? { targetAssignments: m.targetAssignments.map((a) => ({ topic: a.topic, partitions: a.partitions })) }
+          : {}),
       })),
       partitions: rows,
       totalLag,

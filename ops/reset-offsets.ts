@@ -125,6 +125,9 @@ export async function resetOffsets(
     throw e;
   });
   const g = groups[0];
+  // Share groups keep no committed offsets (their start offsets are the share coordinator's).
+  if ('type' in g && g.type !== 'classic' && g.type !== 'consumer')
+    throw new RuntimeFailure(`group ${groupId} is a ${g.type} group: it has no committed offsets to reset`);
   const t = topics.find((x) => x.name === topic);
   if (!t) throw new RuntimeFailure(`unknown topic: ${topic}`);
   const errors = new RequestErrors();
@@ -149,6 +152,11 @@ export async function resetOffsets(
     byTime,
   );
   if (execute) {
+    // A group listed but not described has members this client cannot count: refuse rather than guess.
+    if ('described' in g && !g.described)
+      throw new RuntimeFailure(
+        `group ${groupId} could not be described (the broker lacks ConsumerGroupDescribe): its members are unknown, refusing to reset`,
+      );
     if (g.members.length > 0)
       throw new RuntimeFailure(
         `refusing to reset offsets of group ${groupId}: it has ${g.members.length} active member(s) (state ${g.state}); stop its consumers first`,

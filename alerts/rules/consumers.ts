@@ -7,10 +7,12 @@ import { gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';
 import type { RuleGroupSpec } from '../schema/types.js';
 import { spoken, type RuleKit } from './common.js';
+import { groupProtocolAlerts } from './group-protocols.js';
 
 export const REBALANCING_STATES = 'PreparingRebalance|CompletingRebalance';
 
-export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
+export function consumerRules(kit: RuleKit): RuleGroupSpec {
+  const { s, t, k, w } = kit;
   const g = { cluster: TEST_CLUSTER, consumergroup: 'orders-service', topic: 'orders' };
   const gp = (partition: string) => ({ consumergroup: 'orders-service', topic: 'orders', partition });
   const rebalancing = (segments: [number, number][]) =>
@@ -255,6 +257,7 @@ export function consumerRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
           },
         ],
       },
+      ...groupProtocolAlerts(kit),
     ],
   };
 }

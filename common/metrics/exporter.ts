@@ -131,6 +131,24 @@ export const exporterMetrics = defineMetrics('exporter', {
     help: 'Group state, one series per group with value 1 for the current state',
     labels: [C, 'consumergroup', 'state'],
   },
+  consumerGroupInfo: {
+    name: 'kafka_consumergroup_info',
+    type: 'gauge',
+    help: 'Group type (classic, consumer = KIP-848, share = KIP-932, streams), state, assignor and coordinator broker id (value 1)',
+    labels: [C, 'consumergroup', 'type', 'state', 'assignor', 'coordinator'],
+  },
+  shareGroupLag: {
+    name: 'kafka_sharegroup_lag',
+    type: 'gauge',
+    help: 'Share group: records between the share-partition start offset and the high watermark (DescribeShareGroupOffsets)',
+    labels: [C, 'sharegroup', 'topic', 'partition'],
+  },
+  shareGroupLagSum: {
+    name: 'kafka_sharegroup_lag_sum',
+    type: 'gauge',
+    help: "Sum of the share group's lag on the topic",
+    labels: [C, 'sharegroup', 'topic'],
+  },
   partitionOffline: {
     name: 'kafka_topic_partition_offline',
     type: 'gauge',

@@ -5,13 +5,19 @@ import { instant, q, redFrom, stateTimeline, table, timeseries } from '../panels
 import { offsetRate, sel } from '../promql.js';
 import type { DashboardThresholds } from '../thresholds.js';
 import { allVariables, type DashboardSpec } from '../types.js';
+import {
+  groupsByTypeAndStatePanel,
+  groupTypeTablePanel,
+  shareLagPanel,
+  shareLagPerPartitionPanel,
+} from './group-types.js';
 
 export function lagDashboard(t: DashboardThresholds): DashboardSpec {
   return {
     uid: 'kafka-sre-lag',
     title: 'Kafka / Consumer lag',
     description:
-      'Consumer lag per group, topic and partition, in records and seconds, with Burrow-style status, commit and produce rates, uncommitted partitions and records lost to retention.',
+      'Consumer lag per group, topic and partition, in records and seconds, with Burrow-style status, commit and produce rates, uncommitted partitions and records lost to retention; group types and states, share-group lag.',
     tags: ['lag'],
     variables: allVariables,
     from: 'now-3h',
@@ -110,6 +116,10 @@ export function lagDashboard(t: DashboardThresholds): DashboardSpec {
             { w: 6, thresholds: redFrom(1), runbooks: ['KafkaRecordsLostToRetention'] },
           ),
         ],
+      },
+      {
+        title: 'Group types and share groups',
+        panels: [groupTypeTablePanel(), groupsByTypeAndStatePanel(), shareLagPanel(t), shareLagPerPartitionPanel(t)],
       },
     ],
   };

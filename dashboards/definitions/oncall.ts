@@ -6,6 +6,7 @@ import { rate, sel } from '../promql.js';
 import * as S from '../signals.js';
 import { redAboveRate, type DashboardThresholds } from '../thresholds.js';
 import { allVariables, type DashboardSpec } from '../types.js';
+import { groupsByTypeAndStatePanel, shareLagPanel } from './group-types.js';
 
 export function oncallDashboard(t: DashboardThresholds): DashboardSpec {
   return {
@@ -121,6 +122,8 @@ export function oncallDashboard(t: DashboardThresholds): DashboardSpec {
               drilldowns: ['kafka-sre-lag'],
             },
           ),
+          groupsByTypeAndStatePanel(),
+          shareLagPanel(t),
         ],
       },
       {

@@ -57,6 +57,10 @@ test('Lag series use the committed offsets, lift commits below log start, and co
     groupId: 'g1',
     state: 'Empty',
     protocolType: 'consumer',
+    type: 'classic',
+    coordinator: 0,
+    assignor: 'range',
+    described: true,
     members: [],
     offsets: [{ topic: 'orders', partition: 1, offset: 10 }],
   };
@@ -99,6 +103,10 @@ test('Aggregating lag to topic level drops per-partition group series but keeps 
     groupId: 'g1',
     state: 'Stable',
     protocolType: 'consumer',
+    type: 'classic',
+    coordinator: 0,
+    assignor: 'range',
+    described: true,
     members: [],
     offsets: [{ topic: 'orders', partition: 0, offset: 90 }],
   };
@@ -115,6 +123,10 @@ test('The cardinality guard keeps cluster-level series and drops the most detail
     groupId: 'g1',
     state: 'Stable',
     protocolType: 'consumer',
+    type: 'classic',
+    coordinator: 0,
+    assignor: 'range',
+    described: true,
     members: [],
     offsets: [{ topic: 'orders', partition: 0, offset: 90 }],
   };
@@ -134,6 +146,10 @@ test('A group that stops committing while owned goes from OK to STALL after the 
     groupId: 'g1',
     state: 'Stable',
     protocolType: 'consumer',
+    type: 'classic',
+    coordinator: 0,
+    assignor: 'range',
+    described: true,
     members: owned,
     offsets: [{ topic: 'orders', partition: 0, offset: 40 }],
   };
@@ -153,6 +169,10 @@ test('Record timestamps are requested only for lagging partitions whose committe
     groupId: 'g1',
     state: 'Empty',
     protocolType: 'consumer',
+    type: 'classic',
+    coordinator: 0,
+    assignor: 'range',
+    described: true,
     members: [],
     offsets: [
       { topic: 'orders', partition: 0, offset: 100 },
@@ -166,4 +186,69 @@ test('Record timestamps are requested only for lagging partitions whose committe
   assert.deepEqual(await timestampsToRead(state([g]), h), []);
   const { snapshot: s } = await deriveSnapshot(state([g]), h, opts);
   assert.equal(value(s, 'consumerGroupLagSeconds', { partition: '1' }), (1_000_000 - 999) / 1000);
+});
+
+test('Every group type gets kafka_consumergroup_info; consumer groups get members and lag, share groups neither', async () => {
+  const consumer: GroupState = {
+    groupId: 'kip848',
+    state: 'Reconciling',
+    protocolType: 'consumer',
+    type: 'consumer',
+    coordinator: 2,
+    assignor: 'uniform',
+    groupEpoch: 7,
+    assignmentEpoch: 7,
+    described: true,
+    members: [
+      {
+        memberId: 'm1',
+        clientId: 'c1',
+        clientHost: '/127.0.0.1',
+        memberEpoch: 6,
+        assignments: [{ topic: 'orders', partitions: [0, 1] }],
+        targetAssignments: [{ topic: 'orders', partitions: [0] }],
+      },
+      {
+        memberId: 'm2',
+        clientId: 'c2',
+        clientHost: '/127.0.0.1',
+        memberEpoch: 7,
+        assignments: [],
+        targetAssignments: [{ topic: 'orders', partitions: [1] }],
+      },
+    ],
+    offsets: [{ topic: 'orders', partition: 1, offset: 75 }],
+  };
+  const share: GroupState = {
+    groupId: 'queue',
+    state: 'Stable',
+    protocolType: 'share',
+    type: 'share',
+    coordinator: 1,
+    assignor: '',
+    described: false,
+    members: [],
+    offsets: [],
+  };
+  const { snapshot: s, groups } = await deriveSnapshot(state([consumer, share]), new ClusterHistory(), opts);
+  const info = samplesOf(s, 'consumerGroupInfo').map((x) => x.labels);
+  assert.deepEqual(
+    info.map(({ consumergroup, type, state: st, assignor, coordinator }) => ({
+      consumergroup,
+      type,
+      state: st,
+      assignor,
+      coordinator,
+    })),
+    [
+      { consumergroup: 'kip848', type: 'consumer', state: 'Reconciling', assignor: 'uniform', coordinator: '2' },
+      { consumergroup: 'queue', type: 'share', state: 'Stable', assignor: '', coordinator: '1' },
+    ],
+  );
+  assert.equal(value(s, 'consumerGroupMembers', { consumergroup: 'kip848' }), 2);
+  assert.equal(value(s, 'consumerGroupLag', { consumergroup: 'kip848', partition: '1' }), 5);
+  assert.equal(value(s, 'consumerGroupState', { consumergroup: 'queue', state: 'Stable' }), 1);
+  assert.equal(value(s, 'consumerGroupMembers', { consumergroup: 'queue' }), undefined, 'unknown, not 0');
+  assert.equal(value(s, 'consumerGroupStatus', { consumergroup: 'queue' }), undefined);
+  assert.ok(groups.has('kip848') && !groups.has('queue'));
 });

@@ -126,8 +126,19 @@ export async function deriveSnapshot(
     await yielder.maybe();
     const gl = { consumergroup: g.groupId };
     const gb = labelValueBytes(g.groupId);
-    b.add(Tier.group, 'consumerGroupMembers', gl, g.members.length);
+    b.add(
+      Tier.group,
+      'consumerGroupInfo',
+      { ...gl, type: g.type, state: g.state, assignor: g.assignor, coordinator: g.coordinator },
+      1,
+    );
     b.add(Tier.group, 'consumerGroupState', { ...gl, state: g.state }, 1);
+    // Share and streams groups (and consumer groups on a broker without ConsumerGroupDescribe) are
+    // listed, not described: their member count is unknown, so no series rather than a wrong 0.
+    if (g.described) b.add(Tier.group, 'consumerGroupMembers', gl, g.members.length);
+    // Share groups do not commit offsets (their lag is kafka_sharegroup_lag); streams groups are not
+    // read here. Consumer-lag series and Burrow status are for classic and consumer groups only.
+    if (g.type !== 'classic' && g.type !== 'consumer') continue;
     const owned = new Set<string>();
     for (const m of g.members)
       for (const a of m.assignments) for (const p of a.partitions) owned.add(tpKey(a.topic, p));

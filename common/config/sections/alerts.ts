@@ -119,6 +119,24 @@ const thresholds = z.strictObject({
     .positive()
     .default(60)
     .describe('KafkaConsumerLagSecondsHigh: age of the oldest unconsumed record'),
+  stuckReconciliationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe(
+      'KafkaConsumerGroupReconciliationStuck: minutes a consumer-protocol (KIP-848) group may stay in Assigning/Reconciling (beyond the 5-minute default rebalance timeout)',
+    ),
+  shareGroupLagRecords: z
+    .number()
+    .positive()
+    .default(1000)
+    .describe('KafkaShareGroupLagHigh: share-group lag (records) per group and topic'),
+  shareGroupLagGrowthPerSecond: z
+    .number()
+    .positive()
+    .default(1)
+    .describe('KafkaShareGroupLagGrowing: sustained growth of share-group lag (records per second over 15 minutes)'),
   rebalancingMinutes: z
     .number()
     .int()

@@ -1,0 +1,132 @@
+// Groups by type: ListGroups v5 (group type and state per group) where the broker's ApiVersions
+// offers it, else kafkajs's classic listing; KIP-848 consumer-protocol groups described with
+// ConsumerGroupDescribe (API 69: member epochs, assignment and target assignment, assignor, group
+// epoch, state). Classic groups keep DescribeGroups (cluster-client.ts): a consumer-protocol group
+// described that way shows as Dead with no members (Kafka 4 for DescribeGroups below v6), which is
+// the hole this module closes.
+import {
+  consumerGroupDescribeCodec,
+  type DescribedTopicPartitions,
+  errorName,
+  listGroupsCodec,
+} from '../protocol/index.js';
+import { groupTypes, type GroupMember, type GroupState, type GroupType } from './model.js';
+import type { KjsBroker } from './kafkajs-internals.js';
+import { callApi, negotiateVersion } from './protocol-apis.js';
+
+export interface ListedGroup {
+  groupId: string;
+  protocolType: string;
+  type: GroupType;
+  /** The group's state as listed (ListGroups v4+); undefined from an older listing. */
+  state?: string;
+}
+
+/** What a broker's ApiVersions lets this client see of its groups. */
+export interface GroupVisibility {
+  /** ListGroups v5: group types. Without it every group is taken as classic. */
+  typed: boolean;
+  /** ConsumerGroupDescribe (API 69): members and epochs of consumer-protocol groups. */
+  consumerDescribe: boolean;
+}
+
+export function groupVisibility(broker: Pick<KjsBroker, 'versions'>): GroupVisibility {
+  const listVersion = negotiateVersion(listGroupsCodec, broker.versions?.[String(listGroupsCodec.apiKey)]);
+  return {
+    typed: listVersion !== undefined && listVersion >= 5,
+    consumerDescribe:
+      negotiateVersion(consumerGroupDescribeCodec, broker.versions?.[String(consumerGroupDescribeCodec.apiKey)]) !==
+      undefined,
+  };
+}
+
+/** Kafka names types "classic", "consumer", "share", "streams" (its Admin parses them case-insensitively). */
+function parseType(raw: string | undefined): GroupType | undefined {
+  const t = (raw ?? '').toLowerCase();
+  return (groupTypes as readonly string[]).includes(t) ? (t as GroupType) : undefined;
+}
+
+/**
+ * The groups one broker coordinates. With ListGroups v5 each group carries its type and state; a
+ * type this client does not know (a newer Kafka's) is left out: it could not be described correctly.
+ */
+export async function listGroupsOn(broker: KjsBroker, visibility: GroupVisibility): Promise<ListedGroup[]> {
+  if (!visibility.typed) {
+    const res = await broker.listGroups();
+    return res.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, type: 'classic' }));
+  }
+  const { response } = await callApi(broker, listGroupsCodec, {});
+  if (response.errorCode !== 0)
+    throw new Error(`ListGroups on broker ${broker.nodeId}: ${errorName(response.errorCode)}`);
+  const out: ListedGroup[] = [];
+  for (const g of response.groups) {
+    const type = parseType(g.groupType);
+    if (type) out.push({ groupId: g.groupId, protocolType: g.protocolType, type, state: g.groupState });
+  }
+  return out;
+}
+
+const toAssignments = (a: readonly DescribedTopicPartitions[]) =>
+  a.map((t) => ({ topic: t.topicName, partitions: [...t.partitions].sort((x, y) => x - y) }));
+
+/**
+ * ConsumerGroupDescribe of consumer-protocol groups on their coordinator. Returns the described
+ * groups (offsets not yet read) and the ids the broker would not describe (GROUP_ID_NOT_FOUND:
+ * gone, or converted back to classic since it was listed), which the caller describes as classic.
+ */
+export async function describeConsumerGroups(
+  broker: KjsBroker,
+  listed: readonly ListedGroup[],
+): Promise<{ described: GroupState[]; notDescribed: ListedGroup[] }> {
+  const { response } = await callApi(broker, consumerGroupDescribeCodec, {
+    groupIds: listed.map((g) => g.groupId),
+    includeAuthorizedOperations: false,
+  });
+  const byId = new Map(listed.map((g) => [g.groupId, g]));
+  const described: GroupState[] = [];
+  const seen = new Set<string>();
+  for (const g of response.groups) {
+    const l = byId.get(g.groupId);
+    if (!l || g.errorCode !== 0) continue;
+    seen.add(g.groupId);
+    described.push({
+      groupId: g.groupId,
+      state: g.groupState,
+      protocolType: l.protocolType || 'consumer',
+      type: 'consumer',
+      coordinator: broker.nodeId,
+      assignor: g.assignorName,
+      groupEpoch: g.groupEpoch,
+      assignmentEpoch: g.assignmentEpoch,
+      described: true,
+      members: g.members.map((m): GroupMember => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        assignments: toAssignments(m.assignment),
+        memberEpoch: m.memberEpoch,
+        ...(m.instanceId !== null ? { instanceId: m.instanceId } : {}),
+        targetAssignments: toAssignments(m.targetAssignment),
+        subscribedTopics: [...m.subscribedTopicNames],
+        ...(m.subscribedTopicRegex !== null ? { subscribedTopicRegex: m.subscribedTopicRegex } : {}),
+      })),
+      offsets: [],
+    });
+  }
+  return { described, notDescribed: listed.filter((g) => !seen.has(g.groupId)) };
+}
+
+/** A group this client lists but cannot describe: state from the listing, members unknown. */
+export function listedOnly(g: ListedGroup, coordinator: number): GroupState {
+  return {
+    groupId: g.groupId,
+    state: g.state ?? 'Unknown',
+    protocolType: g.protocolType,
+    type: g.type,
+    coordinator,
+    assignor: '',
+    described: false,
+    members: [],
+    offsets: [],
+  };
+}

@@ -25,6 +25,7 @@ import { callApi, describeCluster, describeLogDirs, electLeaders, UnsupportedApi
 import { kafkaConfig, type ClusterConnection } from './connection.js';
 import {
   describeConsumerGroups,
+  describeShareGroupsOn,
   groupVisibility,
   listedOnly,
   listGroupsOn,
@@ -449,7 +450,21 @@ export class ClusterClient {
         const described = new Map<string, GroupState>();
         const classic = groups.filter((g) => g.type === 'classic');
         const consumer = groups.filter((g) => g.type === 'consumer');
-        for (const g of groups) if (g.type === 'share' || g.type === 'streams') out.push(listedOnly(g, coordinatorId));
+        for (const g of groups) if (g.type === 'streams') out.push(listedOnly(g, coordinatorId));
+        // Share groups have no committed offsets to fetch: described (or listed only) they are complete.
+        const share = groups.filter((g) => g.type === 'share');
+        if (!visibility.shareDescribe) for (const g of share) out.push(listedOnly(g, coordinatorId));
+        else
+          for (let i = 0; i < share.length; i += 200) {
+            const batch = share.slice(i, i + 200);
+            try {
+              const res = await withTimeout(describeShareGroupsOn(broker, batch), this.timeoutMs, 'ShareGroupDescribe');
+              out.push(...res);
+            } catch (e) {
+              errors.add('ShareGroupDescribe', e);
+              for (const g of batch) out.push(listedOnly(g, coordinatorId));
+            }
+          }
         // Without ConsumerGroupDescribe a consumer-protocol group still has committed offsets: its lag is known.
         if (!visibility.consumerDescribe)
           for (const g of consumer) described.set(g.groupId, listedOnly(g, coordinatorId));
@@ -555,13 +570,19 @@ export class ClusterClient {
           'listed state and committed offsets only, without members, member epochs or assignments',
         { example: consumer[0].groupId },
       );
-    const other = groups.filter((g) => g.type === 'share' || g.type === 'streams');
-    if (other.length > 0)
+    const share = groups.filter((g) => g.type === 'share');
+    if (share.length > 0 && !v.shareDescribe)
       once(
-        'shareStreams',
-        'share and streams groups are reported with their type and listed state only (not described: no members)',
-        { example: other[0].groupId },
+        'shareDescribe',
+        'broker has no ShareGroupDescribe (API 77): share groups are reported with their type and listed state only ' +
+          '(no members)',
+        { example: share[0].groupId },
       );
+    const streams = groups.filter((g) => g.type === 'streams');
+    if (streams.length > 0)
+      once('streams', 'streams groups are reported with their type and listed state only (not described: no members)', {
+        example: streams[0].groupId,
+      });
   }
 
   /**

@@ -7,8 +7,10 @@
 import {
   consumerGroupDescribeCodec,
   type DescribedTopicPartitions,
+  ErrorCode,
   errorName,
   listGroupsCodec,
+  shareGroupDescribeCodec,
 } from '../protocol/index.js';
 import { groupTypes, type GroupMember, type GroupState, type GroupType } from './model.js';
 import type { KjsBroker } from './kafkajs-internals.js';
@@ -28,6 +30,8 @@ export interface GroupVisibility {
   typed: boolean;
   /** ConsumerGroupDescribe (API 69): members and epochs of consumer-protocol groups. */
   consumerDescribe: boolean;
+  /** ShareGroupDescribe (API 77, KIP-932): members, epochs and assignor of share groups. */
+  shareDescribe: boolean;
 }
 
 export function groupVisibility(broker: Pick<KjsBroker, 'versions'>): GroupVisibility {
@@ -36,6 +40,9 @@ export function groupVisibility(broker: Pick<KjsBroker, 'versions'>): GroupVisib
     typed: listVersion !== undefined && listVersion >= 5,
     consumerDescribe:
       negotiateVersion(consumerGroupDescribeCodec, broker.versions?.[String(consumerGroupDescribeCodec.apiKey)]) !==
+      undefined,
+    shareDescribe:
+      negotiateVersion(shareGroupDescribeCodec, broker.versions?.[String(shareGroupDescribeCodec.apiKey)]) !==
       undefined,
   };
 }
@@ -87,8 +94,16 @@ export async function describeConsumerGroups(
   const seen = new Set<string>();
   for (const g of response.groups) {
     const l = byId.get(g.groupId);
-    if (!l || g.errorCode !== 0) continue;
+    if (!l) continue;
+    // Only GROUP_ID_NOT_FOUND means "not a consumer-protocol group (any more)". Any other error
+    // (coordinator loading or moved, authorization) keeps the group as listed: its committed offsets
+    // and lag are still read, rather than the group vanishing for a cycle and its alerts resolving.
+    if (g.errorCode === ErrorCode.GROUP_ID_NOT_FOUND) continue;
     seen.add(g.groupId);
+    if (g.errorCode !== ErrorCode.NONE) {
+      described.push(listedOnly(l, broker.nodeId));
+      continue;
+    }
     described.push({
       groupId: g.groupId,
       state: g.groupState,
@@ -114,6 +129,47 @@ export async function describeConsumerGroups(
     });
   }
   return { described, notDescribed: listed.filter((g) => !seen.has(g.groupId)) };
+}
+
+/**
+ * ShareGroupDescribe of share groups on their coordinator (the broker that listed them): state,
+ * assignor, epochs and members with their member epochs and assignments. A share group has no
+ * committed offsets (its progress is the share-partition start offset, read with
+ * DescribeShareGroupOffsets), so `offsets` stays empty. Groups the broker would not describe
+ * (gone since the listing) are left out.
+ */
+export async function describeShareGroupsOn(broker: KjsBroker, listed: readonly ListedGroup[]): Promise<GroupState[]> {
+  const { response } = await callApi(broker, shareGroupDescribeCodec, {
+    groupIds: listed.map((g) => g.groupId),
+    includeAuthorizedOperations: false,
+  });
+  const byId = new Map(listed.map((g) => [g.groupId, g]));
+  const described: GroupState[] = [];
+  for (const g of response.groups) {
+    const l = byId.get(g.groupId);
+    if (!l || g.errorCode !== 0) continue;
+    described.push({
+      groupId: g.groupId,
+      state: g.groupState,
+      protocolType: l.protocolType || 'share',
+      type: 'share',
+      coordinator: broker.nodeId,
+      assignor: g.assignorName,
+      groupEpoch: g.groupEpoch,
+      assignmentEpoch: g.assignmentEpoch,
+      described: true,
+      members: g.members.map((m): GroupMember => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        assignments: toAssignments(m.assignment),
+        memberEpoch: m.memberEpoch,
+        subscribedTopics: [...m.subscribedTopicNames],
+      })),
+      offsets: [],
+    });
+  }
+  return described;
 }
 
 /** A group this client lists but cannot describe: state from the listing, members unknown. */

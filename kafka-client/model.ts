@@ -89,8 +89,9 @@ export interface GroupState {
   groupEpoch?: number;
   assignmentEpoch?: number;
   /**
-   * false when the broker could not describe the group (no ConsumerGroupDescribe, or share and
-   * streams groups, which this client does not describe): state comes from the listing, members unknown.
+   * false when the broker could not describe the group (no ConsumerGroupDescribe or
+   * ShareGroupDescribe, or a streams group, which this client does not describe): state comes from
+   * the listing, members unknown.
    */
   described: boolean;
   members: readonly GroupMember[];

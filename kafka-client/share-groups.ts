@@ -23,7 +23,7 @@ export interface ShareGroupMemberInfo {
 }
 export interface ShareGroupInfo {
   groupId: string;
-  /** Empty, Stable, Dead (unknown group). */
+  /** Empty, Stable, Dead (unknown group); Unknown when the describe failed (see error). */
   state: string;
   groupEpoch: number;
   assignmentEpoch: number;
@@ -92,7 +92,8 @@ export async function describeShareGroups(
     const g = res.groups[0];
     out.push({
       groupId,
-      state: g?.groupState || 'Dead',
+      // An error answer (authorization, coordinator moving) says nothing about the group's state.
+      state: g && g.errorCode !== ErrorCode.NONE ? 'Unknown' : g?.groupState || 'Dead',
       groupEpoch: g?.groupEpoch ?? 0,
       assignmentEpoch: g?.assignmentEpoch ?? 0,
       assignor: g?.assignorName ?? '',

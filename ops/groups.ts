@@ -26,7 +26,7 @@ export interface GroupSummary {
   protocolType: string;
   assignor: string;
   coordinator: number;
-  /** null when the group is listed but not described (share and streams groups): unknown, not 0. */
+  /** null when the group is listed but not described (streams groups, or a broker without the describe API): unknown, not 0. */
   members: number | null;
   topics: string[];
 }
@@ -94,7 +94,7 @@ export interface GroupDescription {
   /** Consumer-protocol (KIP-848) groups: group epoch and target-assignment epoch. */
   groupEpoch?: number;
   assignmentEpoch?: number;
-  /** false: listed, not described (share and streams groups): members unknown. */
+  /** false: listed, not described (streams groups, or a broker without the describe API): members unknown. */
   described: boolean;
   members: {
     memberId: string;

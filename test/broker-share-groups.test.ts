@@ -29,6 +29,7 @@ import { drillTimeouts } from '../chaos/embedded/stack.js';
 import { processFixture, repoRoot, waitFor, type RunningProcess } from './support/processes.js';
 import { RawClient, tempDir } from './broker-support.js';
 import { ClusterClient, describeShareGroupOffsets, describeShareGroups } from '../kafka-client/index.js';
+import { listGroups } from '../ops/groups.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
 
 const LOCK_MS = 3000;
@@ -254,6 +255,12 @@ test('share group of librdkafka share consumers: acknowledgements, redelivery, l
     [[{ topic, partitions: [0] }], [{ topic, partitions: [0] }]],
   );
   assert.deepEqual(described.members.map((m) => m.clientId).sort(), ['a', 'b']);
+  // The group listing the exporter and `kafka-sre groups list` use describes it too (ShareGroupDescribe).
+  const listed = (await listGroups(client, ['share'])).filter((g) => g.groupId === group);
+  assert.deepEqual(
+    listed.map((g) => [g.type, g.state, g.assignor, g.members]),
+    [['share', 'Stable', 'simple', 2]],
+  );
   await Promise.all([a.proc.stop(10_000), b.proc.stop(10_000)]);
   assert.match(a.proc.output(), /^CLOSED$/m);
 

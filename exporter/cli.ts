@@ -19,6 +19,7 @@ interface ExporterFlags {
   groupAllow?: string[];
   groupDeny?: string[];
   aggregateLag?: boolean;
+  coordinationGroup?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -63,6 +64,10 @@ export function registerExporterCommands(program: Command): void {
     .option('--group-allow <regex>', 'only these consumer groups (repeatable)', collect)
     .option('--group-deny <regex>', 'never these consumer groups (repeatable)', collect)
     .option('--aggregate-lag', 'only topic-level lag series')
+    .option(
+      '--coordination-group <name>',
+      'fleet mode: replicas joining this consumer group split the groups between them (exporter.coordination)',
+    )
     .action(async (flags: ExporterFlags, cmd: Command) => {
       const ctx = contextFor(cmd);
       const exporter: NonNullable<ConfigInput['exporter']> = {};
@@ -71,6 +76,7 @@ export function registerExporterCommands(program: Command): void {
       if (flags.interval !== undefined) exporter.intervalMs = flags.interval;
       if (flags.seriesLimit !== undefined) exporter.seriesLimit = flags.seriesLimit;
       if (flags.aggregateLag) exporter.aggregateLagToTopic = true;
+      if (flags.coordinationGroup !== undefined) exporter.coordination = { group: flags.coordinationGroup };
       if (flags.probe !== undefined) exporter.probe = { enabled: flags.probe };
       if (flags.topicAllow || flags.topicDeny)
         exporter.topics = { allow: flags.topicAllow ?? [], deny: flags.topicDeny ?? [] };
@@ -89,7 +95,8 @@ export function registerExporterCommands(program: Command): void {
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (err.code === 'EADDRINUSE') throw new RuntimeFailure(`port ${config.exporter.port} is already in use`);
-        if (/regular expression|used twice|sasl|tls|bootstrap/.test(err.message)) throw new UsageError(err.message);
+        if (/regular expression|used twice|sasl|tls|bootstrap|coordination/.test(err.message))
+          throw new UsageError(err.message);
         throw new RuntimeFailure(err.message);
       }
       process.stdout.write(

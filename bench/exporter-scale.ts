@@ -12,6 +12,8 @@
 // Usage: node --import tsx bench/exporter-scale.ts [small=100] [large=1000] [scrapes=200 per encoding]
 //        [--window=60] (seconds of the CPU/RSS window) [--no-burrow]
 //        [--exporter-node-options='--max-semi-space-size=4']  (NODE_OPTIONS of the exporter only)
+//        [--replicas=N]  fleet mode: N exporters in one coordination group (fleetRun below);
+//                        positional sizes as above, the third is gzip scrapes per replica
 // CPU is CPU time (/proc utime+stime) over wall time: it does not depend on how busy the machine
 // is as much as latency does, but compare runs only at a similar load (printed).
 //
@@ -195,7 +197,11 @@ function costMeter(pid: number) {
 
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-async function run(topics: number, scrapes: number, burrow: boolean) {
+/**
+ * The reference broker (one node) with N topics x 10 partitions, one record per partition, and N
+ * groups each committed on 2 topics. Stops the broker if the setup fails.
+ */
+async function benchCluster(topics: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kafka-sre-bench-'));
   const brokerPort = await freePort();
   const broker = startCli([
@@ -209,8 +215,6 @@ async function run(topics: number, scrapes: number, burrow: boolean) {
     '--metrics-port',
     String(await freePort()),
   ]);
-  let exporter: ChildProcess | undefined;
-  const sides: SideProcess[] = [];
   try {
     await waitForPort(brokerPort, 60_000);
     const kafka = createKafka({ clientId: 'bench', brokers: [`127.0.0.1:${brokerPort}`], requestTimeout: 60_000 });
@@ -261,7 +265,19 @@ async function run(topics: number, scrapes: number, burrow: boolean) {
     await client.close();
     await admin.disconnect();
     const setupSeconds = (Date.now() - setupStart) / 1000;
+    return { broker, dataDir, brokerPort, groups, setupSeconds };
+  } catch (e) {
+    await stop(broker);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+}
 
+async function run(topics: number, scrapes: number, burrow: boolean) {
+  const { broker, dataDir, brokerPort, groups, setupSeconds } = await benchCluster(topics);
+  let exporter: ChildProcess | undefined;
+  const sides: SideProcess[] = [];
+  try {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     exporter = startCli(
@@ -454,6 +470,134 @@ async function run(topics: number, scrapes: number, burrow: boolean) {
   }
 }
 
+/**
+ * Fleet mode (`--replicas=N`): N exporters in one coordination group on the same cluster. Per
+ * replica: its share (groups, coordination partitions), collection cycle max, RSS max and CPU
+ * over the window, gzip scrape latency; for the fleet: whether the union of the replicas'
+ * /metrics holds every group's lag exactly once and the cluster-wide series once.
+ */
+async function fleetRun(topics: number, replicas: number, scrapes: number) {
+  const { broker, dataDir, brokerPort, groups, setupSeconds } = await benchCluster(topics);
+  const exporters: { child: ChildProcess; url: string }[] = [];
+  try {
+    for (let i = 0; i < replicas; i++) {
+      const port = await freePort();
+      const child = startCli(
+        [
+          'exporter',
+          '--bootstrap',
+          `127.0.0.1:${brokerPort}`,
+          '--cluster-name',
+          CLUSTER,
+          '--port',
+          String(port),
+          '--interval',
+          String(INTERVAL_MS),
+          '--no-probe',
+          '--log-level',
+          'warn',
+          '--series-limit',
+          '300000',
+          '--coordination-group',
+          'kafka-sre-bench-fleet',
+        ],
+        exporterNodeOptions,
+      );
+      exporters.push({ child, url: `http://127.0.0.1:${port}` });
+    }
+    const union = async () => {
+      const texts = await Promise.all(exporters.map((e) => exposition(e.url)));
+      const owners = new Map<string, number>();
+      let clusterWide = 0;
+      texts.forEach((text) => {
+        if (/^kafka_brokers\{/m.test(text)) clusterWide++;
+        for (const m of text.matchAll(
+          /^kafka_consumergroup_lag_sum\{[^}]*consumergroup="([^"]+)"[^}]*topic="([^"]+)"/gm,
+        ))
+          owners.set(`${m[1]}/${m[2]}`, (owners.get(`${m[1]}/${m[2]}`) ?? 0) + 1);
+      });
+      const seriesExpected = groups * 2;
+      return {
+        groupTopics: owners.size,
+        expected: seriesExpected,
+        exactlyOnce: owners.size === seriesExpected && [...owners.values()].every((n) => n === 1) && clusterWide === 1,
+        replicasWithClusterSeries: clusterWide,
+      };
+    };
+    const joinedStart = Date.now();
+    await waitFor(
+      'every group exported exactly once by the fleet',
+      async () => (await union()).exactlyOnce,
+      300_000,
+      1000,
+    );
+    const coveredSeconds = (Date.now() - joinedStart) / 1000;
+    await new Promise((r) => setTimeout(r, 2 * INTERVAL_MS));
+
+    const meters = exporters.map((e) => costMeter(e.child.pid!));
+    const sampler = setInterval(() => meters.forEach((m) => m.sample()), 200);
+    const cycles = exporters.map(() => [] as number[]);
+    const lastSuccess: (number | undefined)[] = exporters.map(() => undefined);
+    const latencies = exporters.map(() => [] as number[]);
+    const windowEnd = Date.now() + windowSeconds * 1000;
+    try {
+      // Scrapes: gzip, round-robin over the replicas, 20 ms apart, for the window and at least
+      // `scrapes` per replica; each replica's cycle duration read whenever it published anew.
+      for (let i = 0; Date.now() < windowEnd || i < scrapes * exporters.length; i++) {
+        const k = i % exporters.length;
+        latencies[k].push((await scrapeOnce(exporters[k].url, 'gzip')).ms);
+        if (i % (10 * exporters.length) < exporters.length) {
+          const text = await exposition(exporters[k].url);
+          const ts = metricIn(text, 'kafka_sre_exporter_last_success_timestamp_seconds');
+          if (ts !== lastSuccess[k]) {
+            lastSuccess[k] = ts;
+            cycles[k].push(metricIn(text, 'kafka_sre_exporter_collection_duration_seconds') ?? NaN);
+          }
+        }
+        await new Promise((r) => setTimeout(r, SCRAPE_GAP_MS));
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    const final = await union();
+    const perReplica = await Promise.all(
+      exporters.map(async (e, k) => {
+        const text = await exposition(e.url);
+        return {
+          shardGroups: metricIn(text, 'kafka_sre_exporter_shard_groups'),
+          shardPartitions: metricIn(text, 'kafka_sre_exporter_shard_partitions'),
+          clusterWide: /^kafka_brokers\{/m.test(text),
+          series: metricIn(text, 'kafka_sre_exporter_series'),
+          cycleMaxSeconds: cycles[k].length ? Math.max(...cycles[k]) : null,
+          cycleSamples: cycles[k],
+          gzipScrapeMs: {
+            p50: round(quantile(latencies[k], 0.5)),
+            p99: round(quantile(latencies[k], 0.99)),
+            scrapes: latencies[k].length,
+          },
+          ...meters[k].result(),
+          peakMB: memoryMB(e.child.pid!).hwm,
+        };
+      }),
+    );
+    return {
+      topics,
+      partitions: topics * PARTITIONS,
+      groups,
+      replicas,
+      setupSeconds,
+      loadAverage: loadAverage(),
+      secondsUntilEveryGroupExportedOnce: round(coveredSeconds),
+      union: final,
+      perReplica,
+    };
+  } finally {
+    for (const e of exporters) await stop(e.child);
+    await stop(broker);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 type RunResult = Awaited<ReturnType<typeof run>>;
 
 /** The issue's table: one row per size, CPU cores / RSS max for each tool, plus lag agreement. */
@@ -481,6 +625,30 @@ function table(idleMB: number, runs: RunResult[], burrowNote: string | undefined
   return [...lines, '', ...notes].join('\n');
 }
 
+const replicas = flag('replicas') === undefined ? undefined : Number(flag('replicas'));
+if (replicas !== undefined) {
+  // Fleet mode: no Burrow, no idle measurement; one JSON object per size.
+  if (!Number.isInteger(replicas) || replicas < 1) throw new Error('--replicas=N: N >= 1');
+  const sizes = positional.length ? positional.slice(0, 2).map(Number) : [100, 1000];
+  const fleetScrapes = Number(positional[2] ?? 100);
+  const results = [];
+  for (const size of [...new Set(sizes)]) results.push(await fleetRun(size, replicas, fleetScrapes));
+  process.stdout.write(
+    JSON.stringify(
+      {
+        benchmark: 'exporter-scale (fleet)',
+        targets: { cycleSecondsPerReplica: 5, gzipScrapeP99Ms: 100, rssMBPerReplica: 350 },
+        intervalMs: INTERVAL_MS,
+        exporterRunsFrom:
+          spawnSync(process.execPath, [join(repoRoot, 'bin', 'dist-stamp.js')]).status === 0 ? 'dist' : 'tsx',
+        runs: results,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  process.exit(0);
+}
 const small = Number(positional[0] ?? 100);
 const large = Number(positional[1] ?? 1000);
 const scrapes = Number(positional[2] ?? 200);

@@ -4,6 +4,7 @@ import type { ConfigInput, ToolkitConfig, ExporterClusterConfig } from '../commo
 import { RuntimeFailure, UsageError } from '../common/index.js';
 import { contextFor, parseIntFlag, parsePortFlag } from '../common/command/index.js';
 import { parseBootstrap } from '../kafka-client/index.js';
+import { exporterManifests, manifestDefaults, writeManifests } from './manifests/kubernetes.js';
 import { startExporter } from './service.js';
 
 interface ExporterFlags {
@@ -19,6 +20,7 @@ interface ExporterFlags {
   groupAllow?: string[];
   groupDeny?: string[];
   aggregateLag?: boolean;
+  coordinationGroup?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -42,7 +44,7 @@ export function resolveClusters(
 }
 
 export function registerExporterCommands(program: Command): void {
-  program
+  const exporter = program
     .command('exporter')
     .description(
       'Prometheus exporter: lag in offsets and seconds, partition health, end-to-end probe, SLIs and burn rates',
@@ -63,6 +65,10 @@ export function registerExporterCommands(program: Command): void {
     .option('--group-allow <regex>', 'only these consumer groups (repeatable)', collect)
     .option('--group-deny <regex>', 'never these consumer groups (repeatable)', collect)
     .option('--aggregate-lag', 'only topic-level lag series')
+    .option(
+      '--coordination-group <name>',
+      'fleet mode: replicas joining this consumer group split the groups between them (exporter.coordination)',
+    )
     .action(async (flags: ExporterFlags, cmd: Command) => {
       const ctx = contextFor(cmd);
       const exporter: NonNullable<ConfigInput['exporter']> = {};
@@ -71,6 +77,7 @@ export function registerExporterCommands(program: Command): void {
       if (flags.interval !== undefined) exporter.intervalMs = flags.interval;
       if (flags.seriesLimit !== undefined) exporter.seriesLimit = flags.seriesLimit;
       if (flags.aggregateLag) exporter.aggregateLagToTopic = true;
+      if (flags.coordinationGroup !== undefined) exporter.coordination = { group: flags.coordinationGroup };
       if (flags.probe !== undefined) exporter.probe = { enabled: flags.probe };
       if (flags.topicAllow || flags.topicDeny)
         exporter.topics = { allow: flags.topicAllow ?? [], deny: flags.topicDeny ?? [] };
@@ -89,7 +96,8 @@ export function registerExporterCommands(program: Command): void {
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (err.code === 'EADDRINUSE') throw new RuntimeFailure(`port ${config.exporter.port} is already in use`);
-        if (/regular expression|used twice|sasl|tls|bootstrap/.test(err.message)) throw new UsageError(err.message);
+        if (/regular expression|used twice|sasl|tls|bootstrap|coordination/.test(err.message))
+          throw new UsageError(err.message);
         throw new RuntimeFailure(err.message);
       }
       process.stdout.write(
@@ -107,5 +115,85 @@ export function registerExporterCommands(program: Command): void {
         process.once('SIGINT', onSignal);
         process.once('SIGTERM', onSignal);
       });
+    });
+  registerManifestsCommand(exporter);
+}
+
+/**
+ * Flags of `exporter manifests`. --bootstrap, --cluster-name, --coordination-group, --interval and
+ * --port are the exporter's own options (commander hands them to the parent command wherever they
+ * stand), read here through optsWithGlobals, and mean the same in the pods.
+ */
+interface ManifestFlags {
+  out: string;
+  bootstrap?: string;
+  image: string;
+  replicas: number;
+  clusterName: string;
+  coordinationGroup?: string;
+  namespace: string;
+  name: string;
+  monitor: string;
+  interval?: number;
+  port?: number;
+  cpu: string;
+  memory: string;
+  memoryLimit: string;
+}
+
+function registerManifestsCommand(exporter: Command): void {
+  const d = manifestDefaults;
+  exporter
+    .command('manifests')
+    .description(
+      'Kubernetes manifests of an exporter fleet: Deployment (replicas in one coordination group), Service, ServiceMonitor or PodMonitor, PodDisruptionBudget',
+    )
+    .requiredOption('--out <dir>', 'directory to write the YAML files into')
+    .requiredOption('--image <image>', 'container image that runs `kafka-sre`')
+    .option('--replicas <n>', 'exporter replicas', parseIntFlag, d.replicas)
+    .option('--namespace <ns>', 'namespace of every object', d.namespace)
+    .option('--name <name>', 'name of every object', d.name)
+    .option(
+      '--monitor <kind>',
+      'servicemonitor or podmonitor (one of them: both would scrape each pod twice)',
+      d.monitor,
+    )
+    .option('--cpu <quantity>', 'CPU request', d.cpuRequest)
+    .option('--memory <quantity>', 'memory request', d.memoryRequest)
+    .option('--memory-limit <quantity>', 'memory limit', d.memoryLimit)
+    .addHelpText(
+      'after',
+      `\nAlso: --bootstrap (required: the brokers as the pods reach them), --cluster-name, --coordination-group (default ${d.coordinationGroup}),\n--interval (default ${d.intervalMs}, also the scrape interval), --port (default ${d.port}): the exporter's flags.`,
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      const f = cmd.optsWithGlobals<ManifestFlags>();
+      if (!f.bootstrap) throw new UsageError('exporter manifests: --bootstrap host:port[,...] is required');
+      if (f.monitor !== 'servicemonitor' && f.monitor !== 'podmonitor')
+        throw new UsageError(`--monitor: servicemonitor or podmonitor, not ${JSON.stringify(f.monitor)}`);
+      try {
+        parseBootstrap(f.bootstrap);
+      } catch (e) {
+        throw new UsageError(`--bootstrap: ${(e as Error).message}`);
+      }
+      if (f.replicas < 1) throw new UsageError('--replicas: at least 1');
+      const files = await writeManifests(
+        f.out,
+        exporterManifests({
+          name: f.name,
+          namespace: f.namespace,
+          image: f.image,
+          replicas: f.replicas,
+          bootstrap: f.bootstrap,
+          clusterName: f.clusterName,
+          coordinationGroup: f.coordinationGroup ?? d.coordinationGroup,
+          monitor: f.monitor,
+          port: f.port ?? d.port,
+          intervalMs: f.interval ?? d.intervalMs,
+          cpuRequest: f.cpu,
+          memoryRequest: f.memory,
+          memoryLimit: f.memoryLimit,
+        }),
+      );
+      process.stdout.write(`${files.join('\n')}\n`);
     });
 }

@@ -4,6 +4,7 @@ import type { SloDefinition, ExporterClusterConfig, ExporterConfig } from '../co
 import type { Logger } from '../common/index.js';
 import { ClusterClient } from '../kafka-client/index.js';
 import { ClusterCollector, Collector } from './collect/collector.js';
+import { ShardCoordinator } from './coordination/coordinator.js';
 import { collectCycleGarbageBetweenScrapes } from './collect/heap-trim.js';
 import { slowDescribes } from './collect/slow-describes.js';
 import { nameFilter } from './filters.js';
@@ -52,6 +53,27 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
       clusters.map((c) => c.name),
     );
   const slo = new SloTracker(slos, hub.live);
+  // Fleet mode: one coordination-group membership per cluster decides this replica's share.
+  const group = config.coordination.group;
+  if (group !== undefined && config.probe.enabled)
+    throw new Error(
+      'exporter.coordination with the probe: not supported yet (every replica would probe); run the probe in a separate exporter without coordination',
+    );
+  const shards = new Map<string, ShardCoordinator>();
+  if (group !== undefined)
+    for (const c of clusters)
+      shards.set(
+        c.name,
+        new ShardCoordinator(
+          c,
+          { ...config.coordination, group },
+          filters.groups,
+          hub.live,
+          logger.child({ cluster: c.name, part: 'coordination' }),
+          // Called once the group assigns a share, after `collector` exists (start() below).
+          () => collector.wake(),
+        ),
+      );
   const collectors = clusters.map((c) => {
     slo.addCluster(c.name);
     const client: ClusterClient = new ClusterClient(
@@ -59,9 +81,10 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
       logger.child({ cluster: c.name }),
       slowDescribes(() => client, config.describeIntervalMs ?? DESCRIBE_INTERVALS * config.intervalMs),
     );
-    return new ClusterCollector(c.name, client, hub, slo, { ...config, filters }, logger);
+    return new ClusterCollector(c.name, client, hub, slo, { ...config, filters, shard: shards.get(c.name) }, logger);
   });
   const collector = new Collector(collectors, config.intervalMs);
+  for (const s of shards.values()) s.start();
   const http = await startHttp(hub, () => collector.ready(), config.port, config.host);
   collector.start();
   // What starting left behind (compiled module code, config validation: ~10 MB of young
@@ -96,6 +119,8 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
         // Bounded: with the brokers already gone (Ctrl-C stops a whole `up` at once), kafkajs
         // retries a consumer's leave-group or a cycle's requests for minutes.
         await bounded(Promise.all(probes.map((p) => p.stop())), STOP_STEP_MS);
+        // Leaving the coordination group hands this replica's share over at once.
+        await bounded(Promise.all([...shards.values()].map((s) => s.stop())), STOP_STEP_MS);
         await bounded(collector.stop(), STOP_STEP_MS);
         await closeQuietly(http);
         await otel?.shutdown().catch(() => undefined);

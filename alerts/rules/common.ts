@@ -30,3 +30,19 @@ export function spoken(d: string): string {
   const unit = { s: 'second', m: 'minute', h: 'hour', d: 'day' }[m[2] as 's' | 'm' | 'h' | 'd'];
   return `${m[1]} ${unit}${m[1] === '1' ? '' : 's'}`;
 }
+
+/**
+ * Exporter fleets (exporter.coordination): a consumer group's series, and partition 0's
+ * cluster-wide series, move to another replica on a rebalance, under a new `instance`/`pod`. A
+ * rule reading them aggregates those labels away, and reads each series' last sample within this
+ * window, so the gap between the old replica's last scrape and the new replica's first (scrape
+ * interval + session timeout 10 s + a collection interval + scrape interval, about 1.5 minutes at
+ * worst with 30 s scrapes) neither resolves a firing alert nor restarts a pending one's `for`.
+ * A series still exported reads as its current value; only a vanished one (deleted group, dead
+ * replica) keeps its last value this long, and during a handover the old replica's last value
+ * counts alongside the new one's (max) for at most this long.
+ */
+export const HANDOVER_WINDOW = '2m';
+
+/** `last_over_time(<selector>[HANDOVER_WINDOW])`: a moving series bridged across its handover. */
+export const handover = (selector: string) => `last_over_time(${selector}[${HANDOVER_WINDOW}])`;

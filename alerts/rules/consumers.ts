@@ -6,7 +6,7 @@ import { cmd } from '../runbook-commands.js';
 import { gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';
 import type { RuleGroupSpec } from '../schema/types.js';
-import { spoken, type RuleKit } from './common.js';
+import { handover, spoken, type RuleKit } from './common.js';
 import { groupProtocolAlerts } from './group-protocols.js';
 
 export const REBALANCING_STATES = 'PreparingRebalance|CompletingRebalance';
@@ -27,7 +27,8 @@ export function consumerRules(kit: RuleKit): RuleGroupSpec {
     alerts: [
       {
         alert: 'KafkaConsumerLagHigh',
-        expr: `sum by (cluster, consumergroup, topic) (${s.exporter(em.consumerGroupLagSum)}) > ${num(t.consumerLagRecords)}`,
+        // max, not sum: one series per group and topic, from whichever exporter replica has the group.
+        expr: `max by (cluster, consumergroup, topic) (${handover(s.exporter(em.consumerGroupLagSum))}) > ${num(t.consumerLagRecords)}`,
         for: '10m',
         severity: 'ticket',
         groupBy,
@@ -64,11 +65,26 @@ export function consumerRules(kit: RuleKit): RuleGroupSpec {
             evalTime: '15m',
             fires: [],
           },
+          {
+            // Exporter fleet: the replica exporting the group dies at 8m (its series go stale),
+            // another one exports it from 9m under a new instance: `for` keeps counting from 0m.
+            name: 'a group moving between exporter replicas mid-`for` still fires at 15m',
+            series: [
+              k.e(em.consumerGroupLagSum.name, { consumergroup: 'orders-service', topic: 'orders' }, '5000x7 stale'),
+              k.e(
+                em.consumerGroupLagSum.name,
+                { consumergroup: 'orders-service', topic: 'orders', instance: 'exporter-b:9308' },
+                '_x8 5000x12',
+              ),
+            ],
+            evalTime: '15m',
+            fires: [g],
+          },
         ],
       },
       {
         alert: 'KafkaConsumerLagSecondsHigh',
-        expr: `max by (cluster, consumergroup, topic) (${s.exporter(em.consumerGroupLagSeconds)}) > ${num(t.consumerLagSeconds)}`,
+        expr: `max by (cluster, consumergroup, topic) (${handover(s.exporter(em.consumerGroupLagSeconds))}) > ${num(t.consumerLagSeconds)}`,
         for: '5m',
         severity: 'ticket',
         groupBy,
@@ -161,7 +177,8 @@ export function consumerRules(kit: RuleKit): RuleGroupSpec {
       },
       {
         alert: 'KafkaRecordsLostToRetention',
-        expr: `sum by (cluster, consumergroup, topic) (${s.exporter(em.consumerGroupLagLostRecords)}) > 0`,
+        // Per partition the newest replica's value (max without instance/pod), then summed over partitions.
+        expr: `sum by (cluster, consumergroup, topic) (max without (instance, pod) (${handover(s.exporter(em.consumerGroupLagLostRecords))})) > 0`,
         for: '1m',
         severity: 'ticket',
         groupBy,

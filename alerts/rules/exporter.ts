@@ -5,7 +5,7 @@ import { cmd } from '../runbook-commands.js';
 import { gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';
 import type { RuleGroupSpec } from '../schema/types.js';
-import type { RuleKit } from './common.js';
+import { handover, type RuleKit } from './common.js';
 
 export function exporterRules({ s, t, k }: RuleKit): RuleGroupSpec {
   const ts = (steps: number, flatAfter: number) => `0+60x${flatAfter - 1} ${(flatAfter - 1) * 60}x${steps - flatAfter}`;
@@ -125,6 +125,126 @@ export function exporterRules({ s, t, k }: RuleKit): RuleGroupSpec {
             name: 'collections succeeding every minute do not fire',
             series: [k.e(em.exporterLastSuccess.name, {}, ts(31, 31)), k.e(em.exporterUp.name, {}, gauge([[1, 31]]))],
             evalTime: '30m',
+            fires: [],
+          },
+        ],
+      },
+      {
+        // Exporter fleets (exporter.coordination): two replicas exporting one group double every
+        // sum over it; no replica exporting a group blinds every alert on it.
+        alert: 'KafkaExporterGroupsExportedTwice',
+        expr: `count by (cluster, consumergroup) (${s.exporter(em.consumerGroupMembers)}) > 1`,
+        for: '5m',
+        severity: 'ticket',
+        summary:
+          'Consumer group {{ $labels.consumergroup }} of cluster {{ $labels.cluster }} is exported by {{ $value }} exporters',
+        description:
+          'Consumer group {{ $labels.consumergroup }} of cluster {{ $labels.cluster }} has been exported by {{ $value }} exporter instances for 5 minutes: sums over its series count it {{ $value }} times.',
+        dashboard: dashboardUids.oncall,
+        runbook: {
+          meaning:
+            'More than one exporter instance serves the same consumer group. In a fleet (exporter.coordination) a group moves between replicas on a rebalance and is exported twice for at most one collection interval; longer means two replicas believe they own its shard (one lost contact with the coordinator but kept exporting, or they use different coordination groups or topics), or an exporter without coordination runs next to the fleet.',
+          impact:
+            'Recording rules and dashboards that sum lag double it; alerts (which take the max per group) are unaffected.',
+          queries: [
+            `count by (cluster, consumergroup) (${s.exporter(em.consumerGroupMembers)}) > 1`,
+            `${s.exporter(em.exporterShardPartitions)}`,
+            `${s.exporter(em.exporterShardGeneration)}`,
+          ],
+          confirm: [
+            cmd.exporterMetrics(
+              '^kafka_sre_exporter_shard_',
+              'shard partitions and generation of each replica: every replica of one fleet has the same generation',
+            ),
+            cmd.groupDescribe,
+          ],
+          mitigation: [
+            'Find the instances serving the group (the query above, by instance). All replicas of a fleet must use the same --coordination-group and exporter.coordination.topic.',
+            'An exporter started without --coordination-group next to the fleet exports everything: stop it or add it to the fleet.',
+            'A replica whose generation lags the others has lost its coordinator: restart it.',
+          ],
+          escalate: 'Escalate to the monitoring owner if it lasts more than an hour.',
+        },
+        cases: [
+          {
+            name: 'two exporters serving one group for 10 minutes fires',
+            series: [
+              k.e(em.consumerGroupMembers.name, { consumergroup: 'orders-service' }, gauge([[1, 11]])),
+              k.e(
+                em.consumerGroupMembers.name,
+                { consumergroup: 'orders-service', instance: 'exporter-b:9308' },
+                gauge([[1, 11]]),
+              ),
+            ],
+            evalTime: '10m',
+            fires: [{ cluster: TEST_CLUSTER, consumergroup: 'orders-service' }],
+          },
+          {
+            name: 'a group moving to another replica (one overlapping minute) does not fire',
+            series: [
+              k.e(em.consumerGroupMembers.name, { consumergroup: 'orders-service' }, '1x5 stale'),
+              k.e(
+                em.consumerGroupMembers.name,
+                { consumergroup: 'orders-service', instance: 'exporter-b:9308' },
+                '_x5 1x10',
+              ),
+            ],
+            evalTime: '10m',
+            fires: [],
+          },
+        ],
+      },
+      {
+        alert: 'KafkaExporterGroupsUnexported',
+        expr: `max by (cluster) (${handover(s.exporter(em.exporterListedGroups))})\n- on (cluster)\n(sum by (cluster) (${s.exporter(em.exporterShardGroups)}) or on (cluster) max by (cluster) (${handover(s.exporter(em.exporterListedGroups))}) * 0)\n> 0`,
+        for: '5m',
+        severity: 'ticket',
+        summary: '{{ $value }} consumer groups of cluster {{ $labels.cluster }} are exported by no exporter replica',
+        description:
+          'ListGroups on cluster {{ $labels.cluster }} returns {{ $value }} more consumer groups than the exporter replicas export together, for 5 minutes: lag alerts for those groups are blind.',
+        dashboard: dashboardUids.oncall,
+        runbook: {
+          meaning:
+            'In an exporter fleet (exporter.coordination) the replica holding coordination partition 0 reports how many groups ListGroups returned (kafka_sre_exporter_listed_groups); every replica reports how many it exported (kafka_sre_exporter_shard_groups). Fewer exported than listed means some shard has no live replica that Prometheus can scrape, or a replica cannot describe its groups.',
+          impact: 'No lag, status or member series for the missing groups: their alerts cannot fire.',
+          queries: [
+            `${s.exporter(em.exporterListedGroups)}`,
+            `${s.exporter(em.exporterShardGroups)}`,
+            `${s.exporter(em.exporterShardPartitions)}`,
+            `rate(${s.exporter(em.exporterRequestErrors)}[5m])`,
+          ],
+          confirm: [
+            cmd.exporterMetrics(
+              '^kafka_sre_exporter_(shard_|listed_groups|request_errors)',
+              'shares and request errors',
+            ),
+            cmd.groupsList,
+          ],
+          mitigation: [
+            'A replica that is up for Kafka but not scraped (crash-looping, network policy, wrong ServiceMonitor/PodMonitor selector) keeps its shard: check every replica is a scrape target.',
+            'A replica with shard_partitions 0 or generation -1 has no assignment: read its log (coordination group errors, missing ACLs: Read on the coordination group, Describe on the coordination topic).',
+            'Request errors for DescribeGroups or OffsetFetch: the exporter principal lacks Describe on some groups.',
+          ],
+          escalate: 'Escalate to the monitoring owner if it lasts more than 30 minutes.',
+        },
+        cases: [
+          {
+            name: 'a shard nobody scrapes for 10 minutes fires',
+            series: [
+              k.e(em.exporterListedGroups.name, {}, gauge([[200, 11]])),
+              k.e(em.exporterShardGroups.name, {}, gauge([[120, 11]])),
+            ],
+            evalTime: '10m',
+            fires: [{ cluster: TEST_CLUSTER }],
+          },
+          {
+            name: 'two replicas covering every group do not fire',
+            series: [
+              k.e(em.exporterListedGroups.name, {}, gauge([[200, 11]])),
+              k.e(em.exporterShardGroups.name, {}, gauge([[120, 11]])),
+              k.e(em.exporterShardGroups.name, { instance: 'exporter-b:9308' }, gauge([[80, 11]])),
+            ],
+            evalTime: '10m',
             fires: [],
           },
         ],

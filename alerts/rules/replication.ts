@@ -7,7 +7,7 @@ import { cmd } from '../runbook-commands.js';
 import { counter, gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';
 import type { RuleGroupSpec } from '../schema/types.js';
-import type { RuleKit } from './common.js';
+import { handover, type RuleKit } from './common.js';
 
 export function replicationRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
   const bl = { cluster: TEST_CLUSTER, instance: k.brokerTarget.instance };
@@ -167,7 +167,7 @@ export function replicationRules({ s, t, k, w }: RuleKit): RuleGroupSpec {
       },
       {
         alert: 'KafkaOfflinePartitions',
-        expr: `(sum by (cluster) (${s.broker(bm.offlinePartitionsCount)}) > 0)\nor on (cluster)\n(max by (cluster) (${s.exporter(em.offlinePartitions)}) > 0)`,
+        expr: `(sum by (cluster) (${s.broker(bm.offlinePartitionsCount)}) > 0)\nor on (cluster)\n(max by (cluster) (${handover(s.exporter(em.offlinePartitions))}) > 0)`,
         for: '1m',
         severity: 'page',
         summary: 'Cluster {{ $labels.cluster }} has {{ $value }} offline partitions',

@@ -7,7 +7,7 @@ import { cmd } from '../runbook-commands.js';
 import { gauge, TEST_CLUSTER } from '../schema/cases.js';
 import { num } from '../schema/promql.js';
 import type { RuleGroupSpec } from '../schema/types.js';
-import type { RuleKit } from './common.js';
+import { handover, type RuleKit } from './common.js';
 
 export const LOG_DIR_USED = 'kafka_sre:log_dir_used:ratio';
 export const LOG_DIR_USABLE = 'kafka_sre:log_dir_usable:bytes';
@@ -50,7 +50,7 @@ export function storageRules({ s, t, k }: RuleKit): RuleGroupSpec {
     alerts: [
       {
         alert: 'KafkaLogDirectoryOffline',
-        expr: `(sum by (cluster, instance) (${s.broker(bm.offlineLogDirectoryCount)}) > 0)\nor on (cluster)\n(sum by (cluster, broker) (${s.exporter(em.logDirOffline)}) > 0)`,
+        expr: `(sum by (cluster, instance) (${s.broker(bm.offlineLogDirectoryCount)}) > 0)\nor on (cluster)\n(sum by (cluster, broker) (max without (instance, pod) (${handover(s.exporter(em.logDirOffline))})) > 0)`,
         for: '1m',
         severity: 'page',
         summary:

@@ -336,4 +336,29 @@ export const exporterMetrics = defineMetrics('exporter', {
     help: '1 when the cardinality guard dropped series',
     labels: [C],
   },
+  // Fleet mode (exporter.coordination): which share of the cluster this replica exports.
+  exporterShardGroups: {
+    name: 'kafka_sre_exporter_shard_groups',
+    type: 'gauge',
+    help: 'Consumer groups this replica exported in its last collection (its shard)',
+    labels: [C],
+  },
+  exporterShardPartitions: {
+    name: 'kafka_sre_exporter_shard_partitions',
+    type: 'gauge',
+    help: 'Coordination-topic partitions assigned to this replica',
+    labels: [C],
+  },
+  exporterShardGeneration: {
+    name: 'kafka_sre_exporter_shard_generation',
+    type: 'gauge',
+    help: 'Generation of the coordination group this replica holds its assignment from (-1: none)',
+    labels: [C],
+  },
+  exporterListedGroups: {
+    name: 'kafka_sre_exporter_listed_groups',
+    type: 'gauge',
+    help: 'Consumer groups ListGroups returned in the last collection (after the group filter, without the coordination group); only from the replica holding coordination partition 0',
+    labels: [C],
+  },
 });

@@ -11,6 +11,12 @@ import { deriveSnapshot, timestampsToRead, type GroupSummary } from './derive.js
 import { collectCycleGarbageBetweenScrapes, heapGrewSinceTrim } from './heap-trim.js';
 import { ClusterHistory } from './history.js';
 
+/** Fleet mode (exporter/coordination/): this replica's share, fixed per cycle. */
+export interface ShardHook {
+  view(): { readonly groups: CollectFilters['groups']; readonly clusterWide: boolean };
+  recordCycle(view: ReturnType<ShardHook['view']>, exportedGroups: number): void;
+}
+
 export interface CollectorOptions {
   intervalMs: number;
   filters: CollectFilters;
@@ -19,6 +25,8 @@ export interface CollectorOptions {
   statusWindow: number;
   groupConcurrency: number;
   readRecordTimestamps: boolean;
+  /** Fleet mode: which groups this replica collects and whether it exports cluster-wide series. */
+  shard?: ShardHook;
 }
 
 export interface CycleResult {
@@ -46,7 +54,8 @@ export class ClusterCollector {
     private readonly opts: CollectorOptions,
     private readonly logger: Logger,
   ) {
-    this.history = new ClusterHistory(opts.statusWindow);
+    // In fleet mode a group can leave and come back: its window restarts after a gap.
+    this.history = new ClusterHistory(opts.statusWindow, undefined, opts.shard ? 2.5 * opts.intervalMs : Infinity);
   }
 
   get hasSucceeded(): boolean {
@@ -57,7 +66,9 @@ export class ClusterCollector {
     const started = Date.now();
     try {
       const result = await traced('kafka-sre.collect', { 'kafka.cluster': this.name }, async (span) => {
-        const { state, errors } = await this.client.collect(this.opts.filters, {
+        const shard = this.opts.shard?.view();
+        const filters = shard ? { ...this.opts.filters, groups: shard.groups } : this.opts.filters;
+        const { state, errors } = await this.client.collect(filters, {
           groupConcurrency: this.opts.groupConcurrency,
         });
         if (this.opts.readRecordTimestamps) {
@@ -82,6 +93,8 @@ export class ClusterCollector {
           aggregateLagToTopic: this.opts.aggregateLagToTopic,
           nowMs: now,
           chunkPool: this.chunkPool,
+          clusterWide: shard?.clusterWide,
+          statusMinObservations: shard ? this.opts.statusWindow : undefined,
         });
         span.setAttributes({
           'kafka.topics': state.topics.length,
@@ -99,7 +112,9 @@ export class ClusterCollector {
             'series limit reached: the most detailed series are dropped (raise exporter.seriesLimit or narrow the filters)',
           );
         } else if (derived.snapshot.droppedSeries === 0) this.warnedLimit = false;
-        this.recordSlis(state.brokers.length, derived.groups, now);
+        if (shard) this.opts.shard!.recordCycle(shard, state.groups.length);
+        // Broker availability is cluster-wide: counted by one replica of a fleet only.
+        this.recordSlis(shard && !shard.clusterWide ? null : state.brokers.length, derived.groups, now);
         this.history.expire(now - 20 * this.opts.intervalMs);
         return derived.groups;
       });
@@ -128,15 +143,18 @@ export class ClusterCollector {
   }
 
   private recordSlis(
-    brokers: number | undefined,
+    /** null: not this replica's to count. */
+    brokers: number | null | undefined,
     groups: ReadonlyMap<string, GroupSummary> | undefined,
     now: number,
   ): void {
     if (!this.slo) return;
-    if (brokers !== undefined) this.maxBrokersSeen = Math.max(this.maxBrokersSeen, brokers);
-    for (const s of this.slo.ofKind('broker_availability')) {
-      const expected = s.expectedBrokers > 0 ? s.expectedBrokers : this.maxBrokersSeen;
-      this.slo.record(this.name, s.name, brokerAvailability(expected, brokers), now);
+    if (brokers !== null) {
+      if (brokers !== undefined) this.maxBrokersSeen = Math.max(this.maxBrokersSeen, brokers);
+      for (const s of this.slo.ofKind('broker_availability')) {
+        const expected = s.expectedBrokers > 0 ? s.expectedBrokers : this.maxBrokersSeen;
+        this.slo.record(this.name, s.name, brokerAvailability(expected, brokers), now);
+      }
     }
     if (groups) {
       for (const s of this.slo.ofKind('consumer_lag')) {
@@ -156,6 +174,7 @@ export class Collector {
   private running?: Promise<unknown>;
   private stopped = false;
   private cycles = 0;
+  private loop?: () => Promise<void>;
 
   constructor(
     readonly clusters: readonly ClusterCollector[],
@@ -187,12 +206,25 @@ export class Collector {
     const loop = async () => {
       if (this.stopped) return;
       const started = Date.now();
+      this.timer = undefined;
       this.running = this.runCycle();
       await this.running;
       if (this.stopped) return;
       this.timer = setTimeout(() => void loop(), Math.max(0, this.intervalMs - (Date.now() - started)));
     };
+    this.loop = loop;
     void loop();
+  }
+
+  /**
+   * Collect now instead of at the next interval, when waiting (fleet mode: a new shard assignment,
+   * so moved groups are exported again, and no longer by their old replica, within one cycle).
+   * A cycle in progress is not interrupted; the next one keeps the interval.
+   */
+  wake(): void {
+    if (this.stopped || !this.timer || !this.loop) return;
+    clearTimeout(this.timer);
+    void this.loop();
   }
 
   async stop(): Promise<void> {

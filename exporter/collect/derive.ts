@@ -19,6 +19,18 @@ export interface DeriveOptions {
   nowMs: number;
   /** Chunks for the snapshot bytes, reused across cycles (see snapshot/chunk-pool.ts). */
   chunkPool?: ChunkPool;
+  /**
+   * Fleet mode: false on a replica that does not hold coordination partition 0, which exports only
+   * its groups' series (the offset history for lag seconds is still kept). Default true.
+   */
+  clusterWide?: boolean;
+  /**
+   * Fleet mode: no status series for a group-partition until its window holds this many
+   * observations. A group that moved to this replica starts with an empty window, and a short
+   * window would read as OK (too few observations) or as STALL (two equal commits) without the
+   * history its previous replica had. Default: status from the second observation.
+   */
+  statusMinObservations?: number;
 }
 
 export interface GroupSummary {
@@ -44,32 +56,11 @@ export async function deriveSnapshot(
   const now = opts.nowMs;
   const yielder = new Yielder();
   const liveBrokers = new Set(state.brokers.map((x) => x.id));
+  const clusterWide = opts.clusterWide !== false;
+  const statusFrom = opts.statusMinObservations ?? 0;
 
   // Cluster and brokers.
-  b.add(Tier.cluster, 'brokers', {}, state.brokers.length);
-  b.add(Tier.cluster, 'controllerId', {}, state.controllerId);
-  b.add(Tier.cluster, 'clusterInfo', { cluster_id: state.clusterId ?? '', controller_id: state.controllerId }, 1);
-  for (const br of state.brokers)
-    b.add(Tier.broker, 'brokerInfo', { id: br.id, address: `${br.host}:${br.port}`, rack: br.rack ?? '' }, 1);
-  for (const d of state.logDirs ?? []) {
-    const l = { broker: d.broker, logdir: d.path };
-    b.add(Tier.broker, 'logDirOffline', l, d.error ? 1 : 0);
-    b.add(
-      Tier.broker,
-      'logDirSizeBytes',
-      l,
-      d.partitions.reduce((s, p) => s + p.sizeBytes, 0),
-    );
-    if (d.totalBytes !== undefined && d.totalBytes >= 0) b.add(Tier.broker, 'logDirTotalBytes', l, d.totalBytes);
-    if (d.usableBytes !== undefined && d.usableBytes >= 0) b.add(Tier.broker, 'logDirUsableBytes', l, d.usableBytes);
-    for (const p of d.partitions)
-      b.add(
-        Tier.partition,
-        'partitionLogSizeBytes',
-        { broker: d.broker, topic: p.topic, partition: p.partition },
-        p.sizeBytes,
-      );
-  }
+  if (clusterWide) addBrokerSeries(b, state);
 
   // Topics and partitions.
   let offline = 0;
@@ -83,6 +74,16 @@ export async function deriveSnapshot(
     await yielder.maybe();
     const tb = labelValueBytes(t.name);
     topicBytes.set(t.name, tb);
+    if (!clusterWide) {
+      // Only the end-offset history (lag seconds of this replica's groups).
+      for (const p of t.partitions)
+        if (p.highWatermark !== undefined && p.logStartOffset !== undefined) {
+          const h = history.offsetHistory(t.name, p.partition, now);
+          h.observe(p.highWatermark, now);
+          h.trimBelow(p.logStartOffset);
+        }
+      continue;
+    }
     b.add(Tier.topic, 'topicPartitions', { topic: t.name }, t.partitions.length);
     for (const p of t.partitions) {
       const l = labels.start().text('topic', tb).int('partition', p.partition);
@@ -116,9 +117,11 @@ export async function deriveSnapshot(
       }
     }
   }
-  b.add(Tier.cluster, 'offlinePartitions', {}, offline);
-  b.add(Tier.cluster, 'underReplicatedPartitions', {}, urp);
-  b.add(Tier.cluster, 'underMinIsrPartitions', {}, underMinIsr);
+  if (clusterWide) {
+    b.add(Tier.cluster, 'offlinePartitions', {}, offline);
+    b.add(Tier.cluster, 'underReplicatedPartitions', {}, urp);
+    b.add(Tier.cluster, 'underMinIsrPartitions', {}, underMinIsr);
+  }
 
   // Groups.
   const summaries = new Map<string, GroupSummary>();
@@ -147,6 +150,7 @@ export async function deriveSnapshot(
     let totalLag = 0;
     const partitionLagSeconds: number[] = [];
     const statuses: PartitionStatus[] = [];
+    let statusWarming = false;
     for (const p of lag.partitions) {
       if (p.lag.kind !== 'committed') continue;
       const offs = partitions.offsets(p.topic, p.partition)!;
@@ -157,7 +161,9 @@ export async function deriveSnapshot(
         currentLag: p.lag.lag,
         ownedByMember: owned.size > 0 && owned.has(tpKey(p.topic, p.partition)),
       });
-      statuses.push(status);
+      const warming = entry.length < statusFrom;
+      if (warming) statusWarming = true;
+      else statuses.push(status);
       const seconds = estimateLagSeconds({
         committed: p.lag.effectiveOffset,
         highWatermark: offs.highWatermark,
@@ -177,7 +183,7 @@ export async function deriveSnapshot(
         b.addFragment(Tier.groupPartition, 'consumerGroupCurrentOffset', l, p.lag.committed);
         b.addFragment(Tier.groupPartition, 'consumerGroupLag', l, p.lag.lag);
         b.addFragment(Tier.groupPartition, 'consumerGroupLagSeconds', l, seconds);
-        b.addFragment(Tier.groupPartition, 'consumerGroupPartitionStatus', l, status);
+        if (!warming) b.addFragment(Tier.groupPartition, 'consumerGroupPartitionStatus', l, status);
         b.addFragment(Tier.groupPartition, 'consumerGroupLagLostRecords', l, p.lag.lostRecords);
       }
     }
@@ -186,7 +192,8 @@ export async function deriveSnapshot(
       b.add(Tier.group, 'consumerGroupUncommittedPartitions', { ...gl, topic: t.topic }, t.uncommittedPartitions);
     }
     const status = evaluateGroupStatus(g.state !== 'Dead', statuses);
-    b.add(Tier.group, 'consumerGroupStatus', gl, status);
+    // A group status over some partitions only could be a false OK: none until all are warm.
+    if (!statusWarming) b.add(Tier.group, 'consumerGroupStatus', gl, status);
     b.add(Tier.group, 'consumerGroupMaxLagSeconds', gl, maxLagSeconds);
     summaries.set(g.groupId, { groupId: g.groupId, maxLagSeconds, totalLag, status, partitionLagSeconds });
   }
@@ -251,4 +258,32 @@ export async function timestampsToRead(
     }
   }
   return out;
+}
+
+/** Cluster, broker and log-dir series (cluster-wide: in fleet mode only partition 0's holder). */
+function addBrokerSeries(b: SnapshotBuilder, state: ClusterState): void {
+  b.add(Tier.cluster, 'brokers', {}, state.brokers.length);
+  b.add(Tier.cluster, 'controllerId', {}, state.controllerId);
+  b.add(Tier.cluster, 'clusterInfo', { cluster_id: state.clusterId ?? '', controller_id: state.controllerId }, 1);
+  for (const br of state.brokers)
+    b.add(Tier.broker, 'brokerInfo', { id: br.id, address: `${br.host}:${br.port}`, rack: br.rack ?? '' }, 1);
+  for (const d of state.logDirs ?? []) {
+    const l = { broker: d.broker, logdir: d.path };
+    b.add(Tier.broker, 'logDirOffline', l, d.error ? 1 : 0);
+    b.add(
+      Tier.broker,
+      'logDirSizeBytes',
+      l,
+      d.partitions.reduce((s, p) => s + p.sizeBytes, 0),
+    );
+    if (d.totalBytes !== undefined && d.totalBytes >= 0) b.add(Tier.broker, 'logDirTotalBytes', l, d.totalBytes);
+    if (d.usableBytes !== undefined && d.usableBytes >= 0) b.add(Tier.broker, 'logDirUsableBytes', l, d.usableBytes);
+    for (const p of d.partitions)
+      b.add(
+        Tier.partition,
+        'partitionLogSizeBytes',
+        { broker: d.broker, topic: p.topic, partition: p.partition },
+        p.sizeBytes,
+      );
+  }
 }

@@ -75,6 +75,11 @@ export class ClusterHistory {
   constructor(
     private readonly statusWindow = 10,
     private readonly historyPoints = 16,
+    /**
+     * A group-partition not seen for this long starts a new window (fleet mode: a group that
+     * moved away and back must not compare commits from before and after its absence).
+     */
+    private readonly windowGapMs = Infinity,
   ) {}
 
   offsetHistory(topic: string, partition: number, nowMs: number): OffsetHistory {
@@ -90,6 +95,7 @@ export class ClusterHistory {
     if (!byPartition) this.groups.set(group, (byPartition = new ByPartition()));
     let e = byPartition.get(topic, partition);
     if (!e) byPartition.set(topic, partition, (e = new GroupPartitionHistory(this.statusWindow, nowMs)));
+    else if (nowMs - e.seenMs > this.windowGapMs) e.clear();
     e.seenMs = nowMs;
     return e;
   }

@@ -106,6 +106,11 @@ export class CommitWindow implements ObservationSeries {
   lagAt(i: number): number {
     return this.pairs[2 * ((this.start + i) % this.size) + 1];
   }
+  /** Forget every observation (a window with a gap in it would compare commits far apart). */
+  clear(): void {
+    this.start = 0;
+    this.length = 0;
+  }
   /** The observations as objects, oldest first (tests, debugging). */
   observations(): CommitObservation[] {
     return Array.from({ length: this.length }, (_, i) => ({ offset: this.offsetAt(i), lag: this.lagAt(i) }));

@@ -100,6 +100,43 @@ export const exporterSection = z.strictObject({
       replicationFactor: z.number().int().min(0).default(0).describe('probe topic replication (0: min(3, brokers))'),
     })
     .prefault({}),
+  coordination: z
+    .strictObject({
+      group: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'consumer group the exporter replicas join to split the work (unset: this process exports everything)',
+        ),
+      topic: z
+        .string()
+        .min(1)
+        .default('_kafka_sre_exporter_shards')
+        .describe(
+          'coordination topic: its partitions are the shards (created when missing; an existing one is used as is)',
+        ),
+      partitions: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(24)
+        .describe('partitions of a created coordination topic: the most replicas that get a share'),
+      replicationFactor: z
+        .number()
+        .int()
+        .min(0)
+        .default(0)
+        .describe('of a created coordination topic (0: min(3, brokers))'),
+      sessionTimeoutMs: durationMs.min(1000).default(10_000).describe('a replica silent this long loses its shards'),
+      heartbeatIntervalMs: durationMs.min(100).default(3000),
+      rebalanceTimeoutMs: durationMs
+        .min(1000)
+        .default(10_000)
+        .describe('how long a rebalance waits for every replica to rejoin'),
+    })
+    .prefault({}),
   otel: z
     .strictObject({
       traces: z

@@ -131,6 +131,19 @@ export const exporterMetrics = defineMetrics('exporter', {
     help: 'Group state, one series per group with value 1 for the current state',
     labels: [C, 'consumergroup', 'state'],
   },
+  // KIP-932 share groups (exporter/collect/share-groups.ts).
+  shareGroupLag: {
+    name: 'kafka_sharegroup_lag',
+    type: 'gauge',
+    help: 'Records of the share group between the share-partition start offset and the end of the partition not yet acknowledged (never negative)',
+    labels: [C, 'sharegroup', 'topic', 'partition'],
+  },
+  shareGroupLagSum: {
+    name: 'kafka_sharegroup_lag_sum',
+    type: 'gauge',
+    help: "Sum of the share group's lag on the topic (partitions with a start offset only)",
+    labels: [C, 'sharegroup', 'topic'],
+  },
   partitionOffline: {
     name: 'kafka_topic_partition_offline',
     type: 'gauge',

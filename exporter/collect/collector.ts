@@ -10,6 +10,7 @@ import { ChunkPool } from '../snapshot/chunk-pool.js';
 import { deriveSnapshot, timestampsToRead, type GroupSummary } from './derive.js';
 import { collectCycleGarbageBetweenScrapes, heapGrewSinceTrim } from './heap-trim.js';
 import { ClusterHistory } from './history.js';
+import { ShareGroupReader } from './share-groups.js';
 
 export interface CollectorOptions {
   intervalMs: number;
@@ -31,6 +32,7 @@ export interface CycleResult {
 
 export class ClusterCollector {
   private readonly history: ClusterHistory;
+  private readonly shareGroups: ShareGroupReader;
   /** This cluster's snapshot chunks: the hub returns a replaced snapshot's chunks here. */
   private readonly chunkPool = new ChunkPool();
   private maxBrokersSeen = 0;
@@ -47,6 +49,7 @@ export class ClusterCollector {
     private readonly logger: Logger,
   ) {
     this.history = new ClusterHistory(opts.statusWindow);
+    this.shareGroups = new ShareGroupReader(name, client, logger);
   }
 
   get hasSucceeded(): boolean {
@@ -60,6 +63,9 @@ export class ClusterCollector {
         const { state, errors } = await this.client.collect(this.opts.filters, {
           groupConcurrency: this.opts.groupConcurrency,
         });
+        const shareGroups = await traced('kafka-sre.share_groups', { 'kafka.cluster': this.name }, () =>
+          this.shareGroups.read(state, this.opts.filters.groups, errors, this.opts.groupConcurrency),
+        );
         if (this.opts.readRecordTimestamps) {
           const wanted = await timestampsToRead(state, this.history);
           if (wanted.length > 0) {
@@ -82,6 +88,7 @@ export class ClusterCollector {
           aggregateLagToTopic: this.opts.aggregateLagToTopic,
           nowMs: now,
           chunkPool: this.chunkPool,
+          shareGroups,
         });
         span.setAttributes({
           'kafka.topics': state.topics.length,

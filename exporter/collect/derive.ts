@@ -9,6 +9,7 @@ import { evaluateGroupStatus, evaluatePartitionStatus } from '../lag/status.js';
 import type { ChunkPool } from '../snapshot/chunk-pool.js';
 import { FragmentWriter, labelValueBytes, SnapshotBuilder, Tier, type ClusterSnapshot } from '../snapshot/snapshot.js';
 import type { ClusterHistory } from './history.js';
+import { addShareGroupSeries, shareGroupLags, type ShareGroupOffsets } from './share-groups.js';
 import { Yielder } from './yielder.js';
 
 export interface DeriveOptions {
@@ -19,6 +20,8 @@ export interface DeriveOptions {
   nowMs: number;
   /** Chunks for the snapshot bytes, reused across cycles (see snapshot/chunk-pool.ts). */
   chunkPool?: ChunkPool;
+  /** Share groups' offsets of this cycle (share-groups.ts); absent when the cluster has none to see. */
+  shareGroups?: readonly ShareGroupOffsets[];
 }
 
 export interface GroupSummary {
@@ -179,6 +182,7 @@ export async function deriveSnapshot(
     b.add(Tier.group, 'consumerGroupMaxLagSeconds', gl, maxLagSeconds);
     summaries.set(g.groupId, { groupId: g.groupId, maxLagSeconds, totalLag, status, partitionLagSeconds });
   }
+  if (opts.shareGroups) addShareGroupSeries(b, shareGroupLags(state, opts.shareGroups), opts.aggregateLagToTopic);
   return { snapshot: b.build(now), groups: summaries };
 }
 

@@ -161,6 +161,7 @@ export class ShareGroupReader {
   ): Promise<ShareGroupOffsets[] | undefined> {
     const listed: { groupId: string; coordinator: number }[] = [];
     let supported = 0;
+    let answered = 0;
     await Promise.all(
       state.brokers.map(async (b) => {
         let versions: Map<number, { minVersion: number; maxVersion: number }>;
@@ -170,6 +171,7 @@ export class ShareGroupReader {
           errors.add('ApiVersions', e);
           return;
         }
+        answered++;
         if (!versions.has(DESCRIBE_SHARE_GROUP_OFFSETS_API_KEY)) return;
         supported++;
         // v5 filters by type at the broker; an older ListGroups lists every group, and share
@@ -189,7 +191,10 @@ export class ShareGroupReader {
         }
       }),
     );
-    if (supported === 0 && state.brokers.length > 0) {
+    if (supported === 0) {
+      // Only brokers that answered ApiVersions can say they lack API 90: unreachable ones are
+      // request errors (counted above), not an old cluster.
+      if (answered === 0 || answered < state.brokers.length) return undefined;
       if (!this.warnedUnsupported) {
         this.warnedUnsupported = true;
         this.logger.info(

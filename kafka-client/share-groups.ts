@@ -65,8 +65,9 @@ async function onCoordinator<T>(
   groupId: string,
   ask: (coordinator: number) => Promise<T>,
   errorOf: (res: T) => number,
+  known?: number,
 ): Promise<{ coordinator: number; res: T }> {
-  let coordinator = await shareGroupCoordinator(client, groupId);
+  let coordinator = known ?? (await shareGroupCoordinator(client, groupId));
   let res = await ask(coordinator);
   if (RETRIABLE.has(errorOf(res))) {
     await new Promise((r) => setTimeout(r, 200));
@@ -115,11 +116,14 @@ export async function describeShareGroups(
 /**
  * DescribeShareGroupOffsets of one group: every share-partition it has (topics omitted) or the
  * partitions given. Throws when the group cannot be described (unknown group, coordinator error).
+ * `coordinator`, when the caller knows it (the broker whose ListGroups listed the group), saves the
+ * FindCoordinator lookup; a moved coordinator is still looked up again.
  */
 export async function describeShareGroupOffsets(
   client: ClusterClient,
   groupId: string,
   topics?: readonly { topic: string; partitions: number[] }[],
+  coordinator?: number,
 ): Promise<ShareGroupPartitionOffset[]> {
   const req = {
     groups: [
@@ -134,6 +138,7 @@ export async function describeShareGroupOffsets(
     groupId,
     async (c) => (await client.call(c, describeShareGroupOffsetsCodec, req)).response,
     (r) => r.groups[0]?.errorCode ?? ErrorCode.NONE,
+    coordinator,
   );
   const g = res.groups[0];
   if (!g) throw new Error(`DescribeShareGroupOffsets for ${groupId}: empty answer`);

@@ -14,6 +14,9 @@
 // - records produced while no consumer runs survive a restart of the partition leader: the new
 //   leader restores the share-partition from `__share_group_state` and delivers exactly them (a
 //   lost state would restart at the end, share.auto.offset.reset = latest, and deliver nothing).
+// - the exporter (`kafka-sre exporter` against the cluster) reports kafka_sharegroup_lag and
+//   kafka_sharegroup_lag_sum of the group: 10 while the 10 records wait unacknowledged, 0 once
+//   the consumer after the restart acknowledged them all.
 // The client and gcc are required: if either is missing the test fails, it never skips.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,6 +34,8 @@ import { RawClient, tempDir } from './broker-support.js';
 import { ClusterClient, describeShareGroupOffsets, describeShareGroups } from '../kafka-client/index.js';
 import { listGroups } from '../ops/groups.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
+import { scrapeUntil, valueOf } from './exporter-helpers.js';
+import { freePort } from './support/ports.js';
 
 const LOCK_MS = 3000;
 const fx = processFixture();
@@ -41,6 +46,7 @@ let admin: Admin;
 let producer: Producer;
 let binary: string;
 let client: ClusterClient;
+let exporterUrl: string;
 
 /** Compiles the C share consumer against the librdkafka the devDependency built (rpath to it). */
 function compileShareConsumer(): string {
@@ -96,7 +102,38 @@ before(async () => {
   producer = kafka.producer();
   await producer.connect();
   client = new ClusterClient({ name: 'share-test', bootstrap: cluster.bootstrap.split(',') });
+  const port = await freePort();
+  await fx.startCli(
+    // Every second (the shortest interval the exporter accepts), so each step below waits little.
+    [
+      'exporter',
+      '--bootstrap',
+      cluster.bootstrap,
+      '--cluster-name',
+      'share',
+      '--port',
+      String(port),
+      '--interval',
+      '1000',
+      '--no-probe',
+    ],
+    { readyWhen: /listening on/, readyTimeoutMs: 30_000, name: 'exporter' },
+  );
+  exporterUrl = `http://127.0.0.1:${port}`;
 });
+
+/** The exporter's share lag of the group on partition 0 and its topic sum, once both equal `want`. */
+async function exporterShareLag(group: string, topic: string, want: number): Promise<void> {
+  const labels = { cluster: 'share', sharegroup: group, topic };
+  await scrapeUntil(
+    exporterUrl,
+    `kafka_sharegroup_lag and _sum of ${group} at ${want}`,
+    (s) =>
+      valueOf(s, 'kafka_sharegroup_lag', { ...labels, partition: '0' }) === want &&
+      valueOf(s, 'kafka_sharegroup_lag_sum', labels) === want,
+    30_000,
+  );
+}
 
 after(async () => {
   await client?.close().catch(() => undefined);
@@ -330,6 +367,7 @@ test('share group of librdkafka share consumers: acknowledgements, redelivery, l
     return { lag: end - (p.startOffset ?? end), brokerLag: p.lag };
   };
   assert.deepEqual(await shareLag(), { lag: 10, brokerLag: 10 });
+  await exporterShareLag(group, topic, 10);
   const leaderOf = async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions[0].leader;
   const oldLeader = await leaderOf();
   await cluster.admin.stop(oldLeader);
@@ -356,6 +394,7 @@ test('share group of librdkafka share consumers: acknowledgements, redelivery, l
     250,
   );
   assert.deepEqual(await shareLag(), { lag: 0, brokerLag: 0 });
+  await exporterShareLag(group, topic, 0);
   await d.proc.stop(10_000);
   for (const x of [a, b, c, d]) assert.deepEqual(x.errors(), [], `${x.name} reported errors`);
   console.log(

@@ -58,9 +58,7 @@ export async function scrapeUntil<T>(
       300,
     )) as T;
   } catch (e) {
-    const related = last
-      .filter((s) => s.name.startsWith('kafka_consumergroup') || s.name.startsWith('kafka_sre_exporter'))
-      .slice(0, 60);
+    const related = last.filter((s) => /^kafka_(consumergroup|sharegroup|sre_exporter)/.test(s.name)).slice(0, 60);
     throw new Error(
       `${(e as Error).message}\nlast scrape (excerpt):\n${related.map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`).join('\n')}`,
     );

@@ -137,16 +137,17 @@ export const exporterMetrics = defineMetrics('exporter', {
     help: 'Group type (classic, consumer = KIP-848, share = KIP-932, streams), state, assignor and coordinator broker id (value 1)',
     labels: [C, 'consumergroup', 'type', 'state', 'assignor', 'coordinator'],
   },
+  // KIP-932 share groups (exporter/collect/share-groups.ts).
   shareGroupLag: {
     name: 'kafka_sharegroup_lag',
     type: 'gauge',
-    help: 'Share group: records between the share-partition start offset and the high watermark (DescribeShareGroupOffsets)',
+    help: 'Records of the share group between the share-partition start offset and the end of the partition not yet acknowledged (never negative)',
     labels: [C, 'sharegroup', 'topic', 'partition'],
   },
   shareGroupLagSum: {
     name: 'kafka_sharegroup_lag_sum',
     type: 'gauge',
-    help: "Sum of the share group's lag on the topic",
+    help: "Sum of the share group's lag on the topic (partitions with a start offset only)",
     labels: [C, 'sharegroup', 'topic'],
   },
   partitionOffline: {

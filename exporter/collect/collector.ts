@@ -10,6 +10,7 @@ import { ChunkPool } from '../snapshot/chunk-pool.js';
 import { deriveSnapshot, timestampsToRead, type GroupSummary } from './derive.js';
 import { collectCycleGarbageBetweenScrapes, heapGrewSinceTrim } from './heap-trim.js';
 import { ClusterHistory } from './history.js';
+import { ShareGroupReader } from './share-groups.js';
 
 /** Fleet mode (exporter/coordination/): this replica's share, fixed per cycle. */
 export interface ShardHook {
@@ -39,6 +40,7 @@ export interface CycleResult {
 
 export class ClusterCollector {
   private readonly history: ClusterHistory;
+  private readonly shareGroups: ShareGroupReader;
   /** This cluster's snapshot chunks: the hub returns a replaced snapshot's chunks here. */
   private readonly chunkPool = new ChunkPool();
   private maxBrokersSeen = 0;
@@ -56,6 +58,7 @@ export class ClusterCollector {
   ) {
     // In fleet mode a group can leave and come back: its window restarts after a gap.
     this.history = new ClusterHistory(opts.statusWindow, undefined, opts.shard ? 2.5 * opts.intervalMs : Infinity);
+    this.shareGroups = new ShareGroupReader(name, client, logger);
   }
 
   get hasSucceeded(): boolean {
@@ -71,6 +74,9 @@ export class ClusterCollector {
         const { state, errors } = await this.client.collect(filters, {
           groupConcurrency: this.opts.groupConcurrency,
         });
+        const shareGroups = await traced('kafka-sre.share_groups', { 'kafka.cluster': this.name }, () =>
+          this.shareGroups.read(state, filters.groups, errors, this.opts.groupConcurrency),
+        );
         if (this.opts.readRecordTimestamps) {
           const wanted = await timestampsToRead(state, this.history);
           if (wanted.length > 0) {
@@ -95,6 +101,7 @@ export class ClusterCollector {
           chunkPool: this.chunkPool,
           clusterWide: shard?.clusterWide,
           statusMinObservations: shard ? this.opts.statusWindow : undefined,
+          shareGroups,
         });
         span.setAttributes({
           'kafka.topics': state.topics.length,

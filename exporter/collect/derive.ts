@@ -9,6 +9,7 @@ import { evaluateGroupStatus, evaluatePartitionStatus } from '../lag/status.js';
 import type { ChunkPool } from '../snapshot/chunk-pool.js';
 import { FragmentWriter, labelValueBytes, SnapshotBuilder, Tier, type ClusterSnapshot } from '../snapshot/snapshot.js';
 import type { ClusterHistory } from './history.js';
+import { addShareGroupSeries, shareGroupLags, type ShareGroupOffsets } from './share-groups.js';
 import { Yielder } from './yielder.js';
 
 export interface DeriveOptions {
@@ -31,6 +32,8 @@ export interface DeriveOptions {
    * history its previous replica had. Default: status from the second observation.
    */
   statusMinObservations?: number;
+  /** Share groups' offsets of this cycle (share-groups.ts); absent when the cluster has none to see. */
+  shareGroups?: readonly ShareGroupOffsets[];
 }
 
 export interface GroupSummary {
@@ -197,6 +200,7 @@ export async function deriveSnapshot(
     b.add(Tier.group, 'consumerGroupMaxLagSeconds', gl, maxLagSeconds);
     summaries.set(g.groupId, { groupId: g.groupId, maxLagSeconds, totalLag, status, partitionLagSeconds });
   }
+  if (opts.shareGroups) addShareGroupSeries(b, shareGroupLags(state, opts.shareGroups), opts.aggregateLagToTopic);
   return { snapshot: b.build(now), groups: summaries };
 }
 

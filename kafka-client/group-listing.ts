@@ -104,29 +104,13 @@ export async function describeConsumerGroups(
       described.push(listedOnly(l, broker.nodeId));
       continue;
     }
-    described.push({
-      groupId: g.groupId,
-      state: g.groupState,
-      protocolType: l.protocolType || 'consumer',
-      type: 'consumer',
-      coordinator: broker.nodeId,
-      assignor: g.assignorName,
-      groupEpoch: g.groupEpoch,
-      assignmentEpoch: g.assignmentEpoch,
-      described: true,
-      members: g.members.map((m): GroupMember => ({
-        memberId: m.memberId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        assignments: toAssignments(m.assignment),
-        memberEpoch: m.memberEpoch,
+    described.push(
+      describedGroup('consumer', l, broker.nodeId, g, (m) => ({
         ...(m.instanceId !== null ? { instanceId: m.instanceId } : {}),
         targetAssignments: toAssignments(m.targetAssignment),
-        subscribedTopics: [...m.subscribedTopicNames],
         ...(m.subscribedTopicRegex !== null ? { subscribedTopicRegex: m.subscribedTopicRegex } : {}),
       })),
-      offsets: [],
-    });
+    );
   }
   return { described, notDescribed: listed.filter((g) => !seen.has(g.groupId)) };
 }
@@ -135,8 +119,8 @@ export async function describeConsumerGroups(
  * ShareGroupDescribe of share groups on their coordinator (the broker that listed them): state,
  * assignor, epochs and members with their member epochs and assignments. A share group has no
  * committed offsets (its progress is the share-partition start offset, read with
- * DescribeShareGroupOffsets), so `offsets` stays empty. Groups the broker would not describe
- * (gone since the listing) are left out.
+ * DescribeShareGroupOffsets), so `offsets` stays empty. Groups the broker no longer knows
+ * (GROUP_ID_NOT_FOUND: gone since the listing) are left out.
  */
 export async function describeShareGroupsOn(broker: KjsBroker, listed: readonly ListedGroup[]): Promise<GroupState[]> {
   const { response } = await callApi(broker, shareGroupDescribeCodec, {
@@ -147,29 +131,62 @@ export async function describeShareGroupsOn(broker: KjsBroker, listed: readonly 
   const described: GroupState[] = [];
   for (const g of response.groups) {
     const l = byId.get(g.groupId);
-    if (!l || g.errorCode !== 0) continue;
-    described.push({
-      groupId: g.groupId,
-      state: g.groupState,
-      protocolType: l.protocolType || 'share',
-      type: 'share',
-      coordinator: broker.nodeId,
-      assignor: g.assignorName,
-      groupEpoch: g.groupEpoch,
-      assignmentEpoch: g.assignmentEpoch,
-      described: true,
-      members: g.members.map((m): GroupMember => ({
-        memberId: m.memberId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        assignments: toAssignments(m.assignment),
-        memberEpoch: m.memberEpoch,
-        subscribedTopics: [...m.subscribedTopicNames],
-      })),
-      offsets: [],
-    });
+    if (!l || g.errorCode === ErrorCode.GROUP_ID_NOT_FOUND) continue;
+    // Other errors (coordinator moving, authorization): the group stays, as listed.
+    described.push(
+      g.errorCode === ErrorCode.NONE ? describedGroup('share', l, broker.nodeId, g) : listedOnly(l, broker.nodeId),
+    );
   }
   return described;
+}
+
+/** What ConsumerGroupDescribe and ShareGroupDescribe both say of a group and its members. */
+interface DescribedAnswer<M> {
+  groupId: string;
+  groupState: string;
+  assignorName: string;
+  groupEpoch: number;
+  assignmentEpoch: number;
+  members: readonly M[];
+}
+interface DescribedMemberAnswer {
+  memberId: string;
+  clientId: string;
+  clientHost: string;
+  memberEpoch: number;
+  assignment: readonly DescribedTopicPartitions[];
+  subscribedTopicNames: readonly string[];
+}
+
+/** A described group of either new protocol; `extra` adds what only one protocol's members carry. */
+function describedGroup<M extends DescribedMemberAnswer>(
+  type: 'consumer' | 'share',
+  listed: ListedGroup,
+  coordinator: number,
+  g: DescribedAnswer<M>,
+  extra: (m: M) => Partial<GroupMember> = () => ({}),
+): GroupState {
+  return {
+    groupId: g.groupId,
+    state: g.groupState,
+    protocolType: listed.protocolType || type,
+    type,
+    coordinator,
+    assignor: g.assignorName,
+    groupEpoch: g.groupEpoch,
+    assignmentEpoch: g.assignmentEpoch,
+    described: true,
+    members: g.members.map((m): GroupMember => ({
+      memberId: m.memberId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      assignments: toAssignments(m.assignment),
+      memberEpoch: m.memberEpoch,
+      subscribedTopics: [...m.subscribedTopicNames],
+      ...extra(m),
+    })),
+    offsets: [],
+  };
 }
 
 /** A group this client lists but cannot describe: state from the listing, members unknown. */

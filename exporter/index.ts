@@ -8,3 +8,4 @@ export { exporterService } from './up-service.js';
 // Lag definitions: ops/ `groups describe` computes the numbers /metrics shows.
 export { groupLag } from './lag/offset-lag.js';
 export { estimateLagSeconds, type LagSecondsMethod } from './lag/lag-seconds.js';
+export { shareGroupLag, type ShareGroupLag } from './lag/share-lag.js';

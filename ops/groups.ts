@@ -1,8 +1,9 @@
 // `groups list`, `groups describe`: group state, members and per-partition lag computed with the
 // exporter's lag code over the partitions the cluster model says a group covers (the exporter's
 // collector uses the same selection), so the numbers are the ones /metrics shows.
-import { estimateLagSeconds, groupLag, type LagSecondsMethod } from '../exporter/index.js';
+import { estimateLagSeconds, groupLag, shareGroupLag, type LagSecondsMethod } from '../exporter/index.js';
 import {
+  describeShareGroupOffsets,
   groupPartitions,
   groupTopics,
   groupTypes,
@@ -70,6 +71,7 @@ export function lagInputs(g: GroupState, topics: readonly TopicState[]): GroupPa
 export interface PartitionLagRow {
   topic: string;
   partition: number;
+  /** The committed offset; for a share group the share-partition start offset. */
   currentOffset: number | null;
   logStartOffset: number | null;
   logEndOffset: number | null;
@@ -150,6 +152,10 @@ export async function describeGroups(
   const now = Date.now();
   const out: GroupDescription[] = [];
   for (const g of groups) {
+    if (g.type === 'share') {
+      out.push(await describeShareGroup(client, g, leaderOf, errors));
+      continue;
+    }
     const lag = groupLag(inputs.get(g.groupId)!, (t, p) => offsets.get(tpKey(t, p)));
     // The record at each lagging committed offset gives the exact lag in seconds (the exporter's "record" method).
     const tsRequests = lag.partitions.flatMap((p) =>
@@ -223,31 +229,86 @@ export async function describeGroups(
     }
     rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
     out.push({
-      groupId: g.groupId,
-      type: g.type,
-      state: g.state,
-      protocolType: g.protocolType,
-      assignor: g.assignor,
-      coordinator: g.coordinator,
-      ...(g.groupEpoch !== undefined ? { groupEpoch: g.groupEpoch, assignmentEpoch: g.assignmentEpoch } : {}),
-      described: g.described,
-      members: g.members.map((m) => ({
-        memberId: m.memberId,
-        clientId: m.clientId,
-        host: m.clientHost,
-        assignments: m.assignments.map((a) => ({ topic: a.topic, partitions: a.partitions })),
-        ...(m.memberEpoch !== undefined ? { memberEpoch: m.memberEpoch } : {}),
-        ...(m.instanceId !== undefined ? { instanceId: m.instanceId } : {}),
-        ...(m.targetAssignments
-          ? { targetAssignments: m.targetAssignments.map((a) => ({ topic: a.topic, partitions: a.partitions })) }
-          : {}),
-      })),
+      ...groupHeader(g),
       partitions: rows,
       totalLag,
       status: statuses?.groups.get(g.groupId),
     });
   }
   return out;
+}
+
+/** Header fields of a group's description, the same for every group type. */
+function groupHeader(g: GroupState): Omit<GroupDescription, 'partitions' | 'totalLag' | 'status'> {
+  return {
+    groupId: g.groupId,
+    type: g.type,
+    state: g.state,
+    protocolType: g.protocolType,
+    assignor: g.assignor,
+    coordinator: g.coordinator,
+    ...(g.groupEpoch !== undefined ? { groupEpoch: g.groupEpoch, assignmentEpoch: g.assignmentEpoch } : {}),
+    described: g.described,
+    members: g.members.map((m) => ({
+      memberId: m.memberId,
+      clientId: m.clientId,
+      host: m.clientHost,
+      assignments: m.assignments.map((a) => ({ topic: a.topic, partitions: a.partitions })),
+      ...(m.memberEpoch !== undefined ? { memberEpoch: m.memberEpoch } : {}),
+      ...(m.instanceId !== undefined ? { instanceId: m.instanceId } : {}),
+      ...(m.targetAssignments
+        ? { targetAssignments: m.targetAssignments.map((a) => ({ topic: a.topic, partitions: a.partitions })) }
+        : {}),
+    })),
+  };
+}
+
+/**
+ * A share group (KIP-932): per partition the share-partition start offset (shown as the current
+ * offset: records below it are done), the end offset and the share lag the exporter exports as
+ * kafka_sharegroup_lag (exporter/lag/share-lag.ts). A share-partition is consumed by several
+ * members at once, so the member columns stay empty; the members table lists who holds what.
+ */
+async function describeShareGroup(
+  client: ClusterClient,
+  g: GroupState,
+  leaderOf: ReadonlyMap<string, number>,
+  errors: RequestErrors,
+): Promise<GroupDescription> {
+  const starts = await describeShareGroupOffsets(client, g.groupId, undefined, g.coordinator);
+  const offsets = await client.partitionOffsets(
+    starts.map((o) => ({
+      topic: o.topic,
+      partition: o.partition,
+      leader: leaderOf.get(tpKey(o.topic, o.partition)) ?? -1,
+    })),
+    errors,
+  );
+  const lag = shareGroupLag(g.groupId, starts, (t, p) => offsets.get(tpKey(t, p))?.highWatermark);
+  const lagOf = new Map(lag.partitions.map((p) => [tpKey(p.topic, p.partition), p.lag]));
+  const rows = starts
+    .map((o): PartitionLagRow => {
+      const end = offsets.get(tpKey(o.topic, o.partition));
+      return {
+        topic: o.topic,
+        partition: o.partition,
+        currentOffset: o.startOffset ?? null,
+        logStartOffset: end?.logStartOffset ?? null,
+        logEndOffset: end?.highWatermark ?? null,
+        lag: lagOf.get(tpKey(o.topic, o.partition)) ?? null,
+        lagSeconds: null,
+        lostRecords: 0,
+        memberId: null,
+        clientId: null,
+        host: null,
+      };
+    })
+    .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  return {
+    ...groupHeader(g),
+    partitions: rows,
+    totalLag: lag.topics.reduce((sum, t) => sum + t.lagSum, 0),
+  };
 }
 
 export interface ExporterStatuses {

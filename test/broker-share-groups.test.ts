@@ -32,7 +32,7 @@ import { drillTimeouts } from '../chaos/embedded/stack.js';
 import { processFixture, repoRoot, waitFor, type RunningProcess } from './support/processes.js';
 import { RawClient, tempDir } from './broker-support.js';
 import { ClusterClient, describeShareGroupOffsets, describeShareGroups } from '../kafka-client/index.js';
-import { listGroups } from '../ops/groups.js';
+import { describeGroups, listGroups } from '../ops/groups.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
 import { scrapeUntil, valueOf } from './exporter-helpers.js';
 import { freePort } from './support/ports.js';
@@ -368,6 +368,12 @@ test('share group of librdkafka share consumers: acknowledgements, redelivery, l
   };
   assert.deepEqual(await shareLag(), { lag: 10, brokerLag: 10 });
   await exporterShareLag(group, topic, 10);
+  // `kafka-sre groups describe` shows the same share lag, with the start offset as current offset.
+  const [shown] = await describeGroups(client, [group]);
+  assert.deepEqual(
+    [shown.type, shown.totalLag, shown.partitions.map((r) => [r.partition, r.currentOffset, r.logEndOffset, r.lag])],
+    ['share', 10, [[0, 40, 50, 10]]],
+  );
   const leaderOf = async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions[0].leader;
   const oldLeader = await leaderOf();
   await cluster.admin.stop(oldLeader);

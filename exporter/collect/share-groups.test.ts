@@ -4,7 +4,7 @@ import type { ClusterState, ShareGroupPartitionOffset } from '../../kafka-client
 import { samplesOf } from '../snapshot/snapshot.js';
 import { deriveSnapshot } from './derive.js';
 import { ClusterHistory } from './history.js';
-import { shareGroupLag } from './share-groups.js';
+import { shareGroupLag } from '../lag/share-lag.js';
 
 const ends: Record<string, Record<number, number>> = { q: { 0: 100, 1: 40, 2: 7 } };
 const endOffset = (t: string, p: number) => ends[t]?.[p];

@@ -135,3 +135,39 @@ test('share-group membership: join, epochs, fencing, session expiry, states', ()
   assert.equal(sg.describe('nope').errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
   assert.ok(sg.rebalancesTotal >= 2);
 });
+
+test('hostile acknowledgement ranges are refused without walking them, and nothing is applied', () => {
+  const sp = new SharePartition(config, 0);
+  sp.acquire('a', range(0, 5), 100, 0);
+  const ack = (batches: { firstOffset: number; lastOffset: number; acknowledgeTypes: number[] }[]) =>
+    sp.acknowledge('a', batches);
+  const started = Date.now();
+  // 0..2^62 as a gap used to loop once per offset; now it is past the end offset: refused at once.
+  assert.equal(ack([{ firstOffset: 0, lastOffset: 2 ** 62, acknowledgeTypes: [0] }]), ErrorCode.INVALID_REQUEST);
+  assert.equal(ack([{ firstOffset: -1, lastOffset: 1, acknowledgeTypes: [1] }]), ErrorCode.INVALID_REQUEST);
+  assert.equal(ack([{ firstOffset: 3, lastOffset: 2, acknowledgeTypes: [1] }]), ErrorCode.INVALID_REQUEST);
+  assert.equal(ack([{ firstOffset: 4, lastOffset: 5, acknowledgeTypes: [1] }]), ErrorCode.INVALID_REQUEST);
+  // Overlapping or out of order batches.
+  assert.equal(
+    ack([
+      { firstOffset: 0, lastOffset: 2, acknowledgeTypes: [1] },
+      { firstOffset: 2, lastOffset: 3, acknowledgeTypes: [1] },
+    ]),
+    ErrorCode.INVALID_REQUEST,
+  );
+  assert.equal(
+    ack([
+      { firstOffset: 3, lastOffset: 3, acknowledgeTypes: [1] },
+      { firstOffset: 0, lastOffset: 0, acknowledgeTypes: [1] },
+    ]),
+    ErrorCode.INVALID_REQUEST,
+  );
+  assert.ok(Date.now() - started < 1000);
+  for (const o of range(0, 5)) assert.equal(sp.stateOf(o)?.state, RecordState.ACQUIRED, `offset ${o} untouched`);
+  // A gap acknowledgement below the SPSO is harmless; an accept there is not.
+  assert.equal(ack([{ firstOffset: 0, lastOffset: 1, acknowledgeTypes: [1] }]), ErrorCode.NONE);
+  assert.equal(sp.startOffset, 2);
+  assert.equal(ack([{ firstOffset: 0, lastOffset: 2, acknowledgeTypes: [0, 0, 1] }]), ErrorCode.NONE);
+  assert.equal(ack([{ firstOffset: 0, lastOffset: 3, acknowledgeTypes: [1] }]), ErrorCode.INVALID_RECORD_STATE);
+  assert.equal(sp.stateOf(3)?.state, RecordState.ACQUIRED);
+});

@@ -145,20 +145,40 @@ export class SharePartition {
     return out;
   }
 
-  /** Applies one member's acknowledgement batches, all or nothing. */
+  /**
+   * Applies one member's acknowledgement batches, all or nothing. The ranges come from the client,
+   * so they are validated before any walk (a batch of 0..2^62 must not loop per offset): ascending,
+   * non-overlapping, within [0, endOffset); only offsets at or past the SPSO are visited, so the
+   * work is bounded by the in-flight span, not by what the client claims.
+   */
   acknowledge(memberId: string, batches: AcknowledgementBatch[]): number {
     const changes: [number, number][] = [];
+    let prevLast = -1;
     for (const b of batches) {
-      const n = b.lastOffset - b.firstOffset + 1;
-      if (n <= 0 || b.acknowledgeTypes.length === 0) return ErrorCode.INVALID_REQUEST;
-      if (b.acknowledgeTypes.length !== 1 && b.acknowledgeTypes.length !== n) return ErrorCode.INVALID_REQUEST;
-      for (let i = 0; i < n; i++) {
-        const o = b.firstOffset + i;
-        const type = b.acknowledgeTypes.length === 1 ? b.acknowledgeTypes[0] : b.acknowledgeTypes[i];
+      const { firstOffset: first, lastOffset: last, acknowledgeTypes: types } = b;
+      if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) return ErrorCode.INVALID_REQUEST;
+      if (first < 0 || last < first || first <= prevLast) return ErrorCode.INVALID_REQUEST;
+      prevLast = last;
+      if (last >= this.endOffset) return ErrorCode.INVALID_REQUEST;
+      const n = last - first + 1;
+      if (types.length === 0 || (types.length !== 1 && types.length !== n)) return ErrorCode.INVALID_REQUEST;
+      for (const type of types)
         if (type < AcknowledgeType.GAP || type > AcknowledgeType.REJECT) return ErrorCode.INVALID_REQUEST;
+      const typeAt = (o: number) => (types.length === 1 ? types[0] : types[o - first]);
+      // Offsets below the SPSO are done: only a gap acknowledgement is harmless there.
+      if (first < this.startOffset) {
+        if (types.length === 1) {
+          if (types[0] !== AcknowledgeType.GAP) return ErrorCode.INVALID_RECORD_STATE;
+        } else {
+          for (let o = first; o < Math.min(this.startOffset, last + 1); o++)
+            if (typeAt(o) !== AcknowledgeType.GAP) return ErrorCode.INVALID_RECORD_STATE;
+        }
+      }
+      for (let o = Math.max(first, this.startOffset); o <= last; o++) {
+        const type = typeAt(o);
         const r = this.inflight.get(o);
         // A gap the broker already archived (or never held) needs nothing.
-        if (type === AcknowledgeType.GAP && (!r || r.state === RecordState.ARCHIVED || o < this.startOffset)) continue;
+        if (type === AcknowledgeType.GAP && (!r || r.state === RecordState.ARCHIVED)) continue;
         if (!r || r.state !== RecordState.ACQUIRED || r.memberId !== memberId) return ErrorCode.INVALID_RECORD_STATE;
         changes.push([o, type]);
       }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../protocol/index.js';
 import { FakeClock } from './clock.js';
-import { RecordState, SharePartition } from './share-partition.js';
+import { MAX_RESTORED_SPAN, RecordState, SharePartition } from './share-partition.js';
 import { ShareGroupCoordinator, simpleShareAssign } from './share-group.js';
 
 const config = { lockDurationMs: 30_000, deliveryCountLimit: 3, maxRecordLocks: 2000 };
@@ -170,4 +170,22 @@ test('hostile acknowledgement ranges are refused without walking them, and nothi
   assert.equal(ack([{ firstOffset: 0, lastOffset: 2, acknowledgeTypes: [0, 0, 1] }]), ErrorCode.NONE);
   assert.equal(ack([{ firstOffset: 0, lastOffset: 3, acknowledgeTypes: [1] }]), ErrorCode.INVALID_RECORD_STATE);
   assert.equal(sp.stateOf(3)?.state, RecordState.ACQUIRED);
+});
+
+test('a forged or corrupt snapshot restores within bounds', () => {
+  const started = Date.now();
+  const sp = SharePartition.fromSnapshot(config, {
+    startOffset: 5,
+    batches: [
+      { firstOffset: 0, lastOffset: 6, state: RecordState.ACKNOWLEDGED, deliveryCount: 1 },
+      { firstOffset: 9, lastOffset: 7, state: RecordState.AVAILABLE, deliveryCount: 1 },
+      { firstOffset: 7, lastOffset: 7, state: 3, deliveryCount: 1 },
+      { firstOffset: 7, lastOffset: 2 ** 50, state: RecordState.AVAILABLE, deliveryCount: 1 },
+    ],
+  });
+  assert.ok(Date.now() - started < 5000);
+  // 5-6 acknowledged -> the SPSO moved to 7; the huge run is cut at the restore bound.
+  assert.equal(sp.startOffset, 7);
+  assert.equal(sp.endOffset, 5 + MAX_RESTORED_SPAN);
+  assert.equal(sp.stateOf(7)?.state, RecordState.AVAILABLE);
 });

@@ -19,6 +19,10 @@ import { ErrorCode, AcknowledgeType, type AcknowledgementBatch, type AcquiredRec
 export const RecordState = { AVAILABLE: 0, ACQUIRED: 1, ACKNOWLEDGED: 2, ARCHIVED: 4 } as const;
 export type RecordStateCode = (typeof RecordState)[keyof typeof RecordState];
 
+const KNOWN_STATES = new Set<number>(Object.values(RecordState));
+/** In-flight offsets restored from one snapshot at most (a forged or corrupt range must not loop for ever). */
+export const MAX_RESTORED_SPAN = 1 << 20;
+
 export interface SharePartitionConfig {
   lockDurationMs: number;
   deliveryCountLimit: number;
@@ -53,10 +57,21 @@ export class SharePartition {
     this.endOffset = startOffset;
   }
 
+  /**
+   * Restores a snapshot read from the state topic. Its ranges are only as trustworthy as that
+   * record, so the walk is bounded: reversed batches and unknown states are dropped, offsets below
+   * the SPSO or already restored are skipped, and at most MAX_RESTORED_SPAN in-flight offsets are restored (past
+   * that the records are simply not in flight: they are delivered again as new ones).
+   */
   static fromSnapshot(config: SharePartitionConfig, s: SharePartitionSnapshot): SharePartition {
-    const sp = new SharePartition(config, s.startOffset);
+    const sp = new SharePartition(config, Number.isSafeInteger(s.startOffset) ? Math.max(0, s.startOffset) : 0);
+    const limit = sp.startOffset + MAX_RESTORED_SPAN;
     for (const b of s.batches) {
-      for (let o = Math.max(b.firstOffset, s.startOffset); o <= b.lastOffset; o++) {
+      if (!Number.isSafeInteger(b.firstOffset) || !Number.isSafeInteger(b.lastOffset)) continue;
+      // Parts below the SPSO or overlapping an earlier batch are already decided: skipped.
+      const first = Math.max(b.firstOffset, sp.endOffset);
+      if (b.lastOffset < first || !KNOWN_STATES.has(b.state) || first >= limit) continue;
+      for (let o = first; o <= Math.min(b.lastOffset, limit - 1); o++) {
         const state = b.state === RecordState.ACQUIRED ? RecordState.AVAILABLE : (b.state as RecordStateCode);
         sp.inflight.set(o, { state, deliveryCount: b.deliveryCount, memberId: null, lockUntil: 0 });
         sp.endOffset = Math.max(sp.endOffset, o + 1);

@@ -124,6 +124,7 @@ export class SharePartitionManager {
   /** Newest state per share-partition seen in the local `__share_group_state` replicas. */
   private readonly index = new Map<string, { key: ShareStateKey; value: ShareStateValue }>();
   private readonly readPos = new Map<number, number>();
+  private warnedBadRecord = false;
   private creatingTopic = false;
   private readonly sweep: NodeJS.Timeout;
 
@@ -475,9 +476,25 @@ export class SharePartitionManager {
             if (b.control) continue;
             for (const rec of b.records) {
               if (rec.offset < offset || !rec.key || !rec.value) continue;
-              const key = decodeShareStateKey(rec.key);
-              const value = key && decodeShareStateValue(rec.value);
-              if (!key || !value) continue;
+              // A record that does not decode (truncated, foreign) is skipped, not fatal: one bad
+              // record must not wedge loading every share-partition of its state partition.
+              let key: ShareStateKey | null = null;
+              let value: ShareStateValue | null = null;
+              try {
+                key = decodeShareStateKey(rec.key);
+                value = key && decodeShareStateValue(rec.value);
+              } catch {
+                key = null;
+              }
+              if (!key || !value) {
+                if (!this.warnedBadRecord)
+                  this.services.logger.warn(
+                    { partition, offset: rec.offset },
+                    `skipping an undecodable ${SHARE_STATE_TOPIC} record (logged once)`,
+                  );
+                this.warnedBadRecord = true;
+                continue;
+              }
               const k = spKey(key);
               const had = this.index.get(k);
               if (!had || had.value.seq < value.seq) this.index.set(k, { key, value });

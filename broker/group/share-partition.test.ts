@@ -189,3 +189,18 @@ test('a forged or corrupt snapshot restores within bounds', () => {
   assert.equal(sp.endOffset, 5 + MAX_RESTORED_SPAN);
   assert.equal(sp.stateOf(7)?.state, RecordState.AVAILABLE);
 });
+
+test('a record restored at the delivery limit is archived, not delivered once more after failover', () => {
+  const old = new SharePartition(config, 0);
+  for (let d = 1; d <= 3; d++) {
+    assert.deepEqual(old.acquire('a', [0, 1], 1, d * 100_000), [{ firstOffset: 0, lastOffset: 0, deliveryCount: d }]);
+    if (d < 3) old.expireLocks(d * 100_000 + 30_000);
+  }
+  // Offset 0 is acquired for the 3rd (last) time when the leader dies; offset 1 was never delivered.
+  old.acquire('b', [1], 1, 400_000);
+  old.acknowledge('b', [{ firstOffset: 1, lastOffset: 1, acknowledgeTypes: [2] }]);
+  const sp = SharePartition.fromSnapshot(config, old.snapshot());
+  assert.equal(sp.stateOf(0), null, 'archived, so below the start offset');
+  assert.equal(sp.startOffset, 1);
+  assert.deepEqual(sp.acquire('c', [0, 1], 10, 500_000), [{ firstOffset: 1, lastOffset: 1, deliveryCount: 2 }]);
+});

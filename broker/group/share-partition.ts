@@ -72,7 +72,11 @@ export class SharePartition {
       const first = Math.max(b.firstOffset, sp.endOffset);
       if (b.lastOffset < first || !KNOWN_STATES.has(b.state) || first >= limit) continue;
       for (let o = first; o <= Math.min(b.lastOffset, limit - 1); o++) {
-        const state = b.state === RecordState.ACQUIRED ? RecordState.AVAILABLE : (b.state as RecordStateCode);
+        // Locks die with the old leader: an acquired record is released, and like any release it
+        // is archived once it has used up its deliveries (else failover would grant one more).
+        let state = b.state === RecordState.ACQUIRED ? RecordState.AVAILABLE : (b.state as RecordStateCode);
+        if (state === RecordState.AVAILABLE && b.deliveryCount >= config.deliveryCountLimit)
+          state = RecordState.ARCHIVED;
         sp.inflight.set(o, { state, deliveryCount: b.deliveryCount, memberId: null, lockUntil: 0 });
         sp.endOffset = Math.max(sp.endOffset, o + 1);
       }

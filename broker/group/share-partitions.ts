@@ -6,7 +6,11 @@
 // request must carry epoch + 1 (else INVALID_SHARE_SESSION_EPOCH; a session this broker does not
 // know: SHARE_SESSION_NOT_FOUND), -1 closes it after its acknowledgements and releases what the
 // member still holds. A fetch serves every partition of the session; acknowledgements in an
-// epoch-0 request are an INVALID_REQUEST, as Kafka's.
+// epoch-0 request are an INVALID_REQUEST, as Kafka's. A session unused for longer than the share
+// session timeout (group.share.session.timeout.ms) is dropped by the sweep and what its member
+// held is released; at most group.share.max.share.sessions exist per broker (beyond that a new
+// one gets SHARE_SESSION_LIMIT_REACHED, retriable). Only partitions that exist join a session
+// (else UNKNOWN_TOPIC_ID / UNKNOWN_TOPIC_OR_PARTITION), so a session is bounded by the cluster.
 //
 // Durability: after every change of a share-partition (acquisition, acknowledgement, lock expiry,
 // SPSO move) the leader appends one record with its whole state (SPSO + runs of in-flight states
@@ -108,9 +112,19 @@ interface LivePartition {
 }
 interface Session {
   epoch: number;
+  /** Clock time of the last request that used the session (for the idle sweep). */
+  lastUsed: number;
   /** topicId\0partition */
   partitions: Map<string, { topicId: string; partition: number }>;
 }
+
+export interface ShareSessionLimits {
+  /** An idle session is dropped after this (group.share.session.timeout.ms). */
+  idleTimeoutMs: number;
+  /** group.share.max.share.sessions: share sessions on this broker at most. */
+  maxSessions: number;
+}
+const DEFAULT_SESSION_LIMITS: ShareSessionLimits = { idleTimeoutMs: 45_000, maxSessions: 2000 };
 
 export interface ShareStats {
   sessions: number;
@@ -132,6 +146,7 @@ export class SharePartitionManager {
     private readonly services: BrokerServices,
     private readonly config: SharePartitionConfig,
     private readonly clock: Clock,
+    private readonly limits: ShareSessionLimits = DEFAULT_SESSION_LIMITS,
   ) {
     this.sweep = setInterval(() => this.expireAll(), LOCK_SWEEP_MS);
     this.sweep.unref();
@@ -180,7 +195,15 @@ export class SharePartitionManager {
     const out = new PartitionAnswers();
     const durable: LivePartition[] = [];
     for (const t of mergeTopics(req.topics)) {
+      const topic = this.services.topics.list().find((x) => x.topicId === t.topicId);
       for (const p of t.partitions) {
+        // A partition that does not exist never joins the session (it would stay there for ever).
+        if (!topic || !this.services.topics.partition(topic.name, p.partitionIndex)) {
+          const ans = out.get(t.topicId, p.partitionIndex);
+          ans.errorCode = topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.UNKNOWN_TOPIC_ID;
+          if (p.acknowledgementBatches.length > 0) ans.acknowledgeErrorCode = ans.errorCode;
+          continue;
+        }
         session?.partitions.set(`${t.topicId}\u0000${p.partitionIndex}`, {
           topicId: t.topicId,
           partition: p.partitionIndex,
@@ -280,16 +303,32 @@ export class SharePartitionManager {
   private advanceSession(groupId: string, memberId: string, epoch: number): number {
     const k = `${groupId}\u0000${memberId}`;
     const s = this.sessions.get(k);
+    const now = this.clock.now();
     if (epoch === 0) {
       if (s) this.closeSession(groupId, memberId);
-      this.sessions.set(k, { epoch: 1, partitions: new Map() });
+      else if (this.sessions.size >= this.limits.maxSessions) {
+        this.expireSessions(now);
+        if (this.sessions.size >= this.limits.maxSessions) return ErrorCode.SHARE_SESSION_LIMIT_REACHED;
+      }
+      this.sessions.set(k, { epoch: 1, lastUsed: now, partitions: new Map() });
       return ErrorCode.NONE;
     }
     if (!s) return ErrorCode.SHARE_SESSION_NOT_FOUND;
+    s.lastUsed = now;
     if (epoch === -1) return ErrorCode.NONE;
     if (epoch !== s.epoch) return ErrorCode.INVALID_SHARE_SESSION_EPOCH;
     s.epoch = epoch === 0x7fffffff ? 1 : epoch + 1;
     return ErrorCode.NONE;
+  }
+
+  /** Drops sessions idle past the share session timeout, releasing what their members held. */
+  private expireSessions(now: number): void {
+    for (const [k, s] of [...this.sessions]) {
+      if (now - s.lastUsed <= this.limits.idleTimeoutMs) continue;
+      const [groupId, memberId] = k.split('\u0000');
+      this.services.logger.debug({ groupId, memberId }, 'idle share session dropped');
+      this.closeSession(groupId, memberId);
+    }
   }
 
   private closeSession(groupId: string, memberId: string): void {
@@ -565,6 +604,7 @@ export class SharePartitionManager {
 
   private expireAll(): void {
     const now = this.clock.now();
+    this.expireSessions(now);
     const changed: LivePartition[] = [];
     for (const l of this.live.values()) {
       if (l.sp.expireLocks(now)) l.dirty = true;

@@ -91,6 +91,7 @@ export const sharePlugin: BrokerPlugin = {
         maxRecordLocks: 2000,
       },
       systemClock,
+      { idleTimeoutMs: c.groupShareSessionTimeoutMs, maxSessions: c.groupShareMaxShareSessions },
     );
     const gc = () => services.groups;
     const share: ShareServices = {

@@ -194,6 +194,12 @@ export const brokerSection = z
       .min(1000)
       .default(45_000)
       .describe('group.share.session.timeout.ms: KIP-932 share-group member session timeout'),
+    groupShareMaxShareSessions: z
+      .number()
+      .int()
+      .min(1)
+      .default(2000)
+      .describe('group.share.max.share.sessions: share sessions a broker keeps at most'),
     groupShareHeartbeatIntervalMs: durationMs
       .min(100)
       .default(5000)

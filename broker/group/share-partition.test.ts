@@ -204,3 +204,37 @@ test('a record restored at the delivery limit is archived, not delivered once mo
   assert.equal(sp.startOffset, 1);
   assert.deepEqual(sp.acquire('c', [0, 1], 10, 500_000), [{ firstOffset: 1, lastOffset: 1, deliveryCount: 2 }]);
 });
+
+test('a share group holds at most group.share.max.size members; a known member may rejoin', () => {
+  const clock = new FakeClock();
+  const sg = new ShareGroupCoordinator(
+    { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5000, maxSize: 2 },
+    clock,
+    () => [{ name: 'orders', topicId: '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9', partitions: 2, internal: false }],
+  );
+  const client = { clientId: 'c', clientHost: '/127.0.0.1' };
+  const join = (memberId: string) =>
+    sg.heartbeat({ groupId: 'g', memberId, memberEpoch: 0, rackId: null, subscribedTopicNames: ['orders'] }, client);
+  assert.equal(join('a').errorCode, ErrorCode.NONE);
+  assert.equal(join('b').errorCode, ErrorCode.NONE);
+  const epoch = sg.group('g')!.groupEpoch;
+  const c = join('c');
+  assert.equal(c.errorCode, ErrorCode.GROUP_MAX_SIZE_REACHED);
+  assert.equal(sg.group('g')!.members.size, 2);
+  assert.equal(sg.group('g')!.groupEpoch, epoch, 'a refused join changes nothing');
+  assert.equal(join('a').errorCode, ErrorCode.NONE, 'a rejoin is not a new member');
+  // Default: Kafka's 200.
+  const big = new ShareGroupCoordinator({ sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5000 }, clock, () => [
+    { name: 'orders', topicId: '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9', partitions: 2, internal: false },
+  ]);
+  const codes = Array.from(
+    { length: 201 },
+    (_, i) =>
+      big.heartbeat(
+        { groupId: 'h', memberId: `m${i}`, memberEpoch: 0, rackId: null, subscribedTopicNames: ['orders'] },
+        client,
+      ).errorCode,
+  );
+  assert.equal(codes.filter((x) => x === ErrorCode.NONE).length, 200);
+  assert.equal(codes[200], ErrorCode.GROUP_MAX_SIZE_REACHED);
+});

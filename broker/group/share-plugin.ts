@@ -79,7 +79,11 @@ export const sharePlugin: BrokerPlugin = {
         internal: t.internal,
       }));
     const coordinator = new ShareGroupCoordinator(
-      { sessionTimeoutMs: c.groupShareSessionTimeoutMs, heartbeatIntervalMs: c.groupShareHeartbeatIntervalMs },
+      {
+        sessionTimeoutMs: c.groupShareSessionTimeoutMs,
+        heartbeatIntervalMs: c.groupShareHeartbeatIntervalMs,
+        maxSize: c.groupShareMaxSize,
+      },
       systemClock,
       topics,
     );

@@ -109,6 +109,8 @@ interface LivePartition {
   seq: number;
   dirty: boolean;
   statePartition: number;
+  /** The newest append of this share-partition's state: a durable answer waits for it too. */
+  lastWrite: { partition: number; requiredOffset: number } | null;
 }
 interface Session {
   epoch: number;
@@ -235,7 +237,9 @@ export class SharePartitionManager {
         acquired = this.acquireAll(req, session, out, this.clock.now(), canRead);
       }
     }
-    await this.persist(durable);
+    // Acknowledgements not made durable in time are answered with a retriable error, never NONE.
+    for (const l of await this.persist(durable))
+      out.get(l.key.topicId, l.key.partition).acknowledgeErrorCode = ErrorCode.REQUEST_TIMED_OUT;
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
@@ -282,7 +286,8 @@ export class SharePartitionManager {
       }
     }
     if (req.shareSessionEpoch === -1) this.closeSession(req.groupId, req.memberId);
-    await this.persist(durable);
+    for (const l of await this.persist(durable))
+      out.get(l.key.topicId, l.key.partition).errorCode = ErrorCode.REQUEST_TIMED_OUT;
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
@@ -483,7 +488,15 @@ export class SharePartitionManager {
         { groupId, topic: topic.name, partition },
         'share-partition start moved to the log start',
       );
-    l = { key, topic: topic.name, sp, seq: stored?.value.seq ?? 0, dirty: !stored, statePartition: -1 };
+    l = {
+      key,
+      topic: topic.name,
+      sp,
+      seq: stored?.value.seq ?? 0,
+      dirty: !stored,
+      statePartition: -1,
+      lastWrite: null,
+    };
     this.live.set(k, l);
     this.services.logger.debug(
       { groupId, topic: topic.name, partition, startOffset: sp.startOffset, restored: stored !== undefined },
@@ -575,14 +588,24 @@ export class SharePartitionManager {
     return l.statePartition;
   }
 
-  /** Appends the state of every dirty share-partition; with `durable`, waits until it is replicated. */
-  private async persist(parts: LivePartition[], durable = true): Promise<void> {
-    const waits: { topic: string; partition: number; requiredOffset: number }[] = [];
+  /**
+   * Appends the state of every dirty share-partition; with `durable`, waits until it is replicated
+   * and returns the share-partitions whose state is not (no state partition led here, a failed
+   * append, or the high watermark not reaching it in time): their callers answer a retriable error.
+   * A share-partition written meanwhile by another path (the sweep) is waited for all the same.
+   */
+  private async persist(parts: LivePartition[], durable = true): Promise<LivePartition[]> {
+    const waits: { topic: string; partition: number; requiredOffset: number; l: LivePartition }[] = [];
+    const failed: LivePartition[] = [];
     for (const l of new Set(parts)) {
-      if (!l.dirty) continue;
+      if (!l.dirty) {
+        if (durable && l.lastWrite) waits.push({ topic: SHARE_STATE_TOPIC, ...l.lastWrite, l });
+        continue;
+      }
       const sp = this.statePartitionFor(l);
       if (sp < 0) {
         this.ensureStateTopic();
+        failed.push(l);
         continue; // stays dirty: written by the next change or sweep
       }
       l.seq++;
@@ -594,12 +617,27 @@ export class SharePartitionManager {
           { partition: sp, errorCode: res.errorCode },
           `append to ${SHARE_STATE_TOPIC} failed`,
         );
+        failed.push(l);
         continue;
       }
       l.dirty = false;
-      waits.push({ topic: SHARE_STATE_TOPIC, partition: sp, requiredOffset: res.requiredOffset });
+      l.lastWrite = { partition: sp, requiredOffset: res.requiredOffset };
+      waits.push({ topic: SHARE_STATE_TOPIC, partition: sp, requiredOffset: res.requiredOffset, l });
     }
-    if (durable && waits.length > 0) await this.services.replicas.awaitHighWatermark(waits, DURABLE_WAIT_MS);
+    if (!durable) return [];
+    if (waits.length > 0) {
+      const late =
+        (await this.services.replicas.awaitHighWatermark(
+          waits.map(({ topic, partition, requiredOffset }) => ({ topic, partition, requiredOffset })),
+          DURABLE_WAIT_MS,
+        )) ?? new Set<string>();
+      for (const w of waits) {
+        // Leadership of the state partition moved meanwhile: the record may be truncated away.
+        const led = this.services.topics.partition(w.topic, w.partition)?.leader === this.services.nodeId;
+        if (!led || late.has(`${w.topic}\u0000${w.partition}`)) failed.push(w.l);
+      }
+    }
+    return failed;
   }
 
   private expireAll(): void {

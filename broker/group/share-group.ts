@@ -267,7 +267,8 @@ export class ShareGroupCoordinator {
     const g = this.groups.get(groupId);
     const names = new Map(this.topics().map((t) => [t.topicId, t.name]));
     if (!g) return undescribedShareGroup(groupId, ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} not found.`);
-    this.refreshTarget(g);
+    // Read-only: a describe shows the group as it is; epochs move on the members' heartbeats only
+    // (recomputing the target here would bump epochs and count rebalances for a mere read).
     return {
       errorCode: ErrorCode.NONE,
       errorMessage: null,

@@ -173,7 +173,6 @@ test('hostile acknowledgement ranges are refused without walking them, and nothi
 });
 
 test('a forged or corrupt snapshot restores within bounds', () => {
-  const started = Date.now();
   const sp = SharePartition.fromSnapshot(config, {
     startOffset: 5,
     batches: [
@@ -183,7 +182,6 @@ test('a forged or corrupt snapshot restores within bounds', () => {
       { firstOffset: 7, lastOffset: 2 ** 50, state: RecordState.AVAILABLE, deliveryCount: 1 },
     ],
   });
-  assert.ok(Date.now() - started < 5000);
   // 5-6 acknowledged -> the SPSO moved to 7; the huge run is cut at the restore bound.
   assert.equal(sp.startOffset, 7);
   assert.equal(sp.endOffset, 5 + MAX_RESTORED_SPAN);
@@ -237,4 +235,33 @@ test('a share group holds at most group.share.max.size members; a known member m
   );
   assert.equal(codes.filter((x) => x === ErrorCode.NONE).length, 200);
   assert.equal(codes[200], ErrorCode.GROUP_MAX_SIZE_REACHED);
+});
+
+test('describing a share group changes nothing: epochs move on heartbeats only', () => {
+  const clock = new FakeClock();
+  const topicId = '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9';
+  let partitions = 2;
+  const sg = new ShareGroupCoordinator({ sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5000 }, clock, () => [
+    { name: 'orders', topicId, partitions, internal: false },
+  ]);
+  const client = { clientId: 'c', clientHost: '/127.0.0.1' };
+  const a = sg.heartbeat(
+    { groupId: 'g', memberId: 'a', memberEpoch: 0, rackId: null, subscribedTopicNames: ['orders'] },
+    client,
+  );
+  const rebalances = sg.rebalancesTotal;
+  partitions = 3;
+  for (let i = 0; i < 3; i++) {
+    const d = sg.describe('g');
+    assert.equal(d.groupEpoch, a.memberEpoch);
+    assert.equal(d.assignmentEpoch, a.memberEpoch);
+  }
+  assert.equal(sg.rebalancesTotal, rebalances, 'a describe is not a rebalance');
+  const hb = sg.heartbeat(
+    { groupId: 'g', memberId: 'a', memberEpoch: a.memberEpoch, rackId: null, subscribedTopicNames: null },
+    client,
+  );
+  assert.ok(hb.memberEpoch > a.memberEpoch);
+  assert.deepEqual(hb.assignment, [{ topicId, partitions: [0, 1, 2] }]);
+  assert.equal(sg.rebalancesTotal, rebalances + 1);
 });

@@ -87,3 +87,38 @@ test('acknowledgements that cannot be persisted are answered REQUEST_TIMED_OUT',
   assert.equal(ack.errorCode, ErrorCode.NONE);
   assert.equal(ack.responses[0].partitions[0].errorCode, ErrorCode.REQUEST_TIMED_OUT);
 });
+
+test('a fetch reads only the offsets it may acquire out of a large batch, and the next fetch continues', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'share-partitions-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const broker = await startBroker(brokerConfigFor(brokerSection.parse({ dataDir: dir }), 0, 0, -1), logger);
+  t.after(() => broker.stop());
+  const s = broker.services;
+  await s.controller.createTopic({ name: 'big', numPartitions: 1, replicationFactor: 1 });
+  const topicId = s.topics.get('big')!.topicId;
+  const pm = shareServicesOf(s).partitions;
+  const req = (memberId: string, epoch: number): ShareFetchRequest => ({
+    groupId: 'g',
+    memberId,
+    shareSessionEpoch: epoch,
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: 1 << 20,
+    maxRecords: 5,
+    batchSize: 5,
+    topics: [{ topicId, partitions: [{ partitionIndex: 0, acknowledgementBatches: [] }] }],
+    forgottenTopicsData: [],
+  });
+  await pm.shareFetch(req('a', 0));
+  const values = Array.from({ length: 20_000 }, (_, i) => ({ value: `v${i}` }));
+  assert.equal(s.replicas.appendRecords('big', 0, buildRecordBatch(values), 1).errorCode, 0);
+  const first = await pm.shareFetch(req('a', 1));
+  assert.deepEqual(first.responses[0].partitions[0].acquiredRecords, [
+    { firstOffset: 0, lastOffset: 4, deliveryCount: 1 },
+  ]);
+  // Opening a session fetches too: b gets the next five.
+  const second = await pm.shareFetch(req('b', 0));
+  assert.deepEqual(second.responses[0].partitions[0].acquiredRecords, [
+    { firstOffset: 5, lastOffset: 9, deliveryCount: 1 },
+  ]);
+});

@@ -373,7 +373,7 @@ export class SharePartitionManager {
       }
       if (budget <= 0 || bytes <= 0) continue;
       r.sp.expireLocks(now);
-      const read = this.readRecords(r, bytes);
+      const read = this.readRecords(r, bytes, budget);
       if (read.offsets.length === 0) continue;
       const acquired = r.sp.acquire(req.memberId!, read.offsets, budget, now);
       if (acquired.length === 0) continue;
@@ -391,7 +391,11 @@ export class SharePartitionManager {
   }
 
   /** Data record offsets a fetch could acquire, and the whole batches holding them. */
-  private readRecords(l: LivePartition, maxBytes: number): { offsets: number[]; chunks: Buffer[]; bytes: number } {
+  private readRecords(
+    l: LivePartition,
+    maxBytes: number,
+    maxNew: number,
+  ): { offsets: number[]; chunks: Buffer[]; bytes: number } {
     const p = l.key.partition;
     let from = Math.min(l.sp.firstAvailable() ?? l.sp.endOffset, l.sp.endOffset);
     const fetchAt = (offset: number): FetchPartitionResult | null => {
@@ -416,14 +420,20 @@ export class SharePartitionManager {
     }
     if (!res) return { offsets: [], chunks: [], bytes: 0 };
     if (res.errorCode !== ErrorCode.NONE || !res.records) return { offsets: [], chunks: [], bytes: 0 };
+    // Offsets in flight (redelivery candidates) are bounded by the in-flight window; new ones stop at
+    // what the fetch may still acquire (a compacted batch can span millions of offsets).
     const offsets: number[] = [];
+    let fresh = 0;
     for (const chunk of res.records) {
       let pos = 0;
-      while (pos < chunk.length) {
+      while (pos < chunk.length && fresh < maxNew) {
         const h = readBatchHeader(chunk, pos);
         if (!isControl(h.attributes)) {
           const last = h.baseOffset + h.lastOffsetDelta;
-          for (let o = Math.max(h.baseOffset, from); o <= last && o < res.highWatermark; o++) offsets.push(o);
+          for (let o = Math.max(h.baseOffset, from); o <= last && o < res.highWatermark; o++) {
+            if (o >= l.sp.endOffset && fresh++ >= maxNew) break;
+            offsets.push(o);
+          }
         }
         pos += h.size;
       }

@@ -122,3 +122,48 @@ test('a fetch reads only the offsets it may acquire out of a large batch, and th
     { firstOffset: 5, lastOffset: 9, deliveryCount: 1 },
   ]);
 });
+
+test('successive fetches start at a different partition of the session (no starvation under max_records)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'share-partitions-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const broker = await startBroker(brokerConfigFor(brokerSection.parse({ dataDir: dir }), 0, 0, -1), logger);
+  t.after(() => broker.stop());
+  const s = broker.services;
+  await s.controller.createTopic({ name: 'two', numPartitions: 2, replicationFactor: 1 });
+  const topicId = s.topics.get('two')!.topicId;
+  const pm = shareServicesOf(s).partitions;
+  const req = (epoch: number): ShareFetchRequest => ({
+    groupId: 'g',
+    memberId: 'a',
+    shareSessionEpoch: epoch,
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: 1 << 20,
+    maxRecords: 2,
+    batchSize: 2,
+    topics: [
+      {
+        topicId,
+        partitions: [
+          { partitionIndex: 0, acknowledgementBatches: [] },
+          { partitionIndex: 1, acknowledgementBatches: [] },
+        ],
+      },
+    ],
+    forgottenTopicsData: [],
+  });
+  await pm.shareFetch(req(0));
+  for (const p of [0, 1])
+    s.replicas.appendRecords('two', p, buildRecordBatch(Array.from({ length: 10 }, (_, i) => ({ value: `${i}` }))), 1);
+  const servedBy = async (epoch: number) =>
+    (await pm.shareFetch(req(epoch))).responses[0].partitions
+      .filter((p) => p.acquiredRecords.length > 0)
+      .map((p) => p.partitionIndex);
+  const served = [await servedBy(1), await servedBy(2), await servedBy(3), await servedBy(4)];
+  assert.ok(
+    served.every((x) => x.length === 1),
+    JSON.stringify(served),
+  );
+  assert.deepEqual(new Set(served.flat()), new Set([0, 1]), 'both partitions get served');
+  assert.notDeepEqual(served[0], served[1]);
+});

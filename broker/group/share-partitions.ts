@@ -116,6 +116,8 @@ interface Session {
   epoch: number;
   /** Clock time of the last request that used the session (for the idle sweep). */
   lastUsed: number;
+  /** Where the next fetch starts in `partitions`: rotated so max_records does not starve the last ones. */
+  nextStart: number;
   /** topicId\0partition */
   partitions: Map<string, { topicId: string; partition: number }>;
 }
@@ -315,7 +317,7 @@ export class SharePartitionManager {
         this.expireSessions(now);
         if (this.sessions.size >= this.limits.maxSessions) return ErrorCode.SHARE_SESSION_LIMIT_REACHED;
       }
-      this.sessions.set(k, { epoch: 1, lastUsed: now, partitions: new Map() });
+      this.sessions.set(k, { epoch: 1, lastUsed: now, nextStart: 0, partitions: new Map() });
       return ErrorCode.NONE;
     }
     if (!s) return ErrorCode.SHARE_SESSION_NOT_FOUND;
@@ -363,7 +365,10 @@ export class SharePartitionManager {
     let total = 0;
     let budget = req.maxRecords;
     let bytes = Math.min(req.maxBytes > 0 ? req.maxBytes : MAX_READ_BYTES, MAX_READ_BYTES);
-    for (const { topicId, partition } of session.partitions.values()) {
+    const all = [...session.partitions.values()];
+    const start = all.length > 0 ? session.nextStart % all.length : 0;
+    session.nextStart = start + 1;
+    for (const { topicId, partition } of [...all.slice(start), ...all.slice(0, start)]) {
       const ans = out.get(topicId, partition);
       const r = this.partitionFor(req.groupId!, topicId, partition, canRead);
       if ('errorCode' in r) {

@@ -120,6 +120,7 @@ export const ErrorCode = {
   INVALID_SHARE_SESSION_EPOCH: 123,
   FENCED_STATE_EPOCH: 124,
   INVALID_REGULAR_EXPRESSION: 128,
+  SHARE_SESSION_LIMIT_REACHED: 133,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -148,6 +149,7 @@ const RETRIABLE = new Set<number>([
   ErrorCode.THROTTLING_QUOTA_EXCEEDED,
   ErrorCode.UNKNOWN_TOPIC_ID,
   ErrorCode.INCONSISTENT_TOPIC_ID,
+  ErrorCode.SHARE_SESSION_LIMIT_REACHED,
 ]);
 
 const NAMES = new Map<number, ErrorCodeName>(Object.entries(ErrorCode).map(([k, v]) => [v, k as ErrorCodeName]));

@@ -165,6 +165,22 @@ test('a batch with a bad CRC is refused with CORRUPT_MESSAGE and never stored', 
   c.close();
 });
 
+test('a client Produce to an internal topic gets INVALID_TOPIC_EXCEPTION; the broker keeps serving', async () => {
+  const c = await RawClient.connect(broker.port);
+  // A forged offset commit (or share-partition state) must never reach the coordinators' topics.
+  const res = await c.request(produceCodec, 7, {
+    transactionalId: null,
+    acks: 1,
+    timeoutMs: 1000,
+    topics: [{ name: '__consumer_offsets', partitions: [{ index: 0, records: buildRecordBatch([{ value: 'x' }]) }] }],
+  });
+  assert.equal(res.topics[0].partitions[0].errorCode, 17);
+  assert.equal(res.topics[0].partitions[0].baseOffset, -1);
+  const ok = await produce(c, buildRecordBatch([{ value: 'still served' }]));
+  assert.equal(ok.topics[0].partitions[0].errorCode, 0);
+  c.close();
+});
+
 test('Fetch long-polls: waits max_wait_ms for min_bytes, answers early when data arrives', async () => {
   const c = await RawClient.connect(broker.port);
   const hw = (await c.request(fetchCodec, 11, fetchReq(0))).topics[0].partitions[0].highWatermark;

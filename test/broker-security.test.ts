@@ -11,6 +11,9 @@ import { RawClient, startBrokerProc, tempDir, type BrokerProc } from './broker-s
 import { saslHandshakeCodec } from '../protocol/apis/17-sasl-handshake.js';
 import { saslAuthenticateCodec } from '../protocol/apis/36-sasl-authenticate.js';
 import { metadataCodec } from '../protocol/apis/03-metadata.js';
+import { listGroupsCodec } from '../protocol/apis/16-list-groups.js';
+import { shareGroupHeartbeatCodec } from '../protocol/apis/76-share-group-heartbeat.js';
+import { describeShareGroupOffsetsCodec } from '../protocol/apis/90-describe-share-group-offsets.js';
 
 // kafkajs' CommonJS exports do not expose its enums to ESM named imports: take them off the default.
 const { AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
@@ -280,6 +283,65 @@ test('ACLs: create/describe/delete with literal and prefixed patterns; WRITE/REA
     await p2.disconnect();
   } finally {
     await a.disconnect();
+  }
+});
+
+async function rawAs(user: string, pw: string): Promise<RawClient> {
+  const c = await RawClient.connect(broker.port);
+  assert.equal((await c.request(saslHandshakeCodec, 1, { mechanism: 'PLAIN' })).errorCode, 0);
+  assert.equal(
+    (await c.request(saslAuthenticateCodec, 1, { authBytes: Buffer.from(`\0${user}\0${pw}`) })).errorCode,
+    0,
+  );
+  return c;
+}
+
+test('ListGroups shows only the groups the caller may DESCRIBE; DescribeShareGroupOffsets hides topics it may not', async () => {
+  const admin = await rawAs('admin', ADMIN_PW);
+  const alice = await rawAs('alice', ALICE_PW);
+  try {
+    // Two share groups made by the (super user) admin: alice may DESCRIBE alice-* groups (READ on
+    // that prefix from the ACL test), and no topic but orders-*.
+    for (const groupId of ['admin-share', 'alice-share']) {
+      const hb = await admin.request(shareGroupHeartbeatCodec, 1, {
+        groupId,
+        memberId: `m-${groupId}`,
+        memberEpoch: 0,
+        rackId: null,
+        subscribedTopicNames: ['payments', 'orders-eu'],
+      });
+      assert.equal(hb.errorCode, 0);
+    }
+    const ids = async (c: RawClient) => (await c.request(listGroupsCodec, 5, {})).groups.map((g) => g.groupId).sort();
+    const adminSees = await ids(admin);
+    assert.ok(adminSees.includes('admin-share') && adminSees.includes('alice-share'), adminSees.join());
+    const aliceSees = await ids(alice);
+    assert.ok(aliceSees.length > 0 && aliceSees.every((g) => g.startsWith('alice-')), aliceSees.join());
+    assert.ok(aliceSees.includes('alice-share'));
+
+    const describe = (groupId: string, topics: { topicName: string; partitions: number[] }[] | null) =>
+      alice.request(describeShareGroupOffsetsCodec, 1, { groups: [{ groupId, topics }] }).then((r) => r.groups[0]);
+    const named = await describe('alice-share', [
+      { topicName: 'payments', partitions: [0] },
+      { topicName: 'orders-eu', partitions: [0] },
+    ]);
+    assert.equal(named.errorCode, 0);
+    const code = (topic: string) => named.topics.find((t) => t.topicName === topic)?.partitions[0].errorCode;
+    assert.equal(code('payments'), 29, 'TOPIC_AUTHORIZATION_FAILED');
+    assert.equal(code('orders-eu'), 0);
+    const all = await describe('alice-share', null);
+    assert.deepEqual(
+      all.topics.map((t) => t.topicName),
+      ['orders-eu'],
+      'a topic alice may not DESCRIBE is not even named',
+    );
+    // Unknown groups and other group types are GROUP_ID_NOT_FOUND even with topics named.
+    assert.equal((await describe('alice-nope', [{ topicName: 'orders-eu', partitions: [0] }])).errorCode, 69);
+    if (aliceSees.includes('alice-readers'))
+      assert.equal((await describe('alice-readers', [{ topicName: 'orders-eu', partitions: [0] }])).errorCode, 69);
+  } finally {
+    admin.close();
+    alice.close();
   }
 });
 

@@ -13,6 +13,8 @@
 //   with epoch != 0 UNKNOWN_MEMBER_ID (the client rejoins with epoch 0).
 // - Session timeout (group.share.session.timeout.ms): every heartbeat restarts it; on expiry the
 //   member is removed.
+// - Size (group.share.max.size, default 200): a new member past it gets GROUP_MAX_SIZE_REACHED
+//   (a rejoin of a known member id is not a new member).
 // Membership is kept in memory: after a coordinator move the members rejoin (UNKNOWN_MEMBER_ID ->
 // epoch 0); what must survive, the share-partition state, lives with the partitions
 // (share-partitions.ts) and in `__share_group_state`.
@@ -30,7 +32,10 @@ import type { Clock } from './clock.js';
 export interface ShareGroupConfig {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** group.share.max.size: members at most (Kafka's default 200); a join past it gets GROUP_MAX_SIZE_REACHED. */
+  maxSize?: number;
 }
+const DEFAULT_MAX_SIZE = 200;
 export interface ShareTopicInfo {
   name: string;
   topicId: string;
@@ -160,6 +165,12 @@ export class ShareGroupCoordinator {
       }
       const memberId = req.memberId || randomUUID();
       const old = g.members.get(memberId);
+      const maxSize = this.config.maxSize ?? DEFAULT_MAX_SIZE;
+      if (!old && g.members.size >= maxSize)
+        return fail(
+          ErrorCode.GROUP_MAX_SIZE_REACHED,
+          `The share group has reached its maximum capacity of ${maxSize} members.`,
+        );
       if (old) this.removeMember(g, old);
       const m: ShareMember = {
         memberId,
@@ -256,7 +267,8 @@ export class ShareGroupCoordinator {
     const g = this.groups.get(groupId);
     const names = new Map(this.topics().map((t) => [t.topicId, t.name]));
     if (!g) return undescribedShareGroup(groupId, ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} not found.`);
-    this.refreshTarget(g);
+    // Read-only: a describe shows the group as it is; epochs move on the members' heartbeats only
+    // (recomputing the target here would bump epochs and count rebalances for a mere read).
     return {
       errorCode: ErrorCode.NONE,
       errorMessage: null,

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../protocol/index.js';
 import { FakeClock } from './clock.js';
-import { RecordState, SharePartition } from './share-partition.js';
+import { MAX_RESTORED_SPAN, RecordState, SharePartition } from './share-partition.js';
 import { ShareGroupCoordinator, simpleShareAssign } from './share-group.js';
 
 const config = { lockDurationMs: 30_000, deliveryCountLimit: 3, maxRecordLocks: 2000 };
@@ -134,4 +134,134 @@ test('share-group membership: join, epochs, fencing, session expiry, states', ()
   assert.equal(sg.describe('g').groupState, 'Empty');
   assert.equal(sg.describe('nope').errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
   assert.ok(sg.rebalancesTotal >= 2);
+});
+
+test('hostile acknowledgement ranges are refused without walking them, and nothing is applied', () => {
+  const sp = new SharePartition(config, 0);
+  sp.acquire('a', range(0, 5), 100, 0);
+  const ack = (batches: { firstOffset: number; lastOffset: number; acknowledgeTypes: number[] }[]) =>
+    sp.acknowledge('a', batches);
+  const started = Date.now();
+  // 0..2^62 as a gap used to loop once per offset; now it is past the end offset: refused at once.
+  assert.equal(ack([{ firstOffset: 0, lastOffset: 2 ** 62, acknowledgeTypes: [0] }]), ErrorCode.INVALID_REQUEST);
+  assert.equal(ack([{ firstOffset: -1, lastOffset: 1, acknowledgeTypes: [1] }]), ErrorCode.INVALID_REQUEST);
+  assert.equal(ack([{ firstOffset: 3, lastOffset: 2, acknowledgeTypes: [1] }]), ErrorCode.INVALID_REQUEST);
+  assert.equal(ack([{ firstOffset: 4, lastOffset: 5, acknowledgeTypes: [1] }]), ErrorCode.INVALID_REQUEST);
+  // Overlapping or out of order batches.
+  assert.equal(
+    ack([
+      { firstOffset: 0, lastOffset: 2, acknowledgeTypes: [1] },
+      { firstOffset: 2, lastOffset: 3, acknowledgeTypes: [1] },
+    ]),
+    ErrorCode.INVALID_REQUEST,
+  );
+  assert.equal(
+    ack([
+      { firstOffset: 3, lastOffset: 3, acknowledgeTypes: [1] },
+      { firstOffset: 0, lastOffset: 0, acknowledgeTypes: [1] },
+    ]),
+    ErrorCode.INVALID_REQUEST,
+  );
+  assert.ok(Date.now() - started < 1000);
+  for (const o of range(0, 5)) assert.equal(sp.stateOf(o)?.state, RecordState.ACQUIRED, `offset ${o} untouched`);
+  // A gap acknowledgement below the SPSO is harmless; an accept there is not.
+  assert.equal(ack([{ firstOffset: 0, lastOffset: 1, acknowledgeTypes: [1] }]), ErrorCode.NONE);
+  assert.equal(sp.startOffset, 2);
+  assert.equal(ack([{ firstOffset: 0, lastOffset: 2, acknowledgeTypes: [0, 0, 1] }]), ErrorCode.NONE);
+  assert.equal(ack([{ firstOffset: 0, lastOffset: 3, acknowledgeTypes: [1] }]), ErrorCode.INVALID_RECORD_STATE);
+  assert.equal(sp.stateOf(3)?.state, RecordState.ACQUIRED);
+});
+
+test('a forged or corrupt snapshot restores within bounds', () => {
+  const sp = SharePartition.fromSnapshot(config, {
+    startOffset: 5,
+    batches: [
+      { firstOffset: 0, lastOffset: 6, state: RecordState.ACKNOWLEDGED, deliveryCount: 1 },
+      { firstOffset: 9, lastOffset: 7, state: RecordState.AVAILABLE, deliveryCount: 1 },
+      { firstOffset: 7, lastOffset: 7, state: 3, deliveryCount: 1 },
+      { firstOffset: 7, lastOffset: 2 ** 50, state: RecordState.AVAILABLE, deliveryCount: 1 },
+    ],
+  });
+  // 5-6 acknowledged -> the SPSO moved to 7; the huge run is cut at the restore bound.
+  assert.equal(sp.startOffset, 7);
+  assert.equal(sp.endOffset, 5 + MAX_RESTORED_SPAN);
+  assert.equal(sp.stateOf(7)?.state, RecordState.AVAILABLE);
+});
+
+test('a record restored at the delivery limit is archived, not delivered once more after failover', () => {
+  const old = new SharePartition(config, 0);
+  for (let d = 1; d <= 3; d++) {
+    assert.deepEqual(old.acquire('a', [0, 1], 1, d * 100_000), [{ firstOffset: 0, lastOffset: 0, deliveryCount: d }]);
+    if (d < 3) old.expireLocks(d * 100_000 + 30_000);
+  }
+  // Offset 0 is acquired for the 3rd (last) time when the leader dies; offset 1 was never delivered.
+  old.acquire('b', [1], 1, 400_000);
+  old.acknowledge('b', [{ firstOffset: 1, lastOffset: 1, acknowledgeTypes: [2] }]);
+  const sp = SharePartition.fromSnapshot(config, old.snapshot());
+  assert.equal(sp.stateOf(0), null, 'archived, so below the start offset');
+  assert.equal(sp.startOffset, 1);
+  assert.deepEqual(sp.acquire('c', [0, 1], 10, 500_000), [{ firstOffset: 1, lastOffset: 1, deliveryCount: 2 }]);
+});
+
+test('a share group holds at most group.share.max.size members; a known member may rejoin', () => {
+  const clock = new FakeClock();
+  const sg = new ShareGroupCoordinator(
+    { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5000, maxSize: 2 },
+    clock,
+    () => [{ name: 'orders', topicId: '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9', partitions: 2, internal: false }],
+  );
+  const client = { clientId: 'c', clientHost: '/127.0.0.1' };
+  const join = (memberId: string) =>
+    sg.heartbeat({ groupId: 'g', memberId, memberEpoch: 0, rackId: null, subscribedTopicNames: ['orders'] }, client);
+  assert.equal(join('a').errorCode, ErrorCode.NONE);
+  assert.equal(join('b').errorCode, ErrorCode.NONE);
+  const epoch = sg.group('g')!.groupEpoch;
+  const c = join('c');
+  assert.equal(c.errorCode, ErrorCode.GROUP_MAX_SIZE_REACHED);
+  assert.equal(sg.group('g')!.members.size, 2);
+  assert.equal(sg.group('g')!.groupEpoch, epoch, 'a refused join changes nothing');
+  assert.equal(join('a').errorCode, ErrorCode.NONE, 'a rejoin is not a new member');
+  // Default: Kafka's 200.
+  const big = new ShareGroupCoordinator({ sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5000 }, clock, () => [
+    { name: 'orders', topicId: '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9', partitions: 2, internal: false },
+  ]);
+  const codes = Array.from(
+    { length: 201 },
+    (_, i) =>
+      big.heartbeat(
+        { groupId: 'h', memberId: `m${i}`, memberEpoch: 0, rackId: null, subscribedTopicNames: ['orders'] },
+        client,
+      ).errorCode,
+  );
+  assert.equal(codes.filter((x) => x === ErrorCode.NONE).length, 200);
+  assert.equal(codes[200], ErrorCode.GROUP_MAX_SIZE_REACHED);
+});
+
+test('describing a share group changes nothing: epochs move on heartbeats only', () => {
+  const clock = new FakeClock();
+  const topicId = '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9';
+  let partitions = 2;
+  const sg = new ShareGroupCoordinator({ sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5000 }, clock, () => [
+    { name: 'orders', topicId, partitions, internal: false },
+  ]);
+  const client = { clientId: 'c', clientHost: '/127.0.0.1' };
+  const a = sg.heartbeat(
+    { groupId: 'g', memberId: 'a', memberEpoch: 0, rackId: null, subscribedTopicNames: ['orders'] },
+    client,
+  );
+  const rebalances = sg.rebalancesTotal;
+  partitions = 3;
+  for (let i = 0; i < 3; i++) {
+    const d = sg.describe('g');
+    assert.equal(d.groupEpoch, a.memberEpoch);
+    assert.equal(d.assignmentEpoch, a.memberEpoch);
+  }
+  assert.equal(sg.rebalancesTotal, rebalances, 'a describe is not a rebalance');
+  const hb = sg.heartbeat(
+    { groupId: 'g', memberId: 'a', memberEpoch: a.memberEpoch, rackId: null, subscribedTopicNames: null },
+    client,
+  );
+  assert.ok(hb.memberEpoch > a.memberEpoch);
+  assert.deepEqual(hb.assignment, [{ topicId, partitions: [0, 1, 2] }]);
+  assert.equal(sg.rebalancesTotal, rebalances + 1);
 });

@@ -19,6 +19,10 @@ import { ErrorCode, AcknowledgeType, type AcknowledgementBatch, type AcquiredRec
 export const RecordState = { AVAILABLE: 0, ACQUIRED: 1, ACKNOWLEDGED: 2, ARCHIVED: 4 } as const;
 export type RecordStateCode = (typeof RecordState)[keyof typeof RecordState];
 
+const KNOWN_STATES = new Set<number>(Object.values(RecordState));
+/** In-flight offsets restored from one snapshot at most (a forged or corrupt range must not loop for ever). */
+export const MAX_RESTORED_SPAN = 1 << 20;
+
 export interface SharePartitionConfig {
   lockDurationMs: number;
   deliveryCountLimit: number;
@@ -53,11 +57,26 @@ export class SharePartition {
     this.endOffset = startOffset;
   }
 
+  /**
+   * Restores a snapshot read from the state topic. Its ranges are only as trustworthy as that
+   * record, so the walk is bounded: reversed batches and unknown states are dropped, offsets below
+   * the SPSO or already restored are skipped, and at most MAX_RESTORED_SPAN in-flight offsets are restored (past
+   * that the records are simply not in flight: they are delivered again as new ones).
+   */
   static fromSnapshot(config: SharePartitionConfig, s: SharePartitionSnapshot): SharePartition {
-    const sp = new SharePartition(config, s.startOffset);
+    const sp = new SharePartition(config, Number.isSafeInteger(s.startOffset) ? Math.max(0, s.startOffset) : 0);
+    const limit = sp.startOffset + MAX_RESTORED_SPAN;
     for (const b of s.batches) {
-      for (let o = Math.max(b.firstOffset, s.startOffset); o <= b.lastOffset; o++) {
-        const state = b.state === RecordState.ACQUIRED ? RecordState.AVAILABLE : (b.state as RecordStateCode);
+      if (!Number.isSafeInteger(b.firstOffset) || !Number.isSafeInteger(b.lastOffset)) continue;
+      // Parts below the SPSO or overlapping an earlier batch are already decided: skipped.
+      const first = Math.max(b.firstOffset, sp.endOffset);
+      if (b.lastOffset < first || !KNOWN_STATES.has(b.state) || first >= limit) continue;
+      for (let o = first; o <= Math.min(b.lastOffset, limit - 1); o++) {
+        // Locks die with the old leader: an acquired record is released, and like any release it
+        // is archived once it has used up its deliveries (else failover would grant one more).
+        let state = b.state === RecordState.ACQUIRED ? RecordState.AVAILABLE : (b.state as RecordStateCode);
+        if (state === RecordState.AVAILABLE && b.deliveryCount >= config.deliveryCountLimit)
+          state = RecordState.ARCHIVED;
         sp.inflight.set(o, { state, deliveryCount: b.deliveryCount, memberId: null, lockUntil: 0 });
         sp.endOffset = Math.max(sp.endOffset, o + 1);
       }
@@ -145,20 +164,40 @@ export class SharePartition {
     return out;
   }
 
-  /** Applies one member's acknowledgement batches, all or nothing. */
+  /**
+   * Applies one member's acknowledgement batches, all or nothing. The ranges come from the client,
+   * so they are validated before any walk (a batch of 0..2^62 must not loop per offset): ascending,
+   * non-overlapping, within [0, endOffset); only offsets at or past the SPSO are visited, so the
+   * work is bounded by the in-flight span, not by what the client claims.
+   */
   acknowledge(memberId: string, batches: AcknowledgementBatch[]): number {
     const changes: [number, number][] = [];
+    let prevLast = -1;
     for (const b of batches) {
-      const n = b.lastOffset - b.firstOffset + 1;
-      if (n <= 0 || b.acknowledgeTypes.length === 0) return ErrorCode.INVALID_REQUEST;
-      if (b.acknowledgeTypes.length !== 1 && b.acknowledgeTypes.length !== n) return ErrorCode.INVALID_REQUEST;
-      for (let i = 0; i < n; i++) {
-        const o = b.firstOffset + i;
-        const type = b.acknowledgeTypes.length === 1 ? b.acknowledgeTypes[0] : b.acknowledgeTypes[i];
+      const { firstOffset: first, lastOffset: last, acknowledgeTypes: types } = b;
+      if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) return ErrorCode.INVALID_REQUEST;
+      if (first < 0 || last < first || first <= prevLast) return ErrorCode.INVALID_REQUEST;
+      prevLast = last;
+      if (last >= this.endOffset) return ErrorCode.INVALID_REQUEST;
+      const n = last - first + 1;
+      if (types.length === 0 || (types.length !== 1 && types.length !== n)) return ErrorCode.INVALID_REQUEST;
+      for (const type of types)
         if (type < AcknowledgeType.GAP || type > AcknowledgeType.REJECT) return ErrorCode.INVALID_REQUEST;
+      const typeAt = (o: number) => (types.length === 1 ? types[0] : types[o - first]);
+      // Offsets below the SPSO are done: only a gap acknowledgement is harmless there.
+      if (first < this.startOffset) {
+        if (types.length === 1) {
+          if (types[0] !== AcknowledgeType.GAP) return ErrorCode.INVALID_RECORD_STATE;
+        } else {
+          for (let o = first; o < Math.min(this.startOffset, last + 1); o++)
+            if (typeAt(o) !== AcknowledgeType.GAP) return ErrorCode.INVALID_RECORD_STATE;
+        }
+      }
+      for (let o = Math.max(first, this.startOffset); o <= last; o++) {
+        const type = typeAt(o);
         const r = this.inflight.get(o);
         // A gap the broker already archived (or never held) needs nothing.
-        if (type === AcknowledgeType.GAP && (!r || r.state === RecordState.ARCHIVED || o < this.startOffset)) continue;
+        if (type === AcknowledgeType.GAP && (!r || r.state === RecordState.ARCHIVED)) continue;
         if (!r || r.state !== RecordState.ACQUIRED || r.memberId !== memberId) return ErrorCode.INVALID_RECORD_STATE;
         changes.push([o, type]);
       }

@@ -6,7 +6,11 @@
 // request must carry epoch + 1 (else INVALID_SHARE_SESSION_EPOCH; a session this broker does not
 // know: SHARE_SESSION_NOT_FOUND), -1 closes it after its acknowledgements and releases what the
 // member still holds. A fetch serves every partition of the session; acknowledgements in an
-// epoch-0 request are an INVALID_REQUEST, as Kafka's.
+// epoch-0 request are an INVALID_REQUEST, as Kafka's. A session unused for longer than the share
+// session timeout (group.share.session.timeout.ms) is dropped by the sweep and what its member
+// held is released; at most group.share.max.share.sessions exist per broker (beyond that a new
+// one gets SHARE_SESSION_LIMIT_REACHED, retriable). Only partitions that exist join a session
+// (else UNKNOWN_TOPIC_ID / UNKNOWN_TOPIC_OR_PARTITION), so a session is bounded by the cluster.
 //
 // Durability: after every change of a share-partition (acquisition, acknowledgement, lock expiry,
 // SPSO move) the leader appends one record with its whole state (SPSO + runs of in-flight states
@@ -105,12 +109,26 @@ interface LivePartition {
   seq: number;
   dirty: boolean;
   statePartition: number;
+  /** The newest append of this share-partition's state: a durable answer waits for it too. */
+  lastWrite: { partition: number; requiredOffset: number } | null;
 }
 interface Session {
   epoch: number;
+  /** Clock time of the last request that used the session (for the idle sweep). */
+  lastUsed: number;
+  /** Where the next fetch starts in `partitions`: rotated so max_records does not starve the last ones. */
+  nextStart: number;
   /** topicId\0partition */
   partitions: Map<string, { topicId: string; partition: number }>;
 }
+
+export interface ShareSessionLimits {
+  /** An idle session is dropped after this (group.share.session.timeout.ms). */
+  idleTimeoutMs: number;
+  /** group.share.max.share.sessions: share sessions on this broker at most. */
+  maxSessions: number;
+}
+const DEFAULT_SESSION_LIMITS: ShareSessionLimits = { idleTimeoutMs: 45_000, maxSessions: 2000 };
 
 export interface ShareStats {
   sessions: number;
@@ -124,6 +142,7 @@ export class SharePartitionManager {
   /** Newest state per share-partition seen in the local `__share_group_state` replicas. */
   private readonly index = new Map<string, { key: ShareStateKey; value: ShareStateValue }>();
   private readonly readPos = new Map<number, number>();
+  private warnedBadRecord = false;
   private creatingTopic = false;
   private readonly sweep: NodeJS.Timeout;
 
@@ -131,6 +150,7 @@ export class SharePartitionManager {
     private readonly services: BrokerServices,
     private readonly config: SharePartitionConfig,
     private readonly clock: Clock,
+    private readonly limits: ShareSessionLimits = DEFAULT_SESSION_LIMITS,
   ) {
     this.sweep = setInterval(() => this.expireAll(), LOCK_SWEEP_MS);
     this.sweep.unref();
@@ -179,7 +199,15 @@ export class SharePartitionManager {
     const out = new PartitionAnswers();
     const durable: LivePartition[] = [];
     for (const t of mergeTopics(req.topics)) {
+      const topic = this.services.topics.list().find((x) => x.topicId === t.topicId);
       for (const p of t.partitions) {
+        // A partition that does not exist never joins the session (it would stay there for ever).
+        if (!topic || !this.services.topics.partition(topic.name, p.partitionIndex)) {
+          const ans = out.get(t.topicId, p.partitionIndex);
+          ans.errorCode = topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.UNKNOWN_TOPIC_ID;
+          if (p.acknowledgementBatches.length > 0) ans.acknowledgeErrorCode = ans.errorCode;
+          continue;
+        }
         session?.partitions.set(`${t.topicId}\u0000${p.partitionIndex}`, {
           topicId: t.topicId,
           partition: p.partitionIndex,
@@ -211,7 +239,9 @@ export class SharePartitionManager {
         acquired = this.acquireAll(req, session, out, this.clock.now(), canRead);
       }
     }
-    await this.persist(durable);
+    // Acknowledgements not made durable in time are answered with a retriable error, never NONE.
+    for (const l of await this.persist(durable))
+      out.get(l.key.topicId, l.key.partition).acknowledgeErrorCode = ErrorCode.REQUEST_TIMED_OUT;
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
@@ -258,7 +288,8 @@ export class SharePartitionManager {
       }
     }
     if (req.shareSessionEpoch === -1) this.closeSession(req.groupId, req.memberId);
-    await this.persist(durable);
+    for (const l of await this.persist(durable))
+      out.get(l.key.topicId, l.key.partition).errorCode = ErrorCode.REQUEST_TIMED_OUT;
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
@@ -279,16 +310,32 @@ export class SharePartitionManager {
   private advanceSession(groupId: string, memberId: string, epoch: number): number {
     const k = `${groupId}\u0000${memberId}`;
     const s = this.sessions.get(k);
+    const now = this.clock.now();
     if (epoch === 0) {
       if (s) this.closeSession(groupId, memberId);
-      this.sessions.set(k, { epoch: 1, partitions: new Map() });
+      else if (this.sessions.size >= this.limits.maxSessions) {
+        this.expireSessions(now);
+        if (this.sessions.size >= this.limits.maxSessions) return ErrorCode.SHARE_SESSION_LIMIT_REACHED;
+      }
+      this.sessions.set(k, { epoch: 1, lastUsed: now, nextStart: 0, partitions: new Map() });
       return ErrorCode.NONE;
     }
     if (!s) return ErrorCode.SHARE_SESSION_NOT_FOUND;
+    s.lastUsed = now;
     if (epoch === -1) return ErrorCode.NONE;
     if (epoch !== s.epoch) return ErrorCode.INVALID_SHARE_SESSION_EPOCH;
     s.epoch = epoch === 0x7fffffff ? 1 : epoch + 1;
     return ErrorCode.NONE;
+  }
+
+  /** Drops sessions idle past the share session timeout, releasing what their members held. */
+  private expireSessions(now: number): void {
+    for (const [k, s] of [...this.sessions]) {
+      if (now - s.lastUsed <= this.limits.idleTimeoutMs) continue;
+      const [groupId, memberId] = k.split('\u0000');
+      this.services.logger.debug({ groupId, memberId }, 'idle share session dropped');
+      this.closeSession(groupId, memberId);
+    }
   }
 
   private closeSession(groupId: string, memberId: string): void {
@@ -318,7 +365,10 @@ export class SharePartitionManager {
     let total = 0;
     let budget = req.maxRecords;
     let bytes = Math.min(req.maxBytes > 0 ? req.maxBytes : MAX_READ_BYTES, MAX_READ_BYTES);
-    for (const { topicId, partition } of session.partitions.values()) {
+    const all = [...session.partitions.values()];
+    const start = all.length > 0 ? session.nextStart % all.length : 0;
+    session.nextStart = start + 1;
+    for (const { topicId, partition } of [...all.slice(start), ...all.slice(0, start)]) {
       const ans = out.get(topicId, partition);
       const r = this.partitionFor(req.groupId!, topicId, partition, canRead);
       if ('errorCode' in r) {
@@ -328,7 +378,7 @@ export class SharePartitionManager {
       }
       if (budget <= 0 || bytes <= 0) continue;
       r.sp.expireLocks(now);
-      const read = this.readRecords(r, bytes);
+      const read = this.readRecords(r, bytes, budget);
       if (read.offsets.length === 0) continue;
       const acquired = r.sp.acquire(req.memberId!, read.offsets, budget, now);
       if (acquired.length === 0) continue;
@@ -346,7 +396,11 @@ export class SharePartitionManager {
   }
 
   /** Data record offsets a fetch could acquire, and the whole batches holding them. */
-  private readRecords(l: LivePartition, maxBytes: number): { offsets: number[]; chunks: Buffer[]; bytes: number } {
+  private readRecords(
+    l: LivePartition,
+    maxBytes: number,
+    maxNew: number,
+  ): { offsets: number[]; chunks: Buffer[]; bytes: number } {
     const p = l.key.partition;
     let from = Math.min(l.sp.firstAvailable() ?? l.sp.endOffset, l.sp.endOffset);
     const fetchAt = (offset: number): FetchPartitionResult | null => {
@@ -371,14 +425,20 @@ export class SharePartitionManager {
     }
     if (!res) return { offsets: [], chunks: [], bytes: 0 };
     if (res.errorCode !== ErrorCode.NONE || !res.records) return { offsets: [], chunks: [], bytes: 0 };
+    // Offsets in flight (redelivery candidates) are bounded by the in-flight window; new ones stop at
+    // what the fetch may still acquire (a compacted batch can span millions of offsets).
     const offsets: number[] = [];
+    let fresh = 0;
     for (const chunk of res.records) {
       let pos = 0;
-      while (pos < chunk.length) {
+      while (pos < chunk.length && fresh < maxNew) {
         const h = readBatchHeader(chunk, pos);
         if (!isControl(h.attributes)) {
           const last = h.baseOffset + h.lastOffsetDelta;
-          for (let o = Math.max(h.baseOffset, from); o <= last && o < res.highWatermark; o++) offsets.push(o);
+          for (let o = Math.max(h.baseOffset, from); o <= last && o < res.highWatermark; o++) {
+            if (o >= l.sp.endOffset && fresh++ >= maxNew) break;
+            offsets.push(o);
+          }
         }
         pos += h.size;
       }
@@ -443,7 +503,15 @@ export class SharePartitionManager {
         { groupId, topic: topic.name, partition },
         'share-partition start moved to the log start',
       );
-    l = { key, topic: topic.name, sp, seq: stored?.value.seq ?? 0, dirty: !stored, statePartition: -1 };
+    l = {
+      key,
+      topic: topic.name,
+      sp,
+      seq: stored?.value.seq ?? 0,
+      dirty: !stored,
+      statePartition: -1,
+      lastWrite: null,
+    };
     this.live.set(k, l);
     this.services.logger.debug(
       { groupId, topic: topic.name, partition, startOffset: sp.startOffset, restored: stored !== undefined },
@@ -475,9 +543,25 @@ export class SharePartitionManager {
             if (b.control) continue;
             for (const rec of b.records) {
               if (rec.offset < offset || !rec.key || !rec.value) continue;
-              const key = decodeShareStateKey(rec.key);
-              const value = key && decodeShareStateValue(rec.value);
-              if (!key || !value) continue;
+              // A record that does not decode (truncated, foreign) is skipped, not fatal: one bad
+              // record must not wedge loading every share-partition of its state partition.
+              let key: ShareStateKey | null = null;
+              let value: ShareStateValue | null = null;
+              try {
+                key = decodeShareStateKey(rec.key);
+                value = key && decodeShareStateValue(rec.value);
+              } catch {
+                key = null;
+              }
+              if (!key || !value) {
+                if (!this.warnedBadRecord)
+                  this.services.logger.warn(
+                    { partition, offset: rec.offset },
+                    `skipping an undecodable ${SHARE_STATE_TOPIC} record (logged once)`,
+                  );
+                this.warnedBadRecord = true;
+                continue;
+              }
               const k = spKey(key);
               const had = this.index.get(k);
               if (!had || had.value.seq < value.seq) this.index.set(k, { key, value });
@@ -519,14 +603,24 @@ export class SharePartitionManager {
     return l.statePartition;
   }
 
-  /** Appends the state of every dirty share-partition; with `durable`, waits until it is replicated. */
-  private async persist(parts: LivePartition[], durable = true): Promise<void> {
-    const waits: { topic: string; partition: number; requiredOffset: number }[] = [];
+  /**
+   * Appends the state of every dirty share-partition; with `durable`, waits until it is replicated
+   * and returns the share-partitions whose state is not (no state partition led here, a failed
+   * append, or the high watermark not reaching it in time): their callers answer a retriable error.
+   * A share-partition written meanwhile by another path (the sweep) is waited for all the same.
+   */
+  private async persist(parts: LivePartition[], durable = true): Promise<LivePartition[]> {
+    const waits: { topic: string; partition: number; requiredOffset: number; l: LivePartition }[] = [];
+    const failed: LivePartition[] = [];
     for (const l of new Set(parts)) {
-      if (!l.dirty) continue;
+      if (!l.dirty) {
+        if (durable && l.lastWrite) waits.push({ topic: SHARE_STATE_TOPIC, ...l.lastWrite, l });
+        continue;
+      }
       const sp = this.statePartitionFor(l);
       if (sp < 0) {
         this.ensureStateTopic();
+        failed.push(l);
         continue; // stays dirty: written by the next change or sweep
       }
       l.seq++;
@@ -538,16 +632,32 @@ export class SharePartitionManager {
           { partition: sp, errorCode: res.errorCode },
           `append to ${SHARE_STATE_TOPIC} failed`,
         );
+        failed.push(l);
         continue;
       }
       l.dirty = false;
-      waits.push({ topic: SHARE_STATE_TOPIC, partition: sp, requiredOffset: res.requiredOffset });
+      l.lastWrite = { partition: sp, requiredOffset: res.requiredOffset };
+      waits.push({ topic: SHARE_STATE_TOPIC, partition: sp, requiredOffset: res.requiredOffset, l });
     }
-    if (durable && waits.length > 0) await this.services.replicas.awaitHighWatermark(waits, DURABLE_WAIT_MS);
+    if (!durable) return [];
+    if (waits.length > 0) {
+      const late =
+        (await this.services.replicas.awaitHighWatermark(
+          waits.map(({ topic, partition, requiredOffset }) => ({ topic, partition, requiredOffset })),
+          DURABLE_WAIT_MS,
+        )) ?? new Set<string>();
+      for (const w of waits) {
+        // Leadership of the state partition moved meanwhile: the record may be truncated away.
+        const led = this.services.topics.partition(w.topic, w.partition)?.leader === this.services.nodeId;
+        if (!led || late.has(`${w.topic}\u0000${w.partition}`)) failed.push(w.l);
+      }
+    }
+    return failed;
   }
 
   private expireAll(): void {
     const now = this.clock.now();
+    this.expireSessions(now);
     const changed: LivePartition[] = [];
     for (const l of this.live.values()) {
       if (l.sp.expireLocks(now)) l.dirty = true;

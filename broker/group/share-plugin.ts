@@ -79,7 +79,11 @@ export const sharePlugin: BrokerPlugin = {
         internal: t.internal,
       }));
     const coordinator = new ShareGroupCoordinator(
-      { sessionTimeoutMs: c.groupShareSessionTimeoutMs, heartbeatIntervalMs: c.groupShareHeartbeatIntervalMs },
+      {
+        sessionTimeoutMs: c.groupShareSessionTimeoutMs,
+        heartbeatIntervalMs: c.groupShareHeartbeatIntervalMs,
+        maxSize: c.groupShareMaxSize,
+      },
       systemClock,
       topics,
     );
@@ -91,6 +95,7 @@ export const sharePlugin: BrokerPlugin = {
         maxRecordLocks: 2000,
       },
       systemClock,
+      { idleTimeoutMs: c.groupShareSessionTimeoutMs, maxSessions: c.groupShareMaxShareSessions },
     );
     const gc = () => services.groups;
     const share: ShareServices = {

@@ -9,6 +9,10 @@
 //   offsets in place and enforces producer sequences (idempotence).
 // - Transactions are not supported: a request with a transactional id gets
 //   TRANSACTIONAL_ID_AUTHORIZATION_FAILED on every partition (as a broker denying the id would).
+// - Internal topics (`__consumer_offsets`, `__share_group_state`, ...) are written only by the
+//   coordinators, straight through the replica manager: a client Produce to one gets
+//   INVALID_TOPIC_EXCEPTION (as Kafka refuses it), whatever its ACLs, so no client can forge
+//   committed offsets or share-partition state.
 import {
   produceCodec,
   type ProducePartitionResponse,
@@ -34,6 +38,7 @@ export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
         if (badAcks) errorCode = ErrorCode.INVALID_REQUIRED_ACKS;
         else if (req.transactionalId !== null) errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
         else if (!canTopic(ctx, AclOperation.WRITE, t.name)) errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+        else if (s.topics.get(t.name)?.internal) errorCode = ErrorCode.INVALID_TOPIC_EXCEPTION;
         else errorCode = ErrorCode.NONE;
         if (errorCode !== ErrorCode.NONE) {
           res = { index: p.index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };

@@ -194,6 +194,19 @@ export const brokerSection = z
       .min(1000)
       .default(45_000)
       .describe('group.share.session.timeout.ms: KIP-932 share-group member session timeout'),
+    groupShareMaxShareSessions: z
+      .number()
+      .int()
+      .min(1)
+      .default(2000)
+      .describe('group.share.max.share.sessions: share sessions a broker keeps at most'),
+    groupShareMaxSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(200)
+      .describe('group.share.max.size: members of one share group at most'),
     groupShareHeartbeatIntervalMs: durationMs
       .min(100)
       .default(5000)

@@ -5,6 +5,7 @@ import type { Logger } from '../common/index.js';
 import { ClusterClient } from '../kafka-client/index.js';
 import { ClusterCollector, Collector } from './collect/collector.js';
 import { ShardCoordinator } from './coordination/coordinator.js';
+import { ProbeLease } from './coordination/probe-lease.js';
 import { collectCycleGarbageBetweenScrapes } from './collect/heap-trim.js';
 import { slowDescribes } from './collect/slow-describes.js';
 import { nameFilter } from './filters.js';
@@ -55,10 +56,8 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
   const slo = new SloTracker(slos, hub.live);
   // Fleet mode: one coordination-group membership per cluster decides this replica's share.
   const group = config.coordination.group;
-  if (group !== undefined && config.probe.enabled)
-    throw new Error(
-      'exporter.coordination with the probe: not supported yet (every replica would probe); run the probe in a separate exporter without coordination',
-    );
+  /** Fleet mode with the probe: per cluster, the probe runs on partition 0's holder only. */
+  const leases = new Map<string, ProbeLease>();
   const shards = new Map<string, ShardCoordinator>();
   if (group !== undefined)
     for (const c of clusters)
@@ -71,7 +70,10 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
           hub.live,
           logger.child({ cluster: c.name, part: 'coordination' }),
           // Called once the group assigns a share, after `collector` exists (start() below).
-          () => collector.wake(),
+          () => {
+            collector.wake();
+            void leases.get(c.name)?.check();
+          },
         ),
       );
   const collectors = clusters.map((c) => {
@@ -95,14 +97,21 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
   if (config.probe.enabled) {
     const { Probe } = await import('./probe/probe.js');
     for (const c of collectors) {
-      const probe = new Probe(
-        c.name,
-        c.client,
-        config.probe,
-        hub.live,
-        slo,
-        logger.child({ cluster: c.name, part: 'probe' }),
-      );
+      const newProbe = () =>
+        new Probe(c.name, c.client, config.probe, hub.live, slo, logger.child({ cluster: c.name, part: 'probe' }));
+      const shard = shards.get(c.name);
+      if (shard) {
+        const lease = new ProbeLease(
+          () => shard.holdsPartitionZero(),
+          newProbe,
+          logger.child({ cluster: c.name, part: 'probe' }),
+          PROBE_LEASE_CHECK_MS,
+        );
+        leases.set(c.name, lease);
+        lease.start();
+        continue;
+      }
+      const probe = newProbe();
       probes.push(probe);
       probe.start();
     }
@@ -118,7 +127,7 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
       (stopping ??= (async () => {
         // Bounded: with the brokers already gone (Ctrl-C stops a whole `up` at once), kafkajs
         // retries a consumer's leave-group or a cycle's requests for minutes.
-        await bounded(Promise.all(probes.map((p) => p.stop())), STOP_STEP_MS);
+        await bounded(Promise.all([...probes, ...leases.values()].map((p) => p.stop())), STOP_STEP_MS);
         // Leaving the coordination group hands this replica's share over at once.
         await bounded(Promise.all([...shards.values()].map((s) => s.stop())), STOP_STEP_MS);
         await bounded(collector.stop(), STOP_STEP_MS);
@@ -129,6 +138,8 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
 }
 
 const STOP_STEP_MS = 5000;
+/** How often a fleet replica re-reads whether it holds partition 0 (it can lose it without a rebalance). */
+const PROBE_LEASE_CHECK_MS = 1000;
 const STARTUP_TRIM_MS = 1000;
 /** Default cadence of DescribeConfigs/DescribeLogDirs, in collection intervals (slow-describes.ts). */
 const DESCRIBE_INTERVALS = 4;

@@ -3,6 +3,7 @@
 // problems or a segment is corrupt, 1 when the cluster cannot be reached, 2 for usage errors.
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../common/index.js';
+import { contextFor } from '../common/command/index.js';
 import { withCluster, withConnectionOptions, type ConnectionFlags } from './connect.js';
 import { alterTopicConfig, parseSetPairs } from './alter-config.js';
 import { listAcls, parseResourceType } from './acls.js';
@@ -10,7 +11,16 @@ import { deleteRecords, parseDeleteTarget } from './delete-records.js';
 import { electPreferredLeaders } from './elect-leaders.js';
 import { describeLogDirs } from './log-dirs.js';
 import { dumpOffsets, formatOffsetsEntry } from './offsets-dump.js';
-import { describeGroups, fetchExporterStatuses, listGroups, parseGroupTypes, type GroupDescription } from './groups.js';
+import {
+  describeGroups,
+  fetchExporterStatuses,
+  hiddenGroupIds,
+  hiddenGroupsNote,
+  listGroups,
+  parseGroupTypes,
+  withoutHiddenGroups,
+  type GroupDescription,
+} from './groups.js';
 import { groupTypes } from '../kafka-client/index.js';
 import { dumpSegmentFile, renderSegmentDump, type SegmentDump } from './log-dump.js';
 import { emit, parseOutputFormat, renderFields, renderTable, type OutputFormat } from './output.js';
@@ -399,26 +409,36 @@ function registerGroups(program: Command): void {
       .description('every group with type, state, protocol type, assignor, coordinator, member count and topics'),
   )
     .option('--type <types>', `only groups of these types, comma separated (${groupTypes.join(', ')})`)
-    .action(async (f: ConnectionFlags & { type?: string }, cmd: Command) => {
+    .option('--all', "also the exporter fleet's coordination group (exporter.coordination.group), left out by default")
+    .action(async (f: ConnectionFlags & { type?: string; all?: boolean }, cmd: Command) => {
       const types = parseGroupTypes(f.type);
-      const list = await withCluster(cmd, f, (c) => listGroups(c, types));
-      emit(f.output, list, (color) =>
-        renderTable(
-          {
-            columns: ['GROUP', 'TYPE', 'STATE', 'PROTOCOL-TYPE', 'ASSIGNOR', 'COORDINATOR', 'MEMBERS', 'TOPICS'],
-            rows: list.map((g) => [
-              g.groupId,
-              g.type,
-              g.state,
-              g.protocolType || null,
-              g.assignor || null,
-              g.coordinator,
-              g.members,
-              g.topics.join(',') || null,
-            ]),
-          },
-          color,
-        ),
+      const hideIds = f.all ? [] : hiddenGroupIds(contextFor(cmd).config());
+      const { shown: list, hidden } = withoutHiddenGroups(
+        await withCluster(cmd, f, (c) => listGroups(c, types)),
+        hideIds,
+      );
+      // JSON stays the list alone (scripts parse it); the note goes to stderr there.
+      if (f.output === 'json' && hidden.length > 0) process.stderr.write(hiddenGroupsNote(hidden));
+      emit(
+        f.output,
+        list,
+        (color) =>
+          renderTable(
+            {
+              columns: ['GROUP', 'TYPE', 'STATE', 'PROTOCOL-TYPE', 'ASSIGNOR', 'COORDINATOR', 'MEMBERS', 'TOPICS'],
+              rows: list.map((g) => [
+                g.groupId,
+                g.type,
+                g.state,
+                g.protocolType || null,
+                g.assignor || null,
+                g.coordinator,
+                g.members,
+                g.topics.join(',') || null,
+              ]),
+            },
+            color,
+          ) + hiddenGroupsNote(hidden),
       );
     });
   withConnectionOptions(

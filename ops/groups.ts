@@ -16,6 +16,7 @@ import {
   type TopicState,
 } from '../kafka-client/index.js';
 import { RuntimeFailure, UsageError } from '../common/index.js';
+import type { ToolkitConfig } from '../common/config/index.js';
 
 const everything = { topics: () => true, groups: () => true, includeInternal: true };
 
@@ -60,6 +61,32 @@ export async function listGroups(client: ClusterClient, types?: readonly GroupTy
       members: g.described ? g.members.length : null,
       topics: groupTopics(g),
     }));
+}
+
+/**
+ * Groups `groups list` leaves out unless `--all`: the exporter fleet's coordination group
+ * (`exporter.coordination.group` of the configuration, when set). It is the replicas' bookkeeping,
+ * commits no offsets, and the exporter leaves it out of its own group series too.
+ */
+export function hiddenGroupIds(config: Pick<ToolkitConfig, 'exporter'>): string[] {
+  const group = config.exporter.coordination.group;
+  return group ? [group] : [];
+}
+
+/** Splits a listing into what `groups list` shows and what it leaves out (`hiddenGroupIds`). */
+export function withoutHiddenGroups(
+  list: readonly GroupSummary[],
+  hidden: readonly string[],
+): { shown: GroupSummary[]; hidden: GroupSummary[] } {
+  const ids = new Set(hidden);
+  return { shown: list.filter((g) => !ids.has(g.groupId)), hidden: list.filter((g) => ids.has(g.groupId)) };
+}
+
+/** The footer line of a table that left groups out, or '' when none was. */
+export function hiddenGroupsNote(hidden: readonly GroupSummary[]): string {
+  if (hidden.length === 0) return '';
+  const ids = hidden.map((g) => g.groupId).join(', ');
+  return `(not shown: exporter coordination group ${ids}; --all lists it)\n`;
 }
 
 /** The partitions a group's lag covers (the cluster model's groupPartitions, as the exporter's collector). */

@@ -1,5 +1,6 @@
 // The background collector: every interval, each cluster is read in parallel into a new
-// immutable snapshot and published. A failed cycle keeps the previous snapshot (stale, up=0).
+// immutable snapshot and published. A failed cycle keeps the previous snapshot (stale, up=0);
+// in fleet mode cut down to the replica's current share when that changed since it was built.
 // Cycles never overlap: the next one is scheduled when the previous one finished.
 import { type Logger, traced } from '../../common/index.js';
 import { ClusterClient, tpKey, type CollectFilters } from '../../kafka-client/index.js';
@@ -7,6 +8,7 @@ import type { MetricsHub } from '../metrics/exposition.js';
 import { brokerAvailability, consumerLag } from '../slo/sli.js';
 import type { SloTracker } from '../slo/tracker.js';
 import { ChunkPool } from '../snapshot/chunk-pool.js';
+import { restrictSnapshot } from '../snapshot/restrict.js';
 import { deriveSnapshot, timestampsToRead, type GroupSummary } from './derive.js';
 import { collectCycleGarbageBetweenScrapes, heapGrewSinceTrim } from './heap-trim.js';
 import { ClusterHistory } from './history.js';
@@ -14,7 +16,12 @@ import { ShareGroupReader } from './share-groups.js';
 
 /** Fleet mode (exporter/coordination/): this replica's share, fixed per cycle. */
 export interface ShardHook {
-  view(): { readonly groups: CollectFilters['groups']; readonly clusterWide: boolean };
+  view(): {
+    readonly groups: CollectFilters['groups'];
+    readonly clusterWide: boolean;
+    /** The coordination partitions held: the share changed when these did. */
+    readonly partitions: readonly number[];
+  };
   recordCycle(view: ReturnType<ShardHook['view']>, exportedGroups: number): void;
 }
 
@@ -47,6 +54,8 @@ export class ClusterCollector {
   private succeeded = false;
   private warnedLimit = false;
   private lastOk?: boolean;
+  /** Fleet mode: the coordination partitions the served snapshot was built (or last cut) for. */
+  private servedShard?: string;
 
   constructor(
     readonly name: string,
@@ -119,7 +128,10 @@ export class ClusterCollector {
             'series limit reached: the most detailed series are dropped (raise exporter.seriesLimit or narrow the filters)',
           );
         } else if (derived.snapshot.droppedSeries === 0) this.warnedLimit = false;
-        if (shard) this.opts.shard!.recordCycle(shard, state.groups.length);
+        if (shard) {
+          this.servedShard = shardKey(shard.partitions);
+          this.opts.shard!.recordCycle(shard, state.groups.length);
+        }
         // Broker availability is cluster-wide: counted by one replica of a fleet only.
         this.recordSlis(shard && !shard.clusterWide ? null : state.brokers.length, derived.groups, now);
         this.history.expire(now - 20 * this.opts.intervalMs);
@@ -132,6 +144,7 @@ export class ClusterCollector {
       return { cluster: this.name, ok: true, durationMs: Date.now() - started, groups: result };
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
+      await this.dropMovedGroups();
       this.hub.markFailed(this.name, (Date.now() - started) / 1000);
       this.hub.countRequestErrors(this.name, new Map([['Metadata', 1]]));
       this.recordSlis(undefined, undefined, Date.now());
@@ -146,6 +159,35 @@ export class ClusterCollector {
       else this.logger.debug({ cluster: this.name, err: msg }, 'collection failed again');
       this.lastOk = false;
       return { cluster: this.name, ok: false, durationMs: Date.now() - started, error: msg };
+    }
+  }
+
+  /**
+   * After a failed cycle in fleet mode: when the shard changed since the served snapshot was
+   * built, its groups of the old share are exported by their new replica now, so they leave this
+   * replica's snapshot rather than appear twice in the fleet's union (and the cluster-wide series
+   * go when partition 0 moved). Groups still owned stay, stale as before.
+   */
+  private async dropMovedGroups(): Promise<void> {
+    const hook = this.opts.shard;
+    const served = this.hub.snapshot(this.name);
+    if (!hook || !served || this.servedShard === undefined) return;
+    const share = hook.view();
+    const key = shardKey(share.partitions);
+    if (key === this.servedShard) return;
+    try {
+      const cut = restrictSnapshot(served, share.groups, share.clusterWide);
+      if (cut !== served) await this.hub.replaceStale(cut);
+      this.servedShard = key;
+      this.logger.info(
+        { cluster: this.name, partitions: share.partitions, series: cut.seriesCount, before: served.seriesCount },
+        'collection failed after a shard change: the stale snapshot keeps only the groups still owned',
+      );
+    } catch (e) {
+      this.logger.warn(
+        { cluster: this.name, err: (e as Error).message },
+        'could not cut the stale snapshot to the shard',
+      );
     }
   }
 
@@ -174,6 +216,8 @@ export class ClusterCollector {
     this.slo.updateBurnRates(this.name, now);
   }
 }
+
+const shardKey = (partitions: readonly number[]): string => [...partitions].sort((a, b) => a - b).join(',');
 
 /** Runs every cluster's collector on the interval until stopped. */
 export class Collector {

@@ -121,6 +121,11 @@ export class ShardCoordinator {
     await this.client?.close();
   }
 
+  /** Holds coordination partition 0 now (the cluster-wide series and the probe are this replica's). */
+  holdsPartitionZero(nowMs = Date.now()): boolean {
+    return this.membership?.current(nowMs)?.partitions.includes(0) ?? false;
+  }
+
   /** The share of this cycle (fixed for the cycle, so a rebalance mid-cycle cannot split it). */
   view(nowMs = Date.now()): ShardView {
     const a = this.membership?.current(nowMs);

@@ -101,7 +101,7 @@ export function exporterManifests(o: ManifestOptions): Manifest[] {
                 String(o.intervalMs),
                 '--coordination-group',
                 o.coordinationGroup,
-                // Every replica would probe: run the probe in one separate exporter if wanted.
+                // The probe is opt-in here; with --probe it runs on the replica holding partition 0 only.
                 '--no-probe',
               ],
               ports: [{ name: 'metrics', containerPort: o.port, protocol: 'TCP' }],

@@ -120,6 +120,25 @@ export class MetricsHub {
 
   async publish(snapshot: ClusterSnapshot, durationSeconds: number): Promise<void> {
     const c = { cluster: snapshot.cluster };
+    await this.swap(snapshot);
+    this.self.up.set(c, 1);
+    this.self.stale.set(c, 0);
+    this.self.lastSuccess.set(c, snapshot.takenAtMs / 1000);
+    this.self.duration.set(c, durationSeconds);
+    this.self.series.set(c, snapshot.seriesCount);
+    this.self.limitReached.set(c, snapshot.droppedSeries > 0 ? 1 : 0);
+  }
+
+  /**
+   * Replaces a cluster's served snapshot with a cut-down copy of it (restrict.ts) after a failed
+   * cycle: still stale and from the same collection, so up, stale and last-success stay as they are.
+   */
+  async replaceStale(snapshot: ClusterSnapshot): Promise<void> {
+    await this.swap(snapshot);
+    this.self.series.set({ cluster: snapshot.cluster }, snapshot.seriesCount);
+  }
+
+  private async swap(snapshot: ClusterSnapshot): Promise<void> {
     // Publishes are serialized (clusters collect in parallel), and the identity and gzip forms
     // are swapped in together, so both encodings always serve the same snapshots.
     const turn = this.publishing.then(async () => {
@@ -134,12 +153,6 @@ export class MetricsHub {
     });
     this.publishing = turn.catch(() => undefined);
     await turn;
-    this.self.up.set(c, 1);
-    this.self.stale.set(c, 0);
-    this.self.lastSuccess.set(c, snapshot.takenAtMs / 1000);
-    this.self.duration.set(c, durationSeconds);
-    this.self.series.set(c, snapshot.seriesCount);
-    this.self.limitReached.set(c, snapshot.droppedSeries > 0 ? 1 : 0);
   }
 
   markFailed(cluster: string, durationSeconds: number): void {

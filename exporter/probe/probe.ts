@@ -103,6 +103,21 @@ export class Probe {
     await this.producer?.disconnect().catch(() => undefined);
   }
 
+  /**
+   * Removes this probe's series from the registry (fleet mode: the probe moved to the replica
+   * that now holds coordination partition 0, whose series are the live ones; frozen copies here
+   * would be a second, stale set in the fleet's union). Call after `stop`.
+   */
+  removeSeries(): void {
+    for (const p of this.partitions) {
+      const labels = { cluster: this.cluster, partition: String(p) };
+      for (const m of [this.m.produced, this.m.failed, this.m.received, this.m.lost]) m.remove(labels);
+      this.m.produce.remove(labels);
+      this.m.roundtrip.remove(labels);
+    }
+    this.m.commit.remove({ cluster: this.cluster });
+  }
+
   /** Probe records still waiting to be consumed. */
   get inFlight(): number {
     return this.pending.size;

@@ -59,7 +59,7 @@ const received = (samples: MetricSample[]): number | undefined => {
 test('only partition 0 holder probes; the probe moves with partition 0 and keeps receiving', async () => {
   const replicas = [await startReplica(0), await startReplica(1)];
   // Both joined and one of them probes end to end (records produced and read back).
-  const { index: holder } = await waitFor(
+  const { index: holder } = (await waitFor(
     'exactly one replica probing, records received',
     async () => {
       const counts = await Promise.all(replicas.map(async (r) => received(await scrape(r.url))));
@@ -72,7 +72,8 @@ test('only partition 0 holder probes; the probe moves with partition 0 and keeps
     },
     60_000,
     500,
-  );
+  ))!;
+
   const survivor = replicas[1 - holder];
   await replicas[holder].proc.stop();
   const stoppedAt = Date.now();

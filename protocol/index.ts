@@ -45,3 +45,4 @@ export * from './apis/68-consumer-group-heartbeat.js';
 export * from './apis/69-consumer-group-describe.js';
 export * from './apis/acl-common.js';
 export * from './consumer-offsets/index.js';
+export * from './consumer-protocol.js';

@@ -190,6 +190,12 @@ export const brokerSection = z
       .min(1)
       .default(['uniform', 'range'])
       .describe('group.consumer.assignors: server-side assignors; the first is the default'),
+    groupConsumerMigrationPolicy: z
+      .enum(['bidirectional', 'upgrade', 'downgrade', 'disabled'])
+      .default('bidirectional')
+      .describe(
+        'group.consumer.migration.policy: online conversion of non-empty groups between the classic and consumer protocols',
+      ),
     logSegmentBytes: z
       .number()
       .int()

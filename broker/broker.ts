@@ -157,6 +157,29 @@ export async function startBroker(
             highWatermark: quorum.raft.commitIndex,
           }
         : { state: 'leader', leader: config.nodeId, epoch: 1, highWatermark: topics.version },
+    // A cluster node's Raft node and controller; the single broker runs neither (no samples: NaN, 0).
+    quorumStats: () =>
+      quorum
+        ? {
+            commitLatencyAvgMs: quorum.raft.stats.commitLatency.avg,
+            commitLatencyMaxMs: quorum.raft.stats.commitLatency.max,
+            electionLatencyAvgMs: quorum.raft.stats.electionLatency.avg,
+            electionLatencyMaxMs: quorum.raft.stats.electionLatency.max,
+            lastAppliedRecordLagMs: quorum.raft.stats.lastAppliedRecordLagMs,
+            metadataErrors: quorum.raft.stats.metadataErrors,
+            timedOutBrokerHeartbeats: quorum.controller?.timedOutBrokerHeartbeats ?? 0,
+            newActiveControllers: quorum.raft.stats.newActiveControllers,
+          }
+        : {
+            commitLatencyAvgMs: NaN,
+            commitLatencyMaxMs: NaN,
+            electionLatencyAvgMs: NaN,
+            electionLatencyMaxMs: NaN,
+            lastAppliedRecordLagMs: 0,
+            metadataErrors: 0,
+            timedOutBrokerHeartbeats: 0,
+            newActiveControllers: 0,
+          },
     preferredImbalance: () => quorum?.controller?.imbalanced().length ?? 0,
     brokerCounts: () => {
       if (!quorum) return { active: 1, fenced: 0 };

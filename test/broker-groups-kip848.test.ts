@@ -252,6 +252,19 @@ test('online migration: a classic group of 3 rolls over member by member to the 
     } finally {
       raw.close();
     }
+    // The coordinator's Kafka 4 group metrics count it as a consumer group that rebalanced.
+    const text = await cluster.metrics(await coordinatorOf(group));
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    assert.ok(value('kafka_server_groupcoordinatormetrics_group_count{protocol="consumer"}') >= 1, 'group-count');
+    assert.ok(
+      value('kafka_server_groupcoordinatormetrics_consumer_group_count{state="Stable"}') +
+        value('kafka_server_groupcoordinatormetrics_consumer_group_count{state="Reconciling"}') >=
+        1,
+      'consumer-group-count',
+    );
+    assert.ok(value('kafka_server_groupcoordinatormetrics_consumer_group_rebalance_count') >= 3, 'rebalance-count');
+    assert.ok(value('kafka_server_groupcoordinatormetrics_consumer_group_rebalance_rate') > 0, 'rebalance-rate');
 
     // And back: a classic member joins the consumer group, the consumer-protocol ones leave; when the
     // last leaves the group is classic again (and rebalances the classic member onto everything).

@@ -367,10 +367,20 @@ export class ConsumerGroupCoordinator {
     return ids;
   }
 
+  /**
+   * The subscribed topics' ids and partition counts. Walking every member's subscription (and
+   * regex) on every heartbeat would cost O(members x topics) per heartbeat; it is redone only when
+   * the topics or the group epoch (it moves with every join, leave and subscription change)
+   * changed since the last time. Callers store the result in `subscriptionSignature`.
+   */
   private signature(group: ConsumerGroup): string {
     const all = this.topics();
+    let topicsKey = `${group.groupEpoch}|`;
+    for (const t of all) topicsKey += `${t.topicId}:${t.partitions},`;
+    if (group.signatureKey === topicsKey) return group.subscriptionSignature;
     const wanted = new Set<string>();
     for (const m of group.members.values()) for (const id of this.subscribedTopicIds(m, all)) wanted.add(id);
+    group.signatureKey = topicsKey;
     return all
       .filter((t) => wanted.has(t.topicId))
       .map((t) => `${t.topicId}:${t.partitions}`)

@@ -76,6 +76,8 @@ export class ConsumerGroup {
   readonly target = new Map<string, Assignment>();
   /** The subscribed topics' ids and partition counts the group epoch was last bumped for. */
   subscriptionSignature = '';
+  /** Group epoch and topics `subscriptionSignature` was computed for (the coordinator's cache key). */
+  signatureKey = '';
   /** Name of the assignor that computed the target. */
   assignorName = '';
 

@@ -91,8 +91,13 @@ export class Member {
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.consumer.once('ready', resolve);
+    // A client that never gets ready fails the test here instead of hanging it to the file timeout.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name}: not ready after 60 s`)), 60_000);
+      this.consumer.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       this.consumer.connect();
     });
     this.consumer.subscribe(this.subscription);

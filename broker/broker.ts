@@ -1,5 +1,6 @@
 // One broker process: loads topic state, opens the logs, starts plugins (group coordinator), the
 // client listener and the /metrics endpoint; stops them in reverse order.
+import { shareGroupCountOf } from './group/share-plugin.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -142,6 +143,7 @@ export async function startBroker(
     topicCount: () => topics.list().length,
     logDirs: () => logs.dirs(),
     groups: () => services.groups?.stats() ?? null,
+    shareGroupCount: () => shareGroupCountOf(services),
     connections: () => ({ [server.listener]: server.connectionCount }),
     brokerState: () => state,
     isActiveController: () => (quorum ? quorum.controller?.isActive === true : true),
@@ -157,6 +159,29 @@ export async function startBroker(
             highWatermark: quorum.raft.commitIndex,
           }
         : { state: 'leader', leader: config.nodeId, epoch: 1, highWatermark: topics.version },
+    // A cluster node's Raft node and controller; the single broker runs neither (no samples: NaN, 0).
+    quorumStats: () =>
+      quorum
+        ? {
+            commitLatencyAvgMs: quorum.raft.stats.commitLatency.avg,
+            commitLatencyMaxMs: quorum.raft.stats.commitLatency.max,
+            electionLatencyAvgMs: quorum.raft.stats.electionLatency.avg,
+            electionLatencyMaxMs: quorum.raft.stats.electionLatency.max,
+            lastAppliedRecordLagMs: quorum.raft.stats.lastAppliedRecordLagMs,
+            metadataErrors: quorum.raft.stats.metadataErrors,
+            timedOutBrokerHeartbeats: quorum.controller?.timedOutBrokerHeartbeats ?? 0,
+            newActiveControllers: quorum.raft.stats.newActiveControllers,
+          }
+        : {
+            commitLatencyAvgMs: NaN,
+            commitLatencyMaxMs: NaN,
+            electionLatencyAvgMs: NaN,
+            electionLatencyMaxMs: NaN,
+            lastAppliedRecordLagMs: 0,
+            metadataErrors: 0,
+            timedOutBrokerHeartbeats: 0,
+            newActiveControllers: 0,
+          },
     preferredImbalance: () => quorum?.controller?.imbalanced().length ?? 0,
     brokerCounts: () => {
       if (!quorum) return { active: 1, fenced: 0 };

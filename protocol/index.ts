@@ -51,3 +51,4 @@ export * from './apis/90-describe-share-group-offsets.js';
 export * from './apis/share-common.js';
 export * from './apis/acl-common.js';
 export * from './consumer-offsets/index.js';
+export * from './consumer-protocol.js';

@@ -87,6 +87,13 @@ test('a kafkajs group of three rebalances as members join and leave, and every r
   assert.ok(value('kafka_coordinator_group_groupmetadatamanager_numgroupsstable') >= 1, 'numgroupsstable');
   assert.ok(value('kafka_coordinator_group_groupmetadatamanager_numgroups') >= 1, 'numgroups');
   assert.ok(value('kafka_coordinator_group_groupmetadatamanager_rebalances_total') >= 3, 'rebalances_total');
+  // Kafka 4's group-coordinator-metrics names: the same group counted as a classic group, Stable.
+  assert.ok(value('kafka_server_groupcoordinatormetrics_group_count\\{protocol="classic"\\}') >= 1, 'group-count');
+  assert.ok(
+    value('kafka_server_groupcoordinatormetrics_classic_group_count\\{state="stable"\\}') >= 1,
+    'classic-group-count',
+  );
+  assert.equal(value('kafka_server_groupcoordinatormetrics_group_count\\{protocol="consumer"\\}'), 0);
 
   const values = Array.from({ length: 60 }, (_, i) => `v-${i}`);
   await produce(kafka, topic, values);

@@ -1,4 +1,4 @@
-// test-budget: 240s
+// test-budget: 420s
 // KIP-848 consumer groups end to end on a 3-broker reference cluster, with a real current client:
 // @confluentinc/kafka-javascript (librdkafka 2.15) with group.protocol=consumer, so partitions are
 // assigned by the broker through ConsumerGroupHeartbeat, topic ids resolve through Metadata v12 and
@@ -9,53 +9,24 @@
 // - failover: the broker coordinating the group (leader of its __consumer_offsets partition) is
 //   SIGKILLed mid-run; the group is replayed by the new leader, consumption carries on, and the
 //   final committed offsets skip no record (every offset below them was consumed) and reach the end.
-// The client is a devDependency: if it cannot be loaded the test fails, it never skips.
+// - online migration (group.consumer.migration.policy=bidirectional; before the failover test, which
+//   leaves a broker down): a classic librdkafka group of 3
+//   rolls over member by member to group.protocol=consumer while consuming (0 lost, duplicates only
+//   on moved partitions), ListGroups/DescribeGroups v0-5/ConsumerGroupDescribe follow the type, and
+//   the group turns classic again when its last consumer-protocol member leaves.
+// The client is a devDependency (test/support/rdkafka-group.ts): if it cannot be loaded the test fails.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { consumerGroupDescribeCodec } from '../protocol/apis/69-consumer-group-describe.js';
 import { listGroupsCodec } from '../protocol/apis/16-list-groups.js';
+import { describeGroupsCodec } from '../protocol/apis/15-describe-groups.js';
 import { offsetsPartitionFor } from '../protocol/consumer-offsets/formats.js';
 import { drillTimeouts } from '../chaos/embedded/stack.js';
 import { processFixture, waitFor } from './support/processes.js';
+import { Member, consumedValues, produceOver, waitAllConsumed } from './support/rdkafka-group.js';
 import { RawClient, tempDir } from './broker-support.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
-
-interface RdMessage {
-  topic: string;
-  partition: number;
-  offset: number;
-  value: Buffer | null;
-}
-interface RdTopicPartition {
-  topic: string;
-  partition: number;
-}
-interface RdConsumer {
-  on(event: 'data', cb: (m: RdMessage) => void): void;
-  on(event: 'rebalance', cb: (err: { code: number }, assignment: RdTopicPartition[]) => void): void;
-  on(event: 'event.error', cb: (e: Error) => void): void;
-  on(event: 'event.log', cb: (l: { message: string }) => void): void;
-  once(event: 'ready', cb: () => void): void;
-  connect(): void;
-  subscribe(topics: (string | RegExp)[]): void;
-  consume(): void;
-  disconnect(cb: () => void): void;
-}
-type RdConsumerCtor = new (conf: Record<string, unknown>, topicConf: Record<string, unknown>) => RdConsumer;
-
-const require = createRequire(import.meta.url);
-function loadClient(): RdConsumerCtor {
-  try {
-    return (require('@confluentinc/kafka-javascript') as { KafkaConsumer: RdConsumerCtor }).KafkaConsumer;
-  } catch (e) {
-    // A missing or unbuilt native addon is a broken install, not a reason to skip.
-    throw new Error(
-      `@confluentinc/kafka-javascript (devDependency, librdkafka 2.15) cannot be loaded: ${(e as Error).message}`,
-    );
-  }
-}
 
 const fx = processFixture();
 const dir = tempDir('broker-groups-kip848');
@@ -80,63 +51,6 @@ after(async () => {
   await cluster?.stop();
 });
 
-/** One group member: what it consumed and which partitions it was given and lost. */
-class Member {
-  readonly records: RdMessage[] = [];
-  readonly assigned = new Set<string>();
-  readonly everAssigned = new Set<string>();
-  readonly errors: string[] = [];
-  private readonly consumer: RdConsumer;
-
-  constructor(
-    readonly name: string,
-    groupId: string,
-    private readonly subscription: string[],
-  ) {
-    const KafkaConsumer = loadClient();
-    this.consumer = new KafkaConsumer(
-      {
-        'bootstrap.servers': cluster.bootstrap,
-        'client.id': name,
-        'group.id': groupId,
-        'group.protocol': 'consumer',
-        'enable.auto.commit': true,
-        'auto.commit.interval.ms': 300,
-        'topic.metadata.refresh.interval.ms': 1000,
-        rebalance_cb: true,
-        // KIP848_DEBUG=cgrp,fetch,... prints librdkafka's debug log of every member.
-        ...(process.env.KIP848_DEBUG ? { debug: process.env.KIP848_DEBUG } : {}),
-      },
-      { 'auto.offset.reset': 'earliest' },
-    );
-    this.consumer.on('data', (m) => this.records.push({ ...m, value: m.value }));
-    this.consumer.on('rebalance', (err, assignment) => {
-      for (const tp of assignment) {
-        const k = `${tp.topic}/${tp.partition}`;
-        if (err.code === -175) {
-          this.assigned.add(k);
-          this.everAssigned.add(k);
-        } else this.assigned.delete(k);
-      }
-    });
-    this.consumer.on('event.error', (e) => this.errors.push(e.message));
-    if (process.env.KIP848_DEBUG) this.consumer.on('event.log', (l) => console.log(`# ${name} ${l.message}`));
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.consumer.once('ready', resolve);
-      this.consumer.connect();
-    });
-    this.consumer.subscribe(this.subscription);
-    this.consumer.consume();
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.consumer.disconnect(resolve));
-  }
-}
-
 async function createTopics(
   topics: { topic: string; numPartitions: number; configEntries?: { name: string; value: string }[] }[],
 ): Promise<void> {
@@ -147,81 +61,6 @@ async function createTopics(
     }),
     true,
   );
-}
-
-/** Produces `batches` batches of `size` records to each topic, `gapMs` apart; values are `topic:n`. */
-async function produceOver(
-  producer: Producer,
-  topics: string[],
-  batches: number,
-  size: number,
-  gapMs: number,
-  produced: Set<string>,
-  partitions = 2,
-): Promise<void> {
-  let n = 0;
-  for (let b = 0; b < batches; b++) {
-    for (const topic of topics) {
-      // One partition per send, in turn over the first `partitions`: a kafkajs send spanning several
-      // leaders can resolve without writing a moved partition's records (kafkajs #1303).
-      const partition = b % partitions;
-      const values = Array.from({ length: size }, () => `${topic}:${n++}`);
-      await producer.send({ topic, acks: -1, messages: values.map((value) => ({ value, partition })) });
-      for (const v of values) produced.add(v);
-    }
-    await new Promise((r) => setTimeout(r, gapMs));
-  }
-}
-
-function consumedValues(members: Member[]): Map<string, { members: Set<string>; count: number }> {
-  const out = new Map<string, { members: Set<string>; count: number }>();
-  for (const m of members)
-    for (const r of m.records) {
-      const v = r.value?.toString() ?? '';
-      let e = out.get(v);
-      if (!e) out.set(v, (e = { members: new Set(), count: 0 }));
-      e.members.add(m.name);
-      e.count += 1;
-    }
-  return out;
-}
-
-async function waitAllConsumed(members: Member[], produced: Set<string>, timeoutMs: number): Promise<void> {
-  await waitFor(
-    'every produced record consumed',
-    () => {
-      const seen = consumedValues(members);
-      return [...produced].every((v) => seen.has(v)) || undefined;
-    },
-    timeoutMs,
-    250,
-  ).catch((e: Error) => {
-    const seen = consumedValues(members);
-    const missing = [...produced].filter((v) => !seen.has(v));
-    // Where the gaps are: offsets never delivered (a skip) or a log shorter than what was produced.
-    const offsets = new Map<string, Set<number>>();
-    for (const m of members)
-      for (const r of m.records) {
-        const k = `${r.topic}/${r.partition}`;
-        if (!offsets.has(k)) offsets.set(k, new Set());
-        offsets.get(k)!.add(Number(r.offset));
-      }
-    const gaps = [...offsets].map(([k, os]) => {
-      const max = Math.max(...os);
-      const holes = Array.from({ length: max }, (_, o) => o).filter((o) => !os.has(o));
-      return `${k}: up to ${max}, ${holes.length} never delivered (${holes.slice(0, 6).join(',')})`;
-    });
-    throw new Error(
-      `${e.message}: ${missing.length} of ${produced.size} missing (e.g. ${missing.slice(0, 5).join(', ')}); ` +
-        `${gaps.join('; ')}; ` +
-        members
-          .map(
-            (m) =>
-              `${m.name}: ${m.records.length} records, owns [${[...m.assigned].join(' ')}], errors ${m.errors.slice(-3).join(' | ')}`,
-          )
-          .join('; '),
-    );
-  });
 }
 
 /** The broker leading the group's __consumer_offsets partition (its coordinator). */
@@ -240,10 +79,10 @@ test('two members consume, a third joins by regex, one leaves: 0 records lost, d
   const producer = kafka.producer();
   await producer.connect();
   const produced = new Set<string>();
-  const a = new Member('m-a', group, ['k848-orders']);
-  const b = new Member('m-b', group, ['k848-orders']);
+  const a = new Member('m-a', group, ['k848-orders'], cluster.bootstrap);
+  const b = new Member('m-b', group, ['k848-orders'], cluster.bootstrap);
   // librdkafka sends a subscription starting with ^ as SubscribedTopicRegex (RE2J syntax).
-  const c = new Member('m-regex', group, ['^k848-(orders|audit)$']);
+  const c = new Member('m-regex', group, ['^k848-(orders|audit)$'], cluster.bootstrap);
   const members = [a, b, c];
   try {
     await Promise.all([a.start(), b.start()]);
@@ -326,6 +165,156 @@ test('two members consume, a third joins by regex, one leaves: 0 records lost, d
   }
 });
 
+test('online migration: a classic group of 3 rolls over member by member to the consumer protocol and back', async () => {
+  const group = 'kip848-migration';
+  const topic = 'k848-migration';
+  await createTopics([{ topic, numPartitions: 6 }]);
+  const producer = kafka.producer();
+  await producer.connect();
+  const produced = new Set<string>();
+  // Classic members heartbeat every 500 ms: the coordinator asks them to rejoin through Heartbeat.
+  const classicConf = { 'heartbeat.interval.ms': 500, 'session.timeout.ms': 10_000 };
+  const classic = (name: string) => new Member(name, group, [topic], cluster.bootstrap, 'classic', classicConf);
+  const modern = (name: string) => new Member(name, group, [topic], cluster.bootstrap, 'consumer');
+  const [c1, c2, c3] = ['mig-c1', 'mig-c2', 'mig-c3'].map(classic);
+  const [k1, k2, k3] = ['mig-k1', 'mig-k2', 'mig-k3'].map(modern);
+  const c4 = classic('mig-c4');
+  const members = [c1, c2, c3, k1, k2, k3, c4];
+  const running = new Set<Member>();
+  const start = async (m: Member) => {
+    await m.start();
+    running.add(m);
+  };
+  const stop = async (m: Member) => {
+    running.delete(m);
+    await m.stop();
+  };
+  const owns = (ms: Member[]) => ms.reduce((n, m) => n + m.assigned.size, 0);
+  const waitOwned = (what: string, ms: Member[]) =>
+    waitFor(what, () => (ms.every((m) => m.assigned.size > 0) && owns(ms) === 6) || undefined, 90_000, 100);
+  const typeOf = async (): Promise<{ type: string; state: string; described: string[] }> => {
+    const raw = await RawClient.connect(cluster.nodes[await coordinatorOf(group)].port);
+    try {
+      const lg = await raw.request(listGroupsCodec, 5, { statesFilter: [], typesFilter: [] });
+      const g = lg.groups.find((x) => x.groupId === group);
+      const described: string[] = [];
+      for (let v = 0; v <= 5; v++) {
+        const d = (await raw.request(describeGroupsCodec, v, { groups: [group], includeAuthorizedOperations: false }))
+          .groups[0];
+        described.push(`v${v}:${d.errorCode}:${d.groupState}:${d.members.length}`);
+      }
+      return { type: g?.groupType ?? '?', state: g?.groupState ?? '?', described };
+    } finally {
+      raw.close();
+    }
+  };
+  try {
+    for (const m of [c1, c2, c3]) await start(m);
+    await waitOwned('3 classic members own the 6 partitions', [c1, c2, c3]);
+    const producing = produceOver(producer, [topic], 60, 20, 200, produced, 6);
+    const before = await typeOf();
+    assert.equal(before.type, 'classic');
+    assert.deepEqual(
+      before.described.map((d) => d.split(':').slice(0, 2).join(':')),
+      ['v0:0', 'v1:0', 'v2:0', 'v3:0', 'v4:0', 'v5:0'],
+    );
+
+    // Member by member: a consumer-protocol member joins, then a classic one leaves.
+    const steps: string[] = [];
+    for (const [next, old] of [
+      [k1, c1],
+      [k2, c2],
+      [k3, c3],
+    ] as const) {
+      await start(next);
+      await waitFor(`${next.name} owns partitions`, () => next.assigned.size > 0 || undefined, 90_000, 100);
+      const t = await typeOf();
+      steps.push(`${next.name} in: ${t.type}/${t.state}`);
+      assert.equal(t.type, 'consumer', `the group is a consumer group once ${next.name} joined`);
+      // Kafka 4 before DescribeGroups v6: a consumer group is Dead with no error and no members.
+      assert.deepEqual(
+        t.described,
+        ['v0', 'v1', 'v2', 'v3', 'v4', 'v5'].map((v) => `${v}:0:Dead:0`),
+      );
+      await stop(old);
+      await waitOwned(`the 6 partitions owned after ${old.name} left`, [...running]);
+    }
+    const raw = await RawClient.connect(cluster.nodes[await coordinatorOf(group)].port);
+    try {
+      const d = (
+        await raw.request(consumerGroupDescribeCodec, 1, { groupIds: [group], includeAuthorizedOperations: false })
+      ).groups[0];
+      assert.deepEqual(
+        d.members.map((m) => m.memberType),
+        [1, 1, 1],
+        'only consumer-protocol members are left',
+      );
+    } finally {
+      raw.close();
+    }
+    // The coordinator's Kafka 4 group metrics count it as a consumer group that rebalanced.
+    const text = await cluster.metrics(await coordinatorOf(group));
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    assert.ok(value('kafka_server_groupcoordinatormetrics_group_count{protocol="consumer"}') >= 1, 'group-count');
+    assert.ok(
+      value('kafka_server_groupcoordinatormetrics_consumer_group_count{state="stable"}') +
+        value('kafka_server_groupcoordinatormetrics_consumer_group_count{state="reconciling"}') >=
+        1,
+      'consumer-group-count',
+    );
+    assert.ok(value('kafka_server_groupcoordinatormetrics_consumer_group_rebalance_count') >= 3, 'rebalance-count');
+    assert.ok(value('kafka_server_groupcoordinatormetrics_consumer_group_rebalance_rate') > 0, 'rebalance-rate');
+
+    // And back: a classic member joins the consumer group, the consumer-protocol ones leave; when the
+    // last leaves the group is classic again (and rebalances the classic member onto everything).
+    await start(c4);
+    await waitFor('mig-c4 owns partitions', () => c4.assigned.size > 0 || undefined, 90_000, 100);
+    const mixed = await typeOf();
+    assert.equal(mixed.type, 'consumer');
+    for (const m of [k1, k2]) await stop(m);
+    assert.equal((await typeOf()).type, 'consumer');
+    await stop(k3);
+    await waitFor(
+      'the group is classic again',
+      async () => (await typeOf()).type === 'classic' || undefined,
+      30_000,
+      200,
+    );
+    await waitOwned('mig-c4 owns all 6 partitions', [c4]);
+    const after = await typeOf();
+    steps.push(`back: ${after.type}/${after.state}`);
+    await producing;
+    await waitAllConsumed(members, produced, 90_000);
+
+    // Duplicates: only on partitions that had more than one owner during the run.
+    const moved = new Set(
+      Array.from({ length: 6 }, (_, p) => `${topic}/${p}`).filter(
+        (k) => members.filter((m) => m.everAssigned.has(k)).length > 1,
+      ),
+    );
+    let duplicates = 0;
+    const seen = consumedValues(members);
+    for (const m of members)
+      for (const r of m.records) {
+        const e = seen.get(r.value?.toString() ?? '');
+        if (e && e.count > 1) {
+          duplicates += 1;
+          assert.ok(
+            moved.has(`${r.topic}/${r.partition}`),
+            `${r.value?.toString()} consumed twice on an unmoved partition`,
+          );
+        }
+      }
+    console.log(
+      `# kip848 migration: ${produced.size} produced, all consumed, ${duplicates} duplicate deliveries; ${steps.join('; ')}`,
+    );
+  } finally {
+    for (const m of running) await m.stop().catch(() => undefined);
+    await producer.disconnect();
+  }
+});
+
 test('SIGKILL of the group coordinator mid-run: the group is replayed, committed offsets skip 0 records', async () => {
   const group = 'kip848-failover';
   const topic = 'k848-failover';
@@ -333,8 +322,8 @@ test('SIGKILL of the group coordinator mid-run: the group is replayed, committed
   const producer = kafka.producer();
   await producer.connect();
   const produced = new Set<string>();
-  const a = new Member('f-a', group, [topic]);
-  const b = new Member('f-b', group, [topic]);
+  const a = new Member('f-a', group, [topic], cluster.bootstrap);
+  const b = new Member('f-b', group, [topic], cluster.bootstrap);
   const members = [a, b];
   try {
     await Promise.all([a.start(), b.start()]);

@@ -183,6 +183,35 @@ test('killing the active controller elects a new one within seconds; topic creat
     }),
     true,
   );
+  // Kafka 4's quorum metrics on the new controller: it committed the topic's records (commit
+  // latency), it went through an election (election latency), it saw two active controllers, and
+  // it fences the dead one once its heartbeat session (9 s) is over.
+  const q = await waitFor(
+    'the dead controller fenced for its missed heartbeats',
+    async () => {
+      const text = await cluster.metrics(next);
+      const v = (n: string) => metricValue(text, `kafka_${n}`);
+      return (v('controller_kafkacontroller_timedoutbrokerheartbeatcount') ?? 0) >= 1
+        ? {
+            commitAvg: v('server_raftmetrics_commit_latency_avg')!,
+            commitMax: v('server_raftmetrics_commit_latency_max')!,
+            electionMax: v('server_raftmetrics_election_latency_max')!,
+            newActive: v('controller_kafkacontroller_newactivecontrollerscount')!,
+            lag: v('controller_kafkacontroller_lastappliedrecordlagms')!,
+            errors: v('controller_kafkacontroller_metadataerrorcount')!,
+          }
+        : undefined;
+    },
+    30_000,
+    250,
+  );
+  assert.ok(q);
+  assert.ok(Number.isFinite(q.commitAvg) && q.commitAvg >= 0 && q.commitMax >= q.commitAvg, JSON.stringify(q));
+  assert.ok(Number.isFinite(q.electionMax) && q.electionMax >= 0 && q.electionMax < 20_000, JSON.stringify(q));
+  assert.ok(q.newActive >= 2, `saw ${q.newActive} active controllers`);
+  assert.ok(q.lag >= 0 && q.lag < 10_000, `apply lag ${q.lag} ms`);
+  assert.equal(q.errors, 0);
+  console.log(`# quorum metrics on the new controller: ${JSON.stringify(q)}`);
   await cluster.admin.restart(old);
   await cluster.waitHealthy();
 });

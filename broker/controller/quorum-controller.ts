@@ -49,6 +49,8 @@ export class QuorumController {
   /** When this node last became the active controller, and which brokers have heartbeated it since. */
   private activeSince = 0;
   private readonly heardSince = new Set<number>();
+  /** Brokers fenced by this node for a missed heartbeat session (Kafka's TimedOutBrokerHeartbeatCount). */
+  timedOutBrokerHeartbeats = 0;
 
   constructor(
     private readonly config: BrokerConfig,
@@ -227,6 +229,7 @@ export class QuorumController {
       const seen = this.lastHeartbeat.get(b.nodeId) ?? now;
       if (now - seen <= this.config.brokerSessionTimeoutMs) continue;
       this.logger.warn({ broker: b.nodeId, silentMs: now - seen }, 'broker missed its session timeout: fencing it');
+      this.timedOutBrokerHeartbeats += 1;
       await this.fence(b.nodeId);
     }
   }

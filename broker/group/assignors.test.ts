@@ -53,6 +53,24 @@ test('uniform is sticky: a joining member takes partitions only from the othersâ
   assert.equal(count(second.get('c')!), 2);
 });
 
+test('uniform: a newcomer gets its share when the others each hold ceil(fair) (6 partitions, 3 -> 4 members)', () => {
+  const partitions = new Map([[T1, 6]]);
+  const result = uniformAssignor.assign({
+    members: [
+      member('a', [T1], new Map([[T1, [0, 1]]])),
+      member('b', [T1], new Map([[T1, [2, 3]]])),
+      member('c', [T1], new Map([[T1, [4, 5]]])),
+      member('d', [T1]),
+    ],
+    partitions,
+  });
+  everyPartitionOnce(result, partitions);
+  assert.deepEqual([...result.values()].map(count).sort(), [1, 1, 2, 2]);
+  assert.equal(count(result.get('d')!), 1, 'the newcomer is not starved');
+  // Stickiness: the three keep 5 of their 6 between them.
+  assert.equal(result.get('d')!.get(T1)!.length, 1);
+});
+
 test('uniform with mixed subscriptions: a member alone on a topic still gets its share of the shared one', () => {
   const partitions = new Map([
     [T1, 6],

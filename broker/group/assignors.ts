@@ -96,8 +96,18 @@ export const uniformAssignor: PartitionAssignor = {
     };
     // Sticky phase 1: keep previous partitions up to the floor of the fair share.
     for (const m of sorted) keep(m, (id) => Math.floor(fair.get(id)! + 1e-9));
-    // Phase 2: members still holding previous partitions keep one more while that stays balanced.
-    for (const m of sorted) keep(m, (id) => Math.ceil(fair.get(id)! - 1e-9));
+    // Phase 2: members still holding previous partitions keep one more while that stays balanced:
+    // only as many extras as there are partitions beyond everyone's floor (6 partitions, 4 members:
+    // two keep a second one, so a newcomer still gets its share).
+    let slack = 0;
+    for (const [t, n] of partitions) if (subscribers.has(t)) slack += n;
+    for (const m of sorted) slack -= Math.floor(fair.get(m.memberId)! + 1e-9);
+    for (const m of sorted) {
+      if (slack <= 0) break;
+      const before = load.get(m.memberId)!;
+      keep(m, (id) => Math.min(Math.ceil(fair.get(id)! - 1e-9), before + 1));
+      slack -= load.get(m.memberId)! - before;
+    }
     // Everything else goes to the subscriber furthest below its fair share, then the least loaded,
     // then the lowest member id. Topics with fewer subscribers go first (they have fewer choices).
     const deficit = (m: AssignorMember) => fair.get(m.memberId)! - load.get(m.memberId)!;

@@ -4,7 +4,13 @@
 // coexistence with classic groups.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode, type ConsumerGroupHeartbeatRequest } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  decodeConsumerAssignment,
+  encodeConsumerAssignment,
+  encodeConsumerSubscription,
+  type ConsumerGroupHeartbeatRequest,
+} from '../../protocol/index.js';
 import { FakeClock } from './clock.js';
 import { ConsumerGroupCoordinator, type TopicView } from './consumer-coordinator.js';
 import { GroupCoordinator } from './coordinator.js';
@@ -184,7 +190,7 @@ test('the stored records replay into a new coordinator (failover): members, epoc
   assert.equal(a.memberEpoch, before.groupEpoch, 'the pending group epoch is assigned on the first heartbeat');
 });
 
-test('coexistence with classic groups: a non-empty group of one protocol refuses the other', async () => {
+test('coexistence with classic groups (migration policy disabled): no conversion of a group with members', async () => {
   const clock = new FakeClock();
   const gc = new GroupCoordinator(null, {}, clock);
   gc.attachConsumerGroups(
@@ -192,25 +198,11 @@ test('coexistence with classic groups: a non-empty group of one protocol refuses
       null,
       () => topics,
       () => 0,
-      {},
+      { migrationPolicy: 'disabled' },
       clock,
     ),
   );
   await gc.consumer!.heartbeat(hb('a', 0), client);
-  const join = await gc.joinGroup(
-    {
-      groupId: 'g',
-      sessionTimeoutMs: 10_000,
-      rebalanceTimeoutMs: 10_000,
-      memberId: '',
-      groupInstanceId: null,
-      protocolType: 'consumer',
-      protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
-    },
-    5,
-    client,
-  );
-  assert.equal(join.errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
   assert.deepEqual(gc.listGroups(), [
     { groupId: 'g', protocolType: 'consumer', groupState: 'Stable', groupType: 'consumer' },
   ]);
@@ -224,20 +216,229 @@ test('coexistence with classic groups: a non-empty group of one protocol refuses
     groupInstanceId: null,
   };
   void gc.joinGroup(
-    { ...classic, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] },
+    { ...classic, protocolType: 'consumer', protocols: [{ name: 'range', metadata: sub() }] },
     3,
     client,
   );
   const refused = await gc.consumer!.heartbeat({ ...hb('x', 0), groupId: 'k' }, client);
   assert.equal(refused.errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
+  assert.equal(
+    refused.errorMessage,
+    'Cannot upgrade classic group k to consumer group because online upgrade is disabled.',
+  );
   // An empty consumer group is converted by a classic join.
   await gc.consumer!.heartbeat(hb('a', -1), client);
   const ok = await gc.joinGroup(
-    { ...classic, groupId: 'g', protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] },
+    { ...classic, groupId: 'g', protocolType: 'consumer', protocols: [{ name: 'range', metadata: sub() }] },
     3,
     client,
   );
   assert.equal(ok.errorCode, 0);
   assert.equal(gc.consumer!.group('g'), undefined);
   gc.shutdown();
+});
+
+const sub = (owned: number[] = []) =>
+  encodeConsumerSubscription({ topics: ['orders'], ownedPartitions: [{ topic: 'orders', partitions: owned }] });
+const assignedOf = (buf: Buffer) => decodeConsumerAssignment(buf).assignedPartitions.flatMap((t) => t.partitions);
+
+test('online migration: a classic group upgrades when a consumer member joins and downgrades when it leaves', async () => {
+  const clock = new FakeClock();
+  const store = new MemoryStore();
+  const gc = new GroupCoordinator(store, {}, clock);
+  gc.attachConsumerGroups(
+    new ConsumerGroupCoordinator(
+      store,
+      () => topics,
+      () => 0,
+      {},
+      clock,
+    ),
+  );
+  const join = (memberId: string, owned: number[] = []) =>
+    gc.joinGroup(
+      {
+        groupId: 'g',
+        sessionTimeoutMs: 10_000,
+        rebalanceTimeoutMs: 20_000,
+        memberId,
+        groupInstanceId: null,
+        protocolType: 'consumer',
+        protocols: [
+          { name: 'range', metadata: sub(owned) },
+          { name: 'roundrobin', metadata: sub(owned) },
+        ],
+      },
+      3,
+      client,
+    );
+  // A classic group, generation 1, c owns orders 0-3.
+  const j1 = await join('');
+  const c = j1.memberId;
+  assert.equal(j1.leader, c);
+  const all = encodeConsumerAssignment([{ topic: 'orders', partitions: [0, 1, 2, 3] }]);
+  const s1 = await gc.syncGroup({
+    groupId: 'g',
+    generationId: 1,
+    memberId: c,
+    groupInstanceId: null,
+    assignments: [{ memberId: c, assignment: all }],
+  });
+  assert.equal(s1.errorCode, 0);
+
+  // A consumer-protocol member joins: the group is a consumer group now, c a classic-protocol member.
+  const a1 = await gc.consumer!.heartbeat(hb('a', 0), client);
+  assert.equal(a1.errorCode, 0);
+  assert.equal(a1.memberEpoch, 2);
+  assert.deepEqual(parts(a1.assignment), [], 'c still owns everything');
+  assert.deepEqual(gc.listGroups(), [
+    { groupId: 'g', protocolType: 'consumer', groupState: 'Reconciling', groupType: 'consumer' },
+  ]);
+  assert.equal(gc.consumer!.describe('g').members.find((m) => m.memberId === c)?.memberType, 0);
+  assert.equal(
+    gc.heartbeat({ groupId: 'g', generationId: 2, memberId: c, groupInstanceId: null }),
+    ErrorCode.ILLEGAL_GENERATION,
+  );
+  assert.equal(
+    gc.heartbeat({ groupId: 'g', generationId: 1, memberId: c, groupInstanceId: null }),
+    ErrorCode.REBALANCE_IN_PROGRESS,
+  );
+  assert.equal(
+    gc.heartbeat({ groupId: 'g', generationId: 1, memberId: 'a', groupInstanceId: null }),
+    ErrorCode.UNKNOWN_MEMBER_ID,
+  );
+  // c commits what it consumed with its generation (= member epoch) before revoking.
+  const commit = await gc.commitOffsets({
+    groupId: 'g',
+    generationId: 1,
+    memberId: c,
+    groupInstanceId: null,
+    retentionTimeMs: -1,
+    topics: [
+      {
+        name: 'orders',
+        partitions: [{ partitionIndex: 0, committedOffset: 7, committedLeaderEpoch: -1, committedMetadata: null }],
+      },
+    ],
+  });
+  assert.equal(commit.topics[0].partitions[0].errorCode, 0);
+
+  // Eager rejoin (owns nothing): it is at the new epoch at once and keeps half.
+  const j2 = await join(c);
+  assert.equal(j2.errorCode, 0);
+  assert.equal(j2.generationId, 2);
+  assert.equal(j2.leader, '', 'the broker assigns: no leader');
+  assert.equal(j2.protocolName, 'range');
+  const s2 = await gc.syncGroup({ groupId: 'g', generationId: 2, memberId: c, groupInstanceId: null, assignments: [] });
+  const mine = assignedOf(s2.assignment);
+  assert.equal(mine.length, 2);
+  const a2 = await gc.consumer!.heartbeat(hb('a', 2, { topicPartitions: [] }), client);
+  assert.deepEqual(parts(a2.assignment).length, 2);
+  assert.deepEqual(
+    [...mine.map((p) => `o${p}`), ...parts(a2.assignment)].sort(),
+    ['o0', 'o1', 'o2', 'o3'],
+    'no partition has two owners',
+  );
+  assert.equal(gc.heartbeat({ groupId: 'g', generationId: 2, memberId: c, groupInstanceId: null }), ErrorCode.NONE);
+  assert.equal(gc.consumer!.group('g')!.state, 'Stable');
+
+  // The last consumer-protocol member leaves: a classic group again, rebalancing.
+  const left = await gc.consumer!.heartbeat(hb('a', -1), client);
+  assert.equal(left.errorCode, 0);
+  await Promise.resolve();
+  assert.deepEqual(gc.listGroups(), [
+    { groupId: 'g', protocolType: 'consumer', groupState: 'PreparingRebalance', groupType: 'classic' },
+  ]);
+  assert.equal(
+    gc.heartbeat({ groupId: 'g', generationId: 2, memberId: c, groupInstanceId: null }),
+    ErrorCode.REBALANCE_IN_PROGRESS,
+  );
+  const j3 = await join(c);
+  assert.equal(j3.generationId, 3);
+  assert.equal(j3.leader, c);
+  const s3 = await gc.syncGroup({
+    groupId: 'g',
+    generationId: 3,
+    memberId: c,
+    groupInstanceId: null,
+    assignments: [{ memberId: c, assignment: all }],
+  });
+  assert.equal(s3.errorCode, 0);
+  assert.equal(gc.describeGroup('g').groupState, 'Stable');
+  assert.equal(gc.committed('g', 'orders', 0)?.offset, 7, 'offsets survive both conversions');
+
+  // Replaying the log gives the classic group back (not the consumer group it was for a while).
+  gc.shutdown();
+  const next = new GroupCoordinator(null, {}, clock);
+  next.attachConsumerGroups(
+    new ConsumerGroupCoordinator(
+      null,
+      () => topics,
+      () => 0,
+      {},
+      clock,
+    ),
+  );
+  next.load(store.records);
+  assert.equal(next.consumer!.group('g'), undefined);
+  assert.equal(next.describeGroup('g').groupState, 'Stable');
+  assert.equal(next.describeGroup('g').members.length, 1);
+  next.shutdown();
+});
+
+test('online migration: classic-protocol member records survive a coordinator failover', async () => {
+  const clock = new FakeClock();
+  const store = new MemoryStore();
+  const gc = new GroupCoordinator(store, {}, clock);
+  gc.attachConsumerGroups(
+    new ConsumerGroupCoordinator(
+      store,
+      () => topics,
+      () => 0,
+      {},
+      clock,
+    ),
+  );
+  await gc.consumer!.heartbeat(hb('a', 0), client);
+  const req = {
+    groupId: 'g',
+    sessionTimeoutMs: 10_000,
+    rebalanceTimeoutMs: 20_000,
+    memberId: 'c',
+    groupInstanceId: null,
+    protocolType: 'consumer',
+    protocols: [{ name: 'range', metadata: sub() }],
+  };
+  assert.equal(
+    (await gc.joinGroup({ ...req, protocols: [{ name: 'custom', metadata: Buffer.from('x') }] }, 5, client)).errorCode,
+    ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+  );
+  const j = await gc.joinGroup(req, 5, client);
+  assert.equal(j.errorCode, 0);
+  gc.shutdown();
+  const next = new GroupCoordinator(null, {}, clock);
+  next.attachConsumerGroups(
+    new ConsumerGroupCoordinator(
+      null,
+      () => topics,
+      () => 0,
+      {},
+      clock,
+    ),
+  );
+  next.load(store.records);
+  const m = next.consumer!.group('g')!.members.get('c')!;
+  assert.equal(m.classicMemberMetadata?.sessionTimeoutMs, 10_000);
+  assert.deepEqual(
+    m.classicMemberMetadata?.supportedProtocols.map((p) => p.name),
+    ['range'],
+  );
+  assert.equal(
+    next.heartbeat({ groupId: 'g', generationId: j.generationId, memberId: 'c', groupInstanceId: null }),
+    ErrorCode.NONE,
+  );
+  // The classic member's session is its own (10 s), not the consumer protocol's 45 s.
+  clock.advance(10_001);
+  assert.equal(next.consumer!.group('g')!.members.has('c'), false);
+  next.shutdown();
 });

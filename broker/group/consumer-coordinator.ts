@@ -16,6 +16,15 @@ import {
   type ConsumerGroupHeartbeatRequest,
   type ConsumerGroupHeartbeatResponse,
   type DescribedTopicPartitions,
+  type HeartbeatRequest,
+  type JoinGroupRequest,
+  type LeaveGroupRequest,
+  type LeaveGroupResponse,
+  type SyncGroupRequest,
+  decodeConsumerAssignment,
+  decodeConsumerSubscription,
+  encodeConsumerAssignment,
+  encodeGroupMetadataKey,
   decodeConsumerGroupKey,
   decodeCurrentAssignmentValue,
   decodeEpochValue,
@@ -45,7 +54,8 @@ import {
 } from './consumer-group.js';
 import { persistGroupRecords } from './offsets-store.js';
 import { InvalidRegexError, translateRe2 } from './regex.js';
-import type { GroupStore, StoredRecord } from './coordinator.js';
+import type { ClientInfo, GroupStore, StoredRecord } from './coordinator.js';
+import type { JoinResult, SyncResult } from './group.js';
 
 /** What the coordinator needs to know about topics (the broker's topic store). */
 export interface TopicView {
@@ -63,13 +73,57 @@ export interface ConsumerGroupConfig {
   heartbeatIntervalMs: number;
   /** group.consumer.assignors; the first is used when a member names none. */
   assignors: string[];
+  /**
+   * group.consumer.migration.policy (Kafka 4 default bidirectional): whether a classic group with
+   * members is upgraded when a consumer-protocol member joins, and a consumer group downgraded when
+   * its last consumer-protocol member leaves and only classic-protocol members remain.
+   */
+  migrationPolicy: MigrationPolicy;
+}
+
+export type MigrationPolicy = 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
+
+/** A classic group's members as the two coordinators hand them to each other on a conversion. */
+export interface ClassicGroupSnapshot {
+  groupId: string;
+  generation: number;
+  protocolType: string | null;
+  /** The selected assignor (null on a downgrade: the classic coordinator picks it). */
+  protocol: string | null;
+  members: ClassicMemberSnapshot[];
+}
+
+export interface ClassicMemberSnapshot {
+  memberId: string;
+  instanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  protocols: { name: string; metadata: Buffer }[];
+  /** ConsumerProtocolAssignment bytes of the member's current assignment. */
+  assignment: Buffer;
 }
 
 export const defaultConsumerGroupConfig: ConsumerGroupConfig = {
   sessionTimeoutMs: 45_000,
   heartbeatIntervalMs: 5000,
   assignors: ['uniform', 'range'],
+  migrationPolicy: 'bidirectional',
 };
+
+/** Kafka's metrics sample window (2 samples of 30 s) for consumer-group-rebalance-rate. */
+const REBALANCE_RATE_WINDOW_MS = 60_000;
+
+export interface ConsumerGroupStats {
+  numGroups: number;
+  members: number;
+  /** Kafka's consumer-group-count states; Dead is always 0 here (a deleted group is gone at once). */
+  groupsByState: Record<string, number>;
+  rebalancesTotal: number;
+  /** Rebalances per second over the last 60 s. */
+  rebalanceRate: number;
+}
 
 export interface ConsumerClientInfo {
   clientId: string;
@@ -92,6 +146,16 @@ export class ConsumerGroupCoordinator {
   classicInUse: (groupId: string) => boolean = () => false;
   /** Set by the classic coordinator: forget an empty classic group taken over by the consumer protocol. */
   dropEmptyClassic: (groupId: string) => void = () => undefined;
+  /** Set by the classic coordinator: its group with members, for an online upgrade (undefined: none). */
+  classicSnapshot: (groupId: string) => ClassicGroupSnapshot | undefined = () => undefined;
+  /** Set by the classic coordinator: drop its group (parked joins/syncs get REBALANCE_IN_PROGRESS). */
+  dropClassic: (groupId: string) => void = () => undefined;
+  /** Set by the classic coordinator: take over a downgraded group and start a classic rebalance. */
+  installClassic: (snapshot: ClassicGroupSnapshot) => void = () => undefined;
+  /** Rebalances (group epoch bumps) since start: Kafka's consumer-group-rebalance-count. */
+  rebalances = 0;
+  /** When the rebalances of the last REBALANCE_RATE_WINDOW_MS happened (consumer-group-rebalance-rate). */
+  private readonly rebalanceTimes: number[] = [];
 
   constructor(
     private readonly store: GroupStore | null,
@@ -141,15 +205,29 @@ export class ConsumerGroupCoordinator {
       );
 
     let group = this.groups.get(req.groupId);
+    let upgrade = false;
     if (!group) {
       if (req.memberEpoch !== 0) return fail(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${req.groupId} not found.`);
-      if (this.classicInUse(req.groupId))
-        return fail(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${req.groupId} is not a consumer group.`);
-      this.dropEmptyClassic(req.groupId);
-      group = new ConsumerGroup(req.groupId);
-      this.groups.set(req.groupId, group);
+      upgrade = this.classicInUse(req.groupId);
+      if (upgrade) {
+        const refused = this.validateUpgrade(req.groupId);
+        if (typeof refused === 'string') return fail(ErrorCode.GROUP_ID_NOT_FOUND, refused);
+        group = refused;
+      } else {
+        this.dropEmptyClassic(req.groupId);
+        group = new ConsumerGroup(req.groupId);
+      }
     }
     const records: StoredRecord[] = [];
+    if (upgrade) {
+      // The classic group becomes this consumer group: its members stay as classic-protocol members
+      // at their generation, with their current assignment as target; the joining member then bumps
+      // the group epoch like any join, so they rejoin (Heartbeat answers REBALANCE_IN_PROGRESS).
+      this.dropClassic(req.groupId);
+      this.groups.set(req.groupId, group);
+      records.push({ key: encodeGroupMetadataKey(req.groupId), value: null }, ...this.allRecords(group));
+      for (const cm of group.members.values()) this.armTimers(group, cm);
+    } else this.groups.set(req.groupId, group);
     const epochBefore = group.groupEpoch;
 
     if (req.memberEpoch === LEAVE_EPOCH || req.memberEpoch === STATIC_LEAVE_EPOCH) {
@@ -160,7 +238,7 @@ export class ConsumerGroupCoordinator {
         if (m.memberEpoch !== STATIC_LEAVE_EPOCH) m.previousMemberEpoch = m.memberEpoch;
         m.memberEpoch = STATIC_LEAVE_EPOCH;
         records.push(this.currentAssignmentRecord(group, m));
-      } else {
+      } else if (!this.maybeDowngrade(group, m, records)) {
         this.removeMember(group, m, records);
       }
       const err = await this.persist(group.groupId, records);
@@ -198,7 +276,7 @@ export class ConsumerGroupCoordinator {
         if (old) this.removeMember(group, old, records); // a rejoin with epoch 0 starts afresh
         m = newMember(memberId);
         group.members.set(memberId, m);
-        group.groupEpoch += 1;
+        this.bumpEpoch(group);
       }
       joined = true;
     } else {
@@ -234,7 +312,7 @@ export class ConsumerGroupCoordinator {
     m.clientId = client.clientId;
     m.clientHost = client.clientHost;
     const after = JSON.stringify([m.subscribedTopicNames, m.subscribedTopicRegex, m.serverAssignor]);
-    if (after !== before && !joined) group.groupEpoch += 1;
+    if (after !== before && !joined) this.bumpEpoch(group);
     if (
       joined ||
       metaBefore !== JSON.stringify([m.instanceId, m.rackId, m.clientId, m.clientHost, m.rebalanceTimeoutMs, after])
@@ -245,7 +323,7 @@ export class ConsumerGroupCoordinator {
     const signature = this.signature(group);
     if (signature !== group.subscriptionSignature) {
       group.subscriptionSignature = signature;
-      if (group.groupEpoch === epochBefore) group.groupEpoch += 1;
+      if (group.groupEpoch === epochBefore) this.bumpEpoch(group);
     }
     if (group.groupEpoch !== epochBefore) records.push(this.groupEpochRecord(group));
     if (group.groupEpoch > group.assignmentEpoch) this.computeTarget(group, m.serverAssignor, records);
@@ -289,10 +367,20 @@ export class ConsumerGroupCoordinator {
     return ids;
   }
 
+  /**
+   * The subscribed topics' ids and partition counts. Walking every member's subscription (and
+   * regex) on every heartbeat would cost O(members x topics) per heartbeat; it is redone only when
+   * the topics or the group epoch (it moves with every join, leave and subscription change)
+   * changed since the last time. Callers store the result in `subscriptionSignature`.
+   */
   private signature(group: ConsumerGroup): string {
     const all = this.topics();
+    let topicsKey = `${group.groupEpoch}|`;
+    for (const t of all) topicsKey += `${t.topicId}:${t.partitions},`;
+    if (group.signatureKey === topicsKey) return group.subscriptionSignature;
     const wanted = new Set<string>();
     for (const m of group.members.values()) for (const id of this.subscribedTopicIds(m, all)) wanted.add(id);
+    group.signatureKey = topicsKey;
     return all
       .filter((t) => wanted.has(t.topicId))
       .map((t) => `${t.topicId}:${t.partitions}`)
@@ -335,6 +423,269 @@ export class ConsumerGroupCoordinator {
     });
   }
 
+  // ---------------------------------------------------------------- online migration (KIP-848)
+
+  private upgradeEnabled(): boolean {
+    return this.config.migrationPolicy === 'bidirectional' || this.config.migrationPolicy === 'upgrade';
+  }
+
+  private downgradeEnabled(): boolean {
+    return this.config.migrationPolicy === 'bidirectional' || this.config.migrationPolicy === 'downgrade';
+  }
+
+  /** Names -> ids of the partitions of existing topics (unknown topics are dropped). */
+  private byIds(list: { topic: string; partitions: number[] }[]): Assignment {
+    const ids = new Map(this.topics().map((t) => [t.name, t.topicId]));
+    return fromList(
+      list.flatMap((t) => {
+        const topicId = ids.get(t.topic);
+        return topicId ? [{ topicId, partitions: t.partitions }] : [];
+      }),
+    );
+  }
+
+  private byNames(a: Assignment): { topic: string; partitions: number[] }[] {
+    const names = new Map(this.topics().map((t) => [t.topicId, t.name]));
+    return toList(a).flatMap((t) => {
+      const topic = names.get(t.topicId);
+      return topic ? [{ topic, partitions: t.partitions }] : [];
+    });
+  }
+
+  /**
+   * Kafka's checks before a classic group with members becomes a consumer group (the messages are
+   * Kafka's); the converted group, not yet installed, or why not.
+   */
+  private validateUpgrade(groupId: string): ConsumerGroup | string {
+    const snap = this.classicSnapshot(groupId);
+    if (!this.upgradeEnabled() || !snap)
+      return `Cannot upgrade classic group ${groupId} to consumer group because online upgrade is disabled.`;
+    if (snap.protocolType !== 'consumer')
+      return `Cannot upgrade classic group ${groupId} to consumer group because the group does not use the consumer embedded protocol.`;
+    const group = new ConsumerGroup(groupId);
+    group.groupEpoch = snap.generation;
+    group.assignmentEpoch = snap.generation;
+    for (const cm of snap.members) {
+      let topics: string[];
+      let assigned: Assignment;
+      try {
+        const chosen = cm.protocols.find((p) => p.name === snap.protocol) ?? cm.protocols[0];
+        topics = chosen ? decodeConsumerSubscription(chosen.metadata).topics : [];
+        const a = decodeConsumerAssignment(cm.assignment);
+        if (a.userData !== null && a.userData.length > 0)
+          return `Cannot upgrade classic group ${groupId} to consumer group because an unsupported custom assignor is in use. Please refer to the documentation or switch to a default assignor before re-attempting the upgrade.`;
+        assigned = this.byIds(a.assignedPartitions);
+      } catch {
+        return `Cannot upgrade classic group ${groupId} to consumer group because the embedded consumer protocol is malformed.`;
+      }
+      const m = newMember(cm.memberId, {
+        instanceId: cm.instanceId,
+        clientId: cm.clientId,
+        clientHost: cm.clientHost,
+        subscribedTopicNames: [...topics].sort(),
+        rebalanceTimeoutMs: cm.rebalanceTimeoutMs,
+        memberEpoch: snap.generation,
+        previousMemberEpoch: snap.generation,
+        assigned,
+        classicMemberMetadata: { sessionTimeoutMs: cm.sessionTimeoutMs, supportedProtocols: cm.protocols },
+      });
+      group.members.set(m.memberId, m);
+      group.target.set(m.memberId, assigned);
+    }
+    group.subscriptionSignature = this.signature(group);
+    return group;
+  }
+
+  /** Every record that describes the group now (written when a classic group is converted). */
+  private allRecords(group: ConsumerGroup): StoredRecord[] {
+    const out: StoredRecord[] = [this.groupEpochRecord(group)];
+    for (const m of group.members.values()) out.push(...this.targetMemberRecords(group, m));
+    out.push({
+      key: encodeConsumerGroupKey(RT.TargetAssignmentMetadata, group.groupId),
+      value: encodeEpochValue(group.assignmentEpoch),
+    });
+    for (const m of group.members.values()) out.push(this.currentAssignmentRecord(group, m));
+    return out;
+  }
+
+  /**
+   * When `leaving` is the last consumer-protocol member and classic-protocol members remain, the
+   * group becomes a classic group at the current group epoch (instead of a bump) and the classic
+   * coordinator starts a rebalance, as Kafka 4 does. Returns true when it did.
+   */
+  private maybeDowngrade(group: ConsumerGroup, leaving: ConsumerGroupMember, records: StoredRecord[]): boolean {
+    if (!this.downgradeEnabled() || leaving.classicMemberMetadata) return false;
+    const rest = [...group.members.values()].filter((m) => m.memberId !== leaving.memberId);
+    if (rest.length === 0 || rest.some((m) => !m.classicMemberMetadata)) return false;
+    const snapshot: ClassicGroupSnapshot = {
+      groupId: group.groupId,
+      generation: group.groupEpoch,
+      protocolType: 'consumer',
+      protocol: null,
+      members: rest.map((m) => ({
+        memberId: m.memberId,
+        instanceId: m.instanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        sessionTimeoutMs: m.classicMemberMetadata?.sessionTimeoutMs ?? this.config.sessionTimeoutMs,
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+        protocols: m.classicMemberMetadata?.supportedProtocols ?? [],
+        assignment: encodeConsumerAssignment(this.byNames(m.assigned)),
+      })),
+    };
+    // Tombstones in an order whose replay leaves no group behind: members, then the epochs.
+    for (const m of [...group.members.values()]) this.forgetMember(group, m, records);
+    records.push(
+      { key: encodeConsumerGroupKey(RT.TargetAssignmentMetadata, group.groupId), value: null },
+      { key: encodeConsumerGroupKey(RT.GroupMetadata, group.groupId), value: null },
+    );
+    this.groups.delete(group.groupId);
+    // The classic group's record follows ours in the log (installClassic persists it).
+    queueMicrotask(() => this.installClassic(snapshot));
+    return true;
+  }
+
+  /** The member a classic request names: UNKNOWN_MEMBER_ID unless a classic-protocol member. */
+  private classicMember(groupId: string, memberId: string): [ConsumerGroup, ConsumerGroupMember] | number {
+    const g = this.groups.get(groupId);
+    const m = g?.members.get(memberId);
+    if (!g || !m || !m.classicMemberMetadata) return ErrorCode.UNKNOWN_MEMBER_ID;
+    return [g, m];
+  }
+
+  /**
+   * JoinGroup of a classic member into this consumer group (with members). The broker assigns: the
+   * member is never the leader, its generation is its member epoch, and the partitions it reports
+   * owning (subscription v1+) tell whether it revoked what it must give up. Answered at once.
+   */
+  async classicJoin(req: JoinGroupRequest, version: number, client: ClientInfo): Promise<JoinResult> {
+    const group = this.groups.get(req.groupId);
+    const err = (errorCode: number, memberId = req.memberId): JoinResult => ({
+      errorCode,
+      generationId: -1,
+      protocolName: '',
+      leader: '',
+      memberId,
+      members: [],
+    });
+    if (!group) return err(ErrorCode.UNKNOWN_MEMBER_ID);
+    // Protocol type "consumer" and an assignor every classic member offers.
+    let common: string[] | null = null;
+    for (const m of group.members.values()) {
+      if (!m.classicMemberMetadata || m.memberId === req.memberId) continue;
+      const names = m.classicMemberMetadata.supportedProtocols.map((p) => p.name);
+      common = common === null ? names : common.filter((n) => names.includes(n));
+    }
+    const offered = common;
+    if (
+      req.protocolType !== 'consumer' ||
+      req.protocols.length === 0 ||
+      (offered !== null && !req.protocols.some((p) => offered.includes(p.name)))
+    )
+      return err(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    let subscription;
+    try {
+      subscription = decodeConsumerSubscription(req.protocols[0].metadata);
+    } catch {
+      return err(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    }
+    const memberId = req.memberId !== '' ? req.memberId : randomUUID();
+    // KIP-394: a v4+ member without an id gets one first (not tracked: any id may join afterwards).
+    if (req.memberId === '' && version >= 4) return err(ErrorCode.MEMBER_ID_REQUIRED, memberId);
+    const existing = group.members.get(memberId);
+    if (existing && !existing.classicMemberMetadata) return err(ErrorCode.UNKNOWN_MEMBER_ID);
+
+    const records: StoredRecord[] = [];
+    const epochBefore = group.groupEpoch;
+    const m = existing ?? newMember(memberId);
+    const before = JSON.stringify(m.subscribedTopicNames);
+    if (!existing) {
+      group.members.set(memberId, m);
+      this.bumpEpoch(group);
+    }
+    m.instanceId = req.groupInstanceId;
+    if (subscription.rackId !== null) m.rackId = subscription.rackId;
+    m.rebalanceTimeoutMs = req.rebalanceTimeoutMs > 0 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs;
+    m.clientId = client.clientId;
+    m.clientHost = client.clientHost;
+    m.subscribedTopicNames = [...subscription.topics].sort();
+    m.classicMemberMetadata = {
+      sessionTimeoutMs: req.sessionTimeoutMs,
+      supportedProtocols: req.protocols.map((p) => ({ name: p.name, metadata: p.metadata })),
+    };
+    if (existing && JSON.stringify(m.subscribedTopicNames) !== before) this.bumpEpoch(group);
+    records.push(this.memberMetadataRecord(group, m));
+    const signature = this.signature(group);
+    if (signature !== group.subscriptionSignature) {
+      group.subscriptionSignature = signature;
+      if (group.groupEpoch === epochBefore) this.bumpEpoch(group);
+    }
+    if (group.groupEpoch !== epochBefore) records.push(this.groupEpochRecord(group));
+    if (group.groupEpoch > group.assignmentEpoch) this.computeTarget(group, null, records);
+    // Eager members revoke everything before joining: a revocation asked for in the first step may
+    // already be done, which the second step sees.
+    const owned = this.byIds(subscription.ownedPartitions);
+    let changed = reconcile(group, m, owned);
+    if (m.state === MemberState.UNREVOKED_PARTITIONS) changed = reconcile(group, m, owned) || changed;
+    if (changed || !existing) records.push(this.currentAssignmentRecord(group, m));
+    this.armTimers(group, m);
+    const code = await this.persist(group.groupId, records);
+    if (code) return err(code, memberId);
+    return {
+      errorCode: ErrorCode.NONE,
+      generationId: m.memberEpoch,
+      protocolName: req.protocols[0].name,
+      leader: '',
+      memberId,
+      members: [],
+    };
+  }
+
+  /** SyncGroup of a classic-protocol member: its current assignment (the broker computed it). */
+  classicSync(req: SyncGroupRequest): SyncResult {
+    const found = this.classicMember(req.groupId, req.memberId);
+    if (typeof found === 'number') return { errorCode: found, assignment: Buffer.alloc(0) };
+    const [g, m] = found;
+    if (req.generationId !== m.memberEpoch)
+      return { errorCode: ErrorCode.ILLEGAL_GENERATION, assignment: Buffer.alloc(0) };
+    this.armTimers(g, m);
+    return { errorCode: ErrorCode.NONE, assignment: encodeConsumerAssignment(this.byNames(m.assigned)) };
+  }
+
+  /**
+   * Heartbeat of a classic-protocol member. REBALANCE_IN_PROGRESS (rejoin) when the group epoch
+   * moved past it, when it must revoke, or when partitions it waits for are free now (Kafka's rules).
+   */
+  classicHeartbeat(req: HeartbeatRequest): number {
+    const found = this.classicMember(req.groupId, req.memberId);
+    if (typeof found === 'number') return found;
+    const [g, m] = found;
+    if (req.generationId !== m.memberEpoch) return ErrorCode.ILLEGAL_GENERATION;
+    this.armTimers(g, m);
+    if (
+      m.memberEpoch < g.groupEpoch ||
+      m.state === MemberState.UNREVOKED_PARTITIONS ||
+      (m.state === MemberState.UNRELEASED_PARTITIONS && g.pendingPartitionsFree(m))
+    )
+      return ErrorCode.REBALANCE_IN_PROGRESS;
+    return ErrorCode.NONE;
+  }
+
+  /** LeaveGroup of classic-protocol members: they leave at once, their partitions are free. */
+  classicLeave(req: LeaveGroupRequest): Omit<LeaveGroupResponse, 'throttleTimeMs'> {
+    const g = this.groups.get(req.groupId);
+    const records: StoredRecord[] = [];
+    const members = req.members.map((lm) => {
+      const m = g?.members.get(lm.memberId);
+      if (!g || !m) return { ...lm, errorCode: ErrorCode.UNKNOWN_MEMBER_ID as number };
+      this.removeMember(g, m, records);
+      return { ...lm, errorCode: ErrorCode.NONE as number };
+    });
+    if (g && records.length > 0) void this.persist(g.groupId, records);
+    const errorCode = req.members.length === 1 ? members[0].errorCode : ErrorCode.NONE;
+    return { errorCode, members };
+  }
+
   // ---------------------------------------------------------------- members and timers
 
   private timerKey(group: ConsumerGroup, memberId: string): string {
@@ -346,7 +697,9 @@ export class ConsumerGroupCoordinator {
     this.sessionTimers.get(key)?.cancel();
     this.sessionTimers.set(
       key,
-      this.clock.schedule(this.config.sessionTimeoutMs, () => this.expire(group, m.memberId, 'session timeout')),
+      this.clock.schedule(m.classicMemberMetadata?.sessionTimeoutMs ?? this.config.sessionTimeoutMs, () =>
+        this.expire(group, m.memberId, 'session timeout'),
+      ),
     );
     const revoking = m.state === MemberState.UNREVOKED_PARTITIONS;
     if (!revoking) {
@@ -371,15 +724,29 @@ export class ConsumerGroupCoordinator {
     const m = group.members.get(memberId);
     if (!m) return;
     const records: StoredRecord[] = [];
-    this.removeMember(group, m, records);
+    if (!this.maybeDowngrade(group, m, records)) this.removeMember(group, m, records);
     void this.persist(group.groupId, records);
   }
 
   /** Removes a member (its partitions become free), bumps the group epoch. */
   private removeMember(group: ConsumerGroup, m: ConsumerGroupMember, records: StoredRecord[]): void {
     this.forgetMember(group, m, records);
-    group.groupEpoch += 1;
+    this.bumpEpoch(group);
     records.push(this.groupEpochRecord(group));
+  }
+
+  private bumpEpoch(group: ConsumerGroup): void {
+    group.groupEpoch += 1;
+    this.rebalances += 1;
+    this.rebalanceTimes.push(this.clock.now());
+    this.pruneRebalanceTimes();
+  }
+
+  private pruneRebalanceTimes(): void {
+    const from = this.clock.now() - REBALANCE_RATE_WINDOW_MS;
+    let i = 0;
+    while (i < this.rebalanceTimes.length && this.rebalanceTimes[i] <= from) i++;
+    if (i > 0) this.rebalanceTimes.splice(0, i);
   }
 
   private forgetMember(group: ConsumerGroup, m: ConsumerGroupMember, records: StoredRecord[]): void {
@@ -553,6 +920,12 @@ export class ConsumerGroupCoordinator {
       return g.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
     const m = memberId !== null ? g.members.get(memberId) : undefined;
     if (!m) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (m.classicMemberMetadata) {
+      // A classic-protocol member commits with its generation (= member epoch), as in a classic group.
+      if (memberEpoch !== m.memberEpoch) return ErrorCode.ILLEGAL_GENERATION;
+      this.armTimers(g, m);
+      return ErrorCode.NONE;
+    }
     if (memberEpoch !== m.memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH;
     return ErrorCode.NONE;
   }
@@ -596,7 +969,8 @@ export class ConsumerGroupCoordinator {
         subscribedTopicRegex: m.subscribedTopicRegex,
         assignment: described(m.assigned),
         targetAssignment: described(g.target.get(m.memberId) ?? new Map()),
-        memberType: 1,
+        // 0: classic protocol, 1: consumer protocol (ConsumerGroupDescribe v1 MemberType).
+        memberType: m.classicMemberMetadata ? 0 : 1,
       })),
     };
   }
@@ -605,9 +979,20 @@ export class ConsumerGroupCoordinator {
     return [...this.groups.values()].map((g) => ({ groupId: g.groupId, state: g.state }));
   }
 
-  stats(): { numGroups: number; members: number } {
+  stats(): ConsumerGroupStats {
     let members = 0;
-    for (const g of this.groups.values()) members += g.members.size;
-    return { numGroups: this.groups.size, members };
+    const groupsByState: Record<string, number> = { Empty: 0, Assigning: 0, Reconciling: 0, Stable: 0, Dead: 0 };
+    for (const g of this.groups.values()) {
+      members += g.members.size;
+      groupsByState[g.state] += 1;
+    }
+    this.pruneRebalanceTimes();
+    return {
+      numGroups: this.groups.size,
+      members,
+      groupsByState,
+      rebalancesTotal: this.rebalances,
+      rebalanceRate: this.rebalanceTimes.length / (REBALANCE_RATE_WINDOW_MS / 1000),
+    };
   }
 }

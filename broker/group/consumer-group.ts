@@ -14,6 +14,7 @@
 //                                  other member still owns (assigned or pending revocation);
 //                                  the others wait: UNRELEASED_PARTITIONS until they are free.
 // So a partition never has two owners: it moves only after its previous owner revoked it.
+import type { ClassicMemberMetadata } from '../../protocol/index.js';
 import type { Assignment } from './assignors.js';
 
 export const MemberState = { STABLE: 0, UNREVOKED_PARTITIONS: 1, UNRELEASED_PARTITIONS: 2 } as const;
@@ -39,6 +40,11 @@ export interface ConsumerGroupMember {
   state: number;
   assigned: Assignment;
   pendingRevocation: Assignment;
+  /**
+   * Non-null for a member still on the classic protocol (JoinGroup/SyncGroup/Heartbeat) inside this
+   * consumer group: its session timeout and the assignors it offered (KIP-848 online migration).
+   */
+  classicMemberMetadata: ClassicMemberMetadata | null;
 }
 
 export function newMember(memberId: string, fields: Partial<ConsumerGroupMember> = {}): ConsumerGroupMember {
@@ -57,6 +63,7 @@ export function newMember(memberId: string, fields: Partial<ConsumerGroupMember>
     state: MemberState.STABLE,
     assigned: new Map(),
     pendingRevocation: new Map(),
+    classicMemberMetadata: null,
     ...fields,
   };
 }
@@ -69,6 +76,8 @@ export class ConsumerGroup {
   readonly target = new Map<string, Assignment>();
   /** The subscribed topics' ids and partition counts the group epoch was last bumped for. */
   subscriptionSignature = '';
+  /** Group epoch and topics `subscriptionSignature` was computed for (the coordinator's cache key). */
+  signatureKey = '';
   /** Name of the assignor that computed the target. */
   assignorName = '';
 
@@ -91,6 +100,14 @@ export class ConsumerGroup {
       if (has(m.assigned, topicId, partition) || has(m.pendingRevocation, topicId, partition)) return m.memberId;
     }
     return undefined;
+  }
+
+  /** Partitions of the member's target that it does not own yet are all free now (no other owner). */
+  pendingPartitionsFree(m: ConsumerGroupMember): boolean {
+    const target = this.target.get(m.memberId) ?? new Map<string, number[]>();
+    for (const [t, p] of pairs(minus(target, m.assigned)))
+      if (this.ownerOf(t, p, m.memberId) !== undefined) return false;
+    return true;
   }
 
   memberByInstanceId(instanceId: string): ConsumerGroupMember | undefined {

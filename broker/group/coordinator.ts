@@ -32,7 +32,7 @@ import {
   offsetsPartitionFor,
   isConsumerGroupKey,
 } from '../../protocol/index.js';
-import type { ConsumerGroupCoordinator } from './consumer-coordinator.js';
+import type { ClassicGroupSnapshot, ConsumerGroupCoordinator, ConsumerGroupStats } from './consumer-coordinator.js';
 import { systemClock, type Clock } from './clock.js';
 import { persistGroupRecords } from './offsets-store.js';
 import { Group, GroupStates, type GroupState, type JoinResult, type Member, type SyncResult } from './group.js';
@@ -81,6 +81,10 @@ export interface GroupCoordinatorStats {
   groupsByState: Record<GroupState, number>;
   numOffsets: number;
   rebalancesTotal: number;
+  /** Classic groups only by state (ids held by a consumer-protocol group are left out). */
+  classicGroupsByState: Record<GroupState, number>;
+  /** The KIP-848 coordinator's groups (null: not attached). */
+  consumer: ConsumerGroupStats | null;
 }
 
 export interface ClientInfo {
@@ -155,6 +159,67 @@ export class GroupCoordinator {
       const g = this.groups.get(groupId);
       if (g && g.state === 'Empty' && g.members.size === 0) this.groups.delete(groupId);
     };
+    // Online migration (KIP-848): the classic group handed over on an upgrade, taken back on a downgrade.
+    cgc.classicSnapshot = (groupId) => {
+      const g = this.groups.get(groupId);
+      if (!g || g.members.size === 0) return undefined;
+      return {
+        groupId,
+        generation: g.generation,
+        protocolType: g.protocolType,
+        protocol: g.protocol,
+        members: [...g.members.values()].map((m) => ({
+          memberId: m.memberId,
+          instanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          sessionTimeoutMs: m.sessionTimeoutMs,
+          rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+          protocols: m.protocols,
+          assignment: m.assignment,
+        })),
+      };
+    };
+    cgc.dropClassic = (groupId) => {
+      const g = this.groups.get(groupId);
+      if (!g) return;
+      // Members parked in a join round or a sync rejoin the consumer group.
+      this.release(g, ErrorCode.REBALANCE_IN_PROGRESS);
+      for (const id of g.pending.keys()) g.pending.delete(id);
+      this.groups.delete(groupId);
+    };
+    cgc.installClassic = (snapshot) => this.installClassic(snapshot);
+  }
+
+  /** A consumer group downgraded to classic: its members, then a rebalance they all rejoin. */
+  private installClassic(snapshot: ClassicGroupSnapshot): void {
+    const group = new Group(snapshot.groupId);
+    group.generation = snapshot.generation;
+    group.protocolType = snapshot.protocolType;
+    for (const sm of snapshot.members) {
+      const member: Member = {
+        memberId: sm.memberId,
+        groupInstanceId: sm.instanceId,
+        clientId: sm.clientId,
+        clientHost: sm.clientHost,
+        sessionTimeoutMs: sm.sessionTimeoutMs,
+        rebalanceTimeoutMs: sm.rebalanceTimeoutMs,
+        protocolType: snapshot.protocolType ?? 'consumer',
+        protocols: sm.protocols,
+        assignment: sm.assignment,
+        awaitingJoin: null,
+        awaitingSync: null,
+        sessionTimer: null,
+      };
+      group.members.set(member.memberId, member);
+      this.touch(group, member);
+    }
+    group.leaderId = group.members.keys().next().value ?? null;
+    group.protocol = snapshot.protocol ?? group.selectProtocol();
+    group.state = 'Stable';
+    this.groups.set(group.groupId, group);
+    void this.persistGroup(group);
+    this.prepareRebalance(group);
   }
 
   // ---------------------------------------------------------------- JoinGroup
@@ -169,9 +234,9 @@ export class GroupCoordinator {
       return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId));
     }
     if (this.consumer?.group(groupId)) {
-      // Kafka 4 without online migration: a consumer group with members is not a classic group; an
-      // empty one is converted.
-      if (this.consumer.inUse(groupId)) return Promise.resolve(joinError(ErrorCode.GROUP_ID_NOT_FOUND, memberId));
+      // A consumer group with members takes the classic member in (online migration); an empty one
+      // becomes a classic group.
+      if (this.consumer.inUse(groupId)) return this.consumer.classicJoin(req, version, client);
       void this.consumer.deleteEmpty(groupId);
     }
     let group = this.groups.get(groupId);
@@ -363,6 +428,7 @@ export class GroupCoordinator {
   syncGroup(req: SyncGroupRequest): Promise<SyncResult> {
     const fail = (errorCode: number): Promise<SyncResult> =>
       Promise.resolve({ errorCode, assignment: Buffer.alloc(0) });
+    if (this.consumer?.group(req.groupId)) return Promise.resolve(this.consumer.classicSync(req));
     const group = this.groups.get(req.groupId);
     if (!group) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
     if (group.state === 'Dead') return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
@@ -414,6 +480,7 @@ export class GroupCoordinator {
   // ---------------------------------------------------------------- Heartbeat, LeaveGroup, expiry
 
   heartbeat(req: HeartbeatRequest): number {
+    if (this.consumer?.group(req.groupId)) return this.consumer.classicHeartbeat(req);
     const group = this.groups.get(req.groupId);
     if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
@@ -425,6 +492,7 @@ export class GroupCoordinator {
   }
 
   leaveGroup(req: LeaveGroupRequest): Omit<LeaveGroupResponse, 'throttleTimeMs'> {
+    if (this.consumer?.group(req.groupId)) return this.consumer.classicLeave(req);
     const group = this.groups.get(req.groupId);
     if (!group || group.state === 'Dead') {
       const members = req.members.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID }));
@@ -856,10 +924,21 @@ export class GroupCoordinator {
 
   stats(): GroupCoordinatorStats {
     const groupsByState = Object.fromEntries(GroupStates.map((s) => [s, 0])) as Record<GroupState, number>;
-    for (const g of this.groups.values()) groupsByState[g.state] += 1;
+    const classicGroupsByState = { ...groupsByState };
+    for (const g of this.groups.values()) {
+      groupsByState[g.state] += 1;
+      if (!this.consumer?.group(g.groupId)) classicGroupsByState[g.state] += 1;
+    }
     let numOffsets = 0;
     for (const m of this.offsets.values()) numOffsets += m.size;
-    return { numGroups: this.groups.size, groupsByState, numOffsets, rebalancesTotal: this.rebalances };
+    return {
+      numGroups: this.groups.size,
+      groupsByState,
+      numOffsets,
+      rebalancesTotal: this.rebalances,
+      classicGroupsByState,
+      consumer: this.consumer?.stats() ?? null,
+    };
   }
 
   /** State name of a group, or undefined when unknown. */

@@ -28,13 +28,17 @@ export function coordinatorConfigOf(
 export function consumerGroupConfigOf(
   c: Pick<
     BrokerConfig,
-    'groupConsumerSessionTimeoutMs' | 'groupConsumerHeartbeatIntervalMs' | 'groupConsumerAssignors'
+    | 'groupConsumerSessionTimeoutMs'
+    | 'groupConsumerHeartbeatIntervalMs'
+    | 'groupConsumerAssignors'
+    | 'groupConsumerMigrationPolicy'
   >,
 ): ConsumerGroupConfig {
   return {
     sessionTimeoutMs: c.groupConsumerSessionTimeoutMs,
     heartbeatIntervalMs: c.groupConsumerHeartbeatIntervalMs,
     assignors: [...c.groupConsumerAssignors],
+    migrationPolicy: c.groupConsumerMigrationPolicy,
   };
 }
 

@@ -29,6 +29,11 @@ export function shareServicesOf(services: BrokerServices): ShareServices {
   return s;
 }
 
+/** Share groups this node coordinates (group-count{protocol="share"}); undefined before the plugin starts. */
+export function shareGroupCountOf(services: BrokerServices): number | undefined {
+  return running.get(services)?.coordinator.list().length;
+}
+
 /** Rebalances of the last 30 s per second, Kafka's Meter-style `-rate` next to the `-count`. */
 const RATE_WINDOW_MS = 30_000;
 

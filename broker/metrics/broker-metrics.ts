@@ -44,6 +44,21 @@ export interface GroupGauges {
   groupsByState: Record<string, number>;
   numOffsets: number;
   rebalancesTotal: number;
+  /** Kafka 4 group-coordinator-metrics: classic groups by state, KIP-848 groups by state and rebalances. */
+  classicGroupsByState?: Record<string, number>;
+  consumer?: { groupsByState: Record<string, number>; rebalancesTotal: number; rebalanceRate: number } | null;
+}
+
+/** Quorum numbers of Kafka 4's raft-metrics and KafkaController gauges (NaN: no sample in the window). */
+export interface QuorumStats {
+  commitLatencyAvgMs: number;
+  commitLatencyMaxMs: number;
+  electionLatencyAvgMs: number;
+  electionLatencyMaxMs: number;
+  lastAppliedRecordLagMs: number;
+  metadataErrors: number;
+  timedOutBrokerHeartbeats: number;
+  newActiveControllers: number;
 }
 
 /** What the scrape-time gauges read. */
@@ -52,6 +67,8 @@ export interface MetricsSource {
   topicCount(): number;
   logDirs(): { dir: string; totalBytes: number; usableBytes: number; offline: boolean }[];
   groups(): GroupGauges | null;
+  /** KIP-932 share groups this node coordinates. */
+  shareGroupCount?(): number | undefined;
   connections(): Record<string, number>;
   brokerState(): number;
   isActiveController(): boolean;
@@ -60,6 +77,7 @@ export interface MetricsSource {
   /** Followed partitions whose last replica fetch failed. */
   replicaFetcherFailedPartitions?(): number;
   quorum(): { state: string; leader: number; epoch: number; highWatermark: number };
+  quorumStats?(): QuorumStats;
   /** Cluster mode (read on the active controller): partitions not led by their preferred replica, brokers by fencing state. */
   preferredImbalance?(): number;
   brokerCounts?(): { active: number; fenced: number };
@@ -218,6 +236,29 @@ export class BrokerMetrics {
     group(M.numGroupsDead, (s) => s.groupsByState.Dead ?? 0);
     group(M.numGroupsEmpty, (s) => s.groupsByState.Empty ?? 0);
     group(M.numOffsets, (s) => s.numOffsets);
+    const CLASSIC_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'];
+    const CONSUMER_STATES = ['Empty', 'Assigning', 'Reconciling', 'Stable', 'Dead'];
+    const sum = (r: Record<string, number> | undefined) => Object.values(r ?? {}).reduce((a, b) => a + b, 0);
+    // Kafka 4 labels the states in lower case (state="preparingrebalance", "reconciling", ...).
+    gauge(M.groupCount, (g) => {
+      const s = this.source?.groups();
+      g.set({ protocol: 'classic' }, sum(s?.classicGroupsByState ?? s?.groupsByState));
+      g.set({ protocol: 'consumer' }, sum(s?.consumer?.groupsByState));
+      // Share groups (KIP-932) have their own coordinator (group/share-plugin.ts), counted there.
+      const share = this.source?.shareGroupCount?.();
+      if (share !== undefined) g.set({ protocol: 'share' }, share);
+    });
+    gauge(M.classicGroupCount, (g) => {
+      const s = this.source?.groups();
+      for (const state of CLASSIC_STATES)
+        g.set({ state: state.toLowerCase() }, (s?.classicGroupsByState ?? s?.groupsByState)?.[state] ?? 0);
+    });
+    gauge(M.consumerGroupCount, (g) => {
+      const s = this.source?.groups()?.consumer;
+      for (const state of CONSUMER_STATES) g.set({ state: state.toLowerCase() }, s?.groupsByState[state] ?? 0);
+    });
+    gauge(M.consumerGroupRebalanceRate, (g) => g.set(this.source?.groups()?.consumer?.rebalanceRate ?? 0));
+    gauge(M.consumerGroupRebalanceCount, (g) => g.set(this.source?.groups()?.consumer?.rebalancesTotal ?? 0));
 
     gauge(M.brokerState, (g) => g.set(this.source?.brokerState() ?? 0));
 
@@ -236,6 +277,19 @@ export class BrokerMetrics {
     gauge(M.raftCurrentLeader, (g) => g.set(this.source?.quorum().leader ?? -1));
     gauge(M.raftCurrentEpoch, (g) => g.set(this.source?.quorum().epoch ?? 0));
     gauge(M.raftHighWatermark, (g) => g.set(this.source?.quorum().highWatermark ?? 0));
+    const quorumStat = (def: MetricDef, pick: (q: QuorumStats) => number, none: number) =>
+      gauge(def, (g) => {
+        const q = this.source?.quorumStats?.();
+        g.set(q ? pick(q) : none);
+      });
+    quorumStat(M.raftCommitLatencyAvg, (q) => q.commitLatencyAvgMs, NaN);
+    quorumStat(M.raftCommitLatencyMax, (q) => q.commitLatencyMaxMs, NaN);
+    quorumStat(M.raftElectionLatencyAvg, (q) => q.electionLatencyAvgMs, NaN);
+    quorumStat(M.raftElectionLatencyMax, (q) => q.electionLatencyMaxMs, NaN);
+    quorumStat(M.lastAppliedRecordLagMs, (q) => q.lastAppliedRecordLagMs, 0);
+    quorumStat(M.metadataErrorCount, (q) => q.metadataErrors, 0);
+    quorumStat(M.timedOutBrokerHeartbeatCount, (q) => q.timedOutBrokerHeartbeats, 0);
+    quorumStat(M.newActiveControllersCount, (q) => q.newActiveControllers, 0);
 
     // Event-loop delay: a 100 ms timer measures how late it fires (the Node analogue of a JVM
     // safepoint pause as seen by request threads); the max comes from perf_hooks' histogram.

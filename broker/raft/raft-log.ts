@@ -18,6 +18,8 @@ export interface RaftEntry<R> {
   term: number;
   index: number;
   record: R;
+  /** Wall-clock ms when the leader appended it (absent in logs written before it was recorded). */
+  appendedAt?: number;
 }
 
 export interface HardState {

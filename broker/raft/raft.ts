@@ -8,6 +8,7 @@
 //   down, so a minority side has no active controller.
 import type { Logger } from '../../common/index.js';
 import type { HostPort } from '../config.js';
+import { RaftStats } from './raft-stats.js';
 import { RaftLog, type RaftEntry } from './raft-log.js';
 import { RpcClient } from './rpc.js';
 
@@ -78,6 +79,10 @@ export class RaftNode<R> {
    * controller only after it has replayed the log to its epoch's start).
    */
   private announceLeaderAt: number | null = null;
+  /** Quorum metrics (commit/election latency, apply lag, errors, leader changes). */
+  readonly stats = new RaftStats();
+  /** False while start() replays what was committed before a restart (no apply lag for that). */
+  private live = false;
 
   constructor(private readonly opts: RaftOptions<R>) {
     this.log = new RaftLog<R>(opts.dir);
@@ -104,6 +109,7 @@ export class RaftNode<R> {
   start(): void {
     this.log.load();
     this.applyCommitted();
+    this.live = true;
     if (this.isVoter && this.opts.voters.length === 1) {
       this.becomeCandidate();
       return;
@@ -127,7 +133,8 @@ export class RaftNode<R> {
     if (this.role !== 'leader') return Promise.reject(new Error('not the leader'));
     const term = this.term;
     const start = this.log.lastIndex() + 1;
-    const entries = records.map((record, i) => ({ term, index: start + i, record }));
+    const appendedAt = Date.now();
+    const entries = records.map((record, i) => ({ term, index: start + i, record, appendedAt }));
     this.log.append(entries);
     const index = this.log.lastIndex();
     this.maybeCommit();
@@ -191,6 +198,7 @@ export class RaftNode<R> {
       this.stepDown(req.term, req.leaderId);
     if (this.leaderId !== req.leaderId) {
       this.leaderId = req.leaderId;
+      this.stats.leaderKnown(req.leaderId);
       this.opts.onRoleChange?.(this.role, this.leaderId);
     }
     this.lastLeaderContact = Date.now();
@@ -234,6 +242,7 @@ export class RaftNode<R> {
     if (this.stopped) return;
     this.role = 'candidate';
     this.leaderId = -1;
+    this.stats.leaderLost();
     this.opts.onRoleChange?.(this.role, -1);
     const term = this.term + 1;
     this.log.saveState({ term, votedFor: this.opts.nodeId });
@@ -272,6 +281,7 @@ export class RaftNode<R> {
     if (this.electionTimer) clearTimeout(this.electionTimer);
     this.role = 'leader';
     this.leaderId = this.opts.nodeId;
+    this.stats.leaderKnown(this.leaderId);
     const now = Date.now();
     for (const id of this.clients.keys()) {
       this.nextIndex.set(id, this.log.lastIndex() + 1);
@@ -280,7 +290,7 @@ export class RaftNode<R> {
     }
     this.opts.logger.info({ term: this.term }, 'elected metadata quorum leader (active controller)');
     // A no-op of the new term commits everything before it (Raft only counts current-term entries).
-    this.log.append([{ term: this.term, index: this.log.lastIndex() + 1, record: this.opts.noop }]);
+    this.log.append([{ term: this.term, index: this.log.lastIndex() + 1, record: this.opts.noop, appendedAt: now }]);
     this.announceLeaderAt = this.log.lastIndex();
     this.maybeCommit();
     const beat = Math.max(20, Math.floor(this.opts.electionTimeoutMs / 4));
@@ -299,6 +309,8 @@ export class RaftNode<R> {
     this.announceLeaderAt = null;
     this.role = this.isVoter ? 'follower' : 'observer';
     this.leaderId = leaderId;
+    if (leaderId >= 0) this.stats.leaderKnown(leaderId);
+    else this.stats.leaderLost();
     if (wasLeader) this.opts.logger.warn({ term: this.term }, 'stepped down as metadata quorum leader');
     this.opts.onRoleChange?.(this.role, leaderId);
     this.resetElectionTimer();
@@ -369,6 +381,11 @@ export class RaftNode<R> {
       if (this.log.termAt(n) !== this.term) break;
       const stored = voters.filter((v) => v === this.opts.nodeId || (this.matchIndex.get(v) ?? 0) >= n).length;
       if (stored >= majority) {
+        const now = Date.now();
+        for (let i = this.log.state.commitIndex + 1; i <= n; i++) {
+          const at = this.log.entries[i - 1]?.appendedAt;
+          if (at !== undefined) this.stats.commitLatency.record(now - at);
+        }
         this.log.saveState({ commitIndex: n });
         this.applyCommitted();
         this.replicateAll();
@@ -384,8 +401,11 @@ export class RaftNode<R> {
       try {
         this.opts.apply(e);
       } catch (err) {
+        this.stats.metadataErrors += 1;
         this.opts.logger.error({ err, index: e.index }, 'applying a metadata record failed');
       }
+      if (this.live && e.appendedAt !== undefined)
+        this.stats.lastAppliedRecordLagMs = Math.max(0, Date.now() - e.appendedAt);
     }
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i].index <= this.lastApplied) this.waiters.splice(i, 1)[0].resolve();

@@ -381,6 +381,55 @@ export const brokerMetrics = defineMetrics('broker', {
     help: 'Metadata log high watermark',
     labels: [],
   },
+  // KRaft quorum metrics of Kafka 4 (raft-metrics KafkaMetrics; KafkaController gauges of a controller).
+  raftCommitLatencyAvg: {
+    name: 'kafka_server_raftmetrics_commit_latency_avg',
+    type: 'gauge',
+    help: 'Average time (ms) from the leader appending a metadata record to its commit, last 60 s (NaN: none)',
+    labels: [],
+  },
+  raftCommitLatencyMax: {
+    name: 'kafka_server_raftmetrics_commit_latency_max',
+    type: 'gauge',
+    help: 'Largest time (ms) from the leader appending a metadata record to its commit, last 60 s (NaN: none)',
+    labels: [],
+  },
+  raftElectionLatencyAvg: {
+    name: 'kafka_server_raftmetrics_election_latency_avg',
+    type: 'gauge',
+    help: 'Average time (ms) this node spent without a known quorum leader until one was elected, last 60 s (NaN: none)',
+    labels: [],
+  },
+  raftElectionLatencyMax: {
+    name: 'kafka_server_raftmetrics_election_latency_max',
+    type: 'gauge',
+    help: 'Largest time (ms) this node spent without a known quorum leader until one was elected, last 60 s (NaN: none)',
+    labels: [],
+  },
+  lastAppliedRecordLagMs: {
+    name: 'kafka_controller_kafkacontroller_lastappliedrecordlagms',
+    type: 'gauge',
+    help: 'Time (ms) between the leader appending the last metadata record this node applied and its application here',
+    labels: [],
+  },
+  metadataErrorCount: {
+    name: 'kafka_controller_kafkacontroller_metadataerrorcount',
+    type: 'gauge',
+    help: 'Metadata records whose application failed on this node since it started',
+    labels: [],
+  },
+  timedOutBrokerHeartbeatCount: {
+    name: 'kafka_controller_kafkacontroller_timedoutbrokerheartbeatcount',
+    type: 'gauge',
+    help: 'Brokers this node, as active controller, fenced for missing their heartbeat session since it started',
+    labels: [],
+  },
+  newActiveControllersCount: {
+    name: 'kafka_controller_kafkacontroller_newactivecontrollerscount',
+    type: 'gauge',
+    help: 'Times this node has seen a new active controller (quorum leader) since it started',
+    labels: [],
+  },
 
   // Group coordinator.
   numGroups: {
@@ -425,6 +474,37 @@ export const brokerMetrics = defineMetrics('broker', {
     help: 'Committed offsets held by this coordinator',
     labels: [],
   },
+  // Kafka 4 group coordinator (group-coordinator-metrics KafkaMetrics).
+  groupCount: {
+    name: 'kafka_server_groupcoordinatormetrics_group_count',
+    type: 'gauge',
+    help: 'Groups coordinated by this broker by rebalance protocol (classic, consumer, share)',
+    labels: ['protocol'],
+  },
+  classicGroupCount: {
+    name: 'kafka_server_groupcoordinatormetrics_classic_group_count',
+    type: 'gauge',
+    help: 'Classic groups by state (preparingrebalance, completingrebalance, stable, dead, empty)',
+    labels: ['state'],
+  },
+  consumerGroupCount: {
+    name: 'kafka_server_groupcoordinatormetrics_consumer_group_count',
+    type: 'gauge',
+    help: 'Consumer-protocol (KIP-848) groups by state (empty, assigning, reconciling, stable, dead)',
+    labels: ['state'],
+  },
+  consumerGroupRebalanceRate: {
+    name: 'kafka_server_groupcoordinatormetrics_consumer_group_rebalance_rate',
+    type: 'gauge',
+    help: 'Consumer-group rebalances (group epoch bumps) per second over the last 60 s',
+    labels: [],
+  },
+  consumerGroupRebalanceCount: {
+    name: 'kafka_server_groupcoordinatormetrics_consumer_group_rebalance_count',
+    type: 'gauge',
+    help: 'Consumer-group rebalances (group epoch bumps) since the coordinator started (monotonic, as Kafka exposes it)',
+    labels: [],
+  },
   rebalances: {
     name: 'kafka_coordinator_group_groupmetadatamanager_rebalances_total',
     type: 'counter',
@@ -434,19 +514,19 @@ export const brokerMetrics = defineMetrics('broker', {
 
   // Kafka 4 group-coordinator-metrics of KIP-932 share groups (kafka.server:type=group-coordinator-metrics).
   shareGroupCount: {
-    name: 'kafka_server_group_coordinator_metrics_share_group_count',
+    name: 'kafka_server_groupcoordinatormetrics_share_group_count',
     type: 'gauge',
     help: 'Share groups coordinated by this broker, by state (empty, stable, dead)',
     labels: ['state'],
   },
   shareGroupRebalanceRate: {
-    name: 'kafka_server_group_coordinator_metrics_share_group_rebalance_rate',
+    name: 'kafka_server_groupcoordinatormetrics_share_group_rebalance_rate',
     type: 'gauge',
     help: 'Share-group rebalances (target assignment computations) per second over the last 30 s',
     labels: [],
   },
   shareGroupRebalanceCount: {
-    name: 'kafka_server_group_coordinator_metrics_share_group_rebalance_count',
+    name: 'kafka_server_groupcoordinatormetrics_share_group_rebalance_count',
     type: 'gauge',
     help: 'Share-group rebalances since the broker started (a cumulative gauge, as Kafka reports it)',
     labels: [],

@@ -23,6 +23,12 @@ import {
   encodeCurrentAssignmentValue,
   encodeMemberMetadataValue,
 } from '../consumer-offsets/consumer-group-records.js';
+import {
+  decodeConsumerAssignment,
+  decodeConsumerSubscription,
+  encodeConsumerAssignment,
+  encodeConsumerSubscription,
+} from '../consumer-protocol.js';
 
 const TOPIC_ID = '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9';
 const idBytes = Buffer.from(TOPIC_ID.replace(/-/g, ''), 'hex');
@@ -376,6 +382,45 @@ test('consumer group records of __consumer_offsets round-trip (keys 3-8, values 
     subscribedTopicRegex: null,
     rebalanceTimeoutMs: 300000,
     serverAssignor: 'range',
+    classicMemberMetadata: null,
   };
   assert.deepEqual(decodeMemberMetadataValue(encodeMemberMetadataValue(meta)), meta);
+  // A classic-protocol member's metadata rides in tagged field 0 (Kafka's ClassicMemberMetadata).
+  const classic = {
+    ...meta,
+    classicMemberMetadata: {
+      sessionTimeoutMs: 10_000,
+      supportedProtocols: [
+        { name: 'range', metadata: Buffer.from([0, 1, 2]) },
+        { name: 'roundrobin', metadata: Buffer.alloc(0) },
+      ],
+    },
+  };
+  const bytes = encodeMemberMetadataValue(classic);
+  assert.deepEqual(decodeMemberMetadataValue(bytes), classic);
+  // Without it the value ends with an empty tag buffer; with it, one tag (0).
+  assert.equal(encodeMemberMetadataValue(meta).at(-1), 0);
+  assert.ok(bytes.length > encodeMemberMetadataValue(meta).length);
+});
+
+test('consumer embedded protocol: subscription v0-3 and assignment round-trip', () => {
+  for (const version of [0, 1, 2, 3]) {
+    const s = {
+      version,
+      topics: ['orders', 'audit'],
+      userData: null,
+      ownedPartitions: version >= 1 ? [{ topic: 'orders', partitions: [1, 3] }] : [],
+      generationId: version >= 2 ? 7 : -1,
+      rackId: version >= 3 ? 'r1' : null,
+    };
+    assert.deepEqual(decodeConsumerSubscription(encodeConsumerSubscription(s)), s);
+  }
+  const a = encodeConsumerAssignment([{ topic: 'orders', partitions: [0, 2] }]);
+  assert.deepEqual(decodeConsumerAssignment(a), {
+    version: 3,
+    assignedPartitions: [{ topic: 'orders', partitions: [0, 2] }],
+    userData: null,
+  });
+  assert.deepEqual(decodeConsumerAssignment(Buffer.alloc(0)).assignedPartitions, [], 'no assignment yet');
+  assert.throws(() => decodeConsumerSubscription(Buffer.from([0, 1, 0])), /truncated/);
 });

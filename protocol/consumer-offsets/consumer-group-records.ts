@@ -8,7 +8,10 @@
 //   5 ConsumerGroupMemberMetadataKey => group member_id
 //       value v0 => instance_id NULLABLE rack_id NULLABLE client_id client_host
 //         [subscribed_topic_names] subscribed_topic_regex NULLABLE rebalance_timeout_ms INT32
-//         server_assignor NULLABLE (tag 0: classic member metadata, not written)
+//         server_assignor NULLABLE
+//         tag 0: classic_member_metadata NULLABLE => session_timeout_ms INT32
+//                [supported_protocols => name STRING metadata BYTES] (members still on the classic
+//                protocol inside a consumer group: KIP-848 online migration)
 //   6 ConsumerGroupTargetAssignmentMetadataKey => group    value v0 => assignment_epoch INT32
 //   7 ConsumerGroupTargetAssignmentMemberKey => group member_id
 //       value v0 => [topic_partitions => topic_id UUID [partitions INT32]]
@@ -51,6 +54,13 @@ export interface ConsumerGroupMemberMetadata {
   subscribedTopicRegex: string | null;
   rebalanceTimeoutMs: number;
   serverAssignor: string | null;
+  /** Set for a member that joined with JoinGroup (classic protocol) and is kept in a consumer group. */
+  classicMemberMetadata?: ClassicMemberMetadata | null;
+}
+
+export interface ClassicMemberMetadata {
+  sessionTimeoutMs: number;
+  supportedProtocols: { name: string; metadata: Buffer }[];
 }
 
 export interface ConsumerGroupCurrentAssignment {
@@ -119,7 +129,28 @@ export function decodeEpochValue(buf: Buffer): number {
   return epoch;
 }
 
+function encodeClassicMetadata(c: ClassicMemberMetadata): Buffer {
+  const w = new ProtocolWriter(64).int32(c.sessionTimeoutMs).compactArray(c.supportedProtocols, (x, p) => {
+    x.compactString(p.name).compactBytes(p.metadata).taggedFields();
+  });
+  return done(w.taggedFields());
+}
+
+function decodeClassicMetadata(buf: Buffer): ClassicMemberMetadata {
+  const r = new ProtocolReader(buf);
+  const sessionTimeoutMs = r.int32();
+  const supportedProtocols = r.compactArray((x) => {
+    const p = { name: x.compactString(), metadata: Buffer.from(x.compactBytes()) };
+    x.taggedFields();
+    return p;
+  });
+  r.taggedFields();
+  return { sessionTimeoutMs, supportedProtocols };
+}
+
 export function encodeMemberMetadataValue(m: ConsumerGroupMemberMetadata): Buffer {
+  const tags = new Map<number, Buffer>();
+  if (m.classicMemberMetadata) tags.set(0, encodeClassicMetadata(m.classicMemberMetadata));
   return done(
     new ProtocolWriter(128)
       .int16(0)
@@ -131,7 +162,7 @@ export function encodeMemberMetadataValue(m: ConsumerGroupMemberMetadata): Buffe
       .compactNullableString(m.subscribedTopicRegex)
       .int32(m.rebalanceTimeoutMs)
       .compactNullableString(m.serverAssignor)
-      .taggedFields(),
+      .taggedFields(tags),
   );
 }
 export function decodeMemberMetadataValue(buf: Buffer): ConsumerGroupMemberMetadata {
@@ -145,8 +176,10 @@ export function decodeMemberMetadataValue(buf: Buffer): ConsumerGroupMemberMetad
     subscribedTopicRegex: r.compactNullableString(),
     rebalanceTimeoutMs: r.int32(),
     serverAssignor: r.compactNullableString(),
+    classicMemberMetadata: null as ClassicMemberMetadata | null,
   };
-  r.taggedFields();
+  const classic = r.taggedFields().get(0);
+  if (classic) m.classicMemberMetadata = decodeClassicMetadata(classic);
   return m;
 }
 

@@ -222,6 +222,12 @@ export const brokerSection = z
       .max(10)
       .default(5)
       .describe('group.share.delivery.count.limit: deliveries of a record before it is archived'),
+    groupConsumerMigrationPolicy: z
+      .enum(['bidirectional', 'upgrade', 'downgrade', 'disabled'])
+      .default('bidirectional')
+      .describe(
+        'group.consumer.migration.policy: online conversion of non-empty groups between the classic and consumer protocols',
+      ),
     logSegmentBytes: z
       .number()
       .int()

@@ -61,6 +61,26 @@ const withBurrow = !process.argv.includes('--no-burrow');
 const exporterNodeOptions = flag('exporter-node-options');
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
+/** The exporter as both modes run it: no probe, the bench interval, room for every series. */
+function exporterArgs(brokerPort: number, port: number): string[] {
+  return [
+    'exporter',
+    '--bootstrap',
+    `127.0.0.1:${brokerPort}`,
+    '--cluster-name',
+    CLUSTER,
+    '--port',
+    String(port),
+    '--interval',
+    String(INTERVAL_MS),
+    '--no-probe',
+    '--log-level',
+    'warn',
+    '--series-limit',
+    '300000',
+  ];
+}
+
 function startCli(args: string[], nodeOptions?: string): ChildProcess {
   const env = nodeOptions
     ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${nodeOptions}`.trim() }
@@ -280,25 +300,7 @@ async function run(topics: number, scrapes: number, burrow: boolean) {
   try {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    exporter = startCli(
-      [
-        'exporter',
-        '--bootstrap',
-        `127.0.0.1:${brokerPort}`,
-        '--cluster-name',
-        CLUSTER,
-        '--port',
-        String(port),
-        '--interval',
-        String(INTERVAL_MS),
-        '--no-probe',
-        '--log-level',
-        'warn',
-        '--series-limit',
-        '300000',
-      ],
-      exporterNodeOptions,
-    );
+    exporter = startCli([...exporterArgs(brokerPort, port)], exporterNodeOptions);
     let burrowPid: number | undefined;
     let zookeeperPid: number | undefined;
     let burrowPort = 0;
@@ -483,24 +485,7 @@ async function fleetRun(topics: number, replicas: number, scrapes: number) {
     for (let i = 0; i < replicas; i++) {
       const port = await freePort();
       const child = startCli(
-        [
-          'exporter',
-          '--bootstrap',
-          `127.0.0.1:${brokerPort}`,
-          '--cluster-name',
-          CLUSTER,
-          '--port',
-          String(port),
-          '--interval',
-          String(INTERVAL_MS),
-          '--no-probe',
-          '--log-level',
-          'warn',
-          '--series-limit',
-          '300000',
-          '--coordination-group',
-          'kafka-sre-bench-fleet',
-        ],
+        [...exporterArgs(brokerPort, port), '--coordination-group', 'kafka-sre-bench-fleet'],
         exporterNodeOptions,
       );
       exporters.push({ child, url: `http://127.0.0.1:${port}` });

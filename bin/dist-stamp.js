@@ -44,11 +44,11 @@ export function sourceFingerprint(root) {
   // "scripts/**/*.ts" -> "scripts": the directory part of each include pattern.
   const dirs = new Set((tsconfig.include ?? []).map((p) => p.split('/').filter((s) => !s.includes('*'))[0]));
   // What the build excludes (tests, benchmarks) cannot make dist/ stale: "test" is a path,
-  // "**/*.test.ts" a file-name suffix; any other pattern is ignored (the fingerprint only covers more).
+  // "**/*.test.ts" the file-name suffix ".test.ts"; any other pattern is ignored (the fingerprint only covers more).
   const exclude = build.exclude ?? [];
   const skip = {
     paths: new Set(exclude.filter((p) => !p.includes('*')).map((p) => join(root, p))),
-    suffixes: exclude.filter((p) => /^\*\*\/\*[^*/]+$/.test(p)).map((p) => p.slice(3)),
+    suffixes: exclude.filter((p) => /^\*\*\/\*[^*/]+$/.test(p)).map((p) => p.slice(4)),
   };
   const files = ['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => join(root, f));
   for (const d of [...dirs].sort()) if (!skip.paths.has(join(root, d))) walk(join(root, d), files, skip);

@@ -12,8 +12,11 @@
 // - online migration (group.consumer.migration.policy=bidirectional; before the failover test, which
 //   leaves a broker down): a classic librdkafka group of 3
 //   rolls over member by member to group.protocol=consumer while consuming (0 lost, duplicates only
-//   on moved partitions), ListGroups/DescribeGroups v0-5/ConsumerGroupDescribe follow the type, and
-//   the group turns classic again when its last consumer-protocol member leaves.
+//   on moved partitions), ListGroups/DescribeGroups v0-6 (and kafkajs's describeGroups)/
+//   ConsumerGroupDescribe follow the type, and the group turns classic again when its last
+//   consumer-protocol member leaves. The exporter, run in this process on a 1 s cycle, follows the
+//   conversion: kafka_consumergroup_info{type,state}, members and the lag series while classic,
+//   mixed, consumer-only, mixed again and classic again.
 // The client is a devDependency (test/support/rdkafka-group.ts): if it cannot be loaded the test fails.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,6 +30,10 @@ import { processFixture, waitFor } from './support/processes.js';
 import { Member, consumedValues, produceOver, waitAllConsumed } from './support/rdkafka-group.js';
 import { RawClient, tempDir } from './broker-support.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
+import { loadConfig } from '../common/config/load.js';
+import { createLogger } from '../common/logging.js';
+import { startExporter } from '../exporter/service.js';
+import { scrapeUntil, valueOf } from './exporter-helpers.js';
 
 const fx = processFixture();
 const dir = tempDir('broker-groups-kip848');
@@ -198,7 +205,7 @@ test('online migration: a classic group of 3 rolls over member by member to the 
       const lg = await raw.request(listGroupsCodec, 5, { statesFilter: [], typesFilter: [] });
       const g = lg.groups.find((x) => x.groupId === group);
       const described: string[] = [];
-      for (let v = 0; v <= 5; v++) {
+      for (let v = 0; v <= 6; v++) {
         const d = (await raw.request(describeGroupsCodec, v, { groups: [group], includeAuthorizedOperations: false }))
           .groups[0];
         described.push(`v${v}:${d.errorCode}:${d.groupState}:${d.members.length}`);
@@ -208,6 +215,54 @@ test('online migration: a classic group of 3 rolls over member by member to the 
       raw.close();
     }
   };
+  // The exporter, in this process, collecting this group and topic every second (its minimum).
+  const config = loadConfig({
+    env: {},
+    flags: {
+      exporter: {
+        port: 0,
+        intervalMs: 1000,
+        groups: { allow: [group], deny: [] },
+        topics: { allow: [topic], deny: [] },
+      },
+    },
+  });
+  const exporter = await startExporter({
+    config: config.exporter,
+    clusters: [
+      { name: 'mig', bootstrap: cluster.bootstrap.split(','), connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 },
+    ],
+    slos: config.alerts.slos,
+    logger: createLogger({ level: 'silent' }),
+  });
+  /**
+   * Waits until the exporter reports the group with this type, one of these states and this many
+   * members, with exactly one info series and a lag series on each of the 6 partitions.
+   */
+  const exported = async (what: string, type: string, states: string[], members: number): Promise<string> => {
+    const found = await scrapeUntil<Record<string, string>>(
+      exporter.url,
+      `the exporter reports ${what}: ${type}, ${states.join('|')}, ${members} members, lag on 6 partitions`,
+      (s) => {
+        const info = s.filter((x) => x.name === 'kafka_consumergroup_info' && x.labels.consumergroup === group);
+        const lag = s.filter((x) => x.name === 'kafka_consumergroup_lag' && x.labels.consumergroup === group);
+        const partitions = new Set(lag.filter((x) => x.labels.topic === topic).map((x) => x.labels.partition));
+        const ok =
+          info.length === 1 &&
+          info[0].labels.type === type &&
+          states.includes(info[0].labels.state) &&
+          valueOf(s, 'kafka_consumergroup_members', { consumergroup: group }) === members &&
+          valueOf(s, 'kafka_consumergroup_state', { consumergroup: group, state: info[0].labels.state }) === 1 &&
+          lag.length === 6 &&
+          partitions.size === 6;
+        return ok ? info[0].labels : undefined;
+      },
+      30_000,
+    );
+    assert.equal(found.coordinator, String(await coordinatorOf(group)), `${what}: the coordinator label`);
+    return `${what} ${found.type}/${found.state}/${found.assignor || '-'}`;
+  };
+  const exporterSeen: string[] = [];
   try {
     for (const m of [c1, c2, c3]) await start(m);
     await waitOwned('3 classic members own the 6 partitions', [c1, c2, c3]);
@@ -216,8 +271,9 @@ test('online migration: a classic group of 3 rolls over member by member to the 
     assert.equal(before.type, 'classic');
     assert.deepEqual(
       before.described.map((d) => d.split(':').slice(0, 2).join(':')),
-      ['v0:0', 'v1:0', 'v2:0', 'v3:0', 'v4:0', 'v5:0'],
+      ['v0:0', 'v1:0', 'v2:0', 'v3:0', 'v4:0', 'v5:0', 'v6:0'],
     );
+    exporterSeen.push(await exported('classic', 'classic', ['Stable'], 3));
 
     // Member by member: a consumer-protocol member joins, then a classic one leaves.
     const steps: string[] = [];
@@ -231,11 +287,20 @@ test('online migration: a classic group of 3 rolls over member by member to the 
       const t = await typeOf();
       steps.push(`${next.name} in: ${t.type}/${t.state}`);
       assert.equal(t.type, 'consumer', `the group is a consumer group once ${next.name} joined`);
-      // Kafka 4 before DescribeGroups v6: a consumer group is Dead with no error and no members.
-      assert.deepEqual(
-        t.described,
-        ['v0', 'v1', 'v2', 'v3', 'v4', 'v5'].map((v) => `${v}:0:Dead:0`),
-      );
+      // Kafka 4: DescribeGroups describes a consumer group as Dead with no members; no error before
+      // v6, GROUP_ID_NOT_FOUND (69) from v6.
+      assert.deepEqual(t.described, [
+        ...['v0', 'v1', 'v2', 'v3', 'v4', 'v5'].map((v) => `${v}:0:Dead:0`),
+        'v6:69:Dead:0',
+      ]);
+      if (next === k1) {
+        // A real client's view (kafkajs negotiates DescribeGroups v2 and throws on an error code):
+        // Dead, no members.
+        const [kjs] = (await admin.describeGroups([group])).groups;
+        assert.deepEqual([kjs.groupId, kjs.state, kjs.protocolType, kjs.members.length], [group, 'Dead', '', 0]);
+        // Mixed: 3 classic-protocol members and k1, all counted through ConsumerGroupDescribe.
+        exporterSeen.push(await exported('mixed', 'consumer', ['Assigning', 'Reconciling', 'Stable'], 4));
+      }
       await stop(old);
       await waitOwned(`the 6 partitions owned after ${old.name} left`, [...running]);
     }
@@ -252,6 +317,7 @@ test('online migration: a classic group of 3 rolls over member by member to the 
     } finally {
       raw.close();
     }
+    exporterSeen.push(await exported('consumer only', 'consumer', ['Assigning', 'Reconciling', 'Stable'], 3));
     // The coordinator's Kafka 4 group metrics count it as a consumer group that rebalanced.
     const text = await cluster.metrics(await coordinatorOf(group));
     const value = (series: string) =>
@@ -272,6 +338,7 @@ test('online migration: a classic group of 3 rolls over member by member to the 
     await waitFor('mig-c4 owns partitions', () => c4.assigned.size > 0 || undefined, 90_000, 100);
     const mixed = await typeOf();
     assert.equal(mixed.type, 'consumer');
+    exporterSeen.push(await exported('mixed again', 'consumer', ['Assigning', 'Reconciling', 'Stable'], 4));
     for (const m of [k1, k2]) await stop(m);
     assert.equal((await typeOf()).type, 'consumer');
     await stop(k3);
@@ -284,6 +351,7 @@ test('online migration: a classic group of 3 rolls over member by member to the 
     await waitOwned('mig-c4 owns all 6 partitions', [c4]);
     const after = await typeOf();
     steps.push(`back: ${after.type}/${after.state}`);
+    exporterSeen.push(await exported('classic again', 'classic', ['Stable'], 1));
     await producing;
     await waitAllConsumed(members, produced, 90_000);
 
@@ -307,11 +375,12 @@ test('online migration: a classic group of 3 rolls over member by member to the 
         }
       }
     console.log(
-      `# kip848 migration: ${produced.size} produced, all consumed, ${duplicates} duplicate deliveries; ${steps.join('; ')}`,
+      `# kip848 migration: ${produced.size} produced, all consumed, ${duplicates} duplicate deliveries; ${steps.join('; ')}; exporter: ${exporterSeen.join(', ')}`,
     );
   } finally {
     for (const m of running) await m.stop().catch(() => undefined);
     await producer.disconnect();
+    await exporter.stop();
   }
 });
 

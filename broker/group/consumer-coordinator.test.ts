@@ -442,3 +442,109 @@ test('online migration: classic-protocol member records survive a coordinator fa
   assert.equal(next.consumer!.group('g')!.members.has('c'), false);
   next.shutdown();
 });
+
+test('classic-protocol members of a consumer group: removed after their session, join or sync timeout (as Kafka)', async () => {
+  // Each case on a fresh consumer group: consumer member a owns orders 0-3, then classic members
+  // (session 10 s, rebalance 20 s) join through JoinGroup.
+  const fresh = async () => {
+    const clock = new FakeClock();
+    const gc = new GroupCoordinator(null, {}, clock);
+    gc.attachConsumerGroups(
+      new ConsumerGroupCoordinator(
+        null,
+        () => topics,
+        () => 0,
+        {},
+        clock,
+      ),
+    );
+    await gc.consumer!.heartbeat(hb('a', 0), client);
+    await gc.consumer!.heartbeat(hb('a', 1, { topicPartitions: owned(0, 1, 2, 3) }), client);
+    const join = (memberId: string) =>
+      gc.joinGroup(
+        {
+          groupId: 'g',
+          sessionTimeoutMs: 10_000,
+          rebalanceTimeoutMs: 20_000,
+          memberId,
+          groupInstanceId: null,
+          protocolType: 'consumer',
+          protocols: [{ name: 'range', metadata: sub() }],
+        },
+        5,
+        client,
+      );
+    const sync = (memberId: string, generationId: number) =>
+      gc.syncGroup({ groupId: 'g', generationId, memberId, groupInstanceId: null, assignments: [] });
+    const beat = (memberId: string, generationId: number) =>
+      gc.heartbeat({ groupId: 'g', generationId, memberId, groupInstanceId: null });
+    const has = (memberId: string) => gc.consumer!.group('g')?.members.has(memberId) ?? false;
+    return { clock, gc, join, sync, beat, has };
+  };
+
+  // Session: c joins, a hands over what c is assigned, c rejoins for it; heartbeats keep c for
+  // 40 s (past its session and rebalance timeouts); silent, it is gone 10 s after its last one.
+  {
+    const { clock, gc, join, sync, beat, has } = await fresh();
+    const j = await join('c');
+    assert.equal(j.errorCode, 0);
+    const told = await gc.consumer!.heartbeat(hb('a', 1, { topicPartitions: owned(0, 1, 2, 3) }), client);
+    const keep = (told.assignment ?? []).flatMap((t) => t.partitions);
+    assert.equal(keep.length, 2, 'a is told to keep half');
+    await gc.consumer!.heartbeat(hb('a', 1, { topicPartitions: owned(...keep) }), client);
+    assert.equal((await sync('c', j.generationId)).errorCode, 0);
+    assert.equal(beat('c', j.generationId), ErrorCode.REBALANCE_IN_PROGRESS, 'its partitions are free: rejoin');
+    const j2 = await join('c');
+    const s2 = await sync('c', j2.generationId);
+    assert.equal(assignedOf(s2.assignment).length, 2);
+    for (let t = 0; t < 8; t++) {
+      clock.advance(5000);
+      assert.equal(beat('c', j2.generationId), ErrorCode.NONE);
+      await gc.consumer!.heartbeat(hb('a', j2.generationId, { topicPartitions: owned(...keep) }), client);
+    }
+    assert.ok(has('c'), 'heartbeats keep a classic member past its session and rebalance timeouts');
+    clock.advance(9999);
+    assert.ok(has('c'));
+    clock.advance(2);
+    assert.ok(!has('c'), 'removed 10 s (its session timeout) after its last heartbeat');
+    const a = await gc.consumer!.heartbeat(hb('a', j2.generationId, { topicPartitions: owned(...keep) }), client);
+    assert.deepEqual(parts(a.assignment), ['o0', 'o1', 'o2', 'o3'], 'its partitions go to a');
+    gc.shutdown();
+  }
+
+  // Join timeout: told to rejoin (a consumer member b joined), d keeps heartbeating but never sends
+  // JoinGroup: removed 20 s (its rebalance timeout) after the first REBALANCE_IN_PROGRESS.
+  {
+    const { clock, gc, join, sync, beat, has } = await fresh();
+    const j = await join('d');
+    assert.equal((await sync('d', j.generationId)).errorCode, 0);
+    await gc.consumer!.heartbeat(hb('b', 0), client);
+    assert.equal(beat('d', j.generationId), ErrorCode.REBALANCE_IN_PROGRESS);
+    for (let t = 0; t < 3; t++) {
+      clock.advance(5000);
+      assert.equal(beat('d', j.generationId), ErrorCode.REBALANCE_IN_PROGRESS);
+    }
+    clock.advance(4999);
+    assert.ok(has('d'), 'its session is alive and its join timeout not yet past');
+    clock.advance(2);
+    assert.ok(!has('d'), 'removed by its join timeout although it heartbeats');
+    gc.shutdown();
+  }
+
+  // Sync timeout: e is answered by JoinGroup, heartbeats but never sends SyncGroup: removed 20 s
+  // after its JoinGroup.
+  {
+    const { clock, gc, join, beat, has } = await fresh();
+    const j = await join('e');
+    assert.equal(j.errorCode, 0);
+    for (let t = 0; t < 3; t++) {
+      clock.advance(5000);
+      beat('e', j.generationId);
+    }
+    clock.advance(4999);
+    assert.ok(has('e'));
+    clock.advance(2);
+    assert.ok(!has('e'), 'removed by its sync timeout although it heartbeats');
+    gc.shutdown();
+  }
+});

@@ -140,6 +140,13 @@ export class ConsumerGroupCoordinator {
   private readonly groups = new Map<string, ConsumerGroup>();
   private readonly sessionTimers = new Map<string, TimerHandle>();
   private readonly rebalanceTimers = new Map<string, TimerHandle>();
+  /**
+   * Classic-protocol members, as Kafka's coordinator times them: one told to rejoin (Heartbeat
+   * REBALANCE_IN_PROGRESS) must send JoinGroup, and one answered by JoinGroup must send SyncGroup,
+   * within its rebalance timeout, else it is removed (its heartbeats do not keep it).
+   */
+  private readonly joinTimers = new Map<string, TimerHandle>();
+  private readonly syncTimers = new Map<string, TimerHandle>();
   private readonly assignors: PartitionAssignor[];
   private readonly config: ConsumerGroupConfig;
   /** Set by the classic coordinator: whether a classic group with members (or a rebalance) holds the id. */
@@ -629,6 +636,8 @@ export class ConsumerGroupCoordinator {
     if (m.state === MemberState.UNREVOKED_PARTITIONS) changed = reconcile(group, m, owned) || changed;
     if (changed || !existing) records.push(this.currentAssignmentRecord(group, m));
     this.armTimers(group, m);
+    this.classicTimer(this.joinTimers, group, m, null);
+    this.classicTimer(this.syncTimers, group, m, 'sync timeout');
     const code = await this.persist(group.groupId, records);
     if (code) return err(code, memberId);
     return {
@@ -649,6 +658,7 @@ export class ConsumerGroupCoordinator {
     if (req.generationId !== m.memberEpoch)
       return { errorCode: ErrorCode.ILLEGAL_GENERATION, assignment: Buffer.alloc(0) };
     this.armTimers(g, m);
+    this.classicTimer(this.syncTimers, g, m, null);
     return { errorCode: ErrorCode.NONE, assignment: encodeConsumerAssignment(this.byNames(m.assigned)) };
   }
 
@@ -666,8 +676,11 @@ export class ConsumerGroupCoordinator {
       m.memberEpoch < g.groupEpoch ||
       m.state === MemberState.UNREVOKED_PARTITIONS ||
       (m.state === MemberState.UNRELEASED_PARTITIONS && g.pendingPartitionsFree(m))
-    )
+    ) {
+      // The first rejoin request starts its join timeout; later heartbeats do not restart it.
+      if (!this.joinTimers.has(this.timerKey(g, m.memberId))) this.classicTimer(this.joinTimers, g, m, 'join timeout');
       return ErrorCode.REBALANCE_IN_PROGRESS;
+    }
     return ErrorCode.NONE;
   }
 
@@ -719,6 +732,26 @@ export class ConsumerGroupCoordinator {
     }
   }
 
+  /** Cancels a classic member's join or sync timer and, with a reason, starts it afresh. */
+  private classicTimer(
+    timers: Map<string, TimerHandle>,
+    group: ConsumerGroup,
+    m: ConsumerGroupMember,
+    why: 'join timeout' | 'sync timeout' | null,
+  ): void {
+    const key = this.timerKey(group, m.memberId);
+    timers.get(key)?.cancel();
+    timers.delete(key);
+    if (why === null) return;
+    timers.set(
+      key,
+      this.clock.schedule(m.rebalanceTimeoutMs, () => {
+        timers.delete(key);
+        this.expire(group, m.memberId, why);
+      }),
+    );
+  }
+
   private expire(group: ConsumerGroup, memberId: string, _why: string): void {
     if (this.groups.get(group.groupId) !== group) return;
     const m = group.members.get(memberId);
@@ -750,11 +783,7 @@ export class ConsumerGroupCoordinator {
   }
 
   private forgetMember(group: ConsumerGroup, m: ConsumerGroupMember, records: StoredRecord[]): void {
-    const key = this.timerKey(group, m.memberId);
-    this.sessionTimers.get(key)?.cancel();
-    this.sessionTimers.delete(key);
-    this.rebalanceTimers.get(key)?.cancel();
-    this.rebalanceTimers.delete(key);
+    this.cancelMemberTimers(group, m.memberId);
     group.members.delete(m.memberId);
     group.target.delete(m.memberId);
     for (const t of [RT.CurrentMemberAssignment, RT.TargetAssignmentMember, RT.MemberMetadata])
@@ -881,12 +910,14 @@ export class ConsumerGroupCoordinator {
   }
 
   private cancelTimers(g: ConsumerGroup): void {
-    for (const m of g.members.values()) {
-      const key = this.timerKey(g, m.memberId);
-      this.sessionTimers.get(key)?.cancel();
-      this.sessionTimers.delete(key);
-      this.rebalanceTimers.get(key)?.cancel();
-      this.rebalanceTimers.delete(key);
+    for (const m of g.members.values()) this.cancelMemberTimers(g, m.memberId);
+  }
+
+  private cancelMemberTimers(g: ConsumerGroup, memberId: string): void {
+    const key = this.timerKey(g, memberId);
+    for (const timers of [this.sessionTimers, this.rebalanceTimers, this.joinTimers, this.syncTimers]) {
+      timers.get(key)?.cancel();
+      timers.delete(key);
     }
   }
 

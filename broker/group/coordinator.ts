@@ -703,8 +703,8 @@ export class GroupCoordinator {
 
   describeGroup(groupId: string): DescribedGroup {
     const group = this.groups.get(groupId);
-    // Kafka 4 describes a consumer-protocol group through DescribeGroups v0-5 as Dead with no error
-    // (v6 would add GROUP_ID_NOT_FOUND "Group <id> is not a classic group.").
+    // Kafka 4 describes a consumer-protocol group through DescribeGroups as Dead with no members
+    // (from v6 with GROUP_ID_NOT_FOUND "Group <id> is not a classic group.": requests.ts).
     if (!group || this.consumer?.group(groupId))
       return {
         errorCode: ErrorCode.NONE,

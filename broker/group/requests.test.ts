@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { FakeClock } from './clock.js';
+import { ConsumerGroupCoordinator } from './consumer-coordinator.js';
 import { GroupCoordinator } from './coordinator.js';
 import * as api from './requests.js';
 
@@ -110,5 +111,63 @@ test('DeleteGroups answers each group on its own', async () => {
   assert.deepEqual(res.results, [
     { groupId: 'empty', errorCode: 0 },
     { groupId: 'missing', errorCode: ErrorCode.GROUP_ID_NOT_FOUND },
+  ]);
+});
+
+test('DescribeGroups: unknown, KIP-848 and share groups are Dead with no members; v6 adds GROUP_ID_NOT_FOUND (Kafka 4)', async () => {
+  const clock = new FakeClock();
+  const gc = new GroupCoordinator(null, {}, clock);
+  const orders = { name: 'orders', topicId: '00000000-0000-0000-0000-00000000000a', partitions: 2, internal: false };
+  gc.attachConsumerGroups(
+    new ConsumerGroupCoordinator(
+      null,
+      () => [orders],
+      () => 0,
+      {},
+      clock,
+    ),
+  );
+  const joined = await gc.consumer!.heartbeat(
+    {
+      groupId: 'kip848',
+      memberId: 'a',
+      memberEpoch: 0,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 30_000,
+      subscribedTopicNames: ['orders'],
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: [],
+    },
+    { clientId: 'c', clientHost: '/127.0.0.1' },
+  );
+  assert.equal(joined.errorCode, 0);
+  // A classic group holding only committed offsets: Empty, described at every version.
+  await gc.commitOffsets({
+    groupId: 'classic',
+    generationId: -1,
+    memberId: '',
+    groupInstanceId: null,
+    retentionTimeMs: -1,
+    topics: [],
+  });
+  const isShare = (g: string) => g === 'share';
+  const at = (v: number) =>
+    api
+      .describeGroups(gc, { groups: ['kip848', 'share', 'missing', 'classic'] }, v, isShare)
+      .groups.map((g) => [g.groupId, g.errorCode, g.errorMessage ?? null, g.groupState, g.members.length]);
+  for (const v of [0, 5])
+    assert.deepEqual(at(v), [
+      ['kip848', 0, null, 'Dead', 0],
+      ['share', 0, null, 'Dead', 0],
+      ['missing', 0, null, 'Dead', 0],
+      ['classic', 0, null, 'Empty', 0],
+    ]);
+  assert.deepEqual(at(6), [
+    ['kip848', ErrorCode.GROUP_ID_NOT_FOUND, 'Group kip848 is not a classic group.', 'Dead', 0],
+    ['share', ErrorCode.GROUP_ID_NOT_FOUND, 'Group share is not a classic group.', 'Dead', 0],
+    ['missing', ErrorCode.GROUP_ID_NOT_FOUND, 'Group missing not found.', 'Dead', 0],
+    ['classic', 0, null, 'Empty', 0],
   ]);
 });

@@ -147,14 +147,31 @@ export function offsetFetch(gc: GroupCoordinator, req: OffsetFetchRequest, versi
   return { throttleTimeMs: 0, ...gc.fetchOffsets(req) };
 }
 
-export function describeGroups(gc: GroupCoordinator, req: DescribeGroupsRequest): DescribeGroupsResponse {
+/**
+ * DescribeGroups describes classic groups only. An unknown group, and a group of another type (a
+ * KIP-848 consumer group, or a share group: `isOtherType`), is Dead with no members, as Kafka 4
+ * answers: with no error before v6, with GROUP_ID_NOT_FOUND and Kafka's message from v6 (KIP-1043).
+ */
+export function describeGroups(
+  gc: GroupCoordinator,
+  req: DescribeGroupsRequest,
+  version = 0,
+  isOtherType: (groupId: string) => boolean = () => false,
+): DescribeGroupsResponse {
   return {
     throttleTimeMs: 0,
     groups: req.groups.map((groupId) => {
       const unavailable = gc.unavailable(groupId);
-      return unavailable
-        ? { errorCode: unavailable, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }
-        : gc.describeGroup(groupId);
+      if (unavailable)
+        return { errorCode: unavailable, groupId, groupState: '', protocolType: '', protocolData: '', members: [] };
+      const d = gc.describeGroup(groupId);
+      if (version < 6 || d.groupState !== 'Dead') return d;
+      const other = gc.consumer?.group(groupId) !== undefined || isOtherType(groupId);
+      return {
+        ...d,
+        errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
+        errorMessage: other ? `Group ${groupId} is not a classic group.` : `Group ${groupId} not found.`,
+      };
     }),
   };
 }

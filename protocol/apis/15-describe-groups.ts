@@ -1,14 +1,15 @@
-// DescribeGroups (key 15), versions 0-5 (flexible from 5).
+// DescribeGroups (key 15), versions 0-6 (flexible from 5).
 //
 // Request => [groups STRING] (v3+ include_authorized_operations BOOLEAN)
 // Response v0 => [groups]; v1+ => throttle_time_ms [groups]
-//   groups => error_code group_id group_state protocol_type protocol_data [members]
-//     (v3+ authorized_operations INT32, INT32_MIN = not requested)
+//   groups => error_code (v6+ error_message NULLABLE_STRING) group_id group_state protocol_type
+//     protocol_data [members] (v3+ authorized_operations INT32, INT32_MIN = not requested)
 //     members => member_id (v4+ group_instance_id NULLABLE_STRING) client_id client_host
 //       member_metadata (BYTES) member_assignment (BYTES)
-//   group_state is Kafka's state name (Empty, PreparingRebalance, CompletingRebalance, Stable, Dead;
-//   for a consumer-protocol group Kafka 4 answers with its classic-equivalent state and protocol
-//   type "consumer"); an unknown group is described as Dead with no error.
+//   group_state is Kafka's state name (Empty, PreparingRebalance, CompletingRebalance, Stable, Dead).
+//   Only classic groups are described: Kafka 4 answers an unknown group, and a consumer-protocol
+//   (KIP-848) or share group, Dead with no members; with no error before v6, with GROUP_ID_NOT_FOUND
+//   and a message from v6 (KIP-1043).
 import type { ApiCodec } from '../api.js';
 import type { ProtocolReader } from '../primitives/reader.js';
 import type { ProtocolWriter } from '../primitives/writer.js';
@@ -29,6 +30,8 @@ export interface DescribedGroupMember {
 }
 export interface DescribedGroup {
   errorCode: number;
+  /** v6+ (absent = null). */
+  errorMessage?: string | null;
   groupId: string;
   groupState: string;
   protocolType: string;
@@ -48,7 +51,7 @@ export const describeGroupsCodec: ApiCodec<DescribeGroupsRequest, DescribeGroups
   apiKey: 15,
   name: 'DescribeGroups',
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 6,
   flexibleFrom: 5,
 
   decodeRequest(r: ProtocolReader, version: number): DescribeGroupsRequest {
@@ -63,11 +66,9 @@ export const describeGroupsCodec: ApiCodec<DescribeGroupsRequest, DescribeGroups
     const flex = version >= 5;
     if (version >= 1) w.int32(res.throttleTimeMs);
     w.arr(flex, res.groups, (gw, g) => {
-      gw.int16(g.errorCode)
-        .str(flex, g.groupId)
-        .str(flex, g.groupState)
-        .str(flex, g.protocolType)
-        .str(flex, g.protocolData);
+      gw.int16(g.errorCode);
+      if (version >= 6) gw.nullableStr(flex, g.errorMessage ?? null);
+      gw.str(flex, g.groupId).str(flex, g.groupState).str(flex, g.protocolType).str(flex, g.protocolData);
       gw.arr(flex, g.members, (mw, m) => {
         mw.str(flex, m.memberId);
         if (version >= 4) mw.nullableStr(flex, m.groupInstanceId ?? null);
@@ -95,6 +96,7 @@ export const describeGroupsCodec: ApiCodec<DescribeGroupsRequest, DescribeGroups
     const throttleTimeMs = version >= 1 ? r.int32() : 0;
     const groups = r.arr(flex, (g) => {
       const errorCode = g.int16();
+      const errorMessage = version >= 6 ? g.nullableStr(flex) : undefined;
       const groupId = g.str(flex);
       const groupState = g.str(flex);
       const protocolType = g.str(flex);
@@ -114,6 +116,7 @@ export const describeGroupsCodec: ApiCodec<DescribeGroupsRequest, DescribeGroups
         return member;
       });
       const out: DescribedGroup = { errorCode, groupId, groupState, protocolType, protocolData, members };
+      if (errorMessage !== undefined) out.errorMessage = errorMessage;
       if (version >= 3) out.authorizedOperations = g.int32();
       g.tags(flex);
       return out;

@@ -1,11 +1,12 @@
 // Codecs of the Kafka 4 consumer-group versions: Metadata v7-12 (topic ids, request by id),
 // OffsetCommit v8-9, OffsetFetch v6-9 (groups array, member id + epoch), ListGroups v3-5,
-// DescribeGroups v3-5, ConsumerGroupHeartbeat v0-1 and ConsumerGroupDescribe v0-1. Requests are
+// DescribeGroups v3-6, ConsumerGroupHeartbeat v0-1 and ConsumerGroupDescribe v0-1. Requests are
 // checked against bytes built by hand from Kafka's JSON schemas (the layout librdkafka 2.15
 // writes); responses round-trip through both directions byte for byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiCodec } from '../api.js';
+import { ErrorCode } from '../error-codes.js';
 import { ProtocolReader } from '../primitives/reader.js';
 import { ProtocolWriter } from '../primitives/writer.js';
 import { metadataCodec } from './03-metadata.js';
@@ -249,6 +250,51 @@ test('ListGroups v5 filters by state and type; DescribeGroups v5 has instance id
       ],
     },
   );
+});
+
+test('DescribeGroups v6 (KIP-1043): an error message follows the error code of each group', () => {
+  const dg = bytes((w) => w.uvarint(2).compactString('g').bool(false).uvarint(0));
+  const res = {
+    throttleTimeMs: 0,
+    groups: [
+      {
+        errorCode: ErrorCode.GROUP_ID_NOT_FOUND as number,
+        errorMessage: 'Group g is not a classic group.',
+        groupId: 'g',
+        groupState: 'Dead',
+        protocolType: '',
+        protocolData: '',
+        members: [],
+        authorizedOperations: -2147483648,
+      },
+    ],
+  };
+  roundTrip(describeGroupsCodec, 6, dg, { groups: ['g'], includeAuthorizedOperations: false }, res);
+  // The layout Kafka 4 writes: throttle, groups [error_code, error_message (compact nullable), group_id, ...].
+  assert.deepEqual(
+    bytes((w) => describeGroupsCodec.encodeResponse(w, 6, res)),
+    bytes((w) =>
+      w
+        .int32(0)
+        .uvarint(2)
+        .int16(69)
+        .compactNullableString('Group g is not a classic group.')
+        .compactString('g')
+        .compactString('Dead')
+        .compactString('')
+        .compactString('')
+        .uvarint(1)
+        .int32(-2147483648)
+        .uvarint(0)
+        .uvarint(0),
+    ),
+  );
+  // Before v6 there is no message on the wire: an encoded one is dropped.
+  const v5 = describeGroupsCodec.decodeResponse!(
+    new ProtocolReader(bytes((w) => describeGroupsCodec.encodeResponse(w, 5, res))),
+    5,
+  );
+  assert.equal(v5.groups[0].errorMessage, undefined);
 });
 
 test('ConsumerGroupHeartbeat v1 request as librdkafka writes it; the answer with and without an assignment', () => {

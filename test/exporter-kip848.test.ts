@@ -1,4 +1,4 @@
-// test-budget: 60s
+// test-budget: 90s
 // The exporter and `kafka-sre groups` on a 3-broker reference cluster with both group protocols
 // consuming one topic at once: a classic kafkajs group (JoinGroup/SyncGroup) and a KIP-848 group
 // of two @confluentinc/kafka-javascript (librdkafka 2.15) members with group.protocol=consumer.

@@ -41,7 +41,8 @@ function toResponse(req: FetchRequest, results: FetchPartitionResult[], ctx: Req
         highWatermark: r.highWatermark,
         lastStableOffset: r.lastStableOffset,
         logStartOffset: r.logStartOffset,
-        abortedTransactions: r.abortedTransactions,
+        // read_committed: a list even with an error, as before transactions existed (never null).
+        abortedTransactions: req.isolationLevel === 1 ? (r.abortedTransactions ?? []) : null,
         preferredReadReplica: -1,
         // Empty, never null, also with an error (as Kafka's MemoryRecords.EMPTY): librdkafka 2.15
         // rejects a null record set as a malformed response and stops fetching the partition.

@@ -1,6 +1,7 @@
 // test-budget: 120s
 // Transactions (KIP-98) on the 3-broker reference cluster with kafkajs 2.2.4's transactional
-// producer and its read_committed (default) and read_uncommitted consumers: commits and aborts,
+// producer and its read_committed (default) and read_uncommitted consumers (and once with
+// librdkafka 2.0.2 through confluent-kafka-python): commits and aborts,
 // the last stable offset, fencing of a zombie producer, the coordinator aborting a transaction
 // left open past its timeout, transactional offset commits (sendOffsets), and a transaction that
 // commits after its coordinator broker was SIGKILLed (state reloaded from `__transaction_state` by
@@ -10,7 +11,7 @@ import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { findCoordinatorCodec } from '../protocol/apis/10-find-coordinator.js';
 import { listOffsetsCodec } from '../protocol/apis/02-list-offsets.js';
-import { processFixture, waitFor } from './support/processes.js';
+import { processFixture, runCommand, waitFor } from './support/processes.js';
 import { RawClient, tempDir } from './broker-support.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
 
@@ -205,6 +206,69 @@ test('sendOffsets: transactional offset commits count only when the transaction 
   assert.equal(await committedOffset(), '5');
   await commitWith('9', false);
   assert.equal(await committedOffset(), '5', 'the aborted transaction did not move the committed offset');
+});
+
+// argv: bootstrap. librdkafka 2.0.2: commit, abort (flushed first: librdkafka purges unsent
+// records of an aborted transaction), send_offsets_to_transaction, a second instance fencing the
+// first, then read_committed and read_uncommitted consumers. Prints one JSON line.
+const RDKAFKA_TXN = `
+import sys, json
+from confluent_kafka import Producer, Consumer, KafkaException, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+bs = sys.argv[1]
+a = AdminClient({'bootstrap.servers': bs})
+for f in a.create_topics([NewTopic('rdk-txn', 2, 3)]).values():
+    f.result()
+p = Producer({'bootstrap.servers': bs, 'transactional.id': 'rdk-1', 'transaction.timeout.ms': 10000})
+p.init_transactions(30)
+def txn(prefix, commit):
+    p.begin_transaction()
+    for i in range(4):
+        p.produce('rdk-txn', key=str(i), value='%s-%d' % (prefix, i))
+    p.flush(30)
+    if commit: p.commit_transaction(30)
+    else: p.abort_transaction(30)
+txn('c1', True); txn('a1', False); txn('c2', True)
+c0 = Consumer({'bootstrap.servers': bs, 'group.id': 'rdk-ctp', 'enable.auto.commit': False})
+p.begin_transaction()
+p.produce('rdk-txn', key='o', value='o-7')
+p.send_offsets_to_transaction([TopicPartition('rdk-txn', 0, 7)], c0.consumer_group_metadata(), 30)
+p.commit_transaction(30)
+committed = c0.committed([TopicPartition('rdk-txn', 0)], timeout=10)[0].offset
+c0.close()
+Producer({'bootstrap.servers': bs, 'transactional.id': 'rdk-1'}).init_transactions(30)
+fenced = None
+try:
+    p.begin_transaction(); p.produce('rdk-txn', key='z', value='z-0'); p.commit_transaction(10)
+except KafkaException as e:
+    fenced = e.args[0].code()
+def read(iso):
+    c = Consumer({'bootstrap.servers': bs, 'group.id': 'rdk-read-' + iso, 'auto.offset.reset': 'earliest', 'isolation.level': iso})
+    c.subscribe(['rdk-txn'])
+    out, empty = [], 0
+    while empty < 4:
+        m = c.poll(1)
+        if m is None: empty += 1; continue
+        if not m.error(): out.append(m.value().decode())
+    c.close()
+    return sorted(out)
+print(json.dumps({'committedOffset': committed, 'fenced': fenced, 'read_committed': read('read_committed'), 'read_uncommitted': read('read_uncommitted')}))
+`;
+
+test('librdkafka 2.0.2 (confluent-kafka-python): commit, abort, send_offsets, fencing, both isolation levels', async () => {
+  const r = await runCommand('/usr/bin/python3', ['-c', RDKAFKA_TXN, cluster.bootstrap], { timeoutMs: 90_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    committedOffset: number;
+    fenced: number | null;
+    read_committed: string[];
+    read_uncommitted: string[];
+  };
+  const vals = (prefix: string) => [0, 1, 2, 3].map((i) => `${prefix}-${i}`);
+  assert.equal(out.committedOffset, 7, 'the offset sent in the committed transaction');
+  assert.equal(out.fenced, -144, 'the first instance is fenced (_FENCED) after a second init_transactions');
+  assert.deepEqual(out.read_committed, [...vals('c1'), ...vals('c2'), 'o-7']);
+  assert.deepEqual(out.read_uncommitted, [...vals('a1'), ...vals('c1'), ...vals('c2'), 'o-7']);
 });
 
 test('the coordinator broker is SIGKILLed between transactions: the next transaction commits', async () => {

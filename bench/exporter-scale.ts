@@ -48,6 +48,8 @@ import {
 } from './support/burrow.js';
 
 const PARTITIONS = 10;
+/** Topics per CreateTopics request. */
+const CREATE_BATCH = 20;
 const SCRAPE_GAP_MS = 20;
 /** Both tools' collection interval, as in the issue's comparison. */
 const INTERVAL_MS = 10_000;
@@ -242,11 +244,32 @@ async function benchCluster(topics: number) {
     await admin.connect();
     const names = Array.from({ length: topics }, (_, i) => `bench-${String(i).padStart(5, '0')}`);
     const setupStart = Date.now();
-    for (let i = 0; i < names.length; i += 100)
-      await admin.createTopics({
-        waitForLeaders: false,
-        topics: names.slice(i, i + 100).map((topic) => ({ topic, numPartitions: PARTITIONS })),
-      });
+    // Small batches, asked again on failure: with thousands of topics the one broker may answer a
+    // CreateTopics after the request timeout (seen at ~1,500 topics in batches of 100, load ~20);
+    // topics it made meanwhile are "already exists" the second time. Progress goes to stderr.
+    for (let i = 0; i < names.length; i += CREATE_BATCH) {
+      const batch = names.slice(i, i + CREATE_BATCH);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin.createTopics({
+            waitForLeaders: false,
+            topics: batch.map((topic) => ({ topic, numPartitions: PARTITIONS })),
+          });
+          break;
+        } catch (e) {
+          if (attempt === 5) throw e;
+          process.stderr.write(`exporter-scale: CreateTopics from ${batch[0]}: ${(e as Error).message}; again\n`);
+        }
+      }
+      if (topics >= 1000 && (i / CREATE_BATCH) % 50 === 49)
+        process.stderr.write(
+          `exporter-scale: ${i + batch.length} of ${topics} topics after ${Math.round((Date.now() - setupStart) / 1000)} s\n`,
+        );
+    }
+    const step = (what: string) =>
+      topics >= 1000 &&
+      process.stderr.write(`exporter-scale: ${what} after ${Math.round((Date.now() - setupStart) / 1000)} s\n`);
+    step('topics created');
     const producer = kafka.producer();
     await producer.connect();
     for (let i = 0; i < names.length; i += 50) {
@@ -259,6 +282,7 @@ async function benchCluster(topics: number) {
       });
     }
     await producer.disconnect();
+    step('one record per partition written');
     const groups = topics; // as many groups as topics, each committed on 2 topics
     const client = new ClusterClient({
       name: CLUSTER,
@@ -284,6 +308,7 @@ async function benchCluster(topics: number) {
     );
     await client.close();
     await admin.disconnect();
+    step('groups committed');
     const setupSeconds = (Date.now() - setupStart) / 1000;
     return { broker, dataDir, brokerPort, groups, setupSeconds };
   } catch (e) {

@@ -32,11 +32,11 @@
 //   Node, the tsx loader and the CLI's modules, which the exporter's data adds to.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient, createKafka, mapLimit } from '../kafka-client/index.js';
-import { freePort } from '../test/support/ports.js';
+import { freePort, freePortBase } from '../test/support/ports.js';
 import { cliEntry, repoRoot, waitFor, waitForPort } from '../test/support/processes.js';
 import {
   burrowAvailable,
@@ -57,6 +57,8 @@ const CLUSTER = 'bench';
 
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const windowSeconds = Number(flag('window') ?? 60);
+/** `--brokers=N`: reference brokers (default 1; more: a cluster, one process per broker). */
+const brokerCount = Number(flag('brokers') ?? 1);
 const withBurrow = !process.argv.includes('--no-burrow');
 
 /** `--exporter-node-options=...`: NODE_OPTIONS for the exporter process only (e.g. V8 heap flags). */
@@ -225,20 +227,33 @@ const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice
  */
 async function benchCluster(topics: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kafka-sre-bench-'));
-  const brokerPort = await freePort();
-  const broker = startCli([
-    'broker',
-    '--brokers',
-    '1',
-    '--data-dir',
-    dataDir,
-    '--port',
-    String(brokerPort),
-    '--metrics-port',
-    String(await freePort()),
-  ]);
+  let brokerPort: number;
+  let brokerArgs: string[];
+  if (brokerCount === 1) {
+    brokerPort = await freePort();
+    brokerArgs = ['broker', '--brokers', '1', '--data-dir', dataDir, '--port', String(brokerPort)];
+    brokerArgs.push('--metrics-port', String(await freePort()));
+  } else {
+    // A cluster: each broker its own process, so each holds only its share of the partitions'
+    // open files (one broker process stops at about the file limit, 20,000 here, in partitions).
+    brokerPort = await freePortBase(brokerCount, 100, [0, 10, 20]);
+    const configFile = join(dataDir, 'cluster.yaml');
+    const broker = {
+      brokers: brokerCount,
+      controllers: Math.min(3, brokerCount),
+      dataDir: join(dataDir, 'cluster'),
+      port: brokerPort,
+      interBrokerPort: brokerPort + 10,
+      controllerPort: brokerPort + 20,
+      metricsPort: await freePortBase(brokerCount, 1),
+      launcherPort: await freePort(),
+    };
+    writeFileSync(configFile, JSON.stringify({ log: { level: 'warn' }, broker }));
+    brokerArgs = ['--config', configFile, 'broker'];
+  }
+  const broker = startCli(brokerArgs);
   try {
-    await waitForPort(brokerPort, 60_000);
+    for (let i = 0; i < brokerCount; i++) await waitForPort(brokerPort + 100 * i, 120_000);
     const kafka = createKafka({ clientId: 'bench', brokers: [`127.0.0.1:${brokerPort}`], requestTimeout: 60_000 });
     const admin = kafka.admin();
     await admin.connect();
@@ -253,7 +268,7 @@ async function benchCluster(topics: number) {
         try {
           await admin.createTopics({
             waitForLeaders: false,
-            topics: batch.map((topic) => ({ topic, numPartitions: PARTITIONS })),
+            topics: batch.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
           });
           break;
         } catch (e) {
@@ -595,6 +610,7 @@ async function fleetRun(topics: number, replicas: number, scrapes: number) {
       partitions: topics * PARTITIONS,
       groups,
       replicas,
+      brokers: brokerCount,
       setupSeconds,
       loadAverage: loadAverage(),
       secondsUntilEveryGroupExportedOnce: round(coveredSeconds),

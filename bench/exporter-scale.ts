@@ -57,6 +57,8 @@ const CLUSTER = 'bench';
 
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const windowSeconds = Number(flag('window') ?? 60);
+/** `--series-limit=N`: the exporters' series limit (at 50,000 partitions the cluster-wide series alone pass 300,000). */
+const seriesLimit = Number(flag('series-limit') ?? 300_000);
 /** `--brokers=N`: reference brokers (default 1; more: a cluster, one process per broker). */
 const brokerCount = Number(flag('brokers') ?? 1);
 const withBurrow = !process.argv.includes('--no-burrow');
@@ -81,7 +83,7 @@ function exporterArgs(brokerPort: number, port: number): string[] {
     '--log-level',
     'warn',
     '--series-limit',
-    '300000',
+    String(seriesLimit),
   ];
 }
 
@@ -593,6 +595,7 @@ async function fleetRun(topics: number, replicas: number, scrapes: number) {
           shardPartitions: metricIn(text, 'kafka_sre_exporter_shard_partitions'),
           clusterWide: /^kafka_brokers\{/m.test(text),
           series: metricIn(text, 'kafka_sre_exporter_series'),
+          seriesLimitReached: metricIn(text, 'kafka_sre_exporter_series_limit_reached') === 1,
           cycleMaxSeconds: cycles[k].length ? Math.max(...cycles[k]) : null,
           cycleSamples: cycles[k],
           gzipScrapeMs: {
@@ -611,6 +614,7 @@ async function fleetRun(topics: number, replicas: number, scrapes: number) {
       groups,
       replicas,
       brokers: brokerCount,
+      seriesLimit,
       setupSeconds,
       loadAverage: loadAverage(),
       secondsUntilEveryGroupExportedOnce: round(coveredSeconds),

@@ -32,11 +32,11 @@
 //   Node, the tsx loader and the CLI's modules, which the exporter's data adds to.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterClient, createKafka, mapLimit } from '../kafka-client/index.js';
-import { freePort } from '../test/support/ports.js';
+import { freePort, freePortBase } from '../test/support/ports.js';
 import { cliEntry, repoRoot, waitFor, waitForPort } from '../test/support/processes.js';
 import {
   burrowAvailable,
@@ -48,6 +48,8 @@ import {
 } from './support/burrow.js';
 
 const PARTITIONS = 10;
+/** Topics per CreateTopics request. */
+const CREATE_BATCH = 20;
 const SCRAPE_GAP_MS = 20;
 /** Both tools' collection interval, as in the issue's comparison. */
 const INTERVAL_MS = 10_000;
@@ -55,6 +57,10 @@ const CLUSTER = 'bench';
 
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const windowSeconds = Number(flag('window') ?? 60);
+/** `--series-limit=N`: the exporters' series limit (at 50,000 partitions the cluster-wide series alone pass 300,000). */
+const seriesLimit = Number(flag('series-limit') ?? 300_000);
+/** `--brokers=N`: reference brokers (default 1; more: a cluster, one process per broker). */
+const brokerCount = Number(flag('brokers') ?? 1);
 const withBurrow = !process.argv.includes('--no-burrow');
 
 /** `--exporter-node-options=...`: NODE_OPTIONS for the exporter process only (e.g. V8 heap flags). */
@@ -77,7 +83,7 @@ function exporterArgs(brokerPort: number, port: number): string[] {
     '--log-level',
     'warn',
     '--series-limit',
-    '300000',
+    String(seriesLimit),
   ];
 }
 
@@ -223,30 +229,64 @@ const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice
  */
 async function benchCluster(topics: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kafka-sre-bench-'));
-  const brokerPort = await freePort();
-  const broker = startCli([
-    'broker',
-    '--brokers',
-    '1',
-    '--data-dir',
-    dataDir,
-    '--port',
-    String(brokerPort),
-    '--metrics-port',
-    String(await freePort()),
-  ]);
+  let brokerPort: number;
+  let brokerArgs: string[];
+  if (brokerCount === 1) {
+    brokerPort = await freePort();
+    brokerArgs = ['broker', '--brokers', '1', '--data-dir', dataDir, '--port', String(brokerPort)];
+    brokerArgs.push('--metrics-port', String(await freePort()));
+  } else {
+    // A cluster: each broker its own process, so each holds only its share of the partitions'
+    // open files (one broker process stops at about the file limit, 20,000 here, in partitions).
+    brokerPort = await freePortBase(brokerCount, 100, [0, 10, 20]);
+    const configFile = join(dataDir, 'cluster.yaml');
+    const broker = {
+      brokers: brokerCount,
+      controllers: Math.min(3, brokerCount),
+      dataDir: join(dataDir, 'cluster'),
+      port: brokerPort,
+      interBrokerPort: brokerPort + 10,
+      controllerPort: brokerPort + 20,
+      metricsPort: await freePortBase(brokerCount, 1),
+      launcherPort: await freePort(),
+    };
+    writeFileSync(configFile, JSON.stringify({ log: { level: 'warn' }, broker }));
+    brokerArgs = ['--config', configFile, 'broker'];
+  }
+  const broker = startCli(brokerArgs);
   try {
-    await waitForPort(brokerPort, 60_000);
+    for (let i = 0; i < brokerCount; i++) await waitForPort(brokerPort + 100 * i, 120_000);
     const kafka = createKafka({ clientId: 'bench', brokers: [`127.0.0.1:${brokerPort}`], requestTimeout: 60_000 });
     const admin = kafka.admin();
     await admin.connect();
     const names = Array.from({ length: topics }, (_, i) => `bench-${String(i).padStart(5, '0')}`);
     const setupStart = Date.now();
-    for (let i = 0; i < names.length; i += 100)
-      await admin.createTopics({
-        waitForLeaders: false,
-        topics: names.slice(i, i + 100).map((topic) => ({ topic, numPartitions: PARTITIONS })),
-      });
+    // Small batches, asked again on failure: with thousands of topics the one broker may answer a
+    // CreateTopics after the request timeout (seen at ~1,500 topics in batches of 100, load ~20);
+    // topics it made meanwhile are "already exists" the second time. Progress goes to stderr.
+    for (let i = 0; i < names.length; i += CREATE_BATCH) {
+      const batch = names.slice(i, i + CREATE_BATCH);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin.createTopics({
+            waitForLeaders: false,
+            topics: batch.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+          });
+          break;
+        } catch (e) {
+          if (attempt === 5) throw e;
+          process.stderr.write(`exporter-scale: CreateTopics from ${batch[0]}: ${(e as Error).message}; again\n`);
+        }
+      }
+      if (topics >= 1000 && (i / CREATE_BATCH) % 50 === 49)
+        process.stderr.write(
+          `exporter-scale: ${i + batch.length} of ${topics} topics after ${Math.round((Date.now() - setupStart) / 1000)} s\n`,
+        );
+    }
+    const step = (what: string) =>
+      topics >= 1000 &&
+      process.stderr.write(`exporter-scale: ${what} after ${Math.round((Date.now() - setupStart) / 1000)} s\n`);
+    step('topics created');
     const producer = kafka.producer();
     await producer.connect();
     for (let i = 0; i < names.length; i += 50) {
@@ -259,6 +299,7 @@ async function benchCluster(topics: number) {
       });
     }
     await producer.disconnect();
+    step('one record per partition written');
     const groups = topics; // as many groups as topics, each committed on 2 topics
     const client = new ClusterClient({
       name: CLUSTER,
@@ -284,6 +325,7 @@ async function benchCluster(topics: number) {
     );
     await client.close();
     await admin.disconnect();
+    step('groups committed');
     const setupSeconds = (Date.now() - setupStart) / 1000;
     return { broker, dataDir, brokerPort, groups, setupSeconds };
   } catch (e) {
@@ -553,6 +595,7 @@ async function fleetRun(topics: number, replicas: number, scrapes: number) {
           shardPartitions: metricIn(text, 'kafka_sre_exporter_shard_partitions'),
           clusterWide: /^kafka_brokers\{/m.test(text),
           series: metricIn(text, 'kafka_sre_exporter_series'),
+          seriesLimitReached: metricIn(text, 'kafka_sre_exporter_series_limit_reached') === 1,
           cycleMaxSeconds: cycles[k].length ? Math.max(...cycles[k]) : null,
           cycleSamples: cycles[k],
           gzipScrapeMs: {
@@ -570,6 +613,8 @@ async function fleetRun(topics: number, replicas: number, scrapes: number) {
       partitions: topics * PARTITIONS,
       groups,
       replicas,
+      brokers: brokerCount,
+      seriesLimit,
       setupSeconds,
       loadAverage: loadAverage(),
       secondsUntilEveryGroupExportedOnce: round(coveredSeconds),

@@ -4,8 +4,32 @@
 // group export each group's lag series exactly once between them and the cluster-wide series
 // once; a SIGKILLed replica's groups are exported again, exactly once, within 30 s (session
 // timeout 10 s + intervals); restarted, it takes back a share.
+//
+// A real Prometheus scrapes all three replica addresses (1 s) with the generated rules loaded, and
+// afterwards says, per group, how long `sum by (consumergroup) (kafka_consumergroup_lag_sum)`
+// had no value (and `max ... kafka_consumergroup_lag_seconds`). "Gap" here is what a query
+// sees: a killed replica's series go stale at Prometheus' first failed scrape of it (staleness
+// markers), a group the old owner stopped exporting at its first scrape without it; the new
+// owner's series count from its first scrape with them. Two kinds of handover, two bounds:
+// - planned (the restarted replica joins and the shares are dealt anew): the old owner exports
+//   until the new assignment arrives, then every replica collects at once, so a moved group is
+//   missing (or counted twice) for the difference of two replicas' publish times: at most two
+//   cycles plus a scrape at each end, whatever the interval. Within one interval when cycles are
+//   short next to it (the default 15 s); at this test's 2 s interval on a loaded machine it can be
+//   two intervals, so that bound, not the interval, is asserted, and both are printed.
+// - crash (SIGKILL): nobody can take a dead replica's groups before the coordinator expels it
+//   (session timeout 10 s) and the survivors rejoin (heartbeat 3 s) and collect: its groups have
+//   no value for about that long, more than one interval unless the interval is about 15 s. The
+//   issue's "no gap longer than one interval" does not hold for a crash at shorter intervals;
+//   asserted: within the failover bound (30 s), only the dead replica's groups; value printed.
+// The fleet alerts (KafkaExporterGroupsExportedTwice, KafkaExporterGroupsUnexported) must not
+// fire (their `for` is 5 m): how long each was pending is printed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { alertsSection } from '../common/config/sections/alerts.js';
+import { generateFiles, OUTPUT_LAYOUT } from '../alerts/generate.js';
+import { writeFiles } from '../alerts/write.js';
 import { ClusterClient, mapLimit } from '../kafka-client/index.js';
 import { processFixture, waitFor, type RunningProcess } from './support/processes.js';
 import { tempDir } from './broker-support.js';
@@ -18,16 +42,57 @@ const dir = tempDir('exporter-fleet');
 const GROUPS = 200;
 const TOPIC = 'fleet-orders';
 const PARTITIONS = 2;
+const RECORDS = 40;
+const COMMITTED = 5;
+/** Every group's kafka_consumergroup_lag_sum: committed 5 on both partitions of 20 records each. */
+const STEADY_LAG_SUM = PARTITIONS * (RECORDS / PARTITIONS - COMMITTED);
+const INTERVAL_MS = 2000;
+const SCRAPE_S = 1;
+/** The issue's failover bound: session timeout 10 s plus intervals. */
+const FAILOVER_MS = 30_000;
+const groupIds = Array.from({ length: GROUPS }, (_, i) => `fleet-g${String(i).padStart(3, '0')}`);
 let cluster: ClusterProc;
+/** One /metrics port per replica slot: a restarted replica comes back on its victim's port (a pod's address). */
+let replicaPorts: number[] = [];
+let promUrl = '';
 
 interface Replica {
   proc: RunningProcess;
+  port: number;
   url: string;
 }
 const replicas: Replica[] = [];
 
+/** Prometheus scraping every replica slot every second, the generated rules loaded (evaluated every second). */
+async function startPrometheus(): Promise<void> {
+  const [promPort, amPort] = await Promise.all([freePort(), freePort()]);
+  const config = alertsSection.parse({
+    evaluationInterval: `${SCRAPE_S}s`,
+    scrape: {
+      interval: `${SCRAPE_S}s`,
+      // Nothing listens there: no alert is expected to fire, and none may reach anyone else's.
+      alertmanagers: [`127.0.0.1:${amPort}`],
+      clusters: [{ name: 'fleet', exporters: replicaPorts.map((p) => `127.0.0.1:${p}`) }],
+    },
+  });
+  const promDir = join(dir, 'prometheus');
+  writeFiles(promDir, generateFiles(config, { reference: { brokers: 0, host: '127.0.0.1', metricsPort: 0 } }));
+  promUrl = `http://127.0.0.1:${promPort}`;
+  await fx.start(
+    'prometheus',
+    [
+      `--config.file=${join(promDir, OUTPUT_LAYOUT.prometheusConfig)}`,
+      `--storage.tsdb.path=${join(promDir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+      '--log.level=warn',
+    ],
+    { readyPort: promPort, name: 'prometheus' },
+  );
+}
+
 before(async () => {
-  cluster = await startClusterProc(fx, dir);
+  replicaPorts = await Promise.all([freePort(), freePort(), freePort()]);
+  [cluster] = await Promise.all([startClusterProc(fx, dir), startPrometheus()]);
   const client = new ClusterClient({ name: 'setup', bootstrap: cluster.bootstrap.split(',') });
   const admin = client.admin();
   await admin.createTopics({
@@ -38,18 +103,15 @@ before(async () => {
   await producer.connect();
   await producer.send({
     topic: TOPIC,
-    messages: Array.from({ length: 40 }, (_, i) => ({ partition: i % PARTITIONS, value: `r${i}` })),
+    messages: Array.from({ length: RECORDS }, (_, i) => ({ partition: i % PARTITIONS, value: `r${i}` })),
   });
   await producer.disconnect();
   // Committed offsets only (OffsetCommit with generation -1): groups without a live member, cheap.
-  await mapLimit(
-    Array.from({ length: GROUPS }, (_, i) => `fleet-g${String(i).padStart(3, '0')}`),
-    10,
-    (g) =>
-      client.commitOffsets(
-        g,
-        Array.from({ length: PARTITIONS }, (_, p) => ({ topic: TOPIC, partition: p, offset: 5 })),
-      ),
+  await mapLimit(groupIds, 10, (g) =>
+    client.commitOffsets(
+      g,
+      Array.from({ length: PARTITIONS }, (_, p) => ({ topic: TOPIC, partition: p, offset: COMMITTED })),
+    ),
   );
   await client.close();
 });
@@ -59,8 +121,7 @@ after(async () => {
   await cluster?.stop();
 });
 
-async function startReplica(): Promise<Replica> {
-  const port = await freePort();
+async function startReplica(port: number): Promise<Replica> {
   const proc = await fx.startCli(
     [
       'exporter',
@@ -71,14 +132,14 @@ async function startReplica(): Promise<Replica> {
       '--port',
       String(port),
       '--interval',
-      '2000',
+      String(INTERVAL_MS),
       '--no-probe',
       '--coordination-group',
       'kafka-sre-exporters',
     ],
     { readyWhen: /listening on/, readyTimeoutMs: 60_000, name: `exporter-${replicas.length}` },
   );
-  const r = { proc, url: `http://127.0.0.1:${port}` };
+  const r = { proc, port, url: `http://127.0.0.1:${port}` };
   replicas.push(r);
   return r;
 }
@@ -156,20 +217,90 @@ async function untilExactlyOnce(live: readonly Replica[], timeoutMs: number, wha
   }
 }
 
+interface RangeSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+
+/** Prometheus' query_range over [fromS, toS] (unix seconds) at `stepS`. */
+async function queryRange(query: string, fromS: number, toS: number, stepS: number): Promise<RangeSeries[]> {
+  const u = new URL('/api/v1/query_range', promUrl);
+  u.searchParams.set('query', query);
+  u.searchParams.set('start', String(fromS));
+  u.searchParams.set('end', String(toS));
+  u.searchParams.set('step', `${stepS}s`);
+  const body = (await (await fetch(u)).json()) as { status: string; error?: string; data: { result: RangeSeries[] } };
+  if (body.status !== 'success') throw new Error(`${query}: ${body.error}`);
+  return body.data.result;
+}
+
+/** A run of evaluation steps at which a group's query had no value. */
+interface Gap {
+  group: string;
+  fromS: number;
+  seconds: number;
+}
+
+/**
+ * Per group (label `consumergroup`), the runs of steps in [fromS, toS] without a value, and its
+ * longest run of steps with the value above `steady` (the group counted by two replicas at once).
+ */
+function gapsOf(
+  series: readonly RangeSeries[],
+  fromS: number,
+  toS: number,
+  stepS: number,
+  steady?: number,
+): { gaps: Gap[]; doubledS: Map<string, number>; missingAtStart: string[] } {
+  const byGroup = new Map(
+    series.map((s) => [s.metric.consumergroup, new Map(s.values.map(([t, v]) => [Math.round(t), Number(v)]))]),
+  );
+  const gaps: Gap[] = [];
+  const doubledS = new Map<string, number>();
+  const missingAtStart: string[] = [];
+  for (const group of groupIds) {
+    const values = byGroup.get(group) ?? new Map<number, number>();
+    if (!values.has(fromS)) missingAtStart.push(group);
+    let runFrom: number | undefined;
+    let doubledRun = 0;
+    for (let t = fromS; t <= toS; t += stepS) {
+      const v = values.get(t);
+      if (v === undefined) runFrom ??= t;
+      else if (runFrom !== undefined) {
+        gaps.push({ group, fromS: runFrom, seconds: t - runFrom });
+        runFrom = undefined;
+      }
+      doubledRun = steady !== undefined && v !== undefined && v > steady ? doubledRun + stepS : 0;
+      if (doubledRun > (doubledS.get(group) ?? 0)) doubledS.set(group, doubledRun);
+    }
+    if (runFrom !== undefined) gaps.push({ group, fromS: runFrom, seconds: toS + stepS - runFrom });
+  }
+  return { gaps, doubledS, missingAtStart };
+}
+
+const longest = (gaps: readonly Gap[]) =>
+  gaps.reduce<Gap | undefined>((m, g) => (m && m.seconds >= g.seconds ? m : g), undefined);
+const describeGap = (g: Gap | undefined, t0: number) =>
+  g ? `${g.seconds} s (${g.group}, from ${g.fromS - t0} s after the SIGKILL)` : 'none';
+
 test('2 then 3 replicas export every group exactly once; a SIGKILLed replica is covered within 30 s; restarted, it takes a share', async () => {
-  const [a, b] = await Promise.all([startReplica(), startReplica()]);
+  const [a, b] = await Promise.all([startReplica(replicaPorts[0]), startReplica(replicaPorts[1])]);
   const two = await untilExactlyOnce([a, b], 60_000, 'two replicas sharing 200 groups');
   assert.ok(
     two.shardGroups.every((n) => n > 0),
     describe(two),
   );
 
-  const c = await startReplica();
+  const c = await startReplica(replicaPorts[2]);
   const three = await untilExactlyOnce([a, b, c], 60_000, 'three replicas sharing 200 groups');
   assert.ok(
     three.shardGroups.every((n) => n > 0),
     describe(three),
   );
+
+  // Prometheus' window starts a second before the SIGKILL: let it scrape the settled three-way
+  // share first (the 2 -> 3 handover just before has gaps of its own).
+  await new Promise((r) => setTimeout(r, 3 * SCRAPE_S * 1000));
 
   // SIGKILL the replica that holds coordination partition 0 (it exports the cluster-wide series
   // too): the hardest case, both its groups and the cluster series must move.
@@ -186,11 +317,98 @@ test('2 then 3 replicas export every group exactly once; a SIGKILLed replica is 
   assert.ok(coveredMs < 30_000, `covered after ${coveredMs} ms`);
   process.stdout.write(`# failover: every group exported exactly once again ${coveredMs} ms after SIGKILL\n`);
 
-  const back = await startReplica();
+  const restartedAt = Date.now();
+  const back = await startReplica(victim.port);
   const rejoined = await untilExactlyOnce([...survivors, back], 60_000, 'the restarted replica taking back a share');
   assert.ok(
     rejoined.shardGroups.every((n) => n > 0),
     describe(rejoined),
   );
   assert.ok(after.shardGroups.every((n) => n > 0));
+
+  // What Prometheus saw, from before the SIGKILL to a few scrapes after the restarted replica's share settled.
+  await new Promise((r) => setTimeout(r, 3 * SCRAPE_S * 1000));
+  const fromS = Math.floor(killedAt / 1000) - SCRAPE_S;
+  const toS = Math.floor(Date.now() / 1000) - SCRAPE_S;
+  const restartS = Math.floor(restartedAt / 1000);
+  const killS = Math.floor(killedAt / 1000);
+  const sel = `cluster="fleet",consumergroup=~"fleet-g.*"`;
+  const lagSum = gapsOf(
+    await queryRange(`sum by (consumergroup) (kafka_consumergroup_lag_sum{${sel}})`, fromS, toS, SCRAPE_S),
+    fromS,
+    toS,
+    SCRAPE_S,
+    STEADY_LAG_SUM,
+  );
+  const lagSeconds = gapsOf(
+    await queryRange(`max by (consumergroup) (kafka_consumergroup_lag_seconds{${sel}})`, fromS, toS, SCRAPE_S),
+    fromS,
+    toS,
+    SCRAPE_S,
+  );
+  assert.deepEqual(lagSum.missingAtStart, [], 'Prometheus had every group before the SIGKILL');
+  assert.deepEqual(lagSeconds.missingAtStart, [], 'Prometheus had every group before the SIGKILL');
+  const crash = (gs: Gap[]) => gs.filter((g) => g.fromS < restartS);
+  const planned = (gs: Gap[]) => gs.filter((g) => g.fromS >= restartS);
+  const victimsGroups = [
+    ...new Set(
+      scrapes[holder].filter((s) => s.name === 'kafka_consumergroup_lag_sum').map((s) => s.labels.consumergroup),
+    ),
+  ];
+  const steadyGroup = victimsGroups[0];
+  const doubled = [...lagSum.doubledS.values()];
+  process.stdout.write(
+    `# prometheus (scrape ${SCRAPE_S} s, interval ${INTERVAL_MS / 1000} s): longest gap in sum(lag_sum) by group after the SIGKILL ${describeGap(longest(crash(lagSum.gaps)), killS)}` +
+      ` (${crash(lagSum.gaps).length} gaps, ${steadyGroup}: ${longest(crash(lagSum.gaps).filter((g) => g.group === steadyGroup))?.seconds ?? 0} s),` +
+      ` after the restart ${describeGap(longest(planned(lagSum.gaps)), killS)} (${planned(lagSum.gaps).length} gaps);` +
+      ` lag_seconds: ${describeGap(longest(crash(lagSeconds.gaps)), killS)} / ${describeGap(longest(planned(lagSeconds.gaps)), killS)};` +
+      ` counted twice: ${doubled.length} groups, at most ${Math.max(0, ...doubled)} s\n`,
+  );
+  // Planned handover: every replica collects at once on the new assignment (after the cycle in
+  // progress, if any), so a moved group's gap, or its overlap (counted twice), is the difference
+  // between two replicas' publish times: at most two cycles, plus a scrape at each end.
+  const [cycles] = await queryRange(
+    `max(max_over_time(kafka_sre_exporter_collection_duration_seconds{cluster="fleet"}[${toS - fromS}s]))`,
+    toS,
+    toS,
+    SCRAPE_S,
+  );
+  const maxCycleS = Number(cycles?.values[0]?.[1] ?? NaN);
+  const boundS = Math.max(INTERVAL_MS / 1000, 2 * maxCycleS + 2 * SCRAPE_S);
+  process.stdout.write(
+    `# planned handover: longest gap ${longest(planned(lagSum.gaps))?.seconds ?? 0} s, longest overlap ${Math.max(0, ...doubled)} s; one interval ${INTERVAL_MS / 1000} s, longest cycle ${maxCycleS.toFixed(2)} s, bound ${boundS.toFixed(1)} s\n`,
+  );
+  // Crash: the dead replica's groups come back within the failover bound, and only they have a gap that long.
+  for (const g of crash(lagSum.gaps)) {
+    assert.ok(g.seconds * 1000 <= FAILOVER_MS, `gap after the SIGKILL: ${describeGap(g, killS)}`);
+    // The survivors deal their own shares anew too: those groups move as in a planned handover.
+    if (g.seconds > boundS)
+      assert.ok(victimsGroups.includes(g.group), `a survivor's group had a gap: ${describeGap(g, killS)}`);
+  }
+  for (const g of crash(lagSeconds.gaps)) assert.ok(g.seconds * 1000 <= FAILOVER_MS, describeGap(g, killS));
+  assert.ok(Number.isFinite(maxCycleS), 'collection durations scraped');
+  for (const g of [...planned(lagSum.gaps), ...planned(lagSeconds.gaps)])
+    assert.ok(g.seconds <= boundS, `gap after the restart: ${describeGap(g, killS)}, bound ${boundS} s`);
+  for (const [group, s] of lagSum.doubledS)
+    assert.ok(s <= boundS, `${group} counted twice for ${s} s, bound ${boundS} s`);
+
+  // The fleet alerts were at most pending (their `for` is 5 m): report how long each was.
+  const alerts = await queryRange(
+    'ALERTS{alertname=~"KafkaExporterGroups(ExportedTwice|Unexported)"}',
+    fromS,
+    toS,
+    SCRAPE_S,
+  );
+  assert.deepEqual(
+    alerts.filter((s) => s.metric.alertstate === 'firing').map((s) => s.metric.alertname),
+    [],
+  );
+  const pending = new Map<string, { series: number; maxS: number }>();
+  for (const s of alerts) {
+    const p = pending.get(s.metric.alertname) ?? { series: 0, maxS: 0 };
+    pending.set(s.metric.alertname, { series: p.series + 1, maxS: Math.max(p.maxS, s.values.length * SCRAPE_S) });
+  }
+  process.stdout.write(
+    `# fleet alerts pending (never firing): ${[...pending].map(([name, p]) => `${name} ${p.series} series, at most ${p.maxS} s`).join('; ') || 'none'}\n`,
+  );
 });

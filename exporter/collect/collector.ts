@@ -226,6 +226,8 @@ export class Collector {
   private stopped = false;
   private cycles = 0;
   private loop?: () => Promise<void>;
+  /** wake() came while a cycle ran: run the next one as soon as it ends. */
+  private wakePending = false;
 
   constructor(
     readonly clusters: readonly ClusterCollector[],
@@ -258,22 +260,30 @@ export class Collector {
       if (this.stopped) return;
       const started = Date.now();
       this.timer = undefined;
+      this.wakePending = false;
       this.running = this.runCycle();
       await this.running;
       if (this.stopped) return;
-      this.timer = setTimeout(() => void loop(), Math.max(0, this.intervalMs - (Date.now() - started)));
+      const wait = this.wakePending ? 0 : Math.max(0, this.intervalMs - (Date.now() - started));
+      this.timer = setTimeout(() => void loop(), wait);
     };
     this.loop = loop;
     void loop();
   }
 
   /**
-   * Collect now instead of at the next interval, when waiting (fleet mode: a new shard assignment,
-   * so moved groups are exported again, and no longer by their old replica, within one cycle).
-   * A cycle in progress is not interrupted; the next one keeps the interval.
+   * Collect now instead of at the next interval (fleet mode: a new shard assignment, so moved
+   * groups are exported again, and no longer by their old replica, within one cycle). A cycle in
+   * progress is not interrupted: it took its share when it started, so the next one starts as
+   * soon as it ends rather than an interval later (else a group moving to this replica would wait
+   * up to an interval plus a cycle while its old owner had already dropped it).
    */
   wake(): void {
-    if (this.stopped || !this.timer || !this.loop) return;
+    if (this.stopped || !this.loop) return;
+    if (!this.timer) {
+      this.wakePending = true;
+      return;
+    }
     clearTimeout(this.timer);
     void this.loop();
   }

@@ -3,6 +3,7 @@
 // does: the hub always has something to render.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { collectYoungGarbage } from '../collect/heap-trim.js';
 import { foreground } from '../collect/yielder.js';
 import type { MetricsHub } from '../metrics/exposition.js';
 import { acceptsGzip } from '../metrics/gzip-exposition.js';
@@ -12,6 +13,9 @@ export interface ExporterHttp {
   readonly url: string;
   close(): Promise<void>;
 }
+
+/** Identity bodies from this size on are followed by a scavenge (a few hundred pieces inflated). */
+const YOUNG_GC_AFTER_BYTES = 4 * 1024 * 1024;
 
 /** Until the response can take more bytes, or is closed. */
 function drained(res: ServerResponse): Promise<void> {
@@ -72,10 +76,12 @@ export async function startHttp(
           // Identity: each piece is inflated only when the socket took the previous one, so a
           // slow scraper holds one piece uncompressed rather than the whole exposition.
           for (const c of body.parts) {
-            if (!open) return;
+            if (!open) break;
             if (!res.write(c)) await drained(res);
           }
           res.end();
+          // The inflated pieces are garbage now (collect/heap-trim.ts says why a scavenge).
+          if (body.length >= YOUNG_GC_AFTER_BYTES) collectYoungGarbage();
         })
         .catch((e: unknown) => {
           if (!res.headersSent)

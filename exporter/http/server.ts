@@ -69,13 +69,13 @@ export async function startHttp(
             // Compressed pieces, shared and immutable: written as they are, corked so the socket
             // gets them in a few writev calls rather than one per piece.
             res.cork();
-            for (const c of body.parts) res.write(c);
+            for (const c of body.parts as Iterable<Buffer>) res.write(c);
             res.end();
             return;
           }
           // Identity: each piece is inflated only when the socket took the previous one, so a
           // slow scraper holds one piece uncompressed rather than the whole exposition.
-          for (const c of body.parts) {
+          for await (const c of body.parts) {
             if (!open) break;
             if (!res.write(c)) await drained(res);
           }

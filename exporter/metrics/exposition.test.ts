@@ -123,7 +123,9 @@ test('Builds reuse the pooled working chunks, and a scrape begun before a publis
   const first = await hub.scrape(); // an identity scrape still writing the first snapshot
   await hub.publish(build(2), 0.1);
   assert.equal(pool.size, 1, 'the second build took the same chunk and gave it back');
-  const sent = Buffer.concat([...first.parts]).toString();
+  const parts: Buffer[] = [];
+  for await (const b of first.parts) parts.push(b);
+  const sent = Buffer.concat(parts).toString();
   assert.equal(Buffer.byteLength(sent), first.length);
   assert.match(sent, /^kafka_topic_partition_current_offset\{cluster="a",topic="t",partition="2999"\} 1$/m);
   assert.doesNotMatch(sent, /^kafka_topic_partition_current_offset\{.*\} 2$/m);

@@ -13,7 +13,7 @@ import type { ClusterSnapshot, FamilyKey } from '../snapshot/snapshot.js';
 import {
   compressPiece,
   gzipBody,
-  inflatePiece,
+  inflatePieceAsync,
   joinPieces,
   type CompressedPart,
   type Piece,
@@ -83,10 +83,11 @@ export function snapshotPieces(snapshots: readonly ClusterSnapshot[]): Piece[] {
 export interface ScrapeBody {
   readonly length: number;
   /**
-   * gzip: every buffer at once (compressed already). Identity: the pieces inflated one at a
-   * time, so at most one piece's bytes (64 KB) exist uncompressed per scrape at any moment.
+   * gzip: every buffer at once (compressed already). Identity: the pieces inflated one at a time in
+   * zlib's thread pool, so at most one piece's bytes (64 KB) exist uncompressed per scrape and
+   * the event loop keeps answering gzip scrapes meanwhile.
    */
-  readonly parts: Iterable<Buffer>;
+  readonly parts: Iterable<Buffer> | AsyncIterable<Buffer>;
 }
 
 /** Self-metrics of the exporter per cluster. */
@@ -196,8 +197,8 @@ export class MetricsHub {
     }
     return {
       length: part.length + live.length,
-      parts: (function* () {
-        for (const p of part.pieces) yield inflatePiece(p);
+      parts: (async function* () {
+        for (const p of part.pieces) yield await inflatePieceAsync(p);
         yield live;
       })(),
     };
@@ -205,7 +206,9 @@ export class MetricsHub {
 
   /** The whole exposition as one buffer (tests, tools); the HTTP server writes `scrape()` instead. */
   async render(gzip = false): Promise<Buffer> {
-    return Buffer.concat([...(await this.scrape(gzip)).parts]);
+    const out: Buffer[] = [];
+    for await (const b of (await this.scrape(gzip)).parts) out.push(b);
+    return Buffer.concat(out);
   }
 
   get contentType(): string {

@@ -9,7 +9,7 @@
 // compressed per scrape (a few KB, ending with the final block), trailer. The trailer needs the
 // CRC-32 of all uncompressed bytes: each piece keeps its own, and they are combined (crc32Combine)
 // at publish. An identity scrape inflates the pieces one at a time as the socket takes them.
-import { constants, crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
 
 /** gzip header: magic, deflate, no flags, no mtime, no extra flags, OS unknown. */
 const HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
@@ -45,6 +45,14 @@ export function compressPiece(bytes: Uint8Array, length = bytes.length): Piece {
 export function inflatePiece(p: Piece): Buffer {
   // SYNC_FLUSH: the piece has no final block, which is what makes pieces concatenable.
   return p.raw ?? inflateRawSync(p.deflated, { finishFlush: constants.Z_SYNC_FLUSH });
+}
+
+/** The same, inflated in zlib's thread pool (identity scrapes: the event loop keeps serving gzip ones). */
+export function inflatePieceAsync(p: Piece): Promise<Buffer> {
+  if (p.raw) return Promise.resolve(p.raw);
+  return new Promise((resolve, reject) =>
+    inflateRaw(p.deflated, { finishFlush: constants.Z_SYNC_FLUSH }, (e, out) => (e ? reject(e) : resolve(out))),
+  );
 }
 
 /** The pieces as one part: the CRC and length of their concatenation. No byte is compressed or copied. */

@@ -10,7 +10,7 @@
 // Burrow: /v3/kafka/<cluster>/consumer/<group>/lag status.totallag). A markdown table in the
 // issue's shape goes to stderr and into the JSON (`table`), with the load average next to it.
 // Usage: node --import tsx bench/exporter-scale.ts [small=100] [large=1000] [scrapes=200 per encoding]
-//        [--window=60] (seconds of the CPU/RSS window) [--no-burrow]
+//        [--window=60] (seconds of the CPU/RSS window) [--no-burrow] [--gzip-only] (no identity scrapes)
 //        [--exporter-node-options='--max-semi-space-size=4']  (NODE_OPTIONS of the exporter only)
 //        [--replicas=N]  fleet mode: N exporters in one coordination group (fleetRun below);
 //                        positional sizes as above, the third is gzip scrapes per replica
@@ -62,6 +62,8 @@ const seriesLimit = Number(flag('series-limit') ?? 300_000);
 /** `--brokers=N`: reference brokers (default 1; more: a cluster, one process per broker). */
 const brokerCount = Number(flag('brokers') ?? 1);
 const withBurrow = !process.argv.includes('--no-burrow');
+/** `--gzip-only`: every latency scrape asks for gzip, as Prometheus does (default: gzip and identity alternate). */
+const gzipOnly = process.argv.includes('--gzip-only');
 
 /** `--exporter-node-options=...`: NODE_OPTIONS for the exporter process only (e.g. V8 heap flags). */
 const exporterNodeOptions = flag('exporter-node-options');
@@ -461,7 +463,7 @@ async function run(topics: number, scrapes: number, burrow: boolean) {
       for (let i = 0; i < 2 * scrapes || collectionsSeen < 2; i++) {
         // Alternate encodings (Prometheus asks for gzip; curl and many tools do not), and pause
         // between scrapes so they land at any point of a collection cycle, as real scrapes do.
-        const encoding = i % 2 === 0 ? 'gzip' : 'identity';
+        const encoding = gzipOnly || i % 2 === 0 ? 'gzip' : 'identity';
         const r = await scrapeOnce(url, encoding);
         latencies[encoding].push(r.ms);
         bytes[encoding] = r.bytes;

@@ -17,11 +17,20 @@ import {
 import {
   type ElectLeadersResponse,
   type ApiCodec,
+  errorName,
   listOffsetsCodec,
+  offsetFetchCodec,
   metadataCodec,
   type MetadataResponse,
 } from '../protocol/index.js';
-import { callApi, describeCluster, describeLogDirs, electLeaders, UnsupportedApiError } from './protocol-apis.js';
+import {
+  callApi,
+  describeCluster,
+  describeLogDirs,
+  electLeaders,
+  negotiateVersion,
+  UnsupportedApiError,
+} from './protocol-apis.js';
 import { kafkaConfig, type ClusterConnection } from './connection.js';
 import {
   describeConsumerGroups,
@@ -78,6 +87,8 @@ export interface PartitionRef {
 }
 
 const OFFSET_FETCH_API_KEY = 9;
+/** Groups per batched OffsetFetch (v8+) request. */
+const OFFSET_FETCH_GROUPS = 100;
 /** Partitions per ListOffsets request (see listOffsetsEach). */
 const LIST_OFFSETS_BATCH = 1000;
 const EARLIEST = -2;
@@ -512,33 +523,90 @@ export class ClusterClient {
             errors.add('DescribeGroups', e);
           }
         }
-        // OffsetFetch "all topics" (null) needs v2+, which kafkajs sends as v3+; older brokers get
-        // the explicit (already filtered) topic list instead.
-        const allTopics = (broker.versions?.[OFFSET_FETCH_API_KEY]?.maxVersion ?? 0) >= 3;
-        const request = allTopics
-          ? []
-          : topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition })) }));
-        await mapLimit([...described.values()], concurrency, async (g) => {
-          try {
-            const res = await withTimeout(
-              broker.offsetFetch({ groupId: g.groupId, topics: request }),
-              this.timeoutMs,
-              'OffsetFetch',
-            );
-            const offsets = [];
-            for (const t of res.responses)
-              for (const p of t.partitions)
-                if (p.errorCode === 0)
-                  offsets.push({ topic: t.topic, partition: p.partition, offset: Number(p.offset) });
-            out.push({ ...g, offsets });
-          } catch (e) {
-            errors.add('OffsetFetch', e);
-            out.push(g);
-          }
-        });
+        await this.fetchGroupOffsets(broker, [...described.values()], topics, concurrency, errors, out);
       }),
     );
     return out.sort((a, b) => a.groupId.localeCompare(b.groupId));
+  }
+
+  /**
+   * Committed offsets of one coordinator's described groups, appended to `out` (a group whose
+   * fetch failed is appended without offsets). OffsetFetch v8+ (KIP-709) asks for up to
+   * OFFSET_FETCH_GROUPS groups in one request through protocol/'s codec, so 1,000 groups cost 10
+   * requests per cycle instead of 1,000 kafkajs round trips (each with its encoder, request queue
+   * and timers). Older brokers get one request per group through kafkajs.
+   */
+  private async fetchGroupOffsets(
+    broker: KjsBroker,
+    groups: readonly GroupState[],
+    topics: readonly TopicState[],
+    concurrency: number,
+    errors: RequestErrors,
+    out: GroupState[],
+  ): Promise<void> {
+    const version = negotiateVersion(offsetFetchCodec, broker.versions?.[OFFSET_FETCH_API_KEY]) ?? 0;
+    if (version >= 8) {
+      const batches: (readonly GroupState[])[] = [];
+      for (let i = 0; i < groups.length; i += OFFSET_FETCH_GROUPS)
+        batches.push(groups.slice(i, i + OFFSET_FETCH_GROUPS));
+      await mapLimit(batches, 2, async (batch) => {
+        try {
+          const { response } = await withTimeout(
+            callApi(broker, offsetFetchCodec, {
+              groupId: '',
+              topics: null,
+              requireStable: false,
+              // null topics: every partition the group committed (as the per-group path asks).
+              groups: batch.map((g) => ({ groupId: g.groupId, memberId: null, memberEpoch: -1, topics: null })),
+            }),
+            this.timeoutMs,
+            'OffsetFetch',
+          );
+          const answers = new Map((response.groups ?? []).map((a) => [a.groupId, a]));
+          for (const g of batch) {
+            const a = answers.get(g.groupId);
+            if (!a || a.errorCode !== 0) {
+              errors.add('OffsetFetch', new Error(`${g.groupId}: ${a ? errorName(a.errorCode) : 'not answered'}`));
+              out.push(g);
+              continue;
+            }
+            const offsets = [];
+            for (const t of a.topics)
+              for (const p of t.partitions)
+                if (p.errorCode === 0)
+                  offsets.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset });
+            out.push({ ...g, offsets });
+          }
+        } catch (e) {
+          errors.add('OffsetFetch', e);
+          out.push(...batch);
+        }
+      });
+      return;
+    }
+    // OffsetFetch "all topics" (null) needs v2+, which kafkajs sends as v3+; older brokers get
+    // the explicit (already filtered) topic list instead.
+    const allTopics = (broker.versions?.[OFFSET_FETCH_API_KEY]?.maxVersion ?? 0) >= 3;
+    const request = allTopics
+      ? []
+      : topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition })) }));
+    await mapLimit(groups, concurrency, async (g) => {
+      try {
+        const res = await withTimeout(
+          broker.offsetFetch({ groupId: g.groupId, topics: request }),
+          this.timeoutMs,
+          'OffsetFetch',
+        );
+        const offsets = [];
+        for (const t of res.responses)
+          for (const p of t.partitions)
+            if (p.errorCode === 0) offsets.push({ topic: t.topic, partition: p.partition, offset: Number(p.offset) });
+        out.push({ ...g, offsets });
+      } catch (e) {
+        errors.add('OffsetFetch', e);
+        out.push(g);
+      }
+    });
   }
 
   /** Limits already logged: each is said once per client (the first broker showing it), not every cycle. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runInNewContext } from 'node:vm';
-import { collectCycleGarbage, collectCycleGarbageBetweenScrapes } from './heap-trim.js';
+import { collectCycleGarbage, collectCycleGarbageBetweenScrapes, collectYoungGarbage } from './heap-trim.js';
 import { foreground } from './yielder.js';
 
 test('The cycle-end collection runs a full GC and leaves no gc global behind in new contexts.', async () => {
@@ -32,4 +32,16 @@ test('The cycle-end collection waits for a scrape in flight, but not forever.', 
     foreground.active--;
   }
   assert.ok(Date.now() - bounded < 1000, 'a scraper that never finishes does not hold it off');
+});
+
+test('A scavenge frees short-lived buffers outside the heap without a full collection.', async () => {
+  const before = process.memoryUsage().arrayBuffers;
+  for (let i = 0; i < 32; i++) Buffer.allocUnsafeSlow(1024 * 1024).fill(i); // 32 MB, garbage at once
+  assert.ok(process.memoryUsage().arrayBuffers - before >= 16 * 1024 * 1024, 'not freed before the scavenge');
+  assert.equal(collectYoungGarbage(), true);
+  // V8 frees dead array buffers' memory on a background thread after the scavenge.
+  const deadline = Date.now() + 5000;
+  while (process.memoryUsage().arrayBuffers - before >= 16 * 1024 * 1024 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 1024 * 1024, 'freed by the scavenge');
 });

@@ -1,8 +1,9 @@
 // HTTP endpoints: /metrics (latest snapshot + live metrics), /healthz (process alive), /ready
 // (every cluster has completed one successful collection). Scrapes never fail because Kafka
 // does: the hub always has something to render.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { collectYoungGarbage } from '../collect/heap-trim.js';
 import { foreground } from '../collect/yielder.js';
 import type { MetricsHub } from '../metrics/exposition.js';
 import { acceptsGzip } from '../metrics/gzip-exposition.js';
@@ -11,6 +12,22 @@ export interface ExporterHttp {
   readonly port: number;
   readonly url: string;
   close(): Promise<void>;
+}
+
+/** Identity bodies from this size on are followed by a scavenge (a few hundred pieces inflated). */
+const YOUNG_GC_AFTER_BYTES = 4 * 1024 * 1024;
+
+/** Until the response can take more bytes, or is closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const go = () => {
+      res.off('drain', go);
+      res.off('close', go);
+      resolve();
+    };
+    res.on('drain', go);
+    res.on('close', go);
+  });
 }
 
 export async function startHttp(
@@ -28,41 +45,49 @@ export async function startHttp(
     if (path === '/metrics') {
       // Counted until the last byte left (or the scraper went away), so collection slices
       // shrink while the exposition is being written (collect/yielder.ts).
-      // The snapshot buffers are lent until then too (MetricsHub reuses them afterwards).
       foreground.active++;
-      let counted = true;
-      let release: (() => void) | undefined;
+      let open = true;
       const done = () => {
-        if (counted) foreground.active--;
-        counted = false;
-        release?.();
-        release = undefined;
+        if (open) foreground.active--;
+        open = false;
       };
       res.once('finish', done);
       res.once('close', done);
       const gzip = acceptsGzip(req.headers['accept-encoding']);
-      hub.scrape(gzip).then(
-        (lease) => {
-          const { chunks } = lease;
-          if (counted) release = lease.release;
-          else return void lease.release(); // the scraper left while the body was prepared
-          let length = 0;
-          for (const c of chunks) length += c.length;
+      void hub
+        .scrape(gzip)
+        .then(async (body) => {
+          if (!open) return; // the scraper left while the body was prepared
           res.writeHead(200, {
             'content-type': hub.contentType,
-            'content-length': length,
+            'content-length': body.length,
             vary: 'Accept-Encoding',
             ...(gzip ? { 'content-encoding': 'gzip' } : {}),
           });
           if (req.method === 'HEAD') return void res.end();
-          // The snapshot buffers are shared and immutable: written as they are, corked so the
-          // socket gets them in a few writev calls rather than one per family.
-          res.cork();
-          for (const c of chunks) res.write(c);
+          if (gzip) {
+            // Compressed pieces, shared and immutable: written as they are, corked so the socket
+            // gets them in a few writev calls rather than one per piece.
+            res.cork();
+            for (const c of body.parts as Iterable<Buffer>) res.write(c);
+            res.end();
+            return;
+          }
+          // Identity: each piece is inflated only when the socket took the previous one, so a
+          // slow scraper holds one piece uncompressed rather than the whole exposition.
+          for await (const c of body.parts) {
+            if (!open) break;
+            if (!res.write(c)) await drained(res);
+          }
           res.end();
-        },
-        (e: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`render failed: ${String(e)}\n`),
-      );
+          // The inflated pieces are garbage now (collect/heap-trim.ts says why a scavenge).
+          if (body.length >= YOUNG_GC_AFTER_BYTES) collectYoungGarbage();
+        })
+        .catch((e: unknown) => {
+          if (!res.headersSent)
+            res.writeHead(500, { 'content-type': 'text/plain' }).end(`render failed: ${String(e)}\n`);
+          else res.destroy(e as Error);
+        });
     } else if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/ready') {

@@ -1,12 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MetricsHub } from './exposition.js';
-import { formatValue, FragmentWriter, labelValueBytes, SnapshotBuilder, Tier } from '../snapshot/snapshot.js';
+import {
+  familyBytes,
+  formatValue,
+  FragmentWriter,
+  labelValueBytes,
+  SnapshotBuilder,
+  Tier,
+} from '../snapshot/snapshot.js';
 import { ChunkPool } from '../snapshot/chunk-pool.js';
 import { startHttp } from '../http/server.js';
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { acceptsGzip } from './gzip-exposition.js';
+import { acceptsGzip, compressPiece, crc32Combine, gzipBody, joinPieces } from './gzip-exposition.js';
+import { crc32 } from 'node:zlib';
 
 function snap(cluster: string, brokers: number, at: number) {
   const b = new SnapshotBuilder(cluster, 100);
@@ -95,7 +103,7 @@ test('A gzip scrape is one valid gzip member with the same exposition as the ide
   }
 });
 
-test('A replaced snapshot is reused for the next one only after the scrapes writing it are done.', async () => {
+test('Builds reuse the pooled working chunks, and a scrape begun before a publish sends the snapshot it began with.', async () => {
   const pool = new ChunkPool();
   const build = (value: number) => {
     const b = new SnapshotBuilder('a', 100_000, pool);
@@ -110,18 +118,33 @@ test('A replaced snapshot is reused for the next one only after the scrapes writ
   };
   const hub = new MetricsHub(['a']);
   await hub.publish(build(1), 0.1);
+  assert.equal(pool.size, 1, 'the one family wrote into one working chunk, back in the pool');
+  assert.ok(hub.snapshot('a')!.families.get('partitionCurrentOffset')!.length > 1, 'more than 64 KB: several pieces');
   const first = await hub.scrape(); // an identity scrape still writing the first snapshot
-  const before = Buffer.concat(first.chunks).toString();
   await hub.publish(build(2), 0.1);
-  assert.equal(pool.size, 0, 'the first snapshot is not recycled while a scrape writes it');
-  await hub.publish(build(3), 0.1); // allocates afresh: nothing free to reuse
-  assert.equal(Buffer.concat(first.chunks).toString(), before, 'the bytes the scrape writes did not change');
-  first.release();
-  assert.ok(pool.size > 0, 'released: its chunks are free for the next snapshot');
-  await hub.publish(build(4), 0.1);
+  assert.equal(pool.size, 1, 'the second build took the same chunk and gave it back');
+  const parts: Buffer[] = [];
+  for await (const b of first.parts) parts.push(b);
+  const sent = Buffer.concat(parts).toString();
+  assert.equal(Buffer.byteLength(sent), first.length);
+  assert.match(sent, /^kafka_topic_partition_current_offset\{cluster="a",topic="t",partition="2999"\} 1$/m);
+  assert.doesNotMatch(sent, /^kafka_topic_partition_current_offset\{.*\} 2$/m);
   const text = (await hub.render()).toString();
-  assert.match(text, /^kafka_topic_partition_current_offset\{cluster="a",topic="t",partition="2999"\} 4$/m);
-  assert.doesNotMatch(text, /^kafka_topic_partition_current_offset\{.*\} [123]$/m);
+  assert.match(text, /^kafka_topic_partition_current_offset\{cluster="a",topic="t",partition="2999"\} 2$/m);
+  assert.doesNotMatch(text, /^kafka_topic_partition_current_offset\{.*\} 1$/m);
+});
+
+test('A series limit that cuts a family inside a compressed piece keeps exactly the admitted lines.', () => {
+  const b = new SnapshotBuilder('a', 2501);
+  b.add(Tier.cluster, 'brokers', {}, 1);
+  for (let p = 0; p < 4000; p++) b.add(Tier.partition, 'partitionLeader', { topic: 'some-topic', partition: p }, 1);
+  const s = b.build(1);
+  assert.equal(s.families.get('partitionLeader')!.length > 1, true);
+  const lines = familyBytes(s, 'partitionLeader').toString().split('\n').filter(Boolean);
+  assert.equal(lines.length, 2500);
+  assert.equal(lines.at(-1), 'kafka_topic_partition_leader{cluster="a",topic="some-topic",partition="2499"} 1');
+  assert.equal(s.seriesCount, 2501);
+  assert.equal(s.droppedSeries, 1500);
 });
 
 test('Values and label bytes are written as prom-client would format them.', async () => {
@@ -142,4 +165,13 @@ test('Values and label bytes are written as prom-client would format them.', asy
     ),
   );
   assert.match(text, /^kafka_topic_partition_leader\{cluster="a",topic="t\\"x",partition="12"\} 3$/m);
+});
+
+test('CRC-32 of a concatenation from its parts, and pieces joined into one gzip member.', () => {
+  const parts = ['', 'a', 'kafka_brokers{cluster="x"} 1\n', 'x'.repeat(70_000), 'ä\n'].map((t) => Buffer.from(t));
+  for (const a of parts)
+    for (const b of parts) assert.equal(crc32Combine(crc32(a), crc32(b), b.length), crc32(Buffer.concat([a, b])) >>> 0);
+  const pieces = parts.map((p) => compressPiece(p));
+  const body = Buffer.concat(gzipBody(joinPieces(pieces), Buffer.from('tail\n')));
+  assert.equal(gunzipSync(body).toString(), Buffer.concat([...parts, Buffer.from('tail\n')]).toString());
 });

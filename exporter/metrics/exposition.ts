@@ -1,15 +1,23 @@
 // /metrics exposition. Two registries, disjoint families:
-// - the snapshots: the latest immutable snapshot of every cluster, already exposition bytes per
-//   family (snapshot.ts); a publish only orders those buffers behind their HELP/TYPE headers, and
-//   a scrape writes them as they are, so it costs a socket write however large the cluster is and
-//   however many scrapers there are;
+// - the snapshots: the latest immutable snapshot of every cluster, already compressed exposition
+//   bytes per family (snapshot.ts); a publish only orders those pieces behind their HELP/TYPE
+//   headers, and a gzip scrape writes them as they are, so it costs a socket write however large
+//   the cluster is and however many scrapers there are; an identity scrape inflates them as the
+//   socket takes them (no uncompressed copy of the exposition is kept);
 // - the live registry: exporter self-metrics, SLI counters and burn rates, and probe histograms,
 //   which change between collections.
 // Every name comes from the catalog (common/metrics/exporter.ts).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { exporterMetrics } from '../../common/metrics/index.js';
 import type { ClusterSnapshot, FamilyKey } from '../snapshot/snapshot.js';
-import { compressPart, gzipBody, type CompressedPart } from './gzip-exposition.js';
+import {
+  compressPiece,
+  gzipBody,
+  inflatePieceAsync,
+  joinPieces,
+  type CompressedPart,
+  type Piece,
+} from './gzip-exposition.js';
 
 type Key = keyof typeof exporterMetrics;
 type KeysOfType<T extends string> = { [K in Key]: (typeof exporterMetrics)[K]['type'] extends T ? K : never }[Key];
@@ -36,37 +44,50 @@ export function catalogHistogram<K extends KeysOfType<'histogram'>>(
 
 const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
-const headers = new Map<FamilyKey, Buffer>();
+/** HELP/TYPE lines per family, compressed once for the process (and kept raw: they are small). */
+const headers = new Map<FamilyKey, Piece>();
 const headerOf = (key: FamilyKey) => {
   let h = headers.get(key);
   if (!h) {
     const d = exporterMetrics[key];
-    headers.set(key, (h = Buffer.from(`# HELP ${d.name} ${escapeHelp(d.help)}\n# TYPE ${d.name} gauge\n`)));
+    const raw = Buffer.from(`# HELP ${d.name} ${escapeHelp(d.help)}\n# TYPE ${d.name} gauge\n`);
+    headers.set(key, (h = { ...compressPiece(raw), raw }));
   }
   return h;
 };
 
 /**
  * The snapshots of all clusters as one exposition (Prometheus text format 0.0.4, as prom-client
- * writes it: one HELP/TYPE per family, labels in catalog order), given as the list of buffers
- * to write in order. Snapshot families are finished bytes already (snapshot.ts), so this only
- * orders references: nothing is copied, and a scrape writes the same buffers again. Going
- * through prom-client's per-series Gauge.set would cost seconds at 200k series; the live
- * registry (counters, histograms) still renders through prom-client.
+ * writes it: one HELP/TYPE per family, labels in catalog order), given as the list of compressed
+ * pieces in order. Snapshot families are finished pieces already (snapshot.ts), so this only
+ * orders references: nothing is compressed or copied. Going through prom-client's per-series
+ * Gauge.set would cost seconds at 200k series; the live registry (counters, histograms) still
+ * renders through prom-client.
  */
-export function snapshotChunks(snapshots: readonly ClusterSnapshot[]): Buffer[] {
-  const out: Buffer[] = [];
+export function snapshotPieces(snapshots: readonly ClusterSnapshot[]): Piece[] {
+  const out: Piece[] = [];
   for (const key of Object.keys(exporterMetrics) as FamilyKey[]) {
     let header = false;
     for (const snap of snapshots) {
-      const bytes = snap.families.get(key);
-      if (!bytes) continue;
+      const pieces = snap.families.get(key);
+      if (!pieces) continue;
       if (!header) out.push(headerOf(key));
       header = true;
-      for (const b of bytes) out.push(b);
+      for (const p of pieces) out.push(p);
     }
   }
   return out;
+}
+
+/** What one scrape sends: the body's length, and its bytes in order as the socket asks for them. */
+export interface ScrapeBody {
+  readonly length: number;
+  /**
+   * gzip: every buffer at once (compressed already). Identity: the pieces inflated one at a time in
+   * zlib's thread pool, so at most one piece's bytes (64 KB) exist uncompressed per scrape and
+   * the event loop keeps answering gzip scrapes meanwhile.
+   */
+  readonly parts: Iterable<Buffer> | AsyncIterable<Buffer>;
 }
 
 /** Self-metrics of the exporter per cluster. */
@@ -99,14 +120,8 @@ export class MetricsHub {
   readonly live = new Registry();
   readonly self = new SelfMetrics(this.live);
   private readonly snapshots = new Map<string, ClusterSnapshot>();
-  /** Identity scrapes in flight per snapshot: their chunks go back to the pool only at zero. */
-  private readonly writers = new Map<ClusterSnapshot, number>();
-  /** Snapshots replaced while a scrape was still writing them. */
-  private readonly retired = new Set<ClusterSnapshot>();
-  /** The rendered snapshots, ordered once per publish (a scrape writes these buffers as they are). */
-  private chunks: readonly Buffer[] = [];
-  /** The same bytes compressed once per publish, for scrapers that accept gzip. */
-  private compressed?: CompressedPart;
+  /** The snapshots' pieces in exposition order with their CRC and length, joined once per publish. */
+  private exposition: CompressedPart = joinPieces([]);
   private publishing: Promise<unknown> = Promise.resolve();
 
   constructor(clusters: readonly string[]) {
@@ -139,17 +154,12 @@ export class MetricsHub {
   }
 
   private async swap(snapshot: ClusterSnapshot): Promise<void> {
-    // Publishes are serialized (clusters collect in parallel), and the identity and gzip forms
-    // are swapped in together, so both encodings always serve the same snapshots.
-    const turn = this.publishing.then(async () => {
-      const snapshots = new Map(this.snapshots).set(snapshot.cluster, snapshot);
-      const chunks = snapshotChunks([...snapshots.values()]);
-      const compressed = await compressPart(chunks);
-      const previous = this.snapshots.get(snapshot.cluster);
+    // Publishes are serialized (clusters collect in parallel). Nothing is compressed here (the
+    // builder did it), so the swap is a re-ordering of references and a few CRC combinations; the
+    // replaced snapshot is garbage once the scrapes still writing it are done.
+    const turn = this.publishing.then(() => {
       this.snapshots.set(snapshot.cluster, snapshot);
-      this.chunks = chunks;
-      this.compressed = compressed;
-      if (previous && previous !== snapshot) this.retire(previous);
+      this.exposition = joinPieces(snapshotPieces([...this.snapshots.values()]));
     });
     this.publishing = turn.catch(() => undefined);
     await turn;
@@ -171,51 +181,34 @@ export class MetricsHub {
   }
 
   /**
-   * What one scrape sends, in order: the snapshot buffers (shared by every scrape, never
-   * copied) and the live registry's text, rendered now. With `gzip`, one gzip member made of
-   * the snapshot compressed at publish and the live text compressed now (gzip-exposition.ts).
-   * The buffers stay valid until `release` is called (once, when the response is done): only
-   * then may a replaced snapshot's chunks be reused for the next one.
+   * What one scrape sends: the snapshot pieces of the last publish and the live registry's text,
+   * rendered now. With `gzip`, one gzip member made of the pieces as they are and the live text
+   * compressed now (gzip-exposition.ts); without, the same bytes inflated piece by piece while the
+   * body is iterated. A publish during the scrape does not change what it sends.
    */
-  async scrape(gzip = false): Promise<{ chunks: Buffer[]; release(): void }> {
+  async scrape(gzip = false): Promise<ScrapeBody> {
     const live = Buffer.from(await this.live.metrics());
-    if (gzip) return { chunks: gzipBody(this.compressed ?? (await compressPart([])), live), release: () => undefined };
-    const held = [...this.snapshots.values()];
-    for (const s of held) this.writers.set(s, (this.writers.get(s) ?? 0) + 1);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      for (const s of held) {
-        const n = (this.writers.get(s) ?? 1) - 1;
-        if (n > 0) this.writers.set(s, n);
-        else {
-          this.writers.delete(s);
-          if (this.retired.delete(s)) this.recycle(s);
-        }
-      }
+    const part = this.exposition;
+    if (gzip) {
+      const chunks = gzipBody(part, live);
+      let length = 0;
+      for (const c of chunks) length += c.length;
+      return { length, parts: chunks };
+    }
+    return {
+      length: part.length + live.length,
+      parts: (async function* () {
+        for (const p of part.pieces) yield await inflatePieceAsync(p);
+        yield live;
+      })(),
     };
-    return { chunks: [...this.chunks, live], release };
   }
 
   /** The whole exposition as one buffer (tests, tools); the HTTP server writes `scrape()` instead. */
   async render(gzip = false): Promise<Buffer> {
-    const { chunks, release } = await this.scrape(gzip);
-    try {
-      return Buffer.concat(chunks);
-    } finally {
-      release();
-    }
-  }
-
-  /** A snapshot left the exposition: recycle its chunks now, or when its last scrape is done. */
-  private retire(snapshot: ClusterSnapshot): void {
-    if (this.writers.has(snapshot)) this.retired.add(snapshot);
-    else this.recycle(snapshot);
-  }
-
-  private recycle(snapshot: ClusterSnapshot): void {
-    if (snapshot.pool && snapshot.backing) snapshot.pool.give(snapshot.backing);
+    const out: Buffer[] = [];
+    for await (const b of (await this.scrape(gzip)).parts) out.push(b);
+    return Buffer.concat(out);
   }
 
   get contentType(): string {

@@ -1,11 +1,9 @@
-// Reusable fixed-size chunks for snapshot bytes. A 10k-partition cluster renders ~22 MB of
-// exposition per collection; allocating it afresh each cycle left the retired snapshot to the
-// garbage collector, so two or three snapshots' worth of buffers were alive at once and the
-// malloc heap stayed at that high-water mark. With a pool, the snapshot a publish replaces gives
-// its chunks back as soon as no scrape is writing them (MetricsHub counts scrapes in flight), and
-// the next collection writes into them: about two snapshots of memory, whatever GC does.
+// Reusable fixed-size working chunks for the snapshot builder. Each family and tier writes its
+// lines into one 64 KB chunk that is compressed whenever it is full (snapshot.ts), so a build
+// needs one chunk per family in use (~40, ~2.5 MB) however large the cluster is; the pool hands
+// the same chunks to the next build instead of allocating them afresh every cycle.
 
-/** Size of one chunk: large enough that a family is few chunks, small enough to waste little. */
+/** Size of one chunk, i.e. of the uncompressed bytes of one piece: deflate's 32 KB window fits twice. */
 export const CHUNK_BYTES = 64 * 1024;
 
 export class ChunkPool {
@@ -17,10 +15,7 @@ export class ChunkPool {
     return ab ? Buffer.from(ab, 0, CHUNK_BYTES) : undefined;
   }
 
-  /**
-   * Return the chunks of a snapshot nobody reads any more. The pool keeps at most one
-   * snapshot's worth (when a slow scraper held an older one too, the surplus goes to the GC).
-   */
+  /** Return a finished build's working chunks. The pool keeps at most one build's worth. */
   give(chunks: readonly Buffer[]): void {
     for (const c of chunks) {
       if (this.free.length >= chunks.length) return;

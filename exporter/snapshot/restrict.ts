@@ -3,7 +3,8 @@
 // another replica exports those now, so serving them would duplicate their series in the fleet's
 // union. Only the failure path calls this: it parses lines, which a normal cycle never does.
 import { exporterMetrics } from '../../common/metrics/index.js';
-import { parseLine, type ClusterSnapshot, type FamilyKey } from './snapshot.js';
+import { compressPiece, type Piece } from '../metrics/gzip-exposition.js';
+import { familyBytes, parseLine, type ClusterSnapshot, type FamilyKey } from './snapshot.js';
 
 /** The label that says which consumer or share group a family's series belong to, if any. */
 function groupLabel(key: FamilyKey): string | undefined {
@@ -14,20 +15,19 @@ function groupLabel(key: FamilyKey): string | undefined {
 /**
  * The snapshot with only the series this replica still owns: per-group series of groups `owns`
  * accepts, and series without a group label (brokers, topics, partitions: the cluster-wide ones)
- * only when `clusterWide`. Returns the same snapshot when nothing is dropped. The result has no
- * pool: its buffers are new and left to the garbage collector.
+ * only when `clusterWide`. Returns the same snapshot when nothing is dropped.
  */
 export function restrictSnapshot(
   snapshot: ClusterSnapshot,
   owns: (groupId: string) => boolean,
   clusterWide: boolean,
 ): ClusterSnapshot {
-  const families = new Map<FamilyKey, readonly Buffer[]>();
+  const families = new Map<FamilyKey, readonly Piece[]>();
   let kept = 0;
   let dropped = false;
-  for (const [key, chunks] of snapshot.families) {
+  for (const key of snapshot.families.keys()) {
     const label = groupLabel(key);
-    const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean);
+    const lines = familyBytes(snapshot, key).toString('utf8').split('\n').filter(Boolean);
     if (label === undefined && !clusterWide) {
       if (lines.length > 0) dropped = true;
       continue;
@@ -35,7 +35,7 @@ export function restrictSnapshot(
     const keep = label === undefined ? lines : lines.filter((l) => owns(parseLine(l).labels[label] ?? ''));
     if (keep.length !== lines.length) dropped = true;
     kept += keep.length;
-    if (keep.length > 0) families.set(key, [Buffer.from(keep.join('\n') + '\n')]);
+    if (keep.length > 0) families.set(key, [compressPiece(Buffer.from(keep.join('\n') + '\n'))]);
   }
   if (!dropped) return snapshot;
   return {

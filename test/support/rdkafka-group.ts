@@ -104,8 +104,18 @@ export class Member {
     this.consumer.consume();
   }
 
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.consumer.disconnect(resolve));
+  /** Closes the consumer (leaving the group); a close that never finishes fails here, not at the file timeout. */
+  stop(timeoutMs = 60_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${this.name}: close did not finish in ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+      this.consumer.disconnect(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }
 

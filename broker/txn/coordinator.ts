@@ -246,24 +246,11 @@ export class TransactionCoordinator {
   }
 
   /** The checks every request of an ongoing producer passes first; NONE when it may go on. */
-  /**
-   * The transaction a request of this producer may act on, or why not: the coordinator is not
-   * serving the id, the id is unknown or mapped to another producer, the epoch is fenced, or a
-   * state write is still in flight.
-   */
-  private current(
-    transactionalId: string,
-    producerId: number,
-    epoch: number,
-    flags: ApiVersionFlags,
-  ): TxnMetadata | number {
-    const unavailable = this.unavailable(transactionalId);
-    if (unavailable) return unavailable;
-    const m = this.txns.get(transactionalId);
+  private validate(m: TxnMetadata | undefined, producerId: number, epoch: number, flags: ApiVersionFlags): number {
     if (!m || m.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
     if (epoch !== m.producerEpoch) return this.fenced(flags);
     if (m.pending) return ErrorCode.CONCURRENT_TRANSACTIONS;
-    return m;
+    return ErrorCode.NONE;
   }
 
   // ------------------------------------------------------------------ the APIs
@@ -338,8 +325,11 @@ export class TransactionCoordinator {
         results: t.partitions.map((p) => ({ partitionIndex: p, errorCode: code(t.name, p) })),
       }));
     const all = (code: number) => answer(() => code);
-    const m = this.current(transactionalId, producerId, epoch, flags);
-    if (typeof m === 'number') return all(m);
+    const unavailable = this.unavailable(transactionalId);
+    if (unavailable) return all(unavailable);
+    const m = this.txns.get(transactionalId);
+    const invalid = this.validate(m, producerId, epoch, flags);
+    if (invalid || !m) return all(invalid);
     if (prepared(m.state)) return all(ErrorCode.CONCURRENT_TRANSACTIONS);
     const missing = topics.some((t) => t.partitions.some((p) => !this.ports.partitionExists(t.name, p)));
     if (missing)
@@ -375,8 +365,11 @@ export class TransactionCoordinator {
     groupId: string,
     flags: ApiVersionFlags,
   ): Promise<number> {
-    const m = this.current(transactionalId, producerId, epoch, flags);
-    if (typeof m === 'number') return m;
+    const unavailable = this.unavailable(transactionalId);
+    if (unavailable) return unavailable;
+    const m = this.txns.get(transactionalId);
+    const invalid = this.validate(m, producerId, epoch, flags);
+    if (invalid || !m) return invalid;
     if (prepared(m.state)) return ErrorCode.CONCURRENT_TRANSACTIONS;
     return this.addToTransaction(m, [
       { name: CONSUMER_OFFSETS_TOPIC, partitions: [this.ports.offsetsPartitionOf(groupId)] },
@@ -395,8 +388,11 @@ export class TransactionCoordinator {
     commit: boolean,
     flags: ApiVersionFlags,
   ): Promise<number> {
-    const m = this.current(transactionalId, producerId, epoch, flags);
-    if (typeof m === 'number') return m;
+    const unavailable = this.unavailable(transactionalId);
+    if (unavailable) return unavailable;
+    const m = this.txns.get(transactionalId);
+    const invalid = this.validate(m, producerId, epoch, flags);
+    if (invalid || !m) return invalid;
     switch (m.state) {
       case TxnState.Ongoing: {
         const code = await this.transition(

@@ -115,7 +115,6 @@ export async function startBroker(
     producerIds,
     metrics,
     groups: null,
-    transactions: null,
   };
 
   const requestMemory = new RequestMemoryPool(config.queuedMaxRequestBytes);

@@ -341,6 +341,7 @@ test('online migration: a classic group of 3 rolls over member by member to the 
     exporterSeen.push(await exported('mixed again', 'consumer', ['Assigning', 'Reconciling', 'Stable'], 4));
     for (const m of [k1, k2]) await stop(m);
     assert.equal((await typeOf()).type, 'consumer');
+    await waitOwned('mig-k3 and mig-c4 own the 6 partitions', [k3, c4]);
     await stop(k3);
     await waitFor(
       'the group is classic again',

@@ -25,7 +25,8 @@ export interface RdConsumer {
   once(event: 'ready', cb: () => void): void;
   connect(): void;
   subscribe(topics: (string | RegExp)[]): void;
-  consume(): void;
+  consume(n: number, cb: (err: Error | null, messages?: RdMessage[]) => void): void;
+  setDefaultConsumeTimeout(ms: number): void;
   disconnect(cb: () => void): void;
 }
 type RdConsumerCtor = new (conf: Record<string, unknown>, topicConf: Record<string, unknown>) => RdConsumer;
@@ -49,6 +50,9 @@ export class Member {
   readonly everAssigned = new Set<string>();
   readonly errors: string[] = [];
   private readonly consumer: RdConsumer;
+  /** The poll loop: consume(n) calls one after another until stop() (see start). */
+  private polling: Promise<void> | null = null;
+  private stopping = false;
 
   constructor(
     readonly name: string,
@@ -101,12 +105,25 @@ export class Member {
       this.consumer.connect();
     });
     this.consumer.subscribe(this.subscription);
-    this.consumer.consume();
+    // Polled from here (consume(n) in a loop, as most applications do) rather than the binding's
+    // flowing mode: closing a flowing consumer whose assignment had settled could leave librdkafka's
+    // destroy waiting for good ("terminating: broker still has 3 refcnt(s), 0 buffer(s), 0
+    // partition(s)" on every broker handle: nothing in flight, references held by the consume
+    // thread), which stop() below then has to time out.
+    this.consumer.setDefaultConsumeTimeout(200);
+    this.polling = (async () => {
+      while (!this.stopping) {
+        const failed = await new Promise<boolean>((resolve) => this.consumer.consume(100, (err) => resolve(!!err)));
+        if (failed) await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
   }
 
-  /** Closes the consumer (leaving the group); a close that never finishes fails here, not at the file timeout. */
-  stop(timeoutMs = 60_000): Promise<void> {
-    return new Promise((resolve, reject) => {
+  /** Stops polling, then closes the consumer (leaving the group); bounded, so a stuck close fails with the member's name. */
+  async stop(timeoutMs = 60_000): Promise<void> {
+    this.stopping = true;
+    await this.polling;
+    await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${this.name}: close did not finish in ${timeoutMs / 1000} s`)),
         timeoutMs,

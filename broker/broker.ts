@@ -115,6 +115,7 @@ export async function startBroker(
     producerIds,
     metrics,
     groups: null,
+    transactions: null,
   };
 
   const requestMemory = new RequestMemoryPool(config.queuedMaxRequestBytes);

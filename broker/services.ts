@@ -6,6 +6,7 @@
 // handlers. The handler contract itself (HandlerModule) is in broker/handlers/types.ts.
 import type { Logger } from '../common/index.js';
 import type { GroupCoordinator } from './group/coordinator.js';
+import type { TransactionCoordinator } from './txn/coordinator.js';
 import type { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { BrokerConfig } from './config.js';
 import type { TopicStore } from './state/topic-store.js';
@@ -56,6 +57,8 @@ export interface BrokerServices {
   readonly metrics: BrokerMetrics;
   /** The group coordinator; filled by the group plugin (broker/group) at start, null until then. */
   groups: GroupCoordinator | null;
+  /** The transaction coordinator; filled by the txn plugin (broker/txn) at start, null until then. */
+  transactions: TransactionCoordinator | null;
 }
 
 /** Per-request information the server hands to a handler. */

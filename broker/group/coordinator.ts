@@ -21,6 +21,8 @@ import {
   type OffsetCommitResponse,
   type OffsetFetchRequest,
   type OffsetFetchResponse,
+  type TxnOffsetCommitRequest,
+  type TxnOffsetCommitResponse,
   type DescribedGroup,
   decodeGroupMetadataValue,
   decodeKey,
@@ -47,6 +49,12 @@ export interface StoredRecord {
 export interface GroupStore {
   /** Resolves once the records are appended to the partition's log. */
   append(partition: number, records: StoredRecord[]): Promise<void>;
+  /** Appends records as one transactional batch of a producer (TxnOffsetCommit). */
+  appendTransactional?(
+    partition: number,
+    records: StoredRecord[],
+    producer: { producerId: number; producerEpoch: number },
+  ): Promise<void>;
 }
 
 export interface CoordinatorConfig {
@@ -105,6 +113,11 @@ function tpKey(topic: string, partition: number): string {
 export class GroupCoordinator {
   private readonly groups = new Map<string, Group>();
   private readonly offsets = new Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>();
+  /** Transactional offset commits awaiting their marker: producer id -> group -> partition -> offset. */
+  private readonly txnOffsets = new Map<
+    number,
+    Map<string, Map<string, CommittedOffset & { topic: string; partition: number }>>
+  >();
   private rebalances = 0;
   private readonly config: CoordinatorConfig;
   /** True while `__consumer_offsets` is being replayed: requests get COORDINATOR_LOAD_IN_PROGRESS. */
@@ -646,6 +659,120 @@ export class GroupCoordinator {
     return { topics };
   }
 
+  /**
+   * TxnOffsetCommit: the offsets are written to the group's `__consumer_offsets` partition in a
+   * transactional batch of the producer and kept aside until the transaction's marker reaches that
+   * partition (completeTransaction): COMMIT makes them the committed offsets, ABORT drops them.
+   * Generation and member are not checked (v3's fields are not served).
+   */
+  async commitTxnOffsets(req: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse['topics']> {
+    const all = (errorCode: number) =>
+      req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+      }));
+    if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
+    const unavailable = this.unavailable(req.groupId);
+    if (unavailable) return all(unavailable);
+    const now = this.clock.now();
+    const records: StoredRecord[] = [];
+    const accepted: (CommittedOffset & { topic: string; partition: number })[] = [];
+    const topics = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        const metadata = p.committedMetadata ?? '';
+        if (Buffer.byteLength(metadata) > this.config.offsetMetadataMaxBytes)
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE as number };
+        const entry = {
+          offset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch,
+          metadata,
+          commitTimestamp: now,
+        };
+        accepted.push({ ...entry, topic: t.name, partition: p.partitionIndex });
+        records.push({
+          key: encodeOffsetCommitKey(req.groupId, t.name, p.partitionIndex),
+          value: encodeOffsetCommitValue(entry),
+        });
+        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE as number };
+      }),
+    }));
+    if (records.length > 0) {
+      let errorCode: number = ErrorCode.NONE;
+      try {
+        if (!this.store?.appendTransactional) throw new Error('no transactional store');
+        await this.store.appendTransactional(this.partitionFor(req.groupId), records, {
+          producerId: req.producerId,
+          producerEpoch: req.producerEpoch,
+        });
+      } catch (e) {
+        // An older epoch than the partition knows is a zombie's commit; anything else is retriable.
+        errorCode = /epoch/i.test((e as Error).message)
+          ? ErrorCode.INVALID_PRODUCER_EPOCH
+          : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      }
+      if (errorCode !== ErrorCode.NONE) {
+        for (const t of topics)
+          for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = errorCode;
+        return topics;
+      }
+    }
+    this.stagePendingOffsets(req.producerId, req.groupId, accepted);
+    return topics;
+  }
+
+  private stagePendingOffsets(
+    producerId: number,
+    groupId: string,
+    offsets: Iterable<CommittedOffset & { topic: string; partition: number }>,
+  ): void {
+    let byGroup = this.txnOffsets.get(producerId);
+    if (!byGroup) this.txnOffsets.set(producerId, (byGroup = new Map()));
+    let m = byGroup.get(groupId);
+    if (!m) byGroup.set(groupId, (m = new Map()));
+    for (const o of offsets) m.set(tpKey(o.topic, o.partition), o);
+  }
+
+  /** A transaction marker of `producerId` was written to `__consumer_offsets-<partition>`. */
+  completeTransaction(partition: number, producerId: number, commit: boolean): void {
+    const byGroup = this.txnOffsets.get(producerId);
+    if (!byGroup) return;
+    for (const [groupId, offsets] of byGroup) {
+      if (this.partitionFor(groupId) !== partition) continue;
+      if (commit) {
+        const target = this.offsetsOf(groupId);
+        for (const [k, o] of offsets) target.set(k, o);
+        if (!this.groups.has(groupId)) this.groups.set(groupId, new Group(groupId));
+      }
+      byGroup.delete(groupId);
+    }
+    if (byGroup.size === 0) this.txnOffsets.delete(producerId);
+  }
+
+  /** Replays the transactional offset commits still open at the end of a loaded partition. */
+  loadPendingTxnOffsets(producerId: number, records: Iterable<StoredRecord>): void {
+    for (const rec of records) {
+      if (rec.value === null || isConsumerGroupKey(rec.key)) continue;
+      try {
+        const key = decodeKey(rec.key);
+        if (key.kind !== 'offset') continue;
+        const v = decodeOffsetCommitValue(rec.value);
+        this.stagePendingOffsets(producerId, key.group, [
+          {
+            offset: v.offset,
+            leaderEpoch: v.leaderEpoch,
+            metadata: v.metadata,
+            commitTimestamp: v.commitTimestamp,
+            topic: key.topic,
+            partition: key.partition,
+          },
+        ]);
+      } catch {
+        // undecodable: skipped like in load()
+      }
+    }
+  }
+
   fetchOffsets(req: OffsetFetchRequest): Omit<OffsetFetchResponse, 'throttleTimeMs'> {
     const byGroup = this.offsets.get(req.groupId);
     const none = (partitionIndex: number) => ({
@@ -917,6 +1044,10 @@ export class GroupCoordinator {
     }
     for (const groupId of this.offsets.keys())
       if (this.partitionFor(groupId) === partition) this.offsets.delete(groupId);
+    for (const [producerId, byGroup] of this.txnOffsets) {
+      for (const groupId of [...byGroup.keys()]) if (this.partitionFor(groupId) === partition) byGroup.delete(groupId);
+      if (byGroup.size === 0) this.txnOffsets.delete(producerId);
+    }
     return n;
   }
 

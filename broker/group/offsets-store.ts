@@ -1,7 +1,7 @@
 // GroupStore over the broker's log: the group coordinator's records go into the internal compacted
 // topic `__consumer_offsets` as ordinary record batches (built with protocol/record-batch), through
 // the same append path as producer batches, and are read back partition by partition at startup.
-import { buildRecordBatch, decodeBatches, lastOffsetOf } from '../../protocol/record-batch/index.js';
+import { buildRecordBatch, ControlType, decodeBatches, lastOffsetOf } from '../../protocol/record-batch/index.js';
 import { CONSUMER_OFFSETS_TOPIC, errorName } from '../../protocol/index.js';
 import { ErrorCode } from '../../protocol/index.js';
 import type { ReplicaManager } from '../replica/replica-manager.js';
@@ -35,7 +35,25 @@ export class OffsetsTopicStore implements GroupStore {
   ) {}
 
   async append(partition: number, records: StoredRecord[]): Promise<void> {
-    const batch = buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value })));
+    this.appendBatch(partition, buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value }))));
+  }
+
+  /** One transactional batch of the producer (no sequence: the coordinator, not the client, writes it). */
+  async appendTransactional(
+    partition: number,
+    records: StoredRecord[],
+    producer: { producerId: number; producerEpoch: number },
+  ): Promise<void> {
+    this.appendBatch(
+      partition,
+      buildRecordBatch(
+        records.map((r) => ({ key: r.key, value: r.value })),
+        { producerId: producer.producerId, producerEpoch: producer.producerEpoch, transactional: true },
+      ),
+    );
+  }
+
+  private appendBatch(partition: number, batch: Buffer): void {
     const out = this.replicas.appendRecords(this.topic, partition, batch, -1);
     if (out.errorCode !== 0) {
       throw new Error(
@@ -44,11 +62,17 @@ export class OffsetsTopicStore implements GroupStore {
     }
   }
 
-  /** Every record of one partition in log order (empty when this broker has no replica of it). */
-  readAll(partition: number): StoredRecord[] {
+  /**
+   * Every record of one partition in log order (empty when this broker has no replica of it).
+   * Records of transactional batches count from their COMMIT marker on and are dropped at their
+   * ABORT marker; those of transactions still open at the end go to `pending` (producer id ->
+   * records) when given.
+   */
+  readAll(partition: number, pending?: Map<number, StoredRecord[]>): StoredRecord[] {
     const replica = this.replicas.replica(this.topic, partition);
     if (!replica) return [];
     const out: StoredRecord[] = [];
+    const open = new Map<number, StoredRecord[]>();
     const end = replica.log.logEndOffset();
     let offset = replica.log.logStartOffset();
     while (offset < end) {
@@ -57,14 +81,26 @@ export class OffsetsTopicStore implements GroupStore {
       let next = offset;
       for (const chunk of records) {
         for (const b of decodeBatches(chunk)) {
-          if (b.control) continue;
-          for (const r of b.records) if (r.offset >= offset && r.key) out.push({ key: r.key, value: r.value });
           next = Math.max(next, lastOffsetOf(b.header) + 1);
+          if (b.control) {
+            const txn = open.get(b.header.producerId);
+            open.delete(b.header.producerId);
+            const key = b.records[0]?.key;
+            if (txn && key && key.length >= 4 && key.readInt16BE(2) === ControlType.COMMIT) out.push(...txn);
+            continue;
+          }
+          let into = out;
+          if (b.transactional && b.header.producerId >= 0) {
+            into = open.get(b.header.producerId) ?? [];
+            open.set(b.header.producerId, into);
+          }
+          for (const r of b.records) if (r.offset >= offset && r.key) into.push({ key: r.key, value: r.value });
         }
       }
       if (next <= offset) break;
       offset = next;
     }
+    if (pending) for (const [producerId, records] of open) pending.set(producerId, records);
     return out;
   }
 }

@@ -4,7 +4,12 @@
 import { CONSUMER_OFFSETS_TOPIC } from '../../protocol/index.js';
 import type { BrokerConfig } from '../config.js';
 import type { BrokerPlugin, BrokerServices } from '../services.js';
-import { GroupCoordinator, defaultCoordinatorConfig, type CoordinatorConfig } from './coordinator.js';
+import {
+  GroupCoordinator,
+  defaultCoordinatorConfig,
+  type CoordinatorConfig,
+  type StoredRecord,
+} from './coordinator.js';
 import { OffsetsTopicStore } from './offsets-store.js';
 import { ConsumerGroupCoordinator, type ConsumerGroupConfig } from './consumer-coordinator.js';
 
@@ -64,6 +69,14 @@ function newCoordinators(
 
 const started = new Map<BrokerServices, GroupCoordinator>();
 
+/** Replays one offsets partition; offsets of transactions still open there wait for their marker. */
+function loadPartition(gc: GroupCoordinator, store: OffsetsTopicStore, partition: number) {
+  const pending = new Map<number, StoredRecord[]>();
+  const r = gc.load(store.readAll(partition, pending));
+  for (const [producerId, records] of pending) gc.loadPendingTxnOffsets(producerId, records);
+  return r;
+}
+
 /**
  * Cluster mode: load the groups of each `__consumer_offsets` partition when this broker becomes its
  * leader, forget them when it stops leading it (the coordinator moves with the partition).
@@ -75,7 +88,7 @@ function followLeadership(services: BrokerServices, gc: GroupCoordinator, store:
     const mine = p.leader === services.nodeId;
     if (mine && !loaded.has(p.partition)) {
       loaded.add(p.partition);
-      const r = gc.load(store.readAll(p.partition));
+      const r = loadPartition(gc, store, p.partition);
       // Routine: once per offsets partition per broker (50 of them) at every start and leader move.
       services.logger.debug(
         { partition: p.partition, records: r.applied },
@@ -138,7 +151,7 @@ export const groupPlugin: BrokerPlugin & { stop(services?: BrokerServices): void
     let applied = 0;
     let skipped = 0;
     for (let p = 0; p < config.offsetsTopicPartitions; p++) {
-      const r = gc.load(store.readAll(p));
+      const r = loadPartition(gc, store, p);
       applied += r.applied;
       skipped += r.skipped;
     }

@@ -50,7 +50,7 @@ export function findCoordinator(
     return {
       ...none,
       errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
-      errorMessage: 'transactions are not supported by this broker',
+      errorMessage: `unknown coordinator key type ${req.keyType}`,
     };
   if (req.key === '') return { ...none, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'empty group id' };
   const node = locate(gc.partitionFor(req.key));

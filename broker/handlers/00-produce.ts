@@ -7,8 +7,13 @@
 //   min.insync.replicas. Other acks values: INVALID_REQUIRED_ACKS.
 // - The records are never decoded here: the log validates batch headers and CRCs, patches
 //   offsets in place and enforces producer sequences (idempotence).
-// - Transactions are not supported: a request with a transactional id gets
-//   TRANSACTIONAL_ID_AUTHORIZATION_FAILED on every partition (as a broker denying the id would).
+// - Transactions: a request with a transactional id needs WRITE on it
+//   (TRANSACTIONAL_ID_AUTHORIZATION_FAILED otherwise); its batches are stored as they are, and the
+//   log (broker/log/producer-state.ts) opens the producer's transaction on the partition at its
+//   first transactional batch (which holds back the last stable offset) until the coordinator's
+//   marker. A control batch (a marker) from a client is INVALID_RECORD: only WriteTxnMarkers writes
+//   them. Not checked yet: that the partition was added to the producer's transaction (KIP-890's
+//   verification), so a client that skips AddPartitionsToTxn can leave a hanging transaction.
 // - Internal topics (`__consumer_offsets`, `__share_group_state`, ...) are written only by the
 //   coordinators, straight through the replica manager: a client Produce to one gets
 //   INVALID_TOPIC_EXCEPTION (as Kafka refuses it), whatever its ACLs, so no client can forge
@@ -22,7 +27,20 @@ import {
 } from '../../protocol/index.js';
 import { topicConfigNumber } from '../state/topic-config.js';
 import type { HandlerModule } from './types.js';
-import { AclOperation, canTopic } from '../security/index.js';
+import { AclOperation, canTopic, canTransactionalId } from '../security/index.js';
+import { ATTRIBUTES, CONTROL_BIT, batchSizeAt } from '../../protocol/record-batch/index.js';
+
+/** Whether any batch in a produce payload has the control bit (reads only the attribute bytes). */
+function hasControlBatch(records: Buffer | null): boolean {
+  if (!records) return false;
+  for (let pos = 0; pos < records.length;) {
+    const size = batchSizeAt(records, pos);
+    if (size < 0 || pos + ATTRIBUTES + 2 > records.length) return false; // malformed: the log refuses it
+    if ((records.readInt16BE(pos + ATTRIBUTES) & CONTROL_BIT) !== 0) return true;
+    pos += size;
+  }
+  return false;
+}
 
 export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
   codec: produceCodec,
@@ -36,9 +54,11 @@ export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
         let errorCode: number;
         let res: ProducePartitionResponse;
         if (badAcks) errorCode = ErrorCode.INVALID_REQUIRED_ACKS;
-        else if (req.transactionalId !== null) errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+        else if (req.transactionalId !== null && !canTransactionalId(ctx, AclOperation.WRITE, req.transactionalId))
+          errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
         else if (!canTopic(ctx, AclOperation.WRITE, t.name)) errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
         else if (s.topics.get(t.name)?.internal) errorCode = ErrorCode.INVALID_TOPIC_EXCEPTION;
+        else if (hasControlBatch(p.records)) errorCode = ErrorCode.INVALID_RECORD;
         else errorCode = ErrorCode.NONE;
         if (errorCode !== ErrorCode.NONE) {
           res = { index: p.index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };

@@ -4,8 +4,10 @@
 // - Returns whole batches starting with the one containing fetch_offset (clients skip the
 //   records before it); at least one whole batch for the first partition with data, even above
 //   max_bytes / partition_max_bytes.
-// - Consumers read up to the high watermark; last_stable_offset = high watermark (no transactions),
-//   aborted_transactions empty for read_committed and null for read_uncommitted.
+// - read_uncommitted consumers read up to the high watermark, read_committed ones (isolation_level
+//   1) up to the last stable offset (the first offset of the oldest open transaction, else the
+//   high watermark) and get the aborted transactions of the range (empty list when none; null for
+//   read_uncommitted), which they use to drop the aborted records and control batches.
 // - Below log start or past the log end: OFFSET_OUT_OF_RANGE. Fetch sessions are not kept
 //   (session_id 0, every fetch is full). Replica fetches (replica_id >= 0) read to the log end,
 //   report the follower's log end offset (its fetch_offset) to the leader's replica manager (HW,
@@ -39,7 +41,8 @@ function toResponse(req: FetchRequest, results: FetchPartitionResult[], ctx: Req
         highWatermark: r.highWatermark,
         lastStableOffset: r.lastStableOffset,
         logStartOffset: r.logStartOffset,
-        abortedTransactions: req.isolationLevel === 1 ? [] : null,
+        // read_committed: a list even with an error, as before transactions existed (never null).
+        abortedTransactions: req.isolationLevel === 1 ? (r.abortedTransactions ?? []) : null,
         preferredReadReplica: -1,
         // Empty, never null, also with an error (as Kafka's MemoryRecords.EMPTY): librdkafka 2.15
         // rejects a null record set as a malformed response and stops fetching the partition.
@@ -116,6 +119,7 @@ export const handler: HandlerModule<FetchRequest, FetchResponse> = {
     );
     const out = ctx.services.replicas.fetch({
       replicaId: req.replicaId,
+      isolationLevel: req.isolationLevel,
       maxWaitMs: req.maxWaitMs,
       minBytes: req.minBytes,
       maxBytes: req.maxBytes,

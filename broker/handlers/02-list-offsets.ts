@@ -1,6 +1,6 @@
 // ListOffsets (2), versions 0-3.
-// - timestamp -2: log start offset; -1: latest (high watermark for consumers, log end for
-//   replica_id >= 0); otherwise the first offset whose batch max timestamp is >= the timestamp
+// - timestamp -2: log start offset; -1: latest (high watermark for consumers, the last stable
+//   offset for read_committed ones (isolation_level 1, v2+), log end for replica_id >= 0); otherwise the first offset whose batch max timestamp is >= the timestamp
 //   (time index), or offset -1 / timestamp -1 when none (v1+).
 // - v0 answers old_style_offsets with one entry (max_num_offsets is not honoured beyond 1).
 import {
@@ -33,7 +33,12 @@ export const handler: HandlerModule<ListOffsetsRequest, ListOffsetsResponse> = {
         let timestamp = -1;
         if (p.timestamp === EARLIEST_TIMESTAMP) offset = replica.log.logStartOffset();
         else if (p.timestamp === LATEST_TIMESTAMP)
-          offset = req.replicaId >= 0 ? replica.log.logEndOffset() : replica.highWatermark;
+          offset =
+            req.replicaId >= 0
+              ? replica.log.logEndOffset()
+              : req.isolationLevel === 1
+                ? replica.lastStableOffset()
+                : replica.highWatermark;
         else {
           const found = replica.log.offsetForTimestamp(p.timestamp);
           if (found && found.offset < replica.highWatermark) {

@@ -20,6 +20,11 @@ import { handler as deleteTopics } from './20-delete-topics.js';
 import { handler as deleteRecords } from './21-delete-records.js';
 import { handler as initProducerId } from './22-init-producer-id.js';
 import { handler as offsetForLeaderEpoch } from './23-offset-for-leader-epoch.js';
+import { handler as addPartitionsToTxn } from './24-add-partitions-to-txn.js';
+import { handler as addOffsetsToTxn } from './25-add-offsets-to-txn.js';
+import { handler as endTxn } from './26-end-txn.js';
+import { handler as writeTxnMarkers } from './27-write-txn-markers.js';
+import { handler as txnOffsetCommit } from './28-txn-offset-commit.js';
 import { handler as describeConfigs } from './32-describe-configs.js';
 import { handler as alterConfigs } from './33-alter-configs.js';
 import { handler as saslHandshake } from './17-sasl-handshake.js';
@@ -50,6 +55,7 @@ import { handler as shareAcknowledge } from './79-share-acknowledge.js';
 import { handler as describeShareGroupOffsets } from './90-describe-share-group-offsets.js';
 import { groupPlugin } from '../group/plugin.js';
 import { sharePlugin } from '../group/share-plugin.js';
+import { txnPlugin } from '../txn/plugin.js';
 
 export function register<Req, Res>(m: HandlerModule<Req, Res>): RegisteredApi {
   const { codec } = m;
@@ -130,10 +136,16 @@ export const apis: readonly RegisteredApi[] = [
   register(shareFetch),
   register(shareAcknowledge),
   register(describeShareGroupOffsets),
+  // Transactions (broker/txn).
+  register(addPartitionsToTxn),
+  register(addOffsetsToTxn),
+  register(endTxn),
+  register(writeTxnMarkers),
+  register(txnOffsetCommit),
 ];
 
 /** Services started with the broker (e.g. the group coordinator), in start order. */
-export const brokerPlugins: readonly BrokerPlugin[] = [groupPlugin, sharePlugin];
+export const brokerPlugins: readonly BrokerPlugin[] = [groupPlugin, sharePlugin, txnPlugin];
 
 const byKey = new Map<number, RegisteredApi>();
 for (const api of apis) {

@@ -4,10 +4,22 @@
 // producer: int64 id, int16 epoch, int32 last sequence, int64 last offset, int32 offset delta,
 // int64 timestamp, int32 coordinator epoch, int64 current txn first offset). Like Kafka, a snapshot holds
 // only each producer's last batch; the batches after the snapshot offset are replayed from the log.
+//
+// Transactions (KIP-98): a producer's first transactional batch opens its transaction here (the
+// offset is its `currentTxnFirstOffset`); its COMMIT or ABORT marker closes it. The smallest open
+// first offset is the partition's first unstable offset, which bounds the last stable offset (LSO);
+// an ABORT records the aborted range, which read_committed fetches return so consumers skip it.
 import { crc32c } from '@node-rs/crc32';
-import { readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readInt64, writeInt64, type BatchHeader } from '../../protocol/record-batch/index.js';
+import {
+  ControlType,
+  isControl,
+  isTransactional,
+  readInt64,
+  writeInt64,
+  type BatchHeader,
+} from '../../protocol/record-batch/index.js';
 import { DuplicateSequenceError, InvalidProducerEpochError, OutOfOrderSequenceError } from './errors.js';
 import { segmentFileName } from './segment.js';
 
@@ -25,11 +37,27 @@ export interface ProducerEntry {
   /** Newest last. At most MAX_BATCHES. */
   batches: BatchMetadata[];
   lastTimestamp: number;
+  /** First offset of the producer's open transaction on this partition, -1 when none. */
+  currentTxnFirstOffset: number;
+  /** Coordinator epoch of the last marker written for this producer (-1 before any). */
+  coordinatorEpoch: number;
+}
+
+/** A transaction ended by an ABORT marker: [firstOffset, lastOffset] (lastOffset = the marker). */
+export interface AbortedTxn {
+  producerId: number;
+  firstOffset: number;
+  lastOffset: number;
 }
 
 export const MAX_BATCHES_PER_PRODUCER = 5;
 const SNAPSHOT_VERSION = 1;
 const ENTRY_SIZE = 8 + 2 + 4 + 8 + 4 + 8 + 4 + 8;
+// The aborted transactions of the partition, one file per partition (Kafka keeps one `.txnindex` per
+// segment) with Kafka's entry format: int16 version 0, int64 producer id, int64 first offset, int64
+// last offset (the ABORT marker), int64 last stable offset when it was written.
+export const TXN_INDEX_FILE = 'transaction-index';
+const TXN_ENTRY_SIZE = 2 + 8 + 8 + 8 + 8;
 
 /** Outcome of checking one batch: append it, or it is an exact retry of an earlier batch. */
 export type SequenceCheck = { duplicate: false } | { duplicate: true; batch: BatchMetadata };
@@ -50,9 +78,18 @@ export class ProducerStateManager {
    * producer is unknown; otherwise the sequence must follow the last one.
    */
   check(h: BatchHeader): SequenceCheck {
-    if (h.producerId < 0 || h.baseSequence < 0) return { duplicate: false };
+    if (h.producerId < 0) return { duplicate: false };
     const e = this.producers.get(h.producerId);
     if (!e) return { duplicate: false };
+    // A batch without a sequence (a marker, a coordinator's transactional offset commit) from an
+    // older epoch belongs to a fenced producer or coordinator.
+    if (h.baseSequence < 0) {
+      if (h.producerEpoch < e.epoch)
+        throw new InvalidProducerEpochError(
+          `batch of producer ${h.producerId} has epoch ${h.producerEpoch}, older than the current epoch ${e.epoch}`,
+        );
+      return { duplicate: false };
+    }
     const firstSeq = h.baseSequence;
     const lastSeq = nextSeq(firstSeq, h.lastOffsetDelta);
     if (h.producerEpoch < e.epoch)
@@ -83,14 +120,34 @@ export class ProducerStateManager {
     return { duplicate: false };
   }
 
-  /** Records an appended batch (leader and follower, and log replay). */
-  update(h: BatchHeader): void {
+  /**
+   * Records an appended batch (leader and follower, and log replay). `controlType` is the marker's
+   * type (ControlType) for a control batch, -1 otherwise.
+   */
+  update(h: BatchHeader, controlType = -1): void {
     if (h.producerId < 0) return;
     let e = this.producers.get(h.producerId);
     if (!e || h.producerEpoch > e.epoch) {
-      e = { producerId: h.producerId, epoch: h.producerEpoch, batches: [], lastTimestamp: h.maxTimestamp };
+      // An epoch bump keeps an open transaction: the coordinator aborts it with the new epoch.
+      e = {
+        producerId: h.producerId,
+        epoch: h.producerEpoch,
+        batches: [],
+        lastTimestamp: h.maxTimestamp,
+        currentTxnFirstOffset: e?.currentTxnFirstOffset ?? -1,
+        coordinatorEpoch: e?.coordinatorEpoch ?? -1,
+      };
       this.producers.set(h.producerId, e);
     }
+    if (isControl(h.attributes)) {
+      const first = e.currentTxnFirstOffset;
+      e.currentTxnFirstOffset = -1;
+      if (controlType === ControlType.ABORT && first >= 0)
+        this.recordAborted({ producerId: h.producerId, firstOffset: first, lastOffset: h.baseOffset });
+      e.lastTimestamp = h.maxTimestamp;
+      return;
+    }
+    if (isTransactional(h.attributes) && e.currentTxnFirstOffset < 0) e.currentTxnFirstOffset = h.baseOffset;
     if (h.baseSequence >= 0) {
       e.batches.push({
         firstSeq: h.baseSequence,
@@ -108,6 +165,92 @@ export class ProducerStateManager {
     this.producers.clear();
   }
 
+  /** Aborted transactions in marker order (loaded from the transaction index at open). */
+  abortedTxns: AbortedTxn[] = [];
+
+  private recordAborted(a: AbortedTxn): void {
+    this.abortedTxns.push(a);
+    const lso = this.firstUnstableOffset();
+    const entry = Buffer.alloc(TXN_ENTRY_SIZE);
+    entry.writeInt16BE(0, 0);
+    writeInt64(entry, 2, a.producerId);
+    writeInt64(entry, 10, a.firstOffset);
+    writeInt64(entry, 18, a.lastOffset);
+    writeInt64(entry, 26, lso >= 0 ? lso : a.lastOffset + 1);
+    appendFileSync(join(this.dir, TXN_INDEX_FILE), entry);
+  }
+
+  /**
+   * Reads the transaction index, keeping the entries below `endOffset` (a crash may have cut the log
+   * after the index was written); a torn tail entry is dropped.
+   */
+  loadAbortedIndex(endOffset: number): void {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(this.dir, TXN_INDEX_FILE));
+    } catch {
+      this.abortedTxns = [];
+      return;
+    }
+    const out: AbortedTxn[] = [];
+    for (let at = 0; at + TXN_ENTRY_SIZE <= buf.length; at += TXN_ENTRY_SIZE) {
+      const a = {
+        producerId: readInt64(buf, at + 2),
+        firstOffset: readInt64(buf, at + 10),
+        lastOffset: readInt64(buf, at + 18),
+      };
+      if (a.lastOffset < endOffset) out.push(a);
+    }
+    this.abortedTxns = out;
+    if (out.length * TXN_ENTRY_SIZE !== buf.length) this.rewriteAbortedIndex();
+  }
+
+  /** Writes the in-memory list as the whole index (after truncation). */
+  private rewriteAbortedIndex(): void {
+    const buf = Buffer.alloc(this.abortedTxns.length * TXN_ENTRY_SIZE);
+    this.abortedTxns.forEach((a, i) => {
+      const at = i * TXN_ENTRY_SIZE;
+      writeInt64(buf, at + 2, a.producerId);
+      writeInt64(buf, at + 10, a.firstOffset);
+      writeInt64(buf, at + 18, a.lastOffset);
+      writeInt64(buf, at + 26, a.lastOffset + 1);
+    });
+    const path = join(this.dir, TXN_INDEX_FILE);
+    writeFileSync(path + '.tmp', buf);
+    renameSync(path + '.tmp', path);
+  }
+
+  /** The smallest first offset of an open transaction, or -1 when none is open. */
+  firstUnstableOffset(): number {
+    let min = -1;
+    for (const e of this.producers.values())
+      if (e.currentTxnFirstOffset >= 0 && (min < 0 || e.currentTxnFirstOffset < min)) min = e.currentTxnFirstOffset;
+    return min;
+  }
+
+  /** Open transactions: producer id -> first offset (DescribeProducers' current_txn_start_offset). */
+  openTransactions(): { producerId: number; epoch: number; firstOffset: number }[] {
+    return [...this.producers.values()]
+      .filter((e) => e.currentTxnFirstOffset >= 0)
+      .map((e) => ({ producerId: e.producerId, epoch: e.epoch, firstOffset: e.currentTxnFirstOffset }));
+  }
+
+  /** Aborted transactions overlapping [from, to): what a read_committed fetch of that range must skip. */
+  abortedIn(from: number, to: number): AbortedTxn[] {
+    // By first offset: clients walk the list in that order (kafkajs looks only at its head).
+    return this.abortedTxns
+      .filter((a) => a.lastOffset >= from && a.firstOffset < to)
+      .sort((a, b) => a.firstOffset - b.firstOffset);
+  }
+
+  /** Forgets the aborted transactions whose marker is at or past `offset` (truncation, replay). */
+  truncateAbortedFrom(offset: number): void {
+    const kept = this.abortedTxns.filter((a) => a.lastOffset < offset);
+    if (kept.length === this.abortedTxns.length) return;
+    this.abortedTxns = kept;
+    this.rewriteAbortedIndex();
+  }
+
   /** Offsets of snapshot files present, ascending. */
   snapshotOffsets(): number[] {
     return readdirSync(this.dir)
@@ -118,7 +261,9 @@ export class ProducerStateManager {
 
   /** Writes `<offset>.snapshot` atomically and keeps only the two newest. */
   writeSnapshot(offset: number): void {
-    const entries = [...this.producers.values()].filter((e) => e.batches.length > 0 || e.epoch >= 0);
+    const entries = [...this.producers.values()].filter(
+      (e) => e.batches.length > 0 || e.epoch >= 0 || e.currentTxnFirstOffset >= 0,
+    );
     const buf = Buffer.alloc(2 + 4 + 4 + entries.length * ENTRY_SIZE);
     buf.writeInt16BE(SNAPSHOT_VERSION, 0);
     buf.writeInt32BE(entries.length, 6);
@@ -131,8 +276,8 @@ export class ProducerStateManager {
       writeInt64(buf, at + 14, last ? last.lastOffset : -1);
       buf.writeInt32BE(last ? last.lastOffset - last.firstOffset : 0, at + 22);
       writeInt64(buf, at + 26, e.lastTimestamp);
-      buf.writeInt32BE(-1, at + 34);
-      writeInt64(buf, at + 38, -1);
+      buf.writeInt32BE(e.coordinatorEpoch, at + 34);
+      writeInt64(buf, at + 38, e.currentTxnFirstOffset);
       at += ENTRY_SIZE;
     }
     buf.writeUInt32BE(crc32c(buf.subarray(6)) >>> 0, 2);
@@ -182,6 +327,8 @@ export class ProducerStateManager {
       const lastOffset = readInt64(buf, at + 14);
       const delta = buf.readInt32BE(at + 22);
       const timestamp = readInt64(buf, at + 26);
+      const coordinatorEpoch = buf.readInt32BE(at + 34);
+      const currentTxnFirstOffset = readInt64(buf, at + 38);
       const batches: BatchMetadata[] =
         lastSeq >= 0 && lastOffset >= 0
           ? [
@@ -194,7 +341,14 @@ export class ProducerStateManager {
               },
             ]
           : [];
-      this.producers.set(producerId, { producerId, epoch, batches, lastTimestamp: timestamp });
+      this.producers.set(producerId, {
+        producerId,
+        epoch,
+        batches,
+        lastTimestamp: timestamp,
+        currentTxnFirstOffset,
+        coordinatorEpoch,
+      });
     }
   }
 }

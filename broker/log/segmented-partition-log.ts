@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import {
   batchCrcValid,
   checkHeaderConsistency,
+  controlTypeOf,
   CompressionCodec,
   CorruptRecordError,
   decodeBatch,
   encodeBatch,
+  isControl,
   readBatchHeader,
   readInt64,
   setBaseOffset,
@@ -177,6 +179,7 @@ export class PartitionLog {
     log.lso = Math.max(opts.logStartOffset ?? 0, log.segments[0].baseOffset);
     if (log.lso > log.logEndOffset()) log.lso = log.segments[0].baseOffset;
     log.epochs.truncateFromEnd(log.logEndOffset());
+    log.producerState.loadAbortedIndex(log.logEndOffset());
     log.rebuildProducerState();
     return log;
   }
@@ -185,6 +188,16 @@ export class PartitionLog {
 
   logStartOffset(): number {
     return this.lso;
+  }
+  /** First offset of the oldest open transaction, -1 when none. */
+  firstUnstableOffset(): number {
+    return this.producerState.firstUnstableOffset();
+  }
+  /** Aborted transactions overlapping [from, to), oldest first. */
+  abortedTransactions(from: number, to: number): { producerId: number; firstOffset: number }[] {
+    return this.producerState
+      .abortedIn(Math.max(from, this.lso), to)
+      .map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }));
   }
   logEndOffset(): number {
     return this.segments[this.segments.length - 1].nextOffset;
@@ -300,7 +313,7 @@ export class PartitionLog {
     this.hooks.reserve(bytes);
     this.writeBatches(records, headers);
     for (const h of headers) {
-      this.producerState.update(h);
+      this.producerState.update(h, isControl(h.attributes) ? controlTypeOf(records, h) : -1);
       if (h.partitionLeaderEpoch >= 0) this.epochs.assign(h.partitionLeaderEpoch, h.baseOffset);
     }
     this.unflushedRecords += count;
@@ -531,11 +544,21 @@ export class PartitionLog {
     const leo = this.logEndOffset();
     this.producerState.deleteSnapshotsAbove(leo);
     const from = Math.max(0, this.producerState.loadLatestSnapshot(leo));
+    // Markers from `from` on are replayed below, which records their aborted transactions again.
+    this.producerState.truncateAbortedFrom(from);
     for (const seg of this.segments) {
       if (seg.nextOffset <= from) continue;
       const start = from > seg.baseOffset ? seg.index.lookup(from - seg.baseOffset) : 0;
-      for (const { header } of seg.batches(start, false))
-        if (header.baseOffset >= from) this.producerState.update(header);
+      for (const { header, bytes } of seg.batches(start, false)) {
+        if (header.baseOffset < from) continue;
+        let type = -1;
+        if (isControl(header.attributes)) {
+          // `bytes` may stop at the end of the read chunk; a marker is tiny, so read it whole if so.
+          const whole = bytes.length >= header.size ? bytes : seg.read(header.position, header.size);
+          type = controlTypeOf(whole, { ...header, position: 0 });
+        }
+        this.producerState.update(header, type);
+      }
     }
   }
 
@@ -589,6 +612,7 @@ export class PartitionLog {
       throw this.hooks.ioError(err, `truncating ${this.topic}-${this.partition}`);
     }
     this.producerState.clear();
+    this.producerState.truncateAbortedFrom(0);
     this.epochs.clear();
     this.lso = offset;
     this.hooks.logStartOffsetChanged(this);

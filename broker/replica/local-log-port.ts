@@ -31,4 +31,8 @@ export interface LocalLog {
   offsetForTimestamp(ts: number): { offset: number; timestamp: number } | null;
   sizeBytes(): number;
   numSegments(): number;
+  /** First offset of the oldest open transaction, -1 when none (bounds the last stable offset). */
+  firstUnstableOffset(): number;
+  /** Aborted transactions overlapping [from, to) (read_committed fetches). */
+  abortedTransactions(from: number, to: number): { producerId: number; firstOffset: number }[];
 }

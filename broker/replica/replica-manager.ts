@@ -71,6 +71,15 @@ export class Replica {
     return [...new Set([...this.state.isr, ...pending])];
   }
 
+  /**
+   * Last stable offset: the high watermark, or the first offset of the oldest open transaction when
+   * that is lower (read_committed consumers read below it).
+   */
+  lastStableOffset(): number {
+    const first = this.log.firstUnstableOffset();
+    return first >= 0 && first < this.highWatermark ? first : this.highWatermark;
+  }
+
   /** Log end offset of a follower as far as this leader knows (0 when it never fetched). */
   followerLeo(id: number): number {
     return this.followers.get(id)?.leo ?? 0;
@@ -104,10 +113,14 @@ export interface FetchPartitionResult {
   logStartOffset: number;
   records: Buffer[] | null;
   bytes: number;
+  /** read_committed: aborted transactions in the range read; null otherwise. */
+  abortedTransactions: { producerId: number; firstOffset: number }[] | null;
 }
 
 export interface FetchSpec {
   replicaId: number;
+  /** 0 read_uncommitted (up to the high watermark), 1 read_committed (up to the last stable offset). */
+  isolationLevel?: number;
   maxWaitMs: number;
   minBytes: number;
   maxBytes: number;
@@ -460,7 +473,12 @@ export class ReplicaManager {
       for (const p of spec.partitions) {
         const r = this.replicas.get(key(p.topic, p.partition));
         if (!r) return Infinity; // deleted or moved: answer now with the error
-        const end = spec.replicaId >= 0 ? r.log.logEndOffset() : r.highWatermark;
+        const end =
+          spec.replicaId >= 0
+            ? r.log.logEndOffset()
+            : spec.isolationLevel === 1
+              ? r.lastStableOffset()
+              : r.highWatermark;
         if (end > p.fetchOffset) n += 1; // conservatively: something to return
         if (p.fetchOffset > r.log.logEndOffset() || p.fetchOffset < r.log.logStartOffset()) return Infinity;
       }
@@ -482,7 +500,7 @@ export class ReplicaManager {
     let budget = spec.maxBytes > 0 ? spec.maxBytes : Number.MAX_SAFE_INTEGER;
     let haveData = false;
     return spec.partitions.map((p) => {
-      const res = this.readPartition(p, spec.replicaId, budget, !haveData);
+      const res = this.readPartition(p, spec.replicaId, budget, !haveData, spec.isolationLevel === 1);
       if (res.bytes > 0) haveData = true;
       budget = Math.max(0, budget - res.bytes);
       return res;
@@ -494,6 +512,7 @@ export class ReplicaManager {
     replicaId: number,
     budget: number,
     minOneBatch: boolean,
+    readCommitted = false,
   ): FetchPartitionResult {
     const base = {
       topic: p.topic,
@@ -503,6 +522,7 @@ export class ReplicaManager {
       logStartOffset: -1,
       records: null,
       bytes: 0,
+      abortedTransactions: null as FetchPartitionResult['abortedTransactions'],
     };
     const { replica, errorCode } = this.leaderError(p.topic, p.partition);
     if (!replica) return { ...base, errorCode };
@@ -518,10 +538,12 @@ export class ReplicaManager {
     if (replicaId >= 0) this.recordFollowerFetch(replica, replicaId, p.fetchOffset);
     const log = replica.log;
     const hw = replica.highWatermark;
-    const info = { ...base, highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset() };
+    const lso = replica.lastStableOffset();
+    const info = { ...base, highWatermark: hw, lastStableOffset: lso, logStartOffset: log.logStartOffset() };
     if (p.fetchOffset < log.logStartOffset() || p.fetchOffset > log.logEndOffset())
       return { ...info, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
-    const maxOffset = replicaId >= 0 ? log.logEndOffset() : hw;
+    const maxOffset = replicaId >= 0 ? log.logEndOffset() : readCommitted ? lso : hw;
+    if (readCommitted) info.abortedTransactions = [];
     if (p.fetchOffset >= maxOffset) return { ...info, errorCode: ErrorCode.NONE, records: [] };
     let read: ReadResult;
     try {
@@ -531,6 +553,9 @@ export class ReplicaManager {
       this.logger.warn({ topic: p.topic, partition: p.partition, err: (e as Error).message }, 'read failed');
       return { ...info, errorCode: code };
     }
+    // Every aborted transaction below the LSO that the read range can touch (clients match them
+    // to the batches they get; a superfluous one is harmless).
+    if (readCommitted && read.bytes > 0) info.abortedTransactions = log.abortedTransactions(p.fetchOffset, maxOffset);
     return { ...info, errorCode: ErrorCode.NONE, records: read.records, bytes: read.bytes };
   }
 

@@ -135,6 +135,9 @@ export function canTopic(ctx: RequestContext, op: number, topic: string): boolea
 export function canGroup(ctx: RequestContext, op: number, group: string): boolean {
   return securityOf(ctx.services).authorize(ctx, op, ResourceType.GROUP, group);
 }
+export function canTransactionalId(ctx: RequestContext, op: number, transactionalId: string): boolean {
+  return securityOf(ctx.services).authorize(ctx, op, ResourceType.TRANSACTIONAL_ID, transactionalId);
+}
 export function canCluster(ctx: RequestContext, op: number): boolean {
   return securityOf(ctx.services).authorize(ctx, op, ResourceType.CLUSTER, CLUSTER_RESOURCE);
 }

@@ -21,6 +21,11 @@ import { deleteTopicsCodec } from './20-delete-topics.js';
 import { deleteRecordsCodec } from './21-delete-records.js';
 import { initProducerIdCodec } from './22-init-producer-id.js';
 import { offsetForLeaderEpochCodec } from './23-offset-for-leader-epoch.js';
+import { addPartitionsToTxnCodec } from './24-add-partitions-to-txn.js';
+import { addOffsetsToTxnCodec } from './25-add-offsets-to-txn.js';
+import { endTxnCodec } from './26-end-txn.js';
+import { writeTxnMarkersCodec } from './27-write-txn-markers.js';
+import { txnOffsetCommitCodec } from './28-txn-offset-commit.js';
 import { describeConfigsCodec } from './32-describe-configs.js';
 import { alterConfigsCodec } from './33-alter-configs.js';
 import { describeLogDirsCodec } from './35-describe-log-dirs.js';
@@ -61,6 +66,11 @@ export {
   deleteRecordsCodec,
   initProducerIdCodec,
   offsetForLeaderEpochCodec,
+  addPartitionsToTxnCodec,
+  addOffsetsToTxnCodec,
+  endTxnCodec,
+  writeTxnMarkersCodec,
+  txnOffsetCommitCodec,
   describeConfigsCodec,
   alterConfigsCodec,
   describeLogDirsCodec,
@@ -102,6 +112,11 @@ export const codecs: readonly ApiCodec<never, never>[] = [
   deleteRecordsCodec,
   initProducerIdCodec,
   offsetForLeaderEpochCodec,
+  addPartitionsToTxnCodec,
+  addOffsetsToTxnCodec,
+  endTxnCodec,
+  writeTxnMarkersCodec,
+  txnOffsetCommitCodec,
   describeConfigsCodec,
   alterConfigsCodec,
   describeLogDirsCodec,

@@ -7,3 +7,4 @@ export * from './header.js';
 export * from './records.js';
 export * from './compression.js';
 export * from './batch.js';
+export * from './control.js';

@@ -174,6 +174,20 @@ export const brokerSection = z
       .default(1_048_588)
       .describe('message.max.bytes: default max.message.bytes of topics'),
     offsetsTopicPartitions: z.number().int().min(1).max(1000).default(50).describe('offsets.topic.num.partitions'),
+    // Transactions (broker/txn): Kafka's default is 50 partitions; a small count keeps the reference
+    // cluster's start and coordinator moves quick and still spreads coordinators over the brokers.
+    transactionStateLogNumPartitions: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(5)
+      .describe('transaction.state.log.num.partitions'),
+    transactionMaxTimeoutMs: durationMs.min(1).default(900_000).describe('transaction.max.timeout.ms'),
+    transactionAbortTimedOutTransactionCleanupIntervalMs: durationMs
+      .min(10)
+      .default(10_000)
+      .describe('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
     groupInitialRebalanceDelayMs: durationMs.default(0).describe('group.initial.rebalance.delay.ms'),
     groupMinSessionTimeoutMs: durationMs.default(6000).describe('group.min.session.timeout.ms'),
     groupMaxSessionTimeoutMs: durationMs.default(1_800_000).describe('group.max.session.timeout.ms'),

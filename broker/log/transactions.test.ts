@@ -1,0 +1,73 @@
+// Transactions in the partition log: an open transaction bounds the first unstable offset (and so
+// the last stable offset), an ABORT marker records the aborted range in the transaction index, and
+// both survive a clean restart, an unclean one (no snapshot at the end: replay from the log) and a
+// follower truncation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildControlBatch } from '../../protocol/record-batch/index.js';
+import { LogManager } from './log-manager.js';
+import { InvalidProducerEpochError } from './errors.js';
+import { batch, tempDir } from './test-helpers.js';
+
+const txn = (producerId: number, values: string[], baseSequence: number, producerEpoch = 0) =>
+  batch(values, { producerId, producerEpoch, baseSequence, transactional: true });
+const marker = (producerId: number, commit: boolean, producerEpoch = 0) =>
+  buildControlBatch({ producerId, producerEpoch, commit, coordinatorEpoch: 0 });
+
+test('open transactions hold the first unstable offset; markers close them; aborts are indexed', () => {
+  const dir = tempDir();
+  const logs = LogManager.open({ dir });
+  const log = logs.getOrCreate('t', 0);
+  log.appendAsLeader(batch(['plain']), 0); // 0
+  assert.equal(log.firstUnstableOffset(), -1);
+  log.appendAsLeader(txn(7, ['a', 'b'], 0), 0); // 1-2
+  log.appendAsLeader(txn(8, ['c'], 0), 0); // 3
+  assert.equal(log.firstUnstableOffset(), 1);
+  log.appendAsLeader(txn(7, ['d'], 2), 0); // 4
+  log.appendAsLeader(marker(7, false), 0); // 5: producer 7 aborted [1, 5]
+  assert.equal(log.firstUnstableOffset(), 3, 'producer 8 still open');
+  log.appendAsLeader(marker(8, true), 0); // 6
+  assert.equal(log.firstUnstableOffset(), -1);
+  assert.deepEqual(log.abortedTransactions(0, 7), [{ producerId: 7, firstOffset: 1 }]);
+  assert.deepEqual(log.abortedTransactions(6, 7), [], 'a range after the abort marker');
+  // A marker from an older epoch than the partition knows is refused (a fenced coordinator/producer).
+  log.appendAsLeader(txn(7, ['e'], 0, 1), 0); // 7: epoch 1 starts at sequence 0
+  assert.throws(() => log.appendAsLeader(marker(7, true, 0), 0), InvalidProducerEpochError);
+  assert.equal(log.firstUnstableOffset(), 7);
+  logs.close();
+
+  const again = LogManager.open({ dir });
+  const l2 = again.getOrCreate('t', 0);
+  assert.equal(l2.firstUnstableOffset(), 7, 'the open transaction survives a clean restart (snapshot)');
+  assert.deepEqual(l2.abortedTransactions(0, 100), [{ producerId: 7, firstOffset: 1 }]);
+  l2.appendAsLeader(marker(7, false, 1), 0); // 8: aborted [7, 8]
+  assert.equal(l2.firstUnstableOffset(), -1);
+  assert.deepEqual(l2.abortedTransactions(0, 100), [
+    { producerId: 7, firstOffset: 1 },
+    { producerId: 7, firstOffset: 7 },
+  ]);
+  // Follower truncation below the second abort forgets it and reopens the transaction.
+  l2.truncateTo(8);
+  assert.deepEqual(l2.abortedTransactions(0, 100), [{ producerId: 7, firstOffset: 1 }]);
+  assert.equal(l2.firstUnstableOffset(), 7);
+  again.close();
+});
+
+test('after an unclean shutdown the producer state and aborted transactions are rebuilt from the log', () => {
+  const dir = tempDir();
+  const logs = LogManager.open({ dir });
+  const log = logs.getOrCreate('t', 0);
+  log.appendAsLeader(txn(3, ['a'], 0), 0); // 0
+  log.appendAsLeader(marker(3, false), 0); // 1
+  log.appendAsLeader(txn(3, ['b'], 1), 0); // 2
+  log.appendAsLeader(txn(4, ['c'], 0), 0); // 3
+  log.appendAsLeader(marker(3, true), 0); // 4
+  // No close(): no snapshot at the log end and no clean-shutdown marker.
+  logs.flushAll();
+  const again = LogManager.open({ dir });
+  const l2 = again.getOrCreate('t', 0);
+  assert.ok(again.recoveredFromCrash);
+  assert.equal(l2.firstUnstableOffset(), 3, 'producer 4 is still open');
+  assert.deepEqual(l2.abortedTransactions(0, 10), [{ producerId: 3, firstOffset: 0 }]);
+  again.close();
+});

@@ -1,0 +1,463 @@
+// The transaction coordinator (KIP-98): transactional id -> producer id, epoch, state and the
+// partitions of its open transaction. A transactional id belongs to the partition
+// abs(hashCode(id)) % transaction.state.log.num.partitions of `__transaction_state`, and its
+// coordinator is that partition's leader: every state change is written there (and replicated)
+// before it is applied, and a broker that becomes the partition's leader replays it (load()).
+//
+// States (Kafka's): Empty -> Ongoing (AddPartitionsToTxn / AddOffsetsToTxn) -> PrepareCommit or
+// PrepareAbort (EndTxn, timeout, fencing) -> markers written to every partition of the transaction
+// (WriteTxnMarkers to their leaders) -> CompleteCommit / CompleteAbort -> Ongoing again with the
+// next AddPartitionsToTxn. InitProducerId bumps the epoch, so requests of a zombie with an older
+// epoch are fenced; an open transaction is aborted first. A transaction open longer than its
+// timeout is aborted with a bumped epoch (the producer is fenced, as Kafka does).
+import type { Logger } from '../../common/index.js';
+import { CONSUMER_OFFSETS_TOPIC, ErrorCode, offsetsPartitionFor } from '../../protocol/index.js';
+import {
+  TxnState,
+  type TxnStateId,
+  type TxnRecordValue,
+  encodeTxnKey,
+  encodeTxnValue,
+  decodeTxnKey,
+  decodeTxnValue,
+} from './state-records.js';
+
+export const TRANSACTION_STATE_TOPIC = '__transaction_state';
+/** Kafka bumps to a new producer id before the epoch reaches Short.MaxValue. */
+const MAX_EPOCH = 32766;
+
+export interface TxnMetadata extends TxnRecordValue {
+  transactionalId: string;
+  /** A state change is being written: other requests get CONCURRENT_TRANSACTIONS. */
+  pending: boolean;
+  /** The marker round of a PrepareCommit/PrepareAbort in progress. */
+  completing: Promise<number> | null;
+}
+
+export interface MarkerRequest {
+  producerId: number;
+  producerEpoch: number;
+  commit: boolean;
+  coordinatorEpoch: number;
+  partitions: Map<string, number[]>;
+}
+
+/** What the coordinator needs from its broker (broker/txn/plugin.ts implements it). */
+export interface TxnCoordinatorPorts {
+  logger: Logger;
+  now(): number;
+  allocateProducerId(): number;
+  /** Appends one record to a `__transaction_state` partition and resolves once it is replicated. */
+  persist(partition: number, key: Buffer, value: Buffer): Promise<void>;
+  /** Writes the markers on every partition's leader; rejects once `stillOwner()` is false. */
+  writeMarkers(req: MarkerRequest, stillOwner: () => boolean): Promise<void>;
+  /** Whether a topic partition exists (AddPartitionsToTxn). */
+  partitionExists(topic: string, partition: number): boolean;
+  /** The `__consumer_offsets` partition of a group (AddOffsetsToTxn). */
+  offsetsPartitionOf(groupId: string): number;
+}
+
+export interface TxnCoordinatorConfig {
+  numPartitions: number;
+  maxTimeoutMs: number;
+}
+
+export interface ApiVersionFlags {
+  /** The API version may answer PRODUCER_FENCED (else INVALID_PRODUCER_EPOCH). */
+  producerFenced: boolean;
+}
+
+const prepared = (s: number) => s === TxnState.PrepareCommit || s === TxnState.PrepareAbort;
+
+export class TransactionCoordinator {
+  private readonly txns = new Map<string, TxnMetadata>();
+  /** `__transaction_state` partitions loaded here -> coordinator epoch (the partition's leader epoch). */
+  private readonly owned = new Map<number, number>();
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private abortsTotal = 0;
+  private commitsTotal = 0;
+
+  constructor(
+    private readonly ports: TxnCoordinatorPorts,
+    readonly config: TxnCoordinatorConfig,
+  ) {}
+
+  partitionFor(transactionalId: string): number {
+    return offsetsPartitionFor(transactionalId, this.config.numPartitions);
+  }
+
+  /** NOT_COORDINATOR unless this broker loaded the id's partition. */
+  unavailable(transactionalId: string): number {
+    return this.owned.has(this.partitionFor(transactionalId)) ? ErrorCode.NONE : ErrorCode.NOT_COORDINATOR;
+  }
+
+  owns(partition: number): boolean {
+    return this.owned.has(partition);
+  }
+
+  describe(transactionalId: string): Readonly<TxnMetadata> | undefined {
+    return this.txns.get(transactionalId);
+  }
+
+  all(): Readonly<TxnMetadata>[] {
+    return [...this.txns.values()];
+  }
+
+  stats(): { transactions: number; ongoing: number; commits: number; aborts: number; partitions: number } {
+    let ongoing = 0;
+    for (const m of this.txns.values()) if (m.state === TxnState.Ongoing || prepared(m.state)) ongoing++;
+    return {
+      transactions: this.txns.size,
+      ongoing,
+      commits: this.commitsTotal,
+      aborts: this.abortsTotal,
+      partitions: this.owned.size,
+    };
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  /**
+   * Becomes the coordinator of a `__transaction_state` partition: replays its records (log order,
+   * newest value per id wins) and finishes any transaction that was prepared but not completed
+   * (its markers may be missing on some partitions: writing them again is harmless).
+   */
+  load(partition: number, coordinatorEpoch: number, records: Iterable<{ key: Buffer; value: Buffer | null }>): number {
+    const latest = new Map<string, TxnRecordValue | null>();
+    let skipped = 0;
+    for (const r of records) {
+      try {
+        const id = decodeTxnKey(r.key);
+        if (id === null) continue;
+        latest.set(id, r.value === null ? null : decodeTxnValue(r.value));
+      } catch {
+        skipped++;
+      }
+    }
+    if (skipped > 0)
+      this.ports.logger.warn({ partition, skipped }, `skipped undecodable ${TRANSACTION_STATE_TOPIC} records`);
+    this.owned.set(partition, coordinatorEpoch);
+    for (const [id, v] of latest) {
+      if (!v || this.partitionFor(id) !== partition) continue;
+      const m: TxnMetadata = { ...v, transactionalId: id, pending: false, completing: null };
+      this.txns.set(id, m);
+      if (prepared(m.state)) void this.complete(m);
+    }
+    return latest.size;
+  }
+
+  /** Stops coordinating a partition (it moved): its transactions are forgotten here. */
+  unload(partition: number): number {
+    if (!this.owned.delete(partition)) return 0;
+    let n = 0;
+    for (const id of [...this.txns.keys()])
+      if (this.partitionFor(id) === partition) {
+        this.txns.delete(id);
+        n++;
+      }
+    return n;
+  }
+
+  // ------------------------------------------------------------------ state changes
+
+  /** Writes `next` for `m` to the state log, then applies it. Returns an error code. */
+  private async transition(m: TxnMetadata, next: TxnRecordValue): Promise<number> {
+    const partition = this.partitionFor(m.transactionalId);
+    m.pending = true;
+    try {
+      await this.ports.persist(partition, encodeTxnKey(m.transactionalId), encodeTxnValue(next));
+    } catch (e) {
+      this.ports.logger.debug(
+        { transactionalId: m.transactionalId, err: (e as Error).message },
+        'transaction state write failed',
+      );
+      return this.owned.has(partition) ? ErrorCode.COORDINATOR_NOT_AVAILABLE : ErrorCode.NOT_COORDINATOR;
+    } finally {
+      m.pending = false;
+    }
+    // Moved while writing: the new coordinator replays the record (or not, if it was lost).
+    if (!this.owned.has(partition) || this.txns.get(m.transactionalId) !== m) return ErrorCode.NOT_COORDINATOR;
+    Object.assign(m, next);
+    return ErrorCode.NONE;
+  }
+
+  private valueOf(m: TxnMetadata, change: Partial<TxnRecordValue>): TxnRecordValue {
+    return {
+      producerId: m.producerId,
+      producerEpoch: m.producerEpoch,
+      timeoutMs: m.timeoutMs,
+      state: m.state,
+      partitions: m.partitions,
+      lastUpdateMs: this.ports.now(),
+      startMs: m.startMs,
+      ...change,
+    };
+  }
+
+  /** PrepareX is durable: write the markers, then CompleteX. Resolves with an error code. */
+  private complete(m: TxnMetadata): Promise<number> {
+    if (m.completing) return m.completing;
+    const commit = m.state === TxnState.PrepareCommit;
+    const partition = this.partitionFor(m.transactionalId);
+    const run = async (): Promise<number> => {
+      const coordinatorEpoch = this.owned.get(partition) ?? -1;
+      try {
+        await this.ports.writeMarkers(
+          {
+            producerId: m.producerId,
+            producerEpoch: m.producerEpoch,
+            commit,
+            coordinatorEpoch,
+            partitions: m.partitions,
+          },
+          () => this.owned.has(partition) && this.txns.get(m.transactionalId) === m,
+        );
+      } catch (e) {
+        this.ports.logger.debug(
+          { transactionalId: m.transactionalId, err: (e as Error).message },
+          'transaction markers not written',
+        );
+        return ErrorCode.NOT_COORDINATOR;
+      }
+      const code = await this.transition(
+        m,
+        this.valueOf(m, { state: commit ? TxnState.CompleteCommit : TxnState.CompleteAbort, partitions: new Map() }),
+      );
+      if (code === ErrorCode.NONE) {
+        if (commit) this.commitsTotal++;
+        else this.abortsTotal++;
+      }
+      return code;
+    };
+    m.completing = run().finally(() => (m.completing = null));
+    return m.completing;
+  }
+
+  /** Aborts the open transaction of `m` with a bumped epoch (fencing its producer). */
+  private async fenceAndAbort(m: TxnMetadata): Promise<number> {
+    const epoch = m.producerEpoch + 1;
+    const code = await this.transition(m, this.valueOf(m, { state: TxnState.PrepareAbort, producerEpoch: epoch }));
+    if (code !== ErrorCode.NONE) return code;
+    return this.complete(m);
+  }
+
+  private fenced(flags: ApiVersionFlags): number {
+    return flags.producerFenced ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH;
+  }
+
+  /** The checks every request of an ongoing producer passes first; NONE when it may go on. */
+  private validate(m: TxnMetadata | undefined, producerId: number, epoch: number, flags: ApiVersionFlags): number {
+    if (!m || m.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+    if (epoch !== m.producerEpoch) return this.fenced(flags);
+    if (m.pending) return ErrorCode.CONCURRENT_TRANSACTIONS;
+    return ErrorCode.NONE;
+  }
+
+  // ------------------------------------------------------------------ the APIs
+
+  async initProducerId(
+    transactionalId: string,
+    timeoutMs: number,
+  ): Promise<{ errorCode: number; producerId: number; producerEpoch: number }> {
+    const fail = (errorCode: number) => ({ errorCode, producerId: -1, producerEpoch: -1 });
+    if (transactionalId === '') return fail(ErrorCode.INVALID_REQUEST);
+    const unavailable = this.unavailable(transactionalId);
+    if (unavailable) return fail(unavailable);
+    if (timeoutMs <= 0 || timeoutMs > this.config.maxTimeoutMs) return fail(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+    let m = this.txns.get(transactionalId);
+    if (!m) {
+      m = {
+        transactionalId,
+        producerId: this.ports.allocateProducerId(),
+        producerEpoch: -1,
+        timeoutMs,
+        state: TxnState.Empty,
+        partitions: new Map(),
+        lastUpdateMs: this.ports.now(),
+        startMs: -1,
+        pending: false,
+        completing: null,
+      };
+      this.txns.set(transactionalId, m);
+    }
+    if (m.pending) return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
+    if (m.state === TxnState.Ongoing) {
+      // A new producer instance with the same id: the old one's transaction is aborted and it is fenced.
+      const code = await this.fenceAndAbort(m);
+      if (code !== ErrorCode.NONE)
+        return fail(code === ErrorCode.NOT_COORDINATOR ? code : ErrorCode.CONCURRENT_TRANSACTIONS);
+    } else if (prepared(m.state)) {
+      const code = await this.complete(m);
+      if (code !== ErrorCode.NONE) return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
+    }
+    if (this.txns.get(transactionalId) !== m) return fail(ErrorCode.NOT_COORDINATOR);
+    let producerId = m.producerId;
+    let producerEpoch = m.producerEpoch + 1;
+    if (producerEpoch > MAX_EPOCH) {
+      producerId = this.ports.allocateProducerId();
+      producerEpoch = 0;
+    }
+    const code = await this.transition(
+      m,
+      this.valueOf(m, {
+        producerId,
+        producerEpoch,
+        timeoutMs,
+        state: TxnState.Empty,
+        partitions: new Map(),
+        startMs: -1,
+      }),
+    );
+    if (code !== ErrorCode.NONE) return fail(code);
+    return { errorCode: ErrorCode.NONE, producerId, producerEpoch };
+  }
+
+  async addPartitions(
+    transactionalId: string,
+    producerId: number,
+    epoch: number,
+    topics: { name: string; partitions: number[] }[],
+    flags: ApiVersionFlags,
+  ): Promise<{ name: string; results: { partitionIndex: number; errorCode: number }[] }[]> {
+    const answer = (code: (topic: string, p: number) => number) =>
+      topics.map((t) => ({
+        name: t.name,
+        results: t.partitions.map((p) => ({ partitionIndex: p, errorCode: code(t.name, p) })),
+      }));
+    const all = (code: number) => answer(() => code);
+    const unavailable = this.unavailable(transactionalId);
+    if (unavailable) return all(unavailable);
+    const m = this.txns.get(transactionalId);
+    const invalid = this.validate(m, producerId, epoch, flags);
+    if (invalid || !m) return all(invalid);
+    if (prepared(m.state)) return all(ErrorCode.CONCURRENT_TRANSACTIONS);
+    const missing = topics.some((t) => t.partitions.some((p) => !this.ports.partitionExists(t.name, p)));
+    if (missing)
+      return answer((t, p) =>
+        this.ports.partitionExists(t, p) ? ErrorCode.OPERATION_NOT_ATTEMPTED : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      );
+    const code = await this.addToTransaction(m, topics);
+    return all(code);
+  }
+
+  private async addToTransaction(m: TxnMetadata, topics: { name: string; partitions: number[] }[]): Promise<number> {
+    const partitions = new Map<string, number[]>();
+    for (const [t, ps] of m.state === TxnState.Ongoing ? m.partitions : []) partitions.set(t, [...ps]);
+    let added = false;
+    for (const t of topics) {
+      const ps = partitions.get(t.name) ?? [];
+      for (const p of t.partitions)
+        if (!ps.includes(p)) {
+          ps.push(p);
+          added = true;
+        }
+      partitions.set(t.name, ps);
+    }
+    if (!added && m.state === TxnState.Ongoing) return ErrorCode.NONE;
+    const startMs = m.state === TxnState.Ongoing ? m.startMs : this.ports.now();
+    return this.transition(m, this.valueOf(m, { state: TxnState.Ongoing, partitions, startMs }));
+  }
+
+  async addOffsets(
+    transactionalId: string,
+    producerId: number,
+    epoch: number,
+    groupId: string,
+    flags: ApiVersionFlags,
+  ): Promise<number> {
+    const unavailable = this.unavailable(transactionalId);
+    if (unavailable) return unavailable;
+    const m = this.txns.get(transactionalId);
+    const invalid = this.validate(m, producerId, epoch, flags);
+    if (invalid || !m) return invalid;
+    if (prepared(m.state)) return ErrorCode.CONCURRENT_TRANSACTIONS;
+    return this.addToTransaction(m, [
+      { name: CONSUMER_OFFSETS_TOPIC, partitions: [this.ports.offsetsPartitionOf(groupId)] },
+    ]);
+  }
+
+  /**
+   * EndTxn: PrepareCommit/PrepareAbort is written, then the markers, then CompleteX; answered once
+   * the transaction is complete, so a read_committed consumer sees a committed transaction as soon
+   * as its producer's commit returns. A retried EndTxn of a completed transaction is answered NONE.
+   */
+  async endTxn(
+    transactionalId: string,
+    producerId: number,
+    epoch: number,
+    commit: boolean,
+    flags: ApiVersionFlags,
+  ): Promise<number> {
+    const unavailable = this.unavailable(transactionalId);
+    if (unavailable) return unavailable;
+    const m = this.txns.get(transactionalId);
+    const invalid = this.validate(m, producerId, epoch, flags);
+    if (invalid || !m) return invalid;
+    switch (m.state) {
+      case TxnState.Ongoing: {
+        const code = await this.transition(
+          m,
+          this.valueOf(m, { state: commit ? TxnState.PrepareCommit : TxnState.PrepareAbort }),
+        );
+        if (code !== ErrorCode.NONE) return code;
+        return this.complete(m);
+      }
+      case TxnState.PrepareCommit:
+        return commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE;
+      case TxnState.PrepareAbort:
+        return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.CONCURRENT_TRANSACTIONS;
+      case TxnState.CompleteCommit:
+        return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
+      case TxnState.CompleteAbort:
+        return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
+      default:
+        return ErrorCode.INVALID_TXN_STATE;
+    }
+  }
+
+  /** TxnOffsetCommit's coordinator-side check: the producer's id and epoch are current. */
+  checkProducer(transactionalId: string, producerId: number, epoch: number): number {
+    const m = this.txns.get(transactionalId);
+    if (!m) return ErrorCode.NONE; // coordinated elsewhere: the group coordinator cannot tell
+    if (m.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
+    return epoch === m.producerEpoch ? ErrorCode.NONE : ErrorCode.INVALID_PRODUCER_EPOCH;
+  }
+
+  // ------------------------------------------------------------------ timeouts
+
+  /** Aborts every transaction open longer than its timeout (transaction.abort.timed.out...). */
+  abortTimedOut(now = this.ports.now()): number {
+    let n = 0;
+    for (const m of this.txns.values()) {
+      if (m.state !== TxnState.Ongoing || m.pending || m.startMs < 0 || now - m.startMs <= m.timeoutMs) continue;
+      n++;
+      this.ports.logger.info(
+        {
+          transactionalId: m.transactionalId,
+          producerId: m.producerId,
+          openMs: now - m.startMs,
+          timeoutMs: m.timeoutMs,
+        },
+        'aborting a transaction open past its timeout',
+      );
+      void this.fenceAndAbort(m);
+    }
+    return n;
+  }
+
+  start(intervalMs: number): void {
+    this.sweepTimer = setInterval(() => this.abortTimedOut(), intervalMs);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    for (const p of [...this.owned.keys()]) this.unload(p);
+  }
+
+  /** Test hook: the state of every owned id. */
+  stateOf(transactionalId: string): TxnStateId | undefined {
+    return this.txns.get(transactionalId)?.state;
+  }
+}

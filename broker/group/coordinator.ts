@@ -619,44 +619,58 @@ export class GroupCoordinator {
       }
     }
 
-    const now = this.clock.now();
-    const records: StoredRecord[] = [];
-    const accepted: { topic: string; partition: number; entry: CommittedOffset }[] = [];
-    const topics = req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => {
-        const metadata = p.committedMetadata ?? '';
-        if (Buffer.byteLength(metadata) > this.config.offsetMetadataMaxBytes) {
-          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE as number };
-        }
-        const entry = {
-          offset: p.committedOffset,
-          leaderEpoch: p.committedLeaderEpoch,
-          metadata,
-          commitTimestamp: now,
-        };
-        accepted.push({ topic: t.name, partition: p.partitionIndex, entry });
-        records.push({
-          key: encodeOffsetCommitKey(req.groupId, t.name, p.partitionIndex),
-          value: encodeOffsetCommitValue({
-            offset: entry.offset,
-            leaderEpoch: entry.leaderEpoch,
-            metadata,
-            commitTimestamp: now,
-          }),
-        });
-        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE as number };
-      }),
-    }));
+    const { topics, records, accepted } = this.offsetCommitRecords(req.groupId, req.topics);
     const errorCode = await this.persist(req.groupId, records);
     if (errorCode !== ErrorCode.NONE) {
       for (const t of topics) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = errorCode;
       return { topics };
     }
     const byGroup = this.offsetsOf(req.groupId);
-    for (const a of accepted)
-      byGroup.set(tpKey(a.topic, a.partition), { ...a.entry, topic: a.topic, partition: a.partition });
+    for (const a of accepted) byGroup.set(tpKey(a.topic, a.partition), a);
     return { topics };
+  }
+
+  /**
+   * The records and per-partition answers of an offset commit, plain or transactional: metadata
+   * over `offsetMetadataMaxBytes` is refused per partition; the rest becomes one offset-commit
+   * record each, stamped now. Nothing is stored yet: the caller persists, then applies `accepted`.
+   */
+  private offsetCommitRecords(
+    groupId: string,
+    requested: {
+      name: string;
+      partitions: {
+        partitionIndex: number;
+        committedOffset: number;
+        committedLeaderEpoch: number;
+        committedMetadata: string | null;
+      }[];
+    }[],
+  ) {
+    const now = this.clock.now();
+    const records: StoredRecord[] = [];
+    const accepted: (CommittedOffset & { topic: string; partition: number })[] = [];
+    const topics = requested.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        const metadata = p.committedMetadata ?? '';
+        if (Buffer.byteLength(metadata) > this.config.offsetMetadataMaxBytes)
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE as number };
+        const entry = {
+          offset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch,
+          metadata,
+          commitTimestamp: now,
+        };
+        accepted.push({ ...entry, topic: t.name, partition: p.partitionIndex });
+        records.push({
+          key: encodeOffsetCommitKey(groupId, t.name, p.partitionIndex),
+          value: encodeOffsetCommitValue(entry),
+        });
+        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE as number };
+      }),
+    }));
+    return { topics, records, accepted };
   }
 
   /**
@@ -674,29 +688,7 @@ export class GroupCoordinator {
     if (req.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
     const unavailable = this.unavailable(req.groupId);
     if (unavailable) return all(unavailable);
-    const now = this.clock.now();
-    const records: StoredRecord[] = [];
-    const accepted: (CommittedOffset & { topic: string; partition: number })[] = [];
-    const topics = req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => {
-        const metadata = p.committedMetadata ?? '';
-        if (Buffer.byteLength(metadata) > this.config.offsetMetadataMaxBytes)
-          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE as number };
-        const entry = {
-          offset: p.committedOffset,
-          leaderEpoch: p.committedLeaderEpoch,
-          metadata,
-          commitTimestamp: now,
-        };
-        accepted.push({ ...entry, topic: t.name, partition: p.partitionIndex });
-        records.push({
-          key: encodeOffsetCommitKey(req.groupId, t.name, p.partitionIndex),
-          value: encodeOffsetCommitValue(entry),
-        });
-        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE as number };
-      }),
-    }));
+    const { topics, records, accepted } = this.offsetCommitRecords(req.groupId, req.topics);
     if (records.length > 0) {
       let errorCode: number = ErrorCode.NONE;
       try {

@@ -246,11 +246,24 @@ export class TransactionCoordinator {
   }
 
   /** The checks every request of an ongoing producer passes first; NONE when it may go on. */
-  private validate(m: TxnMetadata | undefined, producerId: number, epoch: number, flags: ApiVersionFlags): number {
+  /**
+   * The transaction a request of this producer may act on, or why not: the coordinator is not
+   * serving the id, the id is unknown or mapped to another producer, the epoch is fenced, or a
+   * state write is still in flight.
+   */
+  private current(
+    transactionalId: string,
+    producerId: number,
+    epoch: number,
+    flags: ApiVersionFlags,
+  ): TxnMetadata | number {
+    const unavailable = this.unavailable(transactionalId);
+    if (unavailable) return unavailable;
+    const m = this.txns.get(transactionalId);
     if (!m || m.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
     if (epoch !== m.producerEpoch) return this.fenced(flags);
     if (m.pending) return ErrorCode.CONCURRENT_TRANSACTIONS;
-    return ErrorCode.NONE;
+    return m;
   }
 
   // ------------------------------------------------------------------ the APIs
@@ -325,11 +338,8 @@ export class TransactionCoordinator {
         results: t.partitions.map((p) => ({ partitionIndex: p, errorCode: code(t.name, p) })),
       }));
     const all = (code: number) => answer(() => code);
-    const unavailable = this.unavailable(transactionalId);
-    if (unavailable) return all(unavailable);
-    const m = this.txns.get(transactionalId);
-    const invalid = this.validate(m, producerId, epoch, flags);
-    if (invalid || !m) return all(invalid);
+    const m = this.current(transactionalId, producerId, epoch, flags);
+    if (typeof m === 'number') return all(m);
     if (prepared(m.state)) return all(ErrorCode.CONCURRENT_TRANSACTIONS);
     const missing = topics.some((t) => t.partitions.some((p) => !this.ports.partitionExists(t.name, p)));
     if (missing)
@@ -365,11 +375,8 @@ export class TransactionCoordinator {
     groupId: string,
     flags: ApiVersionFlags,
   ): Promise<number> {
-    const unavailable = this.unavailable(transactionalId);
-    if (unavailable) return unavailable;
-    const m = this.txns.get(transactionalId);
-    const invalid = this.validate(m, producerId, epoch, flags);
-    if (invalid || !m) return invalid;
+    const m = this.current(transactionalId, producerId, epoch, flags);
+    if (typeof m === 'number') return m;
     if (prepared(m.state)) return ErrorCode.CONCURRENT_TRANSACTIONS;
     return this.addToTransaction(m, [
       { name: CONSUMER_OFFSETS_TOPIC, partitions: [this.ports.offsetsPartitionOf(groupId)] },
@@ -388,11 +395,8 @@ export class TransactionCoordinator {
     commit: boolean,
     flags: ApiVersionFlags,
   ): Promise<number> {
-    const unavailable = this.unavailable(transactionalId);
-    if (unavailable) return unavailable;
-    const m = this.txns.get(transactionalId);
-    const invalid = this.validate(m, producerId, epoch, flags);
-    if (invalid || !m) return invalid;
+    const m = this.current(transactionalId, producerId, epoch, flags);
+    if (typeof m === 'number') return m;
     switch (m.state) {
       case TxnState.Ongoing: {
         const code = await this.transition(

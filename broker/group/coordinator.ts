@@ -106,6 +106,22 @@ function joinError(errorCode: number, memberId: string): JoinResult {
   return { errorCode, generationId: -1, protocolName: '', leader: '', memberId, members: NO_MEMBERS };
 }
 
+/** An offset-commit record of `__consumer_offsets` as the coordinator keeps it (replay, plain or transactional). */
+function storedOffset(
+  key: { topic: string; partition: number },
+  value: Buffer,
+): CommittedOffset & { topic: string; partition: number } {
+  const v = decodeOffsetCommitValue(value);
+  return {
+    offset: v.offset,
+    leaderEpoch: v.leaderEpoch,
+    metadata: v.metadata,
+    commitTimestamp: v.commitTimestamp,
+    topic: key.topic,
+    partition: key.partition,
+  };
+}
+
 function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
@@ -748,17 +764,7 @@ export class GroupCoordinator {
       try {
         const key = decodeKey(rec.key);
         if (key.kind !== 'offset') continue;
-        const v = decodeOffsetCommitValue(rec.value);
-        this.stagePendingOffsets(producerId, key.group, [
-          {
-            offset: v.offset,
-            leaderEpoch: v.leaderEpoch,
-            metadata: v.metadata,
-            commitTimestamp: v.commitTimestamp,
-            topic: key.topic,
-            partition: key.partition,
-          },
-        ]);
+        this.stagePendingOffsets(producerId, key.group, [storedOffset(key, rec.value)]);
       } catch {
         // undecodable: skipped like in load()
       }
@@ -950,15 +956,7 @@ export class GroupCoordinator {
           const byGroup = this.offsetsOf(key.group);
           if (rec.value === null) byGroup.delete(tpKey(key.topic, key.partition));
           else {
-            const v = decodeOffsetCommitValue(rec.value);
-            byGroup.set(tpKey(key.topic, key.partition), {
-              offset: v.offset,
-              leaderEpoch: v.leaderEpoch,
-              metadata: v.metadata,
-              commitTimestamp: v.commitTimestamp,
-              topic: key.topic,
-              partition: key.partition,
-            });
+            byGroup.set(tpKey(key.topic, key.partition), storedOffset(key, rec.value));
           }
         } else {
           groupValues.set(key.group, rec.value);

@@ -10,6 +10,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { findCoordinatorCodec } from '../protocol/apis/10-find-coordinator.js';
+import { produceCodec } from '../protocol/apis/00-produce.js';
+import { ErrorCode } from '../protocol/index.js';
+import { buildRecordBatch } from '../protocol/record-batch/index.js';
 import { listOffsetsCodec } from '../protocol/apis/02-list-offsets.js';
 import { processFixture, runCommand, waitFor } from './support/processes.js';
 import { RawClient, tempDir } from './broker-support.js';
@@ -269,6 +272,28 @@ test('librdkafka 2.0.2 (confluent-kafka-python): commit, abort, send_offsets, fe
   assert.equal(out.fenced, -144, 'the first instance is fenced (_FENCED) after a second init_transactions');
   assert.deepEqual(out.read_committed, [...vals('c1'), ...vals('c2'), 'o-7']);
   assert.deepEqual(out.read_uncommitted, [...vals('a1'), ...vals('c1'), ...vals('c2'), 'o-7']);
+});
+
+test('a transactional batch without a transactional id is refused: it would hold the LSO for good', async () => {
+  await admin.createTopics({
+    topics: [{ topic: 'tx-no-id', numPartitions: 1, replicationFactor: 3 }],
+    waitForLeaders: true,
+  });
+  const meta = await admin.fetchTopicMetadata({ topics: ['tx-no-id'] });
+  const leader = cluster.nodes.find((n) => n.id === meta.topics[0].partitions[0].leader)!;
+  const c = await RawClient.connect(leader.port);
+  try {
+    const records = buildRecordBatch([{ value: 'x' }], { producerId: 4242, producerEpoch: 0, transactional: true });
+    const r = await c.request(produceCodec, 7, {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 5000,
+      topics: [{ name: 'tx-no-id', partitions: [{ index: 0, records }] }],
+    });
+    assert.equal(r.topics[0].partitions[0].errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+  } finally {
+    c.close();
+  }
 });
 
 test('the coordinator broker is SIGKILLed between transactions: the next transaction commits', async () => {

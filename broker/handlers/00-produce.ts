@@ -12,7 +12,8 @@
 //   log (broker/log/producer-state.ts) opens the producer's transaction on the partition at its
 //   first transactional batch (which holds back the last stable offset) until the coordinator's
 //   marker. A control batch (a marker) from a client is INVALID_RECORD: only WriteTxnMarkers writes
-//   them. Not checked yet: that the partition was added to the producer's transaction (KIP-890's
+//   them; a transactional batch in a request without a transactional id is
+//   TRANSACTIONAL_ID_AUTHORIZATION_FAILED (as Kafka). Not checked yet: that the partition was added to the producer's transaction (KIP-890's
 //   verification), so a client that skips AddPartitionsToTxn can leave a hanging transaction.
 // - Internal topics (`__consumer_offsets`, `__share_group_state`, ...) are written only by the
 //   coordinators, straight through the replica manager: a client Produce to one gets
@@ -28,15 +29,15 @@ import {
 import { topicConfigNumber } from '../state/topic-config.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic, canTransactionalId } from '../security/index.js';
-import { ATTRIBUTES, CONTROL_BIT, batchSizeAt } from '../../protocol/record-batch/index.js';
+import { ATTRIBUTES, CONTROL_BIT, TRANSACTIONAL_BIT, batchSizeAt } from '../../protocol/record-batch/index.js';
 
-/** Whether any batch in a produce payload has the control bit (reads only the attribute bytes). */
-function hasControlBatch(records: Buffer | null): boolean {
+/** Whether any batch in a produce payload has this attribute bit (reads only the attribute bytes). */
+function hasBatchWith(records: Buffer | null, bit: number): boolean {
   if (!records) return false;
   for (let pos = 0; pos < records.length;) {
     const size = batchSizeAt(records, pos);
     if (size < 0 || pos + ATTRIBUTES + 2 > records.length) return false; // malformed: the log refuses it
-    if ((records.readInt16BE(pos + ATTRIBUTES) & CONTROL_BIT) !== 0) return true;
+    if ((records.readInt16BE(pos + ATTRIBUTES) & bit) !== 0) return true;
     pos += size;
   }
   return false;
@@ -58,7 +59,12 @@ export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
           errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
         else if (!canTopic(ctx, AclOperation.WRITE, t.name)) errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
         else if (s.topics.get(t.name)?.internal) errorCode = ErrorCode.INVALID_TOPIC_EXCEPTION;
-        else if (hasControlBatch(p.records)) errorCode = ErrorCode.INVALID_RECORD;
+        else if (hasBatchWith(p.records, CONTROL_BIT)) errorCode = ErrorCode.INVALID_RECORD;
+        // A transactional batch without a transactional id would open a transaction no coordinator
+        // knows, holding the partition's last stable offset (and every read_committed consumer)
+        // for good: Kafka answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED, so does this broker.
+        else if (req.transactionalId === null && hasBatchWith(p.records, TRANSACTIONAL_BIT))
+          errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
         else errorCode = ErrorCode.NONE;
         if (errorCode !== ErrorCode.NONE) {
           res = { index: p.index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };

@@ -122,17 +122,20 @@ export class Member {
   /** Stops polling, then closes the consumer (leaving the group); bounded, so a stuck close fails with the member's name. */
   async stop(timeoutMs = 60_000): Promise<void> {
     this.stopping = true;
-    await this.polling;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(
         () => reject(new Error(`${this.name}: close did not finish in ${timeoutMs / 1000} s`)),
         timeoutMs,
       );
-      this.consumer.disconnect(() => {
-        clearTimeout(timer);
-        resolve();
-      });
     });
+    try {
+      // The last consume(n) returns within its 200 ms timeout; the bound covers that wait too.
+      await Promise.race([this.polling, bound]);
+      await Promise.race([new Promise<void>((resolve) => this.consumer.disconnect(() => resolve())), bound]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -102,6 +102,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+/** Consecutive slices of at most `size` items, each made only when the loop reaches it. */
+function* chunksOf<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
 /** Run `fn` over `items` with at most `limit` in flight. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -256,8 +261,7 @@ export class ClusterClient {
    */
   async minInsyncReplicas(topics: readonly string[], errors: RequestErrors): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const chunks: string[][] = [];
-    for (let i = 0; i < topics.length; i += 500) chunks.push(topics.slice(i, i + 500));
+    const chunks = [...chunksOf(topics, 500)];
     const target = this.knownBrokers.includes(this.knownController) ? this.knownController : this.knownBrokers[0];
     await mapLimit(chunks, 2, async (chunk) => {
       try {
@@ -317,8 +321,7 @@ export class ClusterClient {
           // 10k partitions arrived in many socket reads that kafkajs concatenates one by one
           // (megabytes of garbage buffers), and its request and response objects lived long
           // enough to reach the old generation; a batch of 1k is one read and dies young.
-          for (let i = 0; i < parts.length; i += LIST_OFFSETS_BATCH) {
-            const batch = parts.slice(i, i + LIST_OFFSETS_BATCH);
+          for (const batch of chunksOf(parts, LIST_OFFSETS_BATCH)) {
             const topics = byTopic(batch).map(({ topic, items }) => ({
               name: topic,
               partitions: items.map((p) => ({ partitionIndex: p.partition, timestamp, maxNumOffsets: 1 })),
@@ -384,8 +387,7 @@ export class ClusterClient {
         [...groupBy(round, (r) => r.leader)].map(async ([leader, parts]) => {
           try {
             const broker = await this.broker(leader);
-            for (let i = 0; i < parts.length; i += 1000) {
-              const chunk = parts.slice(i, i + 1000);
+            for (const chunk of chunksOf(parts, 1000)) {
               const topics = byTopic(chunk).map(({ topic, items }) => ({
                 topic,
                 partitions: items.map((p) => ({
@@ -466,8 +468,7 @@ export class ClusterClient {
         const share = groups.filter((g) => g.type === 'share');
         if (!visibility.shareDescribe) for (const g of share) out.push(listedOnly(g, coordinatorId));
         else
-          for (let i = 0; i < share.length; i += 200) {
-            const batch = share.slice(i, i + 200);
+          for (const batch of chunksOf(share, 200)) {
             try {
               const res = await withTimeout(describeShareGroupsOn(broker, batch), this.timeoutMs, 'ShareGroupDescribe');
               out.push(...res);
@@ -480,10 +481,10 @@ export class ClusterClient {
         if (!visibility.consumerDescribe)
           for (const g of consumer) described.set(g.groupId, listedOnly(g, coordinatorId));
         if (visibility.consumerDescribe)
-          for (let i = 0; i < consumer.length; i += 200) {
+          for (const batch of chunksOf(consumer, 200)) {
             try {
               const res = await withTimeout(
-                describeConsumerGroups(broker, consumer.slice(i, i + 200)),
+                describeConsumerGroups(broker, batch),
                 this.timeoutMs,
                 'ConsumerGroupDescribe',
               );
@@ -494,8 +495,8 @@ export class ClusterClient {
               errors.add('ConsumerGroupDescribe', e);
             }
           }
-        for (let i = 0; i < classic.length; i += 200) {
-          const ids = classic.slice(i, i + 200).map((g) => g.groupId);
+        for (const batch of chunksOf(classic, 200)) {
+          const ids = batch.map((g) => g.groupId);
           try {
             const res = await withTimeout(broker.describeGroups({ groupIds: ids }), this.timeoutMs, 'DescribeGroups');
             for (const g of res.groups) {
@@ -546,10 +547,7 @@ export class ClusterClient {
   ): Promise<void> {
     const version = negotiateVersion(offsetFetchCodec, broker.versions?.[OFFSET_FETCH_API_KEY]) ?? 0;
     if (version >= 8) {
-      const batches: (readonly GroupState[])[] = [];
-      for (let i = 0; i < groups.length; i += OFFSET_FETCH_GROUPS)
-        batches.push(groups.slice(i, i + OFFSET_FETCH_GROUPS));
-      await mapLimit(batches, 2, async (batch) => {
+      await mapLimit([...chunksOf(groups, OFFSET_FETCH_GROUPS)], 2, async (batch) => {
         try {
           const { response } = await withTimeout(
             callApi(broker, offsetFetchCodec, {

@@ -46,6 +46,7 @@ import {
   readBatchHeader,
 } from '../../protocol/record-batch/index.js';
 import type { BrokerServices } from '../services.js';
+import { createInternalTopicOnce } from '../state/internal-topics.js';
 import type { FetchPartitionResult } from '../replica/replica-manager.js';
 import type { Clock } from './clock.js';
 import { SharePartition, type SharePartitionConfig, type SharePartitionSnapshot } from './share-partition.js';
@@ -143,7 +144,6 @@ export class SharePartitionManager {
   private readonly index = new Map<string, { key: ShareStateKey; value: ShareStateValue }>();
   private readonly readPos = new Map<number, number>();
   private warnedBadRecord = false;
-  private creatingTopic = false;
   private readonly sweep: NodeJS.Timeout;
 
   constructor(
@@ -576,20 +576,12 @@ export class SharePartitionManager {
   }
 
   private ensureStateTopic(): void {
-    if (this.creatingTopic || this.services.topics.get(SHARE_STATE_TOPIC)) return;
-    this.creatingTopic = true;
     const brokers = this.services.clustered ? this.services.liveBrokers().length : 1;
-    this.services.controller
-      .createTopic({
-        name: SHARE_STATE_TOPIC,
-        numPartitions: SHARE_STATE_PARTITIONS,
-        replicationFactor: Math.max(1, Math.min(3, brokers)),
-        configs: { 'cleanup.policy': 'compact' },
-      })
-      .catch((e: unknown) =>
-        this.services.logger.debug({ err: (e as Error).message }, `creating ${SHARE_STATE_TOPIC} failed (retried)`),
-      )
-      .finally(() => (this.creatingTopic = false));
+    createInternalTopicOnce(this.services, {
+      name: SHARE_STATE_TOPIC,
+      numPartitions: SHARE_STATE_PARTITIONS,
+      replicationFactor: Math.max(1, Math.min(3, brokers)),
+    });
   }
 
   /** A `__share_group_state` partition this broker leads, stable per share-partition while it leads it. */

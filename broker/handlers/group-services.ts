@@ -5,6 +5,7 @@ import type { GroupCoordinator } from '../group/coordinator.js';
 import type { ClientInfo } from '../group/coordinator.js';
 import type { CoordinatorLocator } from '../group/requests.js';
 import type { BrokerServices, RequestContext } from '../services.js';
+import { createInternalTopicOnce } from '../state/internal-topics.js';
 
 export function coordinatorOf(ctx: RequestContext): GroupCoordinator {
   const gc = ctx.services.groups;
@@ -21,26 +22,13 @@ export function clientInfo(ctx: RequestContext): ClientInfo {
   };
 }
 
-let creatingOffsetsTopic = false;
-
 /** Kafka creates __consumer_offsets on the first FindCoordinator; clients retry meanwhile. */
 function ensureOffsetsTopic(services: BrokerServices): void {
-  if (creatingOffsetsTopic || services.topics.get(CONSUMER_OFFSETS_TOPIC)) return;
-  creatingOffsetsTopic = true;
-  services.controller
-    .createTopic({
-      name: CONSUMER_OFFSETS_TOPIC,
-      numPartitions: services.config.offsetsTopicPartitions,
-      replicationFactor: -1,
-      configs: { 'cleanup.policy': 'compact' },
-    })
-    .catch((e: unknown) =>
-      services.logger.debug(
-        { err: (e as Error).message },
-        `creating ${CONSUMER_OFFSETS_TOPIC} failed (retried on the next FindCoordinator)`,
-      ),
-    )
-    .finally(() => (creatingOffsetsTopic = false));
+  createInternalTopicOnce(services, {
+    name: CONSUMER_OFFSETS_TOPIC,
+    numPartitions: services.config.offsetsTopicPartitions,
+    replicationFactor: -1,
+  });
 }
 
 /** The coordinator of an offsets partition is that partition's leader, if it is live. */

@@ -9,6 +9,7 @@ import { OffsetsTopicStore } from '../group/offsets-store.js';
 import { PeerClient } from '../replication/peer-client.js';
 import { securityOf } from '../security/index.js';
 import type { BrokerPlugin, BrokerServices } from '../services.js';
+import { createInternalTopicOnce } from '../state/internal-topics.js';
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './coordinator.js';
 import { sendMarkers } from './markers.js';
 
@@ -17,26 +18,13 @@ const PERSIST_TIMEOUT_MS = 5000;
 
 const started = new Map<BrokerServices, { coordinator: TransactionCoordinator; peers: Map<number, PeerClient> }>();
 
-let creating = false;
-
 /** Kafka creates `__transaction_state` on the first FindCoordinator for a transactional id. */
 export function ensureTransactionStateTopic(services: BrokerServices): void {
-  if (creating || services.topics.get(TRANSACTION_STATE_TOPIC)) return;
-  creating = true;
-  services.controller
-    .createTopic({
-      name: TRANSACTION_STATE_TOPIC,
-      numPartitions: services.config.transactionStateLogNumPartitions,
-      replicationFactor: -1,
-      configs: { 'cleanup.policy': 'compact' },
-    })
-    .catch((e: unknown) =>
-      services.logger.debug(
-        { err: (e as Error).message },
-        `creating ${TRANSACTION_STATE_TOPIC} failed (retried on the next FindCoordinator)`,
-      ),
-    )
-    .finally(() => (creating = false));
+  createInternalTopicOnce(services, {
+    name: TRANSACTION_STATE_TOPIC,
+    numPartitions: services.config.transactionStateLogNumPartitions,
+    replicationFactor: -1,
+  });
 }
 
 function newCoordinator(services: BrokerServices, peers: Map<number, PeerClient>): TransactionCoordinator {

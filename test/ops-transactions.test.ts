@@ -282,6 +282,47 @@ test('find-hanging lists a partition-only hanging transaction, not a healthy ope
   );
   assert.match(list.hanging[0].reason, /no open transaction.*Empty/);
 
+  const cli = (args: string[]) =>
+    runCli(['transactions', ...args, '--bootstrap', cluster.bootstrap, '--output', 'json'], { timeoutMs: 60_000 });
+  const listed = await cli(['list']);
+  assert.equal(listed.code, 0, listed.stderr);
+  const states = new Map(
+    (JSON.parse(listed.stdout) as { transactionalId: string; transactionState: string }[]).map((l) => [
+      l.transactionalId,
+      l.transactionState,
+    ]),
+  );
+  assert.deepEqual([states.get('hang-tx'), states.get('adm-open')], ['Empty', 'Ongoing']);
+  const described = await cli(['describe', '--transactional-id', 'adm-open']);
+  assert.equal(described.code, 0, described.stderr);
+  const d = JSON.parse(described.stdout) as { transactionState: string; topics: unknown; durationMs: number };
+  assert.deepEqual([d.transactionState, d.topics], ['Ongoing', [{ topic: TOPIC, partitions: [2] }]]);
+  assert.ok(d.durationMs >= 0);
+  const missing = await cli(['describe', '--transactional-id', 'no-such-id']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /TRANSACTIONAL_ID_NOT_FOUND/);
+  const abortArgs = [
+    'abort',
+    '--topic',
+    TOPIC,
+    '--partition',
+    '0',
+    '--producer-id',
+    String(init.producerId),
+    '--producer-epoch',
+    String(init.producerEpoch),
+    '--coordinator-epoch',
+    '-1',
+  ];
+  const abortDry = await cli(abortArgs);
+  assert.equal(abortDry.code, 0, abortDry.stderr);
+  assert.deepEqual(
+    (({ executed, startOffset }) => ({ executed, startOffset }))(
+      JSON.parse(abortDry.stdout) as Record<string, unknown>,
+    ),
+    { executed: false, startOffset: hangOffset },
+  );
+
   const dry = await run(['--abort']);
   assert.equal(dry.code, 3, dry.stderr);
   assert.equal((JSON.parse(dry.stdout) as HangingJson).aborted, false);
@@ -303,6 +344,9 @@ test('find-hanging lists a partition-only hanging transaction, not a healthy ope
   const clean = await run([]);
   assert.equal(clean.code, 0, clean.stderr);
   assert.deepEqual((JSON.parse(clean.stdout) as HangingJson).hanging, []);
+  const nothing = await cli(abortArgs);
+  assert.equal(nothing.code, 1);
+  assert.match(nothing.stderr, /no open transaction on txadmin-0: nothing to abort/);
 
   // read_committed: past the aborted batch to the committed records after it, none of the aborted ones.
   const consumer = kafka.consumer({ groupId: 'txadmin-reader', maxWaitTimeInMs: 200 });

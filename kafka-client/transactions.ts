@@ -6,6 +6,9 @@
 // loading / not available), is asked once more after a fresh metadata or coordinator lookup.
 // Without `errors`, a request that fails throws; with it, the failure is counted there and the
 // partitions or ids of that broker are left out (as the client's batched reads do).
+// Leaders come from a Metadata request for all topics: a topic the caller may not DESCRIBE is not in
+// it, so its partitions read UNKNOWN_TOPIC_OR_PARTITION (Kafka's Admin asks for the topic by name
+// and reports TOPIC_AUTHORIZATION_FAILED).
 import {
   ErrorCode,
   errorName,

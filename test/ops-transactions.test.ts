@@ -11,7 +11,8 @@
 // read_committed readers see past it without the aborted records. One cluster for the whole file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { join } from 'node:path';
+import kafkajs, { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { ClusterClient } from '../kafka-client/index.js';
 import {
   describeProducersCodec,
@@ -24,9 +25,10 @@ import {
 } from '../protocol/index.js';
 import { buildRecordBatch } from '../protocol/record-batch/index.js';
 import { processFixture, runCli, waitFor } from './support/processes.js';
-import { RawClient, tempDir } from './broker-support.js';
+import { RawClient, startBrokerProc, tempDir } from './broker-support.js';
 import { startClusterProc, type ClusterProc } from './cluster-support.js';
 
+const { AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
 const TOPIC = 'txadmin';
 const fx = processFixture();
 const dir = tempDir('ops-transactions');
@@ -365,4 +367,84 @@ test('find-hanging lists a partition-only hanging transaction, not a healthy ope
   }
   assert.deepEqual(seen, [...values('c'), ...values('after')]);
   await openTxn.commit();
+});
+
+test('ACLs as Kafka: ListTransactions leaves out ids the caller may not describe, DescribeTransactions and DescribeProducers refuse them', async () => {
+  // A one-broker SASL cluster with an authorizer: admin (super user) writes two transactions, alice may
+  // DESCRIBE one transactional id and nothing else.
+  process.env.TXADMIN_ADMIN_PW = 'txadm1n-Pw-4q';
+  process.env.TXADMIN_ALICE_PW = 'txal1ce-Pw-8z';
+  const sasl = await startBrokerProc(fx, join(dir, 'sasl'), undefined, [
+    '--security-protocol',
+    'SASL_PLAINTEXT',
+    '--sasl-user',
+    'admin=TXADMIN_ADMIN_PW',
+    '--sasl-user',
+    'alice=TXADMIN_ALICE_PW',
+    '--super-user',
+    'User:admin',
+    '--authorizer',
+  ]);
+  const adminKafka = new Kafka({
+    clientId: 'txadmin-acl',
+    brokers: [sasl.bootstrap],
+    sasl: { mechanism: 'plain', username: 'admin', password: process.env.TXADMIN_ADMIN_PW },
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10, initialRetryTime: 100 },
+  });
+  const a = adminKafka.admin();
+  await a.connect();
+  const alice = new ClusterClient({
+    name: 'alice',
+    bootstrap: [sasl.bootstrap],
+    sasl: { mechanism: 'plain', username: 'alice', passwordEnv: 'TXADMIN_ALICE_PW' },
+  });
+  try {
+    await a.createTopics({ topics: [{ topic: 'acl-out', numPartitions: 1 }], waitForLeaders: true });
+    for (const id of ['acl-visible', 'acl-hidden']) {
+      const p = adminKafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1 });
+      producers.push(p);
+      await p.connect();
+      const t = await p.transaction();
+      await t.send({ topic: 'acl-out', messages: [{ value: id }] });
+      await t.commit();
+    }
+    await a.createAcls({
+      acl: [
+        {
+          resourceType: AclResourceTypes.TRANSACTIONAL_ID,
+          resourceName: 'acl-visible',
+          resourcePatternType: ResourcePatternTypes.LITERAL,
+          operation: AclOperationTypes.DESCRIBE,
+          principal: 'User:alice',
+          host: '*',
+          permissionType: AclPermissionTypes.ALLOW,
+        },
+        {
+          // DESCRIBE (Metadata shows the topic and its leader) but not READ.
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: 'acl-out',
+          resourcePatternType: ResourcePatternTypes.LITERAL,
+          operation: AclOperationTypes.DESCRIBE,
+          principal: 'User:alice',
+          host: '*',
+          permissionType: AclPermissionTypes.ALLOW,
+        },
+      ],
+    });
+    await alice.connect();
+    assert.deepEqual(
+      (await alice.listTransactions()).map((l) => [l.transactionalId, l.transactionState]),
+      [['acl-visible', 'CompleteCommit']],
+    );
+    const [visible, hidden] = await alice.describeTransactions(['acl-visible', 'acl-hidden']);
+    assert.deepEqual([visible.errorCode, visible.transactionState], [0, 'CompleteCommit']);
+    assert.equal(hidden.errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    const [p0] = await alice.describeProducers([{ topic: 'acl-out', partition: 0 }]);
+    assert.equal(p0.errorCode, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'DESCRIBE but no READ on the topic');
+  } finally {
+    await alice.close();
+    await a.disconnect();
+    await sasl.proc.stop();
+  }
 });

@@ -72,6 +72,8 @@ const COORDINATOR_MOVED = new Set<number>([
   ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
 ]);
 
+const FIND_COORDINATOR_CONCURRENCY = 8;
+
 const noFilters = { groups: () => false, includeInternal: true };
 
 async function leadersOf(client: ClusterClient, partitions: readonly PartitionKey[]): Promise<Map<string, number>> {
@@ -192,12 +194,17 @@ export async function describeTransactions(
     if (asker === undefined) throw new Error('DescribeTransactions: the cluster lists no brokers');
     const retry: string[] = [];
     const byCoordinator = new Map<number, string[]>();
-    for (const id of pending) {
-      const fc = await client.request(asker, findCoordinatorCodec, { key: id, keyType: 1 });
-      if (fc.errorCode === ErrorCode.NONE) byCoordinator.set(fc.nodeId, [...(byCoordinator.get(fc.nodeId) ?? []), id]);
-      else if (attempt === 0 && COORDINATOR_MOVED.has(fc.errorCode)) retry.push(id);
-      else fail(id, fc.errorCode);
-    }
+    // FindCoordinator v0-2 takes one key: FIND_COORDINATOR_CONCURRENCY lookups in flight at a time.
+    for (let i = 0; i < pending.length; i += FIND_COORDINATOR_CONCURRENCY)
+      await Promise.all(
+        pending.slice(i, i + FIND_COORDINATOR_CONCURRENCY).map(async (id) => {
+          const fc = await client.request(asker, findCoordinatorCodec, { key: id, keyType: 1 });
+          if (fc.errorCode === ErrorCode.NONE)
+            byCoordinator.set(fc.nodeId, [...(byCoordinator.get(fc.nodeId) ?? []), id]);
+          else if (attempt === 0 && COORDINATOR_MOVED.has(fc.errorCode)) retry.push(id);
+          else fail(id, fc.errorCode);
+        }),
+      );
     await Promise.all(
       [...byCoordinator].map(async ([coordinatorId, group]) => {
         try {

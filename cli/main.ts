@@ -18,7 +18,7 @@ const parts: { commands: string[]; load(): Promise<Register> }[] = [
   { commands: ['dashboards'], load: async () => (await import('../dashboards/index.js')).registerDashboardsCommands },
   { commands: ['exporter'], load: async () => (await import('../exporter/index.js')).registerExporterCommands },
   {
-    commands: ['cluster', 'topics', 'groups', 'offsets', 'log', 'acls'],
+    commands: ['cluster', 'topics', 'groups', 'offsets', 'log', 'acls', 'transactions'],
     load: async () => (await import('../ops/index.js')).registerOpsCommands,
   },
 ];

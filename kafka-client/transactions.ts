@@ -6,6 +6,9 @@
 // loading / not available), is asked once more after a fresh metadata or coordinator lookup.
 // Without `errors`, a request that fails throws; with it, the failure is counted there and the
 // partitions or ids of that broker are left out (as the client's batched reads do).
+// Leaders come from a Metadata request for all topics: a topic the caller may not DESCRIBE is not in
+// it, so its partitions read UNKNOWN_TOPIC_OR_PARTITION (Kafka's Admin asks for the topic by name
+// and reports TOPIC_AUTHORIZATION_FAILED).
 import {
   ErrorCode,
   errorName,
@@ -68,6 +71,8 @@ const COORDINATOR_MOVED = new Set<number>([
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
   ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
 ]);
+
+const FIND_COORDINATOR_CONCURRENCY = 8;
 
 const noFilters = { groups: () => false, includeInternal: true };
 
@@ -189,12 +194,17 @@ export async function describeTransactions(
     if (asker === undefined) throw new Error('DescribeTransactions: the cluster lists no brokers');
     const retry: string[] = [];
     const byCoordinator = new Map<number, string[]>();
-    for (const id of pending) {
-      const fc = await client.request(asker, findCoordinatorCodec, { key: id, keyType: 1 });
-      if (fc.errorCode === ErrorCode.NONE) byCoordinator.set(fc.nodeId, [...(byCoordinator.get(fc.nodeId) ?? []), id]);
-      else if (attempt === 0 && COORDINATOR_MOVED.has(fc.errorCode)) retry.push(id);
-      else fail(id, fc.errorCode);
-    }
+    // FindCoordinator v0-2 takes one key: FIND_COORDINATOR_CONCURRENCY lookups in flight at a time.
+    for (let i = 0; i < pending.length; i += FIND_COORDINATOR_CONCURRENCY)
+      await Promise.all(
+        pending.slice(i, i + FIND_COORDINATOR_CONCURRENCY).map(async (id) => {
+          const fc = await client.request(asker, findCoordinatorCodec, { key: id, keyType: 1 });
+          if (fc.errorCode === ErrorCode.NONE)
+            byCoordinator.set(fc.nodeId, [...(byCoordinator.get(fc.nodeId) ?? []), id]);
+          else if (attempt === 0 && COORDINATOR_MOVED.has(fc.errorCode)) retry.push(id);
+          else fail(id, fc.errorCode);
+        }),
+      );
     await Promise.all(
       [...byCoordinator].map(async ([coordinatorId, group]) => {
         try {

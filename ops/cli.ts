@@ -3,7 +3,7 @@
 // problems or a segment is corrupt, 1 when the cluster cannot be reached, 2 for usage errors.
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../common/index.js';
-import { contextFor } from '../common/command/index.js';
+import { contextFor, parseIntFlag } from '../common/command/index.js';
 import { withCluster, withConnectionOptions, type ConnectionFlags } from './connect.js';
 import { alterTopicConfig, parseSetPairs } from './alter-config.js';
 import { listAcls, parseResourceType } from './acls.js';
@@ -27,6 +27,14 @@ import { emit, parseOutputFormat, renderFields, renderTable, type OutputFormat }
 import type { HealthFilter } from './partition-health.js';
 import { parseResetSpec, resetOffsets } from './reset-offsets.js';
 import { describeCluster, describeTopics, listTopics, type TopicDescription } from './topics.js';
+import {
+  abortTransaction,
+  DEFAULT_MAX_TRANSACTION_TIMEOUT_MINUTES,
+  describeTransaction,
+  findHanging,
+  listTransactions,
+  parseTimeoutMinutes,
+} from './transactions.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -620,6 +628,193 @@ function registerAcls(program: Command): void {
     );
 }
 
+const time = (ms: number) => (ms >= 0 ? new Date(ms).toISOString() : null);
+
+function registerTransactions(program: Command): void {
+  const tx = program
+    .command('transactions')
+    .description('transactions: coordinator and producer state, hanging transactions (KIP-664; operator commands)');
+  withConnectionOptions(
+    tx.command('list').description('every transactional id with its coordinator, producer id and state'),
+  ).action(async (f: ConnectionFlags, cmd: Command) => {
+    const rows = await withCluster(cmd, f, (c) => listTransactions(c));
+    emit(f.output, rows, (color) =>
+      rows.length === 0
+        ? 'No transactional ids.\n'
+        : renderTable(
+            {
+              columns: ['TRANSACTIONAL-ID', 'COORDINATOR', 'PRODUCER-ID', 'STATE'],
+              rows: rows.map((r) => [r.transactionalId, r.coordinatorId, r.producerId, r.transactionState]),
+            },
+            color,
+          ),
+    );
+  });
+  withConnectionOptions(
+    tx
+      .command('describe')
+      .description("a transactional id's coordinator state: producer id and epoch, state, timeout, partitions"),
+  )
+    .requiredOption('--transactional-id <id>', 'the transactional id')
+    .action(async (f: ConnectionFlags & { transactionalId: string }, cmd: Command) => {
+      const d = await withCluster(cmd, f, (c) => describeTransaction(c, f.transactionalId));
+      emit(f.output, d, () =>
+        renderFields([
+          ['Transactional id', d.transactionalId],
+          ['Coordinator', d.coordinatorId],
+          ['Producer id', d.producerId],
+          ['Producer epoch', d.producerEpoch],
+          ['State', d.transactionState],
+          ['Timeout ms', d.transactionTimeoutMs],
+          ['Transaction start', time(d.transactionStartTimeMs)],
+          ['Duration ms', d.durationMs],
+          ['Partitions', d.topics.map((t) => `${t.topic}:${t.partitions.join(',')}`).join(' ') || null],
+        ]),
+      );
+    });
+  withConnectionOptions(
+    tx
+      .command('find-hanging')
+      .description(
+        'open transactions the coordinator does not know or has kept open past the max timeout; exit 3 when found; --abort --execute aborts them',
+      ),
+  )
+    .option('--broker-id <id>', 'only partitions with a replica on this broker', parseIntFlag)
+    .option('--topic <topic>', 'only this topic (default: every topic)')
+    .option(
+      '--max-transaction-timeout-minutes <m>',
+      "the brokers' transaction.max.timeout.ms in minutes: older open transactions are checked",
+      String(DEFAULT_MAX_TRANSACTION_TIMEOUT_MINUTES),
+    )
+    .option('--abort', 'abort the hanging transactions found (a dry run listing them unless --execute)')
+    .option('--execute', 'with --abort: write the abort markers')
+    .action(
+      async (
+        f: ConnectionFlags & {
+          brokerId?: number;
+          topic?: string;
+          maxTransactionTimeoutMinutes: string;
+          abort?: boolean;
+          execute?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        if (f.execute && !f.abort) throw new UsageError('--execute goes with --abort');
+        const maxTimeoutMs = parseTimeoutMinutes(f.maxTransactionTimeoutMinutes);
+        const r = await withCluster(cmd, f, (c) =>
+          findHanging(c, {
+            brokerId: f.brokerId,
+            topic: f.topic,
+            maxTimeoutMs,
+            abort: f.abort === true,
+            execute: f.execute === true,
+          }),
+        );
+        emit(f.output, r, (color) => {
+          const unchecked = r.unchecked.map((u) => `Not checked: ${u.topic}-${u.partition} (${u.error})\n`).join('');
+          if (r.hanging.length === 0)
+            return `No hanging transactions on ${r.partitions} partition(s) (max transaction timeout ${maxTimeoutMs / 60_000} min).\n${unchecked}`;
+          const note = r.aborted
+            ? 'Abort markers written to the partition leaders:\n'
+            : f.abort
+              ? 'Dry run (nothing aborted; add --execute to write the abort markers):\n'
+              : 'Hanging transactions (abort them with --abort --execute):\n';
+          const table = renderTable(
+            {
+              columns: [
+                'TOPIC',
+                'PARTITION',
+                'PRODUCER-ID',
+                'PRODUCER-EPOCH',
+                'COORDINATOR-EPOCH',
+                'START-OFFSET',
+                'LAST-TIMESTAMP',
+                'DURATION-MIN',
+                'TRANSACTIONAL-ID',
+                ...(r.aborted ? ['RESULT'] : ['REASON']),
+              ],
+              rows: r.hanging.map((h) => [
+                h.topic,
+                h.partition,
+                h.producerId,
+                h.producerEpoch,
+                h.coordinatorEpoch,
+                h.startOffset,
+                time(h.lastTimestamp),
+                (h.durationMs / 60_000).toFixed(1),
+                h.transactionalId,
+                r.aborted ? (h.result ?? null) : h.reason,
+              ]),
+              problemRows: new Set(r.hanging.flatMap((h, i) => (h.result === 'NONE' ? [] : [i]))),
+            },
+            color,
+          );
+          return note + table + unchecked;
+        });
+        if (r.aborted) {
+          if (r.hanging.some((h) => h.result !== 'NONE')) process.exitCode = ExitCode.runtimeFailure;
+        } else if (r.hanging.length > 0) foundProblems();
+        else if (r.unchecked.length > 0) process.exitCode = ExitCode.runtimeFailure;
+      },
+    );
+  withConnectionOptions(
+    tx
+      .command('abort')
+      .description(
+        "abort one producer's open transaction on a partition (ABORT marker to its leader): a dry run unless --execute",
+      ),
+  )
+    .requiredOption('--topic <topic>', 'topic')
+    .requiredOption('--partition <n>', 'partition', parseIntFlag)
+    .requiredOption('--producer-id <id>', 'producer id (find-hanging or DescribeProducers show it)', parseIntFlag)
+    .requiredOption('--producer-epoch <epoch>', 'producer epoch', parseIntFlag)
+    .requiredOption(
+      '--coordinator-epoch <epoch>',
+      "coordinator epoch of the producer's last marker (-1 if none)",
+      parseIntFlag,
+    )
+    .option('--execute', 'write the abort marker (default: dry run)')
+    .action(
+      async (
+        f: ConnectionFlags & {
+          topic: string;
+          partition: number;
+          producerId: number;
+          producerEpoch: number;
+          coordinatorEpoch: number;
+          execute?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const spec = {
+          topic: f.topic,
+          partition: f.partition,
+          producerId: f.producerId,
+          producerEpoch: f.producerEpoch,
+          coordinatorEpoch: f.coordinatorEpoch,
+        };
+        const r = await withCluster(cmd, f, (c) => abortTransaction(c, spec, f.execute === true));
+        emit(f.output, r, () => {
+          const note = r.executed
+            ? `Abort marker written to broker ${r.leader}: ${r.result}\n`
+            : 'Dry run (nothing aborted; add --execute to write the abort marker):\n';
+          return (
+            note +
+            renderFields([
+              ['Partition', `${r.topic}-${r.partition}`],
+              ['Leader', r.leader],
+              ['Producer id', r.producerId],
+              ['Producer epoch', r.producerEpoch],
+              ['Coordinator epoch', r.coordinatorEpoch],
+              ['Open transaction from offset', r.startOffset],
+            ])
+          );
+        });
+        if (r.executed && r.result !== 'NONE') process.exitCode = ExitCode.runtimeFailure;
+      },
+    );
+}
+
 export function registerOpsCommands(program: Command): void {
   registerCluster(program);
   registerTopics(program);
@@ -627,4 +822,5 @@ export function registerOpsCommands(program: Command): void {
   registerLog(program);
   registerOffsets(program);
   registerAcls(program);
+  registerTransactions(program);
 }

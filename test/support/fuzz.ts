@@ -119,6 +119,16 @@ function richRequest(s: ServedVersion, rng: Rng, topic: string): unknown {
         timeoutMs: 1000,
         validateOnly: false,
       };
+    case 61:
+      return { topics: [{ name: topic, partitionIndexes: [0, 1, rng.int(5)] }] };
+    case 65:
+      return { transactionalIds: [`fz-tx-${rng.int(5)}`, ''] };
+    case 66:
+      return {
+        stateFilters: [['Ongoing', 'Empty', 'NoSuchState'][rng.int(3)]],
+        producerIdFilters: [rng.int(10)],
+        durationFilterMs: s.version >= 1 ? rng.int(1000) : -1,
+      };
     default:
       return undefined;
   }

@@ -10,7 +10,7 @@ import { PeerClient } from '../replication/peer-client.js';
 import { securityOf } from '../security/index.js';
 import type { BrokerPlugin, BrokerServices } from '../services.js';
 import { createInternalTopicOnce } from '../state/internal-topics.js';
-import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './coordinator.js';
+import { MarkerQueues, TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './coordinator.js';
 import { sendMarkers } from './markers.js';
 
 /** How long a state record may take to be replicated before the request fails (retriable). */
@@ -29,6 +29,7 @@ export function ensureTransactionStateTopic(services: BrokerServices): void {
 
 function newCoordinator(services: BrokerServices, peers: Map<number, PeerClient>): TransactionCoordinator {
   const existing = services.topics.get(TRANSACTION_STATE_TOPIC);
+  const queues = new MarkerQueues();
   const peerOf = (nodeId: number): PeerClient | null => {
     const ep = services.interBrokerEndpoint(nodeId);
     if (!ep) return null;
@@ -61,7 +62,7 @@ function newCoordinator(services: BrokerServices, peers: Map<number, PeerClient>
         if (services.topics.partition(TRANSACTION_STATE_TOPIC, partition)?.leader !== services.nodeId)
           throw new Error('leadership moved while replicating');
       },
-      writeMarkers: (req, stillOwner) => sendMarkers(services, peerOf, req, stillOwner),
+      writeMarkers: (req, stillOwner) => sendMarkers(services, peerOf, req, stillOwner, queues),
       partitionExists: (topic, partition) => services.topics.partition(topic, partition) !== undefined,
       offsetsPartitionOf: (groupId) => services.groups?.partitionFor(groupId) ?? 0,
     },
@@ -70,6 +71,7 @@ function newCoordinator(services: BrokerServices, peers: Map<number, PeerClient>
       numPartitions: existing?.partitions.length ?? services.config.transactionStateLogNumPartitions,
       maxTimeoutMs: services.config.transactionMaxTimeoutMs,
     },
+    queues,
   );
 }
 
@@ -79,7 +81,9 @@ function followLeadership(services: BrokerServices, tc: TransactionCoordinator):
   const sync = (p: { partition: number; leader: number; leaderEpoch: number }) => {
     const mine = p.leader === services.nodeId;
     if (mine && !tc.owns(p.partition)) {
+      const started = Date.now();
       const n = tc.load(p.partition, p.leaderEpoch, store.readAll(p.partition));
+      tc.recordLoadTime(Date.now() - started);
       services.logger.debug(
         { partition: p.partition, transactionalIds: n },
         `now coordinating the transactions of ${TRANSACTION_STATE_TOPIC}-${p.partition}`,

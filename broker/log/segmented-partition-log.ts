@@ -204,6 +204,15 @@ export class PartitionLog {
   logEndOffset(): number {
     return this.segments[this.segments.length - 1].nextOffset;
   }
+  /** The epoch of the producer's transaction open on this partition, -1 when it has none open. */
+  openTransactionEpoch(producerId: number): number {
+    const e = this.producerState.producers.get(producerId);
+    return e && e.currentTxnFirstOffset >= 0 ? e.epoch : -1;
+  }
+  /** Producer ids in the producer state (Kafka's ProducerIdCount counts them per replica). */
+  producerIdCount(): number {
+    return this.producerState.producers.size;
+  }
   sizeBytes(): number {
     let n = 0;
     for (const s of this.segments) n += s.size;

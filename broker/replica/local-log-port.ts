@@ -33,6 +33,10 @@ export interface LocalLog {
   numSegments(): number;
   /** First offset of the oldest open transaction, -1 when none (bounds the last stable offset). */
   firstUnstableOffset(): number;
+  /** The epoch of the producer's transaction open on this partition, -1 when none (KIP-890 verification). */
+  openTransactionEpoch?(producerId: number): number;
+  /** Producer ids in the partition's producer state (ProducerIdCount). */
+  producerIdCount?(): number;
   /** Aborted transactions overlapping [from, to) (read_committed fetches). */
   abortedTransactions(from: number, to: number): { producerId: number; firstOffset: number }[];
 }

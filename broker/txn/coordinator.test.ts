@@ -182,3 +182,21 @@ test('markers that cannot be written yet do not hold EndTxn or InitProducerId: C
   assert.equal(await h.tc.endTxn('tx', producerId, producerEpoch, true, v1), ErrorCode.NONE, 'the retry succeeds');
   assert.equal((await h.tc.initProducerId('tx', 10_000)).producerEpoch, 1);
 });
+
+test('KIP-890 verification: only partitions of the ongoing transaction pass, and nothing is added', async () => {
+  const h = harness();
+  const { producerId, producerEpoch } = await h.tc.initProducerId('tx', 10_000);
+  const codes = (id: string, pid: number, epoch: number, partitions: number[]) =>
+    h.tc
+      .verifyPartitions(id, pid, epoch, [{ name: 't', partitions }])
+      .flatMap((t) => t.results.map((r) => r.errorCode));
+  assert.deepEqual(codes('tx', producerId, producerEpoch, [0]), [ErrorCode.INVALID_TXN_STATE], 'no transaction yet');
+  await h.tc.addPartitions('tx', producerId, producerEpoch, [{ name: 't', partitions: [0] }], v1);
+  assert.deepEqual(codes('tx', producerId, producerEpoch, [0, 1]), [ErrorCode.NONE, ErrorCode.INVALID_TXN_STATE]);
+  assert.deepEqual(h.tc.describe('tx')?.partitions.get('t'), [0], 'verification adds nothing');
+  assert.deepEqual(codes('tx', producerId, producerEpoch - 1, [0]), [ErrorCode.PRODUCER_FENCED]);
+  assert.deepEqual(codes('tx', producerId + 1, producerEpoch, [0]), [ErrorCode.INVALID_PRODUCER_ID_MAPPING]);
+  assert.deepEqual(codes('other', producerId, producerEpoch, [0]), [ErrorCode.INVALID_PRODUCER_ID_MAPPING]);
+  assert.equal(await h.tc.endTxn('tx', producerId, producerEpoch, false, v1), ErrorCode.NONE);
+  assert.deepEqual(codes('tx', producerId, producerEpoch, [0]), [ErrorCode.INVALID_TXN_STATE], 'the transaction ended');
+});

@@ -435,6 +435,38 @@ export class TransactionCoordinator {
     return all(code);
   }
 
+  /**
+   * KIP-890 verification (AddPartitionsToTxn v4 with verify_only, asked by a partition leader
+   * before the first transactional batch of a producer there): NONE for each partition in the
+   * producer's ongoing transaction, INVALID_TXN_STATE for the others; nothing is changed. Checks as
+   * Kafka's: unknown id or another producer id INVALID_PRODUCER_ID_MAPPING, another epoch
+   * PRODUCER_FENCED, a transaction being completed CONCURRENT_TRANSACTIONS.
+   */
+  verifyPartitions(
+    transactionalId: string,
+    producerId: number,
+    epoch: number,
+    topics: { name: string; partitions: number[] }[],
+  ): { name: string; results: { partitionIndex: number; errorCode: number }[] }[] {
+    const answer = (code: (topic: string, p: number) => number) =>
+      topics.map((t) => ({
+        name: t.name,
+        results: t.partitions.map((p) => ({ partitionIndex: p, errorCode: code(t.name, p) })),
+      }));
+    if (transactionalId === '') return answer(() => ErrorCode.INVALID_REQUEST);
+    const unavailable = this.unavailable(transactionalId);
+    if (unavailable) return answer(() => unavailable);
+    const m = this.txns.get(transactionalId);
+    if (!m || m.producerId !== producerId) return answer(() => ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    if (m.producerEpoch !== epoch) return answer(() => ErrorCode.PRODUCER_FENCED);
+    if (prepared(m.state)) return answer(() => ErrorCode.CONCURRENT_TRANSACTIONS);
+    return answer((t, p) =>
+      m.state === TxnState.Ongoing && (m.partitions.get(t)?.includes(p) ?? false)
+        ? ErrorCode.NONE
+        : ErrorCode.INVALID_TXN_STATE,
+    );
+  }
+
   private async addToTransaction(m: TxnMetadata, topics: { name: string; partitions: number[] }[]): Promise<number> {
     const partitions = new Map<string, number[]>();
     for (const [t, ps] of m.state === TxnState.Ongoing ? m.partitions : []) partitions.set(t, [...ps]);

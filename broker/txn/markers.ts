@@ -16,6 +16,7 @@ import { buildControlBatch } from '../../protocol/record-batch/index.js';
 import type { PeerClient } from '../replication/peer-client.js';
 import type { BrokerServices } from '../services.js';
 import type { MarkerQueues, MarkerRequest } from './coordinator.js';
+import { verifierOf } from './verification.js';
 
 /** How long a marker may wait for replication before the partition answers REQUEST_TIMED_OUT. */
 const MARKER_REPLICATION_TIMEOUT_MS = 5000;
@@ -37,6 +38,8 @@ export async function writeMarkersLocally(
           coordinatorEpoch: m.coordinatorEpoch,
         });
         const out = services.replicas.appendRecords(t.name, p, batch, -1);
+        // The producer's transaction on the partition has ended: its next one is verified again.
+        if (out.errorCode === ErrorCode.NONE) verifierOf(services)?.markerWritten(t.name, p, m.producerId);
         const res = { partitionIndex: p, errorCode: out.errorCode };
         if (out.errorCode === ErrorCode.NONE)
           waits.push({ topic: t.name, partition: p, requiredOffset: out.requiredOffset, res });

@@ -12,6 +12,7 @@ import type { BrokerPlugin, BrokerServices } from '../services.js';
 import { createInternalTopicOnce } from '../state/internal-topics.js';
 import { MarkerQueues, TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './coordinator.js';
 import { sendMarkers } from './markers.js';
+import { PartitionVerifier, setVerifier } from './verification.js';
 
 /** How long a state record may take to be replicated before the request fails (retriable). */
 const PERSIST_TIMEOUT_MS = 5000;
@@ -27,10 +28,9 @@ export function ensureTransactionStateTopic(services: BrokerServices): void {
   });
 }
 
-function newCoordinator(services: BrokerServices, peers: Map<number, PeerClient>): TransactionCoordinator {
-  const existing = services.topics.get(TRANSACTION_STATE_TOPIC);
-  const queues = new MarkerQueues();
-  const peerOf = (nodeId: number): PeerClient | null => {
+/** Inter-broker clients of the coordinator's marker sender and the leader's verifier, one per broker. */
+function peersOf(services: BrokerServices, peers: Map<number, PeerClient>): (nodeId: number) => PeerClient | null {
+  return (nodeId: number): PeerClient | null => {
     const ep = services.interBrokerEndpoint(nodeId);
     if (!ep) return null;
     let c = peers.get(nodeId);
@@ -41,6 +41,14 @@ function newCoordinator(services: BrokerServices, peers: Map<number, PeerClient>
     }
     return c;
   };
+}
+
+function newCoordinator(
+  services: BrokerServices,
+  peerOf: (nodeId: number) => PeerClient | null,
+): TransactionCoordinator {
+  const existing = services.topics.get(TRANSACTION_STATE_TOPIC);
+  const queues = new MarkerQueues();
   return new TransactionCoordinator(
     {
       logger: services.logger.child({ part: 'txn' }),
@@ -113,7 +121,9 @@ export const txnPlugin: BrokerPlugin & { stop(services?: BrokerServices): void }
 
   start(services: BrokerServices): void {
     const peers = new Map<number, PeerClient>();
-    const tc = newCoordinator(services, peers);
+    const peerOf = peersOf(services, peers);
+    const tc = newCoordinator(services, peerOf);
+    setVerifier(services, new PartitionVerifier(services, peerOf));
     services.transactions = tc;
     started.set(services, { coordinator: tc, peers });
     followLeadership(services, tc);
@@ -125,6 +135,7 @@ export const txnPlugin: BrokerPlugin & { stop(services?: BrokerServices): void }
     for (const [svc, s] of started) {
       if (services && svc !== services) continue;
       s.coordinator.stop();
+      setVerifier(svc, null);
       for (const p of s.peers.values()) p.close();
       started.delete(svc);
     }

@@ -101,6 +101,17 @@ async function offsets(timestamp = -1): Promise<{ hw: number[]; lso: number[] }>
   return { hw, lso };
 }
 
+/** kafka_cluster_partition_laststableoffsetlag of a partition of TOPIC, summed over the brokers (only its leader serves it). */
+async function lsoLag(partition: number): Promise<number> {
+  const series = new RegExp(
+    `^kafka_cluster_partition_laststableoffsetlag\\{topic="${TOPIC}",partition="${partition}"\\} (\\S+)$`,
+    'm',
+  );
+  let sum = 0;
+  for (const n of cluster.nodes) sum += Number((await cluster.metrics(n.id)).match(series)?.[1] ?? 0);
+  return sum;
+}
+
 /** Everything a fresh group consumer reads from the start until `expected` values were seen and 1.5 s passed. */
 async function consumeAll(readUncommitted: boolean, expected: Set<string>): Promise<string[]> {
   const consumer = kafka.consumer({
@@ -153,10 +164,14 @@ test('commit and abort: the LSO follows the markers and read_committed data stop
       assert.equal(byTime.hw[i], after.hw[i], `p${i}: read_uncommitted by timestamp`);
       assert.equal(byTime.lso[i], -1, `p${i}: read_committed by timestamp stops at the LSO`);
     }
+  // The leader reports what the open transaction holds back (kafka.cluster:type=Partition,name=LastStableOffsetLag).
+  for (let i = 0; i < PARTITIONS; i++)
+    assert.equal(await lsoLag(i), open.hw[i] - open.lso[i], `p${i}: LastStableOffsetLag on its leader`);
   await t.commit();
   batch('c3').forEach((v) => committed.add(v));
   const done = await offsets();
   assert.deepEqual(done.lso, done.hw, 'after the commit marker the LSO reaches the high watermark');
+  for (let i = 0; i < PARTITIONS; i++) assert.equal(await lsoLag(i), 0, `p${i}: no lag after the commit`);
 });
 
 test('a zombie producer is fenced: its open transaction is aborted and it gets INVALID_PRODUCER_EPOCH', async () => {

@@ -11,7 +11,13 @@ import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { findCoordinatorCodec } from '../protocol/apis/10-find-coordinator.js';
 import { produceCodec } from '../protocol/apis/00-produce.js';
-import { ErrorCode, addPartitionsToTxnCodec, endTxnCodec, initProducerIdCodec } from '../protocol/index.js';
+import {
+  ErrorCode,
+  addPartitionsToTxnCodec,
+  endTxnCodec,
+  initProducerIdCodec,
+  txnOffsetCommitCodec,
+} from '../protocol/index.js';
 import { buildRecordBatch } from '../protocol/record-batch/index.js';
 import { listOffsetsCodec } from '../protocol/apis/02-list-offsets.js';
 import { processFixture, runCommand, waitFor } from './support/processes.js';
@@ -404,6 +410,51 @@ test('KIP-890 verification: a transactional batch for a partition not in the tra
   assert.equal(add.errorCode, 0);
   assert.equal(await produce(0), ErrorCode.NONE, 'added: the first batch is verified and appended');
   assert.equal(await produce(1), ErrorCode.NONE, 'the next batch of the open transaction');
+  // TxnOffsetCommit without AddOffsetsToTxn: the group's __consumer_offsets partition is not in the
+  // transaction, so no marker would ever decide the staged offsets.
+  const offsetCommit = await waitFor(
+    'a TxnOffsetCommit answer from the group coordinator',
+    async () => {
+      const any = await RawClient.connect(cluster.nodes[0].port);
+      let nodeId: number;
+      try {
+        const f = await any.request(findCoordinatorCodec, 1, { key: 'g-verify', keyType: 0 });
+        if (f.errorCode !== 0) return undefined;
+        nodeId = f.nodeId;
+      } finally {
+        any.close();
+      }
+      const c = await RawClient.connect(cluster.nodes[nodeId].port);
+      try {
+        const r = await c.request(txnOffsetCommitCodec, 2, {
+          transactionalId: id,
+          groupId: 'g-verify',
+          producerId: init.producerId,
+          producerEpoch: init.producerEpoch,
+          topics: [
+            {
+              name: topic,
+              partitions: [
+                { partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null },
+              ],
+            },
+          ],
+        });
+        const code = r.topics[0].partitions[0].errorCode;
+        const retriable: number[] = [
+          ErrorCode.NOT_COORDINATOR,
+          ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+          ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        ];
+        return retriable.includes(code) ? undefined : { code };
+      } finally {
+        c.close();
+      }
+    },
+    30_000,
+    200,
+  );
+  assert.equal(offsetCommit?.code, ErrorCode.INVALID_TXN_STATE, 'TxnOffsetCommit without AddOffsetsToTxn');
   const end = await atCoordinator(id, (c) =>
     c.request(endTxnCodec, 1, {
       transactionalId: id,

@@ -8,7 +8,7 @@ import { ShardCoordinator } from './coordination/coordinator.js';
 import { ProbeLease } from './coordination/probe-lease.js';
 import { collectCycleGarbageBetweenScrapes } from './collect/heap-trim.js';
 import { slowDescribes } from './collect/slow-describes.js';
-import { nameFilter } from './filters.js';
+import { anyOf, nameFilter } from './filters.js';
 import { startHttp, type ExporterHttp } from './http/server.js';
 import { MetricsHub } from './metrics/exposition.js';
 import { startOtel } from './otel.js';
@@ -43,6 +43,7 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
     groups: nameFilter(config.groups, 'exporter.groups'),
     includeInternal: config.includeInternalTopics,
   };
+  const readCommitted = anyOf(config.readCommittedGroups, 'exporter.readCommittedGroups');
   const otel = await startOtel(config.otel);
 
   const hub = new MetricsHub(clusters.map((c) => c.name));
@@ -83,7 +84,14 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
       logger.child({ cluster: c.name }),
       slowDescribes(() => client, config.describeIntervalMs ?? DESCRIBE_INTERVALS * config.intervalMs),
     );
-    return new ClusterCollector(c.name, client, hub, slo, { ...config, filters, shard: shards.get(c.name) }, logger);
+    return new ClusterCollector(
+      c.name,
+      client,
+      hub,
+      slo,
+      { ...config, filters, readCommitted, shard: shards.get(c.name) },
+      logger,
+    );
   });
   const collector = new Collector(collectors, config.intervalMs);
   for (const s of shards.values()) s.start();

@@ -168,6 +168,19 @@ export const exporterMetrics = defineMetrics('exporter', {
     help: "1 when the ISR equals the topic's min.insync.replicas",
     labels: TP,
   },
+  // Transactions (docs/metrics.md, "Additions: transactions").
+  partitionLastStableOffset: {
+    name: 'kafka_topic_partition_lso',
+    type: 'gauge',
+    help: 'Last stable offset of the partition (ListOffsets read_committed): the end a read_committed consumer can read',
+    labels: TP,
+  },
+  partitionLsoLag: {
+    name: 'kafka_topic_partition_lso_lag',
+    type: 'gauge',
+    help: 'High watermark minus last stable offset: records read_committed consumers cannot see yet because a transaction is open at or below them',
+    labels: TP,
+  },
   offlinePartitions: {
     name: 'kafka_cluster_offline_partitions',
     type: 'gauge',

@@ -3,7 +3,7 @@
 // in fleet mode cut down to the replica's current share when that changed since it was built.
 // Cycles never overlap: the next one is scheduled when the previous one finished.
 import { type Logger, traced } from '../../common/index.js';
-import { ClusterClient, tpKey, type CollectFilters } from '../../kafka-client/index.js';
+import { ClusterClient, tpKey, type CollectFilters, type NameFilter } from '../../kafka-client/index.js';
 import type { MetricsHub } from '../metrics/exposition.js';
 import { brokerAvailability, consumerLag } from '../slo/sli.js';
 import type { SloTracker } from '../slo/tracker.js';
@@ -33,6 +33,8 @@ export interface CollectorOptions {
   statusWindow: number;
   groupConcurrency: number;
   readRecordTimestamps: boolean;
+  /** Groups whose lag is measured to the last stable offset (exporter.readCommittedGroups). */
+  readCommitted?: NameFilter;
   /** Fleet mode: which groups this replica collects and whether it exports cluster-wide series. */
   shard?: ShardHook;
 }
@@ -87,7 +89,7 @@ export class ClusterCollector {
           this.shareGroups.read(state, filters.groups, errors, this.opts.groupConcurrency),
         );
         if (this.opts.readRecordTimestamps) {
-          const wanted = await timestampsToRead(state, this.history);
+          const wanted = await timestampsToRead(state, this.history, this.opts.readCommitted);
           if (wanted.length > 0) {
             const times = await traced(
               'kafka-sre.fetch_record_timestamps',
@@ -111,6 +113,7 @@ export class ClusterCollector {
           clusterWide: shard?.clusterWide,
           statusMinObservations: shard ? this.opts.statusWindow : undefined,
           shareGroups,
+          readCommitted: this.opts.readCommitted,
         });
         span.setAttributes({
           'kafka.topics': state.topics.length,

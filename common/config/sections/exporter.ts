@@ -64,6 +64,12 @@ export const exporterSection = z.strictObject({
     .boolean()
     .default(false)
     .describe('only topic-level lag series (no per-partition group series)'),
+  readCommittedGroups: z
+    .array(z.string())
+    .default([])
+    .describe(
+      "consumer groups (anchored regular expressions) whose consumers read with isolation.level=read_committed: their lag is measured to the last stable offset, not the high watermark (the broker does not know a consumer's isolation level)",
+    ),
   statusWindow: z
     .number()
     .int()

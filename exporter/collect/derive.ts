@@ -10,6 +10,7 @@ import type { ChunkPool } from '../snapshot/chunk-pool.js';
 import { FragmentWriter, labelValueBytes, SnapshotBuilder, Tier, type ClusterSnapshot } from '../snapshot/snapshot.js';
 import type { ClusterHistory } from './history.js';
 import { addShareGroupSeries, shareGroupLags, type ShareGroupOffsets } from './share-groups.js';
+import { addTransactionSeries, type TransactionView } from './transactions.js';
 import { Yielder } from './yielder.js';
 
 export interface DeriveOptions {
@@ -41,6 +42,8 @@ export interface DeriveOptions {
    * configured. Default: none.
    */
   readCommitted?: (groupId: string) => boolean;
+  /** Transactions of this cycle (transactions.ts): cluster-wide, written only with `clusterWide`. */
+  transactions?: TransactionView;
 }
 
 export interface GroupSummary {
@@ -132,6 +135,7 @@ export async function deriveSnapshot(
       }
     }
   }
+  if (clusterWide && opts.transactions) addTransactionSeries(b, opts.transactions);
   if (clusterWide) {
     b.add(Tier.cluster, 'offlinePartitions', {}, offline);
     b.add(Tier.cluster, 'underReplicatedPartitions', {}, urp);

@@ -33,6 +33,15 @@ import {
 } from './protocol-apis.js';
 import { kafkaConfig, type ClusterConnection } from './connection.js';
 import {
+  describeProducers,
+  describeTransactions,
+  listTransactions,
+  type ListTransactionsFilter,
+  type PartitionProducers,
+  type TransactionDescription,
+  type TransactionListing,
+} from './transactions.js';
+import {
   describeConsumerGroups,
   describeShareGroupsOn,
   groupVisibility,
@@ -778,6 +787,27 @@ export class ClusterClient {
     const { controllerId, brokers } = await this.describeCluster();
     const target = controllerId >= 0 ? controllerId : brokers[0].id;
     return electLeaders(await this.broker(target), electionType, topicPartitions);
+  }
+
+  /**
+   * DescribeProducers (KIP-664) at each partition's leader: per partition its producers, with the
+   * first offset of each open transaction. See transactions.ts for retries and `errors`.
+   */
+  describeProducers(
+    partitions: readonly { topic: string; partition: number }[],
+    errors?: RequestErrors,
+  ): Promise<PartitionProducers[]> {
+    return describeProducers(this, partitions, errors);
+  }
+
+  /** ListTransactions (KIP-664) on every broker: every transactional id, its producer id and state. */
+  listTransactions(filter?: ListTransactionsFilter, errors?: RequestErrors): Promise<TransactionListing[]> {
+    return listTransactions(this, filter, errors);
+  }
+
+  /** DescribeTransactions (KIP-664) at each id's coordinator, in the order asked. */
+  describeTransactions(transactionalIds: readonly string[], errors?: RequestErrors): Promise<TransactionDescription[]> {
+    return describeTransactions(this, transactionalIds, errors);
   }
 
   /** API versions one broker supports (from its ApiVersions handshake), keyed by API key. */

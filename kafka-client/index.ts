@@ -49,6 +49,15 @@ export {
 } from './share-groups.js';
 export { decodeConsumerAssignment, type KjsBroker } from './kafkajs-internals.js';
 
+// KIP-664 transaction admin calls (ClusterClient.describeProducers / listTransactions / describeTransactions).
+export type {
+  ListTransactionsFilter,
+  PartitionProducers,
+  ProducerInfo,
+  TransactionDescription,
+  TransactionListing,
+} from './transactions.js';
+
 // The cluster model, and which topics and partitions a group covers.
 export { groupPartitions, groupTopics, type GroupPartition } from './group-partitions.js';
 export {

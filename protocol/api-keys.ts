@@ -65,6 +65,8 @@ export const ApiKey = {
   BrokerRegistration: 62,
   BrokerHeartbeat: 63,
   UnregisterBroker: 64,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
   ConsumerGroupHeartbeat: 68,
   ConsumerGroupDescribe: 69,
   ShareGroupHeartbeat: 76,

@@ -2,31 +2,38 @@
 // Fleet mode (exporter.coordination) on the 3-broker reference cluster with 200 consumer groups
 // (committed offsets, no live consumers): two, then three exporter replicas in one coordination
 // group export each group's lag series exactly once between them and the cluster-wide series
-// once; a SIGKILLed replica's groups are exported again, exactly once, within 30 s (session
-// timeout 10 s + intervals); restarted, it takes back a share.
+// once; a SIGKILLed replica's groups are exported again, exactly once, within 30 s (the issue's
+// bound for the default 10 s session timeout; here it is 2 s); restarted, it takes back a share.
+// The assignment is sticky: when the third replica joins, and when the killed one comes back, only
+// the groups of the newcomer's partitions move (its fair share, 8 of 24 partitions, counted here),
+// none between the other replicas.
 //
 // A real Prometheus scrapes all three replica addresses (1 s) with the generated rules loaded, and
 // afterwards says, per group, how long `sum by (consumergroup) (kafka_consumergroup_lag_sum)`
 // had no value (and `max ... kafka_consumergroup_lag_seconds`). "Gap" here is what a query
 // sees: a killed replica's series go stale at Prometheus' first failed scrape of it (staleness
 // markers), a group the old owner stopped exporting at its first scrape without it; the new
-// owner's series count from its first scrape with them. Two kinds of handover, two bounds:
-// - planned (the restarted replica joins and the shares are dealt anew): the old owner exports
-//   until the new assignment arrives, then every replica collects at once, so a moved group is
-//   missing (or counted twice) for the difference of two replicas' publish times: at most two
-//   cycles plus a scrape at each end, whatever the interval. Within one interval when cycles are
-//   short next to it (the default 15 s); at this test's 2 s interval on a loaded machine it can be
-//   two intervals, so that bound, not the interval, is asserted, and both are printed.
+// owner's series count from its first scrape with them. Asserted: no group has a gap longer than
+// one interval (6 s), across the SIGKILL and across the restart. That holds when the failure
+// detection time is below the interval:
 // - crash (SIGKILL): nobody can take a dead replica's groups before the coordinator expels it
-//   (session timeout 10 s) and the survivors rejoin (heartbeat 3 s) and collect: its groups have
-//   no value for about that long, more than one interval unless the interval is about 15 s. The
-//   issue's "no gap longer than one interval" does not hold for a crash at shorter intervals;
-//   asserted: within the failover bound (30 s), only the dead replica's groups; value printed.
+//   (session timeout) and the survivors rejoin (at their next heartbeat) and collect, so its groups
+//   have no value for about session timeout + heartbeat + a cycle + a scrape. This fleet runs with
+//   a 2 s session timeout and 0.5 s heartbeats (the brokers' groupMinSessionTimeoutMs lowered to
+//   1 s), well below the 6 s interval; at the defaults (10 s session, 3 s heartbeat) it was
+//   measured at 12-15 s, within the default 15 s interval only just, not within a shorter one.
+// - planned (the restarted replica joins): the old owner exports until the new assignment arrives,
+//   then every replica collects at once, so a moved group is missing (or counted twice) for the
+//   difference of two replicas' publish times: at most two cycles plus a scrape at each end,
+//   whatever the interval; overlaps are asserted within max(interval, that bound).
+// The survivors' groups do not move on a crash (sticky): how many had a gap is printed.
 // The fleet alerts (KafkaExporterGroupsExportedTwice, KafkaExporterGroupsUnexported) must not
 // fire (their `for` is 5 m): how long each was pending is printed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { alertsSection } from '../common/config/sections/alerts.js';
 import { generateFiles, OUTPUT_LAYOUT } from '../alerts/generate.js';
 import { writeFiles } from '../alerts/write.js';
@@ -46,15 +53,25 @@ const RECORDS = 40;
 const COMMITTED = 5;
 /** Every group's kafka_consumergroup_lag_sum: committed 5 on both partitions of 20 records each. */
 const STEADY_LAG_SUM = PARTITIONS * (RECORDS / PARTITIONS - COMMITTED);
-const INTERVAL_MS = 2000;
+const INTERVAL_MS = 6000;
+/**
+ * The replicas' coordination timing: a crash is detected within the session timeout plus a
+ * heartbeat, so with a cycle and a scrape on top a dead replica's groups are back well within one
+ * interval. The brokers accept a session timeout this short (groupMinSessionTimeoutMs below).
+ */
+const SESSION_MS = 2000;
+const HEARTBEAT_MS = 500;
 const SCRAPE_S = 1;
 /** The issue's failover bound: session timeout 10 s plus intervals. */
 const FAILOVER_MS = 30_000;
+/** Coordination-topic partitions (the default). */
+const SHARDS = 24;
 const groupIds = Array.from({ length: GROUPS }, (_, i) => `fleet-g${String(i).padStart(3, '0')}`);
 let cluster: ClusterProc;
 /** One /metrics port per replica slot: a restarted replica comes back on its victim's port (a pod's address). */
 let replicaPorts: number[] = [];
 let promUrl = '';
+let replicaConfig = '';
 
 interface Replica {
   proc: RunningProcess;
@@ -92,7 +109,17 @@ async function startPrometheus(): Promise<void> {
 
 before(async () => {
   replicaPorts = await Promise.all([freePort(), freePort(), freePort()]);
-  [cluster] = await Promise.all([startClusterProc(fx, dir), startPrometheus()]);
+  [cluster] = await Promise.all([
+    startClusterProc(fx, dir, { broker: { groupMinSessionTimeoutMs: 1000 } }),
+    startPrometheus(),
+  ]);
+  replicaConfig = join(dir, 'exporter.yaml');
+  writeFileSync(
+    replicaConfig,
+    stringify({
+      exporter: { coordination: { sessionTimeoutMs: SESSION_MS, heartbeatIntervalMs: HEARTBEAT_MS } },
+    }),
+  );
   const client = new ClusterClient({ name: 'setup', bootstrap: cluster.bootstrap.split(',') });
   const admin = client.admin();
   await admin.createTopics({
@@ -124,6 +151,8 @@ after(async () => {
 async function startReplica(port: number): Promise<Replica> {
   const proc = await fx.startCli(
     [
+      '--config',
+      replicaConfig,
       'exporter',
       '--bootstrap',
       cluster.bootstrap,
@@ -151,6 +180,7 @@ interface Union {
   maxCopies: number;
   brokersSeries: number;
   shardGroups: number[];
+  shardPartitions: number[];
   listed: number[];
 }
 
@@ -160,6 +190,7 @@ async function union(live: readonly Replica[]): Promise<Union> {
   const copies = new Map<string, number>();
   let brokersSeries = 0;
   const shardGroups: number[] = live.map(() => 0);
+  const shardPartitions: number[] = live.map(() => 0);
   const listed: number[] = [];
   scrapes.forEach((samples, i) => {
     const mine = new Set<string>();
@@ -171,13 +202,57 @@ async function union(live: readonly Replica[]): Promise<Union> {
       }
       if (s.name === 'kafka_brokers') brokersSeries++;
       if (s.name === 'kafka_sre_exporter_shard_groups') shardGroups[i] = s.value;
+      if (s.name === 'kafka_sre_exporter_shard_partitions') shardPartitions[i] = s.value;
       if (s.name === 'kafka_sre_exporter_listed_groups') listed.push(s.value);
       if (s.name.startsWith('kafka_consumergroup') && s.labels.consumergroup === 'kafka-sre-exporters')
         throw new Error('the coordination group must not be exported');
     }
     for (const g of mine) owners.set(g, [...(owners.get(g) ?? []), i]);
   });
-  return { owners, maxCopies: Math.max(0, ...copies.values()), brokersSeries, shardGroups, listed };
+  return { owners, maxCopies: Math.max(0, ...copies.values()), brokersSeries, shardGroups, shardPartitions, listed };
+}
+
+/**
+ * Groups whose exporting replica changed between two unions (each over its own list of replicas),
+ * and how many of them went to `joiner`.
+ */
+function movedGroups(
+  before: Union,
+  beforeLive: readonly Replica[],
+  now: Union,
+  nowLive: readonly Replica[],
+  joiner: Replica,
+): { moved: number; toJoiner: number } {
+  let moved = 0;
+  let toJoiner = 0;
+  for (const [group, [i]] of now.owners) {
+    const was = before.owners.get(group)?.[0];
+    if (was !== undefined && beforeLive[was] === nowLive[i]) continue;
+    moved++;
+    if (nowLive[i] === joiner) toJoiner++;
+  }
+  return { moved, toJoiner };
+}
+
+/** A join moved only the joiner's fair share: its partitions' groups, nothing between the others. */
+function assertFairShareMoved(
+  what: string,
+  m: { moved: number; toJoiner: number },
+  now: Union,
+  joinerIndex: number,
+  replicaCount: number,
+): void {
+  process.stdout.write(
+    `# ${what}: ${m.moved} of ${GROUPS} groups moved (${m.toJoiner} to the new replica, its ${now.shardPartitions[joinerIndex]} of ${SHARDS} partitions; fair share ${(GROUPS / replicaCount).toFixed(0)})\n`,
+  );
+  assert.equal(m.toJoiner, m.moved, `${what}: groups moved between the other replicas too`);
+  assert.equal(m.moved, now.shardGroups[joinerIndex], describe(now));
+  for (const n of now.shardPartitions)
+    assert.ok(
+      n === Math.floor(SHARDS / replicaCount) || n === Math.ceil(SHARDS / replicaCount),
+      `${what}: partitions ${now.shardPartitions.join('+')}`,
+    );
+  assert.ok(m.moved <= GROUPS / 2, `${what}: ${m.moved} groups moved, most of them`);
 }
 
 /** Every group's lag series exactly once in the union, cluster-wide series once, counts agree. */
@@ -297,6 +372,7 @@ test('2 then 3 replicas export every group exactly once; a SIGKILLed replica is 
     three.shardGroups.every((n) => n > 0),
     describe(three),
   );
+  assertFairShareMoved('third replica joined', movedGroups(two, [a, b], three, [a, b, c], c), three, 2, 3);
 
   // Prometheus' window starts a second before the SIGKILL: let it scrape the settled three-way
   // share first (the 2 -> 3 handover just before has gaps of its own).
@@ -325,6 +401,13 @@ test('2 then 3 replicas export every group exactly once; a SIGKILLed replica is 
     describe(rejoined),
   );
   assert.ok(after.shardGroups.every((n) => n > 0));
+  assertFairShareMoved(
+    'killed replica restarted',
+    movedGroups(after, survivors, rejoined, [...survivors, back], back),
+    rejoined,
+    2,
+    3,
+  );
 
   // What Prometheus saw, from before the SIGKILL to a few scrapes after the restarted replica's share settled.
   await new Promise((r) => setTimeout(r, 3 * SCRAPE_S * 1000));
@@ -378,17 +461,25 @@ test('2 then 3 replicas export every group exactly once; a SIGKILLed replica is 
   process.stdout.write(
     `# planned handover: longest gap ${longest(planned(lagSum.gaps))?.seconds ?? 0} s, longest overlap ${Math.max(0, ...doubled)} s; one interval ${INTERVAL_MS / 1000} s, longest cycle ${maxCycleS.toFixed(2)} s, bound ${boundS.toFixed(1)} s\n`,
   );
-  // Crash: the dead replica's groups come back within the failover bound, and only they have a gap that long.
-  for (const g of crash(lagSum.gaps)) {
-    assert.ok(g.seconds * 1000 <= FAILOVER_MS, `gap after the SIGKILL: ${describeGap(g, killS)}`);
-    // The survivors deal their own shares anew too: those groups move as in a planned handover.
-    if (g.seconds > boundS)
-      assert.ok(victimsGroups.includes(g.group), `a survivor's group had a gap: ${describeGap(g, killS)}`);
+  // The issue's claim, shown: detection (session timeout + heartbeat) plus a cycle and a scrape is
+  // below one interval here, so no group's sum(lag_sum), nor its lag_seconds, had a gap longer than
+  // one interval, across the SIGKILL and across the restart.
+  const intervalS = INTERVAL_MS / 1000;
+  const survivorsGapped = new Set(
+    crash(lagSum.gaps)
+      .map((g) => g.group)
+      .filter((g) => !victimsGroups.includes(g)),
+  );
+  process.stdout.write(
+    `# gaps vs one interval (${intervalS} s; session ${SESSION_MS / 1000} s, heartbeat ${HEARTBEAT_MS / 1000} s): after the SIGKILL ${longest(crash(lagSum.gaps))?.seconds ?? 0} s` +
+      ` (${victimsGroups.length} groups of the killed replica; survivors' groups with a gap: ${survivorsGapped.size}), after the restart ${longest(planned(lagSum.gaps))?.seconds ?? 0} s\n`,
+  );
+  for (const g of [...lagSum.gaps, ...lagSeconds.gaps]) {
+    assert.ok(g.seconds <= intervalS, `gap longer than one interval (${intervalS} s): ${describeGap(g, killS)}`);
+    assert.ok(g.seconds * 1000 <= FAILOVER_MS, describeGap(g, killS));
   }
-  for (const g of crash(lagSeconds.gaps)) assert.ok(g.seconds * 1000 <= FAILOVER_MS, describeGap(g, killS));
   assert.ok(Number.isFinite(maxCycleS), 'collection durations scraped');
-  for (const g of [...planned(lagSum.gaps), ...planned(lagSeconds.gaps)])
-    assert.ok(g.seconds <= boundS, `gap after the restart: ${describeGap(g, killS)}, bound ${boundS} s`);
+  // A moved group is counted twice at most for the difference of two replicas' publish times.
   for (const [group, s] of lagSum.doubledS)
     assert.ok(s <= boundS, `${group} counted twice for ${s} s, bound ${boundS} s`);
 

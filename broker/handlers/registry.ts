@@ -25,6 +25,9 @@ import { handler as addOffsetsToTxn } from './25-add-offsets-to-txn.js';
 import { handler as endTxn } from './26-end-txn.js';
 import { handler as writeTxnMarkers } from './27-write-txn-markers.js';
 import { handler as txnOffsetCommit } from './28-txn-offset-commit.js';
+import { handler as describeProducers } from './61-describe-producers.js';
+import { handler as describeTransactions } from './65-describe-transactions.js';
+import { handler as listTransactions } from './66-list-transactions.js';
 import { handler as describeConfigs } from './32-describe-configs.js';
 import { handler as alterConfigs } from './33-alter-configs.js';
 import { handler as saslHandshake } from './17-sasl-handshake.js';
@@ -142,6 +145,10 @@ export const apis: readonly RegisteredApi[] = [
   register(endTxn),
   register(writeTxnMarkers),
   register(txnOffsetCommit),
+  // Transaction admin APIs (KIP-664): producer state at partition leaders, coordinator state.
+  register(describeProducers),
+  register(describeTransactions),
+  register(listTransactions),
 ];
 
 /** Services started with the broker (e.g. the group coordinator), in start order. */

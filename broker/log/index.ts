@@ -29,3 +29,4 @@ export {
   CorruptRecordError,
   errorCodeOf,
 } from './errors.js';
+export type { ActiveProducer } from './producer-state.js';

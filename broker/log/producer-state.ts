@@ -43,6 +43,18 @@ export interface ProducerEntry {
   coordinatorEpoch: number;
 }
 
+/** One producer of a partition as DescribeProducers reports it (KIP-664). */
+export interface ActiveProducer {
+  producerId: number;
+  epoch: number;
+  /** Last sequence of its newest batch, -1 when none is kept. */
+  lastSequence: number;
+  lastTimestamp: number;
+  coordinatorEpoch: number;
+  /** First offset of its open transaction, -1 when none. */
+  currentTxnFirstOffset: number;
+}
+
 /** A transaction ended by an ABORT marker: [firstOffset, lastOffset] (lastOffset = the marker). */
 export interface AbortedTxn {
   producerId: number;
@@ -233,6 +245,18 @@ export class ProducerStateManager {
     return [...this.producers.values()]
       .filter((e) => e.currentTxnFirstOffset >= 0)
       .map((e) => ({ producerId: e.producerId, epoch: e.epoch, firstOffset: e.currentTxnFirstOffset }));
+  }
+
+  /** Every producer the partition keeps state for (DescribeProducers). */
+  activeProducers(): ActiveProducer[] {
+    return [...this.producers.values()].map((e) => ({
+      producerId: e.producerId,
+      epoch: e.epoch,
+      lastSequence: e.batches[e.batches.length - 1]?.lastSeq ?? -1,
+      lastTimestamp: e.lastTimestamp,
+      coordinatorEpoch: e.coordinatorEpoch,
+      currentTxnFirstOffset: e.currentTxnFirstOffset,
+    }));
   }
 
   /** Aborted transactions overlapping [from, to): what a read_committed fetch of that range must skip. */

@@ -28,7 +28,7 @@ import {
   RecordTooLargeError,
   StorageError,
 } from './errors.js';
-import { ProducerStateManager } from './producer-state.js';
+import { ProducerStateManager, type ActiveProducer } from './producer-state.js';
 import { LogSegment, segmentFileName, type RecoveryResult } from './segment.js';
 
 /** What a partition log needs from its log directory (LogManager implements it). */
@@ -192,6 +192,10 @@ export class PartitionLog {
   /** First offset of the oldest open transaction, -1 when none. */
   firstUnstableOffset(): number {
     return this.producerState.firstUnstableOffset();
+  }
+  /** Every producer of the partition's producer state (DescribeProducers). */
+  activeProducers(): ActiveProducer[] {
+    return this.producerState.activeProducers();
   }
   /** Aborted transactions overlapping [from, to), oldest first. */
   abortedTransactions(from: number, to: number): { producerId: number; firstOffset: number }[] {

@@ -2,7 +2,7 @@
 // log helper's PartitionLog (broker/log) onto it; keeping this port narrow lets replication
 // (issue 4) add follower appends without touching the handlers. Its results are broker/log's own
 // AppendResult and ReadResult.
-import type { AppendResult, ReadResult } from '../log/index.js';
+import type { ActiveProducer, AppendResult, ReadResult } from '../log/index.js';
 
 export interface LocalLog {
   logStartOffset(): number;
@@ -33,6 +33,8 @@ export interface LocalLog {
   numSegments(): number;
   /** First offset of the oldest open transaction, -1 when none (bounds the last stable offset). */
   firstUnstableOffset(): number;
+  /** Every producer the partition keeps state for, with its open transaction (DescribeProducers). */
+  activeProducers(): ActiveProducer[];
   /** Aborted transactions overlapping [from, to) (read_committed fetches). */
   abortedTransactions(from: number, to: number): { producerId: number; firstOffset: number }[];
 }

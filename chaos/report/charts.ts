@@ -2,7 +2,8 @@
 // the Prometheus range series (fault windows shaded, alert firing spans overlaid, TTD/TTR marked)
 // and a timeline of faults and alerts. No scripts, no external assets: the report stays one
 // self-contained file that opens from disk.
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as Echarts from 'echarts';
 import type { PromSeries } from '../verify/prometheus.js';
 
 export interface Span {
@@ -24,8 +25,18 @@ const ALERT_COLOR = 'rgba(255, 127, 14, 0.12)';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function renderSvg(option: echarts.EChartsCoreOption, width: number, height: number): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+// ECharts is loaded on the first chart, not with this module: it is ~70 MB of resident memory,
+// and every `kafka-sre chaos` command (the fault proxy, a scheduler waiting for its next run)
+// imports the report code through the runner without drawing anything. Its CommonJS build
+// (the package's `require` export) loads synchronously, so the renderers stay synchronous.
+let echartsLib: typeof Echarts | undefined;
+function echarts(): typeof Echarts {
+  echartsLib ??= createRequire(import.meta.url)('echarts') as typeof Echarts;
+  return echartsLib;
+}
+
+function renderSvg(option: Echarts.EChartsCoreOption, width: number, height: number): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, ...option });
     return chart.renderToSVGString();

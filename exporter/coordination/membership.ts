@@ -3,6 +3,11 @@
 // the generation, must never fetch from the coordination topic, and must know when its assignment
 // can no longer be trusted.
 //
+// Stickiness: every JoinGroup carries the partitions this replica holds and the generation it got
+// them in (consumer-protocol.ts), and the leader keeps each with its holder as far as balance allows
+// (shard.ts), so a replica joining or leaving moves only its share. Meanwhile (eager protocol) a
+// replica keeps exporting its old share until the new assignment arrives.
+//
 // Trust: an assignment is current while the coordinator answers heartbeats. A replica that has not
 // heard from the coordinator for a session timeout has been (or is about to be) expelled and its
 // partitions given to others, so it reports no assignment from then on: it exports nothing rather
@@ -22,8 +27,8 @@ import {
   leaveGroupCodec,
   syncGroupCodec,
 } from '../../protocol/index.js';
-import { assignedPartitions, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
-import { assignShards } from './shard.js';
+import { assignedPartitions, claimedPartitions, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
+import { assignShards, movedPartitions, type ShardMember } from './shard.js';
 
 export interface MembershipSettings {
   groupId: string;
@@ -152,7 +157,12 @@ export class ShardMembership {
         memberId: this.memberId,
         groupInstanceId: null,
         protocolType: 'consumer',
-        protocols: [{ name: PROTOCOL, metadata: encodeSubscription([s.topic]) }],
+        protocols: [
+          {
+            name: PROTOCOL,
+            metadata: encodeSubscription(s.topic, this.assignment?.partitions ?? [], this.assignment?.generation ?? -1),
+          },
+        ],
       });
       if (join.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
         this.memberId = join.memberId;
@@ -161,12 +171,10 @@ export class ShardMembership {
       if (join.errorCode !== 0) throw new GroupError('JoinGroup', join.errorCode);
       this.memberId = join.memberId;
       const leader = join.leader === join.memberId;
-      const dealt = leader
-        ? assignShards(
-            join.members.map((m) => m.memberId),
-            s.partitions,
-          )
-        : new Map<string, number[]>();
+      const members: ShardMember[] = leader
+        ? join.members.map((m) => ({ memberId: m.memberId, ...claimedPartitions(m.metadata, s.topic) }))
+        : [];
+      const dealt = leader ? assignShards(members, s.partitions) : new Map<string, number[]>();
       const sync = await this.client.request(this.coordinator!, syncGroupCodec, {
         groupId: s.groupId,
         generationId: join.generationId,
@@ -187,7 +195,12 @@ export class ShardMembership {
       });
       if (leader)
         this.logger.info(
-          { group: s.groupId, generation: join.generationId, members: dealt.size },
+          {
+            group: s.groupId,
+            generation: join.generationId,
+            members: dealt.size,
+            moved: movedPartitions(members, dealt),
+          },
           'coordination group: assigned the shards',
         );
       return;

@@ -37,6 +37,9 @@ import { createPartitionsCodec } from './37-create-partitions.js';
 import { deleteGroupsCodec } from './42-delete-groups.js';
 import { electLeadersCodec } from './43-elect-leaders.js';
 import { describeClusterCodec } from './60-describe-cluster.js';
+import { describeProducersCodec } from './61-describe-producers.js';
+import { describeTransactionsCodec } from './65-describe-transactions.js';
+import { listTransactionsCodec } from './66-list-transactions.js';
 import { consumerGroupHeartbeatCodec } from './68-consumer-group-heartbeat.js';
 import { consumerGroupDescribeCodec } from './69-consumer-group-describe.js';
 import { shareGroupHeartbeatCodec } from './76-share-group-heartbeat.js';
@@ -79,6 +82,9 @@ export {
   deleteGroupsCodec,
   electLeadersCodec,
   describeClusterCodec,
+  describeProducersCodec,
+  describeTransactionsCodec,
+  listTransactionsCodec,
   describeAclsCodec,
   createAclsCodec,
   deleteAclsCodec,
@@ -125,6 +131,9 @@ export const codecs: readonly ApiCodec<never, never>[] = [
   deleteGroupsCodec,
   electLeadersCodec,
   describeClusterCodec,
+  describeProducersCodec,
+  describeTransactionsCodec,
+  listTransactionsCodec,
   describeAclsCodec,
   createAclsCodec,
   deleteAclsCodec,

@@ -188,6 +188,10 @@ export const brokerSection = z
       .min(10)
       .default(10_000)
       .describe('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+    transactionPartitionVerificationEnable: z
+      .boolean()
+      .default(true)
+      .describe('transaction.partition.verification.enable'),
     groupInitialRebalanceDelayMs: durationMs.default(0).describe('group.initial.rebalance.delay.ms'),
     groupMinSessionTimeoutMs: durationMs.default(6000).describe('group.min.session.timeout.ms'),
     groupMaxSessionTimeoutMs: durationMs.default(1_800_000).describe('group.max.session.timeout.ms'),

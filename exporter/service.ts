@@ -10,7 +10,7 @@ import { collectCycleGarbageBetweenScrapes } from './collect/heap-trim.js';
 import { slowDescribes } from './collect/slow-describes.js';
 import { anyOf, nameFilter } from './filters.js';
 import { startHttp, type ExporterHttp } from './http/server.js';
-import { MetricsHub } from './metrics/exposition.js';
+import { catalogCounter, MetricsHub } from './metrics/exposition.js';
 import { startOtel } from './otel.js';
 import type { Probe } from './probe/probe.js';
 import { SloTracker } from './slo/tracker.js';
@@ -55,6 +55,15 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
       clusters.map((c) => c.name),
     );
   const slo = new SloTracker(slos, hub.live);
+  const tx = config.transactions;
+  const transactionReader = tx.enabled
+    ? {
+        intervalMs: tx.intervalMs ?? DESCRIBE_INTERVALS * config.intervalMs,
+        hangingMarginMs: tx.hangingMarginMs,
+        maxTransactionalIds: tx.maxTransactionalIds,
+        aborts: catalogCounter('transactionAborts', hub.live),
+      }
+    : undefined;
   // Fleet mode: one coordination-group membership per cluster decides this replica's share.
   const group = config.coordination.group;
   /** Fleet mode with the probe: per cluster, the probe runs on partition 0's holder only. */
@@ -89,7 +98,7 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
       client,
       hub,
       slo,
-      { ...config, filters, readCommitted, shard: shards.get(c.name) },
+      { ...config, filters, readCommitted, transactionReader, shard: shards.get(c.name) },
       logger,
     );
   });

@@ -292,7 +292,7 @@ test('Replay from offset 0 reports the age of the first record, not a jump.', as
   assert.equal(valueOf(s, 'kafka_consumergroup_lag', l), 10);
 });
 
-test('An open kafkajs transaction holds the LSO back: lso_lag > 0, a read_committed group lags to the LSO; after the commit lso_lag is 0.', async () => {
+test('An open kafkajs transaction holds the LSO back: lso_lag > 0, a read_committed group lags to the LSO, the transaction series show it open and ageing; after the commit lso_lag is 0.', async () => {
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'txn-t', numPartitions: 1 }] });
   await produce('txn-t', 0, 3);
   const tx = kafka.producer({ transactionalId: 'exporter-lag-tx', idempotent: true, maxInFlightRequests: 1 });
@@ -320,6 +320,27 @@ test('An open kafkajs transaction holds the LSO back: lso_lag > 0, a read_commit
     assert.equal(valueOf(open, 'kafka_consumergroup_lag', rc), 0, 'a read_committed group at the LSO is caught up');
     assert.equal(valueOf(open, 'kafka_consumergroup_lag_seconds', rc), 0);
     assert.equal(valueOf(open, 'kafka_consumergroup_lag', ru), 5, 'another group lags to the high watermark');
+    // The transaction APIs (read every 4 collections): its state, its age at the coordinator and
+    // on the partition, growing; not hanging within its timeout.
+    const id = { cluster: 'local', transactional_id: 'exporter-lag-tx' };
+    const seen = await scrapeUntil(
+      exporterUrl,
+      'the open transaction in the transaction series',
+      (x) =>
+        valueOf(x, 'kafka_transaction_state', { ...id, state: 'Ongoing' }) === 1 &&
+        valueOf(x, 'kafka_topic_partition_open_transaction_age_seconds', p) !== undefined &&
+        x,
+    );
+    assert.equal(valueOf(seen, 'kafka_transaction_hanging', id), 0);
+    assert.equal(valueOf(seen, 'kafka_topic_partition_hanging_transactions', p), 0);
+    const age1 = valueOf(seen, 'kafka_topic_partition_open_transaction_age_seconds', p)!;
+    assert.ok((valueOf(seen, 'kafka_transaction_open_age_seconds', id) ?? -1) >= 0);
+    // Later snapshots show it older (each is taken at its cycle's time, so compare snapshots).
+    await scrapeUntil(
+      exporterUrl,
+      'the open transaction older in a later snapshot',
+      (x) => (valueOf(x, 'kafka_topic_partition_open_transaction_age_seconds', p) ?? 0) >= age1 + 1.5 && x,
+    );
     await t.commit();
     const done = await scrapeUntil(
       exporterUrl,
@@ -330,6 +351,13 @@ test('An open kafkajs transaction holds the LSO back: lso_lag > 0, a read_commit
     assert.equal(valueOf(done, 'kafka_topic_partition_lso', p), 9);
     assert.equal(valueOf(done, 'kafka_topic_partition_current_offset', p), 9);
     assert.equal(valueOf(done, 'kafka_consumergroup_lag', rc), 6);
+    const ended = await scrapeUntil(
+      exporterUrl,
+      'the committed transaction in the transaction series',
+      (x) => valueOf(x, 'kafka_transaction_state', { ...id, state: 'CompleteCommit' }) === 1 && x,
+    );
+    assert.equal(valueOf(ended, 'kafka_topic_partition_open_transaction_age_seconds', p), undefined);
+    assert.equal(valueOf(ended, 'kafka_transaction_open_age_seconds', id), undefined);
   } finally {
     await tx.disconnect();
   }

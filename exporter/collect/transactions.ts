@@ -17,8 +17,17 @@
 // The margin also covers a transaction whose markers are being written (the coordinator already in
 // Complete*, the partition not yet).
 //
-// Pure: the reads are handed in (the kafka-client calls' shapes), nothing is asked here.
-import { tpKey } from '../../kafka-client/index.js';
+// transactionView, AbortTransitions and addTransactionSeries are pure; TransactionReader asks the
+// cluster (kafka-client's describeProducers, listTransactions, describeTransactions).
+import type { Counter } from 'prom-client';
+import type { Logger } from '../../common/index.js';
+import {
+  tpKey,
+  type ClusterClient,
+  type ClusterState,
+  type PartitionRef,
+  type RequestErrors,
+} from '../../kafka-client/index.js';
 import { Tier, type SnapshotBuilder } from '../snapshot/snapshot.js';
 
 /** Coordinator states of a transaction that is not finished (Kafka's names). */
@@ -197,5 +206,115 @@ export function addTransactionSeries(b: SnapshotBuilder, view: TransactionView):
     const tp = { topic: p.topic, partition: p.partition };
     b.add(Tier.partition, 'partitionOpenTransactionAge', tp, p.oldestOpenAgeSeconds);
     b.add(Tier.partition, 'partitionHangingTransactions', tp, p.hanging);
+  }
+}
+
+/** Options of the reader (exporter.transactions). */
+export interface TransactionReaderOptions extends TransactionOptions {
+  /** Read the transaction APIs at most this often; between reads the last answers are used, their ages grown. */
+  intervalMs: number;
+}
+
+/**
+ * Reads the transaction APIs for one cluster (see the top of this file) at most every
+ * `intervalMs`, and counts the aborts it observes. A cluster without ListTransactions (Kafka
+ * before 3.0) is said once in the log and then not asked again.
+ */
+export class TransactionReader {
+  private readonly aborts = new AbortTransitions();
+  /** Write times of records at open transactions' first offsets (immutable per offset): kept while open. */
+  private startTimes = new Map<string, number>();
+  private last?: TransactionsRead;
+  private lastReadMs = -Infinity;
+  private unsupported = false;
+
+  constructor(
+    private readonly cluster: string,
+    private readonly client: ClusterClient,
+    private readonly opts: TransactionReaderOptions,
+    private readonly logger: Logger,
+    /** kafka_transaction_aborts_total of the process (live registry). */
+    private readonly abortsCounter?: Counter<string>,
+  ) {}
+
+  /**
+   * This cycle's view: a fresh read when `intervalMs` has passed, else the last read at `nowMs`.
+   * `countAborts`: this replica exports the cluster-wide series (fleet mode: partition 0's holder).
+   */
+  async view(
+    state: ClusterState,
+    errors: RequestErrors,
+    nowMs: number,
+    countAborts: boolean,
+  ): Promise<TransactionView | undefined> {
+    if (this.unsupported) return undefined;
+    if (!this.last || nowMs - this.lastReadMs >= this.opts.intervalMs) {
+      const read = await this.read(state, errors);
+      if (read) {
+        this.last = read;
+        this.lastReadMs = nowMs;
+        const aborted = this.aborts.observe(read.listed);
+        if (countAborts)
+          for (const id of aborted) this.abortsCounter?.inc({ cluster: this.cluster, transactional_id: id });
+      }
+    }
+    return this.last && transactionView(this.last, this.opts, nowMs);
+  }
+
+  private async read(state: ClusterState, errors: RequestErrors): Promise<TransactionsRead | undefined> {
+    const failedBefore = errors.byApi.get('ListTransactions') ?? 0;
+    let listed: ListedTransaction[];
+    try {
+      listed = await this.client.listTransactions(undefined, errors);
+    } catch (e) {
+      errors.add('ListTransactions', e);
+      return undefined;
+    }
+    const listComplete = (errors.byApi.get('ListTransactions') ?? 0) === failedBefore;
+    if (!listComplete && listed.length === 0 && this.noBrokerHasListTransactions(errors)) return undefined;
+    const open = listed.filter((l) => OPEN_STATES.has(l.transactionState)).map((l) => l.transactionalId);
+    const described = open.length > 0 ? await this.client.describeTransactions(open, errors) : [];
+    // Only a partition whose LSO is below its high watermark can hold an open transaction.
+    const held: PartitionRef[] = [];
+    for (const t of state.topics)
+      for (const p of t.partitions)
+        if (p.lastStableOffset !== undefined && p.highWatermark !== undefined && p.lastStableOffset < p.highWatermark)
+          held.push({ topic: p.topic, partition: p.partition, leader: p.leader });
+    const producers = held.length > 0 ? await this.client.describeProducers(held, errors) : [];
+    const leaders = new Map(held.map((p) => [tpKey(p.topic, p.partition), p.leader]));
+    const wanted: (PartitionRef & { offset: number })[] = [];
+    const keep = new Map<string, number>();
+    for (const pp of producers)
+      for (const pr of pp.producers) {
+        const first = Number(pr.currentTxnStartOffset);
+        if (first < 0) continue;
+        const key = startKey(pp.topic, pp.partition, first);
+        const known = this.startTimes.get(key);
+        if (known !== undefined) keep.set(key, known);
+        else
+          wanted.push({
+            topic: pp.topic,
+            partition: pp.partition,
+            offset: first,
+            leader: leaders.get(tpKey(pp.topic, pp.partition)) ?? -1,
+          });
+      }
+    if (wanted.length > 0)
+      for (const [key, ts] of await this.client.recordTimestamps(wanted, errors)) keep.set(key, ts);
+    this.startTimes = keep;
+    return { listed, listComplete, described, producers, startTimes: keep };
+  }
+
+  /** True (and said once) when no broker offers ListTransactions: the cluster cannot show transactions. */
+  private noBrokerHasListTransactions(errors: RequestErrors): boolean {
+    const unsupported = errors.messages.some((m) => /does not support ListTransactions/.test(m));
+    if (unsupported) {
+      this.unsupported = true;
+      this.logger.warn(
+        { cluster: this.cluster },
+        'brokers do not support ListTransactions (KIP-664, Kafka 3.0+): no transaction series for this cluster',
+      );
+    }
+    return unsupported;
   }
 }

@@ -18,10 +18,6 @@ let broker: BrokerProc;
 const NOT_RUNNABLE_YET: Record<string, RegExp> = {
   // The reference broker does not implement DescribeLogDirs (API 35) yet.
   'kafka-sre log dirs --bootstrap "$BOOTSTRAP"': /does not support DescribeLogDirs/,
-  // `kafka-sre transactions` comes with the transaction admin APIs (issue 23, a slice of its own).
-  'kafka-sre transactions find-hanging --bootstrap "$BOOTSTRAP"': /unknown command 'transactions'/,
-  'kafka-sre transactions find-hanging --abort --execute --bootstrap "$BOOTSTRAP"': /unknown command 'transactions'/,
-  'kafka-sre transactions list --bootstrap "$BOOTSTRAP"': /unknown command 'transactions'/,
 };
 
 interface RunbookCommand {

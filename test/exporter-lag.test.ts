@@ -1,4 +1,4 @@
-// test-budget: 120s
+// test-budget: 150s
 // Exporter against the real reference broker with real clients (kafkajs, kcat): exact offset lag,
 // groups without members, commits below the log start, uncommitted partitions, lag seconds, and
 // the last stable offset of a partition held by an open kafkajs transaction (read_committed lag).
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { freePort } from './support/ports.js';
-import { processFixture, runCommand } from './support/processes.js';
+import { processFixture, repoRoot, runCommand } from './support/processes.js';
 import { scrape, scrapeUntil, valueOf } from './exporter-helpers.js';
 
 const fx = processFixture();
@@ -32,6 +32,9 @@ async function produce(topic: string, partition: number, count: number, timestam
   });
 }
 
+/** transaction.abort.timed.out.transaction.cleanup.interval.ms of this file's broker. */
+const TXN_CLEANUP_MS = 30_000;
+
 before(async () => {
   brokerPort = await freePort();
   const metricsPort = await freePort();
@@ -52,7 +55,13 @@ before(async () => {
       readyPort: brokerPort,
       readyTimeoutMs: 30_000,
       // Check retention twice a second (log.retention.check.interval.ms) so the retention test is quick.
-      env: { ...process.env, KAFKA_SRE_BROKER_LOG_RETENTION_CHECK_INTERVAL_MS: '500' },
+      // Abort timed-out transactions every 30 s, so a killed producer's transaction stays open past
+      // its 1 s timeout long enough to be seen hanging (the test for that explains).
+      env: {
+        ...process.env,
+        KAFKA_SRE_BROKER_LOG_RETENTION_CHECK_INTERVAL_MS: '500',
+        KAFKA_SRE_BROKER_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS: String(TXN_CLEANUP_MS),
+      },
     },
   );
   bootstrap = `127.0.0.1:${brokerPort}`;
@@ -91,7 +100,17 @@ before(async () => {
       '--read-committed-group',
       'g-rc-.*',
     ],
-    { readyWhen: /listening on/, readyTimeoutMs: 30_000 },
+    {
+      readyWhen: /listening on/,
+      readyTimeoutMs: 30_000,
+      // The transaction APIs on every collection and a 1 s hanging margin (defaults: every 4
+      // collections, 60 s), so the transaction tests see states and hanging within seconds.
+      env: {
+        ...process.env,
+        KAFKA_SRE_EXPORTER_TRANSACTIONS_INTERVAL_MS: '0',
+        KAFKA_SRE_EXPORTER_TRANSACTIONS_HANGING_MARGIN_MS: '1000',
+      },
+    },
   );
   exporterUrl = `http://127.0.0.1:${port}`;
 });
@@ -360,5 +379,64 @@ test('An open kafkajs transaction holds the LSO back: lso_lag > 0, a read_commit
     assert.equal(valueOf(ended, 'kafka_transaction_open_age_seconds', id), undefined);
   } finally {
     await tx.disconnect();
+  }
+});
+
+// A transactional producer SIGKILLed mid-transaction leaves it open until the coordinator aborts it
+// (at its timeout, checked every cleanup interval). The exporter calls it hanging once it is open
+// longer than its timeout plus the margin (1 s + 1 s here), and both the hanging series and the LSO
+// lag clear once the coordinator's abort marker is written. The coordinator checks every 30 s from
+// the broker's start, so it may abort before the exporter saw the transaction hanging (the check
+// fell within the 2 s after the timeout): then the test tries again with a new transactional id.
+test('A producer SIGKILLed mid-transaction: lso_lag > 0 and the transaction hanging once past its timeout, both cleared when the coordinator aborts it.', async () => {
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'txn-kill', numPartitions: 1 }] });
+  const p = { cluster: 'local', topic: 'txn-kill', partition: '0' };
+  for (let attempt = 1; ; attempt++) {
+    const transactionalId = `exporter-killed-tx-${attempt}`;
+    const id = { cluster: 'local', transactional_id: transactionalId };
+    const script = `
+      import { Kafka, logLevel } from 'kafkajs';
+      const kafka = new Kafka({ clientId: 'killed-tx', brokers: [${JSON.stringify(bootstrap)}], logLevel: logLevel.NOTHING });
+      const p = kafka.producer({ transactionalId: ${JSON.stringify(transactionalId)}, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 1000 });
+      await p.connect();
+      const t = await p.transaction();
+      await t.send({ topic: 'txn-kill', messages: [{ partition: 0, value: 'a' }, { partition: 0, value: 'b' }] });
+      console.log('sent');
+      setInterval(() => {}, 1000);
+    `;
+    const child = await fx.start(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: repoRoot,
+      readyWhen: /^sent$/m,
+      name: `killed-tx-${attempt}`,
+    });
+    child.kill('SIGKILL');
+    await child.exited;
+    const seen = await scrapeUntil(
+      exporterUrl,
+      'the killed producer transaction hanging, or aborted by the coordinator first',
+      (x) =>
+        (valueOf(x, 'kafka_transaction_hanging', id) === 1 ||
+          valueOf(x, 'kafka_transaction_state', { ...id, state: 'CompleteAbort' }) === 1) &&
+        x,
+      TXN_CLEANUP_MS + 15_000,
+    );
+    if (valueOf(seen, 'kafka_transaction_hanging', id) !== 1) {
+      assert.ok(attempt < 3, 'the coordinator aborted before the exporter saw the transaction hanging, three times');
+      continue;
+    }
+    assert.ok((valueOf(seen, 'kafka_topic_partition_lso_lag', p) ?? 0) >= 2, 'the open records behind the LSO');
+    assert.equal(valueOf(seen, 'kafka_transaction_state', { ...id, state: 'Ongoing' }), 1);
+    const cleared = await scrapeUntil(
+      exporterUrl,
+      'the coordinator abort: lso_lag 0, the transaction aborted and no longer hanging',
+      (x) =>
+        valueOf(x, 'kafka_topic_partition_lso_lag', p) === 0 &&
+        valueOf(x, 'kafka_transaction_state', { ...id, state: 'CompleteAbort' }) === 1 &&
+        x,
+      TXN_CLEANUP_MS + 15_000,
+    );
+    assert.notEqual(valueOf(cleared, 'kafka_transaction_hanging', id), 1);
+    assert.equal(valueOf(cleared, 'kafka_topic_partition_hanging_transactions', p) ?? 0, 0);
+    return;
   }
 });

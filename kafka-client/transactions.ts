@@ -16,20 +16,14 @@ import {
   describeTransactionsCodec,
   findCoordinatorCodec,
   listTransactionsCodec,
+  type ProducerStateEntry,
+  type TransactionStateDescription,
 } from '../protocol/index.js';
 import type { ClusterClient, RequestErrors } from './cluster-client.js';
 import { tpKey } from './model.js';
 
-export interface ProducerInfo {
-  producerId: number;
-  producerEpoch: number;
-  lastSequence: number;
-  lastTimestamp: number;
-  /** Coordinator epoch of the producer's last marker on the partition (-1 before any). */
-  coordinatorEpoch: number;
-  /** First offset of the producer's open transaction on the partition, -1 when none. */
-  currentTxnStartOffset: number;
-}
+/** One producer of a partition as its leader describes it (DescribeProducers). */
+export type ProducerInfo = ProducerStateEntry;
 export interface PartitionProducers {
   topic: string;
   partition: number;
@@ -51,15 +45,8 @@ export interface TransactionListing {
   /** The broker that listed it: the id's coordinator. */
   coordinatorId: number;
 }
-export interface TransactionDescription {
-  transactionalId: string;
-  errorCode: number;
-  transactionState: string;
-  transactionTimeoutMs: number;
-  transactionStartTimeMs: number;
-  producerId: number;
-  producerEpoch: number;
-  topics: { topic: string; partitions: number[] }[];
+/** One transactional id as its coordinator describes it (DescribeTransactions). */
+export interface TransactionDescription extends TransactionStateDescription {
   /** The coordinator that answered (-1 when none could be found). */
   coordinatorId: number;
 }

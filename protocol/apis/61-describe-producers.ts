@@ -23,6 +23,7 @@ export interface ProducerStateEntry {
   producerEpoch: number;
   lastSequence: number;
   lastTimestamp: number;
+  /** Coordinator epoch of the producer's last marker on the partition (-1 before any). */
   coordinatorEpoch: number;
   /** First offset of the producer's open transaction on the partition, -1 when none. */
   currentTxnStartOffset: number;

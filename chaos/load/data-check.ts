@@ -222,9 +222,10 @@ export function judgeData(
   r: DataCheckResult,
   exp: { maxLost: number; maxDuplicates?: number },
 ): { passed: boolean; reason: string } {
-  const head =
-    `${r.acknowledged} acknowledged, ${r.inLog} read back from the log: ${describeCounts(r, exp)}` +
-    (r.transactions ? `; transactions: ${describeTransactions(r.transactions)}` : '');
+  // A transactional load alone (no plain send at all) reports only its own counts.
+  const plain = `${r.acknowledged} acknowledged, ${r.inLog} read back from the log: ${describeCounts(r, exp)}`;
+  const txn = r.transactions && `transactions: ${describeTransactions(r.transactions)}`;
+  const head = !txn ? plain : r.acknowledged + r.indeterminate === 0 ? txn : `${plain}; ${txn}`;
   if (!r.readBack.complete) return { passed: false, reason: `inconclusive: ${r.readBack.detail}; so far ${head}` };
   const problems: string[] = [];
   // A transactional load alone is checked by its own rules (a drill may run no plain producer).

@@ -230,7 +230,8 @@ export class TransactionalLoad {
         while (slot.held === 'stopped') await new Promise<void>((r) => (slot.release = r));
         // A fault took this instance down while the transaction was open: the restart settles it.
         if (slot.proc !== proc || slot.held === 'killed') continue;
-        const commit = spec.abortEvery === 0 || rec.txn % spec.abortEvery !== spec.abortEvery - 1;
+        const aborts = spec.abortEvery > 0 && slot.index < (spec.abortingProducers ?? spec.producers);
+        const commit = !aborts || rec.txn % spec.abortEvery !== spec.abortEvery - 1;
         entry.commitSent = commit;
         const ended = await proc.reply(`${rec.txn}`, { op: 'end', txn: rec.txn, commit });
         if (ended.op !== 'ended') throw new Error(ended.op === 'failed' ? ended.error : `unexpected ${ended.op}`);

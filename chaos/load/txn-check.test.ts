@@ -104,7 +104,7 @@ test('judgeData adds the transactional verdict and needs no plain acknowledged r
   plain.transactions = checkTransactions([c0], entries(c0), reads(entries(c0)));
   const ok = judgeData(plain, { maxLost: 0 });
   assert.equal(ok.passed, true, ok.reason);
-  assert.match(ok.reason, /; transactions: 1 committed \/ 0 aborted/);
+  assert.match(ok.reason, /^transactions: 1 committed \/ 0 aborted/);
   plain.transactions = checkTransactions([c0], [], reads(entries(c0)));
   const bad = judgeData(plain, { maxLost: 0 });
   assert.equal(bad.passed, false);

@@ -149,6 +149,12 @@ export const transactionsSchema = z.strictObject({
   interval: duration.default(1000),
   /** Every Nth transaction of a producer is aborted on purpose (0: none), so aborted records exist to hide. */
   abortEvery: z.number().int().min(0).default(5),
+  /**
+   * Only the first N producers abort on purpose (default: all). kafkajs 2.2.4's read_committed
+   * filter takes one aborted-transaction entry per record, so aborted transactions of two producers
+   * that overlap in the log can leak records to a kafkajs consumer fetching from inside both.
+   */
+  abortingProducers: z.number().int().min(0).optional(),
   /** transaction.timeout.ms of the producers: the coordinator aborts a transaction open longer. */
   transactionTimeout: duration.default(60_000),
   /** The read_committed consumer group (its own group, not load.consumers). */

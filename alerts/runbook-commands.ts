@@ -80,6 +80,19 @@ export const cmd = {
     'kafka-sre log dump --topic "$TOPIC" --partition "$PARTITION" --bootstrap "$BOOTSTRAP"',
     'record batches of the partition: offsets, timestamps, sizes',
   ),
+  transactionsFindHanging: c(
+    'kafka-sre transactions find-hanging --bootstrap "$BOOTSTRAP"',
+    'open transactions on partitions that no coordinator lists, or that are past their timeout: partition, producer id and epoch, start offset, age (KIP-664)',
+  ),
+  transactionsList: c(
+    'kafka-sre transactions list --bootstrap "$BOOTSTRAP"',
+    'every transactional id with its producer id and state, from every coordinator',
+  ),
+  transactionsAbortHanging: c(
+    'kafka-sre transactions find-hanging --abort --execute --bootstrap "$BOOTSTRAP"',
+    'abort the hanging transactions found (abort markers written to their partitions; without --execute it is a dry run that prints what it would abort)',
+    true,
+  ),
   brokerMetrics: (pattern: string, why: string) =>
     c(`curl -s "http://$BROKER_METRICS/metrics" | grep -E '${pattern}'`, why),
   exporterMetrics: (pattern: string, why: string) =>

@@ -20,6 +20,7 @@ const contract = [
   /^kafka-sre log (dirs|dump --topic "\$TOPIC" --partition "\$PARTITION") /,
   /^kafka-sre topics elect-leaders --preferred /,
   /^kafka-sre groups reset-offsets "\$GROUP" --topic "\$TOPIC" --to-latest /,
+  /^kafka-sre transactions (list|find-hanging( --abort --execute)?) /,
 ];
 
 function shBlocks(md: string): string[] {

@@ -1,6 +1,12 @@
 // Model validation, apart from generation (sloth's validate step): naming, required alerts,
 // annotations, runbooks, promtool cases, overrides and metric names. Returns problems as lines.
-import { GROUP_PROTOCOL_ALERTS, REQUIRED_ALERTS, promDurationSeconds, metricNamesIn } from '../common/index.js';
+import {
+  GROUP_PROTOCOL_ALERTS,
+  REQUIRED_ALERTS,
+  TRANSACTION_ALERTS,
+  promDurationSeconds,
+  metricNamesIn,
+} from '../common/index.js';
 import { classifyMetricName } from './alternatives.js';
 import { inhibitions } from './inhibitions.js';
 import { alertsByName, allAlerts, type RuleModel } from './model.js';
@@ -35,8 +41,8 @@ export function validateModel(model: RuleModel): string[] {
   for (const name of Object.keys(model.config.overrides)) {
     if (!model.knownAlerts.has(name)) problems.push(`alerts.overrides.${name}: no alert has this name`);
   }
-  // The group-protocol alerts are linked from dashboard panels: they must exist too (unless disabled).
-  for (const name of [...REQUIRED_ALERTS, ...GROUP_PROTOCOL_ALERTS])
+  // The group-protocol and transaction alerts are linked from dashboard panels: they must exist too (unless disabled).
+  for (const name of [...REQUIRED_ALERTS, ...GROUP_PROTOCOL_ALERTS, ...TRANSACTION_ALERTS])
     if (!byName.has(name) && !disabled.has(name) && !(name.startsWith('KafkaSLO') && model.config.slos.length === 0))
       problems.push(`required alert ${name} is missing`);
   for (const [name, rules] of byName) {

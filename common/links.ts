@@ -43,8 +43,14 @@ export const GROUP_PROTOCOL_ALERTS = [
   'KafkaShareGroupLagHigh',
   'KafkaShareGroupLagGrowing',
 ] as const;
+/** Alerts of transactions (hanging transactions, a stuck last stable offset, aborts), beyond the required set. */
+export const TRANSACTION_ALERTS = [
+  'KafkaTransactionHanging',
+  'KafkaLastStableOffsetStuck',
+  'KafkaTransactionAbortRateHigh',
+] as const;
 /** An alert a dashboard panel may link the runbook of. */
-export type LinkedAlert = RequiredAlert | (typeof GROUP_PROTOCOL_ALERTS)[number];
+export type LinkedAlert = RequiredAlert | (typeof GROUP_PROTOCOL_ALERTS)[number] | (typeof TRANSACTION_ALERTS)[number];
 
 /**
  * An alert's runbook (the rules' runbook_url and the dashboards' panel links): `<base>/<Alert>.md`,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { alertsSection } from '../common/config/sections/alerts.js';
-import { dashboardUids, GROUP_PROTOCOL_ALERTS, REQUIRED_ALERTS } from '../common/links.js';
+import { dashboardUids, GROUP_PROTOCOL_ALERTS, REQUIRED_ALERTS, TRANSACTION_ALERTS } from '../common/links.js';
 import { allMetrics, exposedNames } from '../common/metrics/index.js';
 import { metricNamesIn } from '../common/promql/metric-names.js';
 import { prometheusAlertsSeries } from './annotations.js';
@@ -102,7 +102,12 @@ test('Runbook links name real alerts and point at docs/runbooks/<Alert>.md; dril
       for (const l of p.links ?? []) {
         if (l.title.startsWith('Runbook: ')) {
           const alert = l.title.slice('Runbook: '.length);
-          assert.ok(([...REQUIRED_ALERTS, ...GROUP_PROTOCOL_ALERTS] as readonly string[]).includes(alert), alert);
+          assert.ok(
+            ([...REQUIRED_ALERTS, ...GROUP_PROTOCOL_ALERTS, ...TRANSACTION_ALERTS] as readonly string[]).includes(
+              alert,
+            ),
+            alert,
+          );
           assert.equal(l.url, `docs/runbooks/${alert}.md`);
           runbooks++;
         } else {

@@ -20,6 +20,7 @@ interface ExporterFlags {
   groupAllow?: string[];
   groupDeny?: string[];
   aggregateLag?: boolean;
+  readCommittedGroup?: string[];
   coordinationGroup?: string;
 }
 
@@ -66,6 +67,11 @@ export function registerExporterCommands(program: Command): void {
     .option('--group-deny <regex>', 'never these consumer groups (repeatable)', collect)
     .option('--aggregate-lag', 'only topic-level lag series')
     .option(
+      '--read-committed-group <regex>',
+      'consumer groups that read with isolation.level=read_committed: lag measured to the last stable offset (repeatable)',
+      collect,
+    )
+    .option(
       '--coordination-group <name>',
       'fleet mode: replicas joining this consumer group split the groups between them (exporter.coordination)',
     )
@@ -77,6 +83,7 @@ export function registerExporterCommands(program: Command): void {
       if (flags.interval !== undefined) exporter.intervalMs = flags.interval;
       if (flags.seriesLimit !== undefined) exporter.seriesLimit = flags.seriesLimit;
       if (flags.aggregateLag) exporter.aggregateLagToTopic = true;
+      if (flags.readCommittedGroup) exporter.readCommittedGroups = flags.readCommittedGroup;
       if (flags.coordinationGroup !== undefined) exporter.coordination = { group: flags.coordinationGroup };
       if (flags.probe !== undefined) exporter.probe = { enabled: flags.probe };
       if (flags.topicAllow || flags.topicDeny)

@@ -25,3 +25,12 @@ export function nameFilter(spec: FilterSpec, what = 'filter'): NameFilter {
   const deny = compile(spec.deny, `${what}.deny`);
   return (name) => (allow.length === 0 || allow.some((r) => r.test(name))) && !deny.some((r) => r.test(name));
 }
+
+/**
+ * A name passes when any pattern matches; no patterns match nothing. For lists that pick out a
+ * few names (exporter.readCommittedGroups), where an empty allow list's "everything" would be wrong.
+ */
+export function anyOf(patterns: readonly string[], what = 'patterns'): NameFilter {
+  const res = compile(patterns, what);
+  return (name) => res.some((r) => r.test(name));
+}

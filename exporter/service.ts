@@ -8,9 +8,9 @@ import { ShardCoordinator } from './coordination/coordinator.js';
 import { ProbeLease } from './coordination/probe-lease.js';
 import { collectCycleGarbageBetweenScrapes } from './collect/heap-trim.js';
 import { slowDescribes } from './collect/slow-describes.js';
-import { nameFilter } from './filters.js';
+import { anyOf, nameFilter } from './filters.js';
 import { startHttp, type ExporterHttp } from './http/server.js';
-import { MetricsHub } from './metrics/exposition.js';
+import { catalogCounter, MetricsHub } from './metrics/exposition.js';
 import { startOtel } from './otel.js';
 import type { Probe } from './probe/probe.js';
 import { SloTracker } from './slo/tracker.js';
@@ -43,6 +43,7 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
     groups: nameFilter(config.groups, 'exporter.groups'),
     includeInternal: config.includeInternalTopics,
   };
+  const readCommitted = anyOf(config.readCommittedGroups, 'exporter.readCommittedGroups');
   const otel = await startOtel(config.otel);
 
   const hub = new MetricsHub(clusters.map((c) => c.name));
@@ -54,6 +55,15 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
       clusters.map((c) => c.name),
     );
   const slo = new SloTracker(slos, hub.live);
+  const tx = config.transactions;
+  const transactionReader = tx.enabled
+    ? {
+        intervalMs: tx.intervalMs ?? DESCRIBE_INTERVALS * config.intervalMs,
+        hangingMarginMs: tx.hangingMarginMs,
+        maxTransactionalIds: tx.maxTransactionalIds,
+        aborts: catalogCounter('transactionAborts', hub.live),
+      }
+    : undefined;
   // Fleet mode: one coordination-group membership per cluster decides this replica's share.
   const group = config.coordination.group;
   /** Fleet mode with the probe: per cluster, the probe runs on partition 0's holder only. */
@@ -83,7 +93,14 @@ export async function startExporter({ config, clusters, slos, logger }: Exporter
       logger.child({ cluster: c.name }),
       slowDescribes(() => client, config.describeIntervalMs ?? DESCRIBE_INTERVALS * config.intervalMs),
     );
-    return new ClusterCollector(c.name, client, hub, slo, { ...config, filters, shard: shards.get(c.name) }, logger);
+    return new ClusterCollector(
+      c.name,
+      client,
+      hub,
+      slo,
+      { ...config, filters, readCommitted, transactionReader, shard: shards.get(c.name) },
+      logger,
+    );
   });
   const collector = new Collector(collectors, config.intervalMs);
   for (const s of shards.values()) s.start();

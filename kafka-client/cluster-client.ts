@@ -95,6 +95,15 @@ export interface PartitionRef {
   leader: number;
 }
 
+/** One ListOffsets question asked of every partition of a listOffsetsEach call. */
+interface OffsetQuery {
+  /** -2 earliest (log start), -1 latest, else a timestamp. */
+  timestamp: number;
+  /** 1 = read_committed (ListOffsets v2+): latest is then the last stable offset. */
+  isolationLevel: 0 | 1;
+  found: (topic: string, partition: number, offset: number) => void;
+}
+
 const OFFSET_FETCH_API_KEY = 9;
 /** Groups per batched OffsetFetch (v8+) request. */
 const OFFSET_FETCH_GROUPS = 100;
@@ -303,18 +312,27 @@ export class ClusterClient {
     errors: RequestErrors,
   ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    await this.listOffsetsEach(partitions, timestamp, errors, (topic, partition, offset) =>
-      out.set(tpKey(topic, partition), offset),
+    await this.listOffsetsEach(
+      partitions,
+      [{ timestamp, isolationLevel: 0, found: (topic, partition, offset) => out.set(tpKey(topic, partition), offset) }],
+      errors,
     );
     return out;
   }
 
-  /** listOffsets handing each answer to `found` (no map keyed by partition: collect() stores them in place). */
+  /**
+   * ListOffsets handing each answer to its query's `found` (no map keyed by partition: collect()
+   * stores them in place). Per leader and batch of partitions, one request per query, the queries
+   * of a batch sent together, in order, on the leader's connection: a broker handles a
+   * connection's requests one at a time in order (as Kafka does), so a later query reads the
+   * partition at the same moment as an earlier one or later, and costs no extra round trip. A
+   * read_committed query is left out on a broker without ListOffsets v2, which would answer it as
+   * a read_uncommitted one.
+   */
   private async listOffsetsEach(
     partitions: readonly PartitionRef[],
-    timestamp: number,
+    queries: readonly OffsetQuery[],
     errors: RequestErrors,
-    found: (topic: string, partition: number, offset: number) => void,
   ): Promise<void> {
     const byLeader = groupBy(
       partitions.filter((p) => p.leader >= 0),
@@ -324,6 +342,8 @@ export class ClusterClient {
       [...byLeader].map(async ([leader, parts]) => {
         try {
           const broker = await this.broker(leader);
+          const version = negotiateVersion(listOffsetsCodec, broker.versions?.[listOffsetsCodec.apiKey]) ?? 0;
+          const asked = queries.filter((q) => q.isolationLevel === 0 || version >= 2);
           // protocol/'s codec rather than kafkajs's: at 10,000 partitions kafkajs's Long-based
           // int64 encoding and decoding blocked the event loop for tens of milliseconds per request.
           // Requests of at most LIST_OFFSETS_BATCH partitions, one after another: a response of
@@ -331,20 +351,34 @@ export class ClusterClient {
           // (megabytes of garbage buffers), and its request and response objects lived long
           // enough to reach the old generation; a batch of 1k is one read and dies young.
           for (const batch of chunksOf(parts, LIST_OFFSETS_BATCH)) {
-            const topics = byTopic(batch).map(({ topic, items }) => ({
-              name: topic,
-              partitions: items.map((p) => ({ partitionIndex: p.partition, timestamp, maxNumOffsets: 1 })),
-            }));
-            const { response } = await withTimeout(
-              callApi(broker, listOffsetsCodec, { replicaId: -1, isolationLevel: 0, topics }),
-              this.timeoutMs,
-              'ListOffsets',
+            const grouped = byTopic(batch);
+            const answers = await Promise.all(
+              asked.map((q) =>
+                withTimeout(
+                  callApi(broker, listOffsetsCodec, {
+                    replicaId: -1,
+                    isolationLevel: q.isolationLevel,
+                    topics: grouped.map(({ topic, items }) => ({
+                      name: topic,
+                      partitions: items.map((p) => ({
+                        partitionIndex: p.partition,
+                        timestamp: q.timestamp,
+                        maxNumOffsets: 1,
+                      })),
+                    })),
+                  }),
+                  this.timeoutMs,
+                  'ListOffsets',
+                ),
+              ),
             );
-            for (const t of response.topics)
-              for (const p of t.partitions) {
-                if (p.errorCode === 0) found(t.name, p.partitionIndex, p.offset);
-                else errors.add('ListOffsets', new Error(`${t.name}/${p.partitionIndex}: error code ${p.errorCode}`));
-              }
+            answers.forEach(({ response }, i) => {
+              for (const t of response.topics)
+                for (const p of t.partitions) {
+                  if (p.errorCode === 0) asked[i].found(t.name, p.partitionIndex, p.offset);
+                  else errors.add('ListOffsets', new Error(`${t.name}/${p.partitionIndex}: error code ${p.errorCode}`));
+                }
+            });
           }
         } catch (e) {
           errors.add('ListOffsets', e);
@@ -784,7 +818,10 @@ export class ClusterClient {
     return out;
   }
 
-  /** Log start and high watermark written into each partition; both stay undefined unless both were read. */
+  /**
+   * Log start, high watermark and last stable offset written into each partition, in one round of
+   * ListOffsets per leader; all stay undefined unless log start and high watermark were both read.
+   */
   private async fillOffsets(
     topics: readonly TopicState[],
     partitions: readonly PartitionRef[],
@@ -797,20 +834,43 @@ export class ClusterClient {
       const p = parts?.[partition];
       return p?.partition === partition ? p : parts?.find((x) => x.partition === partition);
     };
-    await Promise.all([
-      this.listOffsetsEach(partitions, EARLIEST, errors, (t, p, offset) => {
-        const part = at(t, p);
-        if (part) part.logStartOffset = offset;
-      }),
-      this.listOffsetsEach(partitions, LATEST, errors, (t, p, offset) => {
-        const part = at(t, p);
-        if (part) part.highWatermark = offset;
-      }),
-    ]);
+    await this.listOffsetsEach(
+      partitions,
+      [
+        {
+          timestamp: EARLIEST,
+          isolationLevel: 0,
+          found: (t, p, offset) => {
+            const part = at(t, p);
+            if (part) part.logStartOffset = offset;
+          },
+        },
+        {
+          timestamp: LATEST,
+          isolationLevel: 0,
+          found: (t, p, offset) => {
+            const part = at(t, p);
+            if (part) part.highWatermark = offset;
+          },
+        },
+        // After the high watermark on the same connection (listOffsetsEach): with no transaction
+        // open the LSO read is never below the high watermark read, so a busy partition without
+        // transactions never shows a gap between them.
+        {
+          timestamp: LATEST,
+          isolationLevel: 1,
+          found: (t, p, offset) => {
+            const part = at(t, p);
+            if (part) part.lastStableOffset = offset;
+          },
+        },
+      ],
+      errors,
+    );
     for (const t of topics)
       for (const p of t.partitions as MutablePartition[]) {
         if (p.logStartOffset === undefined || p.highWatermark === undefined)
-          p.logStartOffset = p.highWatermark = undefined;
+          p.logStartOffset = p.highWatermark = p.lastStableOffset = undefined;
       }
   }
 

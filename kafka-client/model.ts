@@ -29,6 +29,13 @@ export interface PartitionState {
   /** Offsets are missing when the leader could not answer ListOffsets this cycle. */
   logStartOffset?: number;
   highWatermark?: number;
+  /**
+   * Last stable offset (ListOffsets latest with isolation_level read_committed): the end a
+   * read_committed consumer can read, below the high watermark while a transaction is open on the
+   * partition. Asked in the same round as the high watermark and answered after it (see
+   * ClusterClient.collect), so never from an earlier moment; undefined when not read.
+   */
+  lastStableOffset?: number;
 }
 
 export interface TopicState {

@@ -117,7 +117,7 @@ test('amtool config routes test sends every alert to the receiver of its severit
       return { name, severity: a.labels.severity, code: r.code, receiver: r.stdout.trim() };
     }),
   );
-  assert.equal(results.length, 37);
+  assert.equal(results.length, 40);
   for (const r of results) {
     assert.equal(r.code, 0, `${r.name}: ${r.receiver}`);
     assert.equal(r.receiver, r.severity, r.name);

@@ -11,7 +11,13 @@ import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { findCoordinatorCodec } from '../protocol/apis/10-find-coordinator.js';
 import { produceCodec } from '../protocol/apis/00-produce.js';
-import { ErrorCode } from '../protocol/index.js';
+import {
+  ErrorCode,
+  addPartitionsToTxnCodec,
+  endTxnCodec,
+  initProducerIdCodec,
+  txnOffsetCommitCodec,
+} from '../protocol/index.js';
 import { buildRecordBatch } from '../protocol/record-batch/index.js';
 import { listOffsetsCodec } from '../protocol/apis/02-list-offsets.js';
 import { processFixture, runCommand, waitFor } from './support/processes.js';
@@ -73,8 +79,11 @@ async function transaction(p: Producer, values: string[], commit: boolean): Prom
 
 const batch = (prefix: string, n = 6) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
-/** ListOffsets latest on each partition's leader: read_uncommitted (HW) and read_committed (LSO). */
-async function offsets(): Promise<{ hw: number[]; lso: number[] }> {
+/**
+ * ListOffsets on each partition's leader, read_uncommitted and read_committed: latest by default
+ * (the high watermark and the LSO), or the first offset at or after a timestamp.
+ */
+async function offsets(timestamp = -1): Promise<{ hw: number[]; lso: number[] }> {
   const meta = await admin.fetchTopicMetadata({ topics: [TOPIC] });
   const hw: number[] = [];
   const lso: number[] = [];
@@ -85,7 +94,7 @@ async function offsets(): Promise<{ hw: number[]; lso: number[] }> {
         const res = await c.request(listOffsetsCodec, 2, {
           replicaId: -1,
           isolationLevel,
-          topics: [{ name: TOPIC, partitions: [{ partitionIndex: p.partitionId, timestamp: -1, maxNumOffsets: 1 }] }],
+          topics: [{ name: TOPIC, partitions: [{ partitionIndex: p.partitionId, timestamp, maxNumOffsets: 1 }] }],
         });
         const r = res.topics[0].partitions[0];
         assert.equal(r.errorCode, 0, `ListOffsets p${p.partitionId}`);
@@ -96,6 +105,17 @@ async function offsets(): Promise<{ hw: number[]; lso: number[] }> {
     }
   }
   return { hw, lso };
+}
+
+/** kafka_cluster_partition_laststableoffsetlag of a partition of TOPIC, summed over the brokers (only its leader serves it). */
+async function lsoLag(partition: number): Promise<number> {
+  const series = new RegExp(
+    `^kafka_cluster_partition_laststableoffsetlag\\{topic="${TOPIC}",partition="${partition}"\\} (\\S+)$`,
+    'm',
+  );
+  let sum = 0;
+  for (const n of cluster.nodes) sum += Number((await cluster.metrics(n.id)).match(series)?.[1] ?? 0);
+  return sum;
 }
 
 /** Everything a fresh group consumer reads from the start until `expected` values were seen and 1.5 s passed. */
@@ -131,6 +151,9 @@ test('commit and abort: the LSO follows the markers and read_committed data stop
   const after = await offsets();
   assert.deepEqual(after.lso, after.hw, 'no open transaction: LSO = high watermark on every partition');
   // An open transaction holds the LSO back at its first offset while the high watermark moves on.
+  await new Promise((r) => setTimeout(r, 5));
+  const t0 = Date.now();
+  await new Promise((r) => setTimeout(r, 5));
   const t = await p.transaction();
   await t.send({ topic: TOPIC, messages: batch('c3').map((v, i) => ({ key: `k${i}`, value: v })) });
   const open = await offsets();
@@ -139,10 +162,22 @@ test('commit and abort: the LSO follows the markers and read_committed data stop
     'the open transaction wrote records',
   );
   assert.deepEqual(open.lso, after.hw, 'the LSO stays at the first offset of the open transaction');
+  // By timestamp, read_committed finds nothing at or past the LSO; read_uncommitted finds the open
+  // transaction's first record.
+  const byTime = await offsets(t0);
+  for (let i = 0; i < PARTITIONS; i++)
+    if (open.hw[i] > after.hw[i]) {
+      assert.equal(byTime.hw[i], after.hw[i], `p${i}: read_uncommitted by timestamp`);
+      assert.equal(byTime.lso[i], -1, `p${i}: read_committed by timestamp stops at the LSO`);
+    }
+  // The leader reports what the open transaction holds back (kafka.cluster:type=Partition,name=LastStableOffsetLag).
+  for (let i = 0; i < PARTITIONS; i++)
+    assert.equal(await lsoLag(i), open.hw[i] - open.lso[i], `p${i}: LastStableOffsetLag on its leader`);
   await t.commit();
   batch('c3').forEach((v) => committed.add(v));
   const done = await offsets();
   assert.deepEqual(done.lso, done.hw, 'after the commit marker the LSO reaches the high watermark');
+  for (let i = 0; i < PARTITIONS; i++) assert.equal(await lsoLag(i), 0, `p${i}: no lag after the commit`);
 });
 
 test('a zombie producer is fenced: its open transaction is aborted and it gets INVALID_PRODUCER_EPOCH', async () => {
@@ -294,6 +329,146 @@ test('a transactional batch without a transactional id is refused: it would hold
   } finally {
     c.close();
   }
+});
+
+/** A request to a transactional id's coordinator, retried while it moves, loads or completes a transaction. */
+async function atCoordinator<T extends { errorCode: number }>(
+  transactionalId: string,
+  call: (c: RawClient) => Promise<T>,
+): Promise<T> {
+  return (await waitFor(
+    `the coordinator of ${transactionalId} to answer`,
+    async () => {
+      const any = await RawClient.connect(cluster.nodes[0].port);
+      let nodeId: number;
+      try {
+        const f = await any.request(findCoordinatorCodec, 1, { key: transactionalId, keyType: 1 });
+        if (f.errorCode !== 0) return undefined;
+        nodeId = f.nodeId;
+      } finally {
+        any.close();
+      }
+      const c = await RawClient.connect(cluster.nodes[nodeId].port);
+      try {
+        const r = await call(c);
+        const retriable: number[] = [
+          ErrorCode.NOT_COORDINATOR,
+          ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+          ErrorCode.COORDINATOR_NOT_AVAILABLE,
+          ErrorCode.CONCURRENT_TRANSACTIONS,
+        ];
+        return retriable.includes(r.errorCode) ? undefined : r;
+      } finally {
+        c.close();
+      }
+    },
+    30_000,
+    200,
+  ))!;
+}
+
+test('KIP-890 verification: a transactional batch for a partition not in the transaction is INVALID_TXN_STATE', async () => {
+  const topic = 'tx-verify';
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+  const id = 'tx-verify-raw';
+  const init = await atCoordinator(id, (c) =>
+    c.request(initProducerIdCodec, 1, { transactionalId: id, transactionTimeoutMs: 30_000 }),
+  );
+  assert.equal(init.errorCode, 0);
+  const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+  const leader = cluster.nodes[meta.topics[0].partitions[0].leader];
+  const produce = async (seq: number) => {
+    const c = await RawClient.connect(leader.port);
+    try {
+      const records = buildRecordBatch([{ value: `v${seq}` }], {
+        producerId: init.producerId,
+        producerEpoch: init.producerEpoch,
+        baseSequence: seq,
+        transactional: true,
+      });
+      const r = await c.request(produceCodec, 7, {
+        transactionalId: id,
+        acks: -1,
+        timeoutMs: 5000,
+        topics: [{ name: topic, partitions: [{ index: 0, records }] }],
+      });
+      return r.topics[0].partitions[0].errorCode;
+    } finally {
+      c.close();
+    }
+  };
+  assert.equal(await produce(0), ErrorCode.INVALID_TXN_STATE, 'the partition was never added to the transaction');
+  const add = await atCoordinator(id, async (c) => {
+    const r = await c.request(addPartitionsToTxnCodec, 1, {
+      transactionalId: id,
+      producerId: init.producerId,
+      producerEpoch: init.producerEpoch,
+      topics: [{ name: topic, partitions: [0] }],
+    });
+    return { errorCode: r.results[0].results[0].errorCode };
+  });
+  assert.equal(add.errorCode, 0);
+  assert.equal(await produce(0), ErrorCode.NONE, 'added: the first batch is verified and appended');
+  assert.equal(await produce(1), ErrorCode.NONE, 'the next batch of the open transaction');
+  // TxnOffsetCommit without AddOffsetsToTxn: the group's __consumer_offsets partition is not in the
+  // transaction, so no marker would ever decide the staged offsets.
+  const offsetCommit = await waitFor(
+    'a TxnOffsetCommit answer from the group coordinator',
+    async () => {
+      const any = await RawClient.connect(cluster.nodes[0].port);
+      let nodeId: number;
+      try {
+        const f = await any.request(findCoordinatorCodec, 1, { key: 'g-verify', keyType: 0 });
+        if (f.errorCode !== 0) return undefined;
+        nodeId = f.nodeId;
+      } finally {
+        any.close();
+      }
+      const c = await RawClient.connect(cluster.nodes[nodeId].port);
+      try {
+        const r = await c.request(txnOffsetCommitCodec, 2, {
+          transactionalId: id,
+          groupId: 'g-verify',
+          producerId: init.producerId,
+          producerEpoch: init.producerEpoch,
+          topics: [
+            {
+              name: topic,
+              partitions: [
+                { partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null },
+              ],
+            },
+          ],
+        });
+        const code = r.topics[0].partitions[0].errorCode;
+        const retriable: number[] = [
+          ErrorCode.NOT_COORDINATOR,
+          ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+          ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        ];
+        return retriable.includes(code) ? undefined : { code };
+      } finally {
+        c.close();
+      }
+    },
+    30_000,
+    200,
+  );
+  assert.equal(offsetCommit?.code, ErrorCode.INVALID_TXN_STATE, 'TxnOffsetCommit without AddOffsetsToTxn');
+  const end = await atCoordinator(id, (c) =>
+    c.request(endTxnCodec, 1, {
+      transactionalId: id,
+      producerId: init.producerId,
+      producerEpoch: init.producerEpoch,
+      committed: false,
+    }),
+  );
+  assert.equal(end.errorCode, 0);
+  assert.equal(
+    await produce(2),
+    ErrorCode.INVALID_TXN_STATE,
+    'after the ABORT marker the partition must be added again',
+  );
 });
 
 test('the coordinator broker is SIGKILLed between transactions: the next transaction commits', async () => {

@@ -1,6 +1,7 @@
 // test-budget: 120s
 // Exporter against the real reference broker with real clients (kafkajs, kcat): exact offset lag,
-// groups without members, commits below the log start, uncommitted partitions, lag seconds.
+// groups without members, commits below the log start, uncommitted partitions, lag seconds, and
+// the last stable offset of a partition held by an open kafkajs transaction (read_committed lag).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -87,6 +88,8 @@ before(async () => {
       '--interval',
       '1000',
       '--no-probe',
+      '--read-committed-group',
+      'g-rc-.*',
     ],
     { readyWhen: /listening on/, readyTimeoutMs: 30_000 },
   );
@@ -287,4 +290,75 @@ test('Replay from offset 0 reports the age of the first record, not a jump.', as
   const expected = (Date.now() - age) / 1000;
   assert.ok(Math.abs(v - expected) < 3, `replay lag seconds ${v} ~ ${expected}`);
   assert.equal(valueOf(s, 'kafka_consumergroup_lag', l), 10);
+});
+
+test('An open kafkajs transaction holds the LSO back: lso_lag > 0, a read_committed group lags to the LSO, the transaction series show it open and ageing; after the commit lso_lag is 0.', async () => {
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'txn-t', numPartitions: 1 }] });
+  await produce('txn-t', 0, 3);
+  const tx = kafka.producer({ transactionalId: 'exporter-lag-tx', idempotent: true, maxInFlightRequests: 1 });
+  await tx.connect();
+  try {
+    const t = await tx.transaction();
+    await t.send({ topic: 'txn-t', messages: Array.from({ length: 5 }, (_, i) => ({ partition: 0, value: `t${i}` })) });
+    // Both groups have consumed the 3 records before the transaction.
+    for (const groupId of ['g-rc-txn', 'g-ru-txn'])
+      await admin.setOffsets({ groupId, topic: 'txn-t', partitions: [{ partition: 0, offset: '3' }] });
+    const p = { cluster: 'local', topic: 'txn-t', partition: '0' };
+    const rc = { ...p, consumergroup: 'g-rc-txn' };
+    const ru = { ...p, consumergroup: 'g-ru-txn' };
+    const open = await scrapeUntil(
+      exporterUrl,
+      'the open transaction in the LSO series and both groups',
+      (x) =>
+        valueOf(x, 'kafka_topic_partition_lso_lag', p) === 5 &&
+        valueOf(x, 'kafka_consumergroup_lag', rc) !== undefined &&
+        valueOf(x, 'kafka_consumergroup_lag', ru) !== undefined &&
+        x,
+    );
+    assert.equal(valueOf(open, 'kafka_topic_partition_lso', p), 3, 'the first offset of the open transaction');
+    assert.equal(valueOf(open, 'kafka_topic_partition_current_offset', p), 8);
+    assert.equal(valueOf(open, 'kafka_consumergroup_lag', rc), 0, 'a read_committed group at the LSO is caught up');
+    assert.equal(valueOf(open, 'kafka_consumergroup_lag_seconds', rc), 0);
+    assert.equal(valueOf(open, 'kafka_consumergroup_lag', ru), 5, 'another group lags to the high watermark');
+    // The transaction APIs (read every 4 collections): its state, its age at the coordinator and
+    // on the partition, growing; not hanging within its timeout.
+    const id = { cluster: 'local', transactional_id: 'exporter-lag-tx' };
+    const seen = await scrapeUntil(
+      exporterUrl,
+      'the open transaction in the transaction series',
+      (x) =>
+        valueOf(x, 'kafka_transaction_state', { ...id, state: 'Ongoing' }) === 1 &&
+        valueOf(x, 'kafka_topic_partition_open_transaction_age_seconds', p) !== undefined &&
+        x,
+    );
+    assert.equal(valueOf(seen, 'kafka_transaction_hanging', id), 0);
+    assert.equal(valueOf(seen, 'kafka_topic_partition_hanging_transactions', p), 0);
+    const age1 = valueOf(seen, 'kafka_topic_partition_open_transaction_age_seconds', p)!;
+    assert.ok((valueOf(seen, 'kafka_transaction_open_age_seconds', id) ?? -1) >= 0);
+    // Later snapshots show it older (each is taken at its cycle's time, so compare snapshots).
+    await scrapeUntil(
+      exporterUrl,
+      'the open transaction older in a later snapshot',
+      (x) => (valueOf(x, 'kafka_topic_partition_open_transaction_age_seconds', p) ?? 0) >= age1 + 1.5 && x,
+    );
+    await t.commit();
+    const done = await scrapeUntil(
+      exporterUrl,
+      'lso_lag 0 after the commit',
+      (x) => valueOf(x, 'kafka_topic_partition_lso_lag', p) === 0 && x,
+    );
+    // The commit marker takes one offset: LSO = high watermark = 9.
+    assert.equal(valueOf(done, 'kafka_topic_partition_lso', p), 9);
+    assert.equal(valueOf(done, 'kafka_topic_partition_current_offset', p), 9);
+    assert.equal(valueOf(done, 'kafka_consumergroup_lag', rc), 6);
+    const ended = await scrapeUntil(
+      exporterUrl,
+      'the committed transaction in the transaction series',
+      (x) => valueOf(x, 'kafka_transaction_state', { ...id, state: 'CompleteCommit' }) === 1 && x,
+    );
+    assert.equal(valueOf(ended, 'kafka_topic_partition_open_transaction_age_seconds', p), undefined);
+    assert.equal(valueOf(ended, 'kafka_transaction_open_age_seconds', id), undefined);
+  } finally {
+    await tx.disconnect();
+  }
 });

@@ -111,10 +111,17 @@ test('kafka-sre up: live rules, emitted metrics and dashboard data on a working 
     try {
       const config = loadConfig({ env: {}, flags: {} });
       // Series `up` cannot have, whose rules promtool proves: share-group lag (the demo workload has
-      // no share groups) and the fleet's shard metrics (`up` runs one exporter, not a fleet).
+      // no share groups), transaction series (nor transactional producers) and the fleet's shard
+      // metrics (`up` runs one exporter, not a fleet).
       const notInUp = new Set<string>([
         exporterMetrics.shareGroupLag.name,
         exporterMetrics.shareGroupLagSum.name,
+        exporterMetrics.transactionState.name,
+        exporterMetrics.transactionOpenAge.name,
+        exporterMetrics.transactionHanging.name,
+        exporterMetrics.transactionAborts.name,
+        exporterMetrics.partitionOpenTransactionAge.name,
+        exporterMetrics.partitionHangingTransactions.name,
         exporterMetrics.exporterShardGroups.name,
         exporterMetrics.exporterShardPartitions.name,
         exporterMetrics.exporterShardGeneration.name,

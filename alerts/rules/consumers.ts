@@ -8,6 +8,7 @@ import { num } from '../schema/promql.js';
 import type { RuleGroupSpec } from '../schema/types.js';
 import { handover, spoken, type RuleKit } from './common.js';
 import { groupProtocolAlerts } from './group-protocols.js';
+import { transactionAlerts } from './transactions.js';
 
 export const REBALANCING_STATES = 'PreparingRebalance|CompletingRebalance';
 
@@ -275,6 +276,7 @@ export function consumerRules(kit: RuleKit): RuleGroupSpec {
         ],
       },
       ...groupProtocolAlerts(kit),
+      ...transactionAlerts(kit),
     ],
   };
 }

@@ -7,6 +7,7 @@ import { decodeKey, decodeGroupMetadataValue } from '../../protocol/consumer-off
 import { FakeClock } from './clock.js';
 import { GroupCoordinator, type GroupStore, type StoredRecord } from './coordinator.js';
 import type { JoinResult } from './group.js';
+import { offsetFetch } from './requests.js';
 
 const client = { clientId: 'c', clientHost: '/127.0.0.1' };
 
@@ -16,6 +17,9 @@ class MemoryStore implements GroupStore {
   async append(partition: number, records: StoredRecord[]): Promise<void> {
     if (this.fail) throw new Error('disk full');
     for (const rec of records) this.records.push({ partition, rec });
+  }
+  async appendTransactional(partition: number, records: StoredRecord[]): Promise<void> {
+    await this.append(partition, records);
   }
 }
 
@@ -415,6 +419,77 @@ describe('offsets', () => {
     store.fail = true;
     assert.equal(code(await commit(gc, -1, '', 9)), ErrorCode.COORDINATOR_NOT_AVAILABLE);
     assert.equal(gc.committed('g', 't', 0), undefined);
+  });
+});
+
+describe('transactional offsets', () => {
+  test('require_stable: a partition with a staged transactional offset of the group is UNSTABLE_OFFSET_COMMIT until its marker', async () => {
+    const { gc } = setup();
+    const commit = async (offset: number) =>
+      (
+        await gc.commitTxnOffsets({
+          transactionalId: 'tx',
+          groupId: 'g',
+          producerId: 7,
+          producerEpoch: 0,
+          topics: [
+            {
+              name: 't',
+              partitions: [
+                { partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null },
+              ],
+            },
+          ],
+        })
+      )[0].partitions[0].errorCode;
+    const fetch = (requireStable: boolean) =>
+      gc
+        .fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }], requireStable })
+        .topics[0].partitions.map((p) => [p.committedOffset, p.errorCode]);
+    assert.equal(await commit(5), ErrorCode.NONE);
+    assert.deepEqual(fetch(true), [
+      [-1, ErrorCode.UNSTABLE_OFFSET_COMMIT],
+      [-1, ErrorCode.NONE],
+    ]);
+    assert.deepEqual(
+      fetch(false),
+      [
+        [-1, ErrorCode.NONE],
+        [-1, ErrorCode.NONE],
+      ],
+      'without require_stable: the last stable offset (none yet)',
+    );
+    const v8 = offsetFetch(
+      gc,
+      {
+        groupId: '',
+        topics: null,
+        requireStable: true,
+        groups: [{ groupId: 'g', memberId: null, memberEpoch: -1, topics: [{ name: 't', partitionIndexes: [0] }] }],
+      },
+      8,
+    );
+    assert.equal(v8.groups?.[0].topics[0].partitions[0].errorCode, ErrorCode.UNSTABLE_OFFSET_COMMIT, 'v8+ batch form');
+    gc.completeTransaction(gc.partitionFor('g'), 7, true);
+    assert.deepEqual(fetch(true), [
+      [5, ErrorCode.NONE],
+      [-1, ErrorCode.NONE],
+    ]);
+    assert.equal(await commit(9), ErrorCode.NONE);
+    assert.equal(
+      gc.fetchOffsets({ groupId: 'g', topics: null, requireStable: true }).topics[0].partitions[0].errorCode,
+      ErrorCode.UNSTABLE_OFFSET_COMMIT,
+      'null topics (every committed partition) too',
+    );
+    gc.completeTransaction(gc.partitionFor('g'), 7, false);
+    assert.deepEqual(
+      fetch(true),
+      [
+        [5, ErrorCode.NONE],
+        [-1, ErrorCode.NONE],
+      ],
+      'the aborted offset is dropped',
+    );
   });
 });
 

@@ -771,46 +771,57 @@ export class GroupCoordinator {
     }
   }
 
+  /**
+   * OffsetFetch. With require_stable (v7+) a partition for which a transaction of some producer
+   * holds a staged offset of the group answers UNSTABLE_OFFSET_COMMIT (Kafka's rule): a new owner
+   * retries instead of starting from an offset that the transaction is about to move, which would
+   * make it process those records a second time.
+   */
   fetchOffsets(req: OffsetFetchRequest): Omit<OffsetFetchResponse, 'throttleTimeMs'> {
     const byGroup = this.offsets.get(req.groupId);
-    const none = (partitionIndex: number) => ({
+    const unstable = (topic: string, partition: number) =>
+      req.requireStable === true && this.hasPendingTxnOffset(req.groupId, topic, partition);
+    const none = (partitionIndex: number, errorCode: number = ErrorCode.NONE) => ({
       partitionIndex,
       committedOffset: -1,
       committedLeaderEpoch: -1,
       metadata: '',
-      errorCode: ErrorCode.NONE,
+      errorCode,
+    });
+    const answer = (o: CommittedOffset, partitionIndex: number) => ({
+      partitionIndex,
+      committedOffset: o.offset,
+      committedLeaderEpoch: o.leaderEpoch,
+      metadata: o.metadata,
+      errorCode: ErrorCode.NONE as number,
     });
     if (req.topics === null) {
       const topics = new Map<string, OffsetFetchResponse['topics'][number]>();
       for (const o of byGroup?.values() ?? []) {
         let t = topics.get(o.topic);
         if (!t) topics.set(o.topic, (t = { name: o.topic, partitions: [] }));
-        t.partitions.push({
-          partitionIndex: o.partition,
-          committedOffset: o.offset,
-          committedLeaderEpoch: o.leaderEpoch,
-          metadata: o.metadata,
-          errorCode: ErrorCode.NONE,
-        });
+        t.partitions.push(
+          unstable(o.topic, o.partition) ? none(o.partition, ErrorCode.UNSTABLE_OFFSET_COMMIT) : answer(o, o.partition),
+        );
       }
       return { topics: [...topics.values()], errorCode: ErrorCode.NONE };
     }
     const topics = req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitionIndexes.map((p) => {
+        if (unstable(t.name, p)) return none(p, ErrorCode.UNSTABLE_OFFSET_COMMIT);
         const o = byGroup?.get(tpKey(t.name, p));
-        return o
-          ? {
-              partitionIndex: p,
-              committedOffset: o.offset,
-              committedLeaderEpoch: o.leaderEpoch,
-              metadata: o.metadata,
-              errorCode: ErrorCode.NONE,
-            }
-          : none(p);
+        return o ? answer(o, p) : none(p);
       }),
     }));
     return { topics, errorCode: ErrorCode.NONE };
+  }
+
+  /** Whether a transaction holds a staged (not yet decided) offset of this group for the partition. */
+  private hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
+    const k = tpKey(topic, partition);
+    for (const byGroup of this.txnOffsets.values()) if (byGroup.get(groupId)?.has(k)) return true;
+    return false;
   }
 
   /** Committed offset of one partition (for the operator CLI and tests); undefined when none. */

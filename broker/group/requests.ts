@@ -124,7 +124,7 @@ export function offsetFetch(gc: GroupCoordinator, req: OffsetFetchRequest, versi
       if (!errorCode && g.memberId !== null && g.memberId !== '')
         errorCode = gc.consumer?.validateMember(g.groupId, g.memberId, g.memberEpoch) ?? ErrorCode.NONE;
       if (errorCode) return { groupId: g.groupId, topics: [], errorCode };
-      const r = gc.fetchOffsets({ groupId: g.groupId, topics: g.topics });
+      const r = gc.fetchOffsets({ groupId: g.groupId, topics: g.topics, requireStable: req.requireStable });
       return { groupId: g.groupId, topics: r.topics, errorCode: r.errorCode };
     });
     return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.NONE, groups };

@@ -13,8 +13,11 @@
 //   first transactional batch (which holds back the last stable offset) until the coordinator's
 //   marker. A control batch (a marker) from a client is INVALID_RECORD: only WriteTxnMarkers writes
 //   them; a transactional batch in a request without a transactional id is
-//   TRANSACTIONAL_ID_AUTHORIZATION_FAILED (as Kafka). Not checked yet: that the partition was added to the producer's transaction (KIP-890's
-//   verification), so a client that skips AddPartitionsToTxn can leave a hanging transaction.
+//   TRANSACTIONAL_ID_AUTHORIZATION_FAILED (as Kafka). With transactionPartitionVerificationEnable
+//   (KIP-890 part 1, default on) the first transactional batch of a producer's transaction on a
+//   partition is verified with the transaction coordinator first (broker/txn/verification.ts):
+//   INVALID_TXN_STATE when the partition was not added to the transaction, INVALID_PRODUCER_EPOCH
+//   for a fenced producer, NOT_ENOUGH_REPLICAS (retriable) while the coordinator cannot tell.
 // - Internal topics (`__consumer_offsets`, `__share_group_state`, ...) are written only by the
 //   coordinators, straight through the replica manager: a client Produce to one gets
 //   INVALID_TOPIC_EXCEPTION (as Kafka refuses it), whatever its ACLs, so no client can forge
@@ -29,7 +32,14 @@ import {
 import { topicConfigNumber } from '../state/topic-config.js';
 import type { HandlerModule } from './types.js';
 import { AclOperation, canTopic, canTransactionalId } from '../security/index.js';
-import { ATTRIBUTES, CONTROL_BIT, TRANSACTIONAL_BIT, batchSizeAt } from '../../protocol/record-batch/index.js';
+import {
+  ATTRIBUTES,
+  CONTROL_BIT,
+  TRANSACTIONAL_BIT,
+  batchSizeAt,
+  readBatchHeader,
+} from '../../protocol/record-batch/index.js';
+import { verifierOf } from '../txn/verification.js';
 
 /** Whether any batch in a produce payload has this attribute bit (reads only the attribute bytes). */
 function hasBatchWith(records: Buffer | null, bit: number): boolean {
@@ -43,68 +53,111 @@ function hasBatchWith(records: Buffer | null, bit: number): boolean {
   return false;
 }
 
+/** Producer id and epoch of the first batch of a produce payload, or null when it cannot be read. */
+function producerOf(records: Buffer): { producerId: number; epoch: number } | null {
+  try {
+    const h = readBatchHeader(records, 0);
+    return { producerId: h.producerId, epoch: h.producerEpoch };
+  } catch {
+    return null; // malformed: the log refuses it
+  }
+}
+
 export const handler: HandlerModule<ProduceRequest, ProduceResponse> = {
   codec: produceCodec,
   handle(req, ctx) {
     const s = ctx.services;
+    if (req.acks === 0) ctx.skipResponse();
     const badAcks = req.acks !== 0 && req.acks !== 1 && req.acks !== -1;
-    const waits: { topic: string; partition: number; requiredOffset: number; res: ProducePartitionResponse }[] = [];
-    const topics = req.topics.map((t) => ({
+    const precheck = (topic: string, p: ProduceRequest['topics'][number]['partitions'][number]): number => {
+      if (badAcks) return ErrorCode.INVALID_REQUIRED_ACKS;
+      if (req.transactionalId !== null && !canTransactionalId(ctx, AclOperation.WRITE, req.transactionalId))
+        return ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+      if (!canTopic(ctx, AclOperation.WRITE, topic)) return ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+      if (s.topics.get(topic)?.internal) return ErrorCode.INVALID_TOPIC_EXCEPTION;
+      if (hasBatchWith(p.records, CONTROL_BIT)) return ErrorCode.INVALID_RECORD;
+      // A transactional batch without a transactional id would open a transaction no coordinator
+      // knows, holding the partition's last stable offset (and every read_committed consumer)
+      // for good: Kafka answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED, so does this broker.
+      if (req.transactionalId === null && hasBatchWith(p.records, TRANSACTIONAL_BIT))
+        return ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+      return ErrorCode.NONE;
+    };
+    const checked = req.topics.map((t) => ({
       name: t.name,
-      partitions: t.partitions.map((p): ProducePartitionResponse => {
-        let errorCode: number;
-        let res: ProducePartitionResponse;
-        if (badAcks) errorCode = ErrorCode.INVALID_REQUIRED_ACKS;
-        else if (req.transactionalId !== null && !canTransactionalId(ctx, AclOperation.WRITE, req.transactionalId))
-          errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
-        else if (!canTopic(ctx, AclOperation.WRITE, t.name)) errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
-        else if (s.topics.get(t.name)?.internal) errorCode = ErrorCode.INVALID_TOPIC_EXCEPTION;
-        else if (hasBatchWith(p.records, CONTROL_BIT)) errorCode = ErrorCode.INVALID_RECORD;
-        // A transactional batch without a transactional id would open a transaction no coordinator
-        // knows, holding the partition's last stable offset (and every read_committed consumer)
-        // for good: Kafka answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED, so does this broker.
-        else if (req.transactionalId === null && hasBatchWith(p.records, TRANSACTIONAL_BIT))
-          errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
-        else errorCode = ErrorCode.NONE;
-        if (errorCode !== ErrorCode.NONE) {
-          res = { index: p.index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
-        } else {
-          const out = s.replicas.appendRecords(t.name, p.index, p.records, req.acks);
-          res = {
-            index: p.index,
-            errorCode: out.errorCode,
-            baseOffset: out.baseOffset,
-            logAppendTimeMs: out.logAppendTime,
-            logStartOffset: out.logStartOffset,
-          };
-          if (out.errorCode === ErrorCode.NONE && req.acks === -1)
-            waits.push({ topic: t.name, partition: p.index, requiredOffset: out.requiredOffset, res });
-        }
-        s.metrics.produceRequest(t.name, res.errorCode !== ErrorCode.NONE);
-        return res;
-      }),
+      partitions: t.partitions.map((p) => ({ p, errorCode: precheck(t.name, p) })),
     }));
-    if (req.acks === 0) {
-      ctx.skipResponse();
-      return { topics, throttleTimeMs: 0 };
-    }
-    const pending = waits.length > 0 ? s.replicas.awaitHighWatermark(waits, req.timeoutMs) : null;
-    if (!pending) return { topics, throttleTimeMs: 0 };
-    return pending.then((late) => {
-      for (const w of waits) {
-        if (late.has(`${w.topic}\u0000${w.partition}`)) {
-          w.res.errorCode = ErrorCode.REQUEST_TIMED_OUT;
-          continue;
+
+    // KIP-890 part 1: the first transactional batch of a producer's transaction on a partition
+    // waits until the coordinator confirms the partition is in that transaction.
+    const verifier =
+      req.transactionalId !== null && s.config.transactionPartitionVerificationEnable ? verifierOf(s) : undefined;
+    const toVerify = new Map<
+      string,
+      { producerId: number; epoch: number; parts: { topic: string; partition: number }[] }
+    >();
+    if (verifier)
+      for (const t of checked)
+        for (const c of t.partitions) {
+          if (c.errorCode !== ErrorCode.NONE || !c.p.records || !hasBatchWith(c.p.records, TRANSACTIONAL_BIT)) continue;
+          const producer = producerOf(c.p.records);
+          if (!producer || !verifier.needs(t.name, c.p.index, producer.producerId, producer.epoch)) continue;
+          const k = `${producer.producerId}:${producer.epoch}`;
+          const group = toVerify.get(k) ?? { ...producer, parts: [] };
+          group.parts.push({ topic: t.name, partition: c.p.index });
+          toVerify.set(k, group);
         }
-        // Done waiting: leadership may have moved, or the ISR shrunk below min.insync.replicas meanwhile.
-        const state = s.topics.partition(w.topic, w.partition);
-        if (!state || state.leader !== s.nodeId) w.res.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
-        else if (
-          state.isr.length < topicConfigNumber(s.topics.get(w.topic)?.configs ?? {}, s.config, 'min.insync.replicas')
-        )
-          w.res.errorCode = ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
-      }
-      return { topics, throttleTimeMs: 0 };
-    });
+
+    const respond = (refused: Map<string, number>): ProduceResponse | Promise<ProduceResponse> => {
+      const waits: { topic: string; partition: number; requiredOffset: number; res: ProducePartitionResponse }[] = [];
+      const topics = checked.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map(({ p, errorCode: pre }): ProducePartitionResponse => {
+          const errorCode = pre !== ErrorCode.NONE ? pre : (refused.get(`${t.name}\u0000${p.index}`) ?? ErrorCode.NONE);
+          let res: ProducePartitionResponse;
+          if (errorCode !== ErrorCode.NONE) {
+            res = { index: p.index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+          } else {
+            const out = s.replicas.appendRecords(t.name, p.index, p.records, req.acks);
+            res = {
+              index: p.index,
+              errorCode: out.errorCode,
+              baseOffset: out.baseOffset,
+              logAppendTimeMs: out.logAppendTime,
+              logStartOffset: out.logStartOffset,
+            };
+            if (out.errorCode === ErrorCode.NONE && req.acks === -1)
+              waits.push({ topic: t.name, partition: p.index, requiredOffset: out.requiredOffset, res });
+          }
+          s.metrics.produceRequest(t.name, res.errorCode !== ErrorCode.NONE);
+          return res;
+        }),
+      }));
+      if (req.acks === 0) return { topics, throttleTimeMs: 0 };
+      const pending = waits.length > 0 ? s.replicas.awaitHighWatermark(waits, req.timeoutMs) : null;
+      if (!pending) return { topics, throttleTimeMs: 0 };
+      return pending.then((late) => {
+        for (const w of waits) {
+          if (late.has(`${w.topic}\u0000${w.partition}`)) {
+            w.res.errorCode = ErrorCode.REQUEST_TIMED_OUT;
+            continue;
+          }
+          // Done waiting: leadership may have moved, or the ISR shrunk below min.insync.replicas meanwhile.
+          const state = s.topics.partition(w.topic, w.partition);
+          if (!state || state.leader !== s.nodeId) w.res.errorCode = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+          else if (
+            state.isr.length < topicConfigNumber(s.topics.get(w.topic)?.configs ?? {}, s.config, 'min.insync.replicas')
+          )
+            w.res.errorCode = ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
+        }
+        return { topics, throttleTimeMs: 0 };
+      });
+    };
+
+    if (!verifier || toVerify.size === 0) return respond(new Map());
+    const transactionalId = req.transactionalId as string;
+    return Promise.all(
+      [...toVerify.values()].map((g) => verifier.verify(transactionalId, g.producerId, g.epoch, g.parts)),
+    ).then((results) => respond(new Map(results.flatMap((r) => [...r]))));
   },
 };

@@ -1,7 +1,8 @@
 // ListOffsets (2), versions 0-3.
 // - timestamp -2: log start offset; -1: latest (high watermark for consumers, the last stable
 //   offset for read_committed ones (isolation_level 1, v2+), log end for replica_id >= 0); otherwise the first offset whose batch max timestamp is >= the timestamp
-//   (time index), or offset -1 / timestamp -1 when none (v1+).
+//   (time index) below the high watermark (read_committed: below the last stable offset), or
+//   offset -1 / timestamp -1 when none (v1+).
 // - v0 answers old_style_offsets with one entry (max_num_offsets is not honoured beyond 1).
 import {
   EARLIEST_TIMESTAMP,
@@ -40,8 +41,11 @@ export const handler: HandlerModule<ListOffsetsRequest, ListOffsetsResponse> = {
                 ? replica.lastStableOffset()
                 : replica.highWatermark;
         else {
+          // Bounded like the latest offset of the same isolation level: read_committed consumers
+          // must not be pointed at a record of a transaction that may still abort (Kafka: the LSO).
+          const bound = req.isolationLevel === 1 ? replica.lastStableOffset() : replica.highWatermark;
           const found = replica.log.offsetForTimestamp(p.timestamp);
-          if (found && found.offset < replica.highWatermark) {
+          if (found && found.offset < bound) {
             offset = found.offset;
             timestamp = found.timestamp;
           } else offset = -1;

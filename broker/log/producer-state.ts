@@ -275,6 +275,18 @@ export class ProducerStateManager {
     this.rewriteAbortedIndex();
   }
 
+  /**
+   * Forgets the aborted transactions whose marker lies below the log start offset (retention,
+   * DeleteRecords): no fetch can reach them any more, and the index would otherwise grow for the
+   * life of the partition. One that straddles the log start stays.
+   */
+  trimAbortedBefore(logStartOffset: number): void {
+    const kept = this.abortedTxns.filter((a) => a.lastOffset >= logStartOffset);
+    if (kept.length === this.abortedTxns.length) return;
+    this.abortedTxns = kept;
+    this.rewriteAbortedIndex();
+  }
+
   /** Offsets of snapshot files present, ascending. */
   snapshotOffsets(): number[] {
     return readdirSync(this.dir)

@@ -11,6 +11,7 @@ import {
   CorruptRecordError,
   decodeBatch,
   encodeBatch,
+  type DecodedBatch,
   isControl,
   readBatchHeader,
   readInt64,
@@ -28,7 +29,7 @@ import {
   RecordTooLargeError,
   StorageError,
 } from './errors.js';
-import { ProducerStateManager, type ActiveProducer } from './producer-state.js';
+import { ProducerStateManager, type AbortedTxn, type ActiveProducer } from './producer-state.js';
 import { LogSegment, segmentFileName, type RecoveryResult } from './segment.js';
 
 /** What a partition log needs from its log directory (LogManager implements it). */
@@ -180,6 +181,7 @@ export class PartitionLog {
     if (log.lso > log.logEndOffset()) log.lso = log.segments[0].baseOffset;
     log.epochs.truncateFromEnd(log.logEndOffset());
     log.producerState.loadAbortedIndex(log.logEndOffset());
+    log.producerState.trimAbortedBefore(log.lso);
     log.rebuildProducerState();
     return log;
   }
@@ -205,6 +207,15 @@ export class PartitionLog {
   }
   logEndOffset(): number {
     return this.segments[this.segments.length - 1].nextOffset;
+  }
+  /** The epoch of the producer's transaction open on this partition, -1 when it has none open. */
+  openTransactionEpoch(producerId: number): number {
+    const e = this.producerState.producers.get(producerId);
+    return e && e.currentTxnFirstOffset >= 0 ? e.epoch : -1;
+  }
+  /** Producer ids in the producer state (Kafka's ProducerIdCount counts them per replica). */
+  producerIdCount(): number {
+    return this.producerState.producers.size;
   }
   sizeBytes(): number {
     let n = 0;
@@ -632,7 +643,7 @@ export class PartitionLog {
     if (offset > leo || offset < 0) throw new OffsetOutOfRangeError(offset, this.lso, leo);
     if (offset <= this.lso) return this.lso;
     this.lso = offset;
-    this.hooks.logStartOffsetChanged(this);
+    this.logStartMoved();
     this.deleteSegmentsBelowStart();
     return this.lso;
   }
@@ -641,9 +652,15 @@ export class PartitionLog {
   maybeIncrementLogStartOffset(offset: number): void {
     if (offset > this.lso && offset <= this.logEndOffset()) {
       this.lso = offset;
-      this.hooks.logStartOffsetChanged(this);
+      this.logStartMoved();
       this.deleteSegmentsBelowStart();
     }
+  }
+
+  /** The log start offset moved forward: the aborted-transaction index drops what lies below it. */
+  private logStartMoved(): void {
+    this.producerState.trimAbortedBefore(this.lso);
+    this.hooks.logStartOffsetChanged(this);
   }
 
   private deleteSegmentsBelowStart(): void {
@@ -667,7 +684,7 @@ export class PartitionLog {
     const start = this.segments[0].baseOffset;
     if (start > this.lso) {
       this.lso = start;
-      this.hooks.logStartOffsetChanged(this);
+      this.logStartMoved();
     }
     this.epochs.truncateFromStart(this.lso);
   }
@@ -752,12 +769,30 @@ export class PartitionLog {
     const dirtyEnd = inactive[inactive.length - 1].nextOffset;
     if (!force && dirtyEnd <= this.cleanedUpTo && now < this.nextTombstoneExpiry) return stats;
     let tombstoneExpiry = Number.POSITIVE_INFINITY;
+    // Transactional data (KIP-98), as Kafka's cleaner treats it: a record of an aborted transaction
+    // is dropped and never becomes its key's value; a record of a transaction still open is kept
+    // but does not count as the newest value either until its marker decides it. Either way an
+    // aborted or undecided value cannot remove the committed one before it.
+    const abortedBy = new Map<number, AbortedTxn[]>();
+    for (const a of this.producerState.abortedTxns) {
+      const l = abortedBy.get(a.producerId) ?? [];
+      l.push(a);
+      abortedBy.set(a.producerId, l);
+    }
+    const txnState = (b: DecodedBatch): 'aborted' | 'open' | 'decided' => {
+      const h = b.header;
+      if (!b.transactional || b.control || h.producerId < 0) return 'decided';
+      if (abortedBy.get(h.producerId)?.some((a) => a.firstOffset <= h.baseOffset && h.baseOffset <= a.lastOffset))
+        return 'aborted';
+      const open = this.producerState.producers.get(h.producerId)?.currentTxnFirstOffset ?? -1;
+      return open >= 0 && h.baseOffset >= open ? 'open' : 'decided';
+    };
     try {
       const latest = new Map<string, number>();
       for (const seg of inactive) {
         for (const { bytes } of seg.batches(0, true)) {
           const b = decodeBatch(bytes, 0, { verifyCrc: false, maxDecompressedBytes: this.config.maxDecompressedBytes });
-          if (b.control) continue;
+          if (b.control || txnState(b) !== 'decided') continue;
           for (const r of b.records) if (r.key) latest.set(r.key.toString('latin1'), r.offset);
         }
       }
@@ -769,7 +804,13 @@ export class PartitionLog {
         const dropTombstones = seg.maxTimestamp >= 0 && seg.maxTimestamp < horizon;
         for (const { bytes } of seg.batches(0, true)) {
           const b = decodeBatch(bytes, 0, { verifyCrc: false, maxDecompressedBytes: this.config.maxDecompressedBytes });
-          if (b.control) {
+          const state = txnState(b);
+          if (state === 'aborted') {
+            changed = true;
+            stats.recordsRemoved += b.entries.length;
+            continue;
+          }
+          if (b.control || state === 'open') {
             out.push(Buffer.from(bytes));
             continue;
           }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { buildControlBatch } from '../../protocol/record-batch/index.js';
 import { LogManager } from './log-manager.js';
 import { InvalidProducerEpochError } from './errors.js';
-import { batch, tempDir } from './test-helpers.js';
+import { batch, readAll, tempDir } from './test-helpers.js';
 
 const txn = (producerId: number, values: string[], baseSequence: number, producerEpoch = 0) =>
   batch(values, { producerId, producerEpoch, baseSequence, transactional: true });
@@ -70,4 +70,57 @@ test('after an unclean shutdown the producer state and aborted transactions are 
   assert.equal(l2.firstUnstableOffset(), 3, 'producer 4 is still open');
   assert.deepEqual(l2.abortedTransactions(0, 10), [{ producerId: 3, firstOffset: 0 }]);
   again.close();
+});
+
+test('the aborted-transaction index forgets the transactions below the log start offset', () => {
+  const dir = tempDir();
+  const logs = LogManager.open({ dir });
+  const log = logs.getOrCreate('t', 0);
+  log.appendAsLeader(txn(5, ['a', 'b'], 0), 0); // 0-1
+  log.appendAsLeader(marker(5, false), 0); // 2: aborted [0, 2]
+  log.appendAsLeader(txn(5, ['c'], 2), 0); // 3
+  log.appendAsLeader(marker(5, false), 0); // 4: aborted [3, 4]
+  log.appendAsLeader(batch(['plain']), 0); // 5
+  assert.equal(log.producerState.abortedTxns.length, 2);
+  log.deleteRecordsBefore(3);
+  assert.deepEqual(
+    log.producerState.abortedTxns.map((a) => a.firstOffset),
+    [3],
+    'the first abort lies wholly below the new log start',
+  );
+  log.deleteRecordsBefore(4);
+  assert.equal(log.producerState.abortedTxns.length, 1, 'an abort whose marker is at the log start stays');
+  log.deleteRecordsBefore(5);
+  assert.equal(log.producerState.abortedTxns.length, 0);
+  logs.close();
+  const again = LogManager.open({ dir });
+  assert.equal(again.getOrCreate('t', 0).producerState.abortedTxns.length, 0, 'the index file was rewritten');
+  again.close();
+});
+
+test('compaction keeps the committed value of a key over aborted and still-open transactional values', () => {
+  const dir = tempDir();
+  const logs = LogManager.open({ dir });
+  const log = logs.getOrCreate('c', 0, { cleanupPolicy: 'compact' });
+  const keyed = (producerId: number, value: string) =>
+    batch([value], { keys: ['k'], producerId, producerEpoch: 0, baseSequence: 0, transactional: true });
+  const values = () =>
+    readAll(log)
+      .filter((r) => r.key === 'k')
+      .map((r) => r.value);
+  log.appendAsLeader(batch(['committed'], { keys: ['k'] }), 0); // 0
+  log.appendAsLeader(keyed(1, 'aborted'), 0); // 1
+  log.appendAsLeader(marker(1, false), 0); // 2
+  log.appendAsLeader(keyed(2, 'open'), 0); // 3: producer 2's transaction stays open
+  log.roll();
+  log.appendAsLeader(batch(['tail'], { keys: ['other'] }), 0); // 4, active segment
+  log.compact(Date.now(), true);
+  assert.deepEqual(values(), ['committed', 'open'], 'the aborted value is gone; the open one does not replace');
+  assert.equal(log.abortedTransactions(0, 10).length, 1, 'the ABORT marker and its index entry stay');
+  log.appendAsLeader(marker(2, true), 0); // 5: producer 2 commits
+  log.roll();
+  log.appendAsLeader(batch(['tail2'], { keys: ['other'] }), 0);
+  log.compact(Date.now(), true);
+  assert.deepEqual(values(), ['open'], 'once committed, the transactional value is the newest');
+  logs.close();
 });

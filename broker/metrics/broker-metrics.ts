@@ -37,6 +37,18 @@ export interface PartitionGauges {
   replicas: number;
   isr: number;
   minIsr: number;
+  /** High watermark minus last stable offset (meaningful on the leader). */
+  lastStableOffsetLag: number;
+  /** Producer ids in the partition's producer state. */
+  producerIds: number;
+}
+
+/** Transaction coordinator numbers (broker/txn). */
+export interface TransactionGauges {
+  loadTimeMaxMs: number;
+  loadTimeAvgMs: number;
+  unknownDestination: number;
+  logAppendRetry: number;
 }
 
 export interface GroupGauges {
@@ -81,6 +93,8 @@ export interface MetricsSource {
   /** Cluster mode (read on the active controller): partitions not led by their preferred replica, brokers by fencing state. */
   preferredImbalance?(): number;
   brokerCounts?(): { active: number; fenced: number };
+  /** The transaction coordinator of this broker (null before it started). */
+  transactions?(): TransactionGauges | null;
 }
 
 const labelsOf = (def: MetricDef) => def.labels.filter((l) => l !== 'quantile');
@@ -200,6 +214,7 @@ export class BrokerMetrics {
     perPartition(M.partitionAtMinIsr, (p) => (p.isr === p.minIsr ? 1 : 0), true);
     perPartition(M.partitionReplicasCount, (p) => p.replicas, true);
     perPartition(M.partitionInSyncReplicasCount, (p) => p.isr, true);
+    perPartition(M.partitionLastStableOffsetLag, (p) => p.lastStableOffsetLag, true);
 
     const count = (def: MetricDef, fn: (ps: PartitionGauges[]) => number) =>
       gauge(def, (g) => g.set(fn(this.source?.partitions() ?? [])));
@@ -208,6 +223,16 @@ export class BrokerMetrics {
     count(M.underReplicatedPartitions, (ps) => ps.filter((p) => p.leader && p.isr < p.replicas).length);
     count(M.underMinIsrPartitionCount, (ps) => ps.filter((p) => p.leader && p.isr < p.minIsr).length);
     count(M.atMinIsrPartitionCount, (ps) => ps.filter((p) => p.leader && p.isr === p.minIsr).length);
+    count(M.producerIdCount, (ps) => ps.reduce((n, p) => n + p.producerIds, 0));
+    const txn = (def: MetricDef, pick: (t: TransactionGauges) => number, none: number) =>
+      gauge(def, (g) => {
+        const t = this.source?.transactions?.();
+        g.set(t ? pick(t) : none);
+      });
+    txn(M.txnPartitionLoadTimeMax, (t) => t.loadTimeMaxMs, NaN);
+    txn(M.txnPartitionLoadTimeAvg, (t) => t.loadTimeAvgMs, NaN);
+    txn(M.txnMarkerUnknownDestinationQueueSize, (t) => t.unknownDestination, 0);
+    txn(M.txnMarkerLogAppendRetryQueueSize, (t) => t.logAppendRetry, 0);
     gauge(M.offlineReplicaCount, (g) =>
       g.set(this.source?.logDirs().some((d) => d.offline) ? (this.source?.partitions().length ?? 0) : 0),
     );

@@ -35,6 +35,10 @@ export interface LocalLog {
   firstUnstableOffset(): number;
   /** Every producer the partition keeps state for, with its open transaction (DescribeProducers). */
   activeProducers(): ActiveProducer[];
+  /** The epoch of the producer's transaction open on this partition, -1 when none (KIP-890 verification). */
+  openTransactionEpoch?(producerId: number): number;
+  /** Producer ids in the partition's producer state (ProducerIdCount). */
+  producerIdCount?(): number;
   /** Aborted transactions overlapping [from, to) (read_committed fetches). */
   abortedTransactions(from: number, to: number): { producerId: number; firstOffset: number }[];
 }

@@ -9,6 +9,7 @@ import {
   ErrorCode,
   FrameSplitter,
   encodeRequestFrame,
+  responseHeaderFlexible,
   readResponseHeader,
   ProtocolReader,
   saslAuthenticateCodec,
@@ -124,10 +125,11 @@ export class PeerClient {
     }
   }
 
-  /** Send one request (non-flexible versions only: header v1, response header v0). */
+  /**
+   * Send one request: header v1 (response header v0), or for a flexible version header v2 (response
+   * header v1, whose tagged fields are skipped before the body).
+   */
   async request<Req, Res>(codec: ApiCodec<Req, Res>, version: number, req: Req, timeoutMs: number): Promise<Res> {
-    if (version >= codec.flexibleFrom)
-      throw new Error(`${codec.name} v${version} is flexible: the peer client speaks non-flexible versions only`);
     if (this.closed) throw new Error('client closed');
     const socket = await this.open();
     return this.send(socket, codec, version, req, timeoutMs);
@@ -141,9 +143,10 @@ export class PeerClient {
     timeoutMs: number,
   ): Promise<Res> {
     const correlationId = (this.correlationId = (this.correlationId + 1) & 0x7fffffff);
+    const flexible = version >= codec.flexibleFrom;
     const frame = encodeRequestFrame(
       { apiKey: codec.apiKey, apiVersion: version, correlationId, clientId: this.clientId },
-      false,
+      flexible,
       (w) => codec.encodeRequest!(w, version, req),
     );
     return new Promise<Res>((resolve, reject) => {
@@ -153,7 +156,10 @@ export class PeerClient {
         socket.destroy();
       }, timeoutMs);
       this.pending.set(correlationId, {
-        decode: (r) => codec.decodeResponse!(r, version),
+        decode: (r) => {
+          if (responseHeaderFlexible(codec.apiKey, flexible)) r.taggedFields();
+          return codec.decodeResponse!(r, version);
+        },
         resolve: (v) => resolve(v as Res),
         reject,
         timer,

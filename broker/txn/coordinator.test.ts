@@ -12,7 +12,7 @@ const PARTITIONS = 3;
 const v1 = { producerFenced: false };
 const v2 = { producerFenced: true };
 
-function harness(opts: { markersFail?: boolean } = {}) {
+function harness(opts: { markersFail?: boolean; markersWait?: Promise<void>; completionWaitMs?: number } = {}) {
   let clock = 1_000_000;
   let nextPid = 100;
   const log = new Map<number, { key: Buffer; value: Buffer }[]>();
@@ -31,12 +31,17 @@ function harness(opts: { markersFail?: boolean } = {}) {
         while (stillOwner()) await new Promise((r) => setTimeout(r, 5));
         throw new Error('moved');
       }
+      if (opts.markersWait) await opts.markersWait;
       markers.push({ ...req, partitions: new Map(req.partitions) });
     },
     partitionExists: (topic) => topic !== 'missing',
     offsetsPartitionOf: () => 4,
   };
-  const tc = new TransactionCoordinator(ports, { numPartitions: PARTITIONS, maxTimeoutMs: 60_000 });
+  const tc = new TransactionCoordinator(ports, {
+    numPartitions: PARTITIONS,
+    maxTimeoutMs: 60_000,
+    completionWaitMs: opts.completionWaitMs ?? 3000,
+  });
   for (let p = 0; p < PARTITIONS; p++) tc.load(p, 1, []);
   const states = (id: string) => [...log.get(tc.partitionFor(id))!].map((r) => decodeTxnValue(r.value).state);
   return { tc, log, markers, states, advance: (ms: number) => (clock += ms) };
@@ -152,4 +157,46 @@ test('a new coordinator loads the state log and completes a prepared transaction
   assert.equal(next.tc.stateOf('tx'), TxnState.CompleteCommit);
   assert.equal(next.tc.unavailable('tx'), 0);
   assert.equal(h.tc.unavailable('tx'), ErrorCode.NOT_COORDINATOR);
+});
+
+test('markers that cannot be written yet do not hold EndTxn or InitProducerId: CONCURRENT_TRANSACTIONS meanwhile', async () => {
+  let release = () => {};
+  const markersWait = new Promise<void>((r) => (release = r));
+  const h = harness({ markersWait, completionWaitMs: 50 });
+  const { producerId, producerEpoch } = await h.tc.initProducerId('tx', 10_000);
+  await h.tc.addPartitions('tx', producerId, producerEpoch, [{ name: 't', partitions: [0] }], v1);
+  const t0 = Date.now();
+  assert.equal(await h.tc.endTxn('tx', producerId, producerEpoch, true, v1), ErrorCode.CONCURRENT_TRANSACTIONS);
+  assert.ok(Date.now() - t0 < 2000, 'answered after the bounded wait');
+  assert.equal(h.tc.stateOf('tx'), TxnState.PrepareCommit, 'the decision is durable; the round goes on');
+  assert.equal(
+    await h.tc.endTxn('tx', producerId, producerEpoch, true, v1),
+    ErrorCode.CONCURRENT_TRANSACTIONS,
+    'a retried commit while the markers are pending',
+  );
+  assert.equal((await h.tc.initProducerId('tx', 10_000)).errorCode, ErrorCode.CONCURRENT_TRANSACTIONS);
+  release();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(h.tc.stateOf('tx'), TxnState.CompleteCommit);
+  assert.equal(h.markers.length, 1);
+  assert.equal(await h.tc.endTxn('tx', producerId, producerEpoch, true, v1), ErrorCode.NONE, 'the retry succeeds');
+  assert.equal((await h.tc.initProducerId('tx', 10_000)).producerEpoch, 1);
+});
+
+test('KIP-890 verification: only partitions of the ongoing transaction pass, and nothing is added', async () => {
+  const h = harness();
+  const { producerId, producerEpoch } = await h.tc.initProducerId('tx', 10_000);
+  const codes = (id: string, pid: number, epoch: number, partitions: number[]) =>
+    h.tc
+      .verifyPartitions(id, pid, epoch, [{ name: 't', partitions }])
+      .flatMap((t) => t.results.map((r) => r.errorCode));
+  assert.deepEqual(codes('tx', producerId, producerEpoch, [0]), [ErrorCode.INVALID_TXN_STATE], 'no transaction yet');
+  await h.tc.addPartitions('tx', producerId, producerEpoch, [{ name: 't', partitions: [0] }], v1);
+  assert.deepEqual(codes('tx', producerId, producerEpoch, [0, 1]), [ErrorCode.NONE, ErrorCode.INVALID_TXN_STATE]);
+  assert.deepEqual(h.tc.describe('tx')?.partitions.get('t'), [0], 'verification adds nothing');
+  assert.deepEqual(codes('tx', producerId, producerEpoch - 1, [0]), [ErrorCode.PRODUCER_FENCED]);
+  assert.deepEqual(codes('tx', producerId + 1, producerEpoch, [0]), [ErrorCode.INVALID_PRODUCER_ID_MAPPING]);
+  assert.deepEqual(codes('other', producerId, producerEpoch, [0]), [ErrorCode.INVALID_PRODUCER_ID_MAPPING]);
+  assert.equal(await h.tc.endTxn('tx', producerId, producerEpoch, false, v1), ErrorCode.NONE);
+  assert.deepEqual(codes('tx', producerId, producerEpoch, [0]), [ErrorCode.INVALID_TXN_STATE], 'the transaction ended');
 });

@@ -25,6 +25,34 @@ import {
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
 /** Kafka bumps to a new producer id before the epoch reaches Short.MaxValue. */
 const MAX_EPOCH = 32766;
+/** How long EndTxn and InitProducerId wait for a marker round before answering CONCURRENT_TRANSACTIONS. */
+const COMPLETION_WAIT_MS = 3000;
+/** Cap of the backoff between retries of a CompleteCommit/CompleteAbort state write. */
+const MAX_RETRY_BACKOFF_MS = 1000;
+/** Kafka's load-time sensors keep the last 30 s (two 30 s samples; one window here). */
+const LOAD_TIME_WINDOW_MS = 30_000;
+
+/** The marker channel's queues, as Kafka's TransactionMarkerChannelManager gauges count them. */
+export class MarkerQueues {
+  /** Per marker round: its partitions whose leader is unknown now (UnknownDestinationQueueSize). */
+  readonly unknownDestination = new Map<symbol, number>();
+  /** Transactions whose markers are written and whose CompleteX write is being retried (LogAppendRetryQueueSize). */
+  logAppendRetry = 0;
+
+  unknownDestinationSize(): number {
+    let n = 0;
+    for (const v of this.unknownDestination.values()) n += v;
+    return n;
+  }
+}
+
+export interface TxnCoordinatorMetrics {
+  /** partition-load-time-max/avg of the last 30 s in ms; NaN without a load (as Kafka's Max/Avg). */
+  loadTimeMaxMs: number;
+  loadTimeAvgMs: number;
+  unknownDestination: number;
+  logAppendRetry: number;
+}
 
 export interface TxnMetadata extends TxnRecordValue {
   transactionalId: string;
@@ -60,6 +88,8 @@ export interface TxnCoordinatorPorts {
 export interface TxnCoordinatorConfig {
   numPartitions: number;
   maxTimeoutMs: number;
+  /** How long a request waits for a marker round (default COMPLETION_WAIT_MS). */
+  completionWaitMs?: number;
 }
 
 export interface ApiVersionFlags {
@@ -76,11 +106,30 @@ export class TransactionCoordinator {
   private sweepTimer: NodeJS.Timeout | null = null;
   private abortsTotal = 0;
   private commitsTotal = 0;
+  private loadTimes: { at: number; ms: number }[] = [];
 
   constructor(
     private readonly ports: TxnCoordinatorPorts,
     readonly config: TxnCoordinatorConfig,
+    readonly markerQueues = new MarkerQueues(),
   ) {}
+
+  /** A `__transaction_state` partition took `ms` to load (partition-load-time). */
+  recordLoadTime(ms: number): void {
+    this.loadTimes.push({ at: this.ports.now(), ms });
+  }
+
+  /** Kafka's transaction-coordinator-metrics and TransactionMarkerChannelManager gauges. */
+  metrics(now = this.ports.now()): TxnCoordinatorMetrics {
+    this.loadTimes = this.loadTimes.filter((l) => now - l.at <= LOAD_TIME_WINDOW_MS);
+    const ms = this.loadTimes.map((l) => l.ms);
+    return {
+      loadTimeMaxMs: ms.length > 0 ? Math.max(...ms) : NaN,
+      loadTimeAvgMs: ms.length > 0 ? ms.reduce((a, b) => a + b, 0) / ms.length : NaN,
+      unknownDestination: this.markerQueues.unknownDestinationSize(),
+      logAppendRetry: this.markerQueues.logAppendRetry,
+    };
+  }
 
   partitionFor(transactionalId: string): number {
     return offsetsPartitionFor(transactionalId, this.config.numPartitions);
@@ -219,18 +268,53 @@ export class TransactionCoordinator {
         );
         return ErrorCode.NOT_COORDINATOR;
       }
-      const code = await this.transition(
-        m,
-        this.valueOf(m, { state: commit ? TxnState.CompleteCommit : TxnState.CompleteAbort, partitions: new Map() }),
-      );
-      if (code === ErrorCode.NONE) {
-        if (commit) this.commitsTotal++;
-        else this.abortsTotal++;
+      // The markers are written: CompleteX is written again while a write fails (not replicated
+      // in time) and this broker still coordinates the id, as Kafka's log-append retry queue does.
+      let delayMs = 50;
+      for (;;) {
+        const code = await this.transition(
+          m,
+          this.valueOf(m, { state: commit ? TxnState.CompleteCommit : TxnState.CompleteAbort, partitions: new Map() }),
+        );
+        if (code === ErrorCode.NONE) {
+          if (commit) this.commitsTotal++;
+          else this.abortsTotal++;
+        }
+        if (code !== ErrorCode.COORDINATOR_NOT_AVAILABLE) return code;
+        this.markerQueues.logAppendRetry++;
+        try {
+          await new Promise((r) => setTimeout(r, delayMs));
+        } finally {
+          this.markerQueues.logAppendRetry--;
+        }
+        delayMs = Math.min(delayMs * 2, MAX_RETRY_BACKOFF_MS);
       }
-      return code;
     };
     m.completing = run().finally(() => (m.completing = null));
     return m.completing;
+  }
+
+  /**
+   * Waits for the marker round of a prepared transaction at most `completionWaitMs`. A round that
+   * cannot finish (a partition without a leader, a leader that does not answer) goes on in the
+   * background, retried with a capped backoff while this broker coordinates the id, and the request
+   * is answered CONCURRENT_TRANSACTIONS, which every client retries (Kafka answers so while a
+   * transaction is PrepareCommit/PrepareAbort), instead of being held without end.
+   */
+  private async awaitCompletion(m: TxnMetadata): Promise<number> {
+    const round = this.complete(m);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<number>((resolve) => {
+      timer = setTimeout(
+        () => resolve(ErrorCode.CONCURRENT_TRANSACTIONS),
+        this.config.completionWaitMs ?? COMPLETION_WAIT_MS,
+      );
+    });
+    try {
+      return await Promise.race([round, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Aborts the open transaction of `m` with a bumped epoch (fencing its producer). */
@@ -238,7 +322,7 @@ export class TransactionCoordinator {
     const epoch = m.producerEpoch + 1;
     const code = await this.transition(m, this.valueOf(m, { state: TxnState.PrepareAbort, producerEpoch: epoch }));
     if (code !== ErrorCode.NONE) return code;
-    return this.complete(m);
+    return this.awaitCompletion(m);
   }
 
   private fenced(flags: ApiVersionFlags): number {
@@ -300,8 +384,9 @@ export class TransactionCoordinator {
       if (code !== ErrorCode.NONE)
         return fail(code === ErrorCode.NOT_COORDINATOR ? code : ErrorCode.CONCURRENT_TRANSACTIONS);
     } else if (prepared(m.state)) {
-      const code = await this.complete(m);
-      if (code !== ErrorCode.NONE) return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
+      const code = await this.awaitCompletion(m);
+      if (code !== ErrorCode.NONE)
+        return fail(code === ErrorCode.NOT_COORDINATOR ? code : ErrorCode.CONCURRENT_TRANSACTIONS);
     }
     if (this.txns.get(transactionalId) !== m) return fail(ErrorCode.NOT_COORDINATOR);
     let producerId = m.producerId;
@@ -350,6 +435,38 @@ export class TransactionCoordinator {
     return all(code);
   }
 
+  /**
+   * KIP-890 verification (AddPartitionsToTxn v4 with verify_only, asked by a partition leader
+   * before the first transactional batch of a producer there): NONE for each partition in the
+   * producer's ongoing transaction, INVALID_TXN_STATE for the others; nothing is changed. Checks as
+   * Kafka's: unknown id or another producer id INVALID_PRODUCER_ID_MAPPING, another epoch
+   * PRODUCER_FENCED, a transaction being completed CONCURRENT_TRANSACTIONS.
+   */
+  verifyPartitions(
+    transactionalId: string,
+    producerId: number,
+    epoch: number,
+    topics: { name: string; partitions: number[] }[],
+  ): { name: string; results: { partitionIndex: number; errorCode: number }[] }[] {
+    const answer = (code: (topic: string, p: number) => number) =>
+      topics.map((t) => ({
+        name: t.name,
+        results: t.partitions.map((p) => ({ partitionIndex: p, errorCode: code(t.name, p) })),
+      }));
+    if (transactionalId === '') return answer(() => ErrorCode.INVALID_REQUEST);
+    const unavailable = this.unavailable(transactionalId);
+    if (unavailable) return answer(() => unavailable);
+    const m = this.txns.get(transactionalId);
+    if (!m || m.producerId !== producerId) return answer(() => ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    if (m.producerEpoch !== epoch) return answer(() => ErrorCode.PRODUCER_FENCED);
+    if (prepared(m.state)) return answer(() => ErrorCode.CONCURRENT_TRANSACTIONS);
+    return answer((t, p) =>
+      m.state === TxnState.Ongoing && (m.partitions.get(t)?.includes(p) ?? false)
+        ? ErrorCode.NONE
+        : ErrorCode.INVALID_TXN_STATE,
+    );
+  }
+
   private async addToTransaction(m: TxnMetadata, topics: { name: string; partitions: number[] }[]): Promise<number> {
     const partitions = new Map<string, number[]>();
     for (const [t, ps] of m.state === TxnState.Ongoing ? m.partitions : []) partitions.set(t, [...ps]);
@@ -386,7 +503,9 @@ export class TransactionCoordinator {
   /**
    * EndTxn: PrepareCommit/PrepareAbort is written, then the markers, then CompleteX; answered once
    * the transaction is complete, so a read_committed consumer sees a committed transaction as soon
-   * as its producer's commit returns. A retried EndTxn of a completed transaction is answered NONE.
+   * as its producer's commit returns, or CONCURRENT_TRANSACTIONS when the markers take longer than
+   * `completionWaitMs` (the client retries; the decision is durable and the round goes on). A
+   * retried EndTxn of a completed transaction is answered NONE.
    */
   async endTxn(
     transactionalId: string,
@@ -404,7 +523,7 @@ export class TransactionCoordinator {
           this.valueOf(m, { state: commit ? TxnState.PrepareCommit : TxnState.PrepareAbort }),
         );
         if (code !== ErrorCode.NONE) return code;
-        return this.complete(m);
+        return this.awaitCompletion(m);
       }
       case TxnState.PrepareCommit:
         return commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE;

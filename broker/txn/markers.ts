@@ -15,7 +15,8 @@ import {
 import { buildControlBatch } from '../../protocol/record-batch/index.js';
 import type { PeerClient } from '../replication/peer-client.js';
 import type { BrokerServices } from '../services.js';
-import type { MarkerRequest } from './coordinator.js';
+import type { MarkerQueues, MarkerRequest } from './coordinator.js';
+import { verifierOf } from './verification.js';
 
 /** How long a marker may wait for replication before the partition answers REQUEST_TIMED_OUT. */
 const MARKER_REPLICATION_TIMEOUT_MS = 5000;
@@ -37,6 +38,8 @@ export async function writeMarkersLocally(
           coordinatorEpoch: m.coordinatorEpoch,
         });
         const out = services.replicas.appendRecords(t.name, p, batch, -1);
+        // The producer's transaction on the partition has ended: its next one is verified again.
+        if (out.errorCode === ErrorCode.NONE) verifierOf(services)?.markerWritten(t.name, p, m.producerId);
         const res = { partitionIndex: p, errorCode: out.errorCode };
         if (out.errorCode === ErrorCode.NONE)
           waits.push({ topic: t.name, partition: p, requiredOffset: out.requiredOffset, res });
@@ -70,6 +73,27 @@ export async function sendMarkers(
   peerOf: (nodeId: number) => PeerClient | null,
   req: MarkerRequest,
   stillOwner: () => boolean,
+  queues?: MarkerQueues,
+): Promise<void> {
+  const round = Symbol('marker round');
+  try {
+    await sendRound(services, peerOf, req, stillOwner, (n) => queues?.unknownDestination.set(round, n));
+  } finally {
+    queues?.unknownDestination.delete(round);
+  }
+}
+
+/**
+ * One transaction's markers, retried until every partition has its own: a partition without a
+ * leader waits for one (counted in `unknown`), failed leaders are asked again, with a backoff from
+ * 50 ms doubling to 1 s, for as long as this broker coordinates the transactional id.
+ */
+async function sendRound(
+  services: BrokerServices,
+  peerOf: (nodeId: number) => PeerClient | null,
+  req: MarkerRequest,
+  stillOwner: () => boolean,
+  unknown: (n: number) => void,
 ): Promise<void> {
   let remaining = new Map([...req.partitions].map(([t, ps]) => [t, [...ps]] as const));
   let delayMs = 50;
@@ -77,6 +101,7 @@ export async function sendMarkers(
     if (!stillOwner()) throw new Error('no longer the transaction coordinator');
     const byLeader = new Map<number, Map<string, number[]>>();
     const retry = new Map<string, number[]>();
+    let leaderless = 0;
     const add = (into: Map<string, number[]>, topic: string, p: number) => {
       const ps = into.get(topic) ?? [];
       ps.push(p);
@@ -86,13 +111,16 @@ export async function sendMarkers(
       for (const p of ps) {
         const state = services.topics.partition(topic, p);
         if (!state) continue; // deleted with its topic: nothing left to mark
-        if (state.leader < 0) add(retry, topic, p);
-        else {
+        if (state.leader < 0) {
+          add(retry, topic, p);
+          leaderless++;
+        } else {
           let m = byLeader.get(state.leader);
           if (!m) byLeader.set(state.leader, (m = new Map()));
           add(m, topic, p);
         }
       }
+    unknown(leaderless);
     await Promise.all(
       [...byLeader].map(async ([leader, parts]) => {
         const body: WriteTxnMarkersRequest = {

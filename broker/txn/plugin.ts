@@ -10,8 +10,9 @@ import { PeerClient } from '../replication/peer-client.js';
 import { securityOf } from '../security/index.js';
 import type { BrokerPlugin, BrokerServices } from '../services.js';
 import { createInternalTopicOnce } from '../state/internal-topics.js';
-import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './coordinator.js';
+import { MarkerQueues, TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './coordinator.js';
 import { sendMarkers } from './markers.js';
+import { PartitionVerifier, setVerifier } from './verification.js';
 
 /** How long a state record may take to be replicated before the request fails (retriable). */
 const PERSIST_TIMEOUT_MS = 5000;
@@ -27,9 +28,9 @@ export function ensureTransactionStateTopic(services: BrokerServices): void {
   });
 }
 
-function newCoordinator(services: BrokerServices, peers: Map<number, PeerClient>): TransactionCoordinator {
-  const existing = services.topics.get(TRANSACTION_STATE_TOPIC);
-  const peerOf = (nodeId: number): PeerClient | null => {
+/** Inter-broker clients of the coordinator's marker sender and the leader's verifier, one per broker. */
+function peersOf(services: BrokerServices, peers: Map<number, PeerClient>): (nodeId: number) => PeerClient | null {
+  return (nodeId: number): PeerClient | null => {
     const ep = services.interBrokerEndpoint(nodeId);
     if (!ep) return null;
     let c = peers.get(nodeId);
@@ -40,6 +41,14 @@ function newCoordinator(services: BrokerServices, peers: Map<number, PeerClient>
     }
     return c;
   };
+}
+
+function newCoordinator(
+  services: BrokerServices,
+  peerOf: (nodeId: number) => PeerClient | null,
+): TransactionCoordinator {
+  const existing = services.topics.get(TRANSACTION_STATE_TOPIC);
+  const queues = new MarkerQueues();
   return new TransactionCoordinator(
     {
       logger: services.logger.child({ part: 'txn' }),
@@ -61,7 +70,7 @@ function newCoordinator(services: BrokerServices, peers: Map<number, PeerClient>
         if (services.topics.partition(TRANSACTION_STATE_TOPIC, partition)?.leader !== services.nodeId)
           throw new Error('leadership moved while replicating');
       },
-      writeMarkers: (req, stillOwner) => sendMarkers(services, peerOf, req, stillOwner),
+      writeMarkers: (req, stillOwner) => sendMarkers(services, peerOf, req, stillOwner, queues),
       partitionExists: (topic, partition) => services.topics.partition(topic, partition) !== undefined,
       offsetsPartitionOf: (groupId) => services.groups?.partitionFor(groupId) ?? 0,
     },
@@ -70,6 +79,7 @@ function newCoordinator(services: BrokerServices, peers: Map<number, PeerClient>
       numPartitions: existing?.partitions.length ?? services.config.transactionStateLogNumPartitions,
       maxTimeoutMs: services.config.transactionMaxTimeoutMs,
     },
+    queues,
   );
 }
 
@@ -79,7 +89,9 @@ function followLeadership(services: BrokerServices, tc: TransactionCoordinator):
   const sync = (p: { partition: number; leader: number; leaderEpoch: number }) => {
     const mine = p.leader === services.nodeId;
     if (mine && !tc.owns(p.partition)) {
+      const started = Date.now();
       const n = tc.load(p.partition, p.leaderEpoch, store.readAll(p.partition));
+      tc.recordLoadTime(Date.now() - started);
       services.logger.debug(
         { partition: p.partition, transactionalIds: n },
         `now coordinating the transactions of ${TRANSACTION_STATE_TOPIC}-${p.partition}`,
@@ -109,7 +121,9 @@ export const txnPlugin: BrokerPlugin & { stop(services?: BrokerServices): void }
 
   start(services: BrokerServices): void {
     const peers = new Map<number, PeerClient>();
-    const tc = newCoordinator(services, peers);
+    const peerOf = peersOf(services, peers);
+    const tc = newCoordinator(services, peerOf);
+    setVerifier(services, new PartitionVerifier(services, peerOf));
     services.transactions = tc;
     started.set(services, { coordinator: tc, peers });
     followLeadership(services, tc);
@@ -121,6 +135,7 @@ export const txnPlugin: BrokerPlugin & { stop(services?: BrokerServices): void }
     for (const [svc, s] of started) {
       if (services && svc !== services) continue;
       s.coordinator.stop();
+      setVerifier(svc, null);
       for (const p of s.peers.values()) p.close();
       started.delete(svc);
     }

@@ -283,6 +283,18 @@ export const brokerMetrics = defineMetrics('broker', {
     help: 'In-sync replicas of this led partition',
     labels: ['topic', 'partition'],
   },
+  partitionLastStableOffsetLag: {
+    name: 'kafka_cluster_partition_laststableoffsetlag',
+    type: 'gauge',
+    help: 'High watermark minus last stable offset of this led partition: records read_committed consumers cannot read yet',
+    labels: ['topic', 'partition'],
+  },
+  producerIdCount: {
+    name: 'kafka_server_replicamanager_produceridcount',
+    type: 'gauge',
+    help: 'Producer ids (idempotent and transactional) in the producer state of the partitions on this broker',
+    labels: [],
+  },
   replicaFetcherMaxLag: {
     name: 'kafka_server_replicafetchermanager_maxlag',
     type: 'gauge',
@@ -529,6 +541,33 @@ export const brokerMetrics = defineMetrics('broker', {
     name: 'kafka_server_groupcoordinatormetrics_share_group_rebalance_count',
     type: 'gauge',
     help: 'Share-group rebalances since the broker started (a cumulative gauge, as Kafka reports it)',
+    labels: [],
+  },
+
+  // Transaction coordinator (Kafka's transaction-coordinator-metrics KafkaMetrics, kafka.server:type=
+  // transaction-coordinator-metrics, and kafka.coordinator.transaction:type=TransactionMarkerChannelManager).
+  txnPartitionLoadTimeMax: {
+    name: 'kafka_server_transactioncoordinatormetrics_partition_load_time_max',
+    type: 'gauge',
+    help: 'Longest time (ms) to load a __transaction_state partition this broker became leader of, last 30 s (NaN: none)',
+    labels: [],
+  },
+  txnPartitionLoadTimeAvg: {
+    name: 'kafka_server_transactioncoordinatormetrics_partition_load_time_avg',
+    type: 'gauge',
+    help: 'Average time (ms) to load a __transaction_state partition, last 30 s (NaN: none)',
+    labels: [],
+  },
+  txnMarkerUnknownDestinationQueueSize: {
+    name: 'kafka_coordinator_transaction_transactionmarkerchannelmanager_unknowndestinationqueuesize',
+    type: 'gauge',
+    help: 'Transaction markers waiting because their partition has no known leader',
+    labels: [],
+  },
+  txnMarkerLogAppendRetryQueueSize: {
+    name: 'kafka_coordinator_transaction_transactionmarkerchannelmanager_logappendretryqueuesize',
+    type: 'gauge',
+    help: 'Transactions whose markers are written and whose completion is being written to __transaction_state again',
     labels: [],
   },
 

@@ -168,6 +168,55 @@ export const exporterMetrics = defineMetrics('exporter', {
     help: "1 when the ISR equals the topic's min.insync.replicas",
     labels: TP,
   },
+  // Transactions (docs/metrics.md, "Additions: transactions").
+  partitionLastStableOffset: {
+    name: 'kafka_topic_partition_lso',
+    type: 'gauge',
+    help: 'Last stable offset of the partition (ListOffsets read_committed): the end a read_committed consumer can read',
+    labels: TP,
+  },
+  partitionLsoLag: {
+    name: 'kafka_topic_partition_lso_lag',
+    type: 'gauge',
+    help: 'High watermark minus last stable offset: records read_committed consumers cannot see yet because a transaction is open at or below them',
+    labels: TP,
+  },
+  partitionOpenTransactionAge: {
+    name: 'kafka_topic_partition_open_transaction_age_seconds',
+    type: 'gauge',
+    help: 'Age of the oldest transaction open on the partition (DescribeProducers currentTxnStartOffset, the write time of the record there); partitions whose LSO is below the high watermark only',
+    labels: TP,
+  },
+  partitionHangingTransactions: {
+    name: 'kafka_topic_partition_hanging_transactions',
+    type: 'gauge',
+    help: 'Transactions open on the partition that are hanging: no coordinator lists them for their producer, or they are open longer than their timeout plus the margin',
+    labels: TP,
+  },
+  transactionState: {
+    name: 'kafka_transaction_state',
+    type: 'gauge',
+    help: 'Transaction state of the transactional id as its coordinator lists it (ListTransactions), one series per id with value 1 for the current state',
+    labels: [C, 'transactional_id', 'state'],
+  },
+  transactionOpenAge: {
+    name: 'kafka_transaction_open_age_seconds',
+    type: 'gauge',
+    help: 'Seconds since the open transaction of the transactional id started (DescribeTransactions; Ongoing, PrepareCommit and PrepareAbort only)',
+    labels: [C, 'transactional_id'],
+  },
+  transactionHanging: {
+    name: 'kafka_transaction_hanging',
+    type: 'gauge',
+    help: '1 when the open transaction of the transactional id is older than its transaction timeout plus the margin (its coordinator should have aborted it)',
+    labels: [C, 'transactional_id'],
+  },
+  transactionAborts: {
+    name: 'kafka_transaction_aborts_total',
+    type: 'counter',
+    help: 'Transitions into PrepareAbort or CompleteAbort the exporter observed between two reads of the transactional id (a lower bound)',
+    labels: [C, 'transactional_id'],
+  },
   offlinePartitions: {
     name: 'kafka_cluster_offline_partitions',
     type: 'gauge',

@@ -4,6 +4,7 @@ import { heatmap, instant, q, redBelow, redFrom, stateTimeline, table, timeserie
 import { offsetRate, rate, sel, summaryQuantile } from '../promql.js';
 import type { DashboardThresholds } from '../thresholds.js';
 import { allVariables, type DashboardSpec } from '../types.js';
+import { transactionDebugPanels } from './transactions.js';
 
 const partitionRate = `sum by (cluster, topic, partition) (${offsetRate(E.partitionCurrentOffset)})`;
 const produceFetch = { request: ['=~', 'Produce|Fetch|FetchConsumer|FetchFollower'] as const };
@@ -57,6 +58,10 @@ export function debugDashboard(t: DashboardThresholds): DashboardSpec {
             { w: 24, unit: 'bytes' },
           ),
         ],
+      },
+      {
+        title: 'Transactions',
+        panels: transactionDebugPanels(),
       },
       {
         title: 'Requests',

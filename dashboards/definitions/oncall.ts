@@ -7,6 +7,7 @@ import * as S from '../signals.js';
 import { redAboveRate, type DashboardThresholds } from '../thresholds.js';
 import { allVariables, type DashboardSpec } from '../types.js';
 import { groupsByTypeAndStatePanel, shareLagPanel } from './group-types.js';
+import { hangingTransactionsPanel, lsoLagTopPanel } from './transactions.js';
 
 export function oncallDashboard(t: DashboardThresholds): DashboardSpec {
   return {
@@ -125,6 +126,10 @@ export function oncallDashboard(t: DashboardThresholds): DashboardSpec {
           groupsByTypeAndStatePanel(),
           shareLagPanel(t),
         ],
+      },
+      {
+        title: 'Transactions',
+        panels: [hangingTransactionsPanel(), lsoLagTopPanel()],
       },
       {
         title: 'Replication, controller, elections',

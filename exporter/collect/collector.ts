@@ -3,7 +3,8 @@
 // in fleet mode cut down to the replica's current share when that changed since it was built.
 // Cycles never overlap: the next one is scheduled when the previous one finished.
 import { type Logger, traced } from '../../common/index.js';
-import { ClusterClient, tpKey, type CollectFilters } from '../../kafka-client/index.js';
+import { ClusterClient, tpKey, type CollectFilters, type NameFilter } from '../../kafka-client/index.js';
+import type { Counter } from 'prom-client';
 import type { MetricsHub } from '../metrics/exposition.js';
 import { brokerAvailability, consumerLag } from '../slo/sli.js';
 import type { SloTracker } from '../slo/tracker.js';
@@ -13,6 +14,7 @@ import { deriveSnapshot, timestampsToRead, type GroupSummary } from './derive.js
 import { collectCycleGarbageBetweenScrapes, heapGrewSinceTrim } from './heap-trim.js';
 import { ClusterHistory } from './history.js';
 import { ShareGroupReader } from './share-groups.js';
+import { TransactionReader, type TransactionReaderOptions } from './transactions.js';
 
 /** Fleet mode (exporter/coordination/): this replica's share, fixed per cycle. */
 export interface ShardHook {
@@ -33,6 +35,10 @@ export interface CollectorOptions {
   statusWindow: number;
   groupConcurrency: number;
   readRecordTimestamps: boolean;
+  /** Groups whose lag is measured to the last stable offset (exporter.readCommittedGroups). */
+  readCommitted?: NameFilter;
+  /** Transaction series (exporter.transactions), with the process's abort counter; none when off. */
+  transactionReader?: TransactionReaderOptions & { aborts?: Counter<string> };
   /** Fleet mode: which groups this replica collects and whether it exports cluster-wide series. */
   shard?: ShardHook;
 }
@@ -48,6 +54,7 @@ export interface CycleResult {
 export class ClusterCollector {
   private readonly history: ClusterHistory;
   private readonly shareGroups: ShareGroupReader;
+  private readonly transactions?: TransactionReader;
   /** This cluster's snapshot chunks: the hub returns a replaced snapshot's chunks here. */
   private readonly chunkPool = new ChunkPool();
   private maxBrokersSeen = 0;
@@ -68,6 +75,8 @@ export class ClusterCollector {
     // In fleet mode a group can leave and come back: its window restarts after a gap.
     this.history = new ClusterHistory(opts.statusWindow, undefined, opts.shard ? 2.5 * opts.intervalMs : Infinity);
     this.shareGroups = new ShareGroupReader(name, client, logger);
+    const tx = opts.transactionReader;
+    if (tx) this.transactions = new TransactionReader(name, client, tx, logger, tx.aborts);
   }
 
   get hasSucceeded(): boolean {
@@ -86,8 +95,15 @@ export class ClusterCollector {
         const shareGroups = await traced('kafka-sre.share_groups', { 'kafka.cluster': this.name }, () =>
           this.shareGroups.read(state, filters.groups, errors, this.opts.groupConcurrency),
         );
+        // Cluster-wide: in fleet mode partition 0's holder reads (and counts aborts) alone.
+        const transactions =
+          this.transactions && shard?.clusterWide !== false
+            ? await traced('kafka-sre.transactions', { 'kafka.cluster': this.name }, () =>
+                this.transactions!.view(state, errors, Date.now(), true),
+              )
+            : undefined;
         if (this.opts.readRecordTimestamps) {
-          const wanted = await timestampsToRead(state, this.history);
+          const wanted = await timestampsToRead(state, this.history, this.opts.readCommitted);
           if (wanted.length > 0) {
             const times = await traced(
               'kafka-sre.fetch_record_timestamps',
@@ -111,6 +127,8 @@ export class ClusterCollector {
           clusterWide: shard?.clusterWide,
           statusMinObservations: shard ? this.opts.statusWindow : undefined,
           shareGroups,
+          readCommitted: this.opts.readCommitted,
+          transactions,
         });
         span.setAttributes({
           'kafka.topics': state.topics.length,

@@ -252,3 +252,64 @@ test('Every group type gets kafka_consumergroup_info; consumer groups get member
   assert.equal(value(s, 'consumerGroupStatus', { consumergroup: 'queue' }), undefined);
   assert.ok(groups.has('kip848') && !groups.has('queue'));
 });
+
+test('LSO series per partition, and read_committed groups lag to the LSO while other groups lag to the high watermark.', async () => {
+  const st = state(
+    ['g-rc', 'g-ru'].map((groupId): GroupState => ({
+      groupId,
+      state: 'Empty',
+      protocolType: 'consumer',
+      type: 'classic',
+      coordinator: 1,
+      assignor: 'range',
+      described: true,
+      members: [],
+      offsets: [
+        { topic: 'orders', partition: 0, offset: 85 },
+        { topic: 'orders', partition: 1, offset: 60 },
+      ],
+    })),
+  );
+  const [p0, p1] = st.topics[0].partitions as readonly { lastStableOffset?: number }[];
+  p0.lastStableOffset = 90; // an open transaction from offset 90; high watermark 100
+  p1.lastStableOffset = 83; // read after the high watermark (80): records came in between
+  const { snapshot: s } = await deriveSnapshot(st, new ClusterHistory(), {
+    ...opts,
+    readCommitted: (g) => g === 'g-rc',
+  });
+  assert.equal(value(s, 'partitionLastStableOffset', { partition: '0' }), 90);
+  assert.equal(value(s, 'partitionLsoLag', { partition: '0' }), 10);
+  assert.equal(value(s, 'partitionLastStableOffset', { partition: '1' }), 80, 'never above the high watermark');
+  assert.equal(value(s, 'partitionLsoLag', { partition: '1' }), 0);
+  assert.equal(value(s, 'consumerGroupLag', { consumergroup: 'g-rc', partition: '0' }), 5, 'to the LSO');
+  assert.equal(value(s, 'consumerGroupLag', { consumergroup: 'g-ru', partition: '0' }), 15, 'to the high watermark');
+  assert.equal(value(s, 'consumerGroupLag', { consumergroup: 'g-rc', partition: '1' }), 20);
+  assert.equal(value(s, 'consumerGroupLagSum', { consumergroup: 'g-rc', topic: 'orders' }), 25);
+
+  // Caught up to the LSO: no lag and no record to read for lag seconds, though records follow it.
+  const caughtUp = state([
+    {
+      groupId: 'g-rc',
+      state: 'Empty',
+      protocolType: 'consumer',
+      type: 'classic',
+      coordinator: 1,
+      assignor: 'range',
+      described: true,
+      members: [],
+      offsets: [{ topic: 'orders', partition: 0, offset: 90 }],
+    },
+  ]);
+  (caughtUp.topics[0].partitions[0] as { lastStableOffset?: number }).lastStableOffset = 90;
+  const rc = (g: string) => g === 'g-rc';
+  assert.deepEqual(await timestampsToRead(caughtUp, new ClusterHistory(), rc), []);
+  assert.equal((await timestampsToRead(caughtUp, new ClusterHistory())).length, 1, 'to the high watermark it lags');
+  const { snapshot: c } = await deriveSnapshot(caughtUp, new ClusterHistory(), { ...opts, readCommitted: rc });
+  assert.equal(value(c, 'consumerGroupLag', { consumergroup: 'g-rc', partition: '0' }), 0);
+  assert.equal(value(c, 'consumerGroupLagSeconds', { consumergroup: 'g-rc', partition: '0' }), 0);
+
+  // No LSO read (a broker without ListOffsets v2): no LSO series, and the high watermark as the end.
+  const { snapshot: none } = await deriveSnapshot(state([]), new ClusterHistory(), opts);
+  assert.equal(value(none, 'partitionLastStableOffset', { partition: '0' }), undefined);
+  assert.equal(value(none, 'partitionLsoLag', { partition: '0' }), undefined);
+});

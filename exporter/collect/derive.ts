@@ -10,6 +10,7 @@ import type { ChunkPool } from '../snapshot/chunk-pool.js';
 import { FragmentWriter, labelValueBytes, SnapshotBuilder, Tier, type ClusterSnapshot } from '../snapshot/snapshot.js';
 import type { ClusterHistory } from './history.js';
 import { addShareGroupSeries, shareGroupLags, type ShareGroupOffsets } from './share-groups.js';
+import { addTransactionSeries, type TransactionView } from './transactions.js';
 import { Yielder } from './yielder.js';
 
 export interface DeriveOptions {
@@ -34,6 +35,15 @@ export interface DeriveOptions {
   statusMinObservations?: number;
   /** Share groups' offsets of this cycle (share-groups.ts); absent when the cluster has none to see. */
   shareGroups?: readonly ShareGroupOffsets[];
+  /**
+   * Groups whose consumers read with isolation.level=read_committed (exporter.readCommittedGroups):
+   * their lag, lag seconds and status are measured to the partition's last stable offset instead
+   * of the high watermark. The broker does not know a consumer's isolation level, so it is
+   * configured. Default: none.
+   */
+  readCommitted?: (groupId: string) => boolean;
+  /** Transactions of this cycle (transactions.ts): cluster-wide, written only with `clusterWide`. */
+  transactions?: TransactionView;
 }
 
 export interface GroupSummary {
@@ -114,12 +124,18 @@ export async function deriveSnapshot(
       if (p.highWatermark !== undefined && p.logStartOffset !== undefined) {
         b.addFragment(Tier.partition, 'partitionCurrentOffset', l, p.highWatermark);
         b.addFragment(Tier.partition, 'partitionOldestOffset', l, p.logStartOffset);
+        if (p.lastStableOffset !== undefined) {
+          const lso = stableEnd(p as PartitionState & PartitionOffsets);
+          b.addFragment(Tier.partition, 'partitionLastStableOffset', l, lso);
+          b.addFragment(Tier.partition, 'partitionLsoLag', l, p.highWatermark - lso);
+        }
         const h = history.offsetHistory(t.name, p.partition, now);
         h.observe(p.highWatermark, now);
         h.trimBelow(p.logStartOffset);
       }
     }
   }
+  if (clusterWide && opts.transactions) addTransactionSeries(b, opts.transactions);
   if (clusterWide) {
     b.add(Tier.cluster, 'offlinePartitions', {}, offline);
     b.add(Tier.cluster, 'underReplicatedPartitions', {}, urp);
@@ -148,7 +164,8 @@ export async function deriveSnapshot(
     const owned = new Set<string>();
     for (const m of g.members)
       for (const a of m.assignments) for (const p of a.partitions) owned.add(tpKey(a.topic, p));
-    const lag = groupLag(groupPartitions(g, partitions.ofTopic), partitions.offsets);
+    const ends = opts.readCommitted?.(g.groupId) ? partitions.stableOffsets : partitions.offsets;
+    const lag = groupLag(groupPartitions(g, partitions.ofTopic), ends);
     let maxLagSeconds = 0;
     let totalLag = 0;
     const partitionLagSeconds: number[] = [];
@@ -156,7 +173,7 @@ export async function deriveSnapshot(
     let statusWarming = false;
     for (const p of lag.partitions) {
       if (p.lag.kind !== 'committed') continue;
-      const offs = partitions.offsets(p.topic, p.partition)!;
+      const offs = ends(p.topic, p.partition)!;
       const entry = history.groupPartition(g.groupId, p.topic, p.partition, now);
       entry.push({ offset: p.lag.committed, lag: p.lag.lag });
       const status = evaluatePartitionStatus({
@@ -213,6 +230,11 @@ export function partitionLookup(state: ClusterState): {
   get(topic: string, partition: number): PartitionState | undefined;
   /** Log start and high watermark, when ListOffsets answered for the partition this cycle. */
   offsets(topic: string, partition: number): PartitionOffsets | undefined;
+  /**
+   * As `offsets`, with the end a read_committed consumer reads to (the last stable offset, see
+   * stableEnd) in place of the high watermark.
+   */
+  stableOffsets(topic: string, partition: number): PartitionOffsets | undefined;
 } {
   const byTopic = new Map<string, readonly PartitionState[]>();
   for (const t of state.topics) byTopic.set(t.name, t.partitions);
@@ -223,31 +245,49 @@ export function partitionLookup(state: ClusterState): {
     const at = parts[partition];
     return at?.partition === partition ? at : parts.find((p) => p.partition === partition);
   };
+  const offsets = (topic: string, partition: number) => {
+    const p = get(topic, partition);
+    return p && p.highWatermark !== undefined && p.logStartOffset !== undefined
+      ? (p as PartitionOffsets & PartitionState)
+      : undefined;
+  };
   return {
     ofTopic: (topic) => byTopic.get(topic),
     get,
-    offsets: (topic, partition) => {
-      const p = get(topic, partition);
-      return p && p.highWatermark !== undefined && p.logStartOffset !== undefined
-        ? (p as PartitionOffsets & PartitionState)
-        : undefined;
+    offsets,
+    stableOffsets: (topic, partition) => {
+      const p = offsets(topic, partition);
+      return p && { logStartOffset: p.logStartOffset, highWatermark: stableEnd(p) };
     },
   };
+}
+
+/**
+ * The end a read_committed consumer reads to: the last stable offset, never above the high
+ * watermark (read in the same round, the LSO after it, so a larger LSO only means records came in
+ * between the two answers); the high watermark itself when the LSO was not read this cycle (a
+ * broker without ListOffsets v2), which makes a read_committed group's lag an upper bound.
+ */
+export function stableEnd(p: PartitionState & PartitionOffsets): number {
+  return p.lastStableOffset === undefined ? p.highWatermark : Math.min(p.lastStableOffset, p.highWatermark);
 }
 
 /** Group-partitions whose record timestamp at the committed offset should be read this cycle. */
 export async function timestampsToRead(
   state: ClusterState,
   history: ClusterHistory,
+  /** Groups measured to the last stable offset (DeriveOptions.readCommitted). */
+  readCommitted?: (groupId: string) => boolean,
 ): Promise<{ group: string; topic: string; partition: number; offset: number; leader: number }[]> {
   const yielder = new Yielder();
   const partitions = partitionLookup(state);
   const out: { group: string; topic: string; partition: number; offset: number; leader: number }[] = [];
   for (const g of state.groups) {
     await yielder.maybe();
+    const ends = readCommitted?.(g.groupId) ? partitions.stableOffsets : partitions.offsets;
     for (const o of g.offsets) {
       if (o.offset < 0) continue;
-      const range = partitions.offsets(o.topic, o.partition);
+      const range = ends(o.topic, o.partition);
       if (!range) continue;
       const offset = Math.max(o.offset, range.logStartOffset);
       if (offset >= range.highWatermark) continue; // caught up: nothing unconsumed to date

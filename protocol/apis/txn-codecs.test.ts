@@ -92,6 +92,82 @@ test('AddPartitionsToTxn v0-2: kafkajs requests decode, our answers decode in ka
   roundTrip(addPartitionsToTxnCodec, 2, v2, req, res);
 });
 
+test('AddPartitionsToTxn v3 (flexible) and v4 (between brokers, verify_only) against schema bytes', () => {
+  const req = {
+    transactionalId: 'tx-1',
+    producerId: 4000,
+    producerEpoch: 3,
+    topics: [{ name: 'out', partitions: [0, 2] }],
+  };
+  const res = {
+    throttleTimeMs: 0,
+    results: [{ name: 'out', results: [{ partitionIndex: 2, errorCode: 48 }] }],
+  };
+  // v3: compact strings and arrays (length + 1), an empty tag buffer after each struct.
+  const v3 = bytes((w) =>
+    w
+      .compactString('tx-1')
+      .int64(4000)
+      .int16(3)
+      .uvarint(2)
+      .compactString('out')
+      .uvarint(3)
+      .int32(0)
+      .int32(2)
+      .uvarint(0)
+      .uvarint(0),
+  );
+  roundTrip(addPartitionsToTxnCodec, 3, v3, req, res);
+  const v4req = {
+    transactionalId: '',
+    producerId: -1,
+    producerEpoch: -1,
+    topics: [],
+    transactions: [{ ...req, verifyOnly: true }],
+  };
+  const v4 = bytes((w) =>
+    w
+      .uvarint(2)
+      .compactString('tx-1')
+      .int64(4000)
+      .int16(3)
+      .bool(true)
+      .uvarint(2)
+      .compactString('out')
+      .uvarint(3)
+      .int32(0)
+      .int32(2)
+      .uvarint(0)
+      .uvarint(0)
+      .uvarint(0),
+  );
+  const v4res = {
+    throttleTimeMs: 0,
+    results: [],
+    errorCode: 0,
+    resultsByTransaction: [{ transactionalId: 'tx-1', topicResults: res.results }],
+  };
+  roundTrip(addPartitionsToTxnCodec, 4, v4, v4req, v4res);
+  const out = bytes((w) => addPartitionsToTxnCodec.encodeResponse(w, 4, v4res));
+  const expected = bytes((w) =>
+    w
+      .int32(0)
+      .int16(0)
+      .uvarint(2)
+      .compactString('tx-1')
+      .uvarint(2)
+      .compactString('out')
+      .uvarint(2)
+      .int32(2)
+      .int16(48)
+      .uvarint(0)
+      .uvarint(0)
+      .uvarint(0)
+      .uvarint(0),
+  );
+  assert.deepEqual(out, expected);
+});
+
 test('AddOffsetsToTxn and EndTxn v0-2: kafkajs requests decode, answers decode in kafkajs', async () => {
   const add = { transactionalId: 'tx-1', producerId: 4000, producerEpoch: 3, groupId: 'g' };
   const end = { transactionalId: 'tx-1', producerId: 4000, producerEpoch: 3, committed: true };

@@ -145,6 +145,21 @@ const thresholds = z.strictObject({
     .describe(
       'KafkaConsumerGroupRebalancing: minutes (samples of windows.rebalancingStep) out of windows.rebalancing spent rebalancing',
     ),
+  lsoStuckMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe(
+      'KafkaLastStableOffsetStuck: minutes the last stable offset may stay put while the high watermark moves (a transaction open that long)',
+    ),
+  transactionAbortsPerHour: z
+    .number()
+    .positive()
+    .default(5)
+    .describe(
+      'KafkaTransactionAbortRateHigh: aborts per transactional id in an hour (kafka_transaction_aborts_total, a lower bound: the aborts the exporter saw)',
+    ),
   hotPartitionFactor: z
     .number()
     .gt(1)

@@ -64,6 +64,12 @@ export const exporterSection = z.strictObject({
     .boolean()
     .default(false)
     .describe('only topic-level lag series (no per-partition group series)'),
+  readCommittedGroups: z
+    .array(z.string())
+    .default([])
+    .describe(
+      "consumer groups (anchored regular expressions) whose consumers read with isolation.level=read_committed: their lag is measured to the last stable offset, not the high watermark (the broker does not know a consumer's isolation level)",
+    ),
   statusWindow: z
     .number()
     .int()
@@ -87,6 +93,30 @@ export const exporterSection = z.strictObject({
     .boolean()
     .default(true)
     .describe('read the record at the committed offset for exact lag seconds'),
+  transactions: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe('transaction series from ListTransactions, DescribeTransactions and DescribeProducers (KIP-664)'),
+      intervalMs: durationMs
+        .optional()
+        .describe(
+          'read the transaction APIs at most this often (default: 4 collection intervals; 0: every collection); open ages grow between reads',
+        ),
+      hangingMarginMs: durationMs
+        .default(60_000)
+        .describe(
+          'a transaction open longer than its timeout plus this, or open on a partition this long while no coordinator lists it, is hanging',
+        ),
+      maxTransactionalIds: z
+        .number()
+        .int()
+        .min(0)
+        .default(1000)
+        .describe('most transactional ids with series per cluster (open transactions first)'),
+    })
+    .prefault({}),
   probe: z
     .strictObject({
       enabled: z.boolean().default(false).describe('end-to-end probe (on in `up`)'),

@@ -260,6 +260,15 @@ export class TransactionalLoad {
     const slot = this.slots[index];
     const proc = slot?.proc;
     if (!proc) throw new Error(`no transactional producer ${index}`);
+    // Mid-transaction: its records sent, its commit not asked for yet (the loop holds each
+    // transaction open for `interval`), so the signal always leaves a transaction open.
+    const deadline = Date.now() + 3 * this.opts.spec.interval + 30_000;
+    const inTxn = () => {
+      const o = this.open.get(index);
+      return o !== undefined && !o.commitSent && o.rec.offsets.length > 0;
+    };
+    while (!inTxn() && Date.now() < deadline) await this.sleep(10);
+    if (!inTxn()) throw new Error(`transactional producer ${index} opened no transaction to interrupt`);
     slot.held = signal === 'SIGKILL' ? 'killed' : 'stopped';
     proc.signal(signal);
     if (signal === 'SIGKILL') await proc.exited;

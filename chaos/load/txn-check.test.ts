@@ -82,6 +82,9 @@ test('a hung transaction passes only when the group read past its first offset o
   const ok = checkTransactions([c0, hung, c2, later], back2, reads(back2));
   assert.equal(ok.notResumed, 0);
   assert.deepEqual(transactionProblems(ok), []);
+  // A hung transaction without offsets proves nothing about resuming.
+  const blind = checkTransactions([c0, { ...hung, offsets: [] }, c2], back, reads(back));
+  assert.match(transactionProblems(blind).join(), /hung transactions with no known offsets/);
 });
 
 test('indeterminate commits may go either way; duplicates and unknown ids fail; no commit proves nothing', () => {

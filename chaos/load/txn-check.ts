@@ -175,6 +175,10 @@ export function transactionProblems(r: TxnCheckResult): string[] {
   if (r.duplicate > 0) out.push(`duplicate e.g. ${r.duplicateSample.slice(0, 3).join('; ')}`);
   if (r.abortedVisible > 0) out.push(`aborted-visible e.g. ${r.abortedVisibleSample.slice(0, 5).join(', ')}`);
   if (r.notResumed > 0) out.push(`not-resumed: ${r.notResumedSample.slice(0, 3).join('; ')}`);
+  // A hung transaction whose send was never answered: where it holds the LSO is unknown, so
+  // "resumed" would pass on nothing (the fault waits for the send's answer before it signals).
+  if (r.transactions.hung > 0 && r.hungPartitions === 0)
+    out.push('hung transactions with no known offsets: whether the group got past them is not shown');
   if (r.unexpected > 0) out.push('transactional records in the log that no transaction of this run carried');
   return out;
 }

@@ -323,3 +323,47 @@ test('retention-shorten sets retention.ms and segment.ms (the active segment mus
     await admin.disconnect();
   }
 });
+
+test('load.transactions: a transactional producer SIGSTOPped past its transaction timeout hangs its transaction until the coordinator aborts it; read_committed readers get past it, none committed lost, none aborted visible', async () => {
+  const spec = loadSchema.parse({
+    topic: 'load-txn',
+    createTopic: { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 },
+    producers: 0,
+    recordSize: 64,
+    drainTimeout: '20s',
+    transactions: {
+      producers: 2,
+      recordsPerTransaction: 4,
+      interval: '300ms',
+      abortEvery: 3,
+      abortingProducers: 1,
+      transactionTimeout: '3s',
+      consumers: { groupId: 'load-txn-rc', count: 1 },
+    },
+  });
+  const driver = new LoadDriver({ bootstrapServers: [bootstrap], runId: 'txn-run', spec });
+  await driver.start();
+  try {
+    await new Promise((r) => setTimeout(r, 3000));
+    const { pid } = await driver.holdTransactionalProducer(0, 'SIGSTOP');
+    assert.ok(pid > 0);
+    // Past the 3 s timeout and the broker's 10 s timed-out-transaction check.
+    await new Promise((r) => setTimeout(r, 15_000));
+    await driver.releaseTransactionalProducer(0, true);
+    await new Promise((r) => setTimeout(r, 4000));
+  } finally {
+    await driver.stop();
+  }
+  const r = await driver.dataCheck();
+  const t = r.transactions;
+  assert.ok(t, 'the data check has a transactional part');
+  assert.equal(r.readBack.complete, true, r.readBack.detail);
+  assert.equal(t.transactions.hung, 1);
+  assert.ok(t.transactions.committed > 10, `${t.transactions.committed} committed`);
+  assert.ok(t.abortedRecords > 0);
+  assert.deepEqual(
+    [t.committedLost, t.groupMissed, t.duplicate, t.abortedVisible, t.notResumed, t.unexpected],
+    [0, 0, 0, 0, 0, 0],
+    JSON.stringify(t),
+  );
+});

@@ -48,6 +48,9 @@ export const drillThresholds: Record<string, number> = {
   rebalancingMinutes: 5,
   pauseStallRatio: 0.5,
   pauseP99Seconds: 0.5,
+  // KafkaLastStableOffsetStuck after 1 minute (production: 10): F11's hung transaction must show
+  // within a transaction timeout that keeps the drill short.
+  lsoStuckMinutes: 1,
 };
 /** A broker kill may take the active controller with it: its re-election gets 10 s, not the drill `for`. */
 export const drillForOverrides: Record<string, string> = { KafkaNoActiveController: '10s' };

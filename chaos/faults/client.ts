@@ -68,6 +68,29 @@ export const clientFaults: FaultFactory[] = [
     cleanup: nothingLeft,
   },
   {
+    type: 'transaction-producer-kill',
+    needs: 'load',
+    create: (s) => {
+      const spec = s as Spec<'transaction-producer-kill'>;
+      const { producer } = spec.target;
+      const { signal, restart } = spec.params;
+      return clientFault(
+        spec,
+        signal === 'SIGKILL'
+          ? `SIGKILL transactional producer ${producer} mid-transaction (its transaction hangs until the coordinator's timeout: F11)${restart ? ', start a new instance of its transactional id on rollback' : ''}`
+          : `SIGSTOP transactional producer ${producer} mid-transaction, SIGCONT on rollback (F11)`,
+        async (ctx) => {
+          const load = ctx.load();
+          if (!load.holdTransactionalProducer || !load.releaseTransactionalProducer)
+            throw new Error('transaction-producer-kill needs a load driver with load.transactions');
+          await load.holdTransactionalProducer(producer, signal);
+          return { rollback: async () => load.releaseTransactionalProducer?.(producer, restart) };
+        },
+      );
+    },
+    cleanup: nothingLeft,
+  },
+  {
     type: 'credentials-revoke',
     needs: 'load',
     create: (s) => {

@@ -14,11 +14,11 @@ test('every fault type of the spec schema has exactly one implementation', () =>
 
 const scenarios = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
 
-test('the scenario library has one spec per failure mode F1-F10 plus all.yaml, and each validates and plans', () => {
+test('the scenario library has one spec per failure mode F1-F11 plus all.yaml, and each validates and plans', () => {
   const files = readdirSync(scenarios)
     .filter((f) => f.endsWith('.yaml'))
     .sort();
-  for (let i = 1; i <= 10; i++)
+  for (let i = 1; i <= 11; i++)
     assert.ok(
       files.some((f) => f.startsWith(`F${i}-`)),
       `F${i} scenario`,

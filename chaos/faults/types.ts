@@ -33,6 +33,10 @@ export interface LoadControl {
   setHotKey(share: number, key: string): void;
   /** Reconnect the given clients with deliberately wrong credentials (or restore them). */
   setCredentialsRevoked(clients: 'producers' | 'consumers' | 'all', revoked: boolean): Promise<void>;
+  /** SIGKILL or SIGSTOP transactional producer `index` of load.transactions (its own process). */
+  holdTransactionalProducer?(index: number, signal: 'SIGKILL' | 'SIGSTOP'): Promise<{ pid: number }>;
+  /** Undo it: a new instance of the same transactional id after a kill (when restart), SIGCONT after a stop. */
+  releaseTransactionalProducer?(index: number, restart: boolean): Promise<void>;
 }
 
 export interface FaultContext {

@@ -8,7 +8,9 @@
 //                      sits after it in the log (or a send's own records are out of order)
 //   indeterminate      sends that failed or timed out: present or absent, neither is an error;
 //                      counted, with how many the log holds
-// Pure, so each rule is unit-tested alone (data-check.test.ts).
+// Pure, so each rule is unit-tested alone (data-check.test.ts). The transactional load has its
+// own rules (txn-check.ts); judgeData adds them when the result carries them.
+import { describeTransactions, transactionProblems, type TxnCheckResult } from './txn-check.js';
 
 /** One producer.send() of the load (one partition): its records and how it ended. */
 export interface SendRecord {
@@ -57,6 +59,8 @@ export interface DataCheckResult {
   readBack: { complete: boolean; detail: string };
   /** What the load's own consumer group read (informational; the verdict reads the log). */
   group?: { consumed: number; missedAcknowledged: number };
+  /** The transactional load's check (load.transactions), on the same read_committed read-back. */
+  transactions?: TxnCheckResult;
 }
 
 const SAMPLE = 20;
@@ -218,10 +222,15 @@ export function judgeData(
   r: DataCheckResult,
   exp: { maxLost: number; maxDuplicates?: number },
 ): { passed: boolean; reason: string } {
-  const head = `${r.acknowledged} acknowledged, ${r.inLog} read back from the log: ${describeCounts(r, exp)}`;
+  // A transactional load alone (no plain send at all) reports only its own counts.
+  const plain = `${r.acknowledged} acknowledged, ${r.inLog} read back from the log: ${describeCounts(r, exp)}`;
+  const txn = r.transactions && `transactions: ${describeTransactions(r.transactions)}`;
+  const head = !txn ? plain : r.acknowledged + r.indeterminate === 0 ? txn : `${plain}; ${txn}`;
   if (!r.readBack.complete) return { passed: false, reason: `inconclusive: ${r.readBack.detail}; so far ${head}` };
   const problems: string[] = [];
-  if (r.acknowledged === 0) problems.push('no record was acknowledged: the check proves nothing');
+  // A transactional load alone is checked by its own rules (a drill may run no plain producer).
+  if (r.acknowledged === 0 && !r.transactions) problems.push('no record was acknowledged: the check proves nothing');
+  if (r.transactions) problems.push(...transactionProblems(r.transactions));
   if (r.lostWrite > exp.maxLost) problems.push(`lost-write e.g. ${r.lostWriteSample.slice(0, 5).join(', ')}`);
   if (exp.maxDuplicates !== undefined && r.duplicate > exp.maxDuplicates)
     problems.push(`duplicate e.g. ${r.duplicateSample.slice(0, 3).join('; ')}`);

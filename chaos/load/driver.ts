@@ -15,6 +15,8 @@ import { PartitionedSender, type SendTracker } from './partitioned-send.js';
 import { readBack } from './read-back.js';
 import { withAdminRetry } from '../faults/admin-retry.js';
 import { LoadMetrics, type K6Summary, type Slowest } from './k6-metrics.js';
+import { TransactionalLoad } from './transactions.js';
+import { checkTransactions } from './txn-check.js';
 
 const idHeader = 'kafka-sre-gameday-id';
 const acksOf = { all: -1, leader: 1, none: 0 } as const;
@@ -53,8 +55,23 @@ export class LoadDriver implements LoadControl {
   private running = false;
   /** Splits every send by partition (a kafkajs retry bug otherwise drops records it acknowledges). */
   private sender: { admin: Admin; send: PartitionedSender } | null = null;
+  /** load.transactions: transactional producer processes and read_committed consumers. */
+  private readonly txn: TransactionalLoad | undefined;
 
-  constructor(private readonly opts: LoadDriverOptions) {}
+  constructor(private readonly opts: LoadDriverOptions) {
+    const t = opts.spec.transactions;
+    this.txn = t
+      ? new TransactionalLoad({
+          bootstrapServers: opts.bootstrapServers,
+          topic: opts.spec.topic,
+          runId: opts.runId,
+          idHeader,
+          recordSize: opts.spec.recordSize,
+          spec: t,
+          kafka: () => this.kafka(false),
+        })
+      : undefined;
+  }
 
   /** createKafka gives every client its own kafkajs SASL options, so a revoked password is really tried. */
   private kafka(revoked: boolean): Kafka {
@@ -95,6 +112,16 @@ export class LoadDriver implements LoadControl {
     this.running = true;
     if (spec.consumers) await this.startConsumers(spec.consumers.groupId);
     await this.startProducers();
+    await this.txn?.start();
+  }
+
+  async holdTransactionalProducer(index: number, signal: 'SIGKILL' | 'SIGSTOP'): Promise<{ pid: number }> {
+    if (!this.txn) throw new Error('the load has no transactions section');
+    return this.txn.hold(index, signal);
+  }
+
+  async releaseTransactionalProducer(index: number, restart: boolean): Promise<void> {
+    await this.txn?.release(index, restart);
   }
 
   private async startProducers(): Promise<void> {
@@ -326,6 +353,7 @@ export class LoadDriver implements LoadControl {
     this.running = false;
     await this.stopProducers();
     await this.stopSender();
+    await this.txn?.stop(this.opts.spec.drainTimeout);
     const deadline = Date.now() + this.opts.spec.drainTimeout;
     if (this.opts.spec.consumers) {
       const consumedSet = new Set(this.consumed);
@@ -355,9 +383,25 @@ export class LoadDriver implements LoadControl {
       idHeader,
       idPrefix: `${runId}:`,
       idleTimeoutMs: Math.max(30_000, spec.drainTimeout),
-      groupPrefix: spec.consumers?.groupId,
+      groupPrefix: spec.consumers?.groupId ?? spec.transactions?.consumers.groupId,
     });
-    return checkData(this.sendLog, log, spec.consumers ? groupConsumption(this.acked, this.consumed) : undefined);
+    const txn = this.txn;
+    if (!txn)
+      return checkData(this.sendLog, log, spec.consumers ? groupConsumption(this.acked, this.consumed) : undefined);
+    // One read_committed read-back of the topic, split between the plain and the transactional load.
+    const plain = { ...log, entries: log.entries.filter((e) => !txn.ownsId(e.id)) };
+    const result = checkData(
+      this.sendLog,
+      plain,
+      spec.consumers ? groupConsumption(this.acked, this.consumed) : undefined,
+    );
+    const { txns, groupReads } = txn.log();
+    result.transactions = checkTransactions(
+      txns,
+      log.entries.filter((e) => txn.ownsId(e.id)),
+      groupReads,
+    );
+    return result;
   }
 
   summary(): K6Summary {

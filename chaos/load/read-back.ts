@@ -49,10 +49,22 @@ export async function readBack(kafka: Kafka, opts: ReadBackOptions): Promise<Log
   }
 
   const groupId = `${opts.groupPrefix ?? 'kafka-sre-gameday'}-readback-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  // read_committed (kafkajs' default, stated): records of aborted or still open transactions are
+  // not what a committed reader sees, and the transactional data check counts them as visible.
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, readUncommitted: false });
   let lastError: string | undefined;
   let wake: () => void = () => {};
   let lastProgress = Date.now();
+  // A partition can end in control records (commit/abort markers) or aborted records, which never
+  // reach eachBatch: kafkajs reports how far such a batch got through this event instead.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+    const p = e.payload.partition;
+    const last = Number(e.payload.lastOffset);
+    if (e.payload.topic !== opts.topic || !ends.has(p) || !Number.isFinite(last)) return;
+    next.set(p, Math.max(next.get(p) ?? 0, last + 1));
+    lastProgress = Date.now();
+    if (pending().length === 0) wake();
+  });
   consumer.on(consumer.events.CRASH, (e) => {
     lastError = e.payload.error.message;
     wake();

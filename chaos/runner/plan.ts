@@ -36,6 +36,11 @@ export function planText(loaded: LoadedSpec, registry: FaultRegistry = defaultFa
     out.push(
       `  4. load: ${spec.load.producers} producer(s) at ${spec.load.rate}/s, ${spec.load.recordSize} B, acks=${spec.load.acks}, keys ${spec.load.keys.distribution} on ${spec.load.topic}${spec.load.consumers ? `; ${spec.load.consumers.count} consumer(s) in ${spec.load.consumers.groupId}` : ''}`,
     );
+  const txn = spec.load?.transactions;
+  if (txn)
+    out.push(
+      `  4. transactions: ${txn.producers} transactional producer process(es) (ids ${txn.transactionalIdPrefix}-N, timeout ${txn.transactionTimeout} ms), ${txn.recordsPerTransaction} records per transaction held open ${txn.interval} ms, every ${txn.abortEvery || 'no'}th aborted${txn.abortingProducers !== undefined ? ` (by the first ${txn.abortingProducers} producer(s))` : ''}; ${txn.consumers.count} read_committed consumer(s) in ${txn.consumers.groupId}`,
+    );
   for (const f of spec.faults) {
     const fault = registry.create(f);
     out.push(`  5. at +${d(f.start)} for ${d(f.duration)}: ${f.type} "${fault.name}": ${fault.describe(target)}`);
@@ -53,7 +58,7 @@ export function planText(loaded: LoadedSpec, registry: FaultRegistry = defaultFa
   for (const m of spec.expectations.mustNotFire) out.push(`  - ${m.alert} must not fire`);
   if (spec.expectations.data)
     out.push(
-      `  - data (the whole topic read back after the drill): lost-write <= ${spec.expectations.data.maxLost}, ${spec.expectations.data.maxDuplicates !== undefined ? `duplicate <= ${spec.expectations.data.maxDuplicates}` : 'duplicate reported'}, nonmonotonic-send 0, indeterminate sends counted`,
+      `  - data (the whole topic read back after the drill): lost-write <= ${spec.expectations.data.maxLost}, ${spec.expectations.data.maxDuplicates !== undefined ? `duplicate <= ${spec.expectations.data.maxDuplicates}` : 'duplicate reported'}, nonmonotonic-send 0, indeterminate sends counted${txn ? '; transactions: committed-lost 0, group-missed 0, duplicate 0, aborted-visible 0, the read_committed group past every hung transaction' : ''}`,
     );
   return out.join('\n') + '\n';
 }

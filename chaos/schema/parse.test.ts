@@ -158,3 +158,53 @@ test('retention-shorten rolls segments as often as the shortened retention unles
   assert.ok(b.type === 'retention-shorten');
   assert.equal(b.params.segment, 2000);
 });
+
+const withTransactions = good
+  .replace(
+    'faults:\n',
+    `load:
+  topic: gameday-f11
+  producers: 0
+  transactions:
+    producers: 2
+    interval: 2s
+    transactionTimeout: 30s
+    consumers: { groupId: f11-rc }
+faults:
+  - type: transaction-producer-kill
+    name: kill-txn
+    target: { producer: 1 }
+    start: 10s
+    duration: 60s
+`,
+  )
+  .replace('expectations:\n', 'expectations:\n  data: { maxLost: 0 }\n');
+
+test('load.transactions and transaction-producer-kill parse with their defaults', () => {
+  const { spec } = parseSpec(withTransactions);
+  assert.deepEqual(spec.load?.transactions, {
+    producers: 2,
+    transactionalIdPrefix: 'kafka-sre-gameday-txn',
+    recordsPerTransaction: 10,
+    interval: 2000,
+    abortEvery: 5,
+    transactionTimeout: 30_000,
+    consumers: { groupId: 'f11-rc', count: 1 },
+  });
+  const f = spec.faults[0];
+  assert.ok(f.type === 'transaction-producer-kill');
+  assert.deepEqual(f.params, { signal: 'SIGKILL', restart: true });
+  assert.equal(f.duration, 60_000);
+});
+
+test('transaction-producer-kill needs load.transactions and an existing producer index', () => {
+  const [i] = issuesOf(withTransactions.replace('target: { producer: 1 }', 'target: { producer: 2 }'));
+  assert.equal(i.field, 'faults[0].target.producer');
+  assert.match(i.message, /producers 0\.\.1/);
+  const noTxn = withTransactions.replace(/ {2}transactions:\n( {4}.*\n)+/, '  consumers: { groupId: g }\n');
+  const [j] = issuesOf(noTxn);
+  assert.equal(j.field, 'faults[0].type');
+  assert.match(j.message, /needs load\.transactions/);
+  const [k] = issuesOf(withTransactions.replace('consumers: { groupId: f11-rc }', 'consumers: { count: 2 }'));
+  assert.equal(k.field, 'load.transactions.consumers.groupId');
+});

@@ -124,8 +124,18 @@ function crossChecks(spec: GameDaySpec): { path: PropertyKey[]; message: string 
       path: ['expectations', 'data'],
       message: 'a data check needs a load section (the records it checks come from the load driver)',
     });
-  if (spec.load?.consumers === undefined && spec.expectations.data)
+  if (spec.load?.consumers === undefined && spec.load?.transactions === undefined && spec.expectations.data)
     out.push({ path: ['load', 'consumers'], message: 'a data check needs consumers to read the records back' });
+  spec.faults.forEach((f, i) => {
+    if (f.type !== 'transaction-producer-kill') return;
+    const txn = spec.load?.transactions;
+    if (!txn) out.push({ path: ['faults', i, 'type'], message: 'transaction-producer-kill needs load.transactions' });
+    else if (f.target.producer >= txn.producers)
+      out.push({
+        path: ['faults', i, 'target', 'producer'],
+        message: `load.transactions has producers 0..${txn.producers - 1}`,
+      });
+  });
   return out;
 }
 

@@ -133,6 +133,37 @@ export const thresholdsSchema = z.record(
   z.array(z.string().min(1)).min(1),
 );
 
+/**
+ * Transactional load on the same topic (load/transactions.ts): each producer is its own child
+ * process (so a fault can SIGKILL or SIGSTOP it mid-transaction) with transactional id
+ * "<transactionalIdPrefix>-<index>"; it opens a transaction, sends `recordsPerTransaction` records,
+ * holds it open for `interval` and ends it (so a kill almost always lands mid-transaction).
+ * `read_committed` consumers read the topic; the data check (expectations.data) proves every
+ * committed record was read and no aborted one is visible.
+ */
+export const transactionsSchema = z.strictObject({
+  producers: z.number().int().min(1).max(16).default(2),
+  transactionalIdPrefix: name.default('kafka-sre-gameday-txn'),
+  recordsPerTransaction: z.number().int().min(1).max(10_000).default(10),
+  /** How long each transaction stays open before it is committed (or aborted). */
+  interval: duration.default(1000),
+  /** Every Nth transaction of a producer is aborted on purpose (0: none), so aborted records exist to hide. */
+  abortEvery: z.number().int().min(0).default(5),
+  /**
+   * Only the first N producers abort on purpose (default: all). kafkajs 2.2.4's read_committed
+   * filter takes one aborted-transaction entry per record, so aborted transactions of two producers
+   * that overlap in the log can leak records to a kafkajs consumer fetching from inside both.
+   */
+  abortingProducers: z.number().int().min(0).optional(),
+  /** transaction.timeout.ms of the producers: the coordinator aborts a transaction open longer. */
+  transactionTimeout: duration.default(60_000),
+  /** The read_committed consumer group (its own group, not load.consumers). */
+  consumers: z.strictObject({
+    groupId: z.string().min(1),
+    count: z.number().int().min(1).default(1),
+  }),
+});
+
 export const loadSchema = z.strictObject({
   engine: z.enum(['builtin', 'k6']).default('builtin'),
   topic: z.string().min(1),
@@ -169,6 +200,7 @@ export const loadSchema = z.strictObject({
   thresholds: thresholdsSchema.default({}),
   /** SASL for the load clients (what "credentials-revoke" swaps for wrong credentials). */
   sasl: saslSpec.optional(),
+  transactions: transactionsSchema.optional(),
 });
 
 // ---- faults -------------------------------------------------------------------------------
@@ -279,6 +311,18 @@ export const faultSchemas = [
   fault('credentials-revoke', z.strictObject({ client: z.enum(['producers', 'consumers', 'all']) }), none),
   fault('consumer-slow', groupTarget, z.strictObject({ delayPerRecord: duration })),
   fault('consumer-stop', groupTarget, none),
+  // A transactional producer of load.transactions (its child process): SIGKILL leaves its open
+  // transaction to the coordinator's timeout; SIGSTOP pauses it (SIGCONT on rollback, when it tries
+  // to end the transaction). On rollback a killed producer is replaced by a new instance with the
+  // same transactional id: `duration` is how long the drill leaves the transaction hanging before
+  // that (InitProducerId of the new instance would abort the open transaction at once).
+  fault(
+    'transaction-producer-kill',
+    z.strictObject({ producer: z.number().int().min(0) }),
+    z
+      .strictObject({ signal: z.enum(['SIGKILL', 'SIGSTOP']).default('SIGKILL'), restart: z.boolean().default(true) })
+      .default({ signal: 'SIGKILL', restart: true }),
+  ),
   fault(
     'hot-partition',
     topicTarget,
@@ -392,4 +436,5 @@ export type FaultSpec = GameDaySpec['faults'][number];
 export type FaultType = FaultSpec['type'];
 export type ProbeSpec = GameDaySpec['steadyState']['probes'][number];
 export type LoadSpec = z.output<typeof loadSchema>;
+export type TransactionsSpec = z.output<typeof transactionsSchema>;
 export type AlertExpectation = z.output<typeof alertExpectation>;

@@ -158,6 +158,16 @@ async function committedOffsets(): Promise<Map<string, number[]>> {
   return out;
 }
 
+/** Per loop: whether a transaction it committed was open when the node was killed (and so rode through it). */
+function atKill(killedAt: number): string {
+  return loops
+    .map((l) => {
+      const span = l.stats().spans.find(([start, end]) => start <= killedAt && end >= killedAt);
+      return `${l.tag} ${span ? `in a transaction committed ${Math.round(span[1] - killedAt)} ms after the kill` : 'between transactions'}`;
+    })
+    .join(', ');
+}
+
 function loopStats(): string {
   return loops
     .map((l) => {
@@ -215,7 +225,10 @@ async function waitFullyReplicated(): Promise<void> {
  * in the middle of its stream), waits until every loop has processed all of it, then restarts
  * the node. Returns ms from the kill until every loop had caught up.
  */
-async function drill(phase: number, victim: () => Promise<number>): Promise<{ node: number; caughtUpMs: number }> {
+async function drill(
+  phase: number,
+  victim: () => Promise<number>,
+): Promise<{ node: number; caughtUpMs: number; atKill: string }> {
   const before = await committedOffsets();
   const feeding = feed(PHASES[phase], 80);
   await waitFor(
@@ -236,7 +249,7 @@ async function drill(phase: number, victim: () => Promise<number>): Promise<{ no
   await cluster.admin.restart(node);
   await cluster.waitHealthy();
   await waitFullyReplicated();
-  return { node, caughtUpMs };
+  return { node, caughtUpMs, atKill: atKill(killedAt) };
 }
 
 test('three consume-transform-produce loops process their input, read_committed', async () => {
@@ -251,7 +264,7 @@ test('the broker coordinating the loops’ transactions is SIGKILLed mid-stream 
     assert.equal(new Set(coordinators).size, 1, `one coordinator for the three loops: ${coordinators}`);
     return (killedCoordinator = coordinators[0]);
   });
-  t.diagnostic(`coordinator ${r.node} killed; loops caught up ${r.caughtUpMs} ms later; ${loopStats()}`);
+  t.diagnostic(`coordinator ${r.node} killed: ${r.atKill}; loops caught up ${r.caughtUpMs} ms later; ${loopStats()}`);
 });
 
 test('a leader of an output partition is SIGKILLed mid-stream (and restarted)', async (t) => {
@@ -263,7 +276,7 @@ test('a leader of an output partition is SIGKILLed mid-stream (and restarted)', 
     return leaders.find((l) => l !== coordinator) ?? leaders[0];
   });
   t.diagnostic(
-    `output leader ${r.node} killed (coordinator killed before: ${killedCoordinator}); loops caught up ${r.caughtUpMs} ms later; ${loopStats()}`,
+    `output leader ${r.node} killed (coordinator killed before: ${killedCoordinator}): ${r.atKill}; loops caught up ${r.caughtUpMs} ms later; ${loopStats()}`,
   );
 });
 

@@ -41,6 +41,8 @@ export interface EosLoopOptions {
 export interface EosLoopStats {
   /** Transactions committed. */
   commits: number;
+  /** Start and end (epoch ms) of each committed transaction: shows which ones a broker kill interrupted. */
+  spans: [number, number][];
   /** Each failed transaction the loop recovered from (or failed to): the client's error. */
   recoveries: string[];
 }
@@ -100,7 +102,7 @@ export class KafkajsEosLoop implements EosLoop {
   private admin!: Admin;
   private producer!: Producer;
   private consumer!: Consumer;
-  private readonly counts: EosLoopStats = { commits: 0, recoveries: [] };
+  private readonly counts: EosLoopStats = { commits: 0, recoveries: [], spans: [] };
 
   constructor(private readonly o: EosLoopOptions) {
     this.kafka = new Kafka({
@@ -121,7 +123,7 @@ export class KafkajsEosLoop implements EosLoop {
     return this.o.transactionalId;
   }
   stats(): EosLoopStats {
-    return { commits: this.counts.commits, recoveries: [...this.counts.recoveries] };
+    return { ...this.counts, recoveries: [...this.counts.recoveries], spans: [...this.counts.spans] };
   }
 
   /** A producer whose InitProducerId is done: kafkajs sends it with the first transaction(), so an empty one is begun and ended here (ending it sends nothing). */
@@ -178,6 +180,7 @@ export class KafkajsEosLoop implements EosLoop {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const { topic, partition } = batch;
     const last = batch.messages[batch.messages.length - 1].offset;
+    const started = Date.now();
     try {
       const t = await this.producer.transaction();
       await t.send({
@@ -195,6 +198,7 @@ export class KafkajsEosLoop implements EosLoop {
       });
       await t.commit();
       this.counts.commits++;
+      this.counts.spans.push([started, Date.now()]);
       resolveOffset(last);
     } catch (e) {
       this.counts.recoveries.push(`${(e as Error).name}: ${(e as Error).message}`);
@@ -343,7 +347,7 @@ export class RdkafkaEosLoop implements EosLoop {
   private consumer!: RdConsumer;
   private polling: Promise<void> | null = null;
   private stopping = false;
-  private readonly counts: EosLoopStats = { commits: 0, recoveries: [] };
+  private readonly counts: EosLoopStats = { commits: 0, recoveries: [], spans: [] };
   readonly log = new DebugLog();
 
   constructor(private readonly o: EosLoopOptions) {}
@@ -358,7 +362,7 @@ export class RdkafkaEosLoop implements EosLoop {
     return this.o.transactionalId;
   }
   stats(): EosLoopStats {
-    return { commits: this.counts.commits, recoveries: [...this.counts.recoveries] };
+    return { ...this.counts, recoveries: [...this.counts.recoveries], spans: [...this.counts.spans] };
   }
 
   private newProducer(): Promise<RdProducer> {
@@ -414,9 +418,11 @@ export class RdkafkaEosLoop implements EosLoop {
     while (!this.stopping) {
       const msgs = await this.consume();
       if (msgs.length === 0) continue;
+      const started = Date.now();
       try {
         await this.transaction(msgs);
         this.counts.commits++;
+        this.counts.spans.push([started, Date.now()]);
       } catch (e) {
         this.counts.recoveries.push(describe(e));
         try {
@@ -560,9 +566,9 @@ export async function rdkafkaReadAll(
 // ------------------------------------------------------------------ confluent-kafka-python
 
 // argv: bootstrap input output group transactional-id tag transaction-timeout-ms. One JSON line per
-// event: {"event": "assigned"} once the consumer has its partitions, "recovering" per failed
-// transaction, "done" after SIGTERM (commits, recoveries, and the abort-* values a read_uncommitted
-// reader of the input saw). librdkafka's handling as in RdkafkaEosLoop.
+// event: {"event": "assigned"} once the consumer has its partitions, "committed" (start, end) and
+// "recovering" per transaction, "done" after SIGTERM (commits, recoveries, and the abort-* values a
+// read_uncommitted reader of the input saw). librdkafka's handling as in RdkafkaEosLoop.
 const PYTHON_EOS_LOOP = `
 import json, os, signal, sys, time
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
@@ -619,6 +625,7 @@ while not stopping:
     msgs = [m for m in c.consume(100, 0.2) if m.error() is None]
     if not msgs:
         continue
+    started = time.time() * 1000
     try:
         p.begin_transaction()
         nxt = {}
@@ -635,6 +642,7 @@ while not stopping:
                 if not e.args[0].retriable() or time.time() > deadline:
                     raise
         commits += 1
+        say(event='committed', start=started, end=time.time() * 1000)
     except KafkaException as e:
         err = e.args[0]
         recoveries.append(describe(err))
@@ -704,11 +712,12 @@ export class PythonEosLoop implements EosLoop {
   }
 
   stats(): EosLoopStats {
-    if (this.done) return { commits: this.done.commits, recoveries: this.done.recoveries };
-    const recoveries = this.events()
-      .filter((e) => e.event === 'recovering')
-      .map((e) => String(e.error));
-    return { commits: -1, recoveries };
+    const events = this.events();
+    const spans = events
+      .filter((e) => e.event === 'committed')
+      .map((e) => [Number(e.start), Number(e.end)] as [number, number]);
+    const recoveries = events.filter((e) => e.event === 'recovering').map((e) => String(e.error));
+    return { commits: spans.length, recoveries: this.done?.recoveries ?? recoveries, spans };
   }
 
   /** The abort-* values the script's read_uncommitted reader saw (after stop()). */

@@ -122,8 +122,13 @@ async function coordinatorOf(id: string): Promise<number> {
 /** Transactional ids `eos-<tag>-<n>` on one `__transaction_state` partition: one broker coordinates every loop. */
 async function sameCoordinatorIds(tags: string[]): Promise<string[]> {
   await coordinatorOf('eos-probe'); // the first FindCoordinator of a transactional id creates the topic
-  const meta = await admin.fetchTopicMetadata({ topics: ['__transaction_state'] });
-  const n = meta.topics[0].partitions.length;
+  // Every broker learns of the new topic from the controller: the one asked may not have yet.
+  const n = (await waitFor(
+    'the partitions of __transaction_state',
+    async () => (await admin.fetchTopicMetadata({ topics: ['__transaction_state'] })).topics[0].partitions.length,
+    30_000,
+    200,
+  ))!;
   const target = offsetsPartitionFor(`eos-${tags[0]}-0`, n);
   return tags.map((tag) => {
     for (let i = 0; ; i++) if (offsetsPartitionFor(`eos-${tag}-${i}`, n) === target) return `eos-${tag}-${i}`;

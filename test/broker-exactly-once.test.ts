@@ -83,6 +83,7 @@ before(async () => {
     transactionalId: ids[i],
     tag: tags[i],
     transactionTimeoutMs: 10_000,
+    transformMs: 150,
   });
   python = new PythonEosLoop(fx, opts(2));
   loops = [new KafkajsEosLoop(opts(0)), new RdkafkaEosLoop(opts(1)), python];
@@ -163,14 +164,24 @@ async function committedOffsets(): Promise<Map<string, number[]>> {
   return out;
 }
 
-/** Per loop: whether a transaction it committed was open when the node was killed (and so rode through it). */
-function atKill(killedAt: number): string {
+/**
+ * Per loop, what the kill hit: a transaction open across it that still committed, transactions
+ * that failed after it and were recovered (`recoveredBefore`: the loop's recoveries before the
+ * kill), or neither (the loop was between transactions and its next one met the outage).
+ */
+function atKill(killedAt: number, recoveredBefore: Map<string, number>): string {
   return loops
     .map((l) => {
-      const span = l.stats().spans.find(([start, end]) => start <= killedAt && end >= killedAt);
-      return `${l.tag} ${span ? `in a transaction committed ${Math.round(span[1] - killedAt)} ms after the kill` : 'between transactions'}`;
+      const s = l.stats();
+      const span = s.spans.find(([start, end]) => start <= killedAt && end >= killedAt);
+      const recovered = s.recoveries.length - (recoveredBefore.get(l.tag) ?? 0);
+      const what = [
+        span && `a transaction open across the kill committed ${Math.round(span[1] - killedAt)} ms after it`,
+        recovered > 0 && `${recovered} failed transaction step(s) recovered`,
+      ].filter(Boolean);
+      return `${l.tag}: ${what.length ? what.join(', ') : 'between transactions'}`;
     })
-    .join(', ');
+    .join('; ');
 }
 
 function loopStats(): string {
@@ -178,7 +189,11 @@ function loopStats(): string {
     .map((l) => {
       const s = l.stats();
       const shown = s.recoveries.slice(0, 4).join(' | ');
-      return `${l.tag}: ${s.commits >= 0 ? `${s.commits} commits, ` : ''}${s.recoveries.length} recoveries${shown ? ` (${shown})` : ''}`;
+      const ms = s.spans.map(([start, end]) => end - start).sort((a, b) => a - b);
+      const took = ms.length
+        ? ` (median ${Math.round(ms[ms.length >> 1])} ms, max ${Math.round(ms[ms.length - 1])} ms)`
+        : '';
+      return `${l.tag}: ${s.commits} commits${took}, ${s.recoveries.length} recoveries${shown ? ` (${shown})` : ''}`;
     })
     .join('; ');
 }
@@ -246,6 +261,7 @@ async function drill(
     100,
   );
   const node = await victim();
+  const recoveredBefore = new Map(loops.map((l) => [l.tag, l.stats().recoveries.length]));
   await cluster.admin.kill(node);
   const killedAt = Date.now();
   await feeding;
@@ -254,7 +270,7 @@ async function drill(
   await cluster.admin.restart(node);
   await cluster.waitHealthy();
   await waitFullyReplicated();
-  return { node, caughtUpMs, atKill: atKill(killedAt) };
+  return { node, caughtUpMs, atKill: atKill(killedAt, recoveredBefore) };
 }
 
 test('three consume-transform-produce loops process their input, read_committed', async () => {

@@ -36,6 +36,11 @@ export interface EosLoopOptions {
   tag: string;
   /** transaction.timeout.ms (default 10 s: a transaction orphaned by a failure is aborted soon). */
   transactionTimeoutMs?: number;
+  /**
+   * Time each transaction spends between its writes and its commit (the transform's work, default 0):
+   * with it a loop is inside an open transaction most of the time, so a broker kill lands in one.
+   */
+  transformMs?: number;
 }
 
 export interface EosLoopStats {
@@ -196,6 +201,7 @@ export class KafkajsEosLoop implements EosLoop {
         consumerGroupId: this.o.groupId,
         topics: [{ topic, partitions: [{ partition, offset: String(Number(last) + 1) }] }],
       });
+      await sleep(this.o.transformMs ?? 0);
       await t.commit();
       this.counts.commits++;
       this.counts.spans.push([started, Date.now()]);
@@ -410,8 +416,10 @@ export class RdkafkaEosLoop implements EosLoop {
     await bounded(assigned, 60_000, () => `${this.o.tag}: no partitions assigned in 60 s${this.log.tail()}`);
   }
 
+  // consume(n) waits up to the consume timeout for each next message until it has n: while input
+  // trickles in, a large n makes few large transactions. 20 keeps them small and frequent.
   private consume(): Promise<RdMessage[]> {
-    return new Promise((resolve) => this.consumer.consume(100, (err, msgs) => resolve(err ? [] : (msgs ?? []))));
+    return new Promise((resolve) => this.consumer.consume(20, (err, msgs) => resolve(err ? [] : (msgs ?? []))));
   }
 
   private async run(): Promise<void> {
@@ -450,6 +458,7 @@ export class RdkafkaEosLoop implements EosLoop {
     }
     const offsets = [...next].map(([partition, offset]) => ({ topic: this.o.input, partition, offset }));
     await call((cb) => this.producer.sendOffsetsToTransaction(offsets, this.consumer, 30_000, cb));
+    await sleep(this.o.transformMs ?? 0);
     const deadline = Date.now() + 120_000;
     for (;;) {
       try {
@@ -458,6 +467,7 @@ export class RdkafkaEosLoop implements EosLoop {
       } catch (e) {
         // A retriable commit (e.g. timed out while the coordinator moves) may be called again.
         if (!(e as LibrdKafkaError).isRetriable || Date.now() > deadline) throw e;
+        this.counts.recoveries.push(`commit retried: ${describe(e)}`);
       }
     }
   }
@@ -501,9 +511,18 @@ export class RdkafkaEosLoop implements EosLoop {
   async stop(): Promise<void> {
     this.stopping = true;
     // The last consume(n) returns within its 200 ms timeout; a transaction in progress within its bounds.
-    await bounded(this.polling ?? Promise.resolve(), 150_000, () => `${this.o.tag}: the loop did not stop`);
+    const stopped = await bounded(
+      this.polling ?? Promise.resolve(),
+      150_000,
+      () => `${this.o.tag}: the loop did not stop`,
+    ).then(
+      () => null,
+      (e: Error) => e,
+    );
+    // Closed even when the loop is stuck in a librdkafka call: an open client keeps the test process alive.
     await closeBounded(this.consumer, `${this.o.tag} consumer`, this.log);
     await closeBounded(this.producer, `${this.o.tag} producer`, this.log);
+    if (stopped) throw new Error(`${stopped.message} (stats: ${JSON.stringify(this.stats())})${this.log.tail()}`);
   }
 }
 
@@ -565,14 +584,14 @@ export async function rdkafkaReadAll(
 
 // ------------------------------------------------------------------ confluent-kafka-python
 
-// argv: bootstrap input output group transactional-id tag transaction-timeout-ms. One JSON line per
-// event: {"event": "assigned"} once the consumer has its partitions, "committed" (start, end) and
+// argv: bootstrap input output group transactional-id tag transaction-timeout-ms transform-ms. One
+// JSON line per event: {"event": "assigned"} once the consumer has its partitions, "committed" (start, end) and
 // "recovering" per transaction, "done" after SIGTERM (commits, recoveries, and the abort-* values a
 // read_uncommitted reader of the input saw). librdkafka's handling as in RdkafkaEosLoop.
 const PYTHON_EOS_LOOP = `
 import json, os, signal, sys, time
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
-bs, tin, tout, group, txid, tag, timeout_ms = sys.argv[1:8]
+bs, tin, tout, group, txid, tag, timeout_ms, transform_ms = sys.argv[1:9]
 debug = {'debug': os.environ['EOS_DEBUG']} if os.environ.get('EOS_DEBUG') else {}
 stopping = False
 def on_term(*_):
@@ -633,6 +652,7 @@ while not stopping:
             p.produce(tout, key=m.key(), value=('%s|%d/%d|' % (tag, m.partition(), m.offset())).encode() + m.value())
             nxt[m.partition()] = max(nxt.get(m.partition(), 0), m.offset() + 1)
         p.send_offsets_to_transaction([TopicPartition(tin, q, o) for q, o in nxt.items()], c.consumer_group_metadata(), 30)
+        time.sleep(int(transform_ms) / 1000)
         deadline = time.time() + 120
         while True:
             try:
@@ -740,6 +760,7 @@ export class PythonEosLoop implements EosLoop {
         o.transactionalId,
         o.tag,
         String(o.transactionTimeoutMs ?? 10_000),
+        String(o.transformMs ?? 0),
       ],
       { name: `${o.tag} loop`, readyWhen: /"event": "assigned"/, readyTimeoutMs: 90_000 },
     );

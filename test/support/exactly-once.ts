@@ -15,6 +15,7 @@
 // librdkafka (2.15) clients are polled with consume(n) and closed with a bound, never in the
 // binding's flowing mode (see rdkafka-group.ts); EOS_DEBUG=eos,cgrp,... turns on librdkafka's debug
 // log for every client here, and the last lines are part of any close or recovery failure.
+import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import type {
@@ -277,10 +278,17 @@ class DebugLog {
   readonly lines: string[] = [];
   watch(client: { on(event: 'event.log', cb: (l: { message: string }) => void): unknown }, name: string): void {
     if (!process.env.EOS_DEBUG) return;
-    client.on('event.log', (l: { message: string }) => {
-      this.lines.push(`${name} ${l.message}`);
-      if (this.lines.length > 2000) this.lines.splice(0, 500);
-    });
+    client.on('event.log', (l: { message: string }) => this.note(`${name} ${l.message}`));
+  }
+  /**
+   * One line of the log. EOS_DEBUG_FILE also appends every line to that file as it comes (with the
+   * time), synchronously: a run killed at its bound still leaves the log of a stalled client.
+   */
+  note(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > 2000) this.lines.splice(0, 500);
+    const file = process.env.EOS_DEBUG_FILE;
+    if (file) appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
   }
   tail(n = 40): string {
     return this.lines.length ? `\nlast librdkafka debug lines:\n${this.lines.slice(-n).join('\n')}` : '';
@@ -419,7 +427,18 @@ export class RdkafkaEosLoop implements EosLoop {
   // consume(n) waits up to the consume timeout for each next message until it has n: while input
   // trickles in, a large n makes few large transactions. 20 keeps them small and frequent.
   private consume(): Promise<RdMessage[]> {
-    return new Promise((resolve) => this.consumer.consume(20, (err, msgs) => resolve(err ? [] : (msgs ?? []))));
+    return new Promise((resolve) =>
+      this.consumer.consume(20, (err, msgs) => {
+        if (err) this.trace(`consume error: ${describe(err)}`);
+        else if (msgs?.length) this.trace(`consumed ${msgs.map((m) => `${m.partition}/${m.offset}`).join(' ')}`);
+        resolve(err ? [] : (msgs ?? []));
+      }),
+    );
+  }
+
+  /** The loop's own steps in the debug log (EOS_DEBUG), between librdkafka's lines. */
+  private trace(what: string): void {
+    if (process.env.EOS_DEBUG) this.log.note(`loop ${what}`);
   }
 
   private async run(): Promise<void> {
@@ -458,11 +477,14 @@ export class RdkafkaEosLoop implements EosLoop {
     }
     const offsets = [...next].map(([partition, offset]) => ({ topic: this.o.input, partition, offset }));
     await call((cb) => this.producer.sendOffsetsToTransaction(offsets, this.consumer, 30_000, cb));
+    this.trace(`sendOffsetsToTransaction ${offsets.map((o) => `${o.partition}:${o.offset}`).join(' ')}`);
     await sleep(this.o.transformMs ?? 0);
+    this.trace('commitTransaction');
     const deadline = Date.now() + 120_000;
     for (;;) {
       try {
         await call((cb) => this.producer.commitTransaction(30_000, cb));
+        this.trace('committed');
         return;
       } catch (e) {
         // A retriable commit (e.g. timed out while the coordinator moves) may be called again.

@@ -476,8 +476,15 @@ export class RdkafkaEosLoop implements EosLoop {
       next.set(m.partition, Math.max(next.get(m.partition) ?? 0, m.offset + 1));
     }
     const offsets = [...next].map(([partition, offset]) => ({ topic: this.o.input, partition, offset }));
-    await call((cb) => this.producer.sendOffsetsToTransaction(offsets, this.consumer, 30_000, cb));
     this.trace(`sendOffsetsToTransaction ${offsets.map((o) => `${o.partition}:${o.offset}`).join(' ')}`);
+    // librdkafka 2.15 can leave this call waiting for good (and past its own timeout) when the group
+    // coordinator it has cached was a killed broker that metadata then dropped: it sends AddOffsetsToTxn,
+    // gets NO_ERROR, and never looks the group coordinator up again to send TxnOffsetCommit
+    // (librdkafka issues 5456 and 5511). The application bounds it: past the bound the producer is
+    // replaced (recover(): a new instance's InitProducerId fences this one and aborts its transaction).
+    const sent = call((cb) => this.producer.sendOffsetsToTransaction(offsets, this.consumer, 20_000, cb));
+    sent.catch(() => undefined); // a late outcome of an abandoned call is of no interest
+    await bounded(sent, 25_000, () => 'sendOffsetsToTransaction did not return in 25 s (20 s timeout)');
     await sleep(this.o.transformMs ?? 0);
     this.trace('commitTransaction');
     const deadline = Date.now() + 120_000;

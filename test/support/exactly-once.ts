@@ -358,6 +358,10 @@ export { call as rdkafkaCall, closeBounded as rdkafkaClose };
  */
 export class RdkafkaEosLoop implements EosLoop {
   private producer!: RdProducer;
+  /** Producers left with a librdkafka call that never returned: closed at stop (see transaction()). */
+  private readonly abandoned: RdProducer[] = [];
+  /** Set when the current producer's call did not return within its bound. */
+  private stuck = false;
   private consumer!: RdConsumer;
   private polling: Promise<void> | null = null;
   private stopping = false;
@@ -484,7 +488,12 @@ export class RdkafkaEosLoop implements EosLoop {
     // replaced (recover(): a new instance's InitProducerId fences this one and aborts its transaction).
     const sent = call((cb) => this.producer.sendOffsetsToTransaction(offsets, this.consumer, 20_000, cb));
     sent.catch(() => undefined); // a late outcome of an abandoned call is of no interest
-    await bounded(sent, 25_000, () => 'sendOffsetsToTransaction did not return in 25 s (20 s timeout)');
+    await bounded(sent, 25_000, () => 'sendOffsetsToTransaction did not return in 25 s (20 s timeout)').catch(
+      (e: Error) => {
+        this.stuck = true;
+        throw e;
+      },
+    );
     await sleep(this.o.transformMs ?? 0);
     this.trace('commitTransaction');
     const deadline = Date.now() + 120_000;
@@ -512,9 +521,14 @@ export class RdkafkaEosLoop implements EosLoop {
       }
     }
     if (replace) {
-      await closeBounded(this.producer, `${this.o.tag} producer`, this.log).catch((e: Error) =>
-        this.counts.recoveries.push(e.message),
-      );
+      // librdkafka's destroy waits for the stuck call (measured: a close bounded at 30 s ran out), so a
+      // stuck producer is set aside instead; the new instance's InitProducerId fences it all the same.
+      if (this.stuck) this.abandoned.push(this.producer);
+      else
+        await closeBounded(this.producer, `${this.o.tag} producer`, this.log).catch((e: Error) =>
+          this.counts.recoveries.push(e.message),
+        );
+      this.stuck = false;
       this.producer = await this.newProducer();
     }
     await this.rewind();
@@ -551,6 +565,10 @@ export class RdkafkaEosLoop implements EosLoop {
     // Closed even when the loop is stuck in a librdkafka call: an open client keeps the test process alive.
     await closeBounded(this.consumer, `${this.o.tag} consumer`, this.log);
     await closeBounded(this.producer, `${this.o.tag} producer`, this.log);
+    for (const p of this.abandoned)
+      await closeBounded(p, `${this.o.tag} abandoned producer`, this.log).catch((e: Error) =>
+        this.counts.recoveries.push(e.message),
+      );
     if (stopped) throw new Error(`${stopped.message} (stats: ${JSON.stringify(this.stats())})${this.log.tail()}`);
   }
 }

@@ -210,7 +210,7 @@ export function transactionAlerts({ s, t, k }: RuleKit): AlertSpec[] {
       dashboard: dashboardUids.debug,
       runbook: {
         meaning:
-          'kafka_transaction_aborts_total counts the transitions into an abort the exporter observes between its reads of ListTransactions (every collection by default): an application abort, a transaction timeout, or a fencing (a new instance with the same transactional.id aborts the old one). A transaction begun and aborted between two reads is not counted, so the real rate is at least this.',
+          'kafka_transaction_aborts_total counts the transitions into an abort the exporter observes between its reads of ListTransactions (every 4 collection intervals by default, `exporter.transactions.intervalMs`): an application abort, a transaction timeout, or a fencing (a new instance with the same transactional.id aborts the old one). A transaction begun and aborted between two reads is not counted, so the real rate is at least this.',
         impact:
           'Every abort throws away the work of the transaction: an exactly-once pipeline that keeps aborting reprocesses its input again and again, its output lags, and aborted records still take log space and are filtered by read_committed consumers.',
         queries: [

@@ -83,7 +83,7 @@ test('Open age and hanging per transactional id: past its own timeout plus the m
   assert.equal(capped.droppedIds, 1);
 });
 
-test('Per partition: the oldest open transaction from the record at its first offset, and partition-only hanging transactions.', () => {
+test('Per partition: the oldest open transaction, and partition-only hanging transactions judged by how long the exporter has seen them open.', () => {
   const read: TransactionsRead = {
     listed: [{ transactionalId: 'fresh', producerId: 1, transactionState: 'Ongoing' }],
     listComplete: true,
@@ -96,6 +96,10 @@ test('Per partition: the oldest open transaction from the record at its first of
     ],
     startTimes: new Map([
       [startKey('payments', 0, 40), NOW - 30_000],
+      [startKey('payments', 1, 7), NOW - 90_000],
+      [startKey('payments', 2, 12), NOW - 45_000],
+    ]),
+    firstSeen: new Map([
       [startKey('payments', 1, 7), NOW - 90_000],
       [startKey('payments', 2, 12), NOW - 45_000],
     ]),
@@ -112,8 +116,19 @@ test('Per partition: the oldest open transaction from the record at its first of
     transactionView({ ...read, listComplete: false }, opts, NOW + 20_000).partitions.map((p) => p.hanging),
     [0, 0, 0],
   );
-  // No record read at the first offset: the producer's last write bounds the age from below.
-  const noTimes = transactionView({ ...read, startTimes: new Map() }, opts, NOW);
+  // Record timestamps are the producer's (CreateTime, often copied from input records): an old one
+  // shows in the age but does not make a transaction the exporter has just seen open hang.
+  const justSeen = transactionView({ ...read, firstSeen: new Map() }, opts, NOW);
+  assert.deepEqual(
+    justSeen.partitions.map((p) => [p.oldestOpenAgeSeconds, p.hanging]),
+    [
+      [30, 0],
+      [90, 0],
+      [45, 0],
+    ],
+  );
+  // No record read at the first offset and first seen now: the producer's last write bounds the age from below.
+  const noTimes = transactionView({ ...read, startTimes: new Map(), firstSeen: new Map() }, opts, NOW);
   assert.equal(noTimes.partitions[1].oldestOpenAgeSeconds, 1);
 });
 

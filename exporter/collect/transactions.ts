@@ -9,9 +9,9 @@
 //   `hangingMarginMs`: the coordinator aborts a timed-out transaction within its cleanup interval
 //   (10 s in Kafka), so one still open past the margin is one it cannot end (markers that cannot be
 //   written, a coordinator that cannot load its state);
-// - a transaction open on a partition (DescribeProducers currentTxnStartOffset >= 0) for longer
-//   than the margin whose producer no coordinator lists with an open transaction on that
-//   partition: nothing will ever write its marker (a produce that arrived after its transaction
+// - a transaction open on a partition (DescribeProducers currentTxnStartOffset >= 0), seen open by
+//   this exporter for longer than the margin, whose producer no coordinator lists with an open
+//   transaction on that partition: nothing will ever write its marker (a produce that arrived after its transaction
 //   ended, a coordinator that lost its state), only an abort from outside ends it. Not judged in a
 //   read where some broker's ListTransactions failed (the producer's coordinator may be that one).
 // The margin also covers a transaction whose markers are being written (the coordinator already in
@@ -83,6 +83,8 @@ export interface TransactionsRead {
   producers: readonly PartitionProducers[];
   /** Write time of the record at an open transaction's first offset, when read: key startKey(). */
   startTimes: ReadonlyMap<string, number>;
+  /** When this exporter first saw each open transaction on its partition (key startKey()): broker-side time. */
+  firstSeen?: ReadonlyMap<string, number>;
 }
 
 export const startKey = (topic: string, partition: number, offset: number) =>
@@ -147,20 +149,30 @@ export function transactionView(read: TransactionsRead, opts: TransactionOptions
     for (const pr of pp.producers) {
       const first = Number(pr.currentTxnStartOffset);
       if (first < 0) continue;
-      // The write time of the record at the first offset; without it the producer's last write,
-      // which the transaction is at least as old as (a lower bound of its age).
-      const started = read.startTimes.get(startKey(pp.topic, pp.partition, first)) ?? Number(pr.lastTimestamp);
-      const ageMs = started > 0 ? Math.max(0, nowMs - started) : 0;
-      oldestMs = Math.max(oldestMs, ageMs);
+      const key = startKey(pp.topic, pp.partition, first);
       const pid = String(pr.producerId);
       const coordinator = openByProducer.get(pid);
       const listedOpen = openByProducer.has(pid);
       const onPartition =
         coordinator === undefined ||
         coordinator.topics.some((t) => t.topic === pp.topic && t.partitions.includes(pp.partition));
+      // Ages that decide "hanging" are broker or exporter time, never a record's timestamp: record
+      // timestamps are CreateTime, set by the producer (Kafka Streams copies the input record's), so
+      // a healthy transaction of a reprocessing application would look hours old. The coordinator's
+      // start time when it lists the transaction; else since this exporter first saw it open.
+      const coordinatorStart =
+        listedOpen && onPartition && coordinator ? Number(coordinator.transactionStartTimeMs) : -1;
+      const seenAt = read.firstSeen?.get(key) ?? nowMs;
+      const decisionAgeMs = Math.max(0, nowMs - (coordinatorStart > 0 ? coordinatorStart : seenAt));
+      // The age shown: the coordinator's; else the record at the first offset (its write time, or the
+      // producer's last write), at least the time this exporter has seen it open.
+      const recordStart = read.startTimes.get(key) ?? Number(pr.lastTimestamp);
+      const shownAgeMs =
+        coordinatorStart > 0 ? decisionAgeMs : Math.max(decisionAgeMs, recordStart > 0 ? nowMs - recordStart : 0);
+      oldestMs = Math.max(oldestMs, shownAgeMs);
       if (listedOpen && onPartition) {
-        if (coordinator && ageMs > coordinator.transactionTimeoutMs + margin) hanging++;
-      } else if (read.listComplete && ageMs > margin) hanging++;
+        if (coordinator && decisionAgeMs > coordinator.transactionTimeoutMs + margin) hanging++;
+      } else if (read.listComplete && decisionAgeMs > margin) hanging++;
     }
     if (oldestMs >= 0)
       partitions.push({ topic: pp.topic, partition: pp.partition, oldestOpenAgeSeconds: oldestMs / 1000, hanging });
@@ -175,6 +187,11 @@ export function transactionView(read: TransactionsRead, opts: TransactionOptions
  */
 export class AbortTransitions {
   private last = new Map<string, string>();
+
+  /** Forget the states read so far (the next read is a first read again). */
+  reset(): void {
+    this.last.clear();
+  }
 
   /** The ids that entered an abort since the previous read; remembers this read's states. */
   observe(listed: readonly ListedTransaction[]): string[] {
@@ -224,6 +241,10 @@ export class TransactionReader {
   private readonly aborts = new AbortTransitions();
   /** Write times of records at open transactions' first offsets (immutable per offset): kept while open. */
   private startTimes = new Map<string, number>();
+  /** When each open transaction was first seen on its partition (kept while open). */
+  private firstSeen = new Map<string, number>();
+  /** Transactional ids with a kafka_transaction_aborts_total series. */
+  private readonly countedIds = new Set<string>();
   private last?: TransactionsRead;
   private lastReadMs = -Infinity;
   private unsupported = false;
@@ -248,20 +269,57 @@ export class TransactionReader {
     countAborts: boolean,
   ): Promise<TransactionView | undefined> {
     if (this.unsupported) return undefined;
+    // A replica that did not export these series for a while (fleet: partition 0 was elsewhere)
+    // forgets what it read then: its states are not compared with today's (aborts another replica
+    // already counted), nor served as current.
+    if (nowMs - this.lastReadMs > Math.max(2 * this.opts.intervalMs, 60_000)) {
+      this.last = undefined;
+      this.aborts.reset();
+    }
     if (!this.last || nowMs - this.lastReadMs >= this.opts.intervalMs) {
-      const read = await this.read(state, errors);
+      let read: TransactionsRead | undefined;
+      try {
+        read = await this.read(state, errors, nowMs);
+      } catch (e) {
+        // A lookup that failed (FindCoordinator, Metadata) must not fail the cycle and stale every
+        // lag series: the error is counted and the last read is served, its ages grown.
+        errors.add('Transactions', e);
+      }
       if (read) {
         this.last = read;
         this.lastReadMs = nowMs;
         const aborted = this.aborts.observe(read.listed);
-        if (countAborts)
-          for (const id of aborted) this.abortsCounter?.inc({ cluster: this.cluster, transactional_id: id });
+        if (countAborts) this.countAborts(read, aborted, nowMs);
       }
     }
     return this.last && transactionView(this.last, this.opts, nowMs);
   }
 
-  private async read(state: ClusterState, errors: RequestErrors): Promise<TransactionsRead | undefined> {
+  /**
+   * kafka_transaction_aborts_total for the ids with series (maxTransactionalIds, open ones first):
+   * each starts at 0 when first listed, so the first abort shows in increase(); an id no longer
+   * listed (expired at its coordinator, or past the limit) loses its series, which keeps the live
+   * counter bounded where transactional ids come and go (Kafka Streams' per-process ids).
+   */
+  private countAborts(read: TransactionsRead, aborted: readonly string[], nowMs: number): void {
+    const counter = this.abortsCounter;
+    if (!counter) return;
+    const labels = (id: string) => ({ cluster: this.cluster, transactional_id: id });
+    const kept = new Set(transactionView(read, this.opts, nowMs).ids.map((t) => t.transactionalId));
+    for (const id of this.countedIds)
+      if (!kept.has(id)) {
+        counter.remove(labels(id));
+        this.countedIds.delete(id);
+      }
+    for (const id of kept)
+      if (!this.countedIds.has(id)) {
+        counter.inc(labels(id), 0);
+        this.countedIds.add(id);
+      }
+    for (const id of aborted) if (kept.has(id)) counter.inc(labels(id));
+  }
+
+  private async read(state: ClusterState, errors: RequestErrors, nowMs: number): Promise<TransactionsRead | undefined> {
     const failedBefore = errors.byApi.get('ListTransactions') ?? 0;
     let listed: ListedTransaction[];
     try {
@@ -302,7 +360,16 @@ export class TransactionReader {
     if (wanted.length > 0)
       for (const [key, ts] of await this.client.recordTimestamps(wanted, errors)) keep.set(key, ts);
     this.startTimes = keep;
-    return { listed, listComplete, described, producers, startTimes: keep };
+    const seen = new Map<string, number>();
+    for (const pp of producers)
+      for (const pr of pp.producers) {
+        const first = Number(pr.currentTxnStartOffset);
+        if (first < 0) continue;
+        const key = startKey(pp.topic, pp.partition, first);
+        seen.set(key, this.firstSeen.get(key) ?? nowMs);
+      }
+    this.firstSeen = seen;
+    return { listed, listComplete, described, producers, startTimes: keep, firstSeen: seen };
   }
 
   /** True (and said once) when no broker offers ListTransactions: the cluster cannot show transactions. */

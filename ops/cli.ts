@@ -743,7 +743,7 @@ function registerTransactions(program: Command): void {
                 time(h.lastTimestamp),
                 (h.durationMs / 60_000).toFixed(1),
                 h.transactionalId,
-                r.aborted ? (h.result ?? null) : h.reason,
+                r.aborted ? (h.result ?? h.reason) : h.reason,
               ]),
               problemRows: new Set(r.hanging.flatMap((h, i) => (h.result === 'NONE' ? [] : [i]))),
             },

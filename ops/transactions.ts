@@ -68,6 +68,12 @@ export interface HangingTransaction extends MarkerTarget {
   durationMs: number;
   transactionalId: string | null;
   reason: string;
+  /**
+   * false when the coordinator still has the transaction open with this partition: only the
+   * coordinator may end it (it may already have decided to commit: an ABORT written from outside
+   * would split the transaction), so it is listed but never aborted.
+   */
+  abortable: boolean;
 }
 
 export interface FindHangingResult {
@@ -91,32 +97,47 @@ export function hangingReason(
   descriptions: readonly TransactionDescription[],
   maxTimeoutMs: number,
   now: number,
-): { reason: string; transactionalId: string | null } | null {
+): { reason: string; transactionalId: string | null; abortable: boolean } | null {
   const ids = listings.filter((l) => l.producerId === open.producerId).map((l) => l.transactionalId);
   if (ids.length === 0)
-    return { reason: 'no coordinator has a transactional id with this producer id', transactionalId: null };
+    return {
+      reason: 'no coordinator has a transactional id with this producer id',
+      transactionalId: null,
+      abortable: true,
+    };
   const d = descriptions.find(
     (x) => ids.includes(x.transactionalId) && x.errorCode === ErrorCode.NONE && x.producerId === open.producerId,
   );
   if (!d)
-    return { reason: 'the coordinator no longer maps a transactional id to this producer id', transactionalId: ids[0] };
+    return {
+      reason: 'the coordinator no longer maps a transactional id to this producer id',
+      transactionalId: ids[0],
+      abortable: true,
+    };
   const id = d.transactionalId;
   if (!OPEN_STATES.has(d.transactionState))
     return {
       reason: `the coordinator has no open transaction for it (state ${d.transactionState})`,
       transactionalId: id,
+      abortable: true,
     };
   if (d.producerEpoch !== open.producerEpoch)
     return {
       reason: `the coordinator's transaction has epoch ${d.producerEpoch}, the partition's ${open.producerEpoch}`,
       transactionalId: id,
+      abortable: true,
     };
   if (!d.topics.some((t) => t.topic === open.topic && t.partitions.includes(open.partition)))
-    return { reason: "the partition is not in the coordinator's open transaction", transactionalId: id };
+    return {
+      reason: "the partition is not in the coordinator's open transaction",
+      transactionalId: id,
+      abortable: true,
+    };
   if (d.transactionStartTimeMs >= 0 && now - d.transactionStartTimeMs > maxTimeoutMs)
     return {
-      reason: `open ${((now - d.transactionStartTimeMs) / 60_000).toFixed(1)} min, longer than the max transaction timeout`,
+      reason: `open ${((now - d.transactionStartTimeMs) / 60_000).toFixed(1)} min, longer than the max transaction timeout, and its coordinator still has it (state ${d.transactionState}): only the coordinator may end it, not aborted`,
       transactionalId: id,
+      abortable: false,
     };
   return null;
 }
@@ -160,6 +181,7 @@ export async function findHanging(
           durationMs: now - s.lastTimestamp,
           transactionalId: null,
           reason: '',
+          abortable: false,
         });
   }
   const result = { maxTransactionTimeoutMs: o.maxTimeoutMs, partitions: parts.length, unchecked, aborted: false };
@@ -179,8 +201,9 @@ export async function findHanging(
     const why = hangingReason(c, listings, descriptions, o.maxTimeoutMs, now);
     return why ? [{ ...c, ...why }] : [];
   });
-  if (o.abort && o.execute && hanging.length > 0) {
-    await writeAbortMarkers(client, hanging);
+  const abortable = hanging.filter((h) => h.abortable);
+  if (o.abort && o.execute && abortable.length > 0) {
+    await writeAbortMarkers(client, abortable);
     return { ...result, hanging, aborted: true };
   }
   return { ...result, hanging };
@@ -241,6 +264,16 @@ export async function abortTransaction(
   if (!s || s.currentTxnStartOffset < 0)
     throw new RuntimeFailure(
       `producer ${spec.producerId} has no open transaction on ${spec.topic}-${spec.partition}: nothing to abort`,
+    );
+  // A marker with a higher epoch than the partition's fences the live producer there: only the
+  // epochs the partition reports are written.
+  if (spec.producerEpoch !== s.producerEpoch)
+    throw new RuntimeFailure(
+      `producer ${spec.producerId} has epoch ${s.producerEpoch} on ${spec.topic}-${spec.partition}, not ${spec.producerEpoch}: refused`,
+    );
+  if (s.coordinatorEpoch >= 0 && spec.coordinatorEpoch !== s.coordinatorEpoch)
+    throw new RuntimeFailure(
+      `the partition's coordinator epoch for producer ${spec.producerId} is ${s.coordinatorEpoch}, not ${spec.coordinatorEpoch}: refused`,
     );
   const md = await client.metadata({ topics: (t) => t === spec.topic, groups: () => false, includeInternal: true });
   const leader = md.topics[0]?.partitions.find((p) => p.partition === spec.partition)?.leader ?? -1;

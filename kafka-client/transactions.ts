@@ -14,6 +14,7 @@ import {
   errorName,
   describeProducersCodec,
   describeTransactionsCodec,
+  failedTransactionDescription,
   findCoordinatorCodec,
   listTransactionsCodec,
   type ProducerStateEntry,
@@ -162,17 +163,7 @@ export async function describeTransactions(
   const ids = [...new Set(transactionalIds)];
   const out = new Map<string, TransactionDescription>();
   const fail = (id: string, errorCode: number, coordinatorId = -1) =>
-    out.set(id, {
-      transactionalId: id,
-      errorCode,
-      transactionState: '',
-      transactionTimeoutMs: 0,
-      transactionStartTimeMs: -1,
-      producerId: -1,
-      producerEpoch: -1,
-      topics: [],
-      coordinatorId,
-    });
+    out.set(id, { ...failedTransactionDescription(id, errorCode), coordinatorId });
   let pending = ids;
   for (let attempt = 0; attempt < 2 && pending.length > 0; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 200));

@@ -6,6 +6,7 @@
 // coordinator does not know TRANSACTIONAL_ID_NOT_FOUND.
 import {
   describeTransactionsCodec,
+  failedTransactionDescription,
   type DescribeTransactionsRequest,
   type DescribeTransactionsResponse,
   type TransactionStateDescription,
@@ -20,16 +21,7 @@ export const handler: HandlerModule<DescribeTransactionsRequest, DescribeTransac
   handle(req, ctx) {
     const tc = ctx.services.transactions;
     const describe = (id: string): TransactionStateDescription => {
-      const fail = (errorCode: number) => ({
-        errorCode,
-        transactionalId: id,
-        transactionState: '',
-        transactionTimeoutMs: 0,
-        transactionStartTimeMs: -1,
-        producerId: -1,
-        producerEpoch: -1,
-        topics: [],
-      });
+      const fail = (errorCode: number) => failedTransactionDescription(id, errorCode);
       if (!canTransactionalId(ctx, AclOperation.DESCRIBE, id))
         return fail(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
       if (!tc) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);

@@ -27,6 +27,20 @@ export interface TransactionStateDescription {
   producerEpoch: number;
   topics: { topic: string; partitions: number[] }[];
 }
+/** The entry of an id that could not be described: only its error (the schema's defaults elsewhere). */
+export function failedTransactionDescription(transactionalId: string, errorCode: number): TransactionStateDescription {
+  return {
+    errorCode,
+    transactionalId,
+    transactionState: '',
+    transactionTimeoutMs: 0,
+    transactionStartTimeMs: -1,
+    producerId: -1,
+    producerEpoch: -1,
+    topics: [],
+  };
+}
+
 export interface DescribeTransactionsResponse {
   throttleTimeMs: number;
   transactionStates: TransactionStateDescription[];

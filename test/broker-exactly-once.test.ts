@@ -20,13 +20,13 @@
 // exactly-once, but the stuck call then keeps this file's process from exiting.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, type Admin, type Producer } from 'kafkajs';
 import type { LibrdKafkaError, Producer as RdProducer } from '@confluentinc/kafka-javascript';
 import { findCoordinatorCodec } from '../protocol/apis/10-find-coordinator.js';
 import { offsetsPartitionFor } from '../protocol/index.js';
 import { processFixture, waitFor } from './support/processes.js';
 import { RawClient, tempDir } from './broker-support.js';
-import { startClusterProc, type ClusterProc } from './cluster-support.js';
+import { FAILOVER_RETRY, failoverKafka, startClusterProc, type ClusterProc } from './cluster-support.js';
 import {
   KafkajsEosLoop,
   PythonEosLoop,
@@ -72,19 +72,14 @@ before(async () => {
   cluster = await startClusterProc(fx, dir, {
     broker: { transactionAbortTimedOutTransactionCleanupIntervalMs: 1000 },
   });
-  kafka = new Kafka({
-    clientId: 'eos-test',
-    brokers: cluster.bootstrap.split(','),
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 },
-  });
+  kafka = failoverKafka(cluster.bootstrap, 'eos-test');
   admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
     waitForLeaders: true,
     topics: [IN, OUT].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 3 })),
   });
-  feeder = kafka.producer({ retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } });
+  feeder = kafka.producer({ retry: FAILOVER_RETRY });
   await feeder.connect();
   const tags = ['kafkajs', 'rdkafka', 'python'];
   const ids = await sameCoordinatorIds(tags);

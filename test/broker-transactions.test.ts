@@ -8,7 +8,7 @@
 // the new leader of its partition). One cluster for the whole file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, type Admin, type Producer } from 'kafkajs';
 import { findCoordinatorCodec } from '../protocol/apis/10-find-coordinator.js';
 import { produceCodec } from '../protocol/apis/00-produce.js';
 import {
@@ -22,7 +22,7 @@ import { buildRecordBatch } from '../protocol/record-batch/index.js';
 import { listOffsetsCodec } from '../protocol/apis/02-list-offsets.js';
 import { processFixture, runCommand, waitFor } from './support/processes.js';
 import { RawClient, tempDir } from './broker-support.js';
-import { startClusterProc, type ClusterProc } from './cluster-support.js';
+import { failoverKafka, startClusterProc, type ClusterProc } from './cluster-support.js';
 
 const TOPIC = 'txn-out';
 const PARTITIONS = 3;
@@ -40,12 +40,7 @@ before(async () => {
   cluster = await startClusterProc(fx, dir, {
     broker: { transactionAbortTimedOutTransactionCleanupIntervalMs: 200 },
   });
-  kafka = new Kafka({
-    clientId: 'txn-test',
-    brokers: cluster.bootstrap.split(','),
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 },
-  });
+  kafka = failoverKafka(cluster.bootstrap, 'txn-test');
   admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 3 }] });

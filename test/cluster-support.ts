@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { Kafka, logLevel } from 'kafkajs';
 import { drillTimeouts } from '../chaos/embedded/stack.js';
 import { LauncherClient, type ClusterState } from '../chaos/faults/launcher-client.js';
 import type { ProcessFixture, RunningProcess } from './support/processes.js';
@@ -152,4 +153,12 @@ export async function startClusterProc(
   };
   await proc.waitHealthy(90_000);
   return proc;
+}
+
+/** kafkajs retries that outlast a broker's SIGKILL and restart (leaders and coordinators move). */
+export const FAILOVER_RETRY = { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 };
+
+/** A quiet kafkajs client of a cluster (`bootstrap`: comma-separated) that rides out failovers. */
+export function failoverKafka(bootstrap: string, clientId: string): Kafka {
+  return new Kafka({ clientId, brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: FAILOVER_RETRY });
 }

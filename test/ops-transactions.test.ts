@@ -26,7 +26,7 @@ import {
 import { buildRecordBatch } from '../protocol/record-batch/index.js';
 import { processFixture, runCli, waitFor } from './support/processes.js';
 import { RawClient, startBrokerProc, tempDir } from './broker-support.js';
-import { startClusterProc, type ClusterProc } from './cluster-support.js';
+import { failoverKafka, startClusterProc, type ClusterProc } from './cluster-support.js';
 
 const { AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
 const TOPIC = 'txadmin';
@@ -42,12 +42,7 @@ let openTxn: Awaited<ReturnType<Producer['transaction']>> | undefined;
 
 before(async () => {
   cluster = await startClusterProc(fx, dir, { broker: { transactionPartitionVerificationEnable: false } });
-  kafka = new Kafka({
-    clientId: 'txadmin-test',
-    brokers: cluster.bootstrap.split(','),
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 },
-  });
+  kafka = failoverKafka(cluster.bootstrap, 'txadmin-test');
   admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
@@ -324,6 +319,11 @@ test('find-hanging lists a partition-only hanging transaction, not a healthy ope
     ),
     { executed: false, startOffset: hangOffset },
   );
+  // An epoch the partition does not report is refused: a higher one would fence the live producer.
+  const wrongEpoch = abortArgs.map((a, i) => (abortArgs[i - 1] === '--producer-epoch' ? String(Number(a) + 1) : a));
+  const refused = await cli([...wrongEpoch, '--execute']);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /has epoch \d+ on .*: refused/);
 
   const dry = await run(['--abort']);
   assert.equal(dry.code, 3, dry.stderr);

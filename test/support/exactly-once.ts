@@ -17,7 +17,8 @@
 // log for every client here, and the last lines are part of any close or recovery failure.
 import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { FAILOVER_RETRY, failoverKafka } from '../cluster-support.js';
+import { Kafka, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import type {
   KafkaConsumer as RdConsumer,
   LibrdKafkaError,
@@ -64,6 +65,30 @@ export interface EosLoop {
   stats(): EosLoopStats;
 }
 
+/** What every loop shares: its options' names, and the counts an in-process loop keeps. */
+abstract class EosLoopBase implements EosLoop {
+  protected readonly counts: EosLoopStats = { commits: 0, recoveries: [], spans: [] };
+
+  constructor(protected readonly o: EosLoopOptions) {}
+
+  get tag(): string {
+    return this.o.tag;
+  }
+  get groupId(): string {
+    return this.o.groupId;
+  }
+  get transactionalId(): string {
+    return this.o.transactionalId;
+  }
+
+  stats(): EosLoopStats {
+    return { ...this.counts, recoveries: [...this.counts.recoveries], spans: [...this.counts.spans] };
+  }
+
+  abstract start(): Promise<void>;
+  abstract stop(): Promise<void>;
+}
+
 export const transformed = (tag: string, partition: number, offset: number | string, value: string): string =>
   `${tag}|${partition}/${offset}|${value}`;
 
@@ -103,33 +128,15 @@ export async function bounded<T>(p: Promise<T>, ms: number, what: () => string):
  * records whose output was never written. After any failure the producer is replaced: kafkajs
  * keeps a transaction whose EndTxn failed in a state it cannot leave (abort is refused there).
  */
-export class KafkajsEosLoop implements EosLoop {
+export class KafkajsEosLoop extends EosLoopBase {
   private readonly kafka: Kafka;
   private admin!: Admin;
   private producer!: Producer;
   private consumer!: Consumer;
-  private readonly counts: EosLoopStats = { commits: 0, recoveries: [], spans: [] };
 
-  constructor(private readonly o: EosLoopOptions) {
-    this.kafka = new Kafka({
-      clientId: `eos-${o.tag}`,
-      brokers: o.bootstrap.split(','),
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 },
-    });
-  }
-
-  get tag(): string {
-    return this.o.tag;
-  }
-  get groupId(): string {
-    return this.o.groupId;
-  }
-  get transactionalId(): string {
-    return this.o.transactionalId;
-  }
-  stats(): EosLoopStats {
-    return { ...this.counts, recoveries: [...this.counts.recoveries], spans: [...this.counts.spans] };
+  constructor(o: EosLoopOptions) {
+    super(o);
+    this.kafka = failoverKafka(o.bootstrap, `eos-${o.tag}`);
   }
 
   /** A producer whose InitProducerId is done: kafkajs sends it with the first transaction(), so an empty one is begun and ended here (ending it sends nothing). */
@@ -164,7 +171,7 @@ export class KafkajsEosLoop implements EosLoop {
     this.consumer = this.kafka.consumer({
       groupId: this.o.groupId,
       maxWaitTimeInMs: 200,
-      retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 },
+      retry: FAILOVER_RETRY,
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.o.input, fromBeginning: true });
@@ -363,7 +370,7 @@ export { call as rdkafkaCall, closeBounded as rdkafkaClose };
  * commit is retried, an abortable error aborts, a fatal one (fenced) needs a new producer; then the
  * consumer seeks every assigned partition back to its committed offset.
  */
-export class RdkafkaEosLoop implements EosLoop {
+export class RdkafkaEosLoop extends EosLoopBase {
   private producer!: RdProducer;
   /** Producers left with a librdkafka call that never returned: closed at stop (see transaction()). */
   private readonly abandoned: RdProducer[] = [];
@@ -372,23 +379,7 @@ export class RdkafkaEosLoop implements EosLoop {
   private consumer!: RdConsumer;
   private polling: Promise<void> | null = null;
   private stopping = false;
-  private readonly counts: EosLoopStats = { commits: 0, recoveries: [], spans: [] };
   readonly log = new DebugLog();
-
-  constructor(private readonly o: EosLoopOptions) {}
-
-  get tag(): string {
-    return this.o.tag;
-  }
-  get groupId(): string {
-    return this.o.groupId;
-  }
-  get transactionalId(): string {
-    return this.o.transactionalId;
-  }
-  stats(): EosLoopStats {
-    return { ...this.counts, recoveries: [...this.counts.recoveries], spans: [...this.counts.spans] };
-  }
 
   private newProducer(): Promise<RdProducer> {
     return rdkafkaTransactionalProducer(
@@ -753,23 +744,15 @@ say(event='done', commits=commits, recoveries=recoveries, uncommittedAborted=sor
 `;
 
 /** confluent-kafka-python (librdkafka 2.0.2) in a python3 process, started through the file's fixture. */
-export class PythonEosLoop implements EosLoop {
+export class PythonEosLoop extends EosLoopBase {
   private proc: RunningProcess | null = null;
   private done: { commits: number; recoveries: string[]; uncommittedAborted: string[] } | null = null;
 
   constructor(
     private readonly fx: ProcessFixture,
-    private readonly o: EosLoopOptions,
-  ) {}
-
-  get tag(): string {
-    return this.o.tag;
-  }
-  get groupId(): string {
-    return this.o.groupId;
-  }
-  get transactionalId(): string {
-    return this.o.transactionalId;
+    o: EosLoopOptions,
+  ) {
+    super(o);
   }
 
   private events(): { event: string; [k: string]: unknown }[] {
@@ -785,7 +768,7 @@ export class PythonEosLoop implements EosLoop {
       });
   }
 
-  stats(): EosLoopStats {
+  override stats(): EosLoopStats {
     const events = this.events();
     const spans = events
       .filter((e) => e.event === 'committed')

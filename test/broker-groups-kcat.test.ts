@@ -56,7 +56,7 @@ function kcatMember(groupId: string, topic: string, name: string, strategy = 'ra
 
 const records = (p: RunningProcess) =>
   p
-    .output()
+    .stdout()
     .split('\n')
     .filter((l) => l.startsWith('REC '))
     .map((l) => l.slice(4));

@@ -167,7 +167,7 @@ class ShareConsumer {
   }
 
   deliveries(): Delivery[] {
-    return [...this.proc.output().matchAll(/^REC (\d+) (\d+) (\d+) (\w+) (.*)$/gm)].map((m) => ({
+    return [...this.proc.stdout().matchAll(/^REC (\d+) (\d+) (\d+) (\w+) (.*)$/gm)].map((m) => ({
       name: this.name,
       offset: Number(m[2]),
       deliveryCount: Number(m[3]),

@@ -756,7 +756,7 @@ export class PythonEosLoop extends EosLoopBase {
   }
 
   private events(): { event: string; [k: string]: unknown }[] {
-    return (this.proc?.output() ?? '')
+    return (this.proc?.stdout() ?? '')
       .split('\n')
       .filter((l) => l.startsWith('{"event"'))
       .flatMap((l) => {

@@ -27,6 +27,11 @@ export interface RunningProcess {
   readonly pid: number;
   /** Everything the process printed so far (stdout and stderr interleaved). */
   output(): string;
+  /**
+   * Only what it wrote to stdout: parse data lines from here, since a client's stderr chatter
+   * (kcat's "% Reached end of topic") can land in the middle of a stdout line in output().
+   */
+  stdout(): string;
   /** Resolves when the process exits, with its code or signal. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then SIGKILL after `graceMs`. */
@@ -96,13 +101,18 @@ export function processFixture(): ProcessFixture {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOpts });
     if (child.pid === undefined) throw new Error(`could not start ${name}`);
     let out = '';
+    let stdoutOnly = '';
     let onOutput: (() => void) | undefined;
     const collect = (d: Buffer) => {
       out += d.toString();
       if (out.length > 4_000_000) out = out.slice(-2_000_000);
       onOutput?.();
     };
-    child.stdout?.on('data', collect);
+    child.stdout?.on('data', (d: Buffer) => {
+      stdoutOnly += d.toString();
+      if (stdoutOnly.length > 4_000_000) stdoutOnly = stdoutOnly.slice(-2_000_000);
+      collect(d);
+    });
     child.stderr?.on('data', collect);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
@@ -114,6 +124,7 @@ export function processFixture(): ProcessFixture {
       child,
       pid: child.pid,
       output: () => out,
+      stdout: () => stdoutOnly,
       exited,
       kill: (signal = 'SIGKILL') => {
         if (!isExited) process.kill(child.pid!, signal);

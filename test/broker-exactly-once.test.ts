@@ -12,12 +12,10 @@
 // readers of every client see it. A zombie librdkafka 2.15 producer is fenced (kafkajs and
 // librdkafka 2.0.2 zombies are in test/broker-transactions.test.ts). One cluster for the file.
 //
-// Opt-in (KAFKA_SRE_EOS=1), not part of `npm test` yet: in about 1 run of 25 librdkafka 2.15's
-// sendOffsetsToTransaction never returns after a SIGKILL of the broker that was both the
-// transaction and the group coordinator (its own debug log: AddOffsetsToTxn answered NO_ERROR by
-// the new coordinator, then no FindCoordinator for the group and no TxnOffsetCommit; librdkafka
-// issues #5456 and #5511). The loop bounds the call and replaces its producer, so the output stays
-// exactly-once, but the stuck call then keeps this file's process from exiting.
+// librdkafka 2.15's sendOffsetsToTransaction can stay in flight for good after a SIGKILL of the
+// broker that was both the transaction and the group coordinator (librdkafka issues #5456 and
+// #5511; about 1 run in 25 here). Its loop bounds the call and replaces the producer, and runs in a
+// process of its own, so the abandoned producer ends with that process (test/support/exactly-once.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, type Admin, type Producer } from 'kafkajs';
@@ -30,7 +28,7 @@ import { FAILOVER_RETRY, failoverKafka, startClusterProc, type ClusterProc } fro
 import {
   KafkajsEosLoop,
   PythonEosLoop,
-  RdkafkaEosLoop,
+  RdkafkaEosLoopProcess,
   abortedInputs,
   parseTransformed,
   rdkafkaCall,
@@ -40,11 +38,6 @@ import {
   type EosLoop,
   type EosLoopOptions,
 } from './support/exactly-once.js';
-
-const enabled = process.env.KAFKA_SRE_EOS === '1';
-const skip = enabled
-  ? false
-  : 'set KAFKA_SRE_EOS=1 (librdkafka 2.15 can hang in sendOffsetsToTransaction: see the header)';
 
 const IN = 'eos-in';
 const OUT = 'eos-out';
@@ -68,7 +61,6 @@ let killedCoordinator = -1;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
-  if (!enabled) return;
   cluster = await startClusterProc(fx, dir, {
     broker: { transactionAbortTimedOutTransactionCleanupIntervalMs: 1000 },
   });
@@ -94,12 +86,11 @@ before(async () => {
     transformMs: 150,
   });
   python = new PythonEosLoop(fx, opts(2));
-  loops = [new KafkajsEosLoop(opts(0)), new RdkafkaEosLoop(opts(1)), python];
+  loops = [new KafkajsEosLoop(opts(0)), new RdkafkaEosLoopProcess(fx, opts(1)), python];
   await Promise.all(loops.map((l) => l.start()));
 });
 
 after(async () => {
-  if (!enabled) return;
   if (!stopped) await Promise.allSettled(loops.map((l) => l.stop()));
   await feeder?.disconnect().catch(() => undefined);
   await admin?.disconnect().catch(() => undefined);
@@ -282,12 +273,12 @@ async function drill(
   return { node, caughtUpMs, atKill: atKill(killedAt, recoveredBefore) };
 }
 
-test('three consume-transform-produce loops process their input, read_committed', { skip }, async () => {
+test('three consume-transform-produce loops process their input, read_committed', async () => {
   await feed(PHASES[0], 0);
   await waitCaughtUp('every loop to process the first input', 60_000);
 });
 
-test('the broker coordinating the loops’ transactions is SIGKILLed mid-stream (and restarted)', { skip }, async (t) => {
+test('the broker coordinating the loops’ transactions is SIGKILLed mid-stream (and restarted)', async (t) => {
   const r = await drill(1, async () => {
     const coordinators: number[] = [];
     for (const l of loops) coordinators.push(await coordinatorOf(l.transactionalId));
@@ -297,7 +288,7 @@ test('the broker coordinating the loops’ transactions is SIGKILLed mid-stream 
   t.diagnostic(`coordinator ${r.node} killed: ${r.atKill}; loops caught up ${r.caughtUpMs} ms later; ${loopStats()}`);
 });
 
-test('a leader of an output partition is SIGKILLed mid-stream (and restarted)', { skip }, async (t) => {
+test('a leader of an output partition is SIGKILLed mid-stream (and restarted)', async (t) => {
   const r = await drill(2, async () => {
     const coordinator = await coordinatorOf(loops[0].transactionalId);
     const meta = await admin.fetchTopicMetadata({ topics: [OUT] });
@@ -330,74 +321,66 @@ async function kafkajsReadValues(topic: string, readUncommitted: boolean, done: 
   return values;
 }
 
-test(
-  'the committed output holds exactly one transformed record per input record, for every client',
-  { skip },
-  async (t) => {
-    stopped = true;
-    await Promise.all(loops.map((l) => l.stop()));
-    t.diagnostic(`after stop: ${loopStats()}`);
-    // Both topics read to their end (the LSO: every transaction has ended) with read_committed.
-    const inputs = await rdkafkaReadAll(cluster.bootstrap, IN, PARTITIONS, 'read_committed');
-    assert.deepEqual(
-      inputs.filter((r) => r.value.startsWith('abort-')).map((r) => r.value),
-      [],
-      'read_committed input: no record of an aborted transaction',
-    );
-    const inputValues = new Set(inputs.map((r) => r.value));
-    assert.deepEqual(
-      fed.filter((v) => !inputValues.has(v)),
-      [],
-      'every fed input record is in the input topic',
-    );
-    const input = new Map(inputs.map((r) => [`${r.partition}/${r.offset}`, r.value]));
-    const outputs = await rdkafkaReadAll(cluster.bootstrap, OUT, PARTITIONS, 'read_committed');
-    const problems: string[] = [];
-    const unparsed = outputs.filter((r) => !parseTransformed(r.value)).map((r) => r.value);
-    if (unparsed.length)
-      problems.push(`${unparsed.length} output records of no loop (${unparsed.slice(0, 5).join(', ')})`);
-    for (const l of loops) {
-      const seen = new Map<string, number>();
-      const wrong: string[] = [];
-      for (const r of outputs) {
-        const x = parseTransformed(r.value);
-        if (!x || x.tag !== l.tag) continue;
-        seen.set(x.input, (seen.get(x.input) ?? 0) + 1);
-        if (input.get(x.input) !== x.value) wrong.push(`${x.input}=${x.value}`);
-      }
-      const missing = [...input.keys()].filter((k) => !seen.has(k));
-      const duplicated = [...seen].filter(([, n]) => n > 1).map(([k, n]) => `${k} x${n}`);
-      t.diagnostic(`${l.tag}: ${seen.size} of ${input.size} input records transformed`);
-      if (missing.length + duplicated.length + wrong.length > 0)
-        problems.push(
-          `${l.tag}: ${missing.length} gaps (${missing.slice(0, 5).join(' ')}), ${duplicated.length} duplicates ` +
-            `(${duplicated.slice(0, 5).join(' ')}), ${wrong.length} not from a committed input record ` +
-            `(${wrong.slice(0, 5).join(' ')})`,
-        );
+test('the committed output holds exactly one transformed record per input record, for every client', async (t) => {
+  stopped = true;
+  await Promise.all(loops.map((l) => l.stop()));
+  t.diagnostic(`after stop: ${loopStats()}`);
+  // Both topics read to their end (the LSO: every transaction has ended) with read_committed.
+  const inputs = await rdkafkaReadAll(cluster.bootstrap, IN, PARTITIONS, 'read_committed');
+  assert.deepEqual(
+    inputs.filter((r) => r.value.startsWith('abort-')).map((r) => r.value),
+    [],
+    'read_committed input: no record of an aborted transaction',
+  );
+  const inputValues = new Set(inputs.map((r) => r.value));
+  assert.deepEqual(
+    fed.filter((v) => !inputValues.has(v)),
+    [],
+    'every fed input record is in the input topic',
+  );
+  const input = new Map(inputs.map((r) => [`${r.partition}/${r.offset}`, r.value]));
+  const outputs = await rdkafkaReadAll(cluster.bootstrap, OUT, PARTITIONS, 'read_committed');
+  const problems: string[] = [];
+  const unparsed = outputs.filter((r) => !parseTransformed(r.value)).map((r) => r.value);
+  if (unparsed.length)
+    problems.push(`${unparsed.length} output records of no loop (${unparsed.slice(0, 5).join(', ')})`);
+  for (const l of loops) {
+    const seen = new Map<string, number>();
+    const wrong: string[] = [];
+    for (const r of outputs) {
+      const x = parseTransformed(r.value);
+      if (!x || x.tag !== l.tag) continue;
+      seen.set(x.input, (seen.get(x.input) ?? 0) + 1);
+      if (input.get(x.input) !== x.value) wrong.push(`${x.input}=${x.value}`);
     }
-    assert.deepEqual(problems, [], `committed output of ${input.size} input records; ${loopStats()}`);
-  },
-);
+    const missing = [...input.keys()].filter((k) => !seen.has(k));
+    const duplicated = [...seen].filter(([, n]) => n > 1).map(([k, n]) => `${k} x${n}`);
+    t.diagnostic(`${l.tag}: ${seen.size} of ${input.size} input records transformed`);
+    if (missing.length + duplicated.length + wrong.length > 0)
+      problems.push(
+        `${l.tag}: ${missing.length} gaps (${missing.slice(0, 5).join(' ')}), ${duplicated.length} duplicates ` +
+          `(${duplicated.slice(0, 5).join(' ')}), ${wrong.length} not from a committed input record ` +
+          `(${wrong.slice(0, 5).join(' ')})`,
+      );
+  }
+  assert.deepEqual(problems, [], `committed output of ${input.size} input records; ${loopStats()}`);
+});
 
-test(
-  'aborted input transactions: skipped by read_committed, seen by read_uncommitted, with every client',
-  { skip },
-  async () => {
-    // read_committed: every loop's consumer (kafkajs, librdkafka 2.15 and 2.0.2) skipped them, or the
-    // check above would have found a transformed abort-* record not from a committed input record.
-    const aborted = loops.flatMap((l) => abortedInputs(l.tag)).sort();
-    const abortedOf = (values: Iterable<string>) => [...new Set(values)].filter((v) => v.startsWith('abort-')).sort();
-    const [kafkajs, rd] = await Promise.all([
-      kafkajsReadValues(IN, true, (v) => aborted.every((x) => v.has(x))),
-      rdkafkaReadAll(cluster.bootstrap, IN, PARTITIONS, 'read_uncommitted'),
-    ]);
-    assert.deepEqual(abortedOf(kafkajs), aborted, 'kafkajs read_uncommitted reader');
-    assert.deepEqual(abortedOf(rd.map((r) => r.value)), aborted, 'librdkafka 2.15 read_uncommitted reader');
-    assert.deepEqual(python.uncommittedAborted(), aborted, 'librdkafka 2.0.2 (python) read_uncommitted reader');
-  },
-);
+test('aborted input transactions: skipped by read_committed, seen by read_uncommitted, with every client', async () => {
+  // read_committed: every loop's consumer (kafkajs, librdkafka 2.15 and 2.0.2) skipped them, or the
+  // check above would have found a transformed abort-* record not from a committed input record.
+  const aborted = loops.flatMap((l) => abortedInputs(l.tag)).sort();
+  const abortedOf = (values: Iterable<string>) => [...new Set(values)].filter((v) => v.startsWith('abort-')).sort();
+  const [kafkajs, rd] = await Promise.all([
+    kafkajsReadValues(IN, true, (v) => aborted.every((x) => v.has(x))),
+    rdkafkaReadAll(cluster.bootstrap, IN, PARTITIONS, 'read_uncommitted'),
+  ]);
+  assert.deepEqual(abortedOf(kafkajs), aborted, 'kafkajs read_uncommitted reader');
+  assert.deepEqual(abortedOf(rd.map((r) => r.value)), aborted, 'librdkafka 2.15 read_uncommitted reader');
+  assert.deepEqual(python.uncommittedAborted(), aborted, 'librdkafka 2.0.2 (python) read_uncommitted reader');
+});
 
-test('a zombie librdkafka 2.15 producer (same transactional id, older epoch) is fenced', { skip }, async (t) => {
+test('a zombie librdkafka 2.15 producer (same transactional id, older epoch) is fenced', async (t) => {
   const topic = 'eos-zombie';
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: 3 }] });
   const id = 'eos-zombie-rdkafka';

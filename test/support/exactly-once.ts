@@ -17,6 +17,7 @@
 // log for every client here, and the last lines are part of any close or recovery failure.
 import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { FAILOVER_RETRY, failoverKafka } from '../cluster-support.js';
 import { Kafka, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import type {
@@ -65,11 +66,33 @@ export interface EosLoop {
   stats(): EosLoopStats;
 }
 
+/** What a loop reports as it goes: one committed transaction, or one failed step it recovers from. */
+export type EosLoopEvent = { event: 'committed'; start: number; end: number } | { event: 'recovering'; error: string };
+
 /** What every loop shares: its options' names, and the counts an in-process loop keeps. */
 abstract class EosLoopBase implements EosLoop {
   protected readonly counts: EosLoopStats = { commits: 0, recoveries: [], spans: [] };
+  private listener: ((e: EosLoopEvent) => void) | undefined;
 
   constructor(protected readonly o: EosLoopOptions) {}
+
+  /** Each event as it happens (a loop running in a process of its own prints them). */
+  onEvent(listener: (e: EosLoopEvent) => void): void {
+    this.listener = listener;
+  }
+
+  /** A transaction begun at `start` committed now. */
+  protected committed(start: number): void {
+    const end = Date.now();
+    this.counts.commits++;
+    this.counts.spans.push([start, end]);
+    this.listener?.({ event: 'committed', start, end });
+  }
+
+  protected recovering(error: string): void {
+    this.counts.recoveries.push(error);
+    this.listener?.({ event: 'recovering', error });
+  }
 
   get tag(): string {
     return this.o.tag;
@@ -211,11 +234,10 @@ export class KafkajsEosLoop extends EosLoopBase {
       });
       await sleep(this.o.transformMs ?? 0);
       await t.commit();
-      this.counts.commits++;
-      this.counts.spans.push([started, Date.now()]);
+      this.committed(started);
       resolveOffset(last);
     } catch (e) {
-      this.counts.recoveries.push(`${(e as Error).name}: ${(e as Error).message}`);
+      this.recovering(`${(e as Error).name}: ${(e as Error).message}`);
       await this.recover(topic, partition, heartbeat);
     }
   }
@@ -236,7 +258,7 @@ export class KafkajsEosLoop extends EosLoopBase {
         return;
       } catch (e) {
         if (Date.now() > deadline) {
-          this.counts.recoveries.push(`recovery failed: ${(e as Error).message}`);
+          this.recovering(`recovery failed: ${(e as Error).message}`);
           throw e;
         }
         // A long recovery must not cost the group membership.
@@ -381,6 +403,22 @@ export class RdkafkaEosLoop extends EosLoopBase {
   private stopping = false;
   readonly log = new DebugLog();
 
+  /**
+   * `closeAbandoned: false` leaves a producer stuck in a call to the end of the process instead of
+   * closing it at stop (its close waits for that call): for a loop in a process of its own.
+   */
+  constructor(
+    o: EosLoopOptions,
+    private readonly opts: { closeAbandoned?: boolean } = {},
+  ) {
+    super(o);
+  }
+
+  /** Producers replaced while stuck in a librdkafka call (librdkafka issues 5456 and 5511). */
+  get abandonedProducers(): number {
+    return this.abandoned.length;
+  }
+
   private newProducer(): Promise<RdProducer> {
     return rdkafkaTransactionalProducer(
       this.o.bootstrap,
@@ -450,15 +488,14 @@ export class RdkafkaEosLoop extends EosLoopBase {
       const started = Date.now();
       try {
         await this.transaction(msgs);
-        this.counts.commits++;
-        this.counts.spans.push([started, Date.now()]);
+        this.committed(started);
       } catch (e) {
-        this.counts.recoveries.push(describe(e));
+        this.recovering(describe(e));
         try {
           await this.recover(e as LibrdKafkaError);
         } catch (r) {
           // The next transaction fails again and comes back here: the loop keeps trying.
-          this.counts.recoveries.push(`recovery failed: ${describe(r)}`);
+          this.recovering(`recovery failed: ${describe(r)}`);
           await sleep(500);
         }
       }
@@ -503,7 +540,7 @@ export class RdkafkaEosLoop extends EosLoopBase {
       } catch (e) {
         // A retriable commit (e.g. timed out while the coordinator moves) may be called again.
         if (!(e as LibrdKafkaError).isRetriable || Date.now() > deadline) throw e;
-        this.counts.recoveries.push(`commit retried: ${describe(e)}`);
+        this.recovering(`commit retried: ${describe(e)}`);
       }
     }
   }
@@ -514,7 +551,7 @@ export class RdkafkaEosLoop extends EosLoopBase {
       try {
         await call((cb) => this.producer.abortTransaction(30_000, cb));
       } catch (e) {
-        this.counts.recoveries.push(`abort failed: ${describe(e)}`);
+        this.recovering(`abort failed: ${describe(e)}`);
         replace = true;
       }
     }
@@ -524,7 +561,7 @@ export class RdkafkaEosLoop extends EosLoopBase {
       if (this.stuck) this.abandoned.push(this.producer);
       else
         await closeBounded(this.producer, `${this.o.tag} producer`, this.log).catch((e: Error) =>
-          this.counts.recoveries.push(e.message),
+          this.recovering(e.message),
         );
       this.stuck = false;
       this.producer = await this.newProducer();
@@ -563,10 +600,11 @@ export class RdkafkaEosLoop extends EosLoopBase {
     // Closed even when the loop is stuck in a librdkafka call: an open client keeps the test process alive.
     await closeBounded(this.consumer, `${this.o.tag} consumer`, this.log);
     await closeBounded(this.producer, `${this.o.tag} producer`, this.log);
-    for (const p of this.abandoned)
-      await closeBounded(p, `${this.o.tag} abandoned producer`, this.log).catch((e: Error) =>
-        this.counts.recoveries.push(e.message),
-      );
+    if (this.opts.closeAbandoned !== false)
+      for (const p of this.abandoned)
+        await closeBounded(p, `${this.o.tag} abandoned producer`, this.log).catch((e: Error) =>
+          this.recovering(e.message),
+        );
     if (stopped) throw new Error(`${stopped.message} (stats: ${JSON.stringify(this.stats())})${this.log.tail()}`);
   }
 }
@@ -743,17 +781,35 @@ ru.close()
 say(event='done', commits=commits, recoveries=recoveries, uncommittedAborted=sorted(aborted))
 `;
 
-/** confluent-kafka-python (librdkafka 2.0.2) in a python3 process, started through the file's fixture. */
-export class PythonEosLoop extends EosLoopBase {
-  private proc: RunningProcess | null = null;
-  private done: { commits: number; recoveries: string[]; uncommittedAborted: string[] } | null = null;
+/** The last line a loop process prints after SIGTERM (the Python loop adds its read_uncommitted values). */
+interface DoneEvent {
+  event: 'done';
+  commits: number;
+  recoveries: string[];
+  /** Set when the loop did not stop cleanly (a stuck close, a loop that did not end). */
+  error?: string;
+  uncommittedAborted?: string[];
+}
+
+/**
+ * A loop in a process of its own, started through the file's fixture: it prints one JSON line per
+ * event on stdout ({"event": "assigned"} once its consumer has partitions, then "committed" and
+ * "recovering", "done" after SIGTERM). A client call that never returns then holds only that
+ * process, which is SIGKILLed by PID if it has not exited soon after its final line.
+ */
+abstract class ProcessEosLoop extends EosLoopBase {
+  protected proc: RunningProcess | null = null;
+  protected done: DoneEvent | null = null;
 
   constructor(
-    private readonly fx: ProcessFixture,
+    protected readonly fx: ProcessFixture,
     o: EosLoopOptions,
   ) {
     super(o);
   }
+
+  /** The program and its arguments. */
+  protected abstract command(): [string, string[]];
 
   private events(): { event: string; [k: string]: unknown }[] {
     return (this.proc?.stdout() ?? '')
@@ -763,7 +819,7 @@ export class PythonEosLoop extends EosLoopBase {
         try {
           return [JSON.parse(l) as { event: string }];
         } catch {
-          return []; // a line cut by the client's log output on the same pipe
+          return []; // a line not yet complete
         }
       });
   }
@@ -777,14 +833,42 @@ export class PythonEosLoop extends EosLoopBase {
     return { commits: spans.length, recoveries: this.done?.recoveries ?? recoveries, spans };
   }
 
-  /** The abort-* values the script's read_uncommitted reader saw (after stop()). */
-  uncommittedAborted(): string[] {
-    return this.done?.uncommittedAborted ?? [];
+  async start(): Promise<void> {
+    const [program, args] = this.command();
+    this.proc = await this.fx.start(program, args, {
+      name: `${this.o.tag} loop`,
+      readyWhen: /"event": ?"assigned"/,
+      readyTimeoutMs: 90_000,
+    });
   }
 
-  async start(): Promise<void> {
+  async stop(): Promise<void> {
+    const proc = this.proc;
+    if (!proc) return;
+    // SIGTERM ends the loop after its current transaction (which has bounds of its own). Once the
+    // final line is out the process gets 5 s to exit; without a final line, 240 s (the loop's own bounds add up to 210 s). Then SIGKILL.
+    proc.kill('SIGTERM');
+    let exited = false;
+    void proc.exited.then(() => (exited = true));
+    const deadline = Date.now() + 240_000;
+    let doneAt = 0;
+    while (!exited && Date.now() < deadline && !(doneAt && Date.now() - doneAt > 5000)) {
+      if (!doneAt && this.events().some((e) => e.event === 'done')) doneAt = Date.now();
+      await sleep(100);
+    }
+    await proc.stop(1);
+    const done = this.events().find((e) => e.event === 'done') as DoneEvent | undefined;
+    if (!done) throw new Error(`${this.o.tag}: no final line; output tail:\n${proc.output().slice(-4000)}`);
+    this.done = done;
+    if (done.error) throw new Error(`${this.o.tag}: ${done.error}`);
+  }
+}
+
+/** confluent-kafka-python (librdkafka 2.0.2) in a python3 process. */
+export class PythonEosLoop extends ProcessEosLoop {
+  protected command(): [string, string[]] {
     const o = this.o;
-    this.proc = await this.fx.start(
+    return [
       '/usr/bin/python3',
       [
         '-u',
@@ -799,18 +883,23 @@ export class PythonEosLoop extends EosLoopBase {
         String(o.transactionTimeoutMs ?? 10_000),
         String(o.transformMs ?? 0),
       ],
-      { name: `${o.tag} loop`, readyWhen: /"event": "assigned"/, readyTimeoutMs: 90_000 },
-    );
+    ];
   }
 
-  async stop(): Promise<void> {
-    const proc = this.proc;
-    if (!proc) return;
-    // SIGTERM ends the loop after its current transaction; SIGKILL only if it has not exited in 90 s.
-    await proc.stop(90_000);
-    const done = this.events().find((e) => e.event === 'done') as
-      { commits: number; recoveries: string[]; uncommittedAborted: string[] } | undefined;
-    if (!done) throw new Error(`${this.o.tag}: no final line; output tail:\n${proc.output().slice(-4000)}`);
-    this.done = done;
+  /** The abort-* values the script's read_uncommitted reader saw (after stop()). */
+  uncommittedAborted(): string[] {
+    return this.done?.uncommittedAborted ?? [];
+  }
+}
+
+/**
+ * RdkafkaEosLoop (librdkafka 2.15) in a Node process of its own (rdkafka-eos-process.ts, run
+ * through tsx like the tests): a producer it had to abandon in a call that never returns (see
+ * RdkafkaEosLoop.transaction) ends with that process instead of keeping the test file's alive.
+ */
+export class RdkafkaEosLoopProcess extends ProcessEosLoop {
+  protected command(): [string, string[]] {
+    const script = fileURLToPath(new URL('./rdkafka-eos-process.ts', import.meta.url));
+    return [process.execPath, ['--import', 'tsx', script, JSON.stringify(this.o)]];
   }
 }

@@ -227,7 +227,7 @@ test('SIGKILLing the partition leader mid-stream loses no acknowledged record; t
   const summaries: { sent: number; unflushed: number; failed: number; errors: string[] }[] = [];
   for (const s of streams) {
     await s.proc!.exited;
-    const last = s.proc!.output().trim().split('\n').pop() ?? '';
+    const last = s.proc!.stdout().trim().split('\n').pop() ?? '';
     summaries.push(JSON.parse(last) as (typeof summaries)[number]);
   }
 
@@ -240,7 +240,7 @@ test('SIGKILLing the partition leader mid-stream loses no acknowledged record; t
     const r = await fx.start(PYTHON, ['-c', CONSUMER, cluster.bootstrap, s.topic], { name: `consumer ${s.topic}` });
     const { code } = await r.exited;
     assert.equal(code, 0, r.output().slice(-2000));
-    const log = JSON.parse(r.output().trim().split('\n').pop()!) as Record<string, [number, string][]>;
+    const log = JSON.parse(r.stdout().trim().split('\n').pop()!) as Record<string, [number, string][]>;
 
     // Every acknowledged record is where its ack said it is.
     const byOffset = new Map<string, string>();

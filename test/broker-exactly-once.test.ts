@@ -87,7 +87,10 @@ before(async () => {
   });
   python = new PythonEosLoop(fx, opts(2));
   loops = [new KafkajsEosLoop(opts(0)), new RdkafkaEosLoopProcess(fx, opts(1)), python];
-  await Promise.all(loops.map((l) => l.start()));
+  // One after another: each loop's start writes and aborts its transaction on the input, and kafkajs
+  // 2.2.4's read_committed filter shows aborted records when aborted transactions of two producers
+  // overlap in a partition (measured here: the kafkajs loop transformed another loop's abort-* records).
+  for (const l of loops) await l.start();
 });
 
 after(async () => {

@@ -37,6 +37,7 @@ import {
   describeTransactions,
   listTransactions,
   type ListTransactionsFilter,
+  type ProducersPartition,
   type PartitionProducers,
   type TransactionDescription,
   type TransactionListing,
@@ -791,23 +792,37 @@ export class ClusterClient {
 
   /**
    * DescribeProducers (KIP-664) at each partition's leader: per partition its producers, with the
-   * first offset of each open transaction. See transactions.ts for retries and `errors`.
+   * first offset of each open transaction. A partition given with its `leader` (>= 0) is asked there
+   * without a Metadata request. See transactions.ts for retries and `errors`.
    */
-  describeProducers(
-    partitions: readonly { topic: string; partition: number }[],
-    errors?: RequestErrors,
-  ): Promise<PartitionProducers[]> {
+  describeProducers(partitions: readonly ProducersPartition[], errors?: RequestErrors): Promise<PartitionProducers[]> {
     return describeProducers(this, partitions, errors);
   }
 
-  /** ListTransactions (KIP-664) on every broker: every transactional id, its producer id and state. */
-  listTransactions(filter?: ListTransactionsFilter, errors?: RequestErrors): Promise<TransactionListing[]> {
-    return listTransactions(this, filter, errors);
+  /**
+   * ListTransactions (KIP-664) on every broker: every transactional id, its producer id and state,
+   * and the broker that listed it (its coordinator). `brokers`: every broker's id when the caller
+   * knows them (no Metadata request).
+   */
+  listTransactions(
+    filter?: ListTransactionsFilter,
+    errors?: RequestErrors,
+    brokers?: readonly number[],
+  ): Promise<TransactionListing[]> {
+    return listTransactions(this, filter, errors, brokers);
   }
 
-  /** DescribeTransactions (KIP-664) at each id's coordinator, in the order asked. */
-  describeTransactions(transactionalIds: readonly string[], errors?: RequestErrors): Promise<TransactionDescription[]> {
-    return describeTransactions(this, transactionalIds, errors);
+  /**
+   * DescribeTransactions (KIP-664) at each id's coordinator, in the order asked. `coordinators`: an
+   * id's coordinator when the caller knows it (a listing's `coordinatorId`), asked without
+   * FindCoordinator; a wrong one costs the lookup it saved.
+   */
+  describeTransactions(
+    transactionalIds: readonly string[],
+    errors?: RequestErrors,
+    coordinators?: ReadonlyMap<string, number>,
+  ): Promise<TransactionDescription[]> {
+    return describeTransactions(this, transactionalIds, errors, coordinators);
   }
 
   /** API versions one broker supports (from its ApiVersions handshake), keyed by API key. */

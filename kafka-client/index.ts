@@ -54,6 +54,7 @@ export type {
   ListTransactionsFilter,
   PartitionProducers,
   ProducerInfo,
+  ProducersPartition,
   TransactionDescription,
   TransactionListing,
 } from './transactions.js';

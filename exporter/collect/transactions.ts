@@ -18,7 +18,11 @@
 // Complete*, the partition not yet).
 //
 // transactionView, AbortTransitions and addTransactionSeries are pure; TransactionReader asks the
-// cluster (kafka-client's describeProducers, listTransactions, describeTransactions).
+// cluster (kafka-client's describeProducers, listTransactions, describeTransactions) with what the
+// cycle already knows, so a read sends only the transaction APIs themselves: the cycle's brokers
+// (no Metadata for ListTransactions), each listed id's coordinator, the broker that listed it (no
+// FindCoordinator per open id), and each partition's leader (no Metadata for DescribeProducers).
+// A stale one (a coordinator or leader that moved since) costs the lookup it saved, no more.
 import type { Counter } from 'prom-client';
 import type { Logger } from '../../common/index.js';
 import {
@@ -27,6 +31,7 @@ import {
   type ClusterState,
   type PartitionRef,
   type RequestErrors,
+  type TransactionListing,
 } from '../../kafka-client/index.js';
 import { Tier, type SnapshotBuilder } from '../snapshot/snapshot.js';
 
@@ -321,18 +326,23 @@ export class TransactionReader {
 
   private async read(state: ClusterState, errors: RequestErrors, nowMs: number): Promise<TransactionsRead | undefined> {
     const failedBefore = errors.byApi.get('ListTransactions') ?? 0;
-    let listed: ListedTransaction[];
+    let listed: TransactionListing[];
     try {
-      listed = await this.client.listTransactions(undefined, errors);
+      const brokers = state.brokers.map((b) => b.id);
+      listed = await this.client.listTransactions(undefined, errors, brokers);
     } catch (e) {
       errors.add('ListTransactions', e);
       return undefined;
     }
     const listComplete = (errors.byApi.get('ListTransactions') ?? 0) === failedBefore;
     if (!listComplete && listed.length === 0 && this.noBrokerHasListTransactions(errors)) return undefined;
-    const open = listed.filter((l) => OPEN_STATES.has(l.transactionState)).map((l) => l.transactionalId);
-    const described = open.length > 0 ? await this.client.describeTransactions(open, errors) : [];
-    // Only a partition whose LSO is below its high watermark can hold an open transaction.
+    const open = listed.filter((l) => OPEN_STATES.has(l.transactionState));
+    // The broker that listed an id coordinates it: asked directly, no FindCoordinator per id.
+    const coordinators = new Map(open.map((l) => [l.transactionalId, l.coordinatorId]));
+    const described =
+      open.length > 0 ? await this.client.describeTransactions([...coordinators.keys()], errors, coordinators) : [];
+    // Only a partition whose LSO is below its high watermark can hold an open transaction. Each is
+    // asked at the leader this cycle's Metadata named (no Metadata request of its own).
     const held: PartitionRef[] = [];
     for (const t of state.topics)
       for (const p of t.partitions)

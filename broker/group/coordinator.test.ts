@@ -18,8 +18,21 @@ class MemoryStore implements GroupStore {
     if (this.fail) throw new Error('disk full');
     for (const rec of records) this.records.push({ partition, rec });
   }
-  async appendTransactional(partition: number, records: StoredRecord[]): Promise<void> {
+  /** Replication the test releases: `replicated()` resolves the TxnOffsetCommits waiting for it. */
+  holdReplication = false;
+  private readonly waiting: (() => void)[] = [];
+  async appendTransactional(
+    partition: number,
+    records: StoredRecord[],
+    _producer: unknown,
+    onAppended?: () => void,
+  ): Promise<void> {
     await this.append(partition, records);
+    onAppended?.();
+    if (this.holdReplication) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  replicated(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 }
 
@@ -489,6 +502,41 @@ describe('transactional offsets', () => {
         [-1, ErrorCode.NONE],
       ],
       'the aborted offset is dropped',
+    );
+  });
+
+  test('a TxnOffsetCommit is answered once replicated; a marker arriving meanwhile finds its staged offsets', async () => {
+    const { gc, store } = setup();
+    store.holdReplication = true;
+    let answered = false;
+    const reply = gc
+      .commitTxnOffsets({
+        transactionalId: 'tx',
+        groupId: 'g',
+        producerId: 7,
+        producerEpoch: 0,
+        topics: [
+          {
+            name: 't',
+            partitions: [{ partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, committedMetadata: null }],
+          },
+        ],
+      })
+      .then((r) => ((answered = true), r));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(answered, false, 'not answered before the in-sync replicas have the batch');
+    assert.equal(store.records.length, 1, 'the batch is in the log');
+    // A timeout abort's marker while the batch replicates: the staged offset is dropped, not left behind.
+    gc.completeTransaction(gc.partitionFor('g'), 7, false);
+    store.replicated();
+    assert.equal((await reply)[0].partitions[0].errorCode, ErrorCode.NONE);
+    assert.equal(gc.committed('g', 't', 0), undefined);
+    assert.deepEqual(
+      gc
+        .fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [0] }], requireStable: true })
+        .topics[0].partitions.map((p) => [p.committedOffset, p.errorCode]),
+      [[-1, ErrorCode.NONE]],
+      'nothing pending: require_stable readers are not held back',
     );
   });
 });

@@ -49,11 +49,15 @@ export interface StoredRecord {
 export interface GroupStore {
   /** Resolves once the records are appended to the partition's log. */
   append(partition: number, records: StoredRecord[]): Promise<void>;
-  /** Appends records as one transactional batch of a producer (TxnOffsetCommit). */
+  /**
+   * Appends records as one transactional batch of a producer (TxnOffsetCommit): `onAppended` runs
+   * once the batch is in the log, and the promise resolves once the in-sync replicas have it.
+   */
   appendTransactional?(
     partition: number,
     records: StoredRecord[],
     producer: { producerId: number; producerEpoch: number },
+    onAppended?: () => void,
   ): Promise<void>;
 }
 
@@ -705,14 +709,20 @@ export class GroupCoordinator {
     const unavailable = this.unavailable(req.groupId);
     if (unavailable) return all(unavailable);
     const { topics, records, accepted } = this.offsetCommitRecords(req.groupId, req.topics);
+    // Staged as soon as the batch is in the log (never for a batch the log refused: a zombie's would
+    // replace the live producer's staged offsets), so a marker that arrives while the batch is
+    // being replicated finds them.
+    const stage = () => this.stagePendingOffsets(req.producerId, req.groupId, accepted);
     if (records.length > 0) {
       let errorCode: number = ErrorCode.NONE;
       try {
         if (!this.store?.appendTransactional) throw new Error('no transactional store');
-        await this.store.appendTransactional(this.partitionFor(req.groupId), records, {
-          producerId: req.producerId,
-          producerEpoch: req.producerEpoch,
-        });
+        await this.store.appendTransactional(
+          this.partitionFor(req.groupId),
+          records,
+          { producerId: req.producerId, producerEpoch: req.producerEpoch },
+          stage,
+        );
       } catch (e) {
         // An older epoch than the partition knows is a zombie's commit; anything else is retriable.
         errorCode = /epoch/i.test((e as Error).message)
@@ -724,8 +734,7 @@ export class GroupCoordinator {
           for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = errorCode;
         return topics;
       }
-    }
-    this.stagePendingOffsets(req.producerId, req.groupId, accepted);
+    } else stage();
     return topics;
   }
 

@@ -8,6 +8,8 @@ import type { ReplicaManager } from '../replica/replica-manager.js';
 import type { GroupStore, StoredRecord } from './coordinator.js';
 
 const READ_CHUNK_BYTES = 1 << 20;
+/** offsets.commit.timeout.ms (Kafka's default): how long a transactional offset commit waits for the ISR. */
+const OFFSET_COMMIT_TIMEOUT_MS = 5000;
 
 /**
  * Appends a group's records to its offsets partition (nothing to do without a store or records).
@@ -38,28 +40,44 @@ export class OffsetsTopicStore implements GroupStore {
     this.appendBatch(partition, buildRecordBatch(records.map((r) => ({ key: r.key, value: r.value }))));
   }
 
-  /** One transactional batch of the producer (no sequence: the coordinator, not the client, writes it). */
+  /**
+   * One transactional batch of the producer (no sequence: the coordinator, not the client, writes
+   * it). `onAppended` runs once the batch is in this leader's log; the promise resolves once the
+   * in-sync replicas have it too (Kafka's coordinator writes offsets with acks=all): a TxnOffsetCommit
+   * answered before that would be lost with this leader's SIGKILL, and its transaction would commit
+   * without its offsets, so the group would consume those records again (a duplicate of exactly-once).
+   */
   async appendTransactional(
     partition: number,
     records: StoredRecord[],
     producer: { producerId: number; producerEpoch: number },
+    onAppended?: () => void,
   ): Promise<void> {
-    this.appendBatch(
+    const requiredOffset = this.appendBatch(
       partition,
       buildRecordBatch(
         records.map((r) => ({ key: r.key, value: r.value })),
         { producerId: producer.producerId, producerEpoch: producer.producerEpoch, transactional: true },
       ),
     );
+    onAppended?.();
+    const target = { topic: this.topic, partition, requiredOffset };
+    const late = await this.replicas.awaitHighWatermark([target], OFFSET_COMMIT_TIMEOUT_MS);
+    if (late && late.size > 0)
+      throw new Error(`${this.topic}-${partition}: not replicated within ${OFFSET_COMMIT_TIMEOUT_MS} ms`);
+    if (!this.replicas.leads(this.topic, partition))
+      throw new Error(`${this.topic}-${partition}: no longer led here before the commit was replicated`);
   }
 
-  private appendBatch(partition: number, batch: Buffer): void {
+  /** Appends to this leader's log; returns the offset the high watermark must pass for the batch. */
+  private appendBatch(partition: number, batch: Buffer): number {
     const out = this.replicas.appendRecords(this.topic, partition, batch, -1);
     if (out.errorCode !== 0) {
       throw new Error(
         `append to ${this.topic}-${partition} failed: ${errorName(out.errorCode)}${out.message ? ` (${out.message})` : ''}`,
       );
     }
+    return out.requiredOffset;
   }
 
   /**

@@ -436,6 +436,11 @@ export class ReplicaManager {
     }
   }
 
+  /** Whether this node leads the partition now. */
+  leads(topic: string, partition: number): boolean {
+    return this.replicas.get(key(topic, partition))?.state.leader === this.config.nodeId;
+  }
+
   /** Resolves once the HW of every given partition passes its required offset, or after timeoutMs. */
   awaitHighWatermark(
     targets: { topic: string; partition: number; requiredOffset: number }[],

@@ -6,13 +6,21 @@ import assert from 'node:assert/strict';
 import { createLogger } from '../../common/index.js';
 import { ErrorCode } from '../../protocol/index.js';
 import { TransactionCoordinator, type MarkerRequest, type TxnCoordinatorPorts } from './coordinator.js';
-import { TxnState, decodeTxnValue } from './state-records.js';
+import { TxnState, decodeTxnValue, type TxnRecordValue } from './state-records.js';
 
 const PARTITIONS = 3;
 const v1 = { producerFenced: false };
 const v2 = { producerFenced: true };
 
-function harness(opts: { markersFail?: boolean; markersWait?: Promise<void>; completionWaitMs?: number } = {}) {
+function harness(
+  opts: {
+    markersFail?: boolean;
+    markersWait?: Promise<void>;
+    completionWaitMs?: number;
+    /** A state write this returns true for fails (as one not replicated in time) and is not logged. */
+    failWrite?: (value: TxnRecordValue) => boolean;
+  } = {},
+) {
   let clock = 1_000_000;
   let nextPid = 100;
   const log = new Map<number, { key: Buffer; value: Buffer }[]>();
@@ -22,6 +30,7 @@ function harness(opts: { markersFail?: boolean; markersWait?: Promise<void>; com
     now: () => clock,
     allocateProducerId: () => nextPid++,
     persist: async (partition, key, value) => {
+      if (opts.failWrite?.(decodeTxnValue(value))) throw new Error('not replicated in time');
       const l = log.get(partition) ?? [];
       l.push({ key, value });
       log.set(partition, l);
@@ -199,4 +208,55 @@ test('KIP-890 verification: only partitions of the ongoing transaction pass, and
   assert.deepEqual(codes('other', producerId, producerEpoch, [0]), [ErrorCode.INVALID_PRODUCER_ID_MAPPING]);
   assert.equal(await h.tc.endTxn('tx', producerId, producerEpoch, false, v1), ErrorCode.NONE);
   assert.deepEqual(codes('tx', producerId, producerEpoch, [0]), [ErrorCode.INVALID_TXN_STATE], 'the transaction ended');
+});
+
+test('a failed CompleteCommit write is retried while the coordinator epoch is the same', async () => {
+  let failures = 1;
+  const h = harness({ failWrite: (v) => v.state === TxnState.CompleteCommit && failures-- > 0 });
+  const { producerId, producerEpoch } = await h.tc.initProducerId('tx', 10_000);
+  await h.tc.addPartitions('tx', producerId, producerEpoch, [{ name: 't', partitions: [0] }], v1);
+  assert.equal(await h.tc.endTxn('tx', producerId, producerEpoch, true, v1), ErrorCode.NONE);
+  assert.equal(failures, -1, 'the first write failed, the retry went through');
+  assert.deepEqual(h.states('tx').slice(-2), [TxnState.PrepareCommit, TxnState.CompleteCommit]);
+});
+
+test('a CompleteCommit retry of an older coordinator epoch is dropped, not written on top of the new state', async () => {
+  // The first CompleteCommit write fails; during the retry's backoff the state partition moves
+  // away and back (a new load, coordinator epoch 2), the new load completes the transaction and
+  // the producer opens its next one. The old round must not write its CompleteCommit after that:
+  // a reload would then see a completed transaction and forget the open one (no marker would
+  // ever close it on its partitions).
+  let failures = 1;
+  const h = harness({ failWrite: (v) => v.state === TxnState.CompleteCommit && failures-- > 0 });
+  const { producerId, producerEpoch } = await h.tc.initProducerId('tx', 10_000);
+  await h.tc.addPartitions('tx', producerId, producerEpoch, [{ name: 't', partitions: [0] }], v1);
+  const ending = h.tc.endTxn('tx', producerId, producerEpoch, true, v1);
+  const until = async (what: string, ok: () => boolean) => {
+    for (const t0 = Date.now(); !ok(); await new Promise((r) => setTimeout(r, 1)))
+      assert.ok(Date.now() - t0 < 5000, `timed out waiting for ${what}`);
+  };
+  await until('the CompleteCommit retry', () => h.tc.markerQueues.logAppendRetry === 1);
+  const p = h.tc.partitionFor('tx');
+  h.tc.unload(p);
+  h.tc.load(p, 2, [...h.log.get(p)!]);
+  await until('the new load to complete the transaction', () => h.tc.stateOf('tx') === TxnState.CompleteCommit);
+  assert.deepEqual(
+    h.markers.map((m) => m.coordinatorEpoch),
+    [1, 2],
+    'the markers were written by both loads',
+  );
+  const next = await h.tc.addPartitions('tx', producerId, producerEpoch, [{ name: 't', partitions: [1] }], v1);
+  assert.equal(next[0].results[0].errorCode, ErrorCode.NONE);
+  await until('the old round to end', () => h.tc.markerQueues.logAppendRetry === 0);
+  assert.equal(await ending, ErrorCode.NOT_COORDINATOR, 'the old round gave up the transaction');
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(
+    h.states('tx').slice(-3),
+    [TxnState.PrepareCommit, TxnState.CompleteCommit, TxnState.Ongoing],
+    'one CompleteCommit (of the new load); the open transaction is the newest record',
+  );
+  const reloaded = harness();
+  reloaded.tc.load(p, 3, h.log.get(p)!);
+  assert.equal(reloaded.tc.stateOf('tx'), TxnState.Ongoing);
+  assert.deepEqual(reloaded.tc.describe('tx')?.partitions.get('t'), [1]);
 });

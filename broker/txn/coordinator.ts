@@ -209,9 +209,14 @@ export class TransactionCoordinator {
 
   // ------------------------------------------------------------------ state changes
 
-  /** Writes `next` for `m` to the state log, then applies it. Returns an error code. */
-  private async transition(m: TxnMetadata, next: TxnRecordValue): Promise<number> {
+  /**
+   * Writes `next` for `m` to the state log, then applies it. Returns an error code. `mayWrite`,
+   * checked right before the write (in the same tick as the append), keeps a write that must not
+   * happen any more out of the log: NOT_COORDINATOR without writing.
+   */
+  private async transition(m: TxnMetadata, next: TxnRecordValue, mayWrite?: () => boolean): Promise<number> {
     const partition = this.partitionFor(m.transactionalId);
+    if (mayWrite && !mayWrite()) return ErrorCode.NOT_COORDINATOR;
     m.pending = true;
     try {
       await this.ports.persist(partition, encodeTxnKey(m.transactionalId), encodeTxnValue(next));
@@ -248,8 +253,15 @@ export class TransactionCoordinator {
     if (m.completing) return m.completing;
     const commit = m.state === TxnState.PrepareCommit;
     const partition = this.partitionFor(m.transactionalId);
+    // The coordinator epoch when the markers are started (Kafka's rule): the markers and every
+    // CompleteX write belong to this load of the state partition. Once it is unloaded, or loaded
+    // again (moved away and back: a higher epoch, new metadata), the coordinator of that load
+    // completes the transaction from its own state, and a write of this round on top of it could
+    // overwrite what it wrote since (a later transaction of the same id), so this round stops.
+    const coordinatorEpoch = this.owned.get(partition) ?? -1;
+    const stillCoordinator = () =>
+      coordinatorEpoch >= 0 && this.owned.get(partition) === coordinatorEpoch && this.txns.get(m.transactionalId) === m;
     const run = async (): Promise<number> => {
-      const coordinatorEpoch = this.owned.get(partition) ?? -1;
       try {
         await this.ports.writeMarkers(
           {
@@ -259,7 +271,7 @@ export class TransactionCoordinator {
             coordinatorEpoch,
             partitions: m.partitions,
           },
-          () => this.owned.has(partition) && this.txns.get(m.transactionalId) === m,
+          stillCoordinator,
         );
       } catch (e) {
         this.ports.logger.debug(
@@ -269,12 +281,14 @@ export class TransactionCoordinator {
         return ErrorCode.NOT_COORDINATOR;
       }
       // The markers are written: CompleteX is written again while a write fails (not replicated
-      // in time) and this broker still coordinates the id, as Kafka's log-append retry queue does.
+      // in time) and this broker still coordinates the id in the same coordinator epoch, as
+      // Kafka's log-append retry queue does; each try checks that before it writes.
       let delayMs = 50;
       for (;;) {
         const code = await this.transition(
           m,
           this.valueOf(m, { state: commit ? TxnState.CompleteCommit : TxnState.CompleteAbort, partitions: new Map() }),
+          stillCoordinator,
         );
         if (code === ErrorCode.NONE) {
           if (commit) this.commitsTotal++;

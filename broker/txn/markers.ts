@@ -39,7 +39,8 @@ export async function writeMarkersLocally(
         });
         const out = services.replicas.appendRecords(t.name, p, batch, -1);
         // The producer's transaction on the partition has ended: its next one is verified again.
-        if (out.errorCode === ErrorCode.NONE) verifierOf(services)?.markerWritten(t.name, p, m.producerId);
+        if (out.errorCode === ErrorCode.NONE)
+          verifierOf(services)?.markerWritten(t.name, p, m.producerId, m.producerEpoch);
         const res = { partitionIndex: p, errorCode: out.errorCode };
         if (out.errorCode === ErrorCode.NONE)
           waits.push({ topic: t.name, partition: p, requiredOffset: out.requiredOffset, res });

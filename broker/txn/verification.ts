@@ -12,18 +12,29 @@
 // straight to the log. A verification is a guard taken before asking: a marker written for the
 // producer on the partition while the question is in flight drops it, and the append is then
 // refused (the transaction it was verified for has ended), as Kafka's verification guard does.
+//
+// Guards are kept per (producer id, epoch): a zombie (an older epoch of the same producer id)
+// verifying at the same time as the live producer has a guard of its own, which can neither
+// replace nor stand for the live one's. A partition's guards are dropped when this broker stops
+// leading it (a follower now, a new leader epoch, the topic deleted): they belong to the leader
+// epoch they were taken in, and a recreated topic starts at leader epoch 0 again.
 import { addPartitionsToTxnCodec, ErrorCode, type AddPartitionsToTxnTopicResult } from '../../protocol/index.js';
 import type { PeerClient } from '../replication/peer-client.js';
 import type { BrokerServices } from '../services.js';
+import type { TopicChange } from '../state/topic-store.js';
 import { TRANSACTION_STATE_TOPIC } from './coordinator.js';
 
 const VERIFY_TIMEOUT_MS = 5000;
 
 interface Guard {
-  epoch: number;
   leaderEpoch: number;
   verified: boolean;
+  /** Dropped because this broker stopped leading the partition (not by a marker). */
+  leadershipLost: boolean;
 }
+
+/** A partition's guards: producer id -> producer epoch -> guard. */
+type PartitionGuards = Map<number, Map<number, Guard>>;
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -52,8 +63,8 @@ export function produceErrorFor(code: number): number {
 }
 
 export class PartitionVerifier {
-  /** topic\0partition -> producer id -> the guard of its current transaction there. */
-  private readonly guards = new Map<string, Map<number, Guard>>();
+  /** topic\0partition -> the guards of the producers' current transactions there. */
+  private readonly guards = new Map<string, PartitionGuards>();
   /** Partitions verified and partitions refused since start (Kafka's VerificationFailureRate counts the latter). */
   verifiedTotal = 0;
   failedTotal = 0;
@@ -61,24 +72,63 @@ export class PartitionVerifier {
   constructor(
     private readonly services: BrokerServices,
     private readonly peerOf: (nodeId: number) => PeerClient | null,
-  ) {}
+  ) {
+    services.topics.onChange((c) => this.topicChanged(c));
+  }
 
   /** Whether a transactional batch of this producer on this partition must be verified first. */
   needs(topic: string, partition: number, producerId: number, epoch: number): boolean {
     const replica = this.services.replicas.replica(topic, partition);
     if (!replica || replica.state.leader !== this.services.nodeId) return false; // the append refuses it
     if (replica.log.openTransactionEpoch?.(producerId) === epoch) return false;
-    const g = this.guards.get(key(topic, partition))?.get(producerId);
-    return !(g && g.verified && g.epoch === epoch && g.leaderEpoch === replica.state.leaderEpoch);
+    const g = this.guards.get(key(topic, partition))?.get(producerId)?.get(epoch);
+    return !(g && g.verified && g.leaderEpoch === replica.state.leaderEpoch);
   }
 
-  /** A marker of this producer was written on the partition: its transaction there has ended. */
-  markerWritten(topic: string, partition: number, producerId: number): void {
+  /**
+   * A marker of this producer (at `epoch`) was written on the partition: its transaction there has
+   * ended, and so has any of an older epoch. A guard of a newer epoch is another transaction's.
+   */
+  markerWritten(topic: string, partition: number, producerId: number, epoch: number): void {
+    this.dropGuards(key(topic, partition), producerId, (e) => e <= epoch);
+  }
+
+  /** Test hook and diagnostics: how many guards the partition holds. */
+  guardCount(topic: string, partition: number): number {
+    let n = 0;
+    for (const byEpoch of this.guards.get(key(topic, partition))?.values() ?? []) n += byEpoch.size;
+    return n;
+  }
+
+  /** This broker stopped leading a partition (or leads it in a new epoch): its guards go. */
+  private dropPartition(topic: string, partition: number): void {
     const k = key(topic, partition);
-    const m = this.guards.get(k);
-    if (!m) return;
-    m.delete(producerId);
-    if (m.size === 0) this.guards.delete(k);
+    for (const byEpoch of this.guards.get(k)?.values() ?? []) for (const g of byEpoch.values()) g.leadershipLost = true;
+    this.guards.delete(k);
+  }
+
+  private topicChanged(c: TopicChange): void {
+    if (c.kind === 'deleted') {
+      for (const p of c.topic.partitions) this.dropPartition(c.topic.name, p.partition);
+    } else if (c.kind === 'partition-changed') {
+      const p = c.partition;
+      if (p.leader !== this.services.nodeId || p.leaderEpoch !== c.previous.leaderEpoch)
+        this.dropPartition(p.topic, p.partition);
+    }
+  }
+
+  private guardOf(k: string, producerId: number, epoch: number): Guard | undefined {
+    return this.guards.get(k)?.get(producerId)?.get(epoch);
+  }
+
+  /** Drops the producer's guards on a partition whose epoch `which` selects. */
+  private dropGuards(k: string, producerId: number, which: (epoch: number) => boolean): void {
+    const byProducer = this.guards.get(k);
+    const byEpoch = byProducer?.get(producerId);
+    if (!byProducer || !byEpoch) return;
+    for (const e of [...byEpoch.keys()]) if (which(e)) byEpoch.delete(e);
+    if (byEpoch.size === 0) byProducer.delete(producerId);
+    if (byProducer.size === 0) this.guards.delete(k);
   }
 
   /**
@@ -96,10 +146,12 @@ export class PartitionVerifier {
     for (const p of parts) {
       const k = key(p.topic, p.partition);
       const leaderEpoch = this.services.replicas.replica(p.topic, p.partition)?.state.leaderEpoch ?? -1;
-      const guard: Guard = { epoch, leaderEpoch, verified: false };
-      let m = this.guards.get(k);
-      if (!m) this.guards.set(k, (m = new Map()));
-      m.set(producerId, guard);
+      const guard: Guard = { leaderEpoch, verified: false, leadershipLost: false };
+      let byProducer = this.guards.get(k);
+      if (!byProducer) this.guards.set(k, (byProducer = new Map()));
+      let byEpoch = byProducer.get(producerId);
+      if (!byEpoch) byProducer.set(producerId, (byEpoch = new Map()));
+      byEpoch.set(epoch, guard);
       taken.set(k, guard);
       topics.set(p.topic, [...(topics.get(p.topic) ?? []), p.partition]);
     }
@@ -114,22 +166,27 @@ export class PartitionVerifier {
         results: t.partitions.map((p) => ({ partitionIndex: p, errorCode: ErrorCode.NETWORK_EXCEPTION as number })),
       }));
     }
+    // A guard dropped because leadership moved while the question was in flight: retriable
+    // (NOT_ENOUGH_REPLICAS, as for a moving coordinator; TxnOffsetCommit answers it as
+    // COORDINATOR_NOT_AVAILABLE), and the retry finds the partition's new leader.
+    const refusal = (guard: Guard) =>
+      guard.leadershipLost ? ErrorCode.NOT_ENOUGH_REPLICAS : ErrorCode.INVALID_TXN_STATE;
     const failed = new Map<string, number>();
     for (const t of results)
       for (const r of t.results) {
         const k = key(t.name, r.partitionIndex);
         const guard = taken.get(k);
         if (!guard) continue;
-        const still = this.guards.get(k)?.get(producerId) === guard;
+        const still = this.guardOf(k, producerId, epoch) === guard;
         if (r.errorCode === ErrorCode.NONE && still) {
           guard.verified = true;
           continue;
         }
-        // Refused, or a marker ended the transaction while the question was in flight.
-        failed.set(k, r.errorCode === ErrorCode.NONE ? ErrorCode.INVALID_TXN_STATE : produceErrorFor(r.errorCode));
-        if (still) this.markerWritten(t.name, r.partitionIndex, producerId);
+        // Refused, or a marker ended the transaction (or leadership moved) while the question was in flight.
+        failed.set(k, r.errorCode === ErrorCode.NONE ? refusal(guard) : produceErrorFor(r.errorCode));
+        if (still) this.dropGuards(k, producerId, (e) => e === epoch);
       }
-    for (const [k, guard] of taken) if (!guard.verified && !failed.has(k)) failed.set(k, ErrorCode.INVALID_TXN_STATE);
+    for (const [k, guard] of taken) if (!guard.verified && !failed.has(k)) failed.set(k, refusal(guard));
     this.verifiedTotal += taken.size - failed.size;
     this.failedTotal += failed.size;
     return failed;

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { drillTimeouts } from '../chaos/embedded/stack.js';
 import { LauncherClient, type ClusterState } from '../chaos/faults/launcher-client.js';
 import type { ProcessFixture, RunningProcess } from './support/processes.js';
@@ -161,4 +161,34 @@ export const FAILOVER_RETRY = { retries: 30, initialRetryTime: 100, maxRetryTime
 /** A quiet kafkajs client of a cluster (`bootstrap`: comma-separated) that rides out failovers. */
 export function failoverKafka(bootstrap: string, clientId: string): Kafka {
   return new Kafka({ clientId, brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: FAILOVER_RETRY });
+}
+
+/**
+ * kafkajs transactional producers of a test file, connected, whose transactions outlive the file
+ * (10-minute timeout: the coordinator never aborts one while the file runs); `close()` disconnects
+ * every producer `open()` or `track()` gave.
+ */
+export class TestTransactionalProducers {
+  readonly all: Producer[] = [];
+
+  async open(kafka: Kafka, transactionalId: string): Promise<Producer> {
+    const p = kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 600_000,
+    });
+    return this.track(p);
+  }
+
+  /** Connects a producer made elsewhere (another client, other options) and closes it with the rest. */
+  async track(p: Producer): Promise<Producer> {
+    this.all.push(p);
+    await p.connect();
+    return p;
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.all) await p.disconnect().catch(() => undefined);
+  }
 }

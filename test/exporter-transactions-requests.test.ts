@@ -20,7 +20,7 @@ import { TransactionReader } from '../exporter/collect/transactions.js';
 import { parseExposition } from './exporter-helpers.js';
 import { processFixture, waitFor } from './support/processes.js';
 import { tempDir } from './broker-support.js';
-import { failoverKafka, startClusterProc, type ClusterProc } from './cluster-support.js';
+import { failoverKafka, startClusterProc, TestTransactionalProducers, type ClusterProc } from './cluster-support.js';
 
 const TOPIC = 'txreq';
 const OPEN_IDS = ['txreq-a', 'txreq-b', 'txreq-c', 'txreq-d', 'txreq-e', 'txreq-f'];
@@ -31,7 +31,7 @@ let cluster: ClusterProc;
 let kafka: Kafka;
 let admin: Admin;
 let client: ClusterClient;
-const producers: Producer[] = [];
+const producers = new TestTransactionalProducers();
 
 before(async () => {
   cluster = await startClusterProc(fx, dir);
@@ -63,19 +63,13 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of producers) await p.disconnect().catch(() => undefined);
+  await producers.close();
   await client?.close();
   await admin?.disconnect().catch(() => undefined);
   await cluster?.stop();
 });
 
-async function transactionalProducer(transactionalId: string): Promise<Producer> {
-  // 10 minutes: the open transactions outlive the file without the coordinator aborting them.
-  const p = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 600_000 });
-  producers.push(p);
-  await p.connect();
-  return p;
-}
+const transactionalProducer = (transactionalId: string): Promise<Producer> => producers.open(kafka, transactionalId);
 
 /** Requests received per API, summed over every broker and version. */
 async function requestCounts(): Promise<Map<string, number>> {

@@ -26,7 +26,7 @@ import {
 import { buildRecordBatch } from '../protocol/record-batch/index.js';
 import { processFixture, runCli, waitFor } from './support/processes.js';
 import { RawClient, startBrokerProc, tempDir } from './broker-support.js';
-import { failoverKafka, startClusterProc, type ClusterProc } from './cluster-support.js';
+import { failoverKafka, startClusterProc, TestTransactionalProducers, type ClusterProc } from './cluster-support.js';
 
 const { AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
 const TOPIC = 'txadmin';
@@ -36,7 +36,7 @@ let cluster: ClusterProc;
 let kafka: Kafka;
 let admin: Admin;
 let client: ClusterClient;
-const producers: Producer[] = [];
+const producers = new TestTransactionalProducers();
 /** The healthy open transaction (test 1 opens it, test 2 checks find-hanging leaves it alone). */
 let openTxn: Awaited<ReturnType<Producer['transaction']>> | undefined;
 
@@ -54,19 +54,13 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of producers) await p.disconnect().catch(() => undefined);
+  await producers.close();
   await client?.close();
   await admin?.disconnect().catch(() => undefined);
   await cluster?.stop();
 });
 
-async function transactionalProducer(transactionalId: string): Promise<Producer> {
-  // 10 minutes: the open transaction must outlive the whole file without the coordinator aborting it.
-  const p = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 600_000 });
-  producers.push(p);
-  await p.connect();
-  return p;
-}
+const transactionalProducer = (transactionalId: string): Promise<Producer> => producers.open(kafka, transactionalId);
 
 const values = (prefix: string) => [0, 1, 2].map((i) => `${prefix}-${i}`);
 
@@ -255,7 +249,7 @@ test('find-hanging lists a partition-only hanging transaction, not a healthy ope
   const hangOffset = produced.topics[0].partitions[0].baseOffset;
   assert.equal(produced.topics[0].partitions[0].errorCode, 0);
   // A committed transaction after it: held back too, until the hanging one is aborted.
-  const committed = producers[0];
+  const committed = producers.all[0];
   const t = await committed.transaction();
   await t.send({ topic: TOPIC, messages: values('after').map((value) => ({ value, partition: 0 })) });
   await t.commit();
@@ -402,9 +396,9 @@ test('ACLs as Kafka: ListTransactions leaves out ids the caller may not describe
   try {
     await a.createTopics({ topics: [{ topic: 'acl-out', numPartitions: 1 }], waitForLeaders: true });
     for (const id of ['acl-visible', 'acl-hidden']) {
-      const p = adminKafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1 });
-      producers.push(p);
-      await p.connect();
+      const p = await producers.track(
+        adminKafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1 }),
+      );
       const t = await p.transaction();
       await t.send({ topic: 'acl-out', messages: [{ value: id }] });
       await t.commit();

@@ -435,26 +435,24 @@ describe('offsets', () => {
   });
 });
 
+/** TxnOffsetCommit of producer 7 (epoch 0) for group g: `offset` on t-0. */
+const txnCommit = (offset: number) => ({
+  transactionalId: 'tx',
+  groupId: 'g',
+  producerId: 7,
+  producerEpoch: 0,
+  topics: [
+    {
+      name: 't',
+      partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null }],
+    },
+  ],
+});
+
 describe('transactional offsets', () => {
   test('require_stable: a partition with a staged transactional offset of the group is UNSTABLE_OFFSET_COMMIT until its marker', async () => {
     const { gc } = setup();
-    const commit = async (offset: number) =>
-      (
-        await gc.commitTxnOffsets({
-          transactionalId: 'tx',
-          groupId: 'g',
-          producerId: 7,
-          producerEpoch: 0,
-          topics: [
-            {
-              name: 't',
-              partitions: [
-                { partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null },
-              ],
-            },
-          ],
-        })
-      )[0].partitions[0].errorCode;
+    const commit = async (offset: number) => (await gc.commitTxnOffsets(txnCommit(offset)))[0].partitions[0].errorCode;
     const fetch = (requireStable: boolean) =>
       gc
         .fetchOffsets({ groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }], requireStable })
@@ -509,20 +507,7 @@ describe('transactional offsets', () => {
     const { gc, store } = setup();
     store.holdReplication = true;
     let answered = false;
-    const reply = gc
-      .commitTxnOffsets({
-        transactionalId: 'tx',
-        groupId: 'g',
-        producerId: 7,
-        producerEpoch: 0,
-        topics: [
-          {
-            name: 't',
-            partitions: [{ partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, committedMetadata: null }],
-          },
-        ],
-      })
-      .then((r) => ((answered = true), r));
+    const reply = gc.commitTxnOffsets(txnCommit(5)).then((r) => ((answered = true), r));
     await new Promise((r) => setImmediate(r));
     assert.equal(answered, false, 'not answered before the in-sync replicas have the batch');
     assert.equal(store.records.length, 1, 'the batch is in the log');

@@ -268,10 +268,26 @@ export class KafkajsEosLoop extends EosLoopBase {
     }
   }
 
+  /** Resolves at the member's next successful heartbeat, or after `ms`. */
+  private nextHeartbeat(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const off = this.consumer.on(this.consumer.events.HEARTBEAT, done);
+    });
+  }
+
   async stop(): Promise<void> {
-    // kafkajs sends LeaveGroup to the coordinator it cached and does not retry: after a node's
-    // restart moved the group's coordinator it fails with NOT_COORDINATOR. The member then leaves
-    // by session timeout; the connections are closed either way.
+    // kafkajs sends LeaveGroup to the coordinator it cached and does not retry: when a node's
+    // restart has just moved the group's coordinator it fails with NOT_COORDINATOR, and kafkajs
+    // 2.2.4 can surface that as an unhandled rejection (its runner's crash handler is not awaited):
+    // 1 run in ~12 here. A successful heartbeat first means the cached coordinator is current (the
+    // member rejoins through the new one when a heartbeat is refused), so the leave goes there.
+    await this.nextHeartbeat(10_000);
     await bounded(
       this.consumer.disconnect().catch(() => undefined),
       60_000,

@@ -65,6 +65,18 @@ export class InvalidProducerEpochError extends LogError {
   }
 }
 
+/**
+ * TRANSACTION_COORDINATOR_FENCED (52): a marker from an older coordinator epoch than the producer's
+ * last marker on this partition (a coordinator that lost the transaction's state partition).
+ */
+export class TransactionCoordinatorFencedError extends LogError {
+  readonly errorCode = 52;
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransactionCoordinatorFencedError';
+  }
+}
+
 /** INVALID_RECORD (87): e.g. a null key on a compacted topic. */
 export class InvalidRecordError extends LogError {
   readonly errorCode = 87;

@@ -25,6 +25,7 @@ export {
   OutOfOrderSequenceError,
   DuplicateSequenceError,
   InvalidProducerEpochError,
+  TransactionCoordinatorFencedError,
   InvalidRecordError,
   CorruptRecordError,
   errorCodeOf,

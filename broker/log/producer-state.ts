@@ -20,7 +20,12 @@ import {
   writeInt64,
   type BatchHeader,
 } from '../../protocol/record-batch/index.js';
-import { DuplicateSequenceError, InvalidProducerEpochError, OutOfOrderSequenceError } from './errors.js';
+import {
+  DuplicateSequenceError,
+  InvalidProducerEpochError,
+  OutOfOrderSequenceError,
+  TransactionCoordinatorFencedError,
+} from './errors.js';
 import { segmentFileName } from './segment.js';
 
 export interface BatchMetadata {
@@ -89,7 +94,7 @@ export class ProducerStateManager {
    * match of one of the last five batches -> duplicate; a new epoch must start at sequence 0 unless the
    * producer is unknown; otherwise the sequence must follow the last one.
    */
-  check(h: BatchHeader): SequenceCheck {
+  check(h: BatchHeader, markerCoordinatorEpoch = -1): SequenceCheck {
     if (h.producerId < 0) return { duplicate: false };
     const e = this.producers.get(h.producerId);
     if (!e) return { duplicate: false };
@@ -99,6 +104,13 @@ export class ProducerStateManager {
       if (h.producerEpoch < e.epoch)
         throw new InvalidProducerEpochError(
           `batch of producer ${h.producerId} has epoch ${h.producerEpoch}, older than the current epoch ${e.epoch}`,
+        );
+      // A marker of a coordinator older than the one that wrote the producer's last marker here: a
+      // request that waited while the transaction's state partition moved. Written now, it would
+      // end whatever transaction the producer has open here since (Kafka refuses it too).
+      if (isControl(h.attributes) && markerCoordinatorEpoch >= 0 && markerCoordinatorEpoch < e.coordinatorEpoch)
+        throw new TransactionCoordinatorFencedError(
+          `marker of producer ${h.producerId} from coordinator epoch ${markerCoordinatorEpoch}, older than ${e.coordinatorEpoch}`,
         );
       return { duplicate: false };
     }
@@ -136,7 +148,7 @@ export class ProducerStateManager {
    * Records an appended batch (leader and follower, and log replay). `controlType` is the marker's
    * type (ControlType) for a control batch, -1 otherwise.
    */
-  update(h: BatchHeader, controlType = -1): void {
+  update(h: BatchHeader, controlType = -1, markerCoordinatorEpoch = -1): void {
     if (h.producerId < 0) return;
     let e = this.producers.get(h.producerId);
     if (!e || h.producerEpoch > e.epoch) {
@@ -154,6 +166,7 @@ export class ProducerStateManager {
     if (isControl(h.attributes)) {
       const first = e.currentTxnFirstOffset;
       e.currentTxnFirstOffset = -1;
+      if (markerCoordinatorEpoch >= 0) e.coordinatorEpoch = markerCoordinatorEpoch;
       if (controlType === ControlType.ABORT && first >= 0)
         this.recordAborted({ producerId: h.producerId, firstOffset: first, lastOffset: h.baseOffset });
       e.lastTimestamp = h.maxTimestamp;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import {
   batchCrcValid,
   checkHeaderConsistency,
-  controlTypeOf,
+  controlMarkerOf,
   CompressionCodec,
   CorruptRecordError,
   decodeBatch,
@@ -280,7 +280,10 @@ export class PartitionLog {
     if (headers.length === 0) throw new CorruptRecordError('append with no record batches');
     if (leader) {
       for (const h of headers) {
-        const r = this.producerState.check(h);
+        const r = this.producerState.check(
+          h,
+          isControl(h.attributes) ? controlMarkerOf(records, h).coordinatorEpoch : -1,
+        );
         if (r.duplicate) {
           if (headers.length !== 1)
             throw new DuplicateSequenceError(
@@ -328,7 +331,8 @@ export class PartitionLog {
     this.hooks.reserve(bytes);
     this.writeBatches(records, headers);
     for (const h of headers) {
-      this.producerState.update(h, isControl(h.attributes) ? controlTypeOf(records, h) : -1);
+      const marker = isControl(h.attributes) ? controlMarkerOf(records, h) : { type: -1, coordinatorEpoch: -1 };
+      this.producerState.update(h, marker.type, marker.coordinatorEpoch);
       if (h.partitionLeaderEpoch >= 0) this.epochs.assign(h.partitionLeaderEpoch, h.baseOffset);
     }
     this.unflushedRecords += count;
@@ -566,13 +570,13 @@ export class PartitionLog {
       const start = from > seg.baseOffset ? seg.index.lookup(from - seg.baseOffset) : 0;
       for (const { header, bytes } of seg.batches(start, false)) {
         if (header.baseOffset < from) continue;
-        let type = -1;
+        let marker = { type: -1, coordinatorEpoch: -1 };
         if (isControl(header.attributes)) {
           // `bytes` may stop at the end of the read chunk; a marker is tiny, so read it whole if so.
           const whole = bytes.length >= header.size ? bytes : seg.read(header.position, header.size);
-          type = controlTypeOf(whole, { ...header, position: 0 });
+          marker = controlMarkerOf(whole, { ...header, position: 0 });
         }
-        this.producerState.update(header, type);
+        this.producerState.update(header, marker.type, marker.coordinatorEpoch);
       }
     }
   }

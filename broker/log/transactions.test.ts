@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildControlBatch } from '../../protocol/record-batch/index.js';
 import { LogManager } from './log-manager.js';
-import { InvalidProducerEpochError } from './errors.js';
+import { InvalidProducerEpochError, TransactionCoordinatorFencedError } from './errors.js';
 import { batch, readAll, tempDir } from './test-helpers.js';
 
 const txn = (producerId: number, values: string[], baseSequence: number, producerEpoch = 0) =>
@@ -123,4 +123,38 @@ test('compaction keeps the committed value of a key over aborted and still-open 
   log.compact(Date.now(), true);
   assert.deepEqual(values(), ['open'], 'once committed, the transactional value is the newest');
   logs.close();
+});
+
+test('a marker from an older coordinator epoch than the producer’s last one is fenced; the open transaction stays', () => {
+  const dir = tempDir();
+  const logs = LogManager.open({ dir });
+  const log = logs.getOrCreate('t', 0);
+  const markerOf = (commit: boolean, coordinatorEpoch: number) =>
+    buildControlBatch({ producerId: 7, producerEpoch: 0, commit, coordinatorEpoch });
+  log.appendAsLeader(batch(['a'], { producerId: 7, producerEpoch: 0, baseSequence: 0, transactional: true }), 0);
+  log.appendAsLeader(markerOf(true, 5), 0); // the coordinator of epoch 5 committed the first transaction
+  assert.deepEqual(
+    log.activeProducers().map((p) => p.coordinatorEpoch),
+    [5],
+    'DescribeProducers reports the coordinator epoch of the last marker',
+  );
+  const open = log.appendAsLeader(
+    batch(['b'], { producerId: 7, producerEpoch: 0, baseSequence: 1, transactional: true }),
+    0,
+  ).firstOffset;
+  // A marker request of epoch 4 that waited while the state partition moved must not end it.
+  assert.throws(
+    () => log.appendAsLeader(markerOf(false, 4), 0),
+    (e: Error) => e instanceof TransactionCoordinatorFencedError && e.errorCode === 52,
+  );
+  assert.equal(log.firstUnstableOffset(), open, 'the transaction opened since is still open');
+  log.appendAsLeader(markerOf(true, 5), 0);
+  assert.equal(log.firstUnstableOffset(), -1);
+  logs.close();
+  // Replayed from the log after a restart: the fence holds.
+  const reopened = LogManager.open({ dir });
+  const again = reopened.getOrCreate('t', 0);
+  again.appendAsLeader(batch(['c'], { producerId: 7, producerEpoch: 0, baseSequence: 2, transactional: true }), 0);
+  assert.throws(() => again.appendAsLeader(markerOf(true, 4), 0), TransactionCoordinatorFencedError);
+  reopened.close();
 });

@@ -66,6 +66,7 @@ const FINAL = new Set<number>([
   ErrorCode.NONE,
   ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
   ErrorCode.INVALID_PRODUCER_EPOCH,
+  ErrorCode.TRANSACTION_COORDINATOR_FENCED,
   ErrorCode.CORRUPT_MESSAGE,
 ]);
 

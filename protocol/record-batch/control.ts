@@ -46,18 +46,38 @@ export function buildControlBatch(opts: {
  * of another kind Kafka may add. Throws CorruptRecordError when the record cannot hold a key.
  */
 export function controlTypeOf(buf: Buffer, h: BatchHeader): number {
-  if (!isControl(h.attributes) || h.recordCount < 1 || codecOf(h.attributes) !== L.CompressionCodec.None) return -1;
+  return controlMarkerOf(buf, h).type;
+}
+
+/**
+ * The control type and, for a COMMIT/ABORT marker, the coordinator epoch in its value (-1 when the
+ * value is missing or short: a marker of another writer). Same contract as controlTypeOf.
+ */
+export function controlMarkerOf(buf: Buffer, h: BatchHeader): { type: number; coordinatorEpoch: number } {
+  const none = { type: -1, coordinatorEpoch: -1 };
+  if (!isControl(h.attributes) || h.recordCount < 1 || codecOf(h.attributes) !== L.CompressionCodec.None) return none;
+  let type: number;
+  let r: ProtocolReader;
   try {
-    const r = new ProtocolReader(buf, h.position + L.RECORDS, h.position + h.size);
+    r = new ProtocolReader(buf, h.position + L.RECORDS, h.position + h.size);
     r.varint(); // record length
     r.int8(); // attributes
     r.varlong(); // timestamp delta
     r.varint(); // offset delta
     const keyLength = r.varint();
-    if (keyLength < 4) return -1;
+    if (keyLength < 4) return none;
     r.int16(); // key version
-    return r.int16();
+    type = r.int16();
+    r.raw(keyLength - 4);
   } catch {
     throw new CorruptRecordError(`control batch at offset ${h.baseOffset} has no readable key`);
+  }
+  try {
+    const valueLength = r.varint();
+    if (valueLength < 6) return { type, coordinatorEpoch: -1 };
+    r.int16(); // value version
+    return { type, coordinatorEpoch: r.int32() };
+  } catch {
+    return { type, coordinatorEpoch: -1 };
   }
 }

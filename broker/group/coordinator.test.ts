@@ -25,10 +25,10 @@ class MemoryStore implements GroupStore {
     partition: number,
     records: StoredRecord[],
     _producer: unknown,
-    onAppended?: () => void,
+    onAppended: () => void,
   ): Promise<void> {
     await this.append(partition, records);
-    onAppended?.();
+    onAppended();
     if (this.holdReplication) await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
   replicated(): void {

@@ -57,7 +57,7 @@ export interface GroupStore {
     partition: number,
     records: StoredRecord[],
     producer: { producerId: number; producerEpoch: number },
-    onAppended?: () => void,
+    onAppended: () => void,
   ): Promise<void>;
 }
 
@@ -724,10 +724,14 @@ export class GroupCoordinator {
           stage,
         );
       } catch (e) {
-        // An older epoch than the partition knows is a zombie's commit; anything else is retriable.
-        errorCode = /epoch/i.test((e as Error).message)
+        // An older epoch than the partition knows is a zombie's commit; a partition no longer led
+        // here sends the client to the new coordinator; anything else is retriable here.
+        const message = (e as Error).message;
+        errorCode = /epoch/i.test(message)
           ? ErrorCode.INVALID_PRODUCER_EPOCH
-          : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+          : /no longer led|NOT_LEADER_OR_FOLLOWER/.test(message)
+            ? ErrorCode.NOT_COORDINATOR
+            : ErrorCode.COORDINATOR_NOT_AVAILABLE;
       }
       if (errorCode !== ErrorCode.NONE) {
         for (const t of topics)

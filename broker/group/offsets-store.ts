@@ -51,7 +51,7 @@ export class OffsetsTopicStore implements GroupStore {
     partition: number,
     records: StoredRecord[],
     producer: { producerId: number; producerEpoch: number },
-    onAppended?: () => void,
+    onAppended: () => void,
   ): Promise<void> {
     const requiredOffset = this.appendBatch(
       partition,
@@ -60,7 +60,7 @@ export class OffsetsTopicStore implements GroupStore {
         { producerId: producer.producerId, producerEpoch: producer.producerEpoch, transactional: true },
       ),
     );
-    onAppended?.();
+    onAppended();
     const target = { topic: this.topic, partition, requiredOffset };
     const late = await this.replicas.awaitHighWatermark([target], OFFSET_COMMIT_TIMEOUT_MS);
     if (late && late.size > 0)

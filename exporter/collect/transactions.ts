@@ -352,11 +352,13 @@ export class TransactionReader {
     const leaders = new Map(held.map((p) => [tpKey(p.topic, p.partition), p.leader]));
     const wanted: (PartitionRef & { offset: number })[] = [];
     const keep = new Map<string, number>();
+    const seen = new Map<string, number>();
     for (const pp of producers)
       for (const pr of pp.producers) {
         const first = Number(pr.currentTxnStartOffset);
         if (first < 0) continue;
         const key = startKey(pp.topic, pp.partition, first);
+        seen.set(key, this.firstSeen.get(key) ?? nowMs);
         const known = this.startTimes.get(key);
         if (known !== undefined) keep.set(key, known);
         else
@@ -367,18 +369,10 @@ export class TransactionReader {
             leader: leaders.get(tpKey(pp.topic, pp.partition)) ?? -1,
           });
       }
+    this.firstSeen = seen;
     if (wanted.length > 0)
       for (const [key, ts] of await this.client.recordTimestamps(wanted, errors)) keep.set(key, ts);
     this.startTimes = keep;
-    const seen = new Map<string, number>();
-    for (const pp of producers)
-      for (const pr of pp.producers) {
-        const first = Number(pr.currentTxnStartOffset);
-        if (first < 0) continue;
-        const key = startKey(pp.topic, pp.partition, first);
-        seen.set(key, this.firstSeen.get(key) ?? nowMs);
-      }
-    this.firstSeen = seen;
     return { listed, listComplete, described, producers, startTimes: keep, firstSeen: seen };
   }
 
